@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from redvest.core.crypto import decrypt, mask_phone
+
+
+class User(AbstractUser):
+    """A login. Phone is encrypted at rest; `phone_hash` finds it by exact match for phone login."""
+
+    name = models.CharField("姓名", max_length=50, blank=True, default="")
+    phone_encrypted = models.TextField(blank=True, default="", editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_encrypted)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    ORG_ADMIN = "org_admin", "组织管理员"
+    TEAM_LEADER = "team_leader", "服务队负责人"
+    TEAM_LIAISON = "team_liaison", "服务队联络员"
+    DISPATCHER = "dispatcher", "热线调度员"
+    STATION_KEEPER = "station_keeper", "站点管理员"
+    MERCHANT = "merchant", "加盟商家"
+    VOLUNTEER = "volunteer", "志愿者"
+    RESIDENT = "resident", "群众"
+
+
+# Team leader, liaison and volunteer come from the team and volunteer records themselves
+# (Team.leader, Team.liaison, Volunteer.user), so they cannot drift from the roster.
+ASSIGNABLE_ROLES = frozenset(
+    {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER, Role.MERCHANT, Role.RESIDENT}
+)
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds at one node of the org tree (and so over its subtree, as the policy says)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField("角色", max_length=20, choices=[(r.value, r.label) for r in Role if r in ASSIGNABLE_ROLES])
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="role_assignments")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "角色分配"
+        constraints = [models.UniqueConstraint(fields=["user", "role", "org"], name="uniq_role_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_role_display()} @ {self.org}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "API令牌"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()

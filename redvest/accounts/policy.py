@@ -1,0 +1,214 @@
+"""The one place that decides who may see and change what.
+
+Every view, API handler and export asks this module: `scope()` narrows a queryset to what the
+user may see, `can()` answers for one object, `require()` raises PermissionDenied.
+
+A user's grants come from explicit role assignments (system admin, org admin, dispatcher, station
+keeper, merchant, resident, each bound to an org node) and from the rosters themselves: the user's
+volunteer record makes them a volunteer at its org node; leading or liaising a team makes them
+team leader or liaison of that team at the team's node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db.models import Model, Q, QuerySet
+
+from redvest.accounts.models import Role, RoleAssignment, User
+from redvest.core.errors import PermissionDenied
+
+Action = Literal["view", "change"]
+Resource = Literal["org", "station", "volunteer", "team", "brand", "audit"]
+
+# The path of the org node each resource hangs off, as a lookup from the resource's model.
+PATH_LOOKUP: dict[str, str] = {
+    "org": "path",
+    "station": "node__path",
+    "volunteer": "org__path",
+    "team": "org__path",
+    "brand": "owner__path",
+    "audit": "org__path",
+}
+
+# Resources any signed-in user may look up everywhere: the public directory of the network.
+PUBLIC_DIRECTORY: dict[str, frozenset[str]] = {
+    Role.VOLUNTEER: frozenset({"org", "station", "team", "brand"}),
+    Role.RESIDENT: frozenset({"station"}),
+    Role.MERCHANT: frozenset({"station"}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    path: str
+    org_id: int
+    team_id: int | None = None
+    volunteer_id: int | None = None
+
+
+def grants_for(user: Any) -> list[Grant]:
+    """All grants of a user, computed once per request object (at most three queries)."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_redvest_grants", None)
+    if cached is not None:
+        return cached
+    from redvest.teams.models import Team
+    from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+    grants = [
+        Grant(role=a.role, path=a.org.path, org_id=a.org_id)
+        for a in RoleAssignment.objects.filter(user=user).select_related("org")
+    ]
+    if user.is_superuser and not any(g.role == Role.SYSTEM_ADMIN for g in grants):
+        grants.append(Grant(role=Role.SYSTEM_ADMIN, path="", org_id=0))
+    volunteer = (
+        Volunteer.objects.filter(user=user)
+        .exclude(status=VolunteerStatus.DEREGISTERED)
+        .select_related("org")
+        .only("id", "org__path", "org_id")
+        .first()
+    )
+    if volunteer is not None:
+        grants.append(Grant(role=Role.VOLUNTEER, path=volunteer.org.path, org_id=volunteer.org_id, volunteer_id=volunteer.id))
+        teams = (
+            Team.objects.filter(Q(leader=volunteer) | Q(liaison=volunteer), is_active=True)
+            .select_related("org")
+            .only("id", "leader_id", "liaison_id", "org__path", "org_id")
+        )
+        for team in teams:
+            role = Role.TEAM_LEADER if team.leader_id == volunteer.id else Role.TEAM_LIAISON
+            grants.append(Grant(role=role, path=team.org.path, org_id=team.org_id, team_id=team.id))
+    user._redvest_grants = grants
+    return grants
+
+
+def roles_of(user: Any) -> set[str]:
+    return {g.role for g in grants_for(user)}
+
+
+def is_system_admin(user: Any) -> bool:
+    return Role.SYSTEM_ADMIN in roles_of(user)
+
+
+def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
+    """The rows one grant opens for an action on a resource; None when it opens nothing."""
+    path = PATH_LOOKUP[resource]
+    subtree = Q(**{f"{path}__startswith": grant.path})
+    own = Q(**{path: grant.path})
+    role = grant.role
+    if role == Role.SYSTEM_ADMIN:
+        return Q()
+    if action == "view" and resource in PUBLIC_DIRECTORY.get(role, frozenset()):
+        return Q()
+    if role == Role.ORG_ADMIN:
+        if resource == "audit" and action == "change":
+            return None
+        return subtree
+    if role == Role.DISPATCHER:
+        return subtree if action == "view" and resource in {"org", "station", "team", "volunteer"} else None
+    if role == Role.STATION_KEEPER:
+        if resource in {"org", "station"}:
+            return subtree if action == "view" else own
+        return None
+    if role in {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        if resource == "team":
+            return Q(pk=grant.team_id)
+        if resource == "volunteer":
+            from redvest.teams.models import Membership
+
+            members = Membership.objects.filter(team_id=grant.team_id, left_at__isnull=True).values("volunteer_id")
+            return Q(pk__in=members) if action == "view" else None
+        if resource == "org" and action == "view":
+            return own
+        return None
+    if role == Role.VOLUNTEER:
+        if resource == "volunteer":
+            return Q(pk=grant.volunteer_id)
+        return None
+    return None
+
+
+def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
+    """Narrow `qs` to the rows the user may see (or change)."""
+    combined: Q | None = None
+    for grant in grants_for(user):
+        q = _grant_q(grant, resource, action)
+        if q is None:
+            continue
+        if not q.children:  # unrestricted
+            return qs
+        combined = q if combined is None else combined | q
+    if combined is None:
+        return qs.none()
+    return qs.filter(combined)
+
+
+def _resource_of(obj: Model) -> Resource:
+    label = obj._meta.label_lower
+    return {
+        "orgs.orgnode": "org",
+        "orgs.station": "station",
+        "volunteers.volunteer": "volunteer",
+        "teams.team": "team",
+        "teams.brandproject": "brand",
+        "audit.auditentry": "audit",
+    }[label]  # type: ignore[return-value]
+
+
+def can(user: Any, action: Action, obj: Model) -> bool:
+    """May the user do `action` on this object? One query at most (the grants are cached)."""
+    if obj.pk is None:
+        return False
+    resource = _resource_of(obj)
+    return scope(user, resource, type(obj)._default_manager.filter(pk=obj.pk), action).exists()
+
+
+def require(user: Any, action: Action, obj: Model) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied()
+
+
+def can_manage_under(user: Any, org: Model) -> bool:
+    """May the user create records under this org node (people, teams, child nodes)?"""
+    return can(user, "change", org)
+
+
+def can_view_sensitive(user: Any, obj: Model) -> bool:
+    """Full ID numbers and phones: system admins and org admins over the record's subtree only."""
+    path_of = {
+        "volunteers.volunteer": lambda o: o.org.path,
+    }.get(obj._meta.label_lower)
+    if path_of is None:
+        return False
+    path = path_of(obj)
+    for grant in grants_for(user):
+        if grant.role == Role.SYSTEM_ADMIN:
+            return True
+        if grant.role == Role.ORG_ADMIN and path.startswith(grant.path):
+            return True
+    return False
+
+
+def home_orgs(user: Any) -> list[int]:
+    """Org node ids the user administers (org admin / system admin roots), for pickers and dashboards."""
+    return [g.org_id for g in grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN} and g.org_id]
+
+
+def nav_items(user: Any) -> list[tuple[str, str]]:
+    """Navigation entries (url name, label) the user's roles open."""
+    roles = roles_of(user)
+    items: list[tuple[str, str]] = [("core:home", "首页")]
+    admin_like = bool(roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER})
+    if admin_like or Role.VOLUNTEER in roles:
+        items.append(("orgs:node-list", "组织网络"))
+        items.append(("orgs:station-list", "服务站点"))
+    if admin_like or roles & {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        items.append(("volunteers:volunteer-list", "志愿者"))
+    items.append(("teams:team-list", "服务队"))
+    if roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}:
+        items.append(("audit:entry-list", "审计日志"))
+    return items

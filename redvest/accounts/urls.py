@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from redvest.accounts import views
+from redvest.accounts.forms import LoginForm
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password-done")
+        ),
+        name="password-change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
+        name="password-done",
+    ),
+    path("profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,65 @@
+"""The HTTP API: /api/v1/, OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from redvest.accounts.api import ApiKeyOrSession
+from redvest.accounts.api import router as auth_router
+from redvest.audit.api import router as audit_router
+from redvest.core.errors import DomainError
+from redvest.orgs.api import router as orgs_router
+from redvest.teams.api import router as teams_router
+from redvest.volunteers.api import router as volunteers_router
+
+api = NinjaAPI(
+    title="RedVest 红马甲 API",
+    version="1",
+    urls_namespace="api",
+    auth=ApiKeyOrSession(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in {"body", "query", "path", "form", "payload", "data"}]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, str] = {}
+    for err in exc.errors:
+        errors.setdefault(_field_name(list(err.get("loc", []))), str(err.get("msg", "无效的值")))
+    message = "；".join(f"{k}: {v}" for k, v in errors.items())
+    return api.create_response(
+        request, {"code": "validation_error", "message": f"提交的数据有误：{message}", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "unauthorized", "message": "请先登录或提供有效的令牌"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/v1/auth", auth_router)
+api.add_router("/v1/orgs", orgs_router)
+api.add_router("/v1/volunteers", volunteers_router)
+api.add_router("/v1/teams", teams_router)
+api.add_router("/v1/audit", audit_router)

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from treebeard.mp_tree import MP_Node
+
+
+class OrgKind(models.TextChoices):
+    ORG_DEPT = "org_dept", "县委组织部/机关工委"
+    TOWN = "town", "镇街"
+    COMMUNITY = "community", "村社区"
+    GRID = "grid", "网格"
+    UNIT = "unit", "单位"
+    PARTY_ORG = "party_org", "党组织/党支部"
+    HOTLINE = "hotline", "热线中心"
+    HEAD_STATION = "head_station", "总站"
+    BRANCH_STATION = "branch_station", "分站"
+    SERVICE_POINT = "service_point", "服务点"
+    POST = "post", "驿站"
+
+
+STATION_KINDS = frozenset({OrgKind.HEAD_STATION, OrgKind.BRANCH_STATION, OrgKind.SERVICE_POINT, OrgKind.POST})
+
+DEFAULT_TEAM_MIN_SIZE = 5
+
+
+class OrgNode(MP_Node):
+    """A node of the organisation tree; `path` (materialized path) makes subtree queries one prefix match."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
+    code = models.CharField("行政区划/机构代码", max_length=20, blank=True, default="")
+    team_min_size = models.PositiveSmallIntegerField(
+        "服务队最少人数", null=True, blank=True, help_text="留空则沿用上级设置（默认5人）"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    node_order_by = ["name"]
+    steplen = 4
+
+    class Meta:
+        verbose_name = verbose_name_plural = "组织节点"
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_station(self) -> bool:
+        return self.kind in STATION_KINDS
+
+
+class Station(models.Model):
+    """A 总站/分站/服务点/驿站: the place residents walk into."""
+
+    node = models.OneToOneField(OrgNode, on_delete=models.CASCADE, related_name="station", primary_key=True)
+    address = models.CharField("地址", max_length=200, blank=True, default="")
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    opening_hours = models.CharField("开放时间", max_length=100, blank=True, default="")
+    contact_name = models.CharField("联系人", max_length=50, blank=True, default="")
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "站点"
+
+    def __str__(self) -> str:
+        return str(self.node)
+
+
+class FiveHaveKind(models.TextChoices):
+    LOGO = "logo", "有标识"
+    VENUE = "venue", "有场地"
+    TEAM = "team", "有队伍"
+    RULES = "rules", "有制度"
+    RECORDS = "records", "有记录"
+    FUNDS = "funds", "有经费"
+
+
+class FiveHaveItem(models.Model):
+    """One item of a station's 五有 checklist; its standing is its latest inspection."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="checklist")
+    kind = models.CharField("项目", max_length=10, choices=FiveHaveKind.choices)
+    description = models.TextField("情况说明", blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "五有清单项"
+        constraints = [models.UniqueConstraint(fields=["station", "kind"], name="uniq_station_fivehave_kind")]
+        ordering = ["station", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.get_kind_display()}"
+
+
+class FiveHaveEvidence(models.Model):
+    item = models.ForeignKey(FiveHaveItem, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("佐证材料", upload_to="fivehave/%Y/%m/")
+    note = models.CharField("说明", max_length=200, blank=True, default="")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "五有佐证材料"
+        ordering = ["-uploaded_at", "-id"]
+
+
+class InspectionResult(models.TextChoices):
+    PASS = "pass", "达标"
+    FAIL = "fail", "未达标"
+
+
+class FiveHaveInspection(models.Model):
+    """Inspection history of one checklist item: who, when, what they found."""
+
+    item = models.ForeignKey(FiveHaveItem, on_delete=models.CASCADE, related_name="inspections")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    inspected_on = models.DateField("检查日期")
+    result = models.CharField("结果", max_length=10, choices=InspectionResult.choices)
+    notes = models.TextField("备注", blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "五有检查记录"
+        ordering = ["-inspected_on", "-id"]
+        indexes = [models.Index(fields=["item", "-inspected_on", "-id"])]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from redvest.orgs.models import FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
+
+
+def org_node(*, name: str = "长兴县委组织部", kind: str = OrgKind.ORG_DEPT, parent: OrgNode | None = None, **kw: Any) -> OrgNode:
+    """Treebeard nodes are created through add_root/add_child, so this is a function, not a factory class."""
+    if parent is None:
+        return OrgNode.add_root(name=name, kind=kind, **kw)
+    parent.refresh_from_db()
+    return parent.add_child(name=name, kind=kind, **kw)
+
+
+class OrgTree:
+    """county ─ town_a ─ community_a ─ point_a (service point)
+              └ town_b
+    Positions relative to town_a: own=town_a, descendant=community_a, sibling=town_b, ancestor=county."""
+
+    def __init__(self) -> None:
+        self.county = org_node(name="长兴县", kind=OrgKind.ORG_DEPT, code="330522")
+        self.town_a = org_node(name="雉城街道", kind=OrgKind.TOWN, parent=self.county)
+        self.town_b = org_node(name="画溪街道", kind=OrgKind.TOWN, parent=self.county)
+        self.community_a = org_node(name="城东社区", kind=OrgKind.COMMUNITY, parent=self.town_a)
+        for n in (self.county, self.town_a, self.town_b):
+            n.refresh_from_db()
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Station
+
+    node = factory.LazyFunction(lambda: org_node(name="城东服务点", kind=OrgKind.SERVICE_POINT))
+    address = "长兴县雉城街道城东路1号"
+    opening_hours = "08:30-17:30"
+
+
+class FiveHaveItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FiveHaveItem
+
+    station = factory.SubFactory(StationFactory)
+    kind = FiveHaveKind.LOGO

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TeamKind(models.TextChoices):
+    CORPS = "corps", "总队"
+    DETACHMENT = "detachment", "支队"
+    SPECIALIST = "specialist", "专业服务队"
+    VANGUARD = "vanguard", "先锋队/突击队/攻坚队"
+    GRID = "grid", "网格服务队"
+    YOUTH = "youth", "青年（团员）队"
+    FLOATING = "floating", "流动党员队"
+    FREE = "free", "自由组队"
+
+
+class Specialty(models.TextChoices):
+    NONE = "", "—"
+    FIRST_AID = "first_aid", "应急救护"
+    LEGAL = "legal", "法律援助"
+    ELDERLY = "elderly", "养老服务"
+    MEDICAL = "medical", "医疗"
+    EDUCATION = "education", "教育辅导"
+    CULTURE = "culture", "文化宣传"
+    ENVIRONMENT = "environment", "环境保护"
+    SAFETY = "safety", "平安巡防"
+
+
+class Team(models.Model):
+    name = models.CharField("队名", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=TeamKind.choices)
+    specialty = models.CharField("专业方向", max_length=20, choices=Specialty.choices, blank=True, default="")
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="teams", verbose_name="所属组织")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级队伍"
+    )
+    leader = models.ForeignKey(
+        "volunteers.Volunteer", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_teams",
+        verbose_name="负责人",
+    )
+    liaison = models.ForeignKey(
+        "volunteers.Volunteer", null=True, blank=True, on_delete=models.SET_NULL, related_name="liaison_teams",
+        verbose_name="联络员",
+    )
+    rules = models.TextField("队伍制度", blank=True, default="")
+    is_active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务队"
+        ordering = ["org__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="uniq_team_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipKind(models.TextChoices):
+    ORGANISATIONAL = "org", "组织关系"
+    ACTIVITY = "activity", "活动关系"
+
+
+class Membership(models.Model):
+    """A volunteer in a team. At most one current organisational membership per volunteer (DB constraint)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="memberships")
+    kind = models.CharField("关系", max_length=10, choices=MembershipKind.choices)
+    joined_at = models.DateTimeField("加入时间", auto_now_add=True)
+    left_at = models.DateTimeField("离开时间", null=True, blank=True)
+    left_reason = models.CharField("离开原因", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队员关系"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=Q(kind="org", left_at__isnull=True),
+                name="one_current_org_team_per_volunteer",
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "team"],
+                condition=Q(left_at__isnull=True),
+                name="one_current_membership_per_team",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "left_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.team}"
+
+
+class Backbone(models.Model):
+    """Ordered backbone members (骨干梯队): the first in order steps in when the leader leaves."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="backbones")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField("顺位")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "骨干队员"
+        ordering = ["team", "order"]
+        constraints = [models.UniqueConstraint(fields=["team", "volunteer"], name="uniq_backbone_member")]
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已同意"
+    REJECTED = "rejected", "已拒绝"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class JoinRequest(models.Model):
+    """A request to join a team (organisational = transfer when already in another team)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="join_requests")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="join_requests")
+    kind = models.CharField("关系", max_length=10, choices=MembershipKind.choices)
+    message = models.CharField("申请说明", max_length=200, blank=True, default="")
+    status = models.CharField(max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "入队申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "volunteer"], condition=Q(status="pending"), name="one_pending_request_per_team"
+            )
+        ]
+
+
+class TeamDocument(models.Model):
+    """The team archive (档案): rules, minutes, photos, records."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("标题", max_length=100)
+    file = models.FileField("文件", upload_to="teams/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队伍档案"
+        ordering = ["-uploaded_at", "-id"]
+
+
+class BrandProject(models.Model):
+    """A named service brand (品牌项目) owned by a unit, run by teams."""
+
+    name = models.CharField("品牌名称", max_length=100)
+    owner = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="brands", verbose_name="所属单位")
+    description = models.TextField("简介", blank=True, default="")
+    teams = models.ManyToManyField(Team, blank=True, related_name="brands", verbose_name="参与队伍")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "品牌项目"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="uniq_brand_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from redvest.api import api
+from redvest.core import views as core_views
+
+admin.site.site_header = "RedVest 红马甲 管理后台"
+admin.site.site_title = "RedVest 红马甲"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("redvest.accounts.urls")),
+    path("orgs/", include("redvest.orgs.urls")),
+    path("volunteers/", include("redvest.volunteers.urls")),
+    path("teams/", include("redvest.teams.urls")),
+    path("audit/", include("redvest.audit.urls")),
+    path("", include("redvest.core.urls")),
+    # Uploaded files (evidence, archives) are served by Django with a login check in each app;
+    # this plain route exists only for development and is off when DEBUG is off.
+]
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from redvest.core.crypto import decrypt
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", "居民身份证"
+    HK_MACAO = "hk_macao", "港澳居民来往内地通行证"
+    TAIWAN = "taiwan", "台湾居民来往大陆通行证"
+    PASSPORT = "passport", "护照"
+    OTHER = "other", "其他"
+
+
+class PoliticalStatus(models.TextChoices):
+    PARTY_MEMBER = "party_member", "中共党员"
+    PROBATIONARY = "probationary", "中共预备党员"
+    LEAGUE_MEMBER = "league_member", "共青团员"
+    MASSES = "masses", "群众"
+
+
+class VolunteerStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    REGISTERED = "registered", "已注册"
+    SUSPENDED = "suspended", "暂停"
+    DEREGISTERED = "deregistered", "注销"
+
+
+class Volunteer(models.Model):
+    """One person in the volunteer ledger (一本账). ID number and phones are encrypted at rest."""
+
+    number = models.CharField("志愿者编号", max_length=20, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="volunteer"
+    )
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="volunteers", verbose_name="所属组织")
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    id_type = models.CharField("证件类型", max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField("证件号码", max_length=32, editable=False)
+    phone_encrypted = models.TextField(editable=False)
+    phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_masked = models.CharField("联系电话", max_length=20, editable=False)
+    residence_area = models.CharField("居住地区", max_length=100, blank=True, default="")
+    skills = models.JSONField("服务技能", default=list, blank=True)
+    service_categories = models.JSONField("服务类别", default=list, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, choices=PoliticalStatus.choices)
+    party_org = models.ForeignKey(
+        "orgs.OrgNode", null=True, blank=True, on_delete=models.SET_NULL, related_name="party_members",
+        verbose_name="所在党组织",
+    )
+    work_unit = models.CharField("工作单位", max_length=100, blank=True, default="")
+    specialties = models.CharField("特长", max_length=200, blank=True, default="")
+    service_post = models.CharField("服务岗位", max_length=100, blank=True, default="")
+    availability = models.CharField("可服务时间", max_length=100, blank=True, default="")
+    status = models.CharField("状态", max_length=20, choices=VolunteerStatus.choices, default=VolunteerStatus.PENDING)
+    guardian_name = models.CharField("监护人姓名", max_length=50, blank=True, default="")
+    guardian_phone_encrypted = models.TextField(blank=True, default="", editable=False)
+    guardian_consent_date = models.DateField("监护人同意日期", null=True, blank=True)
+    guardian_note = models.CharField("监护说明", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿者"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["org", "-id"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["political_status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.number}）"
+
+    @property
+    def id_number(self) -> str:
+        return decrypt(self.id_number_encrypted)
+
+    @property
+    def phone(self) -> str:
+        return decrypt(self.phone_encrypted)
+
+    @property
+    def guardian_phone(self) -> str:
+        return decrypt(self.guardian_phone_encrypted)
+
+
+class VolunteerStatusChange(models.Model):
+    """History of status changes (审核、暂停、注销、恢复): deregistering keeps the record."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=VolunteerStatus.choices)
+    to_status = models.CharField(max_length=20, choices=VolunteerStatus.choices)
+    reason = models.CharField("原因", max_length=200, blank=True, default="")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿者状态变更"
+        ordering = ["-at", "-id"]
+
+
+class NumberSequence(models.Model):
+    """Per area code and year, the last issued sequence number (locked row when issuing)."""
+
+    area_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area_code", "year"], name="uniq_number_sequence")]
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "处理中"
+    PREVIEWED = "previewed", "预检完成"
+    FAILED = "failed", "有错误，未导入"
+    DONE = "done", "已导入"
+
+
+class VolunteerImport(models.Model):
+    """An uploaded Excel file, its dry-run preview and its result, processed in the background."""
+
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    dry_run = models.BooleanField("仅预检", default=True)
+    skip_bad_rows = models.BooleanField("只导入正确行", default=False)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿者导入"
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime
+import random
+
+import factory
+
+from redvest.core.crypto import blind_index, encrypt, mask_id_number, mask_phone
+from redvest.core.validators import id_check_digit
+from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
+
+
+def make_id_number(*, birth: datetime.date, seq: int, area: str = "330522") -> str:
+    """A checksum-valid 18-digit resident ID number for tests and demo data."""
+    first17 = f"{area}{birth:%Y%m%d}{seq % 1000:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def make_phone(seq: int) -> str:
+    return f"138{seq % 100000000:08d}"
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """Writes the encrypted columns directly, as the registration service would."""
+
+    class Meta:
+        model = Volunteer
+
+    class Params:
+        seq = factory.Sequence(lambda n: n + 1)
+        raw_id = factory.LazyAttribute(
+            lambda o: make_id_number(birth=datetime.date(1980 + o.seq % 30, 1 + o.seq % 12, 1 + o.seq % 28), seq=o.seq // 30 * 2 + 1)
+        )
+        raw_phone = factory.LazyAttribute(lambda o: make_phone(o.seq + random.randint(0, 10**6) * 100))
+
+    number = factory.Sequence(lambda n: f"3305222026{n:06d}")
+    name = factory.Sequence(lambda n: f"志愿者{n}")
+    gender = "M"
+    birth_date = factory.LazyAttribute(lambda o: datetime.date(int(o.raw_id[6:10]), int(o.raw_id[10:12]), int(o.raw_id[12:14])))
+    id_number_encrypted = factory.LazyAttribute(lambda o: encrypt(o.raw_id))
+    id_number_hash = factory.LazyAttribute(lambda o: blind_index(o.raw_id))
+    id_number_masked = factory.LazyAttribute(lambda o: mask_id_number(o.raw_id))
+    phone_encrypted = factory.LazyAttribute(lambda o: encrypt(o.raw_phone))
+    phone_hash = factory.LazyAttribute(lambda o: blind_index(o.raw_phone))
+    phone_masked = factory.LazyAttribute(lambda o: mask_phone(o.raw_phone))
+    political_status = PoliticalStatus.PARTY_MEMBER
+    status = VolunteerStatus.REGISTERED
