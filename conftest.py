@@ -22,3 +22,51 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
+
+
+# ---- Browser tests (Playwright driving Debian's Chromium) -------------------------------------
+import os  # noqa: E402
+import shutil  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def _browser():  # type: ignore[no-untyped-def]
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is required under CI but {CHROMIUM} is missing")
+        pytest.skip("Chromium not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server, settings):  # type: ignore[no-untyped-def]
+    """A fresh browser context (phone-sized) against the live server; use `live_server.url`."""
+    settings.AXES_ENABLED = False
+    context = _browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def browser_login(page, live_server, username: str, password: str = "redvest-test-pw") -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
