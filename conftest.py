@@ -64,9 +64,15 @@ def page(_browser, live_server, settings):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def browser_login(page, live_server, username: str, password: str = "redvest-test-pw") -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+@pytest.fixture
+def browser_login(page, live_server):  # type: ignore[no-untyped-def]
+    """browser_login("username") logs the page in through the real login form."""
+
+    def _login(username: str, password: str = "redvest-test-pw") -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return _login
