@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "redvest.accounts",
     "redvest.volunteers",
     "redvest.teams",
+    "redvest.demo",
 ]
 
 MIDDLEWARE = [
