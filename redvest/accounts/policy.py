@@ -100,13 +100,13 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     subtree = Q(**{f"{path}__startswith": grant.path})
     own = Q(**{path: grant.path})
     role = grant.role
+    if resource == "audit" and action == "change":
+        return None  # the log is append-only for everyone
     if role == Role.SYSTEM_ADMIN:
         return Q()
     if action == "view" and resource in PUBLIC_DIRECTORY.get(role, frozenset()):
         return Q()
     if role == Role.ORG_ADMIN:
-        if resource == "audit" and action == "change":
-            return None
         return subtree
     if role == Role.DISPATCHER:
         return subtree if action == "view" and resource in {"org", "station", "team", "volunteer"} else None
@@ -208,7 +208,8 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("orgs:station-list", "服务站点"))
     if admin_like or roles & {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
         items.append(("volunteers:volunteer-list", "志愿者"))
-    items.append(("teams:team-list", "服务队"))
+    if admin_like or roles & {Role.VOLUNTEER, Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        items.append(("teams:team-list", "服务队"))
     if roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}:
         items.append(("audit:entry-list", "审计日志"))
     return items

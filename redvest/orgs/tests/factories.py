@@ -10,9 +10,9 @@ from redvest.orgs.models import FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, St
 def org_node(*, name: str = "长兴县委组织部", kind: str = OrgKind.ORG_DEPT, parent: OrgNode | None = None, **kw: Any) -> OrgNode:
     """Treebeard nodes are created through add_root/add_child, so this is a function, not a factory class."""
     if parent is None:
-        return OrgNode.add_root(name=name, kind=kind, **kw)
+        return OrgNode.objects.add_root({"name": name, "kind": kind, **kw})
     parent.refresh_from_db()
-    return parent.add_child(name=name, kind=kind, **kw)
+    return OrgNode.objects.add_child(parent, {"name": name, "kind": kind, **kw})
 
 
 class OrgTree:

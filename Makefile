@@ -1,0 +1,53 @@
+# RedVest 红马甲 — `make run` serves the demo, `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+export DJANGO_SETTINGS_MODULE := redvest.settings
+
+.PHONY: run test venv sysdeps lint typecheck test-sqlite test-postgres bench clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || "$$(scripts/python.sh)" -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9
+	@$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock
+	@touch $@
+
+venv: $(VENV)/.installed
+
+sysdeps:
+	@scripts/system-deps.sh
+
+run: venv sysdeps
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py collectstatic --noinput -v 0
+	@$(PY) manage.py seed_demo
+	@$(PY) manage.py demo_logins
+	@echo "RedVest 红马甲 on http://$(HOST):$(PORT)/  (API docs: /api/docs)"
+	@ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost}" scripts/serve.sh "$(HOST)" "$(PORT)"
+
+lint: venv
+	$(VENV)/bin/ruff check redvest bench conftest.py
+	$(VENV)/bin/ruff format --check redvest bench conftest.py
+
+typecheck: venv
+	$(VENV)/bin/mypy redvest
+
+test-sqlite: venv sysdeps
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+
+test-postgres: venv
+	@scripts/postgres-ready.sh "$(PG_TEST_URL)"; rc=$$?; \
+	if [ $$rc -eq 3 ]; then echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped"; exit 0; fi; \
+	if [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not browser"
+
+test: lint typecheck test-sqlite test-postgres
+
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var/static

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from redvest.accounts.models import ApiToken
+from redvest.accounts.services import user_create
+from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from redvest.core.errors import ValidationFailed
+from redvest.orgs.tests.factories import OrgTree
+
+PASSWORD = "redvest-test-pw"
+
+
+@pytest.fixture
+def phone_user():  # type: ignore[no-untyped-def]
+    return user_create(username="zhangsan", password=PASSWORD, name="张三", phone="13812345678")
+
+
+@pytest.mark.django_db
+def test_login_with_username(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/login/", {"username": "zhangsan", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/accounts/profile/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_login_with_phone(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/login/", {"username": "138 1234 5678", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/accounts/profile/").content.decode()
+    assert "138****5678" in page
+    assert "13812345678" not in page
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_chinese_error(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/accounts/login/", {"username": "zhangsan", "password": "wrong-pass"})
+    assert response.status_code == 200
+    assert "用户名/手机号或密码错误" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_phone_is_encrypted_at_rest(phone_user) -> None:  # type: ignore[no-untyped-def]
+    phone_user.refresh_from_db()
+    assert "13812345678" not in phone_user.phone_encrypted
+    assert phone_user.phone == "13812345678"
+
+
+@pytest.mark.django_db
+def test_second_account_with_same_phone_is_refused(phone_user) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationFailed) as exc:
+        user_create(username="lisi", password=PASSWORD, phone="13812345678")
+    assert exc.value.errors == {"phone": "该手机号已绑定其他账号"}
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_account(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "zhangsan", "password": "wrong-pass"})
+    response = client.post("/accounts/login/", {"username": "zhangsan", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_token_endpoint_issues_a_bearer_token(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    tree = OrgTree()
+    RoleAssignmentFactory(user=phone_user, role="org_admin", org=tree.town_a)
+    response = client.post("/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert not ApiToken.objects.filter(key_hash=token).exists()  # only the hash is stored
+    me = client.get("/api/v1/auth/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert me.status_code == 200
+    body = me.json()
+    assert body["username"] == "zhangsan"
+    assert body["phone_masked"] == "138****5678"
+    assert body["grants"][0]["role"] == "org_admin"
+
+
+@pytest.mark.django_db
+def test_token_with_phone_login(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/v1/auth/token", {"username": "13812345678", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_bad_credentials_get_json_401(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/api/v1/auth/token", {"username": "zhangsan", "password": "nope"}, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json() == {"code": "invalid_credentials", "message": "用户名/手机号或密码错误"}
+
+
+@pytest.mark.django_db
+def test_missing_field_names_the_field(client: Client) -> None:
+    response = client.post("/api/v1/auth/token", {"username": "zhangsan"}, content_type="application/json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert "password" in body["errors"]
+
+
+@pytest.mark.django_db
+def test_api_lockout_after_repeated_failures(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/api/v1/auth/token", {"username": "zhangsan", "password": "nope"}, content_type="application/json")
+    response = client.post("/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "account_locked"
+
+
+@pytest.mark.django_db
+def test_api_without_credentials_is_401(client: Client) -> None:
+    response = client.get("/api/v1/auth/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthorized"
+
+
+@pytest.mark.django_db
+def test_invalid_bearer_token_is_401(client: Client) -> None:
+    response = client.get("/api/v1/auth/me", HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_password_change(client: Client) -> None:
+    user = UserFactory(username="wangwu")
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Hongmajia-2026!", "new_password2": "Hongmajia-2026!"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Hongmajia-2026!")
+
+
+@pytest.mark.django_db
+def test_openapi_is_published(client: Client) -> None:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert "/api/v1/auth/token" in spec["paths"]
+    assert client.get("/api/docs").status_code == 200

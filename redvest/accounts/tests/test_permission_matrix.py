@@ -1,0 +1,166 @@
+"""Every role × (own node, descendant, sibling, ancestor) × (view, change) × resource type.
+
+Roles are held at town_a. "Own" objects hang off town_a, "descendant" off community_a (under
+town_a), "sibling" off town_b, "ancestor" off the county root. Later capabilities add their
+resources to RESOURCES and their expectations to EXPECTED.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db.models import Model
+
+from redvest.accounts.models import Role
+from redvest.accounts.policy import can, scope
+from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from redvest.audit.models import AuditEntry
+from redvest.orgs.models import OrgNode, Station
+from redvest.orgs.tests.factories import OrgTree
+from redvest.teams.models import BrandProject, Team
+from redvest.teams.tests.factories import BrandProjectFactory, MembershipFactory, TeamFactory
+from redvest.volunteers.models import Volunteer
+from redvest.volunteers.tests.factories import VolunteerFactory
+
+ALL = frozenset({"own", "descendant", "sibling", "ancestor"})
+SUBTREE = frozenset({"own", "descendant"})
+OWN = frozenset({"own"})
+NONE: frozenset[str] = frozenset()
+RESOURCE_NAMES = ("org", "station", "volunteer", "team", "brand", "audit")
+
+
+def _expect(**per_resource: tuple[frozenset[str], frozenset[str]]) -> dict[str, dict[str, frozenset[str]]]:
+    table = {r: {"view": NONE, "change": NONE} for r in RESOURCE_NAMES}
+    for resource, (view, change) in per_resource.items():
+        table[resource] = {"view": view, "change": change}
+    return table
+
+
+EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
+    Role.SYSTEM_ADMIN: _expect(
+        org=(ALL, ALL), station=(ALL, ALL), volunteer=(ALL, ALL), team=(ALL, ALL), brand=(ALL, ALL), audit=(ALL, NONE)
+    ),
+    Role.ORG_ADMIN: _expect(
+        org=(SUBTREE, SUBTREE),
+        station=(SUBTREE, SUBTREE),
+        volunteer=(SUBTREE, SUBTREE),
+        team=(SUBTREE, SUBTREE),
+        brand=(SUBTREE, SUBTREE),
+        audit=(SUBTREE, NONE),
+    ),
+    Role.DISPATCHER: _expect(
+        org=(SUBTREE, NONE), station=(SUBTREE, NONE), volunteer=(SUBTREE, NONE), team=(SUBTREE, NONE)
+    ),
+    Role.STATION_KEEPER: _expect(org=(SUBTREE, OWN), station=(SUBTREE, OWN)),
+    # Leaders and liaisons are volunteers too: the public directory plus their own team and its members.
+    Role.TEAM_LEADER: _expect(
+        org=(ALL, NONE), station=(ALL, NONE), team=(ALL, OWN), brand=(ALL, NONE), volunteer=(OWN, NONE)
+    ),
+    Role.TEAM_LIAISON: _expect(
+        org=(ALL, NONE), station=(ALL, NONE), team=(ALL, OWN), brand=(ALL, NONE), volunteer=(OWN, NONE)
+    ),
+    Role.VOLUNTEER: _expect(org=(ALL, NONE), station=(ALL, NONE), team=(ALL, NONE), brand=(ALL, NONE)),
+    Role.MERCHANT: _expect(station=(ALL, NONE)),
+    Role.RESIDENT: _expect(station=(ALL, NONE)),
+}
+
+
+class World:
+    """The tree, one object of each resource at each position, and a user holding `role` at town_a."""
+
+    def __init__(self, role: str) -> None:
+        tree = OrgTree()
+        self.nodes: dict[str, OrgNode] = {
+            "own": tree.town_a,
+            "descendant": tree.community_a,
+            "sibling": tree.town_b,
+            "ancestor": tree.county,
+        }
+        self.objects: dict[str, dict[str, Model]] = {r: {} for r in RESOURCE_NAMES}
+        for position, node in self.nodes.items():
+            self.objects["org"][position] = node
+            self.objects["station"][position] = Station.objects.create(node=node, address=f"{node.name}站点")
+            self.objects["volunteer"][position] = VolunteerFactory(org=node)
+            self.objects["team"][position] = TeamFactory(org=node)
+            self.objects["brand"][position] = BrandProjectFactory(owner=node)
+            self.objects["audit"][position] = AuditEntry.objects.create(
+                action="create", target_type="orgs.orgnode", target_id=str(node.pk), org=node
+            )
+        self.user = UserFactory()
+        town_a = self.nodes["own"]
+        own_team = self.objects["team"]["own"]
+        assert isinstance(own_team, Team)
+        if role in {Role.TEAM_LEADER, Role.TEAM_LIAISON, Role.VOLUNTEER}:
+            me = VolunteerFactory(org=town_a, user=self.user)
+            MembershipFactory(team=own_team, volunteer=me)
+            if role == Role.TEAM_LEADER:
+                own_team.leader = me
+            elif role == Role.TEAM_LIAISON:
+                own_team.liaison = me
+            own_team.save()
+            # The own-node volunteer is a member of the leader's team (activity relation).
+            MembershipFactory(team=own_team, volunteer=self.objects["volunteer"]["own"], kind="activity")
+        else:
+            RoleAssignmentFactory(user=self.user, role=role, org=town_a)
+
+
+MODELS: dict[str, type[Model]] = {
+    "org": OrgNode,
+    "station": Station,
+    "volunteer": Volunteer,
+    "team": Team,
+    "brand": BrandProject,
+    "audit": AuditEntry,
+}
+
+
+def _mismatches(world: World, role: str, check: Callable[[str, str, Model], bool]) -> list[str]:
+    wrong = []
+    for resource in RESOURCE_NAMES:
+        for action in ("view", "change"):
+            allowed = EXPECTED[role][resource][action]
+            for position, obj in world.objects[resource].items():
+                got = check(action, resource, obj)
+                if got != (position in allowed):
+                    wrong.append(f"{role} {action} {resource}@{position}: got {got}")
+    return wrong
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_can_follows_the_matrix(role: str) -> None:
+    world = World(role)
+    assert _mismatches(world, role, lambda action, resource, obj: can(world.user, action, obj)) == []  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_scope_follows_the_matrix(role: str) -> None:
+    world = World(role)
+
+    def in_scope(action: str, resource: str, obj: Model) -> bool:
+        qs: Any = MODELS[resource]._default_manager.all()
+        return scope(world.user, resource, qs, action).filter(pk=obj.pk).exists()  # type: ignore[arg-type]
+
+    assert _mismatches(world, role, in_scope) == []
+
+
+@pytest.mark.django_db
+def test_volunteer_sees_and_changes_own_record_only() -> None:
+    world = World(Role.VOLUNTEER)
+    me = Volunteer.objects.get(user=world.user)
+    assert can(world.user, "view", me)
+    assert can(world.user, "change", me)
+    assert not can(world.user, "view", world.objects["volunteer"]["own"])
+
+
+@pytest.mark.django_db
+def test_anonymous_user_gets_nothing() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    world = World(Role.RESIDENT)
+    for resource, model in MODELS.items():
+        assert not scope(AnonymousUser(), resource, model._default_manager.all()).exists()  # type: ignore[arg-type]
+    assert not can(AnonymousUser(), "view", world.objects["station"]["own"])

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.db.utils import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from redvest.accounts.policy import nav_items
+from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from redvest.core.models import Notification
+from redvest.core.services import notification_send
+from redvest.orgs.tests.factories import OrgTree
+
+
+@pytest.mark.django_db
+def test_healthz_reports_ok(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_unreachable(client: Client) -> None:
+    with mock.patch("redvest.core.views.connection.cursor", side_effect=OperationalError("connection refused")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+    assert "connection refused" in response.json()["reason"]
+
+
+@pytest.mark.django_db
+def test_every_navigation_entry_resolves() -> None:
+    tree = OrgTree()
+    admin = UserFactory(is_superuser=True)
+    RoleAssignmentFactory(user=admin, role="org_admin", org=tree.county)
+    for url_name, _label in nav_items(admin):
+        assert reverse(url_name)
+
+
+@pytest.mark.django_db
+def test_notification_goes_to_inbox_and_is_delivered_after_commit(
+    caplog: pytest.LogCaptureFixture, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+) -> None:
+    user = UserFactory()
+    with caplog.at_level("INFO", logger="redvest.notifications"):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            notification_send(recipients=[user], title="服务队变更", body="您已成为负责人")
+    assert len(callbacks) == 1
+    assert Notification.objects.filter(recipient=user, title="服务队变更").exists()
+    assert "服务队变更 您已成为负责人" in caplog.text
+
+
+@pytest.mark.django_db
+def test_inbox_page_lists_and_marks_read(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    user = UserFactory()
+    client.force_login(user)
+    notification_send(recipients=[user], title="第一条")
+    client.get("/inbox/")  # warm up session
+    with django_assert_num_queries(7) as one:
+        response = client.get("/inbox/")
+    assert "第一条" in response.content.decode()
+    for i in range(10):
+        notification_send(recipients=[user], title=f"消息{i}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get("/inbox/")
+    client.post("/inbox/read/")
+    assert not Notification.objects.filter(recipient=user, read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_inbox_requires_login(client: Client) -> None:
+    response = client.get("/inbox/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]

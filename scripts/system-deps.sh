@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages the product and its tests need: Chromium for browser tests, CJK fonts and
+# HarfBuzz subsetting + Pango for WeasyPrint PDFs. Installs only what is missing, only as root.
+set -euo pipefail
+packages=(chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libjpeg62-turbo)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" != "0" ]; then
+  echo "Missing Debian packages (run as root to install): ${missing[*]}" >&2
+  exit 0
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
