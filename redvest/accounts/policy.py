@@ -115,12 +115,13 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
             return subtree if action == "view" else own
         return None
     if role in {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        team_id = grant.team_id or 0
         if resource == "team":
-            return Q(pk=grant.team_id)
+            return Q(pk=team_id)
         if resource == "volunteer":
             from redvest.teams.models import Membership
 
-            members = Membership.objects.filter(team_id=grant.team_id, left_at__isnull=True).values("volunteer_id")
+            members = Membership.objects.filter(team_id=team_id, left_at__isnull=True).values("volunteer_id")
             return Q(pk__in=members) if action == "view" else None
         if resource == "org" and action == "view":
             return own

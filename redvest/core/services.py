@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -20,7 +21,7 @@ def notification_send(*, recipients: Iterable["User"], title: str, body: str = "
         [Notification(recipient=user, title=title, body=body, url=url) for user in recipients]
     )
     for row in rows:
-        transaction.on_commit(lambda pk=row.pk: notification_deliver.enqueue(pk))
+        transaction.on_commit(partial(notification_deliver.enqueue, row.pk))
     return rows
 
 
