@@ -11,9 +11,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from redvest.accounts.api import ApiKeyOrSession
 from redvest.accounts.api import router as auth_router
+from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
 from redvest.core.errors import DomainError
 from redvest.orgs.api import router as orgs_router
+from redvest.records.api import router as records_router
 from redvest.teams.api import router as teams_router
 from redvest.volunteers.api import router as volunteers_router
 
@@ -63,3 +65,5 @@ api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/volunteers", volunteers_router)
 api.add_router("/v1/teams", teams_router)
 api.add_router("/v1/audit", audit_router)
+api.add_router("/v1/activities", activities_router)
+api.add_router("/v1/records", records_router)

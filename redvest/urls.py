@@ -18,6 +18,8 @@ urlpatterns = [
     path("volunteers/", include("redvest.volunteers.urls")),
     path("teams/", include("redvest.teams.urls")),
     path("audit/", include("redvest.audit.urls")),
+    path("activities/", include("redvest.activities.urls")),
+    path("records/", include("redvest.records.urls")),
     path("", include("redvest.core.urls")),
     # Uploaded files (evidence, archives) are served by Django with a login check in each app;
     # this plain route exists only for development and is off when DEBUG is off.

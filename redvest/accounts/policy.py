@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from django.db.models import Model, Q, QuerySet
 
-from redvest.accounts.models import Role, RoleAssignment, User
+from redvest.accounts.models import Role, RoleAssignment
 from redvest.core.errors import PermissionDenied
 
 Action = Literal["view", "change"]
-Resource = Literal["org", "station", "volunteer", "team", "brand", "audit"]
+Resource = Literal["org", "station", "volunteer", "team", "brand", "audit", "activity", "record", "certificate"]
 
 # The path of the org node each resource hangs off, as a lookup from the resource's model.
 PATH_LOOKUP: dict[str, str] = {
@@ -30,11 +30,14 @@ PATH_LOOKUP: dict[str, str] = {
     "team": "org__path",
     "brand": "owner__path",
     "audit": "org__path",
+    "activity": "org__path",
+    "record": "volunteer__org__path",
+    "certificate": "volunteer__org__path",
 }
 
 # Resources any signed-in user may look up everywhere: the public directory of the network.
 PUBLIC_DIRECTORY: dict[str, frozenset[str]] = {
-    Role.VOLUNTEER: frozenset({"org", "station", "team", "brand"}),
+    Role.VOLUNTEER: frozenset({"org", "station", "team", "brand", "activity"}),
     Role.RESIDENT: frozenset({"station"}),
     Role.MERCHANT: frozenset({"station"}),
 }
@@ -73,7 +76,9 @@ def grants_for(user: Any) -> list[Grant]:
         .first()
     )
     if volunteer is not None:
-        grants.append(Grant(role=Role.VOLUNTEER, path=volunteer.org.path, org_id=volunteer.org_id, volunteer_id=volunteer.id))
+        grants.append(
+            Grant(role=Role.VOLUNTEER, path=volunteer.org.path, org_id=volunteer.org_id, volunteer_id=volunteer.id)
+        )
         teams = (
             Team.objects.filter(Q(leader=volunteer) | Q(liaison=volunteer), is_active=True)
             .select_related("org")
@@ -109,7 +114,7 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     if role == Role.ORG_ADMIN:
         return subtree
     if role == Role.DISPATCHER:
-        return subtree if action == "view" and resource in {"org", "station", "team", "volunteer"} else None
+        return subtree if action == "view" and resource in {"org", "station", "team", "volunteer", "activity"} else None
     if role == Role.STATION_KEEPER:
         if resource in {"org", "station"}:
             return subtree if action == "view" else own
@@ -123,12 +128,19 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
 
             members = Membership.objects.filter(team_id=team_id, left_at__isnull=True).values("volunteer_id")
             return Q(pk__in=members) if action == "view" else None
+        if resource in {"activity", "record"}:
+            from redvest.activities.models import Activity
+
+            run_by_team = Activity.teams.through.objects.filter(team_id=team_id).values("activity_id")
+            return Q(pk__in=run_by_team) if resource == "activity" else Q(activity_id__in=run_by_team)
         if resource == "org" and action == "view":
             return own
         return None
     if role == Role.VOLUNTEER:
         if resource == "volunteer":
             return Q(pk=grant.volunteer_id)
+        if resource == "certificate" or (resource == "record" and action == "view"):
+            return Q(volunteer_id=grant.volunteer_id)
         return None
     return None
 
@@ -157,6 +169,9 @@ def _resource_of(obj: Model) -> Resource:
         "teams.team": "team",
         "teams.brandproject": "brand",
         "audit.auditentry": "audit",
+        "activities.activity": "activity",
+        "records.servicerecord": "record",
+        "records.certificate": "certificate",
     }[label]  # type: ignore[return-value]
 
 
@@ -176,6 +191,16 @@ def require(user: Any, action: Action, obj: Model) -> None:
 def can_manage_under(user: Any, org: Model) -> bool:
     """May the user create records under this org node (people, teams, child nodes)?"""
     return can(user, "change", org)
+
+
+def can_administer(user: Any, org: Any) -> bool:
+    """Administrative rights at a node (assigning roles, inspecting its stations): system admins, and
+    org admins whose subtree holds it. Stricter than `can_manage_under`, which a station keeper also
+    passes for their own station."""
+    path = org.path
+    return any(
+        g.role == Role.SYSTEM_ADMIN or (g.role == Role.ORG_ADMIN and path.startswith(g.path)) for g in grants_for(user)
+    )
 
 
 def can_view_sensitive(user: Any, obj: Model) -> bool:

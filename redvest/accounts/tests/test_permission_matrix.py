@@ -16,9 +16,13 @@ from django.db.models import Model
 from redvest.accounts.models import Role
 from redvest.accounts.policy import can, scope
 from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from redvest.activities.models import Activity
+from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
 from redvest.orgs.models import OrgNode, Station
 from redvest.orgs.tests.factories import OrgTree
+from redvest.records.models import Certificate, ServiceRecord
+from redvest.records.tests.factories import CertificateFactory, ServiceRecordFactory
 from redvest.teams.models import BrandProject, Team
 from redvest.teams.tests.factories import BrandProjectFactory, MembershipFactory, TeamFactory
 from redvest.volunteers.models import Volunteer
@@ -28,7 +32,7 @@ ALL = frozenset({"own", "descendant", "sibling", "ancestor"})
 SUBTREE = frozenset({"own", "descendant"})
 OWN = frozenset({"own"})
 NONE: frozenset[str] = frozenset()
-RESOURCE_NAMES = ("org", "station", "volunteer", "team", "brand", "audit")
+RESOURCE_NAMES = ("org", "station", "volunteer", "team", "brand", "audit", "activity", "record", "certificate")
 
 
 def _expect(**per_resource: tuple[frozenset[str], frozenset[str]]) -> dict[str, dict[str, frozenset[str]]]:
@@ -40,7 +44,15 @@ def _expect(**per_resource: tuple[frozenset[str], frozenset[str]]) -> dict[str, 
 
 EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
     Role.SYSTEM_ADMIN: _expect(
-        org=(ALL, ALL), station=(ALL, ALL), volunteer=(ALL, ALL), team=(ALL, ALL), brand=(ALL, ALL), audit=(ALL, NONE)
+        org=(ALL, ALL),
+        station=(ALL, ALL),
+        volunteer=(ALL, ALL),
+        team=(ALL, ALL),
+        brand=(ALL, ALL),
+        audit=(ALL, NONE),
+        activity=(ALL, ALL),
+        record=(ALL, ALL),
+        certificate=(ALL, ALL),
     ),
     Role.ORG_ADMIN: _expect(
         org=(SUBTREE, SUBTREE),
@@ -49,19 +61,41 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         team=(SUBTREE, SUBTREE),
         brand=(SUBTREE, SUBTREE),
         audit=(SUBTREE, NONE),
+        activity=(SUBTREE, SUBTREE),
+        record=(SUBTREE, SUBTREE),
+        certificate=(SUBTREE, SUBTREE),
     ),
     Role.DISPATCHER: _expect(
-        org=(SUBTREE, NONE), station=(SUBTREE, NONE), volunteer=(SUBTREE, NONE), team=(SUBTREE, NONE)
+        org=(SUBTREE, NONE),
+        station=(SUBTREE, NONE),
+        volunteer=(SUBTREE, NONE),
+        team=(SUBTREE, NONE),
+        activity=(SUBTREE, NONE),
     ),
     Role.STATION_KEEPER: _expect(org=(SUBTREE, OWN), station=(SUBTREE, OWN)),
     # Leaders and liaisons are volunteers too: the public directory plus their own team and its members.
+    # Own-position activities are run by the leader's team; records and certificates are other people's.
     Role.TEAM_LEADER: _expect(
-        org=(ALL, NONE), station=(ALL, NONE), team=(ALL, OWN), brand=(ALL, NONE), volunteer=(OWN, NONE)
+        org=(ALL, NONE),
+        station=(ALL, NONE),
+        team=(ALL, OWN),
+        brand=(ALL, NONE),
+        volunteer=(OWN, NONE),
+        activity=(ALL, OWN),
+        record=(OWN, OWN),
     ),
     Role.TEAM_LIAISON: _expect(
-        org=(ALL, NONE), station=(ALL, NONE), team=(ALL, OWN), brand=(ALL, NONE), volunteer=(OWN, NONE)
+        org=(ALL, NONE),
+        station=(ALL, NONE),
+        team=(ALL, OWN),
+        brand=(ALL, NONE),
+        volunteer=(OWN, NONE),
+        activity=(ALL, OWN),
+        record=(OWN, OWN),
     ),
-    Role.VOLUNTEER: _expect(org=(ALL, NONE), station=(ALL, NONE), team=(ALL, NONE), brand=(ALL, NONE)),
+    Role.VOLUNTEER: _expect(
+        org=(ALL, NONE), station=(ALL, NONE), team=(ALL, NONE), brand=(ALL, NONE), activity=(ALL, NONE)
+    ),
     Role.MERCHANT: _expect(station=(ALL, NONE)),
     Role.RESIDENT: _expect(station=(ALL, NONE)),
 }
@@ -88,6 +122,15 @@ class World:
             self.objects["audit"][position] = AuditEntry.objects.create(
                 action="create", target_type="orgs.orgnode", target_id=str(node.pk), org=node
             )
+            activity = ActivityFactory(org=node)
+            activity.teams.add(self.objects["team"][position])
+            self.objects["activity"][position] = activity
+            self.objects["record"][position] = ServiceRecordFactory(
+                volunteer=self.objects["volunteer"][position], activity=activity
+            )
+            self.objects["certificate"][position] = CertificateFactory(
+                volunteer=self.objects["volunteer"][position], issuing_org=node
+            )
         self.user = UserFactory()
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
@@ -113,6 +156,9 @@ MODELS: dict[str, type[Model]] = {
     "team": Team,
     "brand": BrandProject,
     "audit": AuditEntry,
+    "activity": Activity,
+    "record": ServiceRecord,
+    "certificate": Certificate,
 }
 
 

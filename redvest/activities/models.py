@@ -1,0 +1,257 @@
+"""Activities: recruitment, sign-ups, attendance (check-in/out) and outcomes.
+
+Closed attendance becomes service time through `redvest.records.services.record_post_attendance`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ServiceCategory(models.TextChoices):
+    COMMUNITY = "community", "社区服务"
+    POVERTY = "poverty", "扶贫济困"
+    ELDERLY_DISABLED = "elderly_disabled", "助老助残"
+    ENVIRONMENT = "environment", "环境保护"
+    CULTURE_EDUCATION = "culture_education", "文化教育"
+    HEALTH = "health", "医疗卫生"
+    EMERGENCY = "emergency", "应急救援"
+    SAFETY = "safety", "平安建设"
+    LEGAL = "legal", "法律服务"
+    CIVILISATION = "civilisation", "文明创建"
+    OTHER = "other", "其他"
+
+
+class ActivityMode(models.TextChoices):
+    CONCENTRATED = "concentrated", "集中服务"
+    DISPERSED = "dispersed", "分散服务"
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "招募中"
+    CANCELLED = "cancelled", "已取消"
+
+
+class QuarterlyTheme(models.Model):
+    """The quarter's service theme set by an org admin; activities in its subtree link to it."""
+
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="quarterly_themes")
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    title = models.CharField("主题", max_length=100)
+    description = models.TextField("说明", blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "季度主题"
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "quarter"], name="uniq_theme_per_org_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="theme_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度：{self.title}"
+
+
+class Activity(models.Model):
+    title = models.CharField("活动名称", max_length=100)
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="activities", verbose_name="组织")
+    teams = models.ManyToManyField("teams.Team", related_name="activities", verbose_name="组织队伍")
+    brand = models.ForeignKey(
+        "teams.BrandProject",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        verbose_name="品牌项目",
+    )
+    theme = models.ForeignKey(
+        QuarterlyTheme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        verbose_name="季度主题",
+    )
+    category = models.CharField("服务类别", max_length=20, choices=ServiceCategory.choices)
+    mode = models.CharField("服务方式", max_length=20, choices=ActivityMode.choices, default=ActivityMode.CONCENTRATED)
+    is_theme_party_day = models.BooleanField("主题党日活动", default=False)
+    place = models.CharField("地点", max_length=200)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6)
+    geofence_radius_m = models.PositiveIntegerField("签到范围（米）", default=500)
+    start_at = models.DateTimeField("开始时间")
+    end_at = models.DateTimeField("结束时间")
+    recruit_start = models.DateTimeField("招募开始")
+    recruit_end = models.DateTimeField("招募截止")
+    quota = models.PositiveIntegerField("招募人数")
+    requires_approval = models.BooleanField("报名需审核", default=True)
+    skills_wanted = models.JSONField("所需技能", default=list, blank=True)
+    description = models.TextField("活动内容", blank=True, default="")
+    status = models.CharField(max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True, default="")
+    checkin_secret = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动"
+        ordering = ["-start_at", "-id"]
+        indexes = [models.Index(fields=["status", "start_at"]), models.Index(fields=["org", "-start_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="activity_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def planned_minutes(self) -> int:
+        return int((self.end_at - self.start_at).total_seconds() // 60)
+
+
+class SignUpStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已录用"
+    WAITLISTED = "waitlisted", "候补"
+    REJECTED = "rejected", "未录用"
+    CANCELLED = "cancelled", "已取消"
+
+
+ACTIVE_SIGNUP_STATUSES = (SignUpStatus.PENDING, SignUpStatus.APPROVED, SignUpStatus.WAITLISTED)
+
+
+class SignUp(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="signups")
+    status = models.CharField(max_length=20, choices=SignUpStatus.choices, default=SignUpStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报名"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "volunteer"],
+                condition=Q(status__in=["pending", "approved", "waitlisted"]),
+                name="one_active_signup_per_activity",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["activity", "status", "created_at"]),
+            models.Index(fields=["volunteer", "status"]),
+        ]
+
+
+class AttendanceMethod(models.TextChoices):
+    CODE = "code", "签到码"
+    QR = "qr", "扫码"
+    PROXY = "proxy", "负责人代签"
+    OFFLINE = "offline", "离线补传"
+
+
+class AttendanceStatus(models.TextChoices):
+    OPEN = "open", "已签到"
+    CLOSED = "closed", "已签退"
+    AUTO_CLOSED = "auto_closed", "系统自动签退（待确认）"
+    CONFIRMED = "confirmed", "已确认"
+
+
+class Attendance(models.Model):
+    """One stay at an activity: check-in, check-out, where, how. Becomes a credit ServiceRecord when closed."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="attendances")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="attendances")
+    check_in_at = models.DateTimeField("签到时间")
+    check_out_at = models.DateTimeField("签退时间", null=True, blank=True)
+    check_in_method = models.CharField(max_length=10, choices=AttendanceMethod.choices)
+    check_out_method = models.CharField(max_length=10, choices=AttendanceMethod.choices, blank=True, default="")
+    check_in_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    check_in_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    check_in_distance_m = models.PositiveIntegerField(null=True, blank=True)
+    check_out_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    check_out_lng = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    check_out_distance_m = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.OPEN)
+    client_id = models.CharField("客户端ID", max_length=64, null=True, blank=True, unique=True)
+    checkout_client_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    late_sync = models.BooleanField("离线延迟同步", default=False)
+    proxy_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proxy_reason = models.CharField("代签原因", max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "签到记录"
+        ordering = ["-check_in_at", "-id"]
+        constraints = [
+            # One stay at a time per volunteer and activity; a multi-day activity may have several closed ones.
+            models.UniqueConstraint(
+                fields=["activity", "volunteer"], condition=Q(status="open"), name="one_open_attendance_per_activity"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "activity"]), models.Index(fields=["volunteer", "check_in_at"])]
+
+
+class TallyCategory(models.Model):
+    """An outcome tally configured by admins for their subtree (e.g. 清理垃圾 千克, 巡逻 次, 劝导 人次)."""
+
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.CASCADE, related_name="tally_categories")
+    name = models.CharField("名称", max_length=50)
+    unit = models.CharField("单位", max_length=20)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成效统计项"
+        constraints = [models.UniqueConstraint(fields=["org", "name"], name="uniq_tally_category")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+class ActivityOutcome(models.Model):
+    """What an activity achieved, reported by the leader. 人次 is counted from attendance, not typed."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="outcome", primary_key=True)
+    sessions = models.PositiveIntegerField("场次", default=1)
+    beneficiaries = models.PositiveIntegerField("受益人数", default=0)
+    problems_found = models.PositiveIntegerField("发现问题", default=0)
+    problems_solved = models.PositiveIntegerField("解决问题", default=0)
+    summary = models.TextField("活动小结", blank=True, default="")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动成效"
+
+
+class ActivityTally(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="tallies")
+    category = models.ForeignKey(TallyCategory, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveIntegerField("数量")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动成效统计"
+        constraints = [models.UniqueConstraint(fields=["activity", "category"], name="uniq_activity_tally")]
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField("照片", upload_to="activities/%Y/%m/")
+    caption = models.CharField("说明", max_length=100, blank=True, default="")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动照片"

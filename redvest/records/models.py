@@ -1,0 +1,182 @@
+"""The append-only service-time ledger, its totals, disputes, anomaly flags and certificates.
+
+Service time is integer minutes. Credit minutes (服务信用时数) come only from recorded attendance
+(and capped make-ups); honour minutes (荣誉时数) are granted separately with evidence. The two are
+kept apart everywhere by `ServiceRecord.kind`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from redvest.activities.models import Activity, Attendance, ServiceCategory
+
+
+class RecordKind(models.TextChoices):
+    CREDIT = "credit", "服务信用时数"
+    HONOUR = "honour", "荣誉时数"
+
+
+class RecordSource(models.TextChoices):
+    ATTENDANCE = "attendance", "签到签退"
+    MAKEUP = "makeup", "补录"
+    HONOUR = "honour", "荣誉授予"
+    CORRECTION = "correction", "更正"
+    REVERSAL = "reversal", "冲销"
+
+
+class ServiceRecord(models.Model):
+    """An append-only entry of service time (signed integer minutes).
+
+    Never edited or deleted. A correction is a REVERSAL entry (−minutes, `reverses` = old) plus, when
+    the corrected value is not zero, a CORRECTION entry (`corrects` = old); both carry who, when, why.
+    A volunteer's total is the plain SUM of `minutes` over their entries of a kind.
+    """
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="service_records")
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    attendance = models.ForeignKey(Attendance, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(max_length=10, choices=RecordKind.choices)
+    source = models.CharField(max_length=12, choices=RecordSource.choices)
+    category = models.CharField("服务类别", max_length=20, choices=ServiceCategory.choices)
+    minutes = models.IntegerField("时长（分钟）")
+    served_on = models.DateField("服务日期")
+    start_at = models.DateTimeField(null=True, blank=True)
+    end_at = models.DateTimeField(null=True, blank=True)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    reason = models.CharField("原因", max_length=300, blank=True, default="")
+    evidence = models.FileField("佐证材料", upload_to="records/%Y/%m/", blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务记录"
+        ordering = ["-served_on", "-id"]
+        indexes = [
+            models.Index(fields=["volunteer", "kind", "served_on"]),
+            models.Index(fields=["activity"]),
+            models.Index(fields=["served_on"]),
+        ]
+
+
+class ServiceTotal(models.Model):
+    """Per volunteer, year and kind: the running sum of ServiceRecord.minutes, kept in the same
+    transaction as each entry (F() under the row lock) so totals and rankings read one row, not 1M.
+    `manage.py check_service_totals` recomputes every total from the entries and reports differences."""
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="service_totals")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=RecordKind.choices)
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务时长合计"
+        constraints = [models.UniqueConstraint(fields=["volunteer", "year", "kind"], name="uniq_service_total")]
+        indexes = [models.Index(fields=["year", "kind", "-minutes"])]
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "已更正"
+    DISMISSED = "dismissed", "维持原记录"
+
+
+class RecordDispute(models.Model):
+    """A volunteer contests a record; the leader reviews (upholding it posts a correction)."""
+
+    record = models.ForeignKey(ServiceRecord, on_delete=models.PROTECT, related_name="disputes")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("异议理由", max_length=300)
+    claimed_minutes = models.PositiveIntegerField("应为（分钟）", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "记录异议"
+        ordering = ["-created_at", "-id"]
+
+
+class AnomalyKind(models.TextChoices):
+    OVERLAP = "overlap", "时段重叠"
+    FAR_FROM_SITE = "far_from_site", "签到位置远离活动地点"
+    OVER_12_HOURS = "over_12h", "单日超过12小时"
+    LATE_SYNC = "late_sync", "离线延迟同步"
+    AUTO_CLOSED = "auto_closed", "未签退自动结束"
+
+
+class AnomalyStatus(models.TextChoices):
+    OPEN = "open", "待复核"
+    CLEARED = "cleared", "已核实无误"
+    CORRECTED = "corrected", "已更正"
+
+
+class Anomaly(models.Model):
+    """A flag on attendance or a record, in the leader's review queue."""
+
+    kind = models.CharField(max_length=20, choices=AnomalyKind.choices)
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="anomalies")
+    attendance = models.ForeignKey(
+        Attendance, null=True, blank=True, on_delete=models.CASCADE, related_name="anomalies"
+    )
+    record = models.ForeignKey(ServiceRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="anomalies")
+    detail = models.CharField(max_length=300, blank=True, default="")
+    status = models.CharField(max_length=10, choices=AnomalyStatus.choices, default=AnomalyStatus.OPEN)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "异常标记"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "activity"])]
+
+
+class StarLevelConfig(models.Model):
+    """Credit-hour thresholds for 1–5 stars at an org node, inherited down the tree (default 100/300/600/1000/1500)."""
+
+    org = models.OneToOneField("orgs.OrgNode", on_delete=models.CASCADE, related_name="star_levels")
+    thresholds_hours = models.JSONField("星级门槛（小时）", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "星级标准"
+
+
+DEFAULT_STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
+
+
+class Certificate(models.Model):
+    """A 志愿服务证明: a frozen snapshot of the volunteer's record for a period, verifiable by its number."""
+
+    number = models.CharField("证明编号", max_length=32, unique=True)
+    verify_token = models.CharField(max_length=64, unique=True, editable=False)
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="certificates")
+    period_start = models.DateField("起始日期")
+    period_end = models.DateField("截止日期")
+    credit_minutes = models.IntegerField("服务信用时长（分钟）")
+    honour_minutes = models.IntegerField("荣誉时长（分钟）")
+    issuing_org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
+    activities_snapshot = models.JSONField(default=list)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "志愿服务证明"
+        ordering = ["-issued_at", "-id"]
