@@ -14,7 +14,9 @@ def pytest_configure() -> None:
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.NOTIFICATION_CHANNELS = ["redvest.core.notifications.ConsoleChannel"]
     settings.STORAGES = {
@@ -45,8 +47,14 @@ def _browser():  # type: ignore[no-untyped-def]
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
             ],
         )
         yield browser

@@ -58,7 +58,9 @@ class MeOut(Schema):
     grants: list[GrantOut]
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, summary="用户名或手机号+密码换取令牌")
+@router.post(
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, summary="用户名或手机号+密码换取令牌"
+)
 def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     return {"token": token_issue(request=request, username=payload.username, password=payload.password)}
 

@@ -91,7 +91,9 @@ def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
         raise InvalidCredentials()
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(
-        user=user, key_hash=ApiToken.hash_key(key), expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS)
+        user=user,
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
     )
     return key
 

@@ -12,7 +12,13 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"profile": profile_for(user=request.user)})
 
 
-def lockout(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None, *args: object, **kwargs: object) -> HttpResponse:
+def lockout(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict | None = None,
+    *args: object,
+    **kwargs: object,
+) -> HttpResponse:
     """django-axes lockout: JSON for the API, a page for people."""
     from redvest.accounts.services import AccountLocked
 

@@ -27,10 +27,10 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def audit_record(
     *,
-    actor: "User | None",
+    actor: User | None,
     action: AuditAction | str,
     target: models.Model,
-    org: "OrgNode | None" = None,
+    org: OrgNode | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     reason: str = "",

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-
 from redvest.core.models import Notification
 from redvest.core.tasks import notification_deliver
 
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
     from redvest.accounts.models import User
 
 
-def notification_send(*, recipients: Iterable["User"], title: str, body: str = "", url: str = "") -> list[Notification]:
+def notification_send(*, recipients: Iterable[User], title: str, body: str = "", url: str = "") -> list[Notification]:
     """Write inbox rows and deliver through the configured channels after commit."""
     rows = Notification.objects.bulk_create(
         [Notification(recipient=user, title=title, body=body, url=url) for user in recipients]
@@ -25,7 +24,7 @@ def notification_send(*, recipients: Iterable["User"], title: str, body: str = "
     return rows
 
 
-def notification_mark_read(*, user: "User", notification_ids: list[int] | None = None) -> int:
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         qs = qs.filter(pk__in=notification_ids)

@@ -68,7 +68,9 @@ def test_repeated_failures_lock_the_account(client: Client, phone_user, settings
 def test_token_endpoint_issues_a_bearer_token(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
     tree = OrgTree()
     RoleAssignmentFactory(user=phone_user, role="org_admin", org=tree.town_a)
-    response = client.post("/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     assert not ApiToken.objects.filter(key_hash=token).exists()  # only the hash is stored
@@ -90,7 +92,9 @@ def test_token_with_phone_login(client: Client, phone_user) -> None:  # type: ig
 
 @pytest.mark.django_db
 def test_bad_credentials_get_json_401(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/api/v1/auth/token", {"username": "zhangsan", "password": "nope"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "zhangsan", "password": "nope"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json() == {"code": "invalid_credentials", "message": "用户名/手机号或密码错误"}
 
@@ -109,7 +113,9 @@ def test_api_lockout_after_repeated_failures(client: Client, phone_user, setting
     settings.AXES_ENABLED = True
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/api/v1/auth/token", {"username": "zhangsan", "password": "nope"}, content_type="application/json")
-    response = client.post("/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 429
     assert response.json()["code"] == "account_locked"
 

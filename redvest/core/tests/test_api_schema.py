@@ -21,7 +21,9 @@ def admin_token(client) -> str:  # type: ignore[no-untyped-def]
     user = user_create(username="schema-admin", password="redvest-test-pw", phone="13700000000")
     RoleAssignmentFactory(user=user, role="org_admin", org=tree.county)
     response = client.post(
-        "/api/v1/auth/token", {"username": "schema-admin", "password": "redvest-test-pw"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "schema-admin", "password": "redvest-test-pw"},
+        content_type="application/json",
     )
     return str(response.json()["token"])
 

@@ -41,12 +41,15 @@ def test_every_navigation_entry_resolves() -> None:
 
 @pytest.mark.django_db
 def test_notification_goes_to_inbox_and_is_delivered_after_commit(
-    caplog: pytest.LogCaptureFixture, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     user = UserFactory()
-    with caplog.at_level("INFO", logger="redvest.notifications"):
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            notification_send(recipients=[user], title="服务队变更", body="您已成为负责人")
+    with (
+        caplog.at_level("INFO", logger="redvest.notifications"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        notification_send(recipients=[user], title="服务队变更", body="您已成为负责人")
     assert len(callbacks) == 1
     assert Notification.objects.filter(recipient=user, title="服务队变更").exists()
     assert "服务队变更 您已成为负责人" in caplog.text

@@ -26,7 +26,9 @@ def test_generated_ids_are_valid_and_match_their_birth_date(area: str, birth: da
 
 
 @given(areas, births, seqs, st.integers(min_value=0, max_value=16), st.integers(min_value=1, max_value=9))
-def test_changing_one_digit_breaks_the_checksum(area: str, birth: datetime.date, seq: int, pos: int, delta: int) -> None:
+def test_changing_one_digit_breaks_the_checksum(
+    area: str, birth: datetime.date, seq: int, pos: int, delta: int
+) -> None:
     number = build_id(area, birth, seq)
     changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]
     assert id_number_error(changed) is not None
@@ -55,7 +57,11 @@ def test_mainland_mobiles_pass(phone: str) -> None:
     assert phone_error(f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}") is None
 
 
-@given(st.text(alphabet="0123456789", min_size=0, max_size=15).filter(lambda s: not (len(s) == 11 and s[0] == "1" and s[1] in "3456789")))
+@given(
+    st.text(alphabet="0123456789", min_size=0, max_size=15).filter(
+        lambda s: not (len(s) == 11 and s[0] == "1" and s[1] in "3456789")
+    )
+)
 def test_other_numbers_fail(value: str) -> None:
     assert phone_error(value) == "手机号应为11位中国大陆手机号码"
 
