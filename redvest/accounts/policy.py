@@ -207,6 +207,8 @@ def can_view_sensitive(user: Any, obj: Model) -> bool:
     """Full ID numbers and phones: system admins and org admins over the record's subtree only."""
     path_of = {
         "volunteers.volunteer": lambda o: o.org.path,
+        # A whole subtree (e.g. an unmasked ledger export): the same rule applied to the node itself.
+        "orgs.orgnode": lambda o: o.path,
     }.get(obj._meta.label_lower)
     if path_of is None:
         return False
