@@ -1,0 +1,192 @@
+"""`manage.py seed_demo` on the test database: seeded once for the module, flushed afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from redvest.accounts.models import Role, RoleAssignment, User
+from redvest.accounts.policy import grants_for, roles_of
+from redvest.core.validators import id_gender, id_number_error, phone_error
+from redvest.demo.users import DEMO_USERNAMES
+from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
+from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
+from redvest.volunteers.models import NumberSequence, Volunteer, VolunteerStatusChange
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD = "redvest-demo"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seed_output(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock():
+        out = StringIO()
+        with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+            call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def _counts() -> dict[str, int]:
+    models = (
+        OrgNode,
+        Station,
+        FiveHaveItem,
+        FiveHaveInspection,
+        Team,
+        Membership,
+        Backbone,
+        BrandProject,
+        Volunteer,
+        VolunteerStatusChange,
+        User,
+        RoleAssignment,
+    )
+    return {m.__name__: m.objects.count() for m in models}
+
+
+@pytest.mark.django_db
+def test_seed_has_the_figures_of_changxing() -> None:
+    assert Volunteer.objects.count() == 3063
+    assert Team.objects.count() == 95
+    assert OrgNode.objects.filter(kind=OrgKind.UNIT).count() == 65
+    assert BrandProject.objects.count() == 30
+    assert Station.objects.filter(node__kind__in=[OrgKind.SERVICE_POINT, OrgKind.POST]).count() == 65
+    root = OrgNode.objects.get(depth=1)
+    assert (root.name, root.kind, root.code) == ("长兴县委组织部", OrgKind.ORG_DEPT, "330522")
+    assert OrgNode.objects.filter(kind=OrgKind.HOTLINE).count() == 1
+    assert OrgNode.objects.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_every_volunteer_has_exactly_one_current_org_team() -> None:
+    current_org = Count(
+        "memberships", filter=Q(memberships__kind=MembershipKind.ORGANISATIONAL, memberships__left_at=None)
+    )
+    assert not Volunteer.objects.annotate(n=current_org).exclude(n=1).exists()
+    assert Membership.objects.filter(kind=MembershipKind.ACTIVITY).count() > 100
+
+
+@pytest.mark.django_db
+def test_ids_and_phones_decrypt_and_pass_the_validators() -> None:
+    numbers = set()
+    for v in Volunteer.objects.all():
+        id_number = v.id_number
+        assert id_number_error(id_number, birth_date=v.birth_date) is None
+        assert id_gender(id_number) == v.gender
+        assert v.id_number_masked == id_number[:3] + "*" * 11 + id_number[-4:]
+        assert phone_error(v.phone) is None
+        assert v.phone_masked[-4:] == v.phone[-4:]
+        numbers.add(v.number)
+    assert len(numbers) == 3063
+    assert all(n.startswith("3305222026") and len(n) == 16 for n in numbers)
+    assert NumberSequence.objects.get(area_code="330522", year=2026).last == 3063
+
+
+@pytest.mark.django_db
+def test_every_volunteer_passes_the_registry_checks() -> None:
+    from redvest.volunteers.services.validation import volunteer_clean, volunteer_data_of
+
+    today = timezone.localdate()
+    for v in Volunteer.objects.select_related("party_org"):
+        _, errors = volunteer_clean(volunteer_data_of(v), today=today)
+        assert errors == {}, (v.name, errors)
+
+
+@pytest.mark.django_db
+def test_minors_carry_guardian_consent() -> None:
+    minors = Volunteer.objects.filter(birth_date__gt="2008-07-01")
+    assert minors.count() >= 3
+    for v in minors:
+        assert v.guardian_name and v.guardian_consent_date and phone_error(v.guardian_phone) is None
+
+
+@pytest.mark.django_db
+def test_leaders_liaisons_and_backbones_are_members() -> None:
+    members = set(Membership.objects.filter(left_at=None).values_list("team_id", "volunteer_id"))
+    for team in Team.objects.prefetch_related("backbones"):
+        assert (team.pk, team.leader_id) in members
+        assert (team.pk, team.liaison_id) in members
+        backbones = list(team.backbones.all())
+        assert 1 <= len(backbones) <= 3
+        assert all((team.pk, b.volunteer_id) in members for b in backbones)
+    sizes = Team.objects.annotate(n=Count("memberships", filter=Q(memberships__left_at=None)))
+    assert sizes.filter(n__lt=5).count() == 3
+
+
+@pytest.mark.django_db
+def test_every_station_has_the_six_items_and_a_few_fall_short() -> None:
+    stations = Station.objects.annotate(n=Count("checklist"))
+    assert set(stations.values_list("n", flat=True)) == {len(FiveHaveKind)}
+    latest = FiveHaveInspection.objects.filter(item=OuterRef("pk")).order_by("-inspected_on", "-id").values("result")
+    short_items = FiveHaveItem.objects.annotate(latest=Subquery(latest)).filter(Q(latest="fail") | Q(latest=None))
+    short_stations = short_items.values("station").distinct().count()
+    assert 2 <= short_stations <= 20
+    assert Station.objects.exclude(latitude=None).aggregate(Max("latitude"))["latitude__max"] < 31.1
+
+
+@pytest.mark.django_db
+def test_brands_are_owned_by_units_and_run_by_teams() -> None:
+    for brand in BrandProject.objects.select_related("owner").annotate(n=Count("teams")):
+        assert brand.owner.kind == OrgKind.UNIT
+        assert brand.n >= 1
+    assert BrandProject.objects.filter(name__in=["合之队", "爱心接力", "邮爱心"]).count() == 3
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing() -> None:
+    before = _counts()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert out.getvalue().strip() == "演示数据已存在，跳过"
+    assert _counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_demo_user_logs_in(client: Client, username: str) -> None:
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert roles_of(User.objects.get(username=username))
+
+
+@pytest.mark.django_db
+def test_admin_logs_in_by_phone(client: Client) -> None:
+    phone = User.objects.get(username="admin").phone
+    response = client.post("/accounts/login/", {"username": phone, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_demo_roles_sit_where_the_logins_table_says() -> None:
+    def grant(username: str, role: str) -> tuple[str, str]:
+        g = next(g for g in grants_for(User.objects.get(username=username)) if g.role == role)
+        return OrgNode.objects.get(path=g.path).kind, OrgNode.objects.get(path=g.path).name
+
+    assert grant("admin", Role.SYSTEM_ADMIN) == (OrgKind.ORG_DEPT, "长兴县委组织部")
+    assert grant("county", Role.ORG_ADMIN) == (OrgKind.ORG_DEPT, "长兴县委组织部")
+    assert grant("town", Role.ORG_ADMIN) == (OrgKind.TOWN, "雉城街道")
+    assert grant("unit", Role.ORG_ADMIN) == (OrgKind.UNIT, "县民政局")
+    assert grant("dispatcher", Role.DISPATCHER)[0] == OrgKind.HOTLINE
+    assert grant("keeper", Role.STATION_KEEPER)[0] == OrgKind.SERVICE_POINT
+    assert grant("leader", Role.TEAM_LEADER) == (OrgKind.UNIT, "县民政局")
+    assert grant("liaison", Role.TEAM_LIAISON) == (OrgKind.UNIT, "县民政局")
+    assert roles_of(User.objects.get(username="volunteer")) == {Role.VOLUNTEER}
+    assert User.objects.get(username="admin").is_superuser
+
+
+@pytest.mark.django_db
+def test_logins_table_is_printed_by_both_commands(seed_output: str) -> None:
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    for username in DEMO_USERNAMES:
+        assert f"\n{username} " in out.getvalue()
+        assert f"\n{username} " in seed_output
+    assert "19905720001" in out.getvalue()
