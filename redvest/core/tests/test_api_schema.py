@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -33,5 +35,12 @@ def admin_token(client) -> str:  # type: ignore[no-untyped-def]
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_answers_500(case, admin_token) -> None:  # type: ignore[no-untyped-def]
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {admin_token}"}
-    response = case.call()
+    # The real WSGI handler closes connections around each request; the test client avoids that, so do we.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        response = case.call()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     case.validate_response(response, checks=[not_a_server_error])
