@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import Router, Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from redvest.accounts.policy import grants_for
 from redvest.accounts.services import token_issue, token_user
+from redvest.core.errors import DomainError
 
 
 class BearerToken(HttpBearer):
@@ -59,9 +61,13 @@ class MeOut(Schema):
 
 
 @router.post(
-    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, summary="用户名或手机号+密码换取令牌"
+    "/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}, summary="用户名或手机号+密码换取令牌"
 )
 def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+    try:
+        request.POST  # noqa: B018 - the lockout handler reads the form body; a malformed one must be a 400 here
+    except MultiPartParserError as exc:
+        raise DomainError("请求体格式错误", code="bad_request") from exc
     return {"token": token_issue(request=request, username=payload.username, password=payload.password)}
 
 
