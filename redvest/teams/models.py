@@ -37,11 +37,19 @@ class Team(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children", verbose_name="上级队伍"
     )
     leader = models.ForeignKey(
-        "volunteers.Volunteer", null=True, blank=True, on_delete=models.SET_NULL, related_name="led_teams",
+        "volunteers.Volunteer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
         verbose_name="负责人",
     )
     liaison = models.ForeignKey(
-        "volunteers.Volunteer", null=True, blank=True, on_delete=models.SET_NULL, related_name="liaison_teams",
+        "volunteers.Volunteer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="liaison_teams",
         verbose_name="联络员",
     )
     rules = models.TextField("队伍制度", blank=True, default="")
@@ -121,7 +129,9 @@ class JoinRequest(models.Model):
     message = models.CharField("申请说明", max_length=200, blank=True, default="")
     status = models.CharField(max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField("审批意见", max_length=200, blank=True, default="")
 
