@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 
 from redvest.core.crypto import decrypt
+
+if TYPE_CHECKING:
+    from redvest.teams.models import Team
 
 
 class Gender(models.TextChoices):
@@ -26,6 +31,24 @@ class PoliticalStatus(models.TextChoices):
     MASSES = "masses", "群众"
 
 
+class ServiceCategory(models.TextChoices):
+    """服务类别 as in the national volunteer-record rules (志愿服务记录与证明出具办法, 2020)."""
+
+    COMMUNITY = "community", "社区服务"
+    POVERTY = "poverty", "扶贫减贫"
+    EDUCATION = "education", "支教助学"
+    HEALTH = "health", "卫生健康"
+    LEGAL = "legal", "法律服务"
+    ENVIRONMENT = "environment", "生态环保"
+    CULTURE = "culture", "文化艺术"
+    EMERGENCY = "emergency", "应急救援"
+    SCIENCE = "science", "科技科普"
+    SAFETY = "safety", "平安综治"
+    SPECIAL_GROUPS = "special_groups", "关爱特殊群体"
+    EVENTS = "events", "大型活动"
+    OTHER = "other", "其他"
+
+
 class VolunteerStatus(models.TextChoices):
     PENDING = "pending", "待审核"
     REGISTERED = "registered", "已注册"
@@ -40,7 +63,9 @@ class Volunteer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="volunteer"
     )
-    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="volunteers", verbose_name="所属组织")
+    org = models.ForeignKey(
+        "orgs.OrgNode", on_delete=models.PROTECT, related_name="volunteers", verbose_name="所属组织"
+    )
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
@@ -56,7 +81,11 @@ class Volunteer(models.Model):
     service_categories = models.JSONField("服务类别", default=list, blank=True)
     political_status = models.CharField("政治面貌", max_length=20, choices=PoliticalStatus.choices)
     party_org = models.ForeignKey(
-        "orgs.OrgNode", null=True, blank=True, on_delete=models.SET_NULL, related_name="party_members",
+        "orgs.OrgNode",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_members",
         verbose_name="所在党组织",
     )
     work_unit = models.CharField("工作单位", max_length=100, blank=True, default="")
@@ -82,6 +111,25 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.number}）"
+
+    @property
+    def service_category_labels(self) -> list[str]:
+        labels = dict(ServiceCategory.choices)
+        return [labels.get(c, c) for c in self.service_categories]
+
+    @property
+    def org_team(self) -> Team | None:
+        """The current organisational team; free when selectors prefetched `current_org_memberships`."""
+        rows = getattr(self, "current_org_memberships", None)
+        if rows is None:
+            from redvest.teams.models import Membership, MembershipKind
+
+            rows = list(
+                Membership.objects.filter(
+                    volunteer=self, kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True
+                ).select_related("team")
+            )
+        return rows[0].team if rows else None
 
     @property
     def id_number(self) -> str:
@@ -144,8 +192,26 @@ class VolunteerImport(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    bad_rows = models.PositiveIntegerField("错误行数", default=0)
+    original_name = models.CharField("文件名", max_length=200, blank=True, default="")
+    message = models.CharField("说明", max_length=300, blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "志愿者导入"
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"导入#{self.pk} {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.PREVIEWED, ImportStatus.FAILED, ImportStatus.DONE}
+
+    @property
+    def good_rows(self) -> int:
+        return max(0, self.total_rows - self.bad_rows)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.is_finished else (self.processed_rows * 100 // self.total_rows if self.total_rows else 0)

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 import factory
 
 from redvest.core.crypto import blind_index, encrypt, mask_id_number, mask_phone
 from redvest.core.validators import id_check_digit
+from redvest.teams.models import Team
+from redvest.teams.tests.factories import MembershipFactory
 from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
+from redvest.volunteers.services import VolunteerData
 
 
 def make_id_number(*, birth: datetime.date, seq: int, area: str = "330522") -> str:
@@ -29,14 +33,18 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     class Params:
         seq = factory.Sequence(lambda n: n + 1)
         raw_id = factory.LazyAttribute(
-            lambda o: make_id_number(birth=datetime.date(1980 + o.seq % 30, 1 + o.seq % 12, 1 + o.seq % 28), seq=o.seq // 30 * 2 + 1)
+            lambda o: make_id_number(
+                birth=datetime.date(1980 + o.seq % 30, 1 + o.seq % 12, 1 + o.seq % 28), seq=o.seq // 30 * 2 + 1
+            )
         )
         raw_phone = factory.LazyAttribute(lambda o: make_phone(o.seq + random.randint(0, 10**6) * 100))
 
     number = factory.Sequence(lambda n: f"3305222026{n:06d}")
     name = factory.Sequence(lambda n: f"志愿者{n}")
     gender = "M"
-    birth_date = factory.LazyAttribute(lambda o: datetime.date(int(o.raw_id[6:10]), int(o.raw_id[10:12]), int(o.raw_id[12:14])))
+    birth_date = factory.LazyAttribute(
+        lambda o: datetime.date(int(o.raw_id[6:10]), int(o.raw_id[10:12]), int(o.raw_id[12:14]))
+    )
     id_number_encrypted = factory.LazyAttribute(lambda o: encrypt(o.raw_id))
     id_number_hash = factory.LazyAttribute(lambda o: blind_index(o.raw_id))
     id_number_masked = factory.LazyAttribute(lambda o: mask_id_number(o.raw_id))
@@ -45,3 +53,24 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     phone_masked = factory.LazyAttribute(lambda o: mask_phone(o.raw_phone))
     political_status = PoliticalStatus.PARTY_MEMBER
     status = VolunteerStatus.REGISTERED
+
+
+def person(seq: int = 1, *, birth: datetime.date = datetime.date(1985, 6, 15), **overrides: Any) -> VolunteerData:
+    """Valid input for one adult party member; override any field."""
+    values: dict[str, Any] = {
+        "name": f"张三{seq}",
+        "id_number": make_id_number(birth=birth, seq=seq * 2 + 1),
+        "phone": make_phone(seq),
+        "political_status": "party_member",
+        "skills": ["急救"],
+        "service_categories": ["community"],
+    }
+    values.update(overrides)
+    return VolunteerData(**values)
+
+
+def member_of(team: Team, **kwargs: Any) -> Volunteer:
+    """A factory volunteer at the team's org, with the team as organisational team."""
+    volunteer = VolunteerFactory(org=team.org, **kwargs)
+    MembershipFactory(team=team, volunteer=volunteer)
+    return volunteer

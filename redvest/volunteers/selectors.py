@@ -1,0 +1,242 @@
+"""Reads on the volunteer ledger; every one is narrowed by the policy's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from redvest.accounts import policy
+from redvest.core.crypto import blind_index, decrypt, mask_phone
+from redvest.core.errors import NotFound
+from redvest.core.pagination import Page
+from redvest.core.validators import normalize_phone
+from redvest.orgs.models import OrgNode
+from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.volunteers.models import (
+    Gender,
+    IdType,
+    PoliticalStatus,
+    ServiceCategory,
+    Volunteer,
+    VolunteerImport,
+    VolunteerStatus,
+    VolunteerStatusChange,
+)
+
+ORG_CHOICES_LIMIT = 500
+EXPORT_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class VolunteerFilters:
+    q: str = ""
+    phone: str = ""
+    id_number: str = ""
+    org_id: int | None = None
+    status: str = ""
+    political_status: str = ""
+    team_id: int | None = None
+
+
+def _current_org_team() -> Prefetch[Any]:
+    """The one current organisational membership, with its team, as `current_org_memberships`."""
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True).select_related(
+            "team"
+        ),
+        to_attr="current_org_memberships",
+    )
+
+
+def volunteer_list(
+    *,
+    user: Any,
+    q: str = "",
+    phone: str = "",
+    id_number: str = "",
+    org_id: int | None = None,
+    status: str = "",
+    political_status: str = "",
+    team_id: int | None = None,
+) -> QuerySet[Volunteer]:
+    """The ledger the user may see, newest first. Name/number search, exact phone and ID through the
+    keyed hash, org filter = that node's subtree; org, party org and current org team come along."""
+    qs = Volunteer.objects.select_related("org", "party_org").prefetch_related(_current_org_team()).order_by("-id")
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(number__startswith=q))
+    if phone.strip():
+        qs = qs.filter(phone_hash=blind_index(normalize_phone(phone)))
+    if id_number.strip():
+        qs = qs.filter(id_number_hash=blind_index(id_number.replace(" ", "")))
+    if org_id is not None:
+        node = OrgNode.objects.filter(pk=org_id).only("path").first()
+        qs = qs.filter(org__path__startswith=node.path) if node else qs.none()
+    if status:
+        qs = qs.filter(status=status)
+    if political_status:
+        qs = qs.filter(political_status=political_status)
+    if team_id is not None:
+        members = Membership.objects.filter(team_id=team_id, left_at__isnull=True).values("volunteer_id")
+        qs = qs.filter(pk__in=members)
+    return policy.scope(user, "volunteer", qs)
+
+
+def volunteer_list_filtered(*, user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
+    return volunteer_list(
+        user=user,
+        q=filters.q,
+        phone=filters.phone,
+        id_number=filters.id_number,
+        org_id=filters.org_id,
+        status=filters.status,
+        political_status=filters.political_status,
+        team_id=filters.team_id,
+    )
+
+
+def volunteer_get(*, user: Any, pk: int, action: policy.Action = "view") -> Volunteer:
+    """One volunteer the user may see (or change); NotFound otherwise, so existence does not leak."""
+    qs = Volunteer.objects.select_related("org", "party_org", "user").prefetch_related(_current_org_team())
+    volunteer = policy.scope(user, "volunteer", qs, action).filter(pk=pk).first()
+    if volunteer is None:
+        raise NotFound("志愿者不存在或您无权查看")
+    return volunteer
+
+
+def volunteer_status_history(*, volunteer: Volunteer) -> QuerySet[VolunteerStatusChange]:
+    return volunteer.status_changes.select_related("actor").order_by("-at", "-id")
+
+
+def volunteer_memberships(*, volunteer: Volunteer) -> QuerySet[Membership]:
+    """Current organisational and activity teams, organisational first."""
+    return (
+        Membership.objects.filter(volunteer=volunteer, left_at__isnull=True)
+        .select_related("team", "team__org")
+        .order_by("-kind", "joined_at")
+    )
+
+
+def manageable_orgs(*, user: Any) -> QuerySet[OrgNode]:
+    """Org nodes the user may register people under, in tree order (for pickers)."""
+    return policy.scope(user, "org", OrgNode.objects.order_by("path"), "change").only("id", "name", "path", "depth")[
+        :ORG_CHOICES_LIMIT
+    ]
+
+
+def org_options(*, user: Any) -> list[tuple[int, str]]:
+    """(id, indented name) of the nodes the user manages, for the list's org filter."""
+    return [(o.pk, "　" * max(0, o.depth - 1) + o.name) for o in manageable_orgs(user=user)]
+
+
+def team_choices(*, user: Any, org: OrgNode | None = None) -> QuerySet[Team]:
+    """Active teams the user may assign people to; with `org`, those in its subtree."""
+    qs = Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    return policy.scope(user, "team", qs, "change")
+
+
+def public_team_choices() -> QuerySet[Team]:
+    """Active teams a member of the public may choose when registering themselves."""
+    return Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
+
+
+def org_get(*, pk: int | None) -> OrgNode | None:
+    return OrgNode.objects.filter(pk=pk).first() if pk else None
+
+
+def team_get(*, pk: int | None) -> Team | None:
+    return Team.objects.select_related("org").filter(pk=pk).first() if pk else None
+
+
+# ---- Excel export -------------------------------------------------------------------------------
+
+
+def export_sensitive_allowed(*, user: Any, org: OrgNode | None) -> bool:
+    """Full values in an export only when the user may see them across the whole exported subtree."""
+    return org is not None and policy.can_view_sensitive(user, org)
+
+
+def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
+    return dict(choices)
+
+
+def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterator[dict[str, Any]]:
+    """Rows for the Excel ledger, in chunks (constant queries per chunk), masked unless `sensitive`."""
+    genders, id_types = _labels(Gender.choices), _labels(IdType.choices)
+    political, statuses = _labels(PoliticalStatus.choices), _labels(VolunteerStatus.choices)
+    categories = _labels(ServiceCategory.choices)
+    for v in qs.iterator(chunk_size=EXPORT_CHUNK):
+        team = v.org_team
+        guardian_phone = decrypt(v.guardian_phone_encrypted)
+        yield {
+            "number": v.number,
+            "name": v.name,
+            "id_type": id_types.get(v.id_type, v.id_type),
+            "id_number": decrypt(v.id_number_encrypted) if sensitive else v.id_number_masked,
+            "gender": genders.get(v.gender, v.gender),
+            "birth_date": v.birth_date.isoformat(),
+            "phone": decrypt(v.phone_encrypted) if sensitive else v.phone_masked,
+            "political_status": political.get(v.political_status, v.political_status),
+            "org": v.org.name,
+            "team": team.name if team else "",
+            "party_org": v.party_org.name if v.party_org else "",
+            "work_unit": v.work_unit,
+            "residence_area": v.residence_area,
+            "skills": "、".join(v.skills),
+            "service_categories": "、".join(categories.get(c, c) for c in v.service_categories),
+            "specialties": v.specialties,
+            "service_post": v.service_post,
+            "availability": v.availability,
+            "guardian_name": v.guardian_name,
+            "guardian_phone": guardian_phone if sensitive else mask_phone(guardian_phone),
+            "guardian_consent_date": v.guardian_consent_date.isoformat() if v.guardian_consent_date else "",
+            "guardian_note": v.guardian_note,
+            "status": statuses.get(v.status, v.status),
+            "created_at": timezone.localtime(v.created_at).strftime("%Y-%m-%d %H:%M"),
+        }
+
+
+# ---- Imports -------------------------------------------------------------------------------------
+
+
+def import_get(*, user: Any, pk: int) -> VolunteerImport:
+    """An import the user started or manages the org of; NotFound otherwise."""
+    imp = VolunteerImport.objects.select_related("org", "created_by").filter(pk=pk).first()
+    if imp is None or not (imp.created_by_id == user.pk or policy.can_manage_under(user, imp.org)):
+        raise NotFound("导入记录不存在或您无权查看")
+    return imp
+
+
+def import_list(*, user: Any) -> QuerySet[VolunteerImport]:
+    """Recent imports into orgs the user manages."""
+    qs = VolunteerImport.objects.select_related("org", "created_by").order_by("-created_at", "-id")
+    orgs = policy.scope(user, "org", OrgNode.objects.all(), "change").values("id")
+    return qs.filter(org_id__in=orgs)
+
+
+def import_error_page(*, imp: VolunteerImport, page: int, size: int = 100) -> Page[dict[str, Any]]:
+    """The preview's errors, a page at a time (a 10,000-row file may hold as many errors)."""
+    errors = list(imp.errors)
+    count = len(errors)
+    number = min(max(1, page), max(1, -(-count // size)))
+    return Page(items=errors[(number - 1) * size : number * size], count=count, number=number, size=size)
+
+
+def import_error_report(*, imp: VolunteerImport) -> bytes:
+    """The bad rows of an import as uploaded, each with its row number and all its problems (xlsx)."""
+    from redvest.volunteers.excel import error_report_workbook, read_import_sheet
+
+    messages: dict[int, list[str]] = {}
+    for error in imp.errors:
+        messages.setdefault(int(error["row"]), []).append(f"{error['label']}：{error['message']}")
+    with imp.file.open("rb") as handle:
+        sheet = read_import_sheet(handle)
+    rows = ((r.number, r.raw, "；".join(messages[r.number])) for r in sheet.rows if r.number in messages)
+    return error_report_workbook(headers=sheet.headers, rows=rows)

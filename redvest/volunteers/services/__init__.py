@@ -1,0 +1,42 @@
+"""Writes on the volunteer ledger (一本账). Business rules live here; see each function's docstring."""
+
+from redvest.volunteers.services.exports import ExportFile, volunteer_export
+from redvest.volunteers.services.imports import (
+    volunteer_import_confirm,
+    volunteer_import_process,
+    volunteer_import_start,
+)
+from redvest.volunteers.services.numbers import area_code_for, number_block_issue
+from redvest.volunteers.services.registry import (
+    STATUS_FLOW,
+    SensitiveInfo,
+    duplicate_message,
+    volunteer_register,
+    volunteer_reveal,
+    volunteer_self_register,
+    volunteer_set_status,
+    volunteer_update,
+)
+from redvest.volunteers.services.validation import VolunteerData, split_list, volunteer_clean, volunteer_data_of
+
+__all__ = [
+    "ExportFile",
+    "volunteer_export",
+    "STATUS_FLOW",
+    "SensitiveInfo",
+    "VolunteerData",
+    "area_code_for",
+    "duplicate_message",
+    "number_block_issue",
+    "split_list",
+    "volunteer_clean",
+    "volunteer_data_of",
+    "volunteer_import_confirm",
+    "volunteer_import_process",
+    "volunteer_import_start",
+    "volunteer_register",
+    "volunteer_reveal",
+    "volunteer_self_register",
+    "volunteer_set_status",
+    "volunteer_update",
+]

@@ -1,0 +1,384 @@
+"""Excel import of volunteers: upload, dry-run preview, then all-or-nothing (or good rows only) in bulk.
+
+Speed matters (10,000 rows well under a minute on SQLite): rows are validated in memory, duplicates
+are found with one IN query per 5,000 hashes, and volunteers, memberships, status history and audit
+rows are written with bulk_create in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from redvest.accounts import policy
+from redvest.accounts.models import User
+from redvest.audit.models import AuditAction, AuditEntry
+from redvest.audit.services import snapshot
+from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import ancestors_paths
+from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.volunteers.excel import LABELS, ExcelFormatError, ImportRow, parse_date, read_import_sheet
+from redvest.volunteers.models import (
+    Gender,
+    IdType,
+    ImportStatus,
+    PoliticalStatus,
+    Volunteer,
+    VolunteerImport,
+    VolunteerStatus,
+    VolunteerStatusChange,
+)
+from redvest.volunteers.services.numbers import area_code_from, number_block_issue
+from redvest.volunteers.services.registry import duplicate_message
+from redvest.volunteers.services.validation import VolunteerData, split_list, volunteer_clean
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+PROGRESS_EVERY = 500
+HASH_CHUNK = 5000
+POLITICAL_ALIASES = {label: value for value, label in PoliticalStatus.choices} | {
+    "党员": PoliticalStatus.PARTY_MEMBER,
+    "预备党员": PoliticalStatus.PROBATIONARY,
+    "团员": PoliticalStatus.LEAGUE_MEMBER,
+}
+GENDER_ALIASES = {label: value for value, label in Gender.choices} | {"男性": Gender.MALE, "女性": Gender.FEMALE}
+ID_TYPE_ALIASES = {label: value for value, label in IdType.choices} | {
+    "身份证": IdType.RESIDENT_ID,
+    "": IdType.RESIDENT_ID,
+}
+
+
+@transaction.atomic
+def volunteer_import_start(
+    *,
+    actor: User,
+    org: OrgNode | None,
+    upload: UploadedFile | None,
+    dry_run: bool = True,
+    skip_bad_rows: bool = False,
+) -> VolunteerImport:
+    """Store the file and queue it on the "imports" queue: a dry run (预检, writes nothing) by default, or the
+    real import (all-or-nothing unless `skip_bad_rows`). Raises PermissionDenied or ValidationFailed."""
+    errors: dict[str, str] = {}
+    if org is None:
+        errors["org"] = "请选择导入到哪个组织"
+    elif not policy.can_manage_under(actor, org):
+        raise PermissionDenied("您无权向该组织导入志愿者")
+    if upload is None:
+        errors["file"] = "请选择要上传的Excel文件"
+    elif not (upload.name or "").lower().endswith(".xlsx"):
+        errors["file"] = "仅支持 .xlsx 格式的Excel文件，请使用下载的模板"
+    elif (upload.size or 0) > MAX_UPLOAD_BYTES:
+        errors["file"] = "文件不能超过10MB，请分批导入"
+    if errors or org is None or upload is None:
+        raise ValidationFailed(errors)
+    imp = VolunteerImport.objects.create(
+        org=org,
+        file=upload,
+        original_name=(upload.name or "")[:200],
+        created_by=actor,
+        dry_run=dry_run,
+        skip_bad_rows=skip_bad_rows,
+    )
+    _enqueue(imp)
+    return imp
+
+
+@transaction.atomic
+def volunteer_import_confirm(*, actor: User, imp: VolunteerImport, skip_bad_rows: bool) -> VolunteerImport:
+    """Import a previewed file for real. With bad rows this needs `skip_bad_rows` (只导入正确行); the file is
+    validated again when it runs. Raises PermissionDenied, Conflict (not previewed) or ValidationFailed."""
+    imp = VolunteerImport.objects.select_for_update().select_related("org").get(pk=imp.pk)
+    if not policy.can_manage_under(actor, imp.org):
+        raise PermissionDenied("您无权向该组织导入志愿者")
+    if imp.status != ImportStatus.PREVIEWED:
+        raise Conflict("该导入不在“预检完成”状态，不能确认导入")
+    if imp.good_rows == 0:
+        raise ValidationFailed({"skip_bad_rows": "文件中没有可导入的正确行"})
+    if imp.bad_rows and not skip_bad_rows:
+        raise ValidationFailed({"skip_bad_rows": f"有{imp.bad_rows}行错误：请修改后重新上传，或选择“只导入正确行”"})
+    imp.dry_run = False
+    imp.skip_bad_rows = skip_bad_rows
+    imp.status = ImportStatus.PENDING
+    imp.processed_rows = 0
+    imp.save(update_fields=["dry_run", "skip_bad_rows", "status", "processed_rows"])
+    _enqueue(imp)
+    return imp
+
+
+def _enqueue(imp: VolunteerImport) -> None:
+    from redvest.volunteers.tasks import volunteer_import_run
+
+    transaction.on_commit(lambda: volunteer_import_run.enqueue(imp.pk))
+
+
+@dataclass
+class _Context:
+    """The import org's subtree (and ancestors) in memory, so rows resolve names without queries."""
+
+    root: OrgNode
+    nodes: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))  # name -> (id, path)
+    codes: dict[str, str] = field(default_factory=dict)  # path -> code
+    teams: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))  # name -> (id, org path)
+
+    @classmethod
+    def load(cls, root: OrgNode) -> _Context:
+        ctx = cls(root=root)
+        nodes = OrgNode.objects.filter(path__startswith=root.path) | OrgNode.objects.filter(
+            path__in=ancestors_paths(root.path)
+        )
+        for pk, name, path, code in nodes.values_list("id", "name", "path", "code"):
+            ctx.nodes[name].append((pk, path))
+            ctx.codes[path] = code
+        teams = Team.objects.filter(org__path__startswith=root.path, is_active=True)
+        for pk, name, path in teams.values_list("id", "name", "org__path"):
+            ctx.teams[name].append((pk, path))
+        return ctx
+
+    def org_for(self, name: str) -> tuple[int, str] | str:
+        if not name:
+            return (self.root.pk, self.root.path)
+        found = [n for n in self.nodes.get(name, []) if n[1].startswith(self.root.path)]
+        if not found:
+            return f"在{self.root.name}下找不到组织“{name}”"
+        if len(found) > 1:
+            return f"{self.root.name}下有多个名为“{name}”的组织"
+        return found[0]
+
+    def team_for(self, name: str, *, org_path: str) -> int | str:
+        if not name:
+            return "请填写组织关系所在的服务队"
+        found = [t for t in self.teams.get(name, []) if t[1].startswith(org_path)]
+        if not found:
+            return f"所属组织下找不到服务队“{name}”"
+        if len(found) > 1:
+            return f"服务队“{name}”在所属组织下不唯一，请填写更具体的所属组织"
+        return found[0][0]
+
+    def party_org_for(self, name: str) -> int | str | None:
+        if not name:
+            return None
+        found = self.nodes.get(name, [])
+        if len(found) != 1:
+            return f"找不到唯一的党组织“{name}”"
+        return found[0][0]
+
+
+@dataclass
+class _GoodRow:
+    number: int
+    org_id: int
+    org_path: str
+    team_id: int
+    party_org_id: int | None
+    values: dict[str, Any]
+
+
+def _row_data(row: ImportRow, errors: dict[str, str]) -> VolunteerData:
+    v = row.values
+    dates: dict[str, Any] = {}
+    for key in ("birth_date", "guardian_consent_date"):
+        try:
+            dates[key] = parse_date(v.get(key))
+        except ValueError:
+            dates[key] = None
+            errors[key] = "日期格式应为 2000-01-31"
+    return VolunteerData(
+        name=v.get("name", ""),
+        gender=GENDER_ALIASES.get(v.get("gender", ""), v.get("gender", "")),
+        birth_date=dates["birth_date"],
+        id_type=ID_TYPE_ALIASES.get(v.get("id_type", ""), v.get("id_type", "")),
+        id_number=v.get("id_number", ""),
+        phone=v.get("phone", ""),
+        political_status=POLITICAL_ALIASES.get(v.get("political_status", ""), v.get("political_status", "")),
+        residence_area=v.get("residence_area", ""),
+        work_unit=v.get("work_unit", ""),
+        skills=split_list(v.get("skills", "")),
+        service_categories=split_list(v.get("service_categories", "")),
+        specialties=v.get("specialties", ""),
+        service_post=v.get("service_post", ""),
+        availability=v.get("availability", ""),
+        guardian_name=v.get("guardian_name", ""),
+        guardian_phone=v.get("guardian_phone", ""),
+        guardian_consent_date=dates["guardian_consent_date"],
+        guardian_note=v.get("guardian_note", ""),
+    )
+
+
+def _validate(
+    imp: VolunteerImport, rows: list[ImportRow], ctx: _Context
+) -> tuple[list[_GoodRow], list[dict[str, Any]]]:
+    """Every row checked in memory; in-file duplicate IDs are errors on the later row."""
+    today = timezone.localdate()
+    good: list[_GoodRow] = []
+    errors: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows, start=1):
+        row_errors: dict[str, str] = {}
+        data = _row_data(row, row_errors)
+        values, field_errors = volunteer_clean(data, today=today)
+        row_errors.update({k: v for k, v in field_errors.items() if k not in row_errors})
+        org = ctx.org_for(row.values.get("org", ""))
+        if isinstance(org, str):
+            row_errors["org"] = org
+        team = ctx.team_for(row.values.get("team", ""), org_path=org[1] if isinstance(org, tuple) else ctx.root.path)
+        if isinstance(team, str):
+            row_errors["team"] = team
+        party_org = ctx.party_org_for(row.values.get("party_org", ""))
+        if isinstance(party_org, str):
+            row_errors["party_org"] = party_org
+        if values:
+            first = seen.setdefault(values["id_number_hash"], row.number)
+            if first != row.number:
+                row_errors["id_number"] = f"与第{first}行的证件号码重复"
+        if row_errors:
+            errors.extend(
+                {"row": row.number, "field": k, "label": LABELS.get(k, k), "message": m} for k, m in row_errors.items()
+            )
+        elif isinstance(org, tuple) and isinstance(team, int) and not isinstance(party_org, str):
+            good.append(_GoodRow(row.number, org[0], org[1], team, party_org, values))
+        if index % PROGRESS_EVERY == 0:
+            VolunteerImport.objects.filter(pk=imp.pk).update(processed_rows=index)
+    return good, errors
+
+
+def _drop_registered(good: list[_GoodRow], errors: list[dict[str, Any]]) -> list[_GoodRow]:
+    """Rows whose ID is already in the ledger become errors: one IN query per chunk of hashes."""
+    hashes = [g.values["id_number_hash"] for g in good]
+    existing: dict[str, str] = {}
+    for start in range(0, len(hashes), HASH_CHUNK):
+        chunk = hashes[start : start + HASH_CHUNK]
+        existing.update(Volunteer.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", "org__name"))
+    kept = []
+    for g in good:
+        org_name = existing.get(g.values["id_number_hash"])
+        if org_name is None:
+            kept.append(g)
+        else:
+            message = duplicate_message(id_type=g.values["id_type"], org_name=org_name)
+            errors.append({"row": g.number, "field": "id_number", "label": LABELS["id_number"], "message": message})
+    return kept
+
+
+def _write(imp: VolunteerImport, good: list[_GoodRow], ctx: _Context) -> int:
+    """Numbers per area code, then volunteers, org memberships, status history and audit rows in bulk."""
+    by_area: dict[str, list[_GoodRow]] = defaultdict(list)
+    for g in good:
+        by_area[area_code_from(ctx.codes, g.org_path)].append(g)
+    numbers: dict[int, str] = {}
+    for area, area_rows in by_area.items():
+        for g, number in zip(area_rows, number_block_issue(area_code=area, count=len(area_rows)), strict=True):
+            numbers[g.number] = number
+    volunteers = []
+    for g in good:
+        values = {k: v for k, v in g.values.items() if k != "party_org"}
+        volunteers.append(
+            Volunteer(
+                **values,
+                org_id=g.org_id,
+                party_org_id=g.party_org_id,
+                number=numbers[g.number],
+                status=VolunteerStatus.REGISTERED,
+            )
+        )
+    Volunteer.objects.bulk_create(volunteers, batch_size=1000)
+    actor = imp.created_by
+    reason = f"Excel导入#{imp.pk}"
+    Membership.objects.bulk_create(
+        [
+            Membership(volunteer_id=v.pk, team_id=g.team_id, kind=MembershipKind.ORGANISATIONAL)
+            for v, g in zip(volunteers, good, strict=True)
+        ],
+        batch_size=1000,
+    )
+    VolunteerStatusChange.objects.bulk_create(
+        [
+            VolunteerStatusChange(
+                volunteer_id=v.pk,
+                from_status=VolunteerStatus.PENDING,
+                to_status=VolunteerStatus.REGISTERED,
+                reason=reason,
+                actor=actor,
+            )
+            for v in volunteers
+        ],
+        batch_size=1000,
+    )
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=actor,
+                action=AuditAction.CREATE,
+                target_type=Volunteer._meta.label_lower,
+                target_id=str(v.pk),
+                target_repr=str(v)[:200],
+                org_id=v.org_id,
+                after=snapshot(v) | {"org_team_id": g.team_id},
+                reason=reason,
+            )
+            for v, g in zip(volunteers, good, strict=True)
+        ],
+        batch_size=1000,
+    )
+    return len(volunteers)
+
+
+def _finish(
+    imp: VolunteerImport, *, status: str, errors: list[dict[str, Any]], created: int = 0, message: str = ""
+) -> None:
+    errors.sort(key=lambda e: (e["row"], e["field"]))
+    imp.status = status
+    imp.errors = errors
+    imp.bad_rows = len({e["row"] for e in errors})
+    imp.created_count = created
+    imp.processed_rows = imp.total_rows
+    imp.message = message[:300]
+    imp.finished_at = timezone.now()
+    imp.save()
+
+
+def volunteer_import_process(*, import_id: int) -> VolunteerImport:
+    """Run one queued import (dry run or real). Bad rows write nothing unless "只导入正确行" was chosen;
+    the real run re-validates the file and writes everything in one transaction."""
+    imp = VolunteerImport.objects.select_related("org", "created_by").get(pk=import_id)
+    if imp.status != ImportStatus.PENDING:
+        return imp  # already handled (a duplicate delivery of the task)
+    VolunteerImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING, processed_rows=0)
+    try:
+        with imp.file.open("rb") as handle:
+            sheet = read_import_sheet(handle)
+    except ExcelFormatError as exc:
+        _finish(imp, status=ImportStatus.FAILED, errors=[], message=str(exc))
+        return imp
+    imp.total_rows = len(sheet.rows)
+    VolunteerImport.objects.filter(pk=imp.pk).update(total_rows=imp.total_rows)
+    try:
+        ctx = _Context.load(imp.org)
+        good, errors = _validate(imp, sheet.rows, ctx)
+        if imp.dry_run:
+            good = _drop_registered(good, errors)
+            _finish(imp, status=ImportStatus.PREVIEWED, errors=errors, message=f"预检完成：{len(good)}行可导入")
+            return imp
+        with transaction.atomic():
+            good = _drop_registered(good, errors)
+            all_or_nothing_failed = bool(errors) and not imp.skip_bad_rows
+            created = _write(imp, good, ctx) if good and not all_or_nothing_failed else 0
+        if all_or_nothing_failed:
+            message = "文件中有错误行，按“全部正确才导入”未写入任何数据"
+            _finish(imp, status=ImportStatus.FAILED, errors=errors, message=message)
+        else:
+            _finish(imp, status=ImportStatus.DONE, errors=errors, created=created, message=f"已导入{created}人")
+    except Exception:
+        # Never leave the progress page spinning: record the failure, then let the worker log it.
+        logger.exception("volunteer import %s failed", imp.pk)
+        _finish(imp, status=ImportStatus.FAILED, errors=[], message="导入时发生系统错误，未写入任何数据，请联系管理员")
+        raise
+    return imp
