@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     ExpressionWrapper,
     F,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
@@ -153,8 +155,11 @@ def team_roster(*, team: Team) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(team=team, left_at__isnull=True)
         .select_related("volunteer")
-        .annotate(backbone_order=Subquery(backbone_order, output_field=IntegerField()))
-        .order_by("kind", F("backbone_order").asc(nulls_last=True), "joined_at", "id")
+        .annotate(
+            backbone_order=Subquery(backbone_order, output_field=IntegerField()),
+            org_first=Case(When(kind=MembershipKind.ORGANISATIONAL, then=Value(0)), default=Value(1)),
+        )
+        .order_by("org_first", F("backbone_order").asc(nulls_last=True), "joined_at", "id")
     )
 
 

@@ -12,7 +12,7 @@ from redvest.audit.models import AuditEntry
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.orgs.tests.factories import OrgTree
 from redvest.teams.errors import NotAMember, TeamHasActiveChildren
-from redvest.teams.models import Backbone, JoinRequest, Membership, Team, TeamDocument, TeamKind
+from redvest.teams.models import Backbone, Membership, Team, TeamDocument, TeamKind
 from redvest.teams.services import (
     TeamData,
     backbone_set,
@@ -147,7 +147,9 @@ def test_parent_that_is_a_descendant_is_a_cycle_and_refused(tree: OrgTree) -> No
 def test_team_cannot_be_its_own_parent(tree: OrgTree) -> None:
     team = TeamFactory(org=tree.county)
     with pytest.raises(ValidationFailed):
-        team_update(actor=org_admin_at(tree.county), team=team, data=dataclasses.replace(TeamData.of(team), parent_id=team.pk))
+        team_update(
+            actor=org_admin_at(tree.county), team=team, data=dataclasses.replace(TeamData.of(team), parent_id=team.pk)
+        )
 
 
 def test_update_writes_only_the_changed_fields_to_the_audit_log(tree: OrgTree) -> None:
@@ -323,6 +325,4 @@ def test_document_without_title_or_with_empty_file_is_refused(tree: OrgTree) -> 
 def test_volunteer_cannot_upload_to_the_archive(tree: OrgTree) -> None:
     team = TeamFactory(org=tree.town_a)
     with pytest.raises(PermissionDenied):
-        team_document_upload(
-            actor=UserFactory(), team=team, title="x", file=SimpleUploadedFile("x.pdf", b"1")
-        )
+        team_document_upload(actor=UserFactory(), team=team, title="x", file=SimpleUploadedFile("x.pdf", b"1"))
