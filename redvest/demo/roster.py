@@ -268,7 +268,7 @@ def _size_detachments(teams: list[TeamPlan], maker: PersonMaker) -> None:
         team.size = size
 
 
-def _member(team: TeamPlan, maker: PersonMaker, *, officer: bool, minor: bool) -> MemberPlan:
+def plan_member(team: TeamPlan, maker: PersonMaker, *, officer: bool, minor: bool) -> MemberPlan:
     rng = maker.rng
     if minor:
         person = maker.make(min_age=16, max_age=16)
@@ -328,5 +328,5 @@ def plan_roster(county: CountyPlan, maker: PersonMaker) -> RosterPlan:
         officers = team.backbone_count + 2
         for index in range(team.size):
             minor = index >= team.size - minors
-            team.members.append(_member(team, maker, officer=index < officers and not minor, minor=minor))
+            team.members.append(plan_member(team, maker, officer=index < officers and not minor, minor=minor))
     return RosterPlan(teams=teams, activity=_activity_links(teams, maker), brands=_brands(teams, county, maker))

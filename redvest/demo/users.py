@@ -60,7 +60,8 @@ def demo_password_hash() -> str:
     return make_password(data.DEMO_PASSWORD)
 
 
-def _user(username: str, name: str, phone: str, password_hash: str, *, superuser: bool = False) -> User:
+def demo_user(username: str, name: str, phone: str, password_hash: str, *, superuser: bool = False) -> User:
+    """An unsaved login with an encrypted phone and an already-hashed password."""
     return User(
         username=username,
         name=name,
@@ -74,7 +75,9 @@ def _user(username: str, name: str, phone: str, password_hash: str, *, superuser
 
 def create_staff_users(nodes: dict[str, PlannedNode], *, password_hash: str) -> dict[str, User]:
     specs = staff_logins()
-    users = [_user(s.username, s.name, s.phone, password_hash, superuser=s.role == Role.SYSTEM_ADMIN) for s in specs]
+    users = [
+        demo_user(s.username, s.name, s.phone, password_hash, superuser=s.role == Role.SYSTEM_ADMIN) for s in specs
+    ]
     User.objects.bulk_create(users)
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=u, role=s.role, org=nodes[s.node_key].node) for u, s in zip(users, specs, strict=True)]
@@ -100,7 +103,7 @@ def create_volunteer_users(team: Team, *, password_hash: str) -> dict[str, User]
     for username, volunteer in people.items():
         if volunteer is None:
             raise LookupError(f"the demo team has no {username}")
-        user = _user(username, volunteer.name, volunteer.phone, password_hash)
+        user = demo_user(username, volunteer.name, volunteer.phone, password_hash)
         user.save()
         volunteer.user = user
         volunteer.save(update_fields=["user"])

@@ -1,0 +1,342 @@
+"""`make bench`: time the product's hot pages on gunicorn against a bare baseline view.
+
+1. Prepare two databases (migrate, generate, count each page's queries in-process): the large
+   one (100,000 volunteers, 1,000 teams, 5,000 org nodes) and a 1% one, to show the query count
+   per page does not grow with the data.
+2. Start gunicorn (2 workers) on a free port of 127.0.0.1 with bench.settings and the large
+   database; log in as the county org admin through the real login form (CSRF and session
+   cookie) and get an API token from POST /api/v1/auth/token.
+3. Per target: warm up, then sequential requests and concurrent ones (4 client threads), bounded
+   in count and time; report p50/p95 and the p95 as a multiple of the baseline's p95.
+4. Print the table, write it to bench/results/latest.txt and stop gunicorn (also on error).
+
+Only 127.0.0.1 is ever contacted. A page that answers 404 is reported as "missing".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+LARGE_DB = ROOT / "var" / "bench.sqlite3"
+SMALL_DB = ROOT / "var" / "bench-small.sqlite3"
+HOST = "127.0.0.1"
+WORKERS = 2
+THREADS = 4
+WARMUP = 10
+SEQUENTIAL = 100
+CONCURRENT = 200
+BUDGET_S = 60.0  # per target, sequential and concurrent together
+TARGET_P95_MS = 100.0
+LOGIN = ("county", "redvest-demo")
+
+
+@dataclass
+class Timing:
+    name: str
+    url: str
+    status: str = "ok"
+    sequential: list[float] = field(default_factory=list)
+    concurrent: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def _env(db: Path, *, large: bool) -> dict[str, str]:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", BENCH_SQLITE_PATH=str(db), PYTHONPATH=str(ROOT))
+    if not large:
+        env.pop("BENCH_DATABASE_URL", None)  # the small copy always lives in its own SQLite file
+    return env
+
+
+def prepare(size: str, db: Path) -> dict[str, Any]:
+    print(f"== 准备 {size} 数据库并统计查询数", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.measure", "--size", size],
+        cwd=ROOT,
+        env=_env(db, large=size == "large"),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """gunicorn as a child process, stopped by its own pid."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://{HOST}:{self.port}"
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        self.log = (RESULTS / "gunicorn.log").open("w")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "redvest.wsgi:application",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn 启动失败，见 {RESULTS / 'gunicorn.log'}")
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:  # not listening or still booting
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("gunicorn 未在30秒内就绪")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def login(base: str) -> requests.Session:
+    """The real login form: GET for the CSRF token and cookie, POST the credentials."""
+    session = requests.Session()
+    page = session.get(f"{base}/accounts/login/", timeout=10)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    if match is None:
+        raise RuntimeError("登录页没有 CSRF 令牌")
+    username, password = LOGIN
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)},
+        headers={"Referer": f"{base}/accounts/login/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    if response.status_code != 302 or "sessionid" not in session.cookies:
+        raise RuntimeError(f"以 {username} 登录失败（HTTP {response.status_code}）")
+    return session
+
+
+def api_token(base: str) -> str:
+    username, password = LOGIN
+    response = requests.post(f"{base}/api/v1/auth/token", json={"username": username, "password": password}, timeout=30)
+    response.raise_for_status()
+    return str(response.json()["token"])
+
+
+def _get(session: requests.Session, url: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    response = session.get(url, allow_redirects=False, timeout=30)
+    _ = response.content
+    return response.status_code, (time.perf_counter() - started) * 1000
+
+
+def time_target(name: str, url: str, make_session: Callable[[], requests.Session]) -> Timing:
+    timing = Timing(name=name, url=url)
+    session = make_session()
+    status, _ = _get(session, url)
+    if status != 200:
+        timing.status = "missing" if status == 404 else f"HTTP {status}"
+        return timing
+    for _ in range(WARMUP - 1):
+        _get(session, url)
+    deadline = time.monotonic() + BUDGET_S
+    for _ in range(SEQUENTIAL):
+        if time.monotonic() > deadline:
+            break
+        status, ms = _get(session, url)
+        timing.sequential.append(ms)
+        timing.errors += status != 200
+
+    def client(count: int) -> list[tuple[int, float]]:
+        own = make_session()
+        out = []
+        for _ in range(count):
+            if time.monotonic() > deadline:
+                break
+            out.append(_get(own, url))
+        return out
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        for batch in pool.map(client, [CONCURRENT // THREADS] * THREADS):
+            timing.concurrent += [ms for _, ms in batch]
+            timing.errors += sum(status != 200 for status, _ in batch)
+    return timing
+
+
+def _fmt_ms(values: list[float], q: float) -> str:
+    return f"{percentile(values, q):.1f}" if values else "—"
+
+
+def _verdict(t: Timing, constant: bool) -> str:
+    problems = []
+    if percentile(t.sequential, 0.95) > TARGET_P95_MS:
+        problems.append("SLOW")
+    elif percentile(t.concurrent, 0.95) > TARGET_P95_MS:
+        problems.append("slow-under-load")
+    if not constant:
+        problems.append("QUERIES-GROW")
+    if t.errors:
+        problems.append(f"{t.errors}-ERRORS")
+    return " ".join(problems) or "ok"
+
+
+def report(timings: list[Timing], small: dict[str, Any], large: dict[str, Any], db_label: str, load: str) -> str:
+    base = next((t for t in timings if t.name == "baseline" and t.status == "ok"), None)
+    rows = [
+        (
+            "target",
+            "seq p50",
+            "seq p95",
+            "/base",
+            "conc p50",
+            "conc p95",
+            "/base",
+            "n",
+            "queries 1%",
+            "queries 100%",
+            "verdict",
+        ),
+    ]
+    for t in timings:
+        q_small, q_large = small["queries"].get(t.name, "—"), large["queries"].get(t.name, "—")
+        if t.status != "ok" or not t.sequential or not t.concurrent:
+            rows.append((t.name, *["—"] * 6, "0", str(q_small), str(q_large), t.status))
+            continue
+        seq95, conc95 = percentile(t.sequential, 0.95), percentile(t.concurrent, 0.95)
+        seq_ratio = f"x{seq95 / percentile(base.sequential, 0.95):.1f}" if base else "—"
+        conc_ratio = f"x{conc95 / percentile(base.concurrent, 0.95):.1f}" if base else "—"
+        constant = isinstance(q_large, int) and q_small == q_large
+        rows.append(
+            (
+                t.name,
+                _fmt_ms(t.sequential, 0.5),
+                f"{seq95:.1f}",
+                seq_ratio,
+                _fmt_ms(t.concurrent, 0.5),
+                f"{conc95:.1f}",
+                conc_ratio,
+                str(len(t.sequential) + len(t.concurrent)),
+                str(q_small),
+                str(q_large),
+                _verdict(t, constant),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [
+        f"RedVest benchmark {time.strftime('%Y-%m-%d %H:%M %Z')}",
+        f"data: {large['rows']['volunteers']:,} volunteers, {large['rows']['teams']:,} teams, "
+        f"{large['rows']['org_nodes']:,} org nodes ({db_label}); query counts also at "
+        f"{small['rows']['volunteers']:,} volunteers / {small['rows']['teams']} teams / {small['rows']['org_nodes']} nodes",
+        f"server: gunicorn, {WORKERS} sync workers on {HOST}; machine: {load}",
+        f"per target: {WARMUP} warm-up, {SEQUENTIAL} sequential requests (seq), then {CONCURRENT} from {THREADS} client "
+        f"threads at once (conc); times in ms, /base = p95 divided by the baseline's p95",
+        "signed in as the county org admin (whole county in scope) through the login form; the API with a bearer token",
+        f"target: p95 <= {TARGET_P95_MS:.0f} ms and the same query count at both sizes",
+        "",
+    ]
+    for row in rows:
+        lines.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    lines.append("")
+    lines += [f"{t.name}: {t.url}" for t in timings]
+    return "\n".join(lines)
+
+
+def _machine() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{os.cpu_count()} CPUs, load average {one:.2f} (1 min) / {five:.2f} (5 min) before timing"
+
+
+def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    small = prepare("small", SMALL_DB)
+    large = prepare("large", LARGE_DB)
+    db_label = "BENCH_DATABASE_URL" if os.environ.get("BENCH_DATABASE_URL") else str(LARGE_DB.relative_to(ROOT))
+    load = _machine()
+    server = Server(_env(LARGE_DB, large=True))
+    try:
+        server.wait_ready()
+        print(f"== gunicorn 就绪：{server.base}", file=sys.stderr, flush=True)
+        logged_in = login(server.base)
+        token = api_token(server.base)
+
+        def page_session() -> requests.Session:
+            session = requests.Session()
+            session.cookies.update(logged_in.cookies)
+            return session
+
+        def api_session() -> requests.Session:
+            session = requests.Session()
+            session.headers["Authorization"] = f"Bearer {token}"
+            return session
+
+        timings = []
+        for name, path in large["targets"].items():
+            print(f"== {name}", file=sys.stderr, flush=True)
+            make = api_session if path.startswith("/api/") else page_session
+            timings.append(time_target(name, f"{server.base}{path}", make))
+    finally:
+        server.stop()
+    for t in timings:
+        t.url = t.url.removeprefix(server.base)
+    text = report(timings, small, large, db_label, load)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.txt").write_text(text + "\n")
+    print(text)
+    print(f"\n(写入 {RESULTS.relative_to(ROOT) / 'latest.txt'})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

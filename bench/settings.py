@@ -1,0 +1,43 @@
+"""Benchmark settings: the product's settings on a separate database, DEBUG off, plus a baseline view.
+
+The database is the SQLite file `var/bench.sqlite3` (`BENCH_SQLITE_PATH` picks another file), or
+`BENCH_DATABASE_URL` when set; the product's `DATABASE_URL` is never used, so a benchmark cannot
+touch the demo or production data.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dj_database_url
+
+from redvest.settings import *  # noqa: F403
+from redvest.settings import VAR_DIR
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+
+if os.environ.get("BENCH_DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"], conn_max_age=600)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("BENCH_SQLITE_PATH", str(VAR_DIR / "bench.sqlite3")),
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA mmap_size=268435456;"
+                ),
+            },
+        }
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "ERROR"},
+}
