@@ -1,0 +1,1 @@
+"""Team, join-request and brand pages: each view parses, calls one service or selector, renders."""
