@@ -1,3 +1,164 @@
-from ninja import Router
+"""/api/v1/volunteers: the ledger over HTTP. Handlers parse, call one service or selector, and return."""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from redvest.core.errors import ValidationFailed
+from redvest.core.pagination import paginate
+from redvest.orgs.models import OrgNode
+from redvest.volunteers import selectors
+from redvest.volunteers.models import Volunteer, VolunteerImport
+from redvest.volunteers.schemas import (
+    ImportConfirmIn,
+    ImportOut,
+    SensitiveOut,
+    StatusIn,
+    VolunteerFields,
+    VolunteerFilter,
+    VolunteerIn,
+    VolunteerOut,
+    VolunteerPageOut,
+    VolunteerPatch,
+)
+from redvest.volunteers.services import (
+    VolunteerData,
+    volunteer_data_of,
+    volunteer_export,
+    volunteer_import_confirm,
+    volunteer_import_start,
+    volunteer_register,
+    volunteer_reveal,
+    volunteer_set_status,
+    volunteer_update,
+)
+from redvest.volunteers.views.imports import xlsx_response
+
+router = Router(tags=["志愿者"])
+
+
+def _filters(f: VolunteerFilter) -> selectors.VolunteerFilters:
+    return selectors.VolunteerFilters(
+        q=f.q,
+        phone=f.phone,
+        id_number=f.id_number,
+        org_id=f.org,
+        status=f.status,
+        political_status=f.political_status,
+        team_id=f.team,
+    )
+
+
+def _party_org(pk: int | None) -> OrgNode | None:
+    node = selectors.org_get(pk=pk)
+    if pk and node is None:
+        raise ValidationFailed({"party_org": "所在党组织不存在"})
+    return node
+
+
+def _data(payload: VolunteerFields) -> VolunteerData:
+    values = payload.dict()
+    values["party_org"] = _party_org(values.pop("party_org"))
+    return VolunteerData(**{k: v for k, v in values.items() if k in VolunteerData.__dataclass_fields__})
+
+
+def _fresh(request: HttpRequest, volunteer: Volunteer) -> Volunteer:
+    return selectors.volunteer_get(user=request.auth, pk=volunteer.pk)  # type: ignore[attr-defined]
+
+
+@router.get(
+    "/", response=VolunteerPageOut, summary="志愿者列表（脱敏），可按姓名/编号、手机号、证件号、组织子树、状态筛选"
+)
+def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> dict[str, Any]:
+    qs = selectors.volunteer_list_filtered(user=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]
+    page = paginate(qs, page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/", response={201: VolunteerOut}, summary="登记志愿者（错误时400，errors 指明字段）")
+def volunteer_create(request: HttpRequest, payload: VolunteerIn) -> Status[Volunteer]:
+    volunteer = volunteer_register(
+        actor=request.auth,  # type: ignore[attr-defined]
+        org=selectors.org_get(pk=payload.org),
+        team=selectors.team_get(pk=payload.team),
+        data=_data(payload),
+        password=payload.password,
+    )
+    return Status(201, _fresh(request, volunteer))
+
+
+@router.get("/export", summary="导出志愿者台账 Excel（列见 volunteers.excel；脱敏规则同页面）")
+def volunteer_export_xlsx(request: HttpRequest, filters: Query[VolunteerFilter]) -> HttpResponse:
+    file = volunteer_export(actor=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]
+    return xlsx_response(file.content, file.filename)
+
+
+@router.post("/imports", response={202: ImportOut}, summary="上传 Excel 导入（默认仅预检；进度见 GET /imports/{id}）")
+def import_create(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    org: Form[int],
+    dry_run: Form[bool] = True,
+    skip_bad_rows: Form[bool] = False,
+) -> Status[VolunteerImport]:
+    imp = volunteer_import_start(
+        actor=request.auth,  # type: ignore[attr-defined]
+        org=selectors.org_get(pk=org),
+        upload=file,
+        dry_run=dry_run,
+        skip_bad_rows=skip_bad_rows,
+    )
+    return Status(202, selectors.import_get(user=request.auth, pk=imp.pk))  # type: ignore[attr-defined]
+
+
+@router.get("/imports/{int:import_id}", response=ImportOut, summary="导入状态、进度和错误行")
+def import_detail(request: HttpRequest, import_id: int) -> VolunteerImport:
+    return selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
+
+
+@router.post("/imports/{int:import_id}/confirm", response={202: ImportOut}, summary="预检后确认导入")
+def import_confirm(request: HttpRequest, import_id: int, payload: ImportConfirmIn) -> Status[VolunteerImport]:
+    imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
+    volunteer_import_confirm(actor=request.auth, imp=imp, skip_bad_rows=payload.skip_bad_rows)  # type: ignore[attr-defined]
+    return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]
+
+
+@router.get("/{int:volunteer_id}", response=VolunteerOut, summary="志愿者详情（脱敏）")
+def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Volunteer:
+    return selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
+
+
+@router.patch("/{int:volunteer_id}", response=VolunteerOut, summary="修改志愿者信息（整条记录重新校验，留审计）")
+def volunteer_patch(request: HttpRequest, volunteer_id: int, payload: VolunteerPatch) -> Volunteer:
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id, action="change")  # type: ignore[attr-defined]
+    data = volunteer_data_of(volunteer)
+    changes = payload.dict(exclude_unset=True)
+    if "party_org" in changes:
+        changes["party_org"] = _party_org(changes["party_org"])
+    for key, value in changes.items():
+        setattr(
+            data, key, value if value is not None or key in {"party_org", "birth_date", "guardian_consent_date"} else ""
+        )
+    volunteer = volunteer_update(actor=request.auth, volunteer=volunteer, data=data)  # type: ignore[attr-defined]
+    return _fresh(request, volunteer)
+
+
+@router.post(
+    "/{int:volunteer_id}/status", response=VolunteerOut, summary="状态变更：待审核→已注册→暂停/注销，暂停→已注册"
+)
+def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn) -> Volunteer:
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
+    volunteer_set_status(actor=request.auth, volunteer=volunteer, status=payload.status, reason=payload.reason)  # type: ignore[attr-defined]
+    return _fresh(request, volunteer)
+
+
+@router.post(
+    "/{int:volunteer_id}/reveal", response=SensitiveOut, summary="查看完整证件号码和手机号（仅管理员，留审计）"
+)
+def volunteer_reveal_full(request: HttpRequest, volunteer_id: int) -> Any:
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
+    return volunteer_reveal(actor=request.auth, volunteer=volunteer)  # type: ignore[attr-defined]

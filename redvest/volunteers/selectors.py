@@ -124,14 +124,13 @@ def volunteer_memberships(*, volunteer: Volunteer) -> QuerySet[Membership]:
 
 def manageable_orgs(*, user: Any) -> QuerySet[OrgNode]:
     """Org nodes the user may register people under, in tree order (for pickers)."""
-    return policy.scope(user, "org", OrgNode.objects.order_by("path"), "change").only("id", "name", "path", "depth")[
-        :ORG_CHOICES_LIMIT
-    ]
+    return policy.scope(user, "org", OrgNode.objects.order_by("path"), "change").only("id", "name", "path", "depth")
 
 
 def org_options(*, user: Any) -> list[tuple[int, str]]:
-    """(id, indented name) of the nodes the user manages, for the list's org filter."""
-    return [(o.pk, "　" * max(0, o.depth - 1) + o.name) for o in manageable_orgs(user=user)]
+    """(id, indented name) of the nodes the user manages, for the list's org filter (the first 500 in tree order)."""
+    nodes = manageable_orgs(user=user)[:ORG_CHOICES_LIMIT]
+    return [(o.pk, "　" * max(0, o.depth - 1) + o.name) for o in nodes]
 
 
 def team_choices(*, user: Any, org: OrgNode | None = None) -> QuerySet[Team]:

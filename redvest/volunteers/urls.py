@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from redvest.volunteers.views import imports, ledger
 
 app_name = "volunteers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", ledger.volunteer_list, name="volunteer-list"),
+    path("new/", ledger.volunteer_create, name="volunteer-create"),
+    path("team-options/", ledger.team_options, name="team-options"),
+    path("register/", ledger.register, name="register"),
+    path("register/done/", ledger.register_done, name="register-done"),
+    path("<int:pk>/", ledger.volunteer_detail, name="volunteer-detail"),
+    path("<int:pk>/edit/", ledger.volunteer_edit, name="volunteer-edit"),
+    path("<int:pk>/status/", ledger.volunteer_status, name="volunteer-status"),
+    path("<int:pk>/reveal/", ledger.volunteer_reveal_view, name="volunteer-reveal"),
+    path("export/", imports.export, name="export"),
+    path("import/", imports.import_create, name="import-create"),
+    path("import/template/", imports.import_template, name="import-template"),
+    path("import/<int:pk>/", imports.import_detail, name="import-detail"),
+    path("import/<int:pk>/progress/", imports.import_progress, name="import-progress"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("import/<int:pk>/report/", imports.import_report, name="import-report"),
+]

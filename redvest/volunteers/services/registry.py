@@ -217,9 +217,11 @@ STATUS_NOTICES: dict[str, str] = {
 @transaction.atomic
 def volunteer_set_status(*, actor: User, volunteer: Volunteer, status: str, reason: str = "") -> Volunteer:
     """Move along 待审核 → 已注册 → 暂停/注销 (暂停 → 已注册), keeping history; suspending and deregistering
-    need a reason. Raises PermissionDenied, ValidationFailed or Conflict (a move the flow does not allow)."""
-    policy.require(actor, "change", volunteer)
+    need a reason. Only administrators over the record's org may do it (a volunteer may edit their own record
+    but not approve it). Raises PermissionDenied, ValidationFailed or Conflict (a move the flow does not allow)."""
     volunteer = Volunteer.objects.select_for_update().select_related("org", "user").get(pk=volunteer.pk)
+    if not (policy.can(actor, "change", volunteer) and policy.can_manage_under(actor, volunteer.org)):
+        raise PermissionDenied("只有所属组织的管理员可以审核或变更志愿者状态")
     reason = reason.strip()
     if status not in VolunteerStatus.values:
         raise ValidationFailed({"status": "状态无效"})

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from redvest.volunteers.models import IdType
+
+
+class VolunteerOut(Schema):
+    """A ledger row as the API shows it: ID number and phone masked."""
+
+    id: int
+    number: str
+    name: str
+    gender: str
+    birth_date: datetime.date
+    id_type: str
+    id_number_masked: str
+    phone_masked: str
+    political_status: str
+    status: str
+    org_id: int
+    org_name: str
+    party_org_id: int | None
+    org_team_id: int | None
+    org_team_name: str | None
+    residence_area: str
+    work_unit: str
+    skills: list[str]
+    service_categories: list[str]
+    specialties: str
+    service_post: str
+    availability: str
+    guardian_name: str
+    guardian_consent_date: datetime.date | None
+    guardian_note: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_org_name(obj: Any) -> str:
+        return str(obj.org.name)
+
+    @staticmethod
+    def resolve_org_team_id(obj: Any) -> int | None:
+        team = obj.org_team
+        return team.id if team else None
+
+    @staticmethod
+    def resolve_org_team_name(obj: Any) -> str | None:
+        team = obj.org_team
+        return team.name if team else None
+
+
+class VolunteerPageOut(Schema):
+    items: list[VolunteerOut]
+    count: int
+
+
+class VolunteerFields(Schema):
+    """The person's fields; every rule is checked by the service (errors name these fields)."""
+
+    name: str = Field("", max_length=100)
+    gender: str = Field("", description="M/F；居民身份证可留空")
+    birth_date: datetime.date | None = None
+    id_type: str = IdType.RESIDENT_ID
+    id_number: str = Field("", max_length=40)
+    phone: str = Field("", max_length=20)
+    political_status: str = Field("", description="party_member/probationary/league_member/masses")
+    party_org: int | None = None
+    residence_area: str = Field("", max_length=200)
+    work_unit: str = Field("", max_length=200)
+    skills: list[str] = Field(default_factory=list, max_length=50)
+    service_categories: list[str] = Field(default_factory=list, max_length=50)
+    specialties: str = Field("", max_length=400)
+    service_post: str = Field("", max_length=200)
+    availability: str = Field("", max_length=200)
+    guardian_name: str = Field("", max_length=100)
+    guardian_phone: str = Field("", max_length=20)
+    guardian_consent_date: datetime.date | None = None
+    guardian_note: str = Field("", max_length=400)
+
+
+class VolunteerIn(VolunteerFields):
+    org: int | None = Field(None, description="所属组织 id")
+    team: int | None = Field(None, description="组织关系服务队 id")
+    password: str | None = Field(None, description="填写则同时开通登录账号（用户名为手机号）", max_length=128)
+
+
+class VolunteerPatch(Schema):
+    """Only the given fields change; the whole record is re-validated."""
+
+    name: str | None = None
+    gender: str | None = None
+    birth_date: datetime.date | None = None
+    id_type: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    political_status: str | None = None
+    party_org: int | None = None
+    residence_area: str | None = None
+    work_unit: str | None = None
+    skills: list[str] | None = None
+    service_categories: list[str] | None = None
+    specialties: str | None = None
+    service_post: str | None = None
+    availability: str | None = None
+    guardian_name: str | None = None
+    guardian_phone: str | None = None
+    guardian_consent_date: datetime.date | None = None
+    guardian_note: str | None = None
+
+
+class VolunteerFilter(Schema):
+    q: str = ""
+    phone: str = ""
+    id_number: str = ""
+    org: int | None = None
+    status: str = ""
+    political_status: str = ""
+    team: int | None = None
+    page: int = 1
+    page_size: int = 20
+
+
+class StatusIn(Schema):
+    status: str
+    reason: str = ""
+
+
+class SensitiveOut(Schema):
+    id_number: str
+    phone: str
+    guardian_phone: str
+
+
+class ImportErrorOut(Schema):
+    row: int
+    field: str
+    label: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    org_id: int
+    original_name: str
+    status: str
+    dry_run: bool
+    skip_bad_rows: bool
+    total_rows: int
+    processed_rows: int
+    percent: int
+    bad_rows: int
+    created_count: int
+    message: str
+    errors: list[ImportErrorOut]
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+class ImportConfirmIn(Schema):
+    skip_bad_rows: bool = False
