@@ -1,3 +1,199 @@
-from ninja import Router
+"""/api/v1/teams: teams, rosters, leader/liaison/backbone, join requests, brand projects."""
 
-router = Router()
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from redvest.core.pagination import paginate
+from redvest.teams import schemas as s
+from redvest.teams.selectors import (
+    brand_get,
+    brand_list,
+    join_request_get,
+    join_request_inbox,
+    team_get,
+    team_list,
+    team_roster,
+    volunteer_get,
+)
+from redvest.teams.services import (
+    BrandData,
+    TeamData,
+    backbone_set,
+    brand_create,
+    brand_update,
+    join_request_approve,
+    join_request_create,
+    join_request_reject,
+    join_request_withdraw,
+    team_create,
+    team_set_leader,
+    team_set_liaison,
+    team_update,
+)
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
+router = Router(tags=["服务队"])
+ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
+
+
+def _team(request: HttpRequest, team_id: int) -> Any:
+    return team_get(user=_user(request), team_id=team_id, with_backbone=True)
+
+
+# ---- Brands (declared before /{team_id} for readability; the int converter keeps them apart) --
+
+
+@router.get("/brands", response=s.BrandPageOut, summary="品牌项目列表")
+def brands(request: HttpRequest, filters: Query[s.BrandFilter]) -> dict[str, Any]:
+    page = paginate(
+        brand_list(user=_user(request), q=filters.q, owner_id=filters.owner_id),
+        page=filters.page,
+        size=filters.page_size,
+    )
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/brands", response={201: s.BrandDetailOut, **ERRORS}, summary="新建品牌项目")
+def brand_new(request: HttpRequest, payload: s.BrandIn) -> Status[Any]:
+    data = BrandData(name=payload.name, owner_id=payload.owner, description=payload.description, team_ids=payload.teams)
+    brand = brand_create(actor=_user(request), data=data)
+    return Status(201, brand_get(user=_user(request), brand_id=brand.pk))
+
+
+@router.get("/brands/{brand_id}", response={200: s.BrandDetailOut, 404: s.ErrorOut}, summary="品牌项目详情")
+def brand_detail(request: HttpRequest, brand_id: int) -> Any:
+    return brand_get(user=_user(request), brand_id=brand_id)
+
+
+@router.patch("/brands/{brand_id}", response={200: s.BrandDetailOut, **ERRORS}, summary="修改品牌项目")
+def brand_patch(request: HttpRequest, brand_id: int, payload: s.BrandPatch) -> Any:
+    brand = brand_get(user=_user(request), brand_id=brand_id)
+    changes = payload.dict(exclude_unset=True)
+    data = dataclasses.replace(
+        BrandData.of(brand),
+        **{{"owner": "owner_id", "teams": "team_ids"}.get(k, k): v for k, v in changes.items()},
+    )
+    brand_update(actor=_user(request), brand=brand, data=data)
+    return brand_get(user=_user(request), brand_id=brand_id)
+
+
+# ---- Join requests ----------------------------------------------------------------------------
+
+
+@router.get("/join-requests", response=s.JoinRequestPageOut, summary="待我审批的入队申请")
+def join_requests(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
+    page = paginate(join_request_inbox(user=_user(request)), page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/join-requests/{request_id}/approve", response={200: s.JoinRequestOut, **ERRORS}, summary="同意入队申请")
+def join_request_approve_api(request: HttpRequest, request_id: int, payload: s.DecisionIn) -> Any:
+    join_request = join_request_get(user=_user(request), request_id=request_id)
+    return join_request_approve(actor=_user(request), join_request=join_request, note=payload.note)
+
+
+@router.post("/join-requests/{request_id}/reject", response={200: s.JoinRequestOut, **ERRORS}, summary="拒绝入队申请")
+def join_request_reject_api(request: HttpRequest, request_id: int, payload: s.DecisionIn) -> Any:
+    join_request = join_request_get(user=_user(request), request_id=request_id)
+    return join_request_reject(actor=_user(request), join_request=join_request, note=payload.note)
+
+
+@router.post(
+    "/join-requests/{request_id}/withdraw", response={200: s.JoinRequestOut, **ERRORS}, summary="撤回本人的申请"
+)
+def join_request_withdraw_api(request: HttpRequest, request_id: int) -> Any:
+    join_request = join_request_get(user=_user(request), request_id=request_id)
+    return join_request_withdraw(actor=_user(request), join_request=join_request)
+
+
+# ---- Teams ------------------------------------------------------------------------------------
+
+
+@router.get("/", response=s.TeamPageOut, summary="服务队列表（含人数与人数不足标记）")
+def teams(request: HttpRequest, filters: Query[s.TeamFilter]) -> dict[str, Any]:
+    qs = team_list(
+        user=_user(request),
+        q=filters.q,
+        kind=filters.kind,
+        specialty=filters.specialty,
+        org_id=filters.org_id,
+        below_min_size=filters.below_min_size,
+        status=filters.status,
+    )
+    page = paginate(qs, page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/", response={201: s.TeamDetailOut, **ERRORS}, summary="新建服务队")
+def team_new(request: HttpRequest, payload: s.TeamIn) -> Status[Any]:
+    data = TeamData(
+        name=payload.name,
+        kind=payload.kind,
+        org_id=payload.org,
+        specialty=payload.specialty,
+        parent_id=payload.parent,
+        rules=payload.rules,
+    )
+    team = team_create(actor=_user(request), data=data)
+    return Status(201, _team(request, team.pk))
+
+
+@router.get("/{team_id}", response={200: s.TeamDetailOut, 404: s.ErrorOut}, summary="服务队详情")
+def team_detail(request: HttpRequest, team_id: int) -> Any:
+    return _team(request, team_id)
+
+
+@router.patch("/{team_id}", response={200: s.TeamDetailOut, **ERRORS}, summary="修改服务队")
+def team_patch(request: HttpRequest, team_id: int, payload: s.TeamPatch) -> Any:
+    team = _team(request, team_id)
+    changes = payload.dict(exclude_unset=True)
+    data = dataclasses.replace(
+        TeamData.of(team), **{{"org": "org_id", "parent": "parent_id"}.get(k, k): v for k, v in changes.items()}
+    )
+    team_update(actor=_user(request), team=team, data=data)
+    return _team(request, team_id)
+
+
+@router.get("/{team_id}/members", response={200: s.MemberPageOut, 404: s.ErrorOut}, summary="队员名单（分页）")
+def team_members(request: HttpRequest, team_id: int, filters: Query[s.PageQuery]) -> dict[str, Any]:
+    page = paginate(team_roster(team=_team(request, team_id)), page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/{team_id}/join-requests", response={201: s.JoinRequestOut, **ERRORS}, summary="申请加入服务队")
+def team_join(request: HttpRequest, team_id: int, payload: s.JoinRequestIn) -> Status[Any]:
+    team = _team(request, team_id)
+    volunteer = volunteer_get(user=_user(request), volunteer_id=payload.volunteer) if payload.volunteer else None
+    join_request = join_request_create(
+        actor=_user(request), team=team, kind=payload.kind, message=payload.message, volunteer=volunteer
+    )
+    return Status(201, join_request)
+
+
+@router.post("/{team_id}/leader", response={200: s.TeamDetailOut, **ERRORS}, summary="设置负责人（须为在册队员）")
+def team_leader(request: HttpRequest, team_id: int, payload: s.VolunteerRefIn) -> Any:
+    team_set_leader(actor=_user(request), team=_team(request, team_id), volunteer_id=payload.volunteer)
+    return _team(request, team_id)
+
+
+@router.post("/{team_id}/liaison", response={200: s.TeamDetailOut, **ERRORS}, summary="设置联络员（须为在册队员）")
+def team_liaison(request: HttpRequest, team_id: int, payload: s.VolunteerRefIn) -> Any:
+    team_set_liaison(actor=_user(request), team=_team(request, team_id), volunteer_id=payload.volunteer)
+    return _team(request, team_id)
+
+
+@router.post("/{team_id}/backbone", response={200: s.TeamDetailOut, **ERRORS}, summary="设置骨干梯队（有序）")
+def team_backbone(request: HttpRequest, team_id: int, payload: s.BackboneIn) -> Any:
+    backbone_set(actor=_user(request), team=_team(request, team_id), volunteer_ids=list(payload.volunteers))
+    return _team(request, team_id)
