@@ -1,3 +1,295 @@
-from ninja import Router
+"""/api/v1/records: my records and totals, corrections, disputes, make-ups, honour hours, anomalies,
+ranking, certificates and their public verification."""
 
-router = Router()
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+
+from redvest.core.pagination import paginate
+from redvest.records import schemas as s
+from redvest.records import selectors
+from redvest.records.certificate_pdf import certificate_pdf
+from redvest.records.errors import CertificateRevoked
+from redvest.records.models import ServiceRecord
+from redvest.records.services import (
+    anomaly_resolve,
+    certificate_issue,
+    certificate_revoke,
+    dispute_open,
+    dispute_review,
+    honour_grant,
+    makeup_record,
+    record_correct,
+)
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
+router = Router(tags=["服务记录与证明"])
+ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
+
+
+def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
+    page = paginate(qs, page=q.page, size=q.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+def _fresh(record: ServiceRecord) -> ServiceRecord:
+    """Re-read with the relations RecordOut shows (a record just appended has them unloaded)."""
+    return ServiceRecord.objects.select_related("volunteer", "activity", "reversed_by", "created_by").get(pk=record.pk)
+
+
+# ---- my records ------------------------------------------------------------------------------
+
+
+@router.get("/mine", response={200: s.RecordPageOut, 404: s.ErrorOut}, summary="我的服务记录（分页，含冲销与更正）")
+def my_records(request: HttpRequest, q: Query[s.RecordFilter]) -> dict[str, Any]:
+    return _page(selectors.my_records(user=_user(request), kind=q.kind), q)
+
+
+@router.get("/mine/totals", response={200: s.TotalsOut, 404: s.ErrorOut}, summary="我的时数合计：按年度、类别，星级")
+def my_totals(request: HttpRequest) -> dict[str, Any]:
+    summary = selectors.my_totals(user=_user(request))
+    return {
+        "volunteer_id": summary.volunteer.pk,
+        "volunteer_number": summary.volunteer.number,
+        "credit_minutes": summary.credit_minutes,
+        "honour_minutes": summary.honour_minutes,
+        "years": [dataclasses.asdict(y) for y in summary.years],
+        "categories": [dataclasses.asdict(c) for c in summary.categories],
+        "star": {
+            "stars": summary.star.stars,
+            "thresholds_hours": list(summary.star.thresholds_hours),
+            "next_hours": summary.star.next_hours,
+            "progress_percent": summary.star.progress_percent,
+        },
+        "open_disputes": summary.open_disputes,
+    }
+
+
+# ---- records a leader or admin works on ------------------------------------------------------
+
+
+@router.get("/manage", response=s.RecordPageOut, summary="我可更正的服务记录（分页）")
+def manage_records(request: HttpRequest, q: Query[s.ManageFilter]) -> dict[str, Any]:
+    qs = selectors.record_list(
+        user=_user(request), activity_id=q.activity_id, volunteer_number=q.volunteer_number, kind=q.kind
+    )
+    return _page(qs, q)
+
+
+@router.get("/{int:record_id}", response={200: s.RecordOut, 404: s.ErrorOut}, summary="服务记录详情")
+def record_detail(request: HttpRequest, record_id: int) -> ServiceRecord:
+    return selectors.record_detail(user=_user(request), pk=record_id).record
+
+
+@router.post(
+    "/{int:record_id}/corrections",
+    response={201: s.CorrectionOut, **ERRORS},
+    summary="更正服务记录（追加冲销记录，时长不为0时再追加更正记录）",
+)
+def record_correct_api(request: HttpRequest, record_id: int, payload: s.CorrectionIn) -> Status[Any]:
+    record = selectors.record_detail(user=_user(request), pk=record_id).record
+    result = record_correct(actor=_user(request), record=record, minutes=payload.minutes, reason=payload.reason)
+    return Status(
+        201,
+        {
+            "reversal": _fresh(result.reversal),
+            "correction": _fresh(result.correction) if result.correction else None,
+        },
+    )
+
+
+# ---- disputes --------------------------------------------------------------------------------
+
+
+@router.post("/{int:record_id}/disputes", response={201: s.DisputeOut, **ERRORS}, summary="对本人的服务记录提出异议")
+def dispute_create(request: HttpRequest, record_id: int, payload: s.DisputeIn) -> Status[Any]:
+    record = selectors.record_detail(user=_user(request), pk=record_id).record
+    dispute = dispute_open(
+        actor=_user(request), record=record, reason=payload.reason, claimed_minutes=payload.claimed_minutes
+    )
+    return Status(201, selectors.dispute_for_review(user=_user(request), pk=dispute.pk))
+
+
+@router.get("/disputes", response=s.DisputePageOut, summary="待我处理的异议与我提出的异议（分页）")
+def disputes(request: HttpRequest, q: Query[s.DisputeFilter]) -> dict[str, Any]:
+    return _page(selectors.dispute_list(user=_user(request), status=q.status), q)
+
+
+@router.post("/disputes/{int:dispute_id}/review", response={200: s.DisputeOut, **ERRORS}, summary="处理异议")
+def dispute_review_api(request: HttpRequest, dispute_id: int, payload: s.DisputeReviewIn) -> Any:
+    dispute = selectors.dispute_for_review(user=_user(request), pk=dispute_id)
+    dispute_review(
+        actor=_user(request),
+        dispute=dispute,
+        uphold=payload.decision == "uphold",
+        note=payload.note,
+        minutes=payload.minutes,
+    )
+    return selectors.dispute_for_review(user=_user(request), pk=dispute_id)
+
+
+# ---- make-ups and honour hours ---------------------------------------------------------------
+
+
+@router.post(
+    "/makeups", response={201: s.RecordOut, **ERRORS}, summary="补录服务时长（活动结束后10个工作日内，需佐证）"
+)
+def makeup_create(
+    request: HttpRequest,
+    evidence: File[UploadedFile],
+    activity_id: Form[int],
+    volunteer_number: Form[str],
+    minutes: Form[int],
+    reason: Form[str],
+) -> Status[Any]:
+    user = _user(request)
+    record = makeup_record(
+        actor=user,
+        activity=selectors.activity_get(user=user, pk=activity_id),
+        volunteer=selectors.volunteer_by_number(number=volunteer_number),
+        minutes=minutes,
+        reason=reason,
+        evidence=evidence,
+    )
+    return Status(201, _fresh(record))
+
+
+@router.post("/honours", response={201: s.RecordOut, **ERRORS}, summary="授予荣誉时数（组织管理员，需原因与佐证）")
+def honour_create(
+    request: HttpRequest,
+    evidence: File[UploadedFile],
+    volunteer_number: Form[str],
+    minutes: Form[int],
+    category: Form[str],
+    served_on: Form[datetime.date],
+    reason: Form[str],
+) -> Status[Any]:
+    user = _user(request)
+    record = honour_grant(
+        actor=user,
+        volunteer=selectors.volunteer_by_number(number=volunteer_number),
+        minutes=minutes,
+        category=category,
+        served_on=served_on,
+        reason=reason,
+        evidence=evidence,
+    )
+    return Status(201, _fresh(record))
+
+
+# ---- anomalies -------------------------------------------------------------------------------
+
+
+@router.get("/anomalies", response=s.AnomalyPageOut, summary="异常复核队列（分页）")
+def anomalies(request: HttpRequest, q: Query[s.AnomalyFilter]) -> dict[str, Any]:
+    return _page(selectors.anomaly_queue(user=_user(request), status=q.status, kind=q.kind), q)
+
+
+@router.post(
+    "/anomalies/{int:anomaly_id}/resolve", response={200: s.AnomalyOut, **ERRORS}, summary="复核异常：核实无误或更正"
+)
+def anomaly_resolve_api(request: HttpRequest, anomaly_id: int, payload: s.AnomalyResolveIn) -> Any:
+    anomaly = selectors.anomaly_for_review(user=_user(request), pk=anomaly_id)
+    anomaly_resolve(
+        actor=_user(request), anomaly=anomaly, action=payload.action, note=payload.note, minutes=payload.minutes
+    )
+    return selectors.anomaly_for_review(user=_user(request), pk=anomaly_id)
+
+
+# ---- ranking ---------------------------------------------------------------------------------
+
+
+@router.get("/ranking", response=s.RankingPageOut, summary="服务信用时数排行（辖区、年度，分页）")
+def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> dict[str, Any]:
+    data = selectors.ranking_page(user=_user(request), org_id=q.org_id, year=q.year, page=q.page, size=q.page_size)
+    return {
+        "items": [
+            {
+                "rank": row.rank,
+                "volunteer_id": row.volunteer.pk,
+                "volunteer_number": row.volunteer.number,
+                "name": row.volunteer.name,
+                "org_name": row.volunteer.org.name,
+                "credit_minutes": row.credit_minutes,
+                "honour_minutes": row.honour_minutes,
+            }
+            for row in data.rows
+        ],
+        "count": data.page.count,
+        "org_id": data.org.pk if data.org else None,
+        "year": data.year,
+    }
+
+
+# ---- certificates ----------------------------------------------------------------------------
+
+
+@router.get("/certificates", response=s.CertificatePageOut, summary="志愿服务证明列表（分页）")
+def certificates(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
+    return _page(selectors.certificate_list(user=_user(request)), q)
+
+
+@router.post(
+    "/certificates", response={201: s.CertificateOut, **ERRORS}, summary="出具志愿服务证明（本人或组织管理员）"
+)
+def certificate_create(request: HttpRequest, payload: s.CertificateIn) -> Status[Any]:
+    user = _user(request)
+    volunteer = (
+        selectors.volunteer_by_number(number=payload.volunteer_number)
+        if payload.volunteer_number
+        else selectors.volunteer_of(user=user)
+    )
+    certificate = certificate_issue(
+        actor=user, volunteer=volunteer, period_start=payload.period_start, period_end=payload.period_end
+    )
+    return Status(201, selectors.certificate_for(user=user, pk=certificate.pk))
+
+
+@router.get(
+    "/certificates/{int:certificate_id}/pdf",
+    response={200: None, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut},
+    summary="下载证明 PDF",
+)
+def certificate_pdf_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    certificate = selectors.certificate_for(user=_user(request), pk=certificate_id)
+    if certificate.is_revoked:
+        raise CertificateRevoked("该证明已撤销，不能下载")
+    url = request.build_absolute_uri(reverse("records:certificate-verify", args=[certificate.verify_token]))
+    response = HttpResponse(certificate_pdf(certificate=certificate, verify_url=url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
+    return response
+
+
+@router.post(
+    "/certificates/{int:certificate_id}/revoke",
+    response={200: s.CertificateOut, **ERRORS},
+    summary="撤销证明（组织管理员）",
+)
+def certificate_revoke_api(request: HttpRequest, certificate_id: int, payload: s.RevokeIn) -> Any:
+    certificate = selectors.certificate_for(user=_user(request), pk=certificate_id)
+    certificate_revoke(actor=_user(request), certificate=certificate, reason=payload.reason)
+    return selectors.certificate_for(user=_user(request), pk=certificate_id)
+
+
+@router.get(
+    "/verify/{token}",
+    auth=None,
+    response={200: s.VerifyOut, 404: s.ErrorOut},
+    summary="公开验证证明（无需登录，不含个人信息）",
+)
+def certificate_verify(request: HttpRequest, token: str) -> dict[str, Any]:
+    v = selectors.certificate_verification(token=token)
+    return {**dataclasses.asdict(v), "status": "revoked" if v.is_revoked else "valid"}

@@ -7,10 +7,14 @@ kept apart everywhere by `ServiceRecord.kind`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from redvest.activities.models import Activity, Attendance, ServiceCategory
+from redvest.core.errors import Conflict
 
 
 class RecordKind(models.TextChoices):
@@ -24,6 +28,21 @@ class RecordSource(models.TextChoices):
     HONOUR = "honour", "荣誉授予"
     CORRECTION = "correction", "更正"
     REVERSAL = "reversal", "冲销"
+
+
+class LedgerAppendOnly(Conflict):
+    code = "ledger_append_only"
+    default_message = "服务记录只能追加，不能修改或删除；如有错误请提交更正"
+
+
+class ServiceRecordQuerySet(models.QuerySet["ServiceRecord"]):
+    """Bulk updates and deletes would bypass the totals and the audit trail, so they are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise LedgerAppendOnly()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise LedgerAppendOnly()
 
 
 class ServiceRecord(models.Model):
@@ -53,14 +72,40 @@ class ServiceRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ServiceRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "服务记录"
         ordering = ["-served_on", "-id"]
         indexes = [
             models.Index(fields=["volunteer", "kind", "served_on"]),
+            models.Index(fields=["volunteer", "-served_on", "-id"], name="record_history_idx"),
             models.Index(fields=["activity"]),
             models.Index(fields=["served_on"]),
         ]
+
+    def __str__(self) -> str:
+        return f"服务记录#{self.pk} {self.get_source_display()} {self.minutes}分钟"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None or not self._state.adding:
+            raise LedgerAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise LedgerAppendOnly()
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+    @property
+    def reversal(self) -> ServiceRecord | None:
+        """The entry that reversed this one, if any (a reverse one-to-one: None instead of an exception)."""
+        try:
+            return self.reversed_by
+        except ServiceRecord.DoesNotExist:
+            return None
 
 
 class ServiceTotal(models.Model):
@@ -77,6 +122,25 @@ class ServiceTotal(models.Model):
         verbose_name = verbose_name_plural = "服务时长合计"
         constraints = [models.UniqueConstraint(fields=["volunteer", "year", "kind"], name="uniq_service_total")]
         indexes = [models.Index(fields=["year", "kind", "-minutes"])]
+
+
+class ServiceCategoryTotal(models.Model):
+    """Per volunteer, year, kind and service category: the same running sum, split by category, so the
+    "my service" page reads a handful of rows. Moved together with ServiceTotal by `record_append`."""
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=RecordKind.choices)
+    category = models.CharField(max_length=20, choices=ServiceCategory.choices)
+    minutes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分类服务时长合计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "year", "kind", "category"], name="uniq_service_category_total"
+            )
+        ]
 
 
 class DisputeStatus(models.TextChoices):
@@ -103,6 +167,10 @@ class RecordDispute(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "记录异议"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record"], condition=Q(status="open"), name="one_open_dispute_per_record")
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
 
 
 class AnomalyKind(models.TextChoices):
@@ -141,7 +209,7 @@ class Anomaly(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "异常标记"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "activity"])]
+        indexes = [models.Index(fields=["status", "activity"]), models.Index(fields=["status", "-created_at"])]
 
 
 class StarLevelConfig(models.Model):
@@ -152,6 +220,9 @@ class StarLevelConfig(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "星级标准"
+
+    def __str__(self) -> str:
+        return f"{self.org} 星级标准"
 
 
 DEFAULT_STAR_THRESHOLDS_HOURS = (100, 300, 600, 1000, 1500)
@@ -180,3 +251,10 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "志愿服务证明"
         ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"志愿服务证明 {self.number}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

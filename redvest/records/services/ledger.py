@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
+from redvest.accounts.policy import can
 from redvest.activities.models import Activity, Attendance
 from redvest.audit.services import audit_record
-from redvest.core.errors import Conflict
-from redvest.records.models import Anomaly, AnomalyKind, RecordKind, RecordSource, ServiceRecord, ServiceTotal
+from redvest.core.errors import Conflict, PermissionDenied
+from redvest.core.services import notification_send
+from redvest.records.errors import (
+    InvalidMinutes,
+    ReasonRequired,
+    RecordAlreadyReversed,
+    ReversalNotCorrectable,
+    SameMinutes,
+)
+from redvest.records.models import (
+    Anomaly,
+    AnomalyKind,
+    RecordKind,
+    RecordSource,
+    ServiceCategoryTotal,
+    ServiceRecord,
+    ServiceTotal,
+)
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
 MAX_MINUTES_PER_DAY = 12 * 60
+# A single honour grant (or its correction) above this is almost certainly a typo (hours typed as minutes ×60).
+MAX_HONOUR_MINUTES = 1000 * 60
 
 
 class NotCheckedOut(Conflict):
@@ -34,11 +55,16 @@ def clipped_minutes(*, start: datetime.datetime, end: datetime.datetime, activit
 
 
 def _add_to_totals(*, record: ServiceRecord) -> None:
-    """Move the (volunteer, year, kind) total by the entry's minutes, under the row lock."""
+    """Move the (volunteer, year, kind) and (…, category) totals by the entry's minutes, under the row lock."""
+    year = record.served_on.year
     total, _created = ServiceTotal.objects.select_for_update().get_or_create(
-        volunteer_id=record.volunteer_id, year=record.served_on.year, kind=record.kind
+        volunteer_id=record.volunteer_id, year=year, kind=record.kind
     )
     ServiceTotal.objects.filter(pk=total.pk).update(minutes=F("minutes") + record.minutes)
+    by_category, _created = ServiceCategoryTotal.objects.select_for_update().get_or_create(
+        volunteer_id=record.volunteer_id, year=year, kind=record.kind, category=record.category
+    )
+    ServiceCategoryTotal.objects.filter(pk=by_category.pk).update(minutes=F("minutes") + record.minutes)
 
 
 def record_append(
@@ -178,3 +204,125 @@ def record_post_attendance(*, actor: User | None, attendance: Attendance) -> Ser
 def effective_records_q() -> Q:
     """Entries that are neither reversed nor reversals: the current state of the record list."""
     return Q(reversed_by__isnull=True, reverses__isnull=True)
+
+
+def clean_reason(reason: str, *, field: str = "reason") -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise ReasonRequired(field=field)
+    if len(text) > 300:
+        raise ReasonRequired("原因不能超过300字", field=field)
+    return text
+
+
+def may_change_record(user: User, record: ServiceRecord) -> bool:
+    """The record policy, or the activity policy for the activity the record belongs to."""
+    if can(user, "change", record):
+        return True
+    return record.activity_id is not None and can(user, "change", record.activity)
+
+
+def max_minutes_for(record: ServiceRecord) -> int:
+    """The most a record of this kind may hold: the activity's planned duration for credit, a sanity cap for honour."""
+    if record.kind == RecordKind.CREDIT and record.activity is not None:
+        return record.activity.planned_minutes
+    return MAX_HONOUR_MINUTES
+
+
+@dataclass(frozen=True)
+class Correction:
+    reversal: ServiceRecord
+    correction: ServiceRecord | None
+
+    @property
+    def current(self) -> ServiceRecord:
+        return self.correction or self.reversal
+
+
+def _notify_volunteer(*, volunteer: Volunteer, title: str, body: str) -> None:
+    if volunteer.user_id is not None:
+        notification_send(recipients=[volunteer.user], title=title, body=body, url=reverse("records:my-service"))
+
+
+@transaction.atomic
+def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: str) -> Correction:
+    """Correct an entry: reversal (−minutes, reverses=old) plus, when the new value ≠ 0, a correction
+    (corrects=old). Raises RecordAlreadyReversed (correct the correction instead), ReversalNotCorrectable,
+    SameMinutes, InvalidMinutes, ReasonRequired, PermissionDenied."""
+    reason = clean_reason(reason)
+    old = (
+        ServiceRecord.objects.select_for_update()
+        .select_related("activity", "volunteer__user", "volunteer__org")
+        .get(pk=record.pk)
+    )
+    if not may_change_record(actor, old):
+        raise PermissionDenied("您无权更正该服务记录")
+    if old.reverses_id is not None:
+        raise ReversalNotCorrectable()
+    if ServiceRecord.objects.filter(reverses=old).exists():
+        raise RecordAlreadyReversed()
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 0:
+        raise InvalidMinutes("更正后的时长须为不小于0的整数（分钟）", field="minutes")
+    cap = max_minutes_for(old)
+    if minutes > cap:
+        raise InvalidMinutes(f"更正后的时长不能超过 {cap} 分钟", field="minutes")
+    if minutes == old.minutes:
+        raise SameMinutes(field="minutes")
+    reversal = record_append(
+        actor=actor,
+        volunteer=old.volunteer,
+        kind=old.kind,
+        source=RecordSource.REVERSAL,
+        category=old.category,
+        minutes=-old.minutes,
+        served_on=old.served_on,
+        activity=old.activity,
+        attendance=old.attendance,
+        start_at=old.start_at,
+        end_at=old.end_at,
+        reverses=old,
+        reason=reason,
+    )
+    correction = None
+    if minutes:
+        correction = record_append(
+            actor=actor,
+            volunteer=old.volunteer,
+            kind=old.kind,
+            source=RecordSource.CORRECTION,
+            category=old.category,
+            minutes=minutes,
+            served_on=old.served_on,
+            activity=old.activity,
+            attendance=old.attendance,
+            start_at=old.start_at,
+            end_at=old.start_at + datetime.timedelta(minutes=minutes) if old.start_at else None,
+            corrects=old,
+            reason=reason,
+            evidence=old.evidence.name or "",
+        )
+    audit_record(
+        actor=actor,
+        action="update",
+        target=old,
+        org=old.volunteer.org,
+        before={"minutes": old.minutes},
+        after={"minutes": minutes, "reversal_id": reversal.pk, "correction_id": correction.pk if correction else None},
+        reason=reason,
+    )
+    _notify_volunteer(
+        volunteer=old.volunteer,
+        title="服务记录已更正",
+        body=f"{old.served_on} 的服务记录由 {old.minutes} 分钟更正为 {minutes} 分钟。原因：{reason}",
+    )
+    return Correction(reversal=reversal, correction=correction)
+
+
+def record_current(record: ServiceRecord) -> ServiceRecord | None:
+    """Follow corrections from an entry to the one that stands now (None when it was corrected to zero)."""
+    current: ServiceRecord | None = record
+    for _ in range(100):  # a chain of corrections is short; the bound guards against a cycle in bad data
+        if current is None or not ServiceRecord.objects.filter(reverses=current).exists():
+            return current
+        current = ServiceRecord.objects.filter(corrects=current).order_by("-id").first()
+    return current

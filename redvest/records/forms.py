@@ -1,0 +1,97 @@
+"""Forms only parse input; every rule is checked by the services, whose messages land on these forms."""
+
+from __future__ import annotations
+
+from django import forms
+
+from redvest.activities.models import ServiceCategory
+from redvest.core.errors import DomainError, ValidationFailed
+
+REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
+
+
+def apply_error(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's message on the field it names (or on the form)."""
+    if isinstance(exc, ValidationFailed):
+        for name, message in exc.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        return
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+class CorrectionForm(forms.Form):
+    minutes = forms.IntegerField(label="更正后时长（分钟）", min_value=0, help_text="填 0 表示冲销该记录")
+    reason = forms.CharField(label="更正原因", max_length=300, widget=REASON_WIDGET)
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(label="异议理由", max_length=300, widget=REASON_WIDGET)
+    claimed_minutes = forms.IntegerField(label="应为时长（分钟）", min_value=0, required=False)
+
+
+class DisputeReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="处理结果",
+        choices=[("uphold", "异议成立，更正记录"), ("dismiss", "维持原记录")],
+        widget=forms.RadioSelect,
+    )
+    minutes = forms.IntegerField(
+        label="更正后时长（分钟）", min_value=0, required=False, help_text="留空则按志愿者申报的时长更正"
+    )
+    note = forms.CharField(label="处理意见", max_length=300, widget=REASON_WIDGET)
+
+
+class MakeupForm(forms.Form):
+    # Any id is accepted here so that the service, not the form, explains why an activity cannot take a make-up.
+    activity = forms.IntegerField(label="活动", widget=forms.Select)
+    volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
+    minutes = forms.IntegerField(label="补录时长（分钟）", min_value=1, help_text="不能超过活动计划时长")
+    reason = forms.CharField(label="补录原因", max_length=300, widget=REASON_WIDGET)
+    evidence = forms.FileField(label="佐证材料", help_text="照片（JPG/PNG/WebP）或文档（PDF/Word），不超过10MB")
+
+    def __init__(self, *args: object, activity_choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["activity"].widget.choices = [("", "请选择活动"), *activity_choices]  # type: ignore[attr-defined]  # a Select
+
+
+class HonourForm(forms.Form):
+    volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
+    minutes = forms.IntegerField(label="荣誉时长（分钟）", min_value=1)
+    category = forms.ChoiceField(label="服务类别", choices=ServiceCategory.choices)
+    served_on = forms.DateField(label="授予所依据的服务日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="授予原因", max_length=300, widget=REASON_WIDGET)
+    evidence = forms.FileField(label="佐证材料", help_text="照片（JPG/PNG/WebP）或文档（PDF/Word），不超过10MB")
+
+
+class AnomalyResolveForm(forms.Form):
+    action = forms.ChoiceField(
+        label="处理方式", choices=[("clear", "核实无误"), ("correct", "更正时长")], widget=forms.RadioSelect
+    )
+    minutes = forms.IntegerField(label="更正后时长（分钟）", min_value=0, required=False)
+    note = forms.CharField(label="复核说明", max_length=300, widget=REASON_WIDGET)
+
+
+class StarLevelsForm(forms.Form):
+    org = forms.TypedChoiceField(label="组织", coerce=int)
+    star1 = forms.IntegerField(label="一星（小时）", min_value=1)
+    star2 = forms.IntegerField(label="二星（小时）", min_value=1)
+    star3 = forms.IntegerField(label="三星（小时）", min_value=1)
+    star4 = forms.IntegerField(label="四星（小时）", min_value=1)
+    star5 = forms.IntegerField(label="五星（小时）", min_value=1)
+
+    def __init__(self, *args: object, org_choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["org"].choices = org_choices  # type: ignore[attr-defined]
+
+    def thresholds(self) -> list[int]:
+        return [int(self.cleaned_data[f"star{i}"]) for i in range(1, 6)]
+
+
+class CertificateIssueForm(forms.Form):
+    volunteer_number = forms.CharField(label="志愿者编号", max_length=20, required=False, help_text="为本人出具时留空")
+    period_start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, widget=REASON_WIDGET)

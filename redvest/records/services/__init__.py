@@ -1,0 +1,51 @@
+"""Writes to the service-time ledger and certificates. Import from here: `redvest.records.services.<name>`.
+
+`record_append` is the one way an entry enters the ledger; `record_post_attendance` is what the
+activities app calls when a stay closes.
+"""
+
+from redvest.records.services.anomalies import anomaly_resolve, anomaly_settle_for_attendance, may_review_anomaly
+from redvest.records.services.certificates import certificate_issue, certificate_revoke
+from redvest.records.services.disputes import dispute_open, dispute_review
+from redvest.records.services.grants import evidence_check, honour_grant, makeup_deadline, makeup_record
+from redvest.records.services.ledger import (
+    MAX_MINUTES_PER_DAY,
+    Correction,
+    NotCheckedOut,
+    anomaly_flag,
+    clipped_minutes,
+    effective_records_q,
+    may_change_record,
+    record_append,
+    record_correct,
+    record_current,
+    record_post_attendance,
+)
+from redvest.records.services.stars import star_levels_clear, star_levels_set
+
+__all__ = [
+    "MAX_MINUTES_PER_DAY",
+    "Correction",
+    "NotCheckedOut",
+    "anomaly_flag",
+    "anomaly_resolve",
+    "anomaly_settle_for_attendance",
+    "certificate_issue",
+    "certificate_revoke",
+    "clipped_minutes",
+    "dispute_open",
+    "dispute_review",
+    "effective_records_q",
+    "evidence_check",
+    "honour_grant",
+    "makeup_deadline",
+    "makeup_record",
+    "may_change_record",
+    "may_review_anomaly",
+    "record_append",
+    "record_correct",
+    "record_current",
+    "record_post_attendance",
+    "star_levels_clear",
+    "star_levels_set",
+]

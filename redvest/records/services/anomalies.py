@@ -1,0 +1,103 @@
+"""Resolving anomaly flags from the review queue: cleared after checking, or corrected."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from django.db import transaction
+from django.utils import timezone
+
+from redvest.accounts.policy import can
+from redvest.audit.services import audit_record
+from redvest.core.errors import PermissionDenied
+from redvest.records.errors import AnomalyClosed, AnomalyHasNoRecord, AnomalyNeedsAttendanceConfirm, InvalidMinutes
+from redvest.records.models import Anomaly, AnomalyKind, AnomalyStatus, RecordSource, ServiceRecord
+from redvest.records.services.ledger import clean_reason, may_change_record, record_correct, record_current
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+    from redvest.activities.models import Attendance
+
+AnomalyAction = Literal["clear", "correct"]
+
+
+def may_review_anomaly(user: User, anomaly: Anomaly) -> bool:
+    """The record policy for its record, or the activity policy for its activity."""
+    if anomaly.record is not None and may_change_record(user, anomaly.record):
+        return True
+    return anomaly.activity is not None and can(user, "change", anomaly.activity)
+
+
+def anomaly_record(anomaly: Anomaly) -> ServiceRecord | None:
+    """The entry that stands now for what the anomaly flags: its record (after corrections) or its attendance's."""
+    record = anomaly.record
+    if record is None and anomaly.attendance_id is not None:
+        record = ServiceRecord.objects.filter(
+            attendance_id=anomaly.attendance_id, source=RecordSource.ATTENDANCE
+        ).first()
+    return record_current(record) if record is not None else None
+
+
+@transaction.atomic
+def anomaly_resolve(
+    *, actor: User, anomaly: Anomaly, action: AnomalyAction, note: str, minutes: int | None = None
+) -> Anomaly:
+    """核实无误 (clear) or correct (post a correction to `minutes`), with a note. Auto-closed attendance is
+    confirmed in the activity's attendance page instead. Raises AnomalyClosed, AnomalyNeedsAttendanceConfirm,
+    AnomalyHasNoRecord, InvalidMinutes, PermissionDenied and record_correct's errors."""
+    note = clean_reason(note, field="note")
+    anomaly = (
+        Anomaly.objects.select_for_update()
+        .select_related("record__activity", "activity", "volunteer__org")
+        .get(pk=anomaly.pk)
+    )
+    if anomaly.status != AnomalyStatus.OPEN:
+        raise AnomalyClosed()
+    if not may_review_anomaly(actor, anomaly):
+        raise PermissionDenied("您无权处理该异常")
+    if anomaly.kind == AnomalyKind.AUTO_CLOSED:
+        raise AnomalyNeedsAttendanceConfirm()
+    if action == "correct":
+        record = anomaly_record(anomaly)
+        if record is None:
+            raise AnomalyHasNoRecord()
+        if minutes is None:
+            raise InvalidMinutes("请填写更正后的时长（分钟）", field="minutes")
+        record_correct(actor=actor, record=record, minutes=minutes, reason=f"异常复核更正：{note}")
+        anomaly.status = AnomalyStatus.CORRECTED
+    elif action == "clear":
+        anomaly.status = AnomalyStatus.CLEARED
+    else:
+        raise InvalidMinutes("处理方式无效", field="action", code="invalid_action")
+    anomaly.reviewed_by = actor
+    anomaly.reviewed_at = timezone.now()
+    anomaly.review_note = note
+    anomaly.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    audit_record(
+        actor=actor,
+        action="update",
+        target=anomaly,
+        org=anomaly.volunteer.org,
+        before={"status": AnomalyStatus.OPEN},
+        after={"status": anomaly.status, "kind": anomaly.kind},
+        reason=note,
+    )
+    return anomaly
+
+
+@transaction.atomic
+def anomaly_settle_for_attendance(*, actor: User | None, attendance: Attendance, note: str = "") -> int:
+    """For the activities app: when a leader confirms an auto-closed stay, its open AUTO_CLOSED flags are cleared.
+    Returns how many were cleared."""
+    flags = list(
+        Anomaly.objects.select_for_update().filter(
+            attendance=attendance, kind=AnomalyKind.AUTO_CLOSED, status=AnomalyStatus.OPEN
+        )
+    )
+    for flag in flags:
+        flag.status = AnomalyStatus.CLEARED
+        flag.reviewed_by = actor if actor is not None and actor.is_authenticated else None
+        flag.reviewed_at = timezone.now()
+        flag.review_note = (note or "负责人已确认签退时间")[:300]
+        flag.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    return len(flags)

@@ -1,0 +1,1 @@
+"""Service-record and certificate pages: each view parses, calls one service or selector, renders."""

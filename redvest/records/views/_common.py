@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from redvest.core.errors import DomainError
+from redvest.records.forms import apply_error
+
+
+def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A record the user may not see or touch, or a rule broken outside a form, becomes a Chinese 4xx page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render(request, "records/error.html", {"message": exc.message}, status=exc.status)
+
+    return wrapper
+
+
+def user_of(request: HttpRequest) -> Any:
+    """The signed-in user (login_required has run)."""
+    return request.user
+
+
+def submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> int:
+    """Validate the form and run the service with its cleaned data: 0 on success, else the status to render
+    the form with (400 for bad input, the service error's own status otherwise; its message is on the form)."""
+    if not form.is_valid():
+        return 400
+    try:
+        action(form.cleaned_data)
+    except DomainError as exc:
+        apply_error(form, exc)
+        return exc.status
+    return 0

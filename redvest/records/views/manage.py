@@ -1,0 +1,196 @@
+"""The leader's and org admin's side: records, corrections, disputes, make-ups, honour hours, review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from redvest.core.pagination import paginate, parse_page
+from redvest.records import selectors
+from redvest.records.forms import AnomalyResolveForm, CorrectionForm, DisputeReviewForm, HonourForm, MakeupForm
+from redvest.records.models import AnomalyKind, AnomalyStatus, DisputeStatus, RecordKind
+from redvest.records.services import anomaly_resolve, dispute_review, honour_grant, makeup_record, record_correct
+from redvest.records.views._common import domain_errors, submit, user_of
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@domain_errors
+def record_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    qs = selectors.record_list(
+        user=user_of(request),
+        activity_id=_int_or_none(request.GET.get("activity")),
+        volunteer_number=request.GET.get("number", ""),
+        kind=kind,
+    )
+    page = paginate(qs, page=parse_page(request.GET.get("page")))
+    return render(request, "records/record_list.html", {"page": page, "kinds": RecordKind.choices, "kind": kind})
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.record_detail(user=user_of(request), pk=pk)
+    form = CorrectionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = submit(
+            form,
+            lambda data: record_correct(
+                actor=user_of(request), record=detail.record, minutes=data["minutes"], reason=data["reason"]
+            ),
+        )
+        if not status:
+            messages.success(request, "已更正：原记录已冲销并生成更正记录")
+            return redirect("records:record-detail", pk=pk)
+    return render(request, "records/record_correct.html", {"form": form, "r": detail.record}, status=status)
+
+
+@login_required
+@domain_errors
+def dispute_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", DisputeStatus.OPEN)
+    page = paginate(
+        selectors.dispute_list(user=user_of(request), status=status), page=parse_page(request.GET.get("page"))
+    )
+    return render(
+        request, "records/dispute_list.html", {"page": page, "statuses": DisputeStatus.choices, "status": status}
+    )
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def dispute_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    dispute = selectors.dispute_for_review(user=user_of(request), pk=pk)
+    form = DisputeReviewForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = submit(
+            form,
+            lambda data: dispute_review(
+                actor=user_of(request),
+                dispute=dispute,
+                uphold=data["decision"] == "uphold",
+                note=data["note"],
+                minutes=data["minutes"],
+            ),
+        )
+        if not status:
+            messages.success(request, "异议已处理，已通知志愿者")
+            return redirect("records:dispute-list")
+    return render(request, "records/dispute_review.html", {"form": form, "dispute": dispute}, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def makeup_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    choices = [(a.pk, f"{a.title}（{a.start_at:%Y-%m-%d}）") for a in selectors.makeup_activities(user=user)]
+    initial = {"activity": _int_or_none(request.GET.get("activity"))}
+    form = MakeupForm(request.POST or None, request.FILES or None, activity_choices=choices, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = submit(
+            form,
+            lambda data: makeup_record(
+                actor=user,
+                activity=selectors.activity_get(user=user, pk=data["activity"]),
+                volunteer=selectors.volunteer_by_number(number=data["volunteer_number"]),
+                minutes=data["minutes"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+            ),
+        )
+        if not status:
+            messages.success(request, "补录成功，已通知志愿者")
+            return redirect("records:makeup-create")
+    return render(request, "records/makeup_form.html", {"form": form, "has_activities": bool(choices)}, status=status)
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def honour_grant_view(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = HonourForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = submit(
+            form,
+            lambda data: honour_grant(
+                actor=user,
+                volunteer=selectors.volunteer_by_number(number=data["volunteer_number"]),
+                minutes=data["minutes"],
+                category=data["category"],
+                served_on=data["served_on"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+            ),
+        )
+        if not status:
+            messages.success(request, "荣誉时数已授予，已通知志愿者")
+            return redirect("records:honour-grant")
+    return render(request, "records/honour_form.html", {"form": form}, status=status)
+
+
+@login_required
+@domain_errors
+def review_queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", AnomalyStatus.OPEN)
+    kind = request.GET.get("kind", "")
+    qs = selectors.anomaly_queue(user=user_of(request), status=status, kind=kind)
+    page = paginate(qs, page=parse_page(request.GET.get("page")))
+    return render(
+        request,
+        "records/review_queue.html",
+        {
+            "page": page,
+            "status": status,
+            "kind": kind,
+            "statuses": AnomalyStatus.choices,
+            "kinds": AnomalyKind.choices,
+            "auto_closed": AnomalyKind.AUTO_CLOSED,
+        },
+    )
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def anomaly_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    anomaly = selectors.anomaly_for_review(user=user_of(request), pk=pk)
+    form = AnomalyResolveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = submit(
+            form,
+            lambda data: anomaly_resolve(
+                actor=user_of(request),
+                anomaly=anomaly,
+                action=data["action"],
+                note=data["note"],
+                minutes=data["minutes"],
+            ),
+        )
+        if not status:
+            messages.success(request, "异常已处理")
+            return redirect("records:review-queue")
+    return render(
+        request,
+        "records/anomaly_resolve.html",
+        {"form": form, "a": anomaly, "auto_closed": AnomalyKind.AUTO_CLOSED},
+        status=status,
+    )

@@ -1,0 +1,58 @@
+"""The volunteer's side: "my service", one record, disputing it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from redvest.core.pagination import parse_page
+from redvest.records import selectors
+from redvest.records.forms import DisputeForm
+from redvest.records.models import RecordKind
+from redvest.records.services import dispute_open
+from redvest.records.views._common import domain_errors, submit, user_of
+
+
+@login_required
+@domain_errors
+def my_service(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    data = selectors.my_service(user=user_of(request), kind=kind, page=parse_page(request.GET.get("page")))
+    return render(
+        request,
+        "records/my_service.html",
+        {"summary": data.summary, "page": data.history, "kind": kind, "kinds": RecordKind.choices},
+    )
+
+
+@login_required
+@domain_errors
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.record_detail(user=user_of(request), pk=pk)
+    return render(request, "records/record_detail.html", {"d": detail, "r": detail.record})
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def dispute_create(request: HttpRequest, pk: int) -> HttpResponse:
+    detail = selectors.record_detail(user=user_of(request), pk=pk)
+    form = DisputeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = submit(
+            form,
+            lambda data: dispute_open(
+                actor=user_of(request),
+                record=detail.record,
+                reason=data["reason"],
+                claimed_minutes=data["claimed_minutes"],
+            ),
+        )
+        if not status:
+            messages.success(request, "异议已提交，负责人处理后会通知您")
+            return redirect("records:record-detail", pk=pk)
+    return render(request, "records/dispute_form.html", {"form": form, "r": detail.record}, status=status)
