@@ -123,6 +123,7 @@ def team_list(
     q = clean_query(q)
     if q:
         qs = qs.filter(name__icontains=q)
+    kind, specialty = clean_query(kind), clean_query(specialty)
     if kind:
         qs = qs.filter(kind=kind)
     if specialty:

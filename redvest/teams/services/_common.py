@@ -57,12 +57,14 @@ def as_pk(value: Any) -> int:
 
 def lock_team(team_id: int) -> Team:
     """The team row, locked for the rest of the transaction (member counts and roles change under it)."""
-    return Team.objects.select_for_update().select_related("org").get(pk=team_id)
+    return Team.objects.select_for_update(of=("self",)).select_related("org").get(pk=team_id)
 
 
 def lock_teams(*team_ids: int) -> dict[int, Team]:
     """Several team rows locked in id order, so two transfers in opposite directions cannot deadlock."""
-    rows = Team.objects.select_for_update().select_related("org").filter(pk__in=set(team_ids)).order_by("pk")
+    rows = (
+        Team.objects.select_for_update(of=("self",)).select_related("org").filter(pk__in=set(team_ids)).order_by("pk")
+    )
     return {t.pk: t for t in rows}
 
 

@@ -93,7 +93,7 @@ def brand_create(*, actor: User, data: BrandData) -> BrandProject:
 @transaction.atomic
 def brand_update(*, actor: User, brand: BrandProject, data: BrandData) -> BrandProject:
     """Change a brand's name, owner, description or teams. Raises ValidationFailed, PermissionDenied."""
-    brand = BrandProject.objects.select_for_update().select_related("owner").get(pk=brand.pk)
+    brand = BrandProject.objects.select_for_update(of=("self",)).select_related("owner").get(pk=brand.pk)
     require(actor, "change", brand)
     name, description, owner, teams = _clean_brand(actor=actor, data=data, brand=brand)
     before = {**snapshot(brand, BRAND_FIELDS), "team_ids": sorted(brand.teams.values_list("pk", flat=True))}

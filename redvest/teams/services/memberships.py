@@ -125,7 +125,7 @@ def membership_assign_org_team(*, actor: User | None, volunteer: Volunteer, team
     Raises TeamInactive. Leaving the old team hands its lead to the first backbone member.
     """
     current = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("team")
         .filter(volunteer=volunteer, kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True)
         .first()
@@ -222,7 +222,7 @@ def membership_leave(*, actor: User, membership: Membership, reason: str = "") -
     reason = clean_text(reason, field="reason", label="离队原因", max_length=200, errors=errors)
     errors.raise_if_any()
     team = lock_team(membership.team_id)
-    membership = Membership.objects.select_for_update().select_related("volunteer").get(pk=membership.pk)
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=membership.pk)
     own = membership.volunteer.user_id is not None and membership.volunteer.user_id == actor.pk
     if not own and not can(actor, "change", team):
         raise PermissionDenied()
@@ -242,7 +242,9 @@ def membership_leave_all(*, actor: User | None, volunteer: Volunteer, reason: st
     Teams they led get their backbone successor. Returns the number of memberships ended.
     """
     memberships = list(
-        Membership.objects.select_for_update().filter(volunteer=volunteer, left_at__isnull=True).order_by("team_id")
+        Membership.objects.select_for_update(of=("self",))
+        .filter(volunteer=volunteer, left_at__isnull=True)
+        .order_by("team_id")
     )
     teams = lock_teams(*[m.team_id for m in memberships])
     for membership in memberships:
@@ -311,7 +313,7 @@ def join_request_create(
 
 def _lock_pending(join_request: JoinRequest) -> JoinRequest:
     locked = (
-        JoinRequest.objects.select_for_update()
+        JoinRequest.objects.select_for_update(of=("self",))
         .select_related("team", "team__org", "volunteer", "volunteer__user")
         .get(pk=join_request.pk)
     )
