@@ -1,0 +1,51 @@
+"""Pages, list endpoints and the export cost the same number of queries for 1 row and for 10."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from redvest.volunteers.tests.factories import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def add_rows(ledger: Any, count: int) -> None:
+    for i in range(count):
+        member_of(ledger.team_a if i % 2 else ledger.team_community, party_org=ledger.tree.town_a)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda c: c.get(reverse("volunteers:volunteer-list")), id="list-page"),
+        pytest.param(
+            lambda c: c.get(reverse("volunteers:volunteer-list"), {"q": "志愿者", "org": "1"}), id="list-filtered"
+        ),
+        pytest.param(lambda c: c.get("/api/v1/volunteers/"), id="list-api"),
+        pytest.param(lambda c: c.get(reverse("volunteers:export")), id="export"),
+        pytest.param(lambda c: c.get("/api/v1/volunteers/export"), id="export-api"),
+    ],
+)
+def test_same_query_count_for_one_and_ten_rows(
+    ledger: Any, client: Client, call: Callable[[Client], Any], django_assert_num_queries: Any
+) -> None:
+    client.force_login(ledger.admin_a)
+    add_rows(ledger, 1)
+    call(client)  # warm caches that live across requests (content types)
+    with CaptureQueriesContext(connection) as one_row:
+        assert call(client).status_code == 200
+    add_rows(ledger, 9)
+    with django_assert_num_queries(len(one_row)):
+        response = call(client)
+    assert response.status_code == 200
+    if "export" not in str(response.get("Content-Disposition", "")) and response["Content-Type"].startswith(
+        "text/html"
+    ):
+        assert response.content.decode().count('data-label="编号"') == 10
