@@ -95,6 +95,7 @@ class Activity(models.Model):
     description = models.TextField("活动内容", blank=True, default="")
     status = models.CharField(max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True, default="")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
     checkin_secret = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,7 +103,12 @@ class Activity(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "活动"
         ordering = ["-start_at", "-id"]
-        indexes = [models.Index(fields=["status", "start_at"]), models.Index(fields=["org", "-start_at"])]
+        indexes = [
+            models.Index(fields=["status", "start_at"]),
+            models.Index(fields=["org", "-start_at"]),
+            # Browse: open activities near a point (bounding box on latitude, then longitude).
+            models.Index(fields=["status", "latitude", "longitude"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="activity_end_after_start")
         ]
@@ -152,6 +158,13 @@ class SignUp(models.Model):
             models.Index(fields=["volunteer", "status"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}@{self.activity_id} {self.get_status_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_SIGNUP_STATUSES
+
 
 class AttendanceMethod(models.TextChoices):
     CODE = "code", "签到码"
@@ -190,6 +203,10 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     proxy_reason = models.CharField("代签原因", max_length=200, blank=True, default="")
+    checkout_proxy_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checkout_proxy_reason = models.CharField("代签退原因", max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -202,6 +219,9 @@ class Attendance(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "activity"]), models.Index(fields=["volunteer", "check_in_at"])]
+
+    def __str__(self) -> str:
+        return f"签到 {self.volunteer_id}@{self.activity_id} {self.get_status_display()}"
 
 
 class TallyCategory(models.Model):

@@ -1,0 +1,55 @@
+"""Reads of sign-ups: the organiser's list for an activity, a volunteer's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from redvest.accounts.policy import require
+from redvest.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, SignUp, SignUpStatus
+from redvest.core.errors import NotFound
+
+
+def signup_list_for_activity(*, user: Any, activity: Activity, status: str = "") -> QuerySet[SignUp]:
+    """Everyone who signed up, in sign-up order (the waitlist order); organisers only."""
+    require(user, "change", activity)
+    qs = SignUp.objects.filter(activity=activity).select_related("volunteer", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "id")
+
+
+def signup_get(*, user: Any, signup_id: int) -> SignUp:
+    """A sign-up as its volunteer or an organiser of its activity may see it."""
+    signup = SignUp.objects.select_related("activity", "volunteer", "volunteer__user").filter(pk=signup_id).first()
+    if signup is None:
+        raise NotFound("报名记录不存在")
+    if signup.volunteer.user_id != getattr(user, "pk", None):
+        require(user, "change", signup.activity)
+    return signup
+
+
+def signup_mine(*, user: Any, activity: Activity) -> SignUp | None:
+    """The user's current (active) sign-up on the activity, else their latest."""
+    qs = SignUp.objects.filter(activity=activity, volunteer__user=user).order_by("-created_at", "-id")
+    active = qs.filter(status__in=ACTIVE_SIGNUP_STATUSES).first()
+    return active or qs.first()
+
+
+def signups_of_user(*, user: Any) -> QuerySet[SignUp]:
+    """A volunteer's sign-ups, upcoming first."""
+    return (
+        SignUp.objects.filter(volunteer__user=user)
+        .select_related("activity", "activity__org")
+        .order_by("-activity__start_at", "-id")
+    )
+
+
+def approved_volunteers(*, activity: Activity) -> QuerySet[SignUp]:
+    """Approved sign-ups (the leader's proxy check-in picker)."""
+    return (
+        SignUp.objects.filter(activity=activity, status=SignUpStatus.APPROVED)
+        .select_related("volunteer")
+        .order_by("volunteer__name", "id")
+    )

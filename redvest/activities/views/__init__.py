@@ -1,0 +1,1 @@
+"""Activities pages: each view parses, calls one service or selector, renders."""
