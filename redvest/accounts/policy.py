@@ -20,7 +20,24 @@ from redvest.accounts.models import Role, RoleAssignment
 from redvest.core.errors import PermissionDenied
 
 Action = Literal["view", "change"]
-Resource = Literal["org", "station", "volunteer", "team", "brand", "audit", "activity", "record", "certificate"]
+Resource = Literal[
+    "org",
+    "station",
+    "volunteer",
+    "team",
+    "brand",
+    "audit",
+    "activity",
+    "record",
+    "certificate",
+    "points_account",
+    "earning_rule",
+    "points_claim",
+    "reward",
+    "merchant",
+    "redemption",
+    "pioneer_index",
+]
 
 # The path of the org node each resource hangs off, as a lookup from the resource's model.
 PATH_LOOKUP: dict[str, str] = {
@@ -33,13 +50,20 @@ PATH_LOOKUP: dict[str, str] = {
     "activity": "org__path",
     "record": "volunteer__org__path",
     "certificate": "volunteer__org__path",
+    "points_account": "volunteer__org__path",  # a volunteer's points account (banks and funds: can_manage_bank)
+    "earning_rule": "org__path",
+    "points_claim": "volunteer__org__path",
+    "reward": "org__path",  # the bank counter's or the merchant's node
+    "merchant": "org__path",
+    "redemption": "item__org__path",  # where it is picked up
+    "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
 }
 
 # Resources any signed-in user may look up everywhere: the public directory of the network.
 PUBLIC_DIRECTORY: dict[str, frozenset[str]] = {
-    Role.VOLUNTEER: frozenset({"org", "station", "team", "brand", "activity"}),
+    Role.VOLUNTEER: frozenset({"org", "station", "team", "brand", "activity", "reward", "merchant", "earning_rule"}),
     Role.RESIDENT: frozenset({"station"}),
-    Role.MERCHANT: frozenset({"station"}),
+    Role.MERCHANT: frozenset({"station", "reward"}),
 }
 
 
@@ -50,6 +74,7 @@ class Grant:
     org_id: int
     team_id: int | None = None
     volunteer_id: int | None = None
+    user_id: int | None = None  # the holder, for rows tied to a person (a merchant's own shop, a reporter's claims)
 
 
 def grants_for(user: Any) -> list[Grant]:
@@ -63,7 +88,7 @@ def grants_for(user: Any) -> list[Grant]:
     from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     grants = [
-        Grant(role=a.role, path=a.org.path, org_id=a.org_id)
+        Grant(role=a.role, path=a.org.path, org_id=a.org_id, user_id=a.user_id)
         for a in RoleAssignment.objects.filter(user=user).select_related("org")
     ]
     if user.is_superuser and not any(g.role == Role.SYSTEM_ADMIN for g in grants):
@@ -77,7 +102,13 @@ def grants_for(user: Any) -> list[Grant]:
     )
     if volunteer is not None:
         grants.append(
-            Grant(role=Role.VOLUNTEER, path=volunteer.org.path, org_id=volunteer.org_id, volunteer_id=volunteer.id)
+            Grant(
+                role=Role.VOLUNTEER,
+                path=volunteer.org.path,
+                org_id=volunteer.org_id,
+                volunteer_id=volunteer.id,
+                user_id=user.pk,
+            )
         )
         teams = (
             Team.objects.filter(Q(leader=volunteer) | Q(liaison=volunteer), is_active=True)
@@ -113,6 +144,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return Q()
     if role == Role.ORG_ADMIN:
         return subtree
+    if resource in POINTS_RESOURCES:
+        return _points_grant_q(grant, resource, action, own=own, subtree=subtree)
     if role == Role.DISPATCHER:
         return subtree if action == "view" and resource in {"org", "station", "team", "volunteer", "activity"} else None
     if role == Role.STATION_KEEPER:
@@ -145,6 +178,45 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     return None
 
 
+POINTS_RESOURCES = frozenset(
+    {"points_account", "earning_rule", "points_claim", "reward", "merchant", "redemption", "pioneer_index"}
+)
+
+
+def _points_grant_q(grant: Grant, resource: str, action: Action, *, own: Q, subtree: Q) -> Q | None:
+    """Points resources below org admin. A volunteer sees their own account, claims, redemptions and
+    index entries and spends from their own account; a station keeper runs the bank counter of their
+    own station; a merchant runs their own shop at the node they were approved at; whoever reported a
+    good deed can follow it."""
+    role = grant.role
+    reported_by_me = Q(reporter_id=grant.user_id)
+    if role == Role.VOLUNTEER:
+        mine = Q(volunteer_id=grant.volunteer_id)
+        if resource == "points_account":
+            return mine
+        if resource == "points_claim" and action == "view":
+            return mine | reported_by_me
+        return mine if action == "view" and resource in {"redemption", "pioneer_index"} else None
+    if role == Role.STATION_KEEPER:
+        if resource == "reward":
+            return subtree if action == "view" else own & Q(merchant__isnull=True)
+        if resource == "redemption":
+            return own & Q(item__merchant__isnull=True)  # the bank counter, not a merchant at the same node
+        return reported_by_me if resource == "points_claim" and action == "view" else None
+    if role == Role.MERCHANT:
+        operator = {
+            "merchant": "operator_id",
+            "reward": "merchant__operator_id",
+            "redemption": "item__merchant__operator_id",
+        }
+        if resource in operator:
+            return own & Q(**{operator[resource]: grant.user_id})
+        return None
+    if role == Role.RESIDENT:
+        return reported_by_me if resource == "points_claim" and action == "view" else None
+    return None
+
+
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -172,6 +244,13 @@ def _resource_of(obj: Model) -> Resource:
         "activities.activity": "activity",
         "records.servicerecord": "record",
         "records.certificate": "certificate",
+        "points.pointsaccount": "points_account",
+        "points.earningrule": "earning_rule",
+        "points.pointsclaim": "points_claim",
+        "points.rewarditem": "reward",
+        "points.merchant": "merchant",
+        "points.redemption": "redemption",
+        "points.pioneerentry": "pioneer_index",
     }[label]  # type: ignore[return-value]
 
 
@@ -200,6 +279,18 @@ def can_administer(user: Any, org: Any) -> bool:
     path = org.path
     return any(
         g.role == Role.SYSTEM_ADMIN or (g.role == Role.ORG_ADMIN and path.startswith(g.path)) for g in grants_for(user)
+    )
+
+
+def can_manage_bank(user: Any, org: Any) -> bool:
+    """The good-deeds bank of a node (its catalog, its counter, its reports): system admins, org admins
+    whose subtree holds it, and the station keeper of exactly that node."""
+    path = org.path
+    return any(
+        g.role == Role.SYSTEM_ADMIN
+        or (g.role == Role.ORG_ADMIN and path.startswith(g.path))
+        or (g.role == Role.STATION_KEEPER and path == g.path)
+        for g in grants_for(user)
     )
 
 
@@ -240,4 +331,6 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("teams:team-list", "服务队"))
     if roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}:
         items.append(("audit:entry-list", "审计日志"))
+    if roles - {Role.DISPATCHER, Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        items.append(("points:home", "积分银行"))
     return items

@@ -1,0 +1,268 @@
+"""The pioneer index, computed in SQL from pre-aggregated totals (ServiceTotal, PointsEarnedYear and
+the few manual entries), never row by row in Python: 100,000 members rank in one query.
+
+score (in hundredths) = base × 100 + credit minutes × hour weight ÷ 60 + points × points weight ÷ 100
+                        + (bonus + deductions) × 100
+Each member is weighed by the config in force at their own org node.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from redvest.accounts.policy import can_administer, scope
+from redvest.core.errors import NotFound, PermissionDenied
+from redvest.orgs.models import OrgNode
+from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry, PointsEarnedYear
+from redvest.points.selectors.config import pioneer_config_for, pioneer_configs_under
+from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
+
+PARTY_STATUSES = (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)
+
+
+def _weight(configs: list[PioneerConfig], value: Any) -> Any:
+    """One weight per member: a CASE over the configs set inside the subtree (deepest first), else the
+    inherited one. With a single config it is a plain constant."""
+    *inside, inherited = configs
+    if not inside:
+        return Value(value(inherited), output_field=IntegerField())
+    return Case(
+        *[When(org__path__startswith=c.org.path, then=Value(value(c))) for c in inside],
+        default=Value(value(inherited)),
+        output_field=IntegerField(),
+    )
+
+
+def _sum_subquery(qs: QuerySet[Any], field: str) -> Coalesce:
+    summed = qs.order_by().values("volunteer_id").annotate(s=Sum(field)).values("s")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+
+def scored_members(*, org: OrgNode, year: int, configs: list[PioneerConfig] | None = None) -> QuerySet[Volunteer]:
+    """Party members of the subtree annotated with their index components and `score_centi`."""
+    from redvest.records.models import RecordKind, ServiceTotal
+
+    configs = configs or pioneer_configs_under(org=org)
+    credit = ServiceTotal.objects.filter(volunteer_id=OuterRef("pk"), year=year, kind=RecordKind.CREDIT)
+    points = PointsEarnedYear.objects.filter(volunteer_id=OuterRef("pk"), year=year)
+    entries = PioneerEntry.objects.filter(volunteer_id=OuterRef("pk"), year=year, revoked_at__isnull=True)
+    return (
+        Volunteer.objects.filter(
+            org__path__startswith=org.path, political_status__in=PARTY_STATUSES, status=VolunteerStatus.REGISTERED
+        )
+        .annotate(
+            credit_minutes=Coalesce(Subquery(credit.values("minutes")[:1], output_field=IntegerField()), Value(0)),
+            points_earned=_sum_subquery(points, "points"),
+            bonus=_sum_subquery(entries.filter(score__gt=0), "score"),
+            deduction=_sum_subquery(entries.filter(score__lt=0), "score"),
+        )
+        .annotate(
+            score_centi=_weight(configs, lambda c: c.base_score * 100)
+            + F("credit_minutes") * _weight(configs, lambda c: c.hour_weight_centi) / 60
+            + F("points_earned") * _weight(configs, lambda c: c.points_weight_centi) / 100
+            + (F("bonus") + F("deduction")) * 100
+        )
+        .select_related("org")
+        .only("id", "name", "number", "org__name", "org__path", "political_status")
+    )
+
+
+def grade_of(*, config: PioneerConfig, score_centi: int, rank: int, total: int) -> str:
+    if config.grade_mode == GradeMode.PERCENTILE:
+        share = rank * 100 / max(total, 1)  # a rank's place as a share of the field, in percent
+        if share <= config.excellent_pct:
+            return Grade.EXCELLENT
+        if share <= config.good_pct:
+            return Grade.GOOD
+        if share <= config.fair_pct:
+            return Grade.FAIR
+        return Grade.POOR
+    if score_centi >= config.excellent_min * 100:
+        return Grade.EXCELLENT
+    if score_centi >= config.good_min * 100:
+        return Grade.GOOD
+    if score_centi >= config.fair_min * 100:
+        return Grade.FAIR
+    return Grade.POOR
+
+
+def score_display(score_centi: int) -> Decimal:
+    return (Decimal(score_centi) / 100).quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    volunteer: Volunteer
+    credit_hours: Decimal
+    points: int
+    bonus: int
+    deduction: int
+    score: Decimal
+    grade: str
+    grade_label: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    org: OrgNode
+    year: int
+    config: PioneerConfig
+    rows: list[RankingRow]
+    count: int
+    number: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _row(volunteer: Volunteer, *, rank: int, total: int, config: PioneerConfig) -> RankingRow:
+    score = int(volunteer.score_centi)  # type: ignore[attr-defined]  # annotated by scored_members
+    grade = grade_of(config=config, score_centi=score, rank=rank, total=total)
+    return RankingRow(
+        rank=rank,
+        volunteer=volunteer,
+        credit_hours=(Decimal(volunteer.credit_minutes) / 60).quantize(Decimal("0.1")),  # type: ignore[attr-defined]  # annotated
+        points=int(volunteer.points_earned),  # type: ignore[attr-defined]  # annotated
+        bonus=int(volunteer.bonus),  # type: ignore[attr-defined]  # annotated
+        deduction=int(volunteer.deduction),  # type: ignore[attr-defined]  # annotated
+        score=score_display(score),
+        grade=grade,
+        grade_label=Grade(grade).label,
+    )
+
+
+def _require_ranking(user: Any, org: OrgNode) -> None:
+    if not can_administer(user, org):
+        raise PermissionDenied("只有该组织的管理员可以查看先锋指数排名")
+
+
+def pioneer_ranking(*, user: Any, org: OrgNode, year: int, page: int = 1, size: int = 20) -> Ranking:
+    """One page of the subtree's ranking (two queries: the count and the page). Grades follow the
+    config in force at `org`. Raises PermissionDenied."""
+    _require_ranking(user, org)
+    configs = pioneer_configs_under(org=org)
+    qs = scored_members(org=org, year=year, configs=configs)
+    total = qs.count()
+    size = min(max(1, size), 200)
+    number = min(max(1, page), max(1, -(-total // size)))
+    offset = (number - 1) * size
+    members = list(qs.order_by("-score_centi", "id")[offset : offset + size])
+    config = configs[-1]
+    rows = [_row(v, rank=offset + i + 1, total=total, config=config) for i, v in enumerate(members)]
+    return Ranking(org=org, year=year, config=config, rows=rows, count=total, number=number, size=size)
+
+
+def pioneer_ranking_all(*, user: Any, org: OrgNode, year: int) -> tuple[int, Any]:
+    """The whole ranking for an export, streamed in rank order. Raises PermissionDenied."""
+    _require_ranking(user, org)
+    configs = pioneer_configs_under(org=org)
+    qs = scored_members(org=org, year=year, configs=configs).order_by("-score_centi", "id")
+    total = qs.count()
+    config = configs[-1]
+    rows = (_row(v, rank=i + 1, total=total, config=config) for i, v in enumerate(qs.iterator(chunk_size=2000)))
+    return total, rows
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    volunteer: Volunteer
+    year: int
+    config: PioneerConfig
+    base: int
+    credit_hours: Decimal
+    hours_score: Decimal
+    points: int
+    points_score: Decimal
+    entries: list[PioneerEntry]
+    bonus: int
+    deduction: int
+    score: Decimal
+    grade: str
+    grade_label: str
+    rank: int
+    total: int
+
+
+def pioneer_breakdown(*, volunteer: Volunteer, year: int) -> Breakdown:
+    """A member's own index: each component, the manual entries with reasons, the grade and the rank
+    among the members under the node whose config they follow."""
+    config = pioneer_config_for(org=volunteer.org)
+    scope_org = config.org if config.pk else OrgNode.objects.get(path=volunteer.org.path[: OrgNode.steplen])
+    scored = scored_members(org=scope_org, year=year)
+    me = scored.filter(pk=volunteer.pk).first()
+    if me is None:
+        raise NotFound("先锋指数只适用于已注册的中共党员和预备党员")
+    score = int(me.score_centi)  # type: ignore[attr-defined]  # annotated by scored_members
+    total = scored.count()
+    rank = scored.filter(score_centi__gt=score).count() + 1
+    minutes = int(me.credit_minutes)  # type: ignore[attr-defined]  # annotated
+    points = int(me.points_earned)  # type: ignore[attr-defined]  # annotated
+    own = pioneer_config_for(org=volunteer.org)
+    grade = grade_of(config=own, score_centi=score, rank=rank, total=total)
+    entries = list(
+        PioneerEntry.objects.filter(volunteer=volunteer, year=year).select_related("created_by").order_by("-created_at")
+    )
+    return Breakdown(
+        volunteer=volunteer,
+        year=year,
+        config=own,
+        base=own.base_score,
+        credit_hours=(Decimal(minutes) / 60).quantize(Decimal("0.1")),
+        hours_score=score_display(minutes * own.hour_weight_centi // 60),
+        points=points,
+        points_score=score_display(points * own.points_weight_centi // 100),
+        entries=entries,
+        bonus=int(me.bonus),  # type: ignore[attr-defined]  # annotated
+        deduction=int(me.deduction),  # type: ignore[attr-defined]  # annotated
+        score=score_display(score),
+        grade=grade,
+        grade_label=Grade(grade).label,
+        rank=rank,
+        total=total,
+    )
+
+
+def pioneer_entries(*, user: Any, year: int | None = None, number: str = "") -> QuerySet[PioneerEntry]:
+    """Bonus and deduction entries the user may see (policy "pioneer_index")."""
+    qs = scope(user, "pioneer_index", PioneerEntry.objects.all())
+    if year:
+        qs = qs.filter(year=year)
+    if number:
+        qs = qs.filter(volunteer__number=number.strip())
+    return qs.select_related("volunteer__org", "created_by", "revoked_by").order_by("-created_at", "-id")
+
+
+def pioneer_entry_get(*, user: Any, entry_id: Any) -> PioneerEntry:
+    try:
+        return pioneer_entries(user=user).get(pk=int(entry_id))
+    except (PioneerEntry.DoesNotExist, TypeError, ValueError) as exc:
+        raise NotFound("记录不存在或您无权查看") from exc
+
+
+def party_member_for(*, user: Any, number: str) -> Volunteer:
+    """A party member the user administers, by volunteer number. Raises NotFound."""
+    member = (
+        scope(user, "volunteer", Volunteer.objects.all(), "change")
+        .filter(number=(number or "").strip(), political_status__in=PARTY_STATUSES)
+        .select_related("org")
+        .first()
+    )
+    if member is None:
+        raise NotFound("没有找到该编号的党员志愿者，或不在您的管辖范围内")
+    return member
