@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from treebeard.mp_tree import MP_Node
@@ -22,6 +24,37 @@ class OrgKind(models.TextChoices):
 STATION_KINDS = frozenset({OrgKind.HEAD_STATION, OrgKind.BRANCH_STATION, OrgKind.SERVICE_POINT, OrgKind.POST})
 
 DEFAULT_TEAM_MIN_SIZE = 5
+
+
+class FiveHaveKind(models.TextChoices):
+    LOGO = "logo", "有标识"
+    VENUE = "venue", "有场地"
+    TEAM = "team", "有队伍"
+    RULES = "rules", "有制度"
+    RECORDS = "records", "有记录"
+    FUNDS = "funds", "有经费"
+
+
+class InspectionResult(models.TextChoices):
+    PASS = "pass", "达标"
+    FAIL = "fail", "未达标"
+
+
+@dataclass(frozen=True)
+class FiveHaveStatus:
+    """One checklist item's standing: no inspection yet (result None), passed or failed."""
+
+    kind: str
+    label: str
+    result: str | None
+
+    @property
+    def passed(self) -> bool:
+        return self.result == InspectionResult.PASS
+
+    @property
+    def result_label(self) -> str:
+        return InspectionResult(self.result).label if self.result else "未检查"
 
 
 class OrgNode(MP_Node):
@@ -63,18 +96,31 @@ class Station(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "站点"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="station_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="station_longitude_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.node)
 
+    @property
+    def fivehave_status(self) -> list[FiveHaveStatus]:
+        """The six items in checklist order with their latest result, read from the `fh_<kind>`
+        annotations `orgs.selectors.station_list` adds (no query here)."""
+        return [
+            FiveHaveStatus(kind=k, label=k.label, result=getattr(self, f"fh_{k.value}", None)) for k in FiveHaveKind
+        ]
 
-class FiveHaveKind(models.TextChoices):
-    LOGO = "logo", "有标识"
-    VENUE = "venue", "有场地"
-    TEAM = "team", "有队伍"
-    RULES = "rules", "有制度"
-    RECORDS = "records", "有记录"
-    FUNDS = "funds", "有经费"
+    @property
+    def falls_short(self) -> bool:
+        return any(not s.passed for s in self.fivehave_status)
 
 
 class FiveHaveItem(models.Model):
@@ -96,6 +142,8 @@ class FiveHaveItem(models.Model):
 class FiveHaveEvidence(models.Model):
     item = models.ForeignKey(FiveHaveItem, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField("佐证材料", upload_to="fivehave/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=200, blank=True, default="")
+    size = models.PositiveIntegerField("大小（字节）", default=0)
     note = models.CharField("说明", max_length=200, blank=True, default="")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
@@ -104,10 +152,8 @@ class FiveHaveEvidence(models.Model):
         verbose_name = verbose_name_plural = "五有佐证材料"
         ordering = ["-uploaded_at", "-id"]
 
-
-class InspectionResult(models.TextChoices):
-    PASS = "pass", "达标"
-    FAIL = "fail", "未达标"
+    def __str__(self) -> str:
+        return self.original_name or str(self.file.name)
 
 
 class FiveHaveInspection(models.Model):

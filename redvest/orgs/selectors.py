@@ -1,10 +1,40 @@
-"""Reads over the org tree. Subtree scoping for every app goes through `subtree`."""
+"""Reads over the org tree. Subtree scoping for every app goes through `subtree`.
+
+Tree reads never recurse per request: a subtree is one prefix match on the materialized path, a
+level of children is one query, and the highest visible nodes are found in one query.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from typing import Any
 
-from redvest.orgs.models import DEFAULT_TEAM_MIN_SIZE, OrgNode
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
+
+from redvest.accounts.models import Role, RoleAssignment
+from redvest.accounts.policy import can, can_administer, can_manage_under, is_system_admin, scope
+from redvest.core.errors import NotFound, PermissionDenied
+from redvest.core.pagination import Page, paginate
+from redvest.orgs.models import (
+    DEFAULT_TEAM_MIN_SIZE,
+    STATION_KINDS,
+    FiveHaveEvidence,
+    FiveHaveInspection,
+    FiveHaveItem,
+    FiveHaveKind,
+    InspectionResult,
+    OrgKind,
+    OrgNode,
+    Station,
+)
+
+MOVE_TARGET_LIMIT = 200
+MAX_ID = 2**63 - 1  # larger ids cannot exist; asking the database would overflow its integer
+
+
+def _id_ok(value: Any) -> bool:
+    return isinstance(value, int) and 0 < value <= MAX_ID
 
 
 def subtree(node: OrgNode) -> QuerySet[OrgNode]:
@@ -35,3 +65,268 @@ def team_min_size_for(node: OrgNode) -> int:
         if path in rows:
             return int(rows[path])
     return DEFAULT_TEAM_MIN_SIZE
+
+
+def _parent_path_of_outer() -> Substr:
+    """SQL for the parent's path of the outer row: the path minus its last step."""
+    return Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgNode.steplen)
+
+
+def _with_parent_id(qs: QuerySet[OrgNode]) -> QuerySet[OrgNode]:
+    return qs.annotate(parent_id=Subquery(OrgNode.objects.filter(path=_parent_path_of_outer()).values("id")[:1]))
+
+
+# ---- nodes -------------------------------------------------------------------------------------
+
+
+def node_visible(*, user: Any, action: str = "view") -> QuerySet[OrgNode]:
+    return scope(user, "org", OrgNode.objects.all(), action)  # type: ignore[arg-type]  # action is "view"|"change"
+
+
+def node_get(*, user: Any, node_id: int) -> OrgNode:
+    """A node the user may see, or NotFound (existence is not revealed)."""
+    node = _with_parent_id(node_visible(user=user)).filter(pk=node_id).first() if _id_ok(node_id) else None
+    if node is None:
+        raise NotFound("组织节点不存在或您无权查看")
+    return node
+
+
+def node_roots(*, user: Any) -> QuerySet[OrgNode]:
+    """The highest nodes the user may see: visible nodes whose parent is not visible (one query)."""
+    visible = node_visible(user=user)
+    parent_visible = Exists(visible.filter(path=_parent_path_of_outer()))
+    return visible.annotate(parent_visible=parent_visible).filter(parent_visible=False).order_by("path")
+
+
+def node_children(*, user: Any, node: OrgNode) -> QuerySet[OrgNode]:
+    """One level below a node, in tree order, limited to what the user may see."""
+    return scope(user, "org", OrgNode.objects.get_children(node)).order_by("path")
+
+
+def node_search(*, user: Any, q: str = "", kind: str = "", parent: OrgNode | None = None) -> QuerySet[OrgNode]:
+    """A flat, filtered list of visible nodes in tree order, each with its parent's id."""
+    qs = node_visible(user=user)
+    if parent is not None:
+        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    return _with_parent_id(qs).order_by("path")
+
+
+@dataclass
+class NodeCounts:
+    children: int
+    stations: int
+    teams: int
+    volunteers: int
+
+
+@dataclass
+class NodeDetail:
+    node: OrgNode
+    ancestors: list[OrgNode]
+    counts: NodeCounts
+    children: Page[OrgNode]
+    roles: list[RoleAssignment]
+    can_change: bool
+    can_manage: bool
+    can_administer: bool
+    can_move: bool
+    role_choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+def node_counts(node: OrgNode) -> NodeCounts:
+    """Counts over the whole subtree: three indexed prefix-match counts, whatever the tree's size."""
+    from redvest.teams.models import Team
+    from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+    return NodeCounts(
+        children=node.numchild,
+        stations=Station.objects.filter(node__path__startswith=node.path).count(),
+        teams=Team.objects.filter(org__path__startswith=node.path, is_active=True).count(),
+        volunteers=Volunteer.objects.filter(org__path__startswith=node.path)
+        .exclude(status=VolunteerStatus.DEREGISTERED)
+        .count(),
+    )
+
+
+def assignable_roles(*, user: Any) -> list[tuple[str, str]]:
+    roles = [Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER, Role.MERCHANT, Role.RESIDENT]
+    if is_system_admin(user):
+        roles.insert(0, Role.SYSTEM_ADMIN)
+    return [(r.value, r.label) for r in roles]
+
+
+def node_detail(*, user: Any, node_id: int, children_page: int = 1) -> NodeDetail:
+    """A visible node with its path from the top, subtree counts, a page of children, its role
+    holders (for its administrators) and what the user may do there. Constant query count."""
+    node = node_get(user=user, node_id=node_id)
+    administer = can_administer(user, node)
+    roles = list(node_roles(user=user, node=node)) if administer else []
+    manage = can_manage_under(user, node)
+    return NodeDetail(
+        node=node,
+        ancestors=list(node_visible(user=user).filter(path__in=ancestors_paths(node.path)[:-1]).order_by("path")),
+        counts=node_counts(node),
+        children=paginate(node_children(user=user, node=node), page=children_page),
+        roles=roles,
+        can_change=can(user, "change", node),
+        can_manage=manage,
+        can_administer=administer,
+        can_move=manage and (node.depth > 1 or is_system_admin(user)),
+        role_choices=assignable_roles(user=user) if administer else [],
+    )
+
+
+def node_roles(*, user: Any, node: OrgNode) -> QuerySet[RoleAssignment]:
+    """Role holders at a node, for its administrators only."""
+    if not can_administer(user, node):
+        raise PermissionDenied("只有该节点的组织管理员可以查看角色分配")
+    return RoleAssignment.objects.filter(org=node).select_related("user").order_by("role", "user__username", "id")
+
+
+def node_move_targets(*, user: Any, node: OrgNode, q: str = "") -> list[OrgNode]:
+    """Nodes the user can manage, outside the node's own subtree: the choices for a move."""
+    qs = node_visible(user=user, action="change").exclude(path__startswith=node.path)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return list(qs.order_by("path")[:MOVE_TARGET_LIMIT])
+
+
+def node_manageable(*, user: Any) -> QuerySet[OrgNode]:
+    return node_visible(user=user, action="change")
+
+
+def org_filter_choices(*, user: Any, max_depth_below_top: int = 2) -> list[OrgNode]:
+    """Non-station nodes near the top of the user's view, for filter pickers (one query)."""
+    roots = list(node_roots(user=user).values_list("depth", flat=True)[:1])
+    top = roots[0] if roots else 1
+    return list(
+        node_visible(user=user)
+        .filter(depth__lte=top + max_depth_below_top)
+        .exclude(kind__in=STATION_KINDS)
+        .order_by("path")[:MOVE_TARGET_LIMIT]
+    )
+
+
+# ---- stations ----------------------------------------------------------------------------------
+
+
+def _latest_result(kind: str) -> Subquery:
+    return Subquery(
+        FiveHaveInspection.objects.filter(item__station_id=OuterRef("pk"), item__kind=kind)
+        .order_by("-inspected_on", "-id")
+        .values("result")[:1]
+    )
+
+
+def shortfall_q() -> Q:
+    """A station falls short when any 五有 item has no inspection yet or its latest one failed."""
+    q = Q()
+    for kind in FiveHaveKind:
+        q |= Q(**{f"fh_{kind.value}__isnull": True}) | Q(**{f"fh_{kind.value}": InspectionResult.FAIL})
+    return q
+
+
+def station_list(
+    *, user: Any, org_id: int | None = None, kind: str = "", shortfall_only: bool = False, q: str = ""
+) -> QuerySet[Station]:
+    """Visible stations in tree order, each annotated with its six items' latest results (`fh_<kind>`,
+    NULL when never inspected) in the same query."""
+    qs = scope(user, "station", Station.objects.select_related("node"))
+    if org_id is not None:
+        org = OrgNode.objects.filter(pk=org_id).only("path").first() if _id_ok(org_id) else None
+        qs = qs.filter(node__path__startswith=org.path) if org else qs.none()
+    if kind:
+        qs = qs.filter(node__kind=kind)
+    if q:
+        qs = qs.filter(Q(node__name__icontains=q) | Q(address__icontains=q))
+    qs = qs.annotate(**{f"fh_{k.value}": _latest_result(k.value) for k in FiveHaveKind})
+    if shortfall_only:
+        qs = qs.filter(shortfall_q())
+    return qs.order_by("node__path")
+
+
+@dataclass
+class ChecklistEntry:
+    kind: str
+    label: str
+    description: str
+    evidence: list[FiveHaveEvidence]
+    inspections: list[FiveHaveInspection]
+
+    @property
+    def latest(self) -> FiveHaveInspection | None:
+        return self.inspections[0] if self.inspections else None
+
+    @property
+    def passed(self) -> bool:
+        return self.latest is not None and self.latest.result == InspectionResult.PASS
+
+
+@dataclass
+class StationDetail:
+    station: Station
+    checklist: list[ChecklistEntry]
+    can_change: bool
+    can_inspect: bool
+
+    @property
+    def falls_short(self) -> bool:
+        return any(not e.passed for e in self.checklist)
+
+
+def station_get(*, user: Any, station_id: int) -> Station:
+    qs = scope(user, "station", Station.objects.select_related("node"))
+    station = qs.filter(pk=station_id).first() if _id_ok(station_id) else None
+    if station is None:
+        raise NotFound("站点不存在或您无权查看")
+    return station
+
+
+def station_detail(*, user: Any, station_id: int) -> StationDetail:
+    """A visible station with all six items in checklist order, their evidence and inspection
+    history newest first, and what the user may do (constant query count)."""
+    station = station_get(user=user, station_id=station_id)
+    items = {
+        item.kind: item
+        for item in FiveHaveItem.objects.filter(station=station).prefetch_related(
+            Prefetch("evidence", queryset=FiveHaveEvidence.objects.select_related("uploaded_by")),
+            Prefetch("inspections", queryset=FiveHaveInspection.objects.select_related("inspector")),
+        )
+    }
+    checklist = []
+    for kind in FiveHaveKind:
+        item = items.get(kind.value)
+        checklist.append(
+            ChecklistEntry(
+                kind=kind.value,
+                label=kind.label,
+                description=item.description if item else "",
+                evidence=list(item.evidence.all()) if item else [],
+                inspections=list(item.inspections.all()) if item else [],
+            )
+        )
+    for entry in checklist:  # the same `fh_<kind>` attributes station_list annotates, from rows in hand
+        setattr(station, f"fh_{entry.kind}", entry.latest.result if entry.latest else None)
+    return StationDetail(
+        station=station,
+        checklist=checklist,
+        can_change=can(user, "change", station),
+        can_inspect=can_administer(user, station.node),
+    )
+
+
+def evidence_get(*, user: Any, evidence_id: int) -> FiveHaveEvidence:
+    """Evidence of a station the user may see, or NotFound."""
+    qs = FiveHaveEvidence.objects.select_related("item__station__node")
+    evidence = qs.filter(pk=evidence_id).first() if _id_ok(evidence_id) else None
+    if evidence is None or not can(user, "view", evidence.item.station):
+        raise NotFound("文件不存在或您无权查看")
+    return evidence
+
+
+def station_kind_choices() -> list[tuple[str, str]]:
+    return [(k.value, k.label) for k in OrgKind if k in STATION_KINDS]
