@@ -1,3 +1,208 @@
-from ninja import Router
+"""/api/v1/orgs: the org tree, stations and their 五有 checklist, role assignments at a node."""
 
-router = Router()
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, PatchDict, Query, Router, UploadedFile
+
+from redvest.accounts.models import User
+from redvest.core.pagination import paginate
+from redvest.orgs import selectors, services
+from redvest.orgs.schemas import (
+    EvidenceOut,
+    InspectionIn,
+    InspectionOut,
+    NodeCreateIn,
+    NodeDetailOut,
+    NodeFilter,
+    NodeMoveIn,
+    NodeOut,
+    NodePageOut,
+    NodePatchIn,
+    RoleGrantIn,
+    RoleOut,
+    RolePageOut,
+    StationDetailOut,
+    StationFilter,
+    StationPageOut,
+    StationPatchIn,
+)
+
+router = Router(tags=["组织网络"])
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined, no-any-return]  # set by the API's auth classes
+
+
+def _detail_out(request: HttpRequest, node_id: int) -> dict[str, Any]:
+    detail = selectors.node_detail(user=_actor(request), node_id=node_id)
+    return {
+        **NodeOut.model_validate(detail.node).model_dump(),
+        "ancestors": [{"id": a.pk, "name": a.name} for a in detail.ancestors],
+        "counts": detail.counts.__dict__,
+        "permissions": {
+            "change": detail.can_change,
+            "manage": detail.can_manage,
+            "administer": detail.can_administer,
+            "move": detail.can_move,
+        },
+    }
+
+
+# ---- nodes -------------------------------------------------------------------------------------
+
+
+@router.get("/nodes", response=NodePageOut, summary="组织节点列表（可按上级、类型、名称筛选）")
+def node_list(request: HttpRequest, filters: Query[NodeFilter]) -> dict[str, Any]:
+    user = _actor(request)
+    parent = selectors.node_get(user=user, node_id=filters.parent_id) if filters.parent_id is not None else None
+    qs = selectors.node_search(user=user, q=filters.q.strip()[:100], kind=filters.kind, parent=parent)
+    page = paginate(qs, page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/nodes", response={201: NodeDetailOut}, summary="新建组织节点")
+def node_create(request: HttpRequest, payload: NodeCreateIn) -> tuple[int, dict[str, Any]]:
+    user = _actor(request)
+    parent = selectors.node_get(user=user, node_id=payload.parent_id) if payload.parent_id is not None else None
+    node = services.node_create(
+        actor=user,
+        parent=parent,
+        name=payload.name,
+        kind=payload.kind,
+        code=payload.code,
+        team_min_size=payload.team_min_size,
+    )
+    return 201, _detail_out(request, node.pk)
+
+
+@router.get("/nodes/{node_id}", response=NodeDetailOut, summary="组织节点详情（含子树统计）")
+def node_detail(request: HttpRequest, node_id: int) -> dict[str, Any]:
+    return _detail_out(request, node_id)
+
+
+@router.patch("/nodes/{node_id}", response=NodeDetailOut, summary="修改组织节点")
+def node_update(request: HttpRequest, node_id: int, payload: PatchDict[NodePatchIn]) -> dict[str, Any]:
+    user = _actor(request)
+    node = selectors.node_get(user=user, node_id=node_id)
+    services.node_update(actor=user, node=node, **payload)
+    return _detail_out(request, node_id)
+
+
+@router.post("/nodes/{node_id}/move", response=NodeDetailOut, summary="移动组织节点到新的上级")
+def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> dict[str, Any]:
+    user = _actor(request)
+    node = selectors.node_get(user=user, node_id=node_id)
+    target = selectors.node_get(user=user, node_id=payload.target_id)
+    services.node_move(actor=user, node=node, target=target)
+    return _detail_out(request, node_id)
+
+
+@router.delete("/nodes/{node_id}", response={204: None}, summary="删除空的组织节点")
+def node_delete(request: HttpRequest, node_id: int) -> tuple[int, None]:
+    user = _actor(request)
+    services.node_delete(actor=user, node=selectors.node_get(user=user, node_id=node_id))
+    return 204, None
+
+
+# ---- roles at a node ---------------------------------------------------------------------------
+
+
+@router.get("/nodes/{node_id}/roles", response=RolePageOut, summary="节点上的角色分配")
+def role_list(request: HttpRequest, node_id: int, filters: Query[NodeFilter]) -> dict[str, Any]:
+    user = _actor(request)
+    qs = selectors.node_roles(user=user, node=selectors.node_get(user=user, node_id=node_id))
+    page = paginate(qs, page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.post("/nodes/{node_id}/roles", response={201: RoleOut}, summary="在节点上分配角色（已有账号或新建账号）")
+def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> tuple[int, Any]:
+    user = _actor(request)
+    node = selectors.node_get(user=user, node_id=node_id)
+    wants_new = any([payload.new_username, payload.new_name, payload.new_phone, payload.new_password])
+    new_account = (
+        services.NewAccount(
+            username=payload.new_username, name=payload.new_name, phone=payload.new_phone, password=payload.new_password
+        )
+        if wants_new
+        else None
+    )
+    assignment = services.node_role_grant(
+        actor=user, org=node, role=payload.role, account=payload.account, new_account=new_account
+    )
+    return 201, assignment
+
+
+@router.delete("/nodes/{node_id}/roles/{assignment_id}", response={204: None}, summary="撤销节点上的角色")
+def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> tuple[int, None]:
+    user = _actor(request)
+    services.role_revoke(actor=user, assignment_id=assignment_id, org=selectors.node_get(user=user, node_id=node_id))
+    return 204, None
+
+
+# ---- stations ----------------------------------------------------------------------------------
+
+
+@router.get("/stations", response=StationPageOut, summary="站点列表（可只看五有未达标）")
+def station_list(request: HttpRequest, filters: Query[StationFilter]) -> dict[str, Any]:
+    qs = selectors.station_list(
+        user=_actor(request),
+        org_id=filters.org_id,
+        kind=filters.kind,
+        shortfall_only=filters.shortfall,
+        q=filters.q.strip()[:100],
+    )
+    page = paginate(qs, page=filters.page, size=filters.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+def _station_detail_out(request: HttpRequest, station_id: int) -> dict[str, Any]:
+    detail = selectors.station_detail(user=_actor(request), station_id=station_id)
+    return {
+        "station": detail.station,
+        "checklist": detail.checklist,
+        "permissions": {"change": detail.can_change, "inspect": detail.can_inspect},
+    }
+
+
+@router.get("/stations/{station_id}", response=StationDetailOut, summary="站点详情（五有清单、佐证材料与检查记录）")
+def station_detail(request: HttpRequest, station_id: int) -> dict[str, Any]:
+    return _station_detail_out(request, station_id)
+
+
+@router.patch("/stations/{station_id}", response=StationDetailOut, summary="修改站点信息")
+def station_update(request: HttpRequest, station_id: int, payload: PatchDict[StationPatchIn]) -> dict[str, Any]:
+    user = _actor(request)
+    services.station_update(actor=user, station=selectors.station_get(user=user, station_id=station_id), **payload)
+    return _station_detail_out(request, station_id)
+
+
+@router.post(
+    "/stations/{station_id}/items/{kind}/inspections", response={201: InspectionOut}, summary="登记五有检查结果"
+)
+def inspection_add(request: HttpRequest, station_id: int, kind: str, payload: InspectionIn) -> tuple[int, Any]:
+    user = _actor(request)
+    inspection = services.fivehave_inspect(
+        actor=user,
+        station=selectors.station_get(user=user, station_id=station_id),
+        kind=kind,
+        inspected_on=payload.inspected_on,
+        result=payload.result,
+        notes=payload.notes,
+    )
+    return 201, inspection
+
+
+@router.post("/stations/{station_id}/items/{kind}/evidence", response={201: EvidenceOut}, summary="上传五有佐证材料")
+def evidence_add(
+    request: HttpRequest, station_id: int, kind: str, file: File[UploadedFile], note: Form[str] = ""
+) -> tuple[int, Any]:
+    user = _actor(request)
+    evidence = services.fivehave_evidence_add(
+        actor=user, station=selectors.station_get(user=user, station_id=station_id), kind=kind, file=file, note=note
+    )
+    return 201, evidence

@@ -1,0 +1,102 @@
+"""Forms parse and type the input; the rules are in `orgs.services`, whose errors land back here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from redvest.core.errors import DomainError, ValidationFailed
+from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind
+
+
+def form_apply_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service error on the form: on the named fields when the form has them, else on top."""
+    field_errors = exc.errors if isinstance(exc, ValidationFailed) else ({exc.field: exc.message} if exc.field else {})
+    if not field_errors:
+        form.add_error(None, exc.message)
+    for name, message in field_errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+class NodeForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100)
+    kind = forms.ChoiceField(label="类型", choices=OrgKind.choices)
+    code = forms.CharField(label="行政区划/机构代码", max_length=20, required=False)
+    team_min_size = forms.IntegerField(
+        label="服务队最少人数", required=False, min_value=1, max_value=200, help_text="留空则沿用上级设置（默认5人）"
+    )
+
+
+class NodeMoveForm(forms.Form):
+    target = forms.IntegerField(
+        label="新的上级节点", widget=forms.Select, error_messages={"required": "请选择新的上级节点"}
+    )
+
+    def __init__(self, *args: Any, targets: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "请选择")] + [
+            (n.pk, f"{'　' * (n.depth - 1)}{n.name}（{n.get_kind_display()}）") for n in targets or []
+        ]
+        self.fields["target"].widget.choices = choices
+
+
+class RoleGrantForm(forms.Form):
+    MODE_EXISTING = "existing"
+    MODE_NEW = "new"
+
+    role = forms.ChoiceField(label="角色")
+    mode = forms.ChoiceField(
+        label="账号",
+        choices=[(MODE_EXISTING, "已有账号"), (MODE_NEW, "新建账号")],
+        initial=MODE_EXISTING,
+        widget=forms.RadioSelect,
+    )
+    account = forms.CharField(label="用户名或手机号", max_length=150, required=False)
+    new_username = forms.CharField(label="新用户名", max_length=150, required=False)
+    new_name = forms.CharField(label="姓名", max_length=50, required=False)
+    new_phone = forms.CharField(label="手机号", max_length=20, required=False)
+    new_password = forms.CharField(label="初始密码", required=False, widget=forms.PasswordInput(render_value=False))
+
+    def __init__(self, *args: Any, role_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices or []  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class StationForm(forms.Form):
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    latitude = forms.DecimalField(label="纬度", required=False, max_digits=12, decimal_places=8, help_text="-90 到 90")
+    longitude = forms.DecimalField(
+        label="经度", required=False, max_digits=12, decimal_places=8, help_text="-180 到 180"
+    )
+    opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label="佐证材料", help_text="图片、PDF或Office文档，不超过5MB")
+    note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class InspectionForm(forms.Form):
+    inspected_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    result = forms.ChoiceField(label="结果", choices=InspectionResult.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StationFilterForm(forms.Form):
+    q = forms.CharField(label="名称或地址", required=False, max_length=100)
+    org = forms.IntegerField(label="所属组织", required=False, widget=forms.Select)
+    kind = forms.ChoiceField(
+        label="类型",
+        required=False,
+        choices=[("", "全部类型")] + [(k.value, k.label) for k in OrgKind if k in STATION_KINDS],
+    )
+    shortfall = forms.BooleanField(label="只看未达标", required=False)
+
+    def __init__(self, *args: Any, orgs: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].widget.choices = [("", "全部组织")] + [
+            (n.pk, f"{'　' * (n.depth - 1)}{n.name}") for n in orgs or []
+        ]
