@@ -530,3 +530,63 @@ def certificate_verification(*, token: str) -> CertificateVerification:
         issued_at=c.issued_at,
         revoked_at=c.revoked_at,
     )
+
+
+# ---- consistency of the running totals ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TotalDifference:
+    volunteer_id: int
+    year: int
+    kind: str
+    category: str  # "" for the per-kind total
+    stored: int
+    recomputed: int
+
+
+def _compare(stored: dict[tuple[Any, ...], int], recomputed: dict[tuple[Any, ...], int]) -> list[tuple[Any, ...]]:
+    return [
+        (*key, stored.get(key, 0), recomputed.get(key, 0))
+        for key in sorted(set(stored) | set(recomputed))
+        if stored.get(key, 0) != recomputed.get(key, 0)
+    ]
+
+
+def total_differences() -> list[TotalDifference]:
+    """Recompute every (volunteer, year, kind) and (…, category) total from the entries; list what differs."""
+    from django.db.models.functions import ExtractYear
+
+    entries = ServiceRecord.objects.annotate(year=ExtractYear("served_on"))
+    by_kind = {
+        (v, y, k): int(total)
+        for v, y, k, total in entries.values("volunteer_id", "year", "kind")
+        .annotate(total=Sum("minutes"))
+        .values_list("volunteer_id", "year", "kind", "total")
+        .order_by()
+    }
+    by_category = {
+        (v, y, k, c): int(total)
+        for v, y, k, c, total in entries.values("volunteer_id", "year", "kind", "category")
+        .annotate(total=Sum("minutes"))
+        .values_list("volunteer_id", "year", "kind", "category", "total")
+        .order_by()
+    }
+    stored_kind = {
+        (v, y, k): m for v, y, k, m in ServiceTotal.objects.values_list("volunteer_id", "year", "kind", "minutes")
+    }
+    stored_category = {
+        (v, y, k, c): m
+        for v, y, k, c, m in ServiceCategoryTotal.objects.values_list(
+            "volunteer_id", "year", "kind", "category", "minutes"
+        )
+    }
+    out = [
+        TotalDifference(volunteer_id=v, year=y, kind=k, category="", stored=s, recomputed=r)
+        for v, y, k, s, r in _compare(stored_kind, by_kind)
+    ]
+    out += [
+        TotalDifference(volunteer_id=v, year=y, kind=k, category=c, stored=s, recomputed=r)
+        for v, y, k, c, s, r in _compare(stored_category, by_category)
+    ]
+    return out

@@ -2,15 +2,36 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from redvest.activities.models import ServiceCategory
-from redvest.records.models import Certificate, RecordKind, RecordSource, ServiceRecord
+from redvest.records.models import (
+    Anomaly,
+    AnomalyKind,
+    Certificate,
+    RecordDispute,
+    RecordKind,
+    RecordSource,
+    ServiceRecord,
+    StarLevelConfig,
+)
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF_BYTES = b"%PDF-1.4\n%evidence\n"
+
+
+def png_upload(name: str = "evidence.png") -> ContentFile:
+    """A small file that is a PNG by name and by content, for evidence fields."""
+    return ContentFile(PNG_BYTES, name=name)
 
 
 class ServiceRecordFactory(factory.django.DjangoModelFactory):
+    """A bare ledger row (no totals moved): for policy tests. Use `post_record` where totals matter."""
+
     class Meta:
         model = ServiceRecord
 
@@ -19,6 +40,50 @@ class ServiceRecordFactory(factory.django.DjangoModelFactory):
     category = ServiceCategory.COMMUNITY
     minutes = 120
     served_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
+def post_record(*, volunteer: Any, minutes: int = 120, **kw: Any) -> ServiceRecord:
+    """An entry through the real append path (entry + totals + audit)."""
+    from redvest.records.services import record_append
+
+    activity = kw.pop("activity", None)
+    defaults: dict[str, Any] = {
+        "actor": None,
+        "kind": RecordKind.CREDIT,
+        "source": RecordSource.ATTENDANCE,
+        "category": activity.category if activity is not None else ServiceCategory.COMMUNITY,
+        "served_on": timezone.localtime(activity.start_at).date() if activity is not None else timezone.localdate(),
+    }
+    if activity is not None:
+        defaults["start_at"] = activity.start_at
+        defaults["end_at"] = activity.start_at + datetime.timedelta(minutes=max(minutes, 0))
+    defaults.update(kw)
+    return record_append(volunteer=volunteer, minutes=minutes, activity=activity, **defaults)
+
+
+class RecordDisputeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecordDispute
+
+    record = factory.SubFactory(ServiceRecordFactory)
+    volunteer = factory.SelfAttribute("record.volunteer")
+    reason = "签退时间记录有误"
+    claimed_minutes = 150
+
+
+class AnomalyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Anomaly
+
+    kind = AnomalyKind.OVER_12_HOURS
+    detail = "当日累计超过12小时"
+
+
+class StarLevelConfigFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StarLevelConfig
+
+    thresholds_hours = factory.LazyFunction(lambda: [10, 20, 30, 40, 50])
 
 
 class CertificateFactory(factory.django.DjangoModelFactory):
@@ -31,3 +96,4 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     period_end = datetime.date(2026, 12, 31)
     credit_minutes = 600
     honour_minutes = 0
+    issuing_org = factory.LazyAttribute(lambda o: o.volunteer.org)

@@ -1,0 +1,26 @@
+"""Recompute every service-time total from the ledger entries and report differences (exit 1 if any)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from redvest.records.selectors import total_differences
+
+
+class Command(BaseCommand):
+    help = "按服务记录重新计算每位志愿者每年各类时数合计，与 ServiceTotal 比对并报告差异（有差异时退出码为 1）"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        differences = total_differences()
+        for d in differences:
+            scope = f"{d.kind}/{d.category}" if d.category else d.kind
+            self.stdout.write(
+                f"volunteer={d.volunteer_id} year={d.year} {scope}: stored={d.stored} recomputed={d.recomputed}"
+            )
+        if differences:
+            self.stderr.write(f"{len(differences)} 处合计与服务记录不一致")
+            sys.exit(1)
+        self.stdout.write("所有合计与服务记录一致")
