@@ -68,6 +68,13 @@ def lock_teams(*team_ids: int) -> dict[int, Team]:
     return {t.pk: t for t in rows}
 
 
+def lock_volunteer(volunteer_id: int) -> None:
+    """Lock the volunteer row for the rest of the transaction (their memberships change under it)."""
+    from redvest.volunteers.models import Volunteer
+
+    Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id).values_list("pk").first()
+
+
 def team_url(team: Team) -> str:
     return reverse("teams:team-detail", args=[team.pk])
 

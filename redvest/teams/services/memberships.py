@@ -27,7 +27,15 @@ from redvest.teams.models import (
     MembershipKind,
     Team,
 )
-from redvest.teams.services._common import FieldErrors, clean_text, lock_team, lock_teams, notify_volunteers, team_url
+from redvest.teams.services._common import (
+    FieldErrors,
+    clean_text,
+    lock_team,
+    lock_teams,
+    lock_volunteer,
+    notify_volunteers,
+    team_url,
+)
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
@@ -124,9 +132,12 @@ def membership_assign_org_team(*, actor: User | None, volunteer: Volunteer, team
     The caller decides who may do this (registration, an approved request, an admin transfer).
     Raises TeamInactive. Leaving the old team hands its lead to the first backbone member.
     """
+    # The volunteer row is the lock that serialises org-team changes of one person: two transfers at
+    # once then run one after the other (the second sees the first's result) instead of colliding on
+    # the one-current-org-team constraint.
+    lock_volunteer(volunteer.pk)
     current = (
-        Membership.objects.select_for_update(of=("self",))
-        .select_related("team")
+        Membership.objects.select_related("team")
         .filter(volunteer=volunteer, kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True)
         .first()
     )
@@ -136,6 +147,9 @@ def membership_assign_org_team(*, actor: User | None, volunteer: Volunteer, team
     team = teams[team.pk]
     if not team.is_active:
         raise TeamInactive()
+    if current is not None:
+        # Dissolving the old team ends memberships under the team lock alone: read it again now.
+        current = Membership.objects.filter(pk=current.pk, left_at__isnull=True).first()
     if current is not None:
         old_team = teams[current.team_id]
         current.team = old_team
@@ -221,8 +235,9 @@ def membership_leave(*, actor: User, membership: Membership, reason: str = "") -
     errors = FieldErrors()
     reason = clean_text(reason, field="reason", label="离队原因", max_length=200, errors=errors)
     errors.raise_if_any()
+    lock_volunteer(membership.volunteer_id)  # same lock order as a transfer: volunteer, then team
     team = lock_team(membership.team_id)
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=membership.pk)
+    membership = Membership.objects.select_related("volunteer").get(pk=membership.pk)
     own = membership.volunteer.user_id is not None and membership.volunteer.user_id == actor.pk
     if not own and not can(actor, "change", team):
         raise PermissionDenied()
@@ -241,11 +256,8 @@ def membership_leave_all(*, actor: User | None, volunteer: Volunteer, reason: st
 
     Teams they led get their backbone successor. Returns the number of memberships ended.
     """
-    memberships = list(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(volunteer=volunteer, left_at__isnull=True)
-        .order_by("team_id")
-    )
+    lock_volunteer(volunteer.pk)
+    memberships = list(Membership.objects.filter(volunteer=volunteer, left_at__isnull=True).order_by("team_id"))
     teams = lock_teams(*[m.team_id for m in memberships])
     for membership in memberships:
         membership.team = teams[membership.team_id]
