@@ -1,13 +1,25 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import factory
+from django.utils import timezone
 
-from redvest.orgs.models import FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
+from redvest.orgs.models import (
+    FiveHaveInspection,
+    FiveHaveItem,
+    FiveHaveKind,
+    InspectionResult,
+    OrgKind,
+    OrgNode,
+    Station,
+)
 
 
-def org_node(*, name: str = "长兴县委组织部", kind: str = OrgKind.ORG_DEPT, parent: OrgNode | None = None, **kw: Any) -> OrgNode:
+def org_node(
+    *, name: str = "长兴县委组织部", kind: str = OrgKind.ORG_DEPT, parent: OrgNode | None = None, **kw: Any
+) -> OrgNode:
     """Treebeard nodes are created through add_root/add_child, so this is a function, not a factory class."""
     if parent is None:
         return OrgNode.objects.add_root({"name": name, "kind": kind, **kw})
@@ -44,3 +56,39 @@ class FiveHaveItemFactory(factory.django.DjangoModelFactory):
 
     station = factory.SubFactory(StationFactory)
     kind = FiveHaveKind.LOGO
+
+
+def station_node(*, parent: OrgNode, name: str = "城东服务点", kind: str = OrgKind.SERVICE_POINT, **kw: Any) -> Station:
+    """A station node with its Station row and all six 五有 items, as node_create makes them."""
+    node = org_node(name=name, kind=kind, parent=parent)
+    station = Station.objects.create(node=node, **{"address": f"{name}地址", **kw})
+    FiveHaveItem.objects.bulk_create([FiveHaveItem(station=station, kind=k) for k in FiveHaveKind])
+    return station
+
+
+class FiveHaveInspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FiveHaveInspection
+
+    item = factory.SubFactory(FiveHaveItemFactory)
+    inspected_on = factory.LazyFunction(timezone.localdate)
+    result = InspectionResult.PASS
+
+
+def inspect(station: Station, kind: str, result: str, on: datetime.date | None = None) -> FiveHaveInspection:
+    item = FiveHaveItem.objects.get(station=station, kind=kind)
+    return FiveHaveInspectionFactory(item=item, result=result, inspected_on=on or timezone.localdate())
+
+
+def pass_all(station: Station, on: datetime.date | None = None) -> None:
+    for kind in FiveHaveKind:
+        inspect(station, kind, InspectionResult.PASS, on)
+
+
+def role_user(*, role: str, org: OrgNode, **kw: Any) -> Any:
+    """A user holding an explicit role at a node."""
+    from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
+
+    user = UserFactory(**kw)
+    RoleAssignmentFactory(user=user, role=role, org=org)
+    return user
