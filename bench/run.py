@@ -230,7 +230,7 @@ def _verdict(t: Timing, constant: bool) -> str:
 
 def report(timings: list[Timing], small: dict[str, Any], large: dict[str, Any], db_label: str, load: str) -> str:
     base = next((t for t in timings if t.name == "baseline" and t.status == "ok"), None)
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             "target",
             "seq p50",
