@@ -169,6 +169,6 @@ def month_calendar(
         prev_month=prev_month,
         next_month=next_month,
         activity_count=count,
-        ancestors=list(org.get_ancestors()),
-        children=list(org.get_children()[:50]),
+        ancestors=list(OrgNode.objects.get_ancestors(org)),
+        children=list(OrgNode.objects.get_children(org)[:50]),
     )

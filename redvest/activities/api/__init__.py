@@ -1,0 +1,13 @@
+"""The activities API, mounted at /api/v1/activities."""
+
+from ninja import Router
+
+from redvest.activities.api import activities, attendance, outcomes, signups
+
+router = Router()
+router.add_router("", activities.router)
+router.add_router("", signups.router)
+router.add_router("", attendance.router)
+router.add_router("", outcomes.router)
+
+__all__ = ["router"]

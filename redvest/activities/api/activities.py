@@ -1,0 +1,171 @@
+"""Activities: browse near me, detail, create, update, publish, cancel, the organiser's list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from redvest.activities.api._common import responses, user_of
+from redvest.activities.models import ActivityStatus, ServiceCategory
+from redvest.activities.schemas import (
+    ActivityDetailOut,
+    ActivityIn,
+    ActivityOut,
+    ActivityPageOut,
+    BrowseQuery,
+    ManageQuery,
+    ReasonIn,
+    activity_out,
+    attendance_out,
+    browse_row_out,
+    outcome_out,
+    signup_out,
+)
+from redvest.activities.selectors import (
+    BrowseFilters,
+    activity_browse,
+    activity_detail,
+    activity_get,
+    activity_manage_list,
+)
+from redvest.activities.services import (
+    ActivityData,
+    activity_cancel,
+    activity_create,
+    activity_publish,
+    activity_update,
+)
+from redvest.core.errors import ValidationFailed
+from redvest.core.pagination import paginate
+from redvest.orgs.models import OrgNode
+from redvest.teams.models import BrandProject, Team
+
+router = Router(tags=["活动"])
+
+
+@router.get(
+    "", response=ActivityPageOut, url_name="activity-list", summary="浏览招募中的活动（可按距离、类别、日期筛选）"
+)
+def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> dict[str, Any]:
+    org = OrgNode.objects.filter(pk=filters.org_id).first() if filters.org_id else None
+    page = activity_browse(
+        user=user_of(request),
+        filters=BrowseFilters(
+            latitude=filters.lat,
+            longitude=filters.lng,
+            radius_km=filters.radius_km,
+            category=filters.category if filters.category in ServiceCategory.values else "",
+            day=filters.date,
+            q=filters.q.strip(),
+            org=org,
+        ),
+        at=timezone.now(),
+        page=filters.page,
+        size=filters.page_size,
+    )
+    return {"items": [browse_row_out(row) for row in page.items], "count": page.count}
+
+
+@router.get("/manage", response=ActivityPageOut, url_name="activity-manage", summary="我组织的活动")
+def manage(request: HttpRequest, filters: Query[ManageQuery]) -> dict[str, Any]:
+    status = filters.status if filters.status in ActivityStatus.values else ""
+    qs = activity_manage_list(user=user_of(request), status=status, q=filters.q.strip())
+    page = paginate(qs, page=filters.page, size=filters.page_size)
+    return {"items": [activity_out(a) for a in page.items], "count": page.count}
+
+
+@router.get("/{int:activity_id}", response=responses(ActivityDetailOut), url_name="activity-detail", summary="活动详情")
+def detail(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    d = activity_detail(user=user_of(request), activity_id=activity_id, at=timezone.now())
+    return {
+        **activity_out(d.activity, my_status=d.my_signup.status if d.my_signup and d.my_signup.is_active else ""),
+        "approved_count": d.approved,
+        "waitlisted": d.waitlisted,
+        "pending": d.pending,
+        "can_change": d.can_change,
+        "recruiting": d.recruiting,
+        "checkin_open": d.checkin_open,
+        "my_signup": signup_out(d.my_signup) if d.my_signup else None,
+        "my_attendance": attendance_out(d.my_attendance) if d.my_attendance else None,
+        "outcome": outcome_out(d.report),
+    }
+
+
+def _data(payload: ActivityIn) -> ActivityData:
+    """Resolve the ids a client sends; unknown ones are field errors, not 500s."""
+    errors: dict[str, str] = {}
+    org = OrgNode.objects.filter(pk=payload.org_id).first()
+    if org is None:
+        errors["org_id"] = "组织不存在"
+    teams = list(Team.objects.filter(pk__in=payload.team_ids, is_active=True).select_related("org"))
+    if len(teams) != len(set(payload.team_ids)):
+        errors["team_ids"] = "组织队伍不存在或已撤销"
+    brand = None
+    if payload.brand_id is not None:
+        brand = BrandProject.objects.filter(pk=payload.brand_id).first()
+        if brand is None:
+            errors["brand_id"] = "品牌项目不存在"
+    if errors or org is None:
+        raise ValidationFailed(errors)
+    return ActivityData(
+        title=payload.title,
+        org=org,
+        teams=teams,
+        brand=brand,
+        category=payload.category,
+        mode=payload.mode,
+        is_theme_party_day=payload.is_theme_party_day,
+        place=payload.place,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        geofence_radius_m=payload.geofence_radius_m,
+        start_at=payload.start_at,
+        end_at=payload.end_at,
+        recruit_start=payload.recruit_start,
+        recruit_end=payload.recruit_end,
+        quota=payload.quota,
+        requires_approval=payload.requires_approval,
+        skills_wanted=payload.skills_wanted,
+        description=payload.description,
+    )
+
+
+def _out(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    return activity_out(activity_get(user=user_of(request), activity_id=activity_id))
+
+
+@router.post("", response=responses(ActivityOut, 201), url_name="activity-create", summary="创建活动（草稿）")
+def create(request: HttpRequest, payload: ActivityIn) -> Status[dict[str, Any]]:
+    activity = activity_create(actor=user_of(request), data=_data(payload))
+    return Status(201, _out(request, activity.pk))
+
+
+@router.put("/{int:activity_id}", response=responses(ActivityOut), url_name="activity-update", summary="修改活动")
+def update(request: HttpRequest, activity_id: int, payload: ActivityIn) -> dict[str, Any]:
+    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity_update(actor=user_of(request), activity=activity, data=_data(payload), at=timezone.now())
+    return _out(request, activity_id)
+
+
+@router.post(
+    "/{int:activity_id}/publish", response=responses(ActivityOut), url_name="activity-publish", summary="发布活动"
+)
+def publish(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity_publish(actor=user_of(request), activity=activity, at=timezone.now())
+    return _out(request, activity_id)
+
+
+@router.post(
+    "/{int:activity_id}/cancel",
+    response=responses(ActivityOut),
+    url_name="activity-cancel",
+    summary="取消活动（通知所有报名者）",
+)
+def cancel(request: HttpRequest, activity_id: int, payload: ReasonIn) -> dict[str, Any]:
+    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity_cancel(actor=user_of(request), activity=activity, reason=payload.reason, at=timezone.now())
+    return _out(request, activity_id)
