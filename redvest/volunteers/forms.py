@@ -20,11 +20,19 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class OrgChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs generic needs a model arg
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "请选择")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return "　" * max(0, obj.depth - 1) + obj.name
 
 
 class TeamChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # as above
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", "请选择服务队")
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.org.name} · {obj.name}"
 
@@ -53,7 +61,7 @@ class PersonFields(ErrorsIntoForm, forms.Form):
     political_status = forms.ChoiceField(
         label="政治面貌", choices=[("", "请选择"), *PoliticalStatus.choices], required=False
     )
-    party_org = OrgChoiceField(label="所在党组织", queryset=OrgNode.objects.none(), required=False)
+    party_org = OrgChoiceField(label="所在党组织", queryset=OrgNode.objects.none(), required=False, empty_label="无")
     work_unit = forms.CharField(label="工作单位", required=False, max_length=200)
     residence_area = forms.CharField(label="居住地区", required=False, max_length=200)
     skills = forms.CharField(
