@@ -27,14 +27,15 @@ def _int_or_none(value: str | None) -> int | None:
 @domain_errors
 def record_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    qs = selectors.record_list(
-        user=user_of(request),
-        activity_id=_int_or_none(request.GET.get("activity")),
-        volunteer_number=request.GET.get("number", ""),
-        kind=kind,
-    )
+    activity = _int_or_none(request.GET.get("activity"))
+    number = request.GET.get("number", "")
+    qs = selectors.record_list(user=user_of(request), activity_id=activity, volunteer_number=number, kind=kind)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
-    return render(request, "records/record_list.html", {"page": page, "kinds": RecordKind.choices, "kind": kind})
+    return render(
+        request,
+        "records/record_list.html",
+        {"page": page, "kinds": RecordKind.choices, "kind": kind, "activity": activity, "number": number},
+    )
 
 
 @login_required
