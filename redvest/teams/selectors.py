@@ -326,6 +326,11 @@ def join_request_inbox(*, user: Any) -> QuerySet[JoinRequest]:
     )
 
 
+def manages_any_team(*, user: Any) -> bool:
+    """Does the user lead, liaise or administer at least one active team (and so review requests)?"""
+    return scope(user, "team", Team.objects.filter(is_active=True), "change").exists()
+
+
 def join_request_get(*, user: Any, request_id: Any) -> JoinRequest:
     """A join request the user may see: their own, or one to a team they may manage."""
     manageable = scope(user, "team", Team.objects.all(), "change")

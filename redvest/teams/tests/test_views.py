@@ -456,3 +456,9 @@ def test_archive_and_history_pages_are_paginated_with_constant_queries(
         _page(client, reverse("teams:team-history", args=[team.pk]))
     with django_assert_num_queries(len(docs_one.captured_queries)):
         _page(client, reverse("teams:document-list", args=[team.pk]))
+
+
+def test_review_inbox_link_shows_only_for_people_who_manage_a_team(client: Client, tree: OrgTree) -> None:
+    team = TeamFactory(org=tree.town_a)
+    assert "入队申请审批" in _page(_login(client, leader_login(team)), reverse("teams:team-list"))
+    assert "入队申请审批" not in _page(_login(client, volunteer_login(tree.town_a)), reverse("teams:team-list"))

@@ -26,6 +26,7 @@ from redvest.teams.forms import (
 from redvest.teams.models import MembershipKind, Specialty, TeamKind
 from redvest.teams.selectors import (
     document_get,
+    manages_any_team,
     membership_get,
     team_backbone,
     team_detail,
@@ -75,6 +76,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
             "kinds": TeamKind.choices,
             "specialties": [c for c in Specialty.choices if c[0]],
             "can_create": bool(home_orgs(request.user)),
+            "can_review": manages_any_team(user=request.user),
             "f": {k: g.get(k, "") for k in ("q", "kind", "specialty", "below_min", "status", "org")},
         },
     )
