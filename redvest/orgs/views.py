@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.models import User
 from redvest.accounts.policy import is_system_admin
-from redvest.core.errors import DomainError, NotFound
+from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs import selectors, services
 from redvest.orgs.forms import (
@@ -53,6 +53,13 @@ def domain_errors(view: View) -> View:
             return render(request, "orgs/error.html", {"message": exc.message}, status=exc.status)
 
     return wrapper
+
+
+def _onto_form(form: forms.Form, exc: DomainError) -> None:
+    """Input mistakes go on the form; a refusal or a missing record is a page of its own (domain_errors)."""
+    if isinstance(exc, (PermissionDenied, NotFound)):
+        raise exc
+    form_apply_error(form, exc)
 
 
 # ---- the tree ----------------------------------------------------------------------------------
@@ -95,7 +102,7 @@ def node_create_root(request: HttpRequest) -> HttpResponse:
         try:
             node = services.node_create(actor=_actor(request), parent=None, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
-            form_apply_error(form, exc)
+            _onto_form(form, exc)
             status = exc.status
         else:
             messages.success(request, f"已新建顶级节点“{node.name}”")
@@ -116,7 +123,9 @@ def node_children(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/_partials/node_children.html", {"node": node, "page": page})
 
 
-def _node_detail_page(request: HttpRequest, pk: int, status: int = 200, **bound: forms.Form) -> HttpResponse:
+def _node_detail_page(
+    request: HttpRequest, pk: int, status: int = 200, delete_error: str = "", **bound: forms.Form
+) -> HttpResponse:
     detail = selectors.node_detail(user=request.user, node_id=pk, children_page=parse_page(request.GET.get("page")))
     node = detail.node
     context: dict[str, Any] = {
@@ -129,7 +138,7 @@ def _node_detail_page(request: HttpRequest, pk: int, status: int = 200, **bound:
         "child_form": bound.get("child_form") or NodeForm(),
         "move_form": bound.get("move_form"),
         "role_form": bound.get("role_form") or RoleGrantForm(role_choices=detail.role_choices),
-        "delete_form": bound.get("delete_form") or forms.Form(),
+        "delete_error": delete_error,
     }
     if detail.can_move and context["move_form"] is None:
         context["move_form"] = NodeMoveForm(targets=selectors.node_move_targets(user=request.user, node=node))
@@ -154,7 +163,7 @@ def node_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.node_update(actor=_actor(request), node=node, **form.cleaned_data)  # type: ignore[arg-type]
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, edit_form=form)
     messages.success(request, "已保存")
     return redirect("orgs:node-detail", pk=pk)
@@ -171,7 +180,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         child = services.node_create(actor=_actor(request), parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, child_form=form)
     messages.success(request, f"已新建下级节点“{child.name}”")
     return redirect("orgs:node-detail", pk=child.pk)
@@ -189,7 +198,7 @@ def node_move(request: HttpRequest, pk: int) -> HttpResponse:
         target = selectors.node_get(user=request.user, node_id=form.cleaned_data["target"])
         services.node_move(actor=_actor(request), node=node, target=target)
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, move_form=form)
     messages.success(request, f"已将“{node.name}”移动到“{target.name}”之下")
     return redirect("orgs:node-detail", pk=pk)
@@ -211,10 +220,10 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     try:
         parent = services.node_delete(actor=_actor(request), node=node)
+    except (PermissionDenied, NotFound):
+        raise
     except DomainError as exc:
-        form = forms.Form()
-        form_apply_error(form, exc)
-        return _node_detail_page(request, pk, exc.status, delete_form=form)
+        return _node_detail_page(request, pk, exc.status, delete_error=exc.message)
     messages.success(request, f"已删除“{node.name}”")
     return redirect("orgs:node-detail", pk=parent.pk) if parent else redirect("orgs:node-list")
 
@@ -242,7 +251,7 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
             new_account=new_account,
         )
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, role_form=form)
     messages.success(request, f"已为 {assignment.user.display_name} 分配角色：{assignment.get_role_display()}")
     return redirect("orgs:node-detail", pk=pk)
@@ -255,6 +264,8 @@ def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpRespon
     node = selectors.node_get(user=request.user, node_id=pk)
     try:
         services.role_revoke(actor=_actor(request), assignment_id=assignment_id, org=node)
+    except (PermissionDenied, NotFound):
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
         return _node_detail_page(request, pk, exc.status)
@@ -326,7 +337,7 @@ def station_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.station_update(actor=_actor(request), station=station, **form.cleaned_data)  # type: ignore[arg-type]
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, edit_form=form)
     messages.success(request, "站点信息已保存")
     return redirect("orgs:station-detail", pk=pk)
@@ -349,7 +360,7 @@ def evidence_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, **{f"evidence_{kind}": form})
     messages.success(request, f"已上传“{FiveHaveKind(kind).label}”的佐证材料")
     return redirect(reverse("orgs:station-detail", kwargs={"pk": pk}) + f"#item-{kind}")
@@ -366,7 +377,7 @@ def inspection_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     try:
         services.fivehave_inspect(actor=_actor(request), station=station, kind=kind, **form.cleaned_data)  # type: ignore[arg-type]
     except DomainError as exc:
-        form_apply_error(form, exc)
+        _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, **{f"inspection_{kind}": form})
     messages.success(request, f"已登记“{FiveHaveKind(kind).label}”检查结果")
     return redirect(reverse("orgs:station-detail", kwargs={"pk": pk}) + f"#item-{kind}")
