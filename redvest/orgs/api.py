@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, PatchDict, Query, Router, UploadedFile
+from ninja import File, Form, PatchDict, Query, Router, Status, UploadedFile
 
 from redvest.accounts.models import User
 from redvest.core.pagination import paginate
 from redvest.orgs import selectors, services
+from redvest.orgs.models import OrgNode
 from redvest.orgs.schemas import (
     EvidenceOut,
     InspectionIn,
@@ -18,7 +19,6 @@ from redvest.orgs.schemas import (
     NodeDetailOut,
     NodeFilter,
     NodeMoveIn,
-    NodeOut,
     NodePageOut,
     NodePatchIn,
     RoleGrantIn,
@@ -37,19 +37,19 @@ def _actor(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined, no-any-return]  # set by the API's auth classes
 
 
-def _detail_out(request: HttpRequest, node_id: int) -> dict[str, Any]:
+def _detail_out(request: HttpRequest, node_id: int) -> OrgNode:
+    """The node with the detail's extras attached, for NodeDetailOut."""
     detail = selectors.node_detail(user=_actor(request), node_id=node_id)
-    return {
-        **NodeOut.model_validate(detail.node).model_dump(),
-        "ancestors": [{"id": a.pk, "name": a.name} for a in detail.ancestors],
-        "counts": detail.counts.__dict__,
-        "permissions": {
-            "change": detail.can_change,
-            "manage": detail.can_manage,
-            "administer": detail.can_administer,
-            "move": detail.can_move,
-        },
+    node: Any = detail.node
+    node.ancestors = [{"id": a.pk, "name": a.name} for a in detail.ancestors]
+    node.counts = detail.counts
+    node.permissions = {
+        "change": detail.can_change,
+        "manage": detail.can_manage,
+        "administer": detail.can_administer,
+        "move": detail.can_move,
     }
+    return node  # type: ignore[no-any-return]
 
 
 # ---- nodes -------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def node_list(request: HttpRequest, filters: Query[NodeFilter]) -> dict[str, Any
 
 
 @router.post("/nodes", response={201: NodeDetailOut}, summary="新建组织节点")
-def node_create(request: HttpRequest, payload: NodeCreateIn) -> tuple[int, dict[str, Any]]:
+def node_create(request: HttpRequest, payload: NodeCreateIn) -> Status[OrgNode]:
     user = _actor(request)
     parent = selectors.node_get(user=user, node_id=payload.parent_id) if payload.parent_id is not None else None
     node = services.node_create(
@@ -76,16 +76,16 @@ def node_create(request: HttpRequest, payload: NodeCreateIn) -> tuple[int, dict[
         code=payload.code,
         team_min_size=payload.team_min_size,
     )
-    return 201, _detail_out(request, node.pk)
+    return Status(201, _detail_out(request, node.pk))
 
 
 @router.get("/nodes/{node_id}", response=NodeDetailOut, summary="组织节点详情（含子树统计）")
-def node_detail(request: HttpRequest, node_id: int) -> dict[str, Any]:
+def node_detail(request: HttpRequest, node_id: int) -> OrgNode:
     return _detail_out(request, node_id)
 
 
 @router.patch("/nodes/{node_id}", response=NodeDetailOut, summary="修改组织节点")
-def node_update(request: HttpRequest, node_id: int, payload: PatchDict[NodePatchIn]) -> dict[str, Any]:
+def node_update(request: HttpRequest, node_id: int, payload: PatchDict[NodePatchIn]) -> OrgNode:
     user = _actor(request)
     node = selectors.node_get(user=user, node_id=node_id)
     services.node_update(actor=user, node=node, **payload)
@@ -93,7 +93,7 @@ def node_update(request: HttpRequest, node_id: int, payload: PatchDict[NodePatch
 
 
 @router.post("/nodes/{node_id}/move", response=NodeDetailOut, summary="移动组织节点到新的上级")
-def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> dict[str, Any]:
+def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> OrgNode:
     user = _actor(request)
     node = selectors.node_get(user=user, node_id=node_id)
     target = selectors.node_get(user=user, node_id=payload.target_id)
@@ -102,10 +102,10 @@ def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> dict[s
 
 
 @router.delete("/nodes/{node_id}", response={204: None}, summary="删除空的组织节点")
-def node_delete(request: HttpRequest, node_id: int) -> tuple[int, None]:
+def node_delete(request: HttpRequest, node_id: int) -> Status[None]:
     user = _actor(request)
     services.node_delete(actor=user, node=selectors.node_get(user=user, node_id=node_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ---- roles at a node ---------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def role_list(request: HttpRequest, node_id: int, filters: Query[NodeFilter]) ->
 
 
 @router.post("/nodes/{node_id}/roles", response={201: RoleOut}, summary="在节点上分配角色（已有账号或新建账号）")
-def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> tuple[int, Any]:
+def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> Status[Any]:
     user = _actor(request)
     node = selectors.node_get(user=user, node_id=node_id)
     wants_new = any([payload.new_username, payload.new_name, payload.new_phone, payload.new_password])
@@ -134,14 +134,14 @@ def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> tupl
     assignment = services.node_role_grant(
         actor=user, org=node, role=payload.role, account=payload.account, new_account=new_account
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.delete("/nodes/{node_id}/roles/{assignment_id}", response={204: None}, summary="撤销节点上的角色")
-def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> tuple[int, None]:
+def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> Status[None]:
     user = _actor(request)
     services.role_revoke(actor=user, assignment_id=assignment_id, org=selectors.node_get(user=user, node_id=node_id))
-    return 204, None
+    return Status(204, None)
 
 
 # ---- stations ----------------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def station_update(request: HttpRequest, station_id: int, payload: PatchDict[Sta
 @router.post(
     "/stations/{station_id}/items/{kind}/inspections", response={201: InspectionOut}, summary="登记五有检查结果"
 )
-def inspection_add(request: HttpRequest, station_id: int, kind: str, payload: InspectionIn) -> tuple[int, Any]:
+def inspection_add(request: HttpRequest, station_id: int, kind: str, payload: InspectionIn) -> Status[Any]:
     user = _actor(request)
     inspection = services.fivehave_inspect(
         actor=user,
@@ -194,15 +194,15 @@ def inspection_add(request: HttpRequest, station_id: int, kind: str, payload: In
         result=payload.result,
         notes=payload.notes,
     )
-    return 201, inspection
+    return Status(201, inspection)
 
 
 @router.post("/stations/{station_id}/items/{kind}/evidence", response={201: EvidenceOut}, summary="上传五有佐证材料")
 def evidence_add(
     request: HttpRequest, station_id: int, kind: str, file: File[UploadedFile], note: Form[str] = ""
-) -> tuple[int, Any]:
+) -> Status[Any]:
     user = _actor(request)
     evidence = services.fivehave_evidence_add(
         actor=user, station=selectors.station_get(user=user, station_id=station_id), kind=kind, file=file, note=note
     )
-    return 201, evidence
+    return Status(201, evidence)
