@@ -15,6 +15,7 @@ from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
 from redvest.core.errors import DomainError
 from redvest.orgs.api import router as orgs_router
+from redvest.points.api import router as points_router
 from redvest.records.api import router as records_router
 from redvest.teams.api import router as teams_router
 from redvest.volunteers.api import router as volunteers_router
@@ -67,3 +68,4 @@ api.add_router("/v1/teams", teams_router)
 api.add_router("/v1/audit", audit_router)
 api.add_router("/v1/activities", activities_router)
 api.add_router("/v1/records", records_router)
+api.add_router("/v1/points", points_router)

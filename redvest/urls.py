@@ -20,6 +20,7 @@ urlpatterns = [
     path("audit/", include("redvest.audit.urls")),
     path("activities/", include("redvest.activities.urls")),
     path("records/", include("redvest.records.urls")),
+    path("points/", include("redvest.points.urls")),
     path("", include("redvest.core.urls")),
     # Uploaded files (evidence, archives) are served by Django with a login check in each app;
     # this plain route exists only for development and is off when DEBUG is off.

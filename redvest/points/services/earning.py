@@ -351,7 +351,9 @@ def _claim_for_review(*, actor: User, claim: PointsClaim) -> PointsClaim:
     if not can(actor, "change", claim):
         raise PermissionDenied("只有志愿者所在组织的管理员可以审核积分申报")
     locked = (
-        PointsClaim.objects.select_for_update().select_related("volunteer__org", "volunteer__user").get(pk=claim.pk)
+        PointsClaim.objects.select_for_update(of=("self",))
+        .select_related("volunteer__org", "volunteer__user")
+        .get(pk=claim.pk)
     )
     if locked.status != ClaimStatus.PENDING:
         raise ClaimNotPending(f"该申报{locked.get_status_display()}，不能重复审核")
@@ -417,7 +419,7 @@ def claim_revoke(*, actor: User, claim: PointsClaim, reason: str) -> PointsClaim
     text = (reason or "").strip()
     if not text:
         raise NoteRequired("请填写撤销原因", field="reason")
-    claim = PointsClaim.objects.select_for_update().select_related("volunteer__org").get(pk=claim.pk)
+    claim = PointsClaim.objects.select_for_update(of=("self",)).select_related("volunteer__org").get(pk=claim.pk)
     if claim.status != ClaimStatus.APPROVED:
         raise ClaimNotPending("只有已通过的申报可以撤销")
     for txn in claim.transactions.filter(kind__in=EARNING_KINDS):

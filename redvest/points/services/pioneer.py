@@ -143,7 +143,7 @@ def pioneer_entry_revoke(*, actor: User, entry: PioneerEntry, reason: str) -> Pi
     text = (reason or "").strip()
     if not text:
         raise NoteRequired("请填写撤销原因", field="reason")
-    entry = PioneerEntry.objects.select_for_update().select_related("volunteer__org").get(pk=entry.pk)
+    entry = PioneerEntry.objects.select_for_update(of=("self",)).select_related("volunteer__org").get(pk=entry.pk)
     if entry.revoked_at is not None:
         raise DomainError("该记录已撤销", code="already_revoked")
     entry.revoked_at = timezone.now()

@@ -140,7 +140,7 @@ def _create_held(
 
 def _locked(redemption: Redemption) -> Redemption:
     return (
-        Redemption.objects.select_for_update()
+        Redemption.objects.select_for_update(of=("self",))
         .select_related("item__merchant", "item__org", "volunteer__user")
         .get(pk=redemption.pk)
     )
@@ -235,7 +235,9 @@ def redemptions_expire(*, now: datetime.datetime | None = None) -> int:
     done = 0
     for pk in due:
         with transaction.atomic():
-            redemption = Redemption.objects.select_for_update().select_related("item", "volunteer").get(pk=pk)
+            redemption = (
+                Redemption.objects.select_for_update(of=("self",)).select_related("item", "volunteer").get(pk=pk)
+            )
             if redemption.status != RedemptionStatus.HELD or redemption.expires_at > moment:
                 continue
             _refund(actor=None, redemption=redemption, status=RedemptionStatus.EXPIRED, note="超过保留时间未核销")

@@ -98,7 +98,7 @@ def merchant_review(*, actor: User, merchant: Merchant, approve: bool, note: str
     rejects with a note. Raises PermissionDenied, MerchantNotPending, NoteRequired."""
     if not can_administer(actor, merchant.org):
         raise PermissionDenied("只有商家所在组织的管理员可以审核加盟申请")
-    merchant = Merchant.objects.select_for_update().select_related("org", "operator").get(pk=merchant.pk)
+    merchant = Merchant.objects.select_for_update(of=("self",)).select_related("org", "operator").get(pk=merchant.pk)
     if merchant.status not in (MerchantStatus.PENDING, MerchantStatus.SUSPENDED):
         raise MerchantNotPending(f"该商家{merchant.get_status_display()}，不能重复审核")
     text = (note or "").strip()[:200]

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from redvest.points.views import account, claims, counter, pioneer, rewards, rules
+
+app_name = "points"
+urlpatterns = [
+    path("", account.home, name="home"),
+    path("qr/", account.qr, name="qr"),
+    path("statement/", account.my_statement, name="statement"),
+    path("accounts/<int:account_id>/statement/", account.account_statement, name="account-statement"),
+    path("donate/", account.donate, name="donate"),
+    path("funds/", account.funds, name="fund-list"),
+    path("bank/", account.bank, name="bank-report"),
+    path("rules/", rules.how_to_earn, name="rules"),
+    path("rules/manage/", rules.manage, name="rule-manage"),
+    path("rules/<int:rule_id>/clear/", rules.clear, name="rule-clear"),
+    path("claims/", claims.list_view, name="claim-list"),
+    path("claims/new/", claims.new, name="claim-new"),
+    path("claims/<int:claim_id>/", claims.detail, name="claim-detail"),
+    path("claims/<int:claim_id>/decide/", claims.decide, name="claim-decide"),
+    path("claims/<int:claim_id>/evidence/", claims.evidence, name="claim-evidence"),
+    path("catalog/", rewards.catalog_view, name="catalog"),
+    path("catalog/<int:item_id>/", rewards.item_detail, name="item-detail"),
+    path("catalog/<int:item_id>/reserve/", rewards.reserve, name="item-reserve"),
+    path("items/", rewards.item_manage, name="item-manage"),
+    path("items/new/", rewards.item_new, name="item-new"),
+    path("items/<int:item_id>/edit/", rewards.item_edit, name="item-edit"),
+    path("merchants/", rewards.merchant_list_view, name="merchant-list"),
+    path("merchants/apply/", rewards.merchant_apply_view, name="merchant-apply"),
+    path("merchants/<int:merchant_id>/", rewards.merchant_detail, name="merchant-detail"),
+    path("merchants/<int:merchant_id>/review/", rewards.merchant_review_view, name="merchant-review"),
+    path("merchants/<int:merchant_id>/settlement/", rewards.settlement, name="merchant-settlement"),
+    path("redemptions/", counter.my_redemptions_view, name="redemption-list"),
+    path("redemptions/<int:redemption_id>/cancel/", counter.cancel, name="redemption-cancel"),
+    path("counter/", counter.counter, name="counter"),
+    path("counter/<int:redemption_id>/confirm/", counter.confirm, name="redemption-confirm"),
+    path("index/", pioneer.mine, name="pioneer-mine"),
+    path("index/ranking/", pioneer.ranking, name="pioneer-ranking"),
+    path("index/entries/", pioneer.entries, name="pioneer-entries"),
+    path("index/entries/<int:entry_id>/revoke/", pioneer.revoke, name="pioneer-entry-revoke"),
+    path("index/config/", pioneer.config, name="pioneer-config"),
+]
