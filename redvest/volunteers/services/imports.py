@@ -96,7 +96,7 @@ def volunteer_import_start(
 def volunteer_import_confirm(*, actor: User, imp: VolunteerImport, skip_bad_rows: bool) -> VolunteerImport:
     """Import a previewed file for real. With bad rows this needs `skip_bad_rows` (只导入正确行); the file is
     validated again when it runs. Raises PermissionDenied, Conflict (not previewed) or ValidationFailed."""
-    imp = VolunteerImport.objects.select_for_update().select_related("org").get(pk=imp.pk)
+    imp = VolunteerImport.objects.select_for_update(of=("self",)).select_related("org").get(pk=imp.pk)
     if not policy.can_manage_under(actor, imp.org):
         raise PermissionDenied("您无权向该组织导入志愿者")
     if imp.status != ImportStatus.PREVIEWED:

@@ -178,7 +178,7 @@ def volunteer_self_register(
 def volunteer_update(*, actor: User, volunteer: Volunteer, data: VolunteerData, reason: str = "") -> Volunteer:
     """Re-validate and save an edit, auditing before and after; raises PermissionDenied or ValidationFailed."""
     policy.require(actor, "change", volunteer)
-    volunteer = Volunteer.objects.select_for_update().select_related("org").get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org").get(pk=volunteer.pk)
     values, errors = volunteer_clean(data, today=timezone.localdate())
     if values and (dup := _duplicate_error(values, exclude_pk=volunteer.pk)):
         errors["id_number"] = dup
@@ -219,7 +219,7 @@ def volunteer_set_status(*, actor: User, volunteer: Volunteer, status: str, reas
     """Move along 待审核 → 已注册 → 暂停/注销 (暂停 → 已注册), keeping history; suspending and deregistering
     need a reason. Only administrators over the record's org may do it (a volunteer may edit their own record
     but not approve it). Raises PermissionDenied, ValidationFailed or Conflict (a move the flow does not allow)."""
-    volunteer = Volunteer.objects.select_for_update().select_related("org", "user").get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=volunteer.pk)
     if not (policy.can(actor, "change", volunteer) and policy.can_manage_under(actor, volunteer.org)):
         raise PermissionDenied("只有所属组织的管理员可以审核或变更志愿者状态")
     reason = reason.strip()
