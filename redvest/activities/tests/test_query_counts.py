@@ -1,0 +1,113 @@
+"""Lists cost the same number of queries for 1 row and for 10: browse page (with and without a
+location), the organiser's sign-up list, the attendance list and the list endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from redvest.activities.models import SignUpStatus
+from redvest.activities.tests.conftest import World
+from redvest.activities.tests.factories import ActivityFactory, AttendanceFactory, SignUpFactory
+
+
+def add_activities(world: World, count: int) -> None:
+    for _ in range(count):
+        activity = ActivityFactory(org=world.tree.town_a, latitude="30.901000", longitude="119.901000")
+        activity.teams.add(world.team, world.other_team)
+        SignUpFactory(activity=activity, volunteer=world.volunteer(0), status=SignUpStatus.APPROVED)
+
+
+def add_signups(world: World, count: int) -> None:
+    SignUpFactory.create_batch(count, activity=world.activity, status=SignUpStatus.PENDING)
+
+
+def add_attendance(world: World, count: int) -> None:
+    AttendanceFactory.create_batch(count, activity=world.activity)
+
+
+CASES: list[Any] = [
+    pytest.param(
+        0, add_activities, lambda c, w: c.get(reverse("activities:activity-list")), "activity-card", id="browse-page"
+    ),
+    pytest.param(
+        0,
+        add_activities,
+        lambda c, w: c.get(reverse("activities:activity-list"), {"lat": "30.9", "lng": "119.9", "radius": "5"}),
+        "activity-card",
+        id="browse-page-near-me",
+    ),
+    pytest.param(0, add_activities, lambda c, w: c.get("/api/v1/activities/"), None, id="list-api"),
+    pytest.param(
+        0,
+        add_activities,
+        lambda c, w: c.get("/api/v1/activities/", {"lat": "30.9", "lng": "119.9", "radius_km": 5}),
+        None,
+        id="list-api-near-me",
+    ),
+    pytest.param(1, add_activities, lambda c, w: c.get("/api/v1/activities/manage"), None, id="manage-api"),
+    pytest.param(
+        1,
+        add_activities,
+        lambda c, w: c.get(reverse("activities:activity-manage")),
+        'data-label="活动"',
+        id="manage-page",
+    ),
+    pytest.param(
+        1,
+        add_signups,
+        lambda c, w: c.get(reverse("activities:signup-list", args=[w.activity.pk])),
+        'id="signup-',
+        id="signup-list-page",
+    ),
+    pytest.param(
+        1, add_signups, lambda c, w: c.get(f"/api/v1/activities/{w.activity.pk}/signups"), None, id="signup-list-api"
+    ),
+    pytest.param(
+        1,
+        add_attendance,
+        lambda c, w: c.get(reverse("activities:attendance-list", args=[w.activity.pk])),
+        'id="attendance-',
+        id="attendance-list-page",
+    ),
+    pytest.param(
+        1,
+        add_attendance,
+        lambda c, w: c.get(f"/api/v1/activities/{w.activity.pk}/attendances"),
+        None,
+        id="attendance-list-api",
+    ),
+]
+
+
+@pytest.mark.parametrize(("viewer", "add_rows", "call", "marker"), CASES)
+def test_same_query_count_for_one_and_ten_rows(
+    world: World,
+    client: Client,
+    django_assert_num_queries: Any,
+    viewer: int,
+    add_rows: Callable[[World, int], None],
+    call: Callable[[Client, World], Any],
+    marker: str | None,
+) -> None:
+    """viewer 0 is a volunteer browsing; viewer 1 is the team leader. The world's own activity is row 0."""
+    client.force_login(world.volunteer_users[0] if viewer == 0 else world.leader_user)
+    add_rows(world, 1)
+    call(client, world)  # warm caches that live across requests (content types, sessions)
+    with CaptureQueriesContext(connection) as one_row:
+        first = call(client, world)
+    assert first.status_code == 200
+    add_rows(world, 9)
+    with django_assert_num_queries(len(one_row)):
+        response = call(client, world)
+    assert response.status_code == 200
+    if marker is None:
+        assert response.json()["count"] >= 10
+    else:
+        assert response.content.decode().count(marker) >= 10
