@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
 
 from redvest.accounts.models import User
+from redvest.audit.services import audit_record
 from redvest.demo import data
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.people import PersonMaker
@@ -25,6 +26,7 @@ from redvest.orgs.models import OrgNode
 
 REFERENCE_DAY = datetime.date(2026, 7, 1)
 NUMBER_YEAR = REFERENCE_DAY.year
+SEED_REASON = "载入演示数据（manage.py seed_demo）"
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def seed_demo() -> SeedSummary | None:
     roster = write_roster(plan.roster, nodes, area=data.COUNTY_CODE, year=NUMBER_YEAR, actor=staff["county"])
     brands = write_brands(plan.roster.brands, nodes, roster.teams)
     volunteer_users = create_volunteer_users(roster.teams[f"det:{data.DEMO_UNIT}"], password_hash=password_hash)
-    return SeedSummary(
+    summary = SeedSummary(
         org_nodes=len(nodes),
         units=len(plan.county.units),
         stations=stations,
@@ -82,3 +84,7 @@ def seed_demo() -> SeedSummary | None:
         brands=len(brands),
         users=len(staff) + len(volunteer_users),
     )
+    # One row for the whole bulk load rather than thousands: the log says where the data came from.
+    root = nodes["root"].node
+    audit_record(actor=None, action="create", target=root, org=root, after=asdict(summary), reason=SEED_REASON)
+    return summary

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from redvest.accounts.models import Role, RoleAssignment, User
 from redvest.accounts.policy import grants_for, roles_of
+from redvest.audit.models import AuditEntry
 from redvest.core.validators import id_gender, id_number_error, phone_error
+from redvest.demo.seed import SEED_REASON
 from redvest.demo.users import DEMO_USERNAMES
 from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
 from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
@@ -48,6 +50,7 @@ def _counts() -> dict[str, int]:
         VolunteerStatusChange,
         User,
         RoleAssignment,
+        AuditEntry,
     )
     return {m.__name__: m.objects.count() for m in models}
 
@@ -140,6 +143,13 @@ def test_brands_are_owned_by_units_and_run_by_teams() -> None:
         assert brand.owner.kind == OrgKind.UNIT
         assert brand.n >= 1
     assert BrandProject.objects.filter(name__in=["合之队", "爱心接力", "邮爱心"]).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_load_is_recorded_once_in_the_audit_log() -> None:
+    entry = AuditEntry.objects.get(reason=SEED_REASON)
+    assert entry.org is not None and entry.org.depth == 1
+    assert entry.after is not None and entry.after["volunteers"] == 3063
 
 
 @pytest.mark.django_db
