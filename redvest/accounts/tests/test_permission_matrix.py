@@ -21,6 +21,24 @@ from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
 from redvest.orgs.models import OrgNode, Station
 from redvest.orgs.tests.factories import OrgTree
+from redvest.points.models import (
+    EarningRule,
+    Merchant,
+    PioneerEntry,
+    PointsAccount,
+    PointsClaim,
+    Redemption,
+    RewardItem,
+)
+from redvest.points.tests.factories import (
+    EarningRuleFactory,
+    MerchantFactory,
+    PioneerEntryFactory,
+    PointsClaimFactory,
+    RedemptionFactory,
+    RewardItemFactory,
+    VolunteerAccountFactory,
+)
 from redvest.records.models import Certificate, ServiceRecord
 from redvest.records.tests.factories import CertificateFactory, ServiceRecordFactory
 from redvest.teams.models import BrandProject, Team
@@ -32,7 +50,28 @@ ALL = frozenset({"own", "descendant", "sibling", "ancestor"})
 SUBTREE = frozenset({"own", "descendant"})
 OWN = frozenset({"own"})
 NONE: frozenset[str] = frozenset()
-RESOURCE_NAMES = ("org", "station", "volunteer", "team", "brand", "audit", "activity", "record", "certificate")
+RESOURCE_NAMES = (
+    "org",
+    "station",
+    "volunteer",
+    "team",
+    "brand",
+    "audit",
+    "activity",
+    "record",
+    "certificate",
+    "points_account",
+    "earning_rule",
+    "points_claim",
+    "reward",
+    "merchant",
+    "redemption",
+    "pioneer_index",
+)
+# Points resources: a volunteer's points account, earning rule, good-deed claim, bank reward item,
+# alliance merchant (operated by the world's user when the role is merchant), reservation of a bank
+# item, pioneer-index entry.
+POINTS_ALL = ("points_account", "earning_rule", "points_claim", "reward", "merchant", "redemption", "pioneer_index")
 
 
 def _expect(**per_resource: tuple[frozenset[str], frozenset[str]]) -> dict[str, dict[str, frozenset[str]]]:
@@ -53,6 +92,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(ALL, ALL),
         record=(ALL, ALL),
         certificate=(ALL, ALL),
+        **dict.fromkeys(POINTS_ALL, (ALL, ALL)),
     ),
     Role.ORG_ADMIN: _expect(
         org=(SUBTREE, SUBTREE),
@@ -64,6 +104,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(SUBTREE, SUBTREE),
         record=(SUBTREE, SUBTREE),
         certificate=(SUBTREE, SUBTREE),
+        **dict.fromkeys(POINTS_ALL, (SUBTREE, SUBTREE)),
     ),
     Role.DISPATCHER: _expect(
         org=(SUBTREE, NONE),
@@ -72,7 +113,10 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         team=(SUBTREE, NONE),
         activity=(SUBTREE, NONE),
     ),
-    Role.STATION_KEEPER: _expect(org=(SUBTREE, OWN), station=(SUBTREE, OWN)),
+    # The bank counter of their own station: its items and the reservations picked up there.
+    Role.STATION_KEEPER: _expect(
+        org=(SUBTREE, OWN), station=(SUBTREE, OWN), reward=(SUBTREE, OWN), redemption=(OWN, OWN)
+    ),
     # Leaders and liaisons are volunteers too: the public directory plus their own team and its members.
     # Own-position activities are run by the leader's team; records and certificates are other people's.
     Role.TEAM_LEADER: _expect(
@@ -83,6 +127,9 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         volunteer=(OWN, NONE),
         activity=(ALL, OWN),
         record=(OWN, OWN),
+        reward=(ALL, NONE),
+        merchant=(ALL, NONE),
+        earning_rule=(ALL, NONE),
     ),
     Role.TEAM_LIAISON: _expect(
         org=(ALL, NONE),
@@ -92,11 +139,23 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         volunteer=(OWN, NONE),
         activity=(ALL, OWN),
         record=(OWN, OWN),
+        reward=(ALL, NONE),
+        merchant=(ALL, NONE),
+        earning_rule=(ALL, NONE),
     ),
+    # Other people's points accounts, claims, reservations and index entries stay private.
     Role.VOLUNTEER: _expect(
-        org=(ALL, NONE), station=(ALL, NONE), team=(ALL, NONE), brand=(ALL, NONE), activity=(ALL, NONE)
+        org=(ALL, NONE),
+        station=(ALL, NONE),
+        team=(ALL, NONE),
+        brand=(ALL, NONE),
+        activity=(ALL, NONE),
+        reward=(ALL, NONE),
+        merchant=(ALL, NONE),
+        earning_rule=(ALL, NONE),
     ),
-    Role.MERCHANT: _expect(station=(ALL, NONE)),
+    # The catalog is public to merchants; their own shop only where their role is held.
+    Role.MERCHANT: _expect(station=(ALL, NONE), reward=(ALL, NONE), merchant=(OWN, OWN)),
     Role.RESIDENT: _expect(station=(ALL, NONE)),
 }
 
@@ -132,6 +191,7 @@ class World:
                 volunteer=self.objects["volunteer"][position], issuing_org=node
             )
         self.user = UserFactory()
+        self._add_points_objects(role)
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
         assert isinstance(own_team, Team)
@@ -148,6 +208,19 @@ class World:
         else:
             RoleAssignmentFactory(user=self.user, role=role, org=town_a)
 
+    def _add_points_objects(self, role: str) -> None:
+        operator = self.user if role == Role.MERCHANT else UserFactory()
+        for position, node in self.nodes.items():
+            volunteer = self.objects["volunteer"][position]
+            self.objects["points_account"][position] = VolunteerAccountFactory(volunteer=volunteer)
+            self.objects["earning_rule"][position] = EarningRuleFactory(org=node)
+            self.objects["points_claim"][position] = PointsClaimFactory(volunteer=volunteer)
+            item = RewardItemFactory(org=node)
+            self.objects["reward"][position] = item
+            self.objects["merchant"][position] = MerchantFactory(org=node, operator=operator)
+            self.objects["redemption"][position] = RedemptionFactory(volunteer=volunteer, item=item)
+            self.objects["pioneer_index"][position] = PioneerEntryFactory(volunteer=volunteer)
+
 
 MODELS: dict[str, type[Model]] = {
     "org": OrgNode,
@@ -159,6 +232,13 @@ MODELS: dict[str, type[Model]] = {
     "activity": Activity,
     "record": ServiceRecord,
     "certificate": Certificate,
+    "points_account": PointsAccount,
+    "earning_rule": EarningRule,
+    "points_claim": PointsClaim,
+    "reward": RewardItem,
+    "merchant": Merchant,
+    "redemption": Redemption,
+    "pioneer_index": PioneerEntry,
 }
 
 

@@ -24,6 +24,7 @@ from redvest.points.models import (
     PointsClaim,
     PointsPolicy,
     PointType,
+    Redemption,
     RewardItem,
 )
 from redvest.volunteers.tests.factories import VolunteerFactory
@@ -127,3 +128,16 @@ class PioneerEntryFactory(factory.django.DjangoModelFactory):
     category = EntryCategory.AWARD
     score = 5
     reason = "获评优秀志愿者"
+
+
+class RedemptionFactory(factory.django.DjangoModelFactory):
+    """A held reservation (no ledger movement: for permission and listing tests)."""
+
+    class Meta:
+        model = Redemption
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    quantity = 1
+    points = factory.LazyAttribute(lambda o: o.item.points_cost * o.quantity)
+    code = factory.Sequence(lambda n: f"{n % 1_000_000:06d}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=72))
