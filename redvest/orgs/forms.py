@@ -86,7 +86,12 @@ class InspectionForm(forms.Form):
 
 
 class StationFilterForm(forms.Form):
-    q = forms.CharField(label="名称或地址", required=False, max_length=100)
+    q = forms.CharField(
+        label="名称或地址",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": "名称或地址", "aria-label": "名称或地址"}),
+    )
     org = forms.IntegerField(label="所属组织", required=False, widget=forms.Select)
     kind = forms.ChoiceField(
         label="类型",
