@@ -15,6 +15,7 @@ from redvest.core.errors import NotFound
 from redvest.core.pagination import Page
 from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Membership, MembershipKind, Team
 from redvest.volunteers.models import (
     Gender,
@@ -53,6 +54,15 @@ def _current_org_team() -> Prefetch[Any]:
     )
 
 
+def _number_prefix(prefix: str) -> Q:
+    """Numbers starting with a digit prefix, as a range on the unique index (LIKE cannot use it in SQLite).
+    Digit strings compare the same way under every collation; an all-nines prefix needs no upper bound."""
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    if len(upper) > len(prefix):
+        return Q(number__gte=prefix)
+    return Q(number__gte=prefix, number__lt=upper)
+
+
 def volunteer_list(
     *,
     user: Any,
@@ -64,12 +74,15 @@ def volunteer_list(
     political_status: str = "",
     team_id: int | None = None,
 ) -> QuerySet[Volunteer]:
-    """The ledger the user may see, newest first. Name/number search, exact phone and ID through the
-    keyed hash, org filter = that node's subtree; org, party org and current org team come along."""
+    """The ledger the user may see, newest first. `q` is a number prefix when it is all digits, else part of
+    a name; phone and ID match exactly through the keyed hash; the org filter is that node's subtree.
+    Org, party org and the current org team come along in constant queries."""
     qs = Volunteer.objects.select_related("org", "party_org").prefetch_related(_current_org_team()).order_by("-id")
     q = q.strip()
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(number__startswith=q))
+    if q.isdigit():  # volunteer numbers are digits, names are not: each side uses its own index
+        qs = qs.filter(_number_prefix(q))
+    elif q:
+        qs = qs.filter(name__contains=q)
     if phone.strip():
         qs = qs.filter(phone_hash=blind_index(normalize_phone(phone)))
     if id_number.strip():
@@ -127,10 +140,19 @@ def manageable_orgs(*, user: Any) -> QuerySet[OrgNode]:
     return policy.scope(user, "org", OrgNode.objects.order_by("path"), "change").only("id", "name", "path", "depth")
 
 
-def org_options(*, user: Any) -> list[tuple[int, str]]:
-    """(id, indented name) of the nodes the user manages, for the list's org filter (the first 500 in tree order)."""
-    nodes = manageable_orgs(user=user)[:ORG_CHOICES_LIMIT]
-    return [(o.pk, "　" * max(0, o.depth - 1) + o.name) for o in nodes]
+def org_options(*, user: Any, selected: int | None = None) -> list[tuple[int, str]]:
+    """(id, indented name) for the list's org filter, as a drill-down: the top of what the user manages and
+    one level below it, plus the chosen node's ancestors and children (at most 500)."""
+    managed = manageable_orgs(user=user)
+    top = managed.order_by("depth").values_list("depth", flat=True).first()
+    if top is None:
+        return []
+    shown = Q(depth__lte=top + 1)
+    node = OrgNode.objects.filter(pk=selected).only("path", "depth").first() if selected else None
+    if node is not None:
+        shown |= Q(path__in=ancestors_paths(node.path)) | Q(path__startswith=node.path, depth=node.depth + 1)
+    nodes = managed.filter(shown)[:ORG_CHOICES_LIMIT]
+    return [(o.pk, "　" * max(0, o.depth - top) + o.name) for o in nodes]
 
 
 def team_choices(*, user: Any, org: OrgNode | None = None) -> QuerySet[Team]:

@@ -41,7 +41,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     page = paginate(
         selectors.volunteer_list_filtered(user=request.user, filters=filters), page=parse_page(request.GET.get("page"))
     )
-    orgs = selectors.org_options(user=request.user)
+    orgs = selectors.org_options(user=request.user, selected=filters.org_id)
     return render(
         request,
         "volunteers/volunteer_list.html",
