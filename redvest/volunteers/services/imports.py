@@ -109,7 +109,8 @@ def volunteer_import_confirm(*, actor: User, imp: VolunteerImport, skip_bad_rows
     imp.skip_bad_rows = skip_bad_rows
     imp.status = ImportStatus.PENDING
     imp.processed_rows = 0
-    imp.save(update_fields=["dry_run", "skip_bad_rows", "status", "processed_rows"])
+    imp.message = "已确认，排队导入中"
+    imp.save(update_fields=["dry_run", "skip_bad_rows", "status", "processed_rows", "message"])
     _enqueue(imp)
     return imp
 
@@ -367,6 +368,7 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
             good = _drop_registered(good, errors)
             _finish(imp, status=ImportStatus.PREVIEWED, errors=errors, message=f"预检完成：{len(good)}行可导入")
             return imp
+        VolunteerImport.objects.filter(pk=imp.pk).update(processed_rows=imp.total_rows, message="校验完成，正在写入……")
         with transaction.atomic():
             good = _drop_registered(good, errors)
             all_or_nothing_failed = bool(errors) and not imp.skip_bad_rows
