@@ -21,6 +21,7 @@ from redvest.orgs.schemas import (
     NodeMoveIn,
     NodePageOut,
     NodePatchIn,
+    PageQuery,
     RoleGrantIn,
     RoleOut,
     RolePageOut,
@@ -112,7 +113,7 @@ def node_delete(request: HttpRequest, node_id: int) -> Status[None]:
 
 
 @router.get("/nodes/{node_id}/roles", response=RolePageOut, summary="节点上的角色分配")
-def role_list(request: HttpRequest, node_id: int, filters: Query[NodeFilter]) -> dict[str, Any]:
+def role_list(request: HttpRequest, node_id: int, filters: Query[PageQuery]) -> dict[str, Any]:
     user = _actor(request)
     qs = selectors.node_roles(user=user, node=selectors.node_get(user=user, node_id=node_id))
     page = paginate(qs, page=filters.page, size=filters.page_size)

@@ -37,6 +37,11 @@ def _id_ok(value: Any) -> bool:
     return isinstance(value, int) and 0 < value <= MAX_ID
 
 
+def _term(value: str) -> str:
+    """A search term or code as the database can take it (PostgreSQL refuses NUL characters)."""
+    return value.replace("\x00", "").strip()[:100]
+
+
 def subtree(node: OrgNode) -> QuerySet[OrgNode]:
     """The node and all its descendants: one indexed prefix match on the materialized path."""
     return OrgNode.objects.filter(path__startswith=node.path)
@@ -106,6 +111,7 @@ def node_children(*, user: Any, node: OrgNode) -> QuerySet[OrgNode]:
 def node_search(*, user: Any, q: str = "", kind: str = "", parent: OrgNode | None = None) -> QuerySet[OrgNode]:
     """A flat, filtered list of visible nodes in tree order, each with its parent's id."""
     qs = node_visible(user=user)
+    q, kind = _term(q), _term(kind)
     if parent is not None:
         qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
     if kind:
@@ -190,6 +196,7 @@ def node_roles(*, user: Any, node: OrgNode) -> QuerySet[RoleAssignment]:
 def node_move_targets(*, user: Any, node: OrgNode, q: str = "") -> list[OrgNode]:
     """Nodes the user can manage, outside the node's own subtree: the choices for a move."""
     qs = node_visible(user=user, action="change").exclude(path__startswith=node.path)
+    q = _term(q)
     if q:
         qs = qs.filter(name__icontains=q)
     return list(qs.order_by("path")[:MOVE_TARGET_LIMIT])
@@ -236,6 +243,7 @@ def station_list(
     """Visible stations in tree order, each annotated with its six items' latest results (`fh_<kind>`,
     NULL when never inspected) in the same query."""
     qs = scope(user, "station", Station.objects.select_related("node"))
+    q, kind = _term(q), _term(kind)
     if org_id is not None:
         org = OrgNode.objects.filter(pk=org_id).only("path").first() if _id_ok(org_id) else None
         qs = qs.filter(node__path__startswith=org.path) if org else qs.none()

@@ -108,6 +108,16 @@ def test_rename_keeps_siblings_in_name_order(tree: OrgTree, county_admin: Any) -
     assert OrgNode.objects.get(pk=tree.community_a.pk).path.startswith(OrgNode.objects.get(pk=tree.town_a.pk).path)
 
 
+def test_renamed_root_is_sorted_among_roots(tree: OrgTree, sysadmin: Any) -> None:
+    org_node(name="安吉县", kind=OrgKind.ORG_DEPT)
+    org_node(name="德清县", kind=OrgKind.ORG_DEPT)
+    node_update(actor=sysadmin, node=tree.county, name="阿长兴县")
+    roots = list(OrgNode.objects.filter(depth=1).order_by("path").values_list("name", flat=True))
+    assert roots == sorted(roots)
+    county = OrgNode.objects.get(pk=tree.county.pk)
+    assert OrgNode.objects.get(pk=tree.community_a.pk).path.startswith(county.path)
+
+
 def test_station_cannot_become_a_non_station_kind(tree: OrgTree, town_a_admin: Any) -> None:
     station = station_node(parent=tree.community_a)
     with pytest.raises(ValidationFailed) as exc:
