@@ -14,6 +14,7 @@ from redvest.accounts.api import router as auth_router
 from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
 from redvest.core.errors import DomainError
+from redvest.demand.api import router as demand_router
 from redvest.orgs.api import router as orgs_router
 from redvest.points.api import router as points_router
 from redvest.records.api import router as records_router
@@ -69,3 +70,4 @@ api.add_router("/v1/audit", audit_router)
 api.add_router("/v1/activities", activities_router)
 api.add_router("/v1/records", records_router)
 api.add_router("/v1/points", points_router)
+api.add_router("/v1/demand", demand_router)

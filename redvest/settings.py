@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "redvest.records",
     "redvest.points",
     "redvest.demo",
+    "redvest.demand",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +166,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: django.tasks with the database backend (db_worker). Every queue is listed.
-TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points"]
+TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -21,6 +21,8 @@ urlpatterns = [
     path("activities/", include("redvest.activities.urls")),
     path("records/", include("redvest.records.urls")),
     path("points/", include("redvest.points.urls")),
+    path("demand/", include("redvest.demand.urls")),
+    path("open311/v2/", include("redvest.demand.open311_urls")),
     path("", include("redvest.core.urls")),
     # Uploaded files (evidence, archives) are served by Django with a login check in each app;
     # this plain route exists only for development and is off when DEBUG is off.

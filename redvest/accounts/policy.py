@@ -37,6 +37,8 @@ Resource = Literal[
     "merchant",
     "redemption",
     "pioneer_index",
+    "request",
+    "dispatch",
 ]
 
 # The path of the org node each resource hangs off, as a lookup from the resource's model.
@@ -57,6 +59,8 @@ PATH_LOOKUP: dict[str, str] = {
     "merchant": "org__path",
     "redemption": "item__org__path",  # where it is picked up
     "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
+    "request": "area__path",  # a demand request hangs off the area it is in
+    "dispatch": "request__area__path",
 }
 
 # Resources any signed-in user may look up everywhere: the public directory of the network.
@@ -75,6 +79,7 @@ class Grant:
     team_id: int | None = None
     volunteer_id: int | None = None
     user_id: int | None = None  # the holder, for rows tied to a person (a merchant's own shop, a reporter's claims)
+    org_kind: str = ""  # the node's kind: a dispatcher at a 热线中心 answers for the hotline's parent area
 
 
 def grants_for(user: Any) -> list[Grant]:
@@ -88,7 +93,7 @@ def grants_for(user: Any) -> list[Grant]:
     from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     grants = [
-        Grant(role=a.role, path=a.org.path, org_id=a.org_id, user_id=a.user_id)
+        Grant(role=a.role, path=a.org.path, org_id=a.org_id, user_id=a.user_id, org_kind=a.org.kind)
         for a in RoleAssignment.objects.filter(user=user).select_related("org")
     ]
     if user.is_superuser and not any(g.role == Role.SYSTEM_ADMIN for g in grants):
@@ -146,6 +151,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return subtree
     if resource in POINTS_RESOURCES:
         return _points_grant_q(grant, resource, action, own=own, subtree=subtree)
+    if resource in DEMAND_RESOURCES:
+        return _demand_grant_q(grant, resource, action)
     if role == Role.DISPATCHER:
         return subtree if action == "view" and resource in {"org", "station", "team", "volunteer", "activity"} else None
     if role == Role.STATION_KEEPER:
@@ -217,6 +224,54 @@ def _points_grant_q(grant: Grant, resource: str, action: Action, *, own: Q, subt
     return None
 
 
+DEMAND_RESOURCES = frozenset({"request", "dispatch"})
+
+
+def service_area_path(grant: Grant) -> str:
+    """The subtree a dispatcher answers for: a 热线中心 hangs off the county (or city) it serves, so
+    its dispatchers work the parent's subtree; at any other node, the node's own subtree."""
+    from redvest.orgs.models import OrgKind, OrgNode
+
+    if grant.org_kind == OrgKind.HOTLINE and len(grant.path) > OrgNode.steplen:
+        return grant.path[: -OrgNode.steplen]
+    return grant.path
+
+
+def _demand_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
+    """Demand requests and their dispatch parts below org admin. Dispatchers view and change what is in
+    their service area; a station keeper what was registered at or sent to their station; team leaders
+    and liaisons the parts sent to their team (and view those requests); a volunteer the parts sent to
+    them; a resident views their own requests. Anyone views the requests they submitted themselves."""
+    from redvest.demand.models import Dispatch
+
+    role = grant.role
+    is_request = resource == "request"
+    rule: Q | None = None
+    if role == Role.DISPATCHER:
+        rule = Q(**{f"{PATH_LOOKUP[resource]}__startswith": service_area_path(grant)})
+    elif role == Role.STATION_KEEPER:
+        at_station = Dispatch.objects.filter(station_id=grant.org_id).values("request_id")
+        rule = (Q(intake_station_id=grant.org_id) | Q(pk__in=at_station)) if is_request else Q(station_id=grant.org_id)
+    elif role in {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        team_id = grant.team_id or 0
+        if not is_request:
+            rule = Q(team_id=team_id)
+        elif action == "view":
+            rule = Q(pk__in=Dispatch.objects.filter(team_id=team_id).values("request_id"))
+    elif role == Role.VOLUNTEER:
+        volunteer_id = grant.volunteer_id or 0
+        if not is_request:
+            rule = Q(volunteer_id=volunteer_id)
+        elif action == "view":
+            rule = Q(pk__in=Dispatch.objects.filter(volunteer_id=volunteer_id).values("request_id"))
+    elif role == Role.RESIDENT and is_request and action == "view":
+        rule = Q(resident__user_id=grant.user_id or 0)
+    if is_request and action == "view" and grant.user_id:
+        submitted = Q(submitted_by_id=grant.user_id)
+        rule = submitted if rule is None else rule | submitted
+    return rule
+
+
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -251,6 +306,8 @@ def _resource_of(obj: Model) -> Resource:
         "points.merchant": "merchant",
         "points.redemption": "redemption",
         "points.pioneerentry": "pioneer_index",
+        "demand.servicerequest": "request",
+        "demand.dispatch": "dispatch",
     }[label]  # type: ignore[return-value]
 
 
@@ -294,6 +351,99 @@ def can_manage_bank(user: Any, org: Any) -> bool:
     )
 
 
+def dispatch_area_paths(user: Any) -> list[str] | None:
+    """The subtrees a user may dispatch demand requests into (None: everywhere): org admins their
+    subtree, dispatchers their service area, station keepers their own station's subtree."""
+    paths: list[str] = []
+    for grant in grants_for(user):
+        if grant.role == Role.SYSTEM_ADMIN:
+            return None
+        if grant.role in {Role.ORG_ADMIN, Role.STATION_KEEPER}:
+            paths.append(grant.path)
+        elif grant.role == Role.DISPATCHER:
+            paths.append(service_area_path(grant))
+    return paths
+
+
+def can_dispatch_to(user: Any, org: Any) -> bool:
+    """May the user send a request to a station, team or volunteer hanging off this node?"""
+    paths = dispatch_area_paths(user)
+    return paths is None or any(org.path.startswith(p) for p in paths)
+
+
+def dispatcher_assignments_over(path: str) -> QuerySet[RoleAssignment]:
+    """Dispatcher role assignments whose service area holds `path` (who to tell about a request there)."""
+    from django.db.models.functions import Length, Substr
+
+    from redvest.orgs.models import OrgKind, OrgNode
+    from redvest.orgs.selectors import ancestors_paths
+
+    ancestors = ancestors_paths(path)
+    return (
+        RoleAssignment.objects.filter(role=Role.DISPATCHER)
+        .annotate(_parent_path=Substr("org__path", 1, Length("org__path") - OrgNode.steplen))
+        .filter(Q(org__path__in=ancestors) | Q(org__kind=OrgKind.HOTLINE, _parent_path__in=ancestors))
+    )
+
+
+def dispatcher_service_areas() -> list[tuple[int, str]]:
+    """Every dispatcher as (user id, service-area path): for routing many alerts at once (SLA sweeps)."""
+    rows = RoleAssignment.objects.filter(role=Role.DISPATCHER, user__is_active=True).values_list(
+        "user_id", "org_id", "org__path", "org__kind"
+    )
+    return [
+        (user_id, service_area_path(Grant(role=Role.DISPATCHER, path=path, org_id=org_id, org_kind=kind)))
+        for user_id, org_id, path, kind in rows
+    ]
+
+
+def may_take_requests(user: Any, channel: str) -> bool:
+    """Who registers demand requests through which channel: the 96345 console for dispatchers and
+    admins, walk-in registration (诉求登记) for station keepers and admins, 点菜 orders for admins,
+    keepers and dispatchers, the web form for anyone signed in."""
+    roles = roles_of(user)
+    admins = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
+    allowed = {
+        "hotline": admins | {Role.DISPATCHER},
+        "walk_in": admins | {Role.STATION_KEEPER},
+        "menu": admins | {Role.DISPATCHER, Role.STATION_KEEPER},
+    }
+    if channel == "web":
+        return bool(getattr(user, "is_authenticated", False))
+    return bool(roles & allowed.get(channel, set()))
+
+
+def can_view_resident_phone(user: Any, request: Model) -> bool:
+    """A resident's full phone: whoever may change the request (to call back) or holds one of its parts."""
+    from redvest.demand.models import Dispatch
+
+    if can(user, "change", request):
+        return True
+    return scope(user, "dispatch", Dispatch.objects.filter(request_id=request.pk)).exists()
+
+
+def can_handle_request(user: Any, request: Model) -> bool:
+    """Work on a request's content (a 红色代办's checklist and steps): whoever may change the request,
+    or holds one of its running parts."""
+    from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch
+
+    if can(user, "change", request):
+        return True
+    running = Dispatch.objects.filter(request_id=request.pk, status__in=ACTIVE_DISPATCH_STATUSES)
+    return scope(user, "dispatch", running, "change").exists()
+
+
+def can_record_feedback(user: Any, request: Any, *, on_paper: bool) -> bool:
+    """The feedback form (服务反馈单): the resident fills it in for their own request; staff who handle the
+    request type in paper forms."""
+    if on_paper:
+        return can_handle_request(user, request)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    resident = request.resident
+    return request.submitted_by_id == user.pk or (resident is not None and resident.user_id == user.pk)
+
+
 def can_view_sensitive(user: Any, obj: Model) -> bool:
     """Full ID numbers and phones: system admins and org admins over the record's subtree only."""
     path_of = {
@@ -333,4 +483,10 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("audit:entry-list", "审计日志"))
     if roles - {Role.DISPATCHER, Role.TEAM_LEADER, Role.TEAM_LIAISON}:
         items.append(("points:home", "积分银行"))
+    if admin_like:
+        items.append(("demand:board", "需求调度"))
+    if roles & {Role.VOLUNTEER, Role.TEAM_LEADER, Role.TEAM_LIAISON, Role.STATION_KEEPER}:
+        items.append(("demand:my-tasks", "我的派单"))
+    if roles & {Role.RESIDENT, Role.VOLUNTEER}:
+        items.append(("demand:my-requests", "我要求助"))
     return items

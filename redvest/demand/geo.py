@@ -1,0 +1,67 @@
+"""Where org nodes are: the coordinates of a node's own station, else of a station directly under it,
+else of its parent's (and so on up the tree). Volunteers and teams are placed at their node."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Q
+from django.db.models.functions import Length, Substr
+
+from redvest.activities.geo import haversine_m
+from redvest.orgs.models import OrgNode, Station
+from redvest.orgs.selectors import ancestors_paths
+
+Point = tuple[float, float]
+
+
+def point_of(latitude: Decimal | None, longitude: Decimal | None) -> Point | None:
+    if latitude is None or longitude is None:
+        return None
+    return (float(latitude), float(longitude))
+
+
+def locate_paths(paths: Iterable[str]) -> dict[str, Point]:
+    """For each org path, the nearest known station position up the tree (one query)."""
+    wanted = set(paths)
+    if not wanted:
+        return {}
+    ancestors = {a for p in wanted for a in ancestors_paths(p)}
+    rows = (
+        Station.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        .annotate(parent_path=Substr("node__path", 1, Length("node__path") - OrgNode.steplen))
+        .filter(Q(node__path__in=ancestors) | Q(parent_path__in=ancestors))
+        .order_by("node__path")
+        .values_list("node__path", "latitude", "longitude")
+    )
+    own: dict[str, Point] = {}
+    child: dict[str, Point] = {}
+    for path, lat, lng in rows:
+        own.setdefault(path, (float(lat), float(lng)))
+        child.setdefault(path[: -OrgNode.steplen], (float(lat), float(lng)))
+    located: dict[str, Point] = {}
+    for path in wanted:
+        for candidate in reversed(ancestors_paths(path)):
+            found = own.get(candidate) or child.get(candidate)
+            if found is not None:
+                located[path] = found
+                break
+    return located
+
+
+def distance_m(a: Point | None, b: Point | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return haversine_m(a[0], a[1], b[0], b[1])
+
+
+def nearest_station(point: Point, *, under: str = "") -> Station | None:
+    """The closest station with coordinates in a subtree (stations are few: hundreds per county)."""
+    rows = Station.objects.filter(latitude__isnull=False, longitude__isnull=False, node__path__startswith=under)
+    best: tuple[float, Station] | None = None
+    for station in rows.select_related("node"):
+        d = haversine_m(point[0], point[1], float(station.latitude or 0), float(station.longitude or 0))
+        if best is None or d < best[0]:
+            best = (d, station)
+    return best[1] if best else None

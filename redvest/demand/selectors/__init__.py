@@ -1,0 +1,1 @@
+"""Reads for demand and dispatch; see the modules for each area."""

@@ -1,0 +1,340 @@
+"""Who should take a request: stations, teams and volunteers ranked by skill match, distance, current
+open load and availability, each with the reasons for its place.
+
+The pool grows outwards from the request's area (its node, then the parent, …) until it holds enough
+candidates, starting at the level the item is handled at; SQL narrows volunteers to the skills asked
+for, so a county of 100,000 volunteers is never read in full.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from redvest.demand import geo
+from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch, HandlingLevel, ServiceItem, ServiceRequest
+from redvest.orgs.models import OrgKind, OrgNode, Station
+from redvest.orgs.selectors import ancestors_paths
+from redvest.teams.models import Specialty, Team
+from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+POOL_MIN = 30  # widen the search area until this many volunteers are in the pool
+POOL_MAX = 200  # never score more than this many volunteers
+WEIGHTS = {"skill": 40, "distance": 30, "load": 20, "availability": 10}
+LEVEL_KINDS = {
+    HandlingLevel.TOWN: {OrgKind.TOWN},
+    HandlingLevel.COUNTY: {OrgKind.ORG_DEPT},
+}
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str  # station | team | volunteer
+    id: int
+    name: str
+    org_name: str
+    score: int
+    reasons: list[str]
+    distance_m: int | None
+    open_load: int
+
+    @property
+    def kind_label(self) -> str:
+        return {"station": "站点", "team": "服务队", "volunteer": "志愿者"}[self.kind]
+
+
+@dataclass
+class Recommendation:
+    stations: list[Candidate] = field(default_factory=list)
+    teams: list[Candidate] = field(default_factory=list)
+    volunteers: list[Candidate] = field(default_factory=list)
+
+    def all(self) -> list[Candidate]:
+        return sorted(self.stations + self.teams + self.volunteers, key=lambda c: (-c.score, c.distance_m or 10**9))
+
+    def best(self, kind: str) -> Candidate | None:
+        ranked = {"station": self.stations, "team": self.teams, "volunteer": self.volunteers}[kind]
+        return ranked[0] if ranked else None
+
+
+# ---- Scores -----------------------------------------------------------------------------------
+
+
+def skill_score(required: list[str], has: Iterable[str]) -> tuple[float, str]:
+    if not required:
+        return 0.5, "该项目无特定技能要求"
+    hits = [s for s in required if s in set(has)]
+    if not hits:
+        return 0.0, f"技能未匹配（需：{'、'.join(required)}）"
+    return len(hits) / len(required), f"技能匹配 {len(hits)}/{len(required)}（{'、'.join(hits)}）"
+
+
+def distance_score(metres: float | None) -> tuple[float, str]:
+    if metres is None:
+        return 0.3, "位置未知"
+    km = metres / 1000
+    text = f"距离约 {int(metres)} 米" if metres < 1000 else f"距离约 {km:.1f} 公里"
+    return 1 / (1 + km / 3), text
+
+
+def load_score(load: int) -> tuple[float, str]:
+    return 1 / (1 + load), f"当前在办 {load} 件"
+
+
+def _in_hours(text: str, at: datetime.datetime) -> bool | None:
+    ranges = re.findall(r"(\d{1,2}):(\d{2})\s*[-–~至]\s*(\d{1,2}):(\d{2})", text)
+    if not ranges:
+        return None
+    minute = at.hour * 60 + at.minute
+    return any(int(a) * 60 + int(b) <= minute < int(c) * 60 + int(d) for a, b, c, d in ranges)
+
+
+def _on_day(text: str, at: datetime.datetime) -> bool | None:
+    weekday = at.weekday()
+    if "每天" in text or "全天" in text:
+        return True
+    span = re.search(r"周([一二三四五六日])至周([一二三四五六日])", text)
+    if span:
+        lo, hi = WEEKDAYS.index(span.group(1)), WEEKDAYS.index(span.group(2))
+        return lo <= weekday <= hi
+    if "工作日" in text:
+        return weekday < 5
+    if "周末" in text or "节假日" in text:
+        return weekday >= 5
+    return None
+
+
+def availability_score(text: str, at: datetime.datetime) -> tuple[float, str]:
+    """Free-text availability (随叫随到, 工作日晚上, 周末, 每月25日…) against the local time of the request."""
+    text = (text or "").strip()
+    local = timezone.localtime(at)
+    if not text:
+        return 0.5, "未填写可服务时间"
+    if any(word in text for word in ("随叫随到", "随时", "24小时")):
+        return 1.0, f"可服务时间：{text}"
+    if (day := re.search(r"每月(\d{1,2})日", text)) is not None:
+        ok = local.day == int(day.group(1))
+    else:
+        on_day = _on_day(text, local)
+        hours = _in_hours(text, local)
+        if "白天" in text:
+            hours = 8 <= local.hour < 18
+        elif "晚上" in text:
+            hours = 18 <= local.hour < 22
+        if on_day is None and hours is None:
+            return 0.5, f"可服务时间：{text}（无法判断）"
+        ok = (on_day is not False) and (hours is not False)
+    return (1.0, f"可服务时间符合（{text}）") if ok else (0.0, f"当前不在可服务时间（{text}）")
+
+
+def _total(parts: dict[str, float]) -> int:
+    return round(sum(WEIGHTS[k] * v for k, v in parts.items()))
+
+
+# ---- The pool ---------------------------------------------------------------------------------
+
+
+def _start_path(request: ServiceRequest, item: ServiceItem) -> str:
+    """The level the item is handled at, from the request's area upwards (or the area itself)."""
+    kinds = LEVEL_KINDS.get(HandlingLevel(item.handling_level))
+    if kinds:
+        paths = ancestors_paths(request.area.path)
+        found = dict(OrgNode.objects.filter(path__in=paths, kind__in=kinds).values_list("path", "kind"))
+        for path in reversed(paths):
+            if path in found:
+                return path
+    return request.area.path
+
+
+def _widening(path: str) -> list[str]:
+    """The start node, then each ancestor up to the root."""
+    return list(reversed(ancestors_paths(path)))
+
+
+def _limit(qs: QuerySet[Any], lookup: str, within: list[str] | None) -> QuerySet[Any]:
+    if within is None:
+        return qs
+    q = Q()
+    for prefix in within:
+        q |= Q(**{f"{lookup}__startswith": prefix})
+    return qs.filter(q) if within else qs.none()
+
+
+def skills_q(skills: list[str]) -> Q:
+    """Volunteers holding any of the skills. JSON lists are stored as text on every backend; SQLite
+    escapes non-ASCII, PostgreSQL does not, so both spellings are matched (quotes bound the element)."""
+    q = Q()
+    for skill in skills:
+        q |= Q(skills__icontains=json.dumps(skill)) | Q(skills__icontains=json.dumps(skill, ensure_ascii=False))
+    return q
+
+
+def _volunteer_pool(*, start: str, skills: list[str], within: list[str] | None) -> tuple[list[tuple[Any, ...]], bool]:
+    base = _limit(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org__path", within).values_list(
+        "id", "name", "org__path", "org__name", "skills", "availability"
+    )
+    for filtered in (True, False) if skills else (False,):
+        qs = base.filter(skills_q(skills)) if filtered else base
+        rows: list[tuple[Any, ...]] = []
+        for path in _widening(start):
+            rows = list(qs.filter(org__path__startswith=path).order_by("id")[:POOL_MAX])
+            if len(rows) >= POOL_MIN:
+                break
+        if rows:
+            return rows, filtered
+    return [], False
+
+
+def _loads(field_name: str, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = (
+        Dispatch.objects.filter(**{f"{field_name}__in": ids}, status__in=ACTIVE_DISPATCH_STATUSES)
+        .values(field_name)
+        .annotate(n=Count("id"))
+        .values_list(field_name, "n")
+    )
+    return dict(rows)
+
+
+def _origin(request: ServiceRequest, located: dict[str, geo.Point]) -> geo.Point | None:
+    return geo.point_of(request.latitude, request.longitude) or located.get(request.area.path)
+
+
+# ---- The ranking ------------------------------------------------------------------------------
+
+
+def recommend(
+    *, request: ServiceRequest, now: datetime.datetime, within: list[str] | None = None, limit: int = 5
+) -> Recommendation:
+    """Rank candidates for a request. `within` (the policy's dispatch area of the person asking) keeps
+    out anyone they could not dispatch to. A constant number of queries whatever the county's size."""
+    item = request.item
+    required = [str(s) for s in item.required_skills]
+    start = _start_path(request, item)
+    volunteers, _skills_matched = _volunteer_pool(start=start, skills=required, within=within)
+    teams = _team_pool(start=start, within=within)
+    stations = _station_pool(start=start, within=within)
+    paths = {r[2] for r in volunteers} | {t.org.path for t in teams} | {request.area.path}
+    located = geo.locate_paths(paths)
+    origin = _origin(request, located)
+    result = Recommendation()
+
+    loads = _loads("volunteer_id", [r[0] for r in volunteers])
+    for vid, name, path, org_name, skills, availability in volunteers:
+        metres = geo.distance_m(origin, located.get(path))
+        parts, reasons = _scored(
+            skill=skill_score(required, skills or []),
+            distance=distance_score(metres),
+            load=load_score(loads.get(vid, 0)),
+            availability=availability_score(availability, now),
+        )
+        result.volunteers.append(
+            Candidate("volunteer", vid, name, org_name, _total(parts), reasons, _round(metres), loads.get(vid, 0))
+        )
+
+    loads = _loads("team_id", [t.pk for t in teams])
+    for team in teams:
+        metres = geo.distance_m(origin, located.get(team.org.path))
+        parts, reasons = _scored(
+            skill=_specialty_score(item, team),
+            distance=distance_score(metres),
+            load=load_score(loads.get(team.pk, 0)),
+            availability=(0.5, f"队员 {team.member_count} 人"),
+        )
+        result.teams.append(
+            Candidate(
+                "team", team.pk, team.name, team.org.name, _total(parts), reasons, _round(metres), loads.get(team.pk, 0)
+            )
+        )
+
+    loads = _loads("station_id", [s.pk for s in stations])
+    for station in stations:
+        metres = geo.distance_m(origin, geo.point_of(station.latitude, station.longitude))
+        hours_ok = _station_open(station.opening_hours, now)
+        parts, reasons = _scored(
+            skill=(0.5, "站点统筹安排人员"),
+            distance=distance_score(metres),
+            load=load_score(loads.get(station.pk, 0)),
+            availability=hours_ok,
+        )
+        result.stations.append(
+            Candidate(
+                "station",
+                station.pk,
+                station.node.name,
+                station.address,
+                _total(parts),
+                reasons,
+                _round(metres),
+                loads.get(station.pk, 0),
+            )
+        )
+
+    def top(rows: list[Candidate]) -> list[Candidate]:
+        return sorted(rows, key=lambda c: (-c.score, c.distance_m if c.distance_m is not None else 10**9, c.id))[:limit]
+
+    return Recommendation(stations=top(result.stations), teams=top(result.teams), volunteers=top(result.volunteers))
+
+
+def _scored(**parts: tuple[float, str]) -> tuple[dict[str, float], list[str]]:
+    return {k: v[0] for k, v in parts.items()}, [v[1] for v in parts.values()]
+
+
+def _round(metres: float | None) -> int | None:
+    return None if metres is None else int(metres)
+
+
+def _specialty_score(item: ServiceItem, team: Team) -> tuple[float, str]:
+    if not item.team_specialty:
+        return 0.5, "该项目无对口专业要求"
+    label = Specialty(item.team_specialty).label
+    if team.specialty == item.team_specialty:
+        return 1.0, f"对口专业：{label}"
+    return 0.2, f"非对口专业（需：{label}）"
+
+
+def _station_open(hours: str, now: datetime.datetime) -> tuple[float, str]:
+    if not hours:
+        return 0.5, "未公布开放时间"
+    local = timezone.localtime(now)
+    if "24小时" in hours:
+        return 1.0, f"开放中（{hours}）"
+    on_day, in_hours = _on_day(hours, local), _in_hours(hours, local)
+    if on_day is None and in_hours is None:
+        return 0.5, f"开放时间：{hours}"
+    ok = on_day is not False and in_hours is not False
+    return (1.0, f"开放中（{hours}）") if ok else (0.0, f"当前未开放（{hours}）")
+
+
+def _team_pool(*, start: str, within: list[str] | None) -> list[Team]:
+    members = Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True)
+    qs = (
+        _limit(Team.objects.filter(is_active=True), "org__path", within)
+        .select_related("org")
+        .annotate(member_count=members)
+    )
+    rows: list[Team] = []
+    for path in _widening(start):
+        rows = list(qs.filter(org__path__startswith=path).order_by("id")[:POOL_MAX])
+        if len(rows) >= 3:
+            break
+    return rows
+
+
+def _station_pool(*, start: str, within: list[str] | None) -> list[Station]:
+    qs = _limit(Station.objects.all(), "node__path", within).select_related("node")
+    rows: list[Station] = []
+    for path in _widening(start):
+        rows = list(qs.filter(node__path__startswith=path).order_by("node_id")[:POOL_MAX])
+        if len(rows) >= 3:
+            break
+    return rows

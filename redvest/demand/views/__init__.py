@@ -1,0 +1,1 @@
+"""Pages of the demand loop; each view parses, calls one service or selector, renders."""

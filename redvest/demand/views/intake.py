@@ -1,0 +1,134 @@
+"""Intake pages: the 96345 operator console, walk-in registration, the resident's web form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from redvest.accounts.policy import may_take_requests
+from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.pagination import paginate, parse_page
+from redvest.demand.forms import IntakeForm, ResidentRequestForm, add_domain_error
+from redvest.demand.models import RequestChannel
+from redvest.demand.selectors.requests import (
+    area_choices,
+    caller_lookup,
+    public_area_choices,
+    request_list,
+    walkin_stations,
+)
+from redvest.demand.services import request_create
+from redvest.demand.views._helpers import shows_domain_errors, user_of
+
+
+def _intake(request: HttpRequest, *, channel: str, template: str, station_id: int | None = None) -> HttpResponse:
+    user = user_of(request)
+    if not may_take_requests(user, channel):
+        raise PermissionDenied("您无权通过该渠道登记诉求")
+    stations = walkin_stations(user=user) if channel == RequestChannel.WALK_IN else None
+    station = None
+    if stations is not None:
+        station = stations.filter(pk=station_id).first() if station_id else stations.first()
+        if station is None:
+            raise NotFound("没有可登记的服务站点")
+    form = IntakeForm(request.POST or None, areas=area_choices(user=user))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                intake = request_create(
+                    actor=user, channel=channel, data=form.request_data(), now=timezone.now(), station=station
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                created = intake.request
+                messages.success(
+                    request,
+                    f"已受理，工单号 {created.number}"
+                    if intake.created
+                    else f"该诉求已登记过，工单号 {created.number}",
+                )
+                return redirect("demand:request-detail", request_id=created.pk)
+        else:
+            status = 400
+    context = {"form": form, "channel": channel, "station": station, "stations": stations}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@shows_domain_errors
+def console_view(request: HttpRequest) -> HttpResponse:
+    return _intake(request, channel=RequestChannel.HOTLINE, template="demand/console.html")
+
+
+@login_required
+@shows_domain_errors
+def walkin_view(request: HttpRequest) -> HttpResponse:
+    station = request.GET.get("station") or request.POST.get("station")
+    return _intake(
+        request,
+        channel=RequestChannel.WALK_IN,
+        template="demand/walkin.html",
+        station_id=int(station) if station and station.isdigit() else None,
+    )
+
+
+@login_required
+@require_GET
+def caller_view(request: HttpRequest) -> HttpResponse:
+    """htmx: the caller's phone → known resident and their past requests."""
+    found = caller_lookup(user=request.user, phone=request.GET.get("caller_phone", ""))
+    return render(request, "demand/_partials/caller.html", {"found": found})
+
+
+@login_required
+@require_GET
+def attributes_view(request: HttpRequest) -> HttpResponse:
+    """htmx: the chosen item's extra questions."""
+    form = IntakeForm(areas=area_choices(user=request.user))
+    form.add_attribute_fields(request.GET.get("item", ""))
+    return render(request, "demand/_partials/attributes.html", {"form": form})
+
+
+@login_required
+@shows_domain_errors
+def resident_new_view(request: HttpRequest) -> HttpResponse:
+    """我要求助: a phone-sized form for residents (and anyone signed in)."""
+    user = user_of(request)
+    initial = {"phone": user.phone}
+    form = ResidentRequestForm(request.POST or None, areas=public_area_choices(), initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                intake = request_create(
+                    actor=user,
+                    channel=RequestChannel.WEB,
+                    data=form.request_data(name=user.display_name),
+                    now=timezone.now(),
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    f"您的诉求已提交，工单号 {intake.request.number}，我们将在{intake.request.item.arrival_minutes}分钟内响应",
+                )
+                return redirect("demand:my-requests")
+        else:
+            status = 400
+    return render(request, "demand/resident_form.html", {"form": form}, status=status)
+
+
+@login_required
+def my_requests_view(request: HttpRequest) -> HttpResponse:
+    """The requests I submitted (or that are mine as a resident)."""
+    page = paginate(request_list(user=request.user, mine=True), page=parse_page(request.GET.get("page")))
+    return render(request, "demand/my_requests.html", {"page": page})
