@@ -19,6 +19,8 @@ from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.models import Activity
 from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
+from redvest.demand.models import Dispatch, ServiceRequest
+from redvest.demand.tests.factories import DispatchFactory, ServiceRequestFactory
 from redvest.orgs.models import OrgNode, Station
 from redvest.orgs.tests.factories import OrgTree
 from redvest.points.models import (
@@ -67,6 +69,8 @@ RESOURCE_NAMES = (
     "merchant",
     "redemption",
     "pioneer_index",
+    "request",
+    "dispatch",
 )
 # Points resources: a volunteer's points account, earning rule, good-deed claim, bank reward item,
 # alliance merchant (operated by the world's user when the role is merchant), reservation of a bank
@@ -93,6 +97,8 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         record=(ALL, ALL),
         certificate=(ALL, ALL),
         **dict.fromkeys(POINTS_ALL, (ALL, ALL)),
+        request=(ALL, ALL),
+        dispatch=(ALL, ALL),
     ),
     Role.ORG_ADMIN: _expect(
         org=(SUBTREE, SUBTREE),
@@ -105,6 +111,8 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         record=(SUBTREE, SUBTREE),
         certificate=(SUBTREE, SUBTREE),
         **dict.fromkeys(POINTS_ALL, (SUBTREE, SUBTREE)),
+        request=(SUBTREE, SUBTREE),
+        dispatch=(SUBTREE, SUBTREE),
     ),
     Role.DISPATCHER: _expect(
         org=(SUBTREE, NONE),
@@ -112,10 +120,17 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         volunteer=(SUBTREE, NONE),
         team=(SUBTREE, NONE),
         activity=(SUBTREE, NONE),
+        request=(SUBTREE, SUBTREE),
+        dispatch=(SUBTREE, SUBTREE),
     ),
     # The bank counter of their own station: its items and the reservations picked up there.
+    # Demand: requests registered at their own station (parts sent to the station: test_policy in demand).
     Role.STATION_KEEPER: _expect(
-        org=(SUBTREE, OWN), station=(SUBTREE, OWN), reward=(SUBTREE, OWN), redemption=(OWN, OWN)
+        org=(SUBTREE, OWN),
+        station=(SUBTREE, OWN),
+        reward=(SUBTREE, OWN),
+        redemption=(OWN, OWN),
+        request=(OWN, OWN),
     ),
     # Leaders and liaisons are volunteers too: the public directory plus their own team and its members.
     # Own-position activities are run by the leader's team; records and certificates are other people's.
@@ -130,6 +145,8 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         reward=(ALL, NONE),
         merchant=(ALL, NONE),
         earning_rule=(ALL, NONE),
+        request=(OWN, NONE),
+        dispatch=(OWN, OWN),
     ),
     Role.TEAM_LIAISON: _expect(
         org=(ALL, NONE),
@@ -142,6 +159,8 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         reward=(ALL, NONE),
         merchant=(ALL, NONE),
         earning_rule=(ALL, NONE),
+        request=(OWN, NONE),
+        dispatch=(OWN, OWN),
     ),
     # Other people's points accounts, claims, reservations and index entries stay private.
     Role.VOLUNTEER: _expect(
@@ -192,6 +211,7 @@ class World:
             )
         self.user = UserFactory()
         self._add_points_objects(role)
+        self._add_demand_objects()
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
         assert isinstance(own_team, Team)
@@ -221,6 +241,14 @@ class World:
             self.objects["redemption"][position] = RedemptionFactory(volunteer=volunteer, item=item)
             self.objects["pioneer_index"][position] = PioneerEntryFactory(volunteer=volunteer)
 
+    def _add_demand_objects(self) -> None:
+        """A request in each position's area, registered at that position's station and sent to its team."""
+        for position, node in self.nodes.items():
+            station = self.objects["station"][position]
+            request = ServiceRequestFactory(area=node, intake_station=station)
+            self.objects["request"][position] = request
+            self.objects["dispatch"][position] = DispatchFactory(request=request, team=self.objects["team"][position])
+
 
 MODELS: dict[str, type[Model]] = {
     "org": OrgNode,
@@ -239,6 +267,8 @@ MODELS: dict[str, type[Model]] = {
     "merchant": Merchant,
     "redemption": Redemption,
     "pioneer_index": PioneerEntry,
+    "request": ServiceRequest,
+    "dispatch": Dispatch,
 }
 
 
