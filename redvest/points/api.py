@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from redvest.core.errors import DomainError, NotFound
@@ -121,12 +121,12 @@ def rule_put(request: HttpRequest, payload: s.RuleIn) -> EarningRule:
 
 
 @router.delete("/rules/{rule_id}", response={204: None, **ERRORS}, summary="删除本组织规则，改为沿用上级")
-def rule_delete(request: HttpRequest, rule_id: int) -> tuple[int, None]:
+def rule_delete(request: HttpRequest, rule_id: int) -> Status[Any]:
     rule = EarningRule.objects.select_related("org").filter(pk=rule_id).first()
     if rule is None:
         raise NotFound("规则不存在")
     rule_clear(actor=user_of(request), rule=rule)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/policy", response={200: s.PolicyOut, 404: s.ErrorOut}, summary="某组织执行的积分政策")
@@ -163,7 +163,7 @@ def claim_new(
     evidence: File[UploadedFile],
     description: Form[str] = "",
     place: Form[str] = "",
-) -> tuple[int, Any]:
+) -> Status[Any]:
     volunteer = volunteer_by_number(number=volunteer_number)
     if volunteer is None:
         raise DomainError("没有找到该编号的已注册志愿者", field="volunteer_number", code="volunteer_not_found")
@@ -177,7 +177,7 @@ def claim_new(
         evidence=evidence,
     )
     claim = claim_report(actor=user_of(request), data=data)
-    return 201, claim_get(user=user_of(request), claim_id=claim.pk)
+    return Status(201, claim_get(user=user_of(request), claim_id=claim.pk))
 
 
 @router.get("/claims/{claim_id}", response={200: s.ClaimOut, 404: s.ErrorOut}, summary="积分申报详情")
@@ -216,12 +216,12 @@ def funds(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
 
 
 @router.post("/funds", response={201: s.AccountOut, **ERRORS}, summary="设立爱心基金")
-def fund_new(request: HttpRequest, payload: s.FundIn) -> tuple[int, PointsAccount]:
-    return 201, fund_create(actor=user_of(request), org=org_of(payload.org), name=payload.name)
+def fund_new(request: HttpRequest, payload: s.FundIn) -> Status[Any]:
+    return Status(201, fund_create(actor=user_of(request), org=org_of(payload.org), name=payload.name))
 
 
 @router.post("/donations", response={201: s.DonationOut, **ERRORS}, summary="捐赠积分给爱心基金或转赠其他志愿者")
-def donation(request: HttpRequest, payload: s.DonationIn) -> tuple[int, dict[str, int]]:
+def donation(request: HttpRequest, payload: s.DonationIn) -> Status[Any]:
     actor = user_of(request)
     volunteer = volunteer_of(user=actor)
     if payload.fund is not None:
@@ -239,7 +239,7 @@ def donation(request: HttpRequest, payload: s.DonationIn) -> tuple[int, dict[str
     else:
         raise DomainError("请选择爱心基金或填写受赠志愿者编号", field="fund", code="no_target")
     balance = PointsAccount.objects.get(kind=AccountKind.VOLUNTEER, volunteer=volunteer).balance
-    return 201, {"transaction": txn.pk, "balance": balance}
+    return Status(201, {"transaction": txn.pk, "balance": balance})
 
 
 @router.get("/bank/report", response={200: s.BankReportOut, **ERRORS}, summary="好人好事银行报表")

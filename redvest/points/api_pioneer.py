@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from redvest.accounts.policy import home_orgs
 from redvest.core.errors import PermissionDenied
@@ -68,7 +68,7 @@ def entries(request: HttpRequest, q: Query[s.PioneerEntryFilter]) -> dict[str, A
 @router.post(
     "/entries", response={201: s.PioneerEntryOut, **ERRORS}, summary="记录加分（表彰、典型）或扣分（投诉、违规）"
 )
-def entry_new(request: HttpRequest, payload: s.PioneerEntryIn) -> tuple[int, PioneerEntry]:
+def entry_new(request: HttpRequest, payload: s.PioneerEntryIn) -> Status[Any]:
     actor = user_of(request)
     member = party_member_for(user=actor, number=payload.number)
     entry = pioneer_entry_add(
@@ -79,7 +79,7 @@ def entry_new(request: HttpRequest, payload: s.PioneerEntryIn) -> tuple[int, Pio
         score=payload.score,
         reason=payload.reason,
     )
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post("/entries/{entry_id}/revoke", response={200: s.PioneerEntryOut, **ERRORS}, summary="撤销加减分记录")

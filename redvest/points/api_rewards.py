@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate
@@ -57,12 +57,12 @@ def item_detail(request: HttpRequest, item_id: int) -> RewardItem:
 
 
 @router.post("/items", response={201: s.ItemOut, **ERRORS}, summary="发布物品（好人好事银行或联盟商家）")
-def item_new(request: HttpRequest, payload: s.ItemIn) -> tuple[int, RewardItem]:
+def item_new(request: HttpRequest, payload: s.ItemIn) -> Status[Any]:
     actor = user_of(request)
     merchant = merchant_get(user=actor, merchant_id=payload.merchant, action="change") if payload.merchant else None
     org = org_of(payload.org) if merchant is None else None
     data = ItemData(**payload.dict(exclude={"org", "merchant"}))
-    return 201, item_create(actor=actor, data=data, org=org, merchant=merchant)
+    return Status(201, item_create(actor=actor, data=data, org=org, merchant=merchant))
 
 
 @router.patch("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, summary="修改物品（库存、上下架等）")
@@ -77,12 +77,12 @@ def item_patch(request: HttpRequest, item_id: int, payload: s.ItemPatch) -> Rewa
 @router.post(
     "/items/{item_id}/reserve", response={201: s.RedemptionOut, **ERRORS}, summary="预约兑换（积分冻结、库存扣减）"
 )
-def reserve(request: HttpRequest, item_id: int, payload: s.ReserveIn) -> tuple[int, Redemption]:
+def reserve(request: HttpRequest, item_id: int, payload: s.ReserveIn) -> Status[Any]:
     actor = user_of(request)
     item = item_get(user=actor, item_id=item_id)
     volunteer = volunteer_of(user=actor)
     redemption = redemption_reserve(actor=actor, volunteer=volunteer, item=item, quantity=payload.quantity)
-    return 201, redemption_get(user=actor, redemption_id=redemption.pk)
+    return Status(201, redemption_get(user=actor, redemption_id=redemption.pk))
 
 
 # ---- redemptions and the counter -----------------------------------------------------------------------
@@ -142,10 +142,10 @@ def merchants(request: HttpRequest, q: Query[s.MerchantFilter]) -> dict[str, Any
 
 
 @router.post("/merchants", response={201: s.MerchantOut, **ERRORS}, summary="商家申请加盟")
-def merchant_new(request: HttpRequest, payload: s.MerchantIn) -> tuple[int, Any]:
+def merchant_new(request: HttpRequest, payload: s.MerchantIn) -> Status[Any]:
     data = MerchantData(**{**payload.dict(exclude={"org"}), "org": org_of(payload.org)})
     merchant = merchant_apply(actor=user_of(request), data=data)
-    return 201, merchant
+    return Status(201, merchant)
 
 
 @router.get("/merchants/{merchant_id}", response={200: s.MerchantOut, 404: s.ErrorOut}, summary="商家详情")

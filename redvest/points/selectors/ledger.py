@@ -116,7 +116,7 @@ def statement(*, account: PointsAccount) -> QuerySet[PointsEntry]:
     """The account's entries, newest first, each with its running balance (`balance_after`)."""
     return (
         PointsEntry.objects.filter(account=account)
-        .select_related("transaction")
+        .select_related("transaction__redemption")
         .only(
             "id",
             "delta",
@@ -127,6 +127,8 @@ def statement(*, account: PointsAccount) -> QuerySet[PointsEntry]:
             "transaction__kind",
             "transaction__point_type",
             "transaction__memo",
+            "transaction__redemption__id",
+            "transaction__redemption__status",
         )
         .order_by("-id")
     )

@@ -99,7 +99,7 @@ def my_redemptions(*, volunteer: Volunteer, status: str = "") -> QuerySet[Redemp
     qs = Redemption.objects.filter(volunteer=volunteer)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("item__org", "item__merchant").order_by("-created_at", "-id")
+    return qs.select_related("item__org", "item__merchant", "volunteer").order_by("-created_at", "-id")
 
 
 def counter_redemptions(*, user: Any, status: str = RedemptionStatus.HELD) -> QuerySet[Redemption]:
