@@ -135,11 +135,24 @@ def is_system_admin(user: Any) -> bool:
     return Role.SYSTEM_ADMIN in roles_of(user)
 
 
+def _subtree_and_own(resource: str, grant: Grant) -> tuple[Q, Q]:
+    """Rows hanging off the grant's subtree, and off its node exactly.
+
+    The subtree is `fk IN (ids of nodes under the path)`: an indexed prefix match on the small node
+    table, then the resource's own foreign-key index, instead of joining every row to its node."""
+    from redvest.orgs.models import OrgNode
+
+    path = PATH_LOOKUP[resource]
+    if path == "path":
+        return Q(path__startswith=grant.path), Q(path=grant.path)
+    fk = path.removesuffix("__path")
+    nodes = OrgNode.objects.filter(path__startswith=grant.path).values("id")
+    return Q(**{f"{fk}__in": nodes}), Q(**{fk: grant.org_id})
+
+
 def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     """The rows one grant opens for an action on a resource; None when it opens nothing."""
-    path = PATH_LOOKUP[resource]
-    subtree = Q(**{f"{path}__startswith": grant.path})
-    own = Q(**{path: grant.path})
+    subtree, own = _subtree_and_own(resource, grant)
     role = grant.role
     if resource == "audit" and action == "change":
         return None  # the log is append-only for everyone
@@ -324,15 +337,15 @@ def require(user: Any, action: Action, obj: Model) -> None:
         raise PermissionDenied()
 
 
-def can_manage_under(user: Any, org: Model) -> bool:
-    """May the user create records under this org node (people, teams, child nodes)?"""
-    return can(user, "change", org)
+def can_manage_under(user: Any, org: Any) -> bool:
+    """May the user create records under this org node (people, teams, child nodes)? Administrators
+    only: a station keeper changes their station's details but does not register people or teams."""
+    return can_administer(user, org)
 
 
 def can_administer(user: Any, org: Any) -> bool:
     """Administrative rights at a node (assigning roles, inspecting its stations): system admins, and
-    org admins whose subtree holds it. Stricter than `can_manage_under`, which a station keeper also
-    passes for their own station."""
+    org admins whose subtree holds it."""
     path = org.path
     return any(
         g.role == Role.SYSTEM_ADMIN or (g.role == Role.ORG_ADMIN and path.startswith(g.path)) for g in grants_for(user)

@@ -22,7 +22,7 @@ from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Team
-from redvest.teams.services import membership_assign_org_team
+from redvest.teams.services import membership_assign_org_team, membership_leave_all
 from redvest.volunteers.models import IdType, Volunteer, VolunteerStatus, VolunteerStatusChange
 from redvest.volunteers.services.numbers import area_code_for, number_block_issue
 from redvest.volunteers.services.validation import VolunteerData, volunteer_clean
@@ -235,6 +235,9 @@ def volunteer_set_status(*, actor: User, volunteer: Volunteer, status: str, reas
         raise Conflict(f"不能从“{labels[current]}”改为“{labels[status]}”", code="invalid_status_change")
     volunteer.status = status
     volunteer.save(update_fields=["status", "updated_at"])
+    if status == VolunteerStatus.DEREGISTERED:
+        # Leaving the ledger ends every team membership (history kept); led teams get their successor.
+        membership_leave_all(actor=actor, volunteer=volunteer, reason=f"志愿者注销：{reason}")
     VolunteerStatusChange.objects.create(
         volunteer=volunteer, from_status=current, to_status=status, reason=reason, actor=actor
     )

@@ -368,6 +368,15 @@ def test_status_flow_keeps_history_and_deregistering_keeps_the_record(ledger: An
     assert "您的志愿者注册已审核通过" in titles and "您的志愿者身份已注销" in titles
 
 
+def test_deregistering_ends_team_memberships_but_keeps_their_history(ledger: Any) -> None:
+    volunteer = member_of(ledger.team_a)
+    volunteer_set_status(actor=ledger.admin_a, volunteer=volunteer, status="deregistered", reason="迁出本县")
+    memberships = list(Membership.objects.filter(volunteer=volunteer))
+    assert memberships, "history is kept"
+    assert all(m.left_at is not None for m in memberships)
+    assert all("迁出本县" in m.left_reason for m in memberships)
+
+
 @pytest.mark.parametrize(("start", "target"), [("pending", "suspended"), ("deregistered", "registered")])
 def test_status_moves_outside_the_flow_are_refused(ledger: Any, start: str, target: str) -> None:
     volunteer = member_of(ledger.team_a, status=start)
