@@ -13,6 +13,7 @@ from redvest.activities.services import ActivityData, OutcomeData
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
+from redvest.volunteers.models import Volunteer
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -121,13 +122,13 @@ class ReasonForm(forms.Form):
 
 
 class ProxyCheckInForm(forms.Form):
-    volunteer = forms.ModelChoiceField(label="志愿者", queryset=None)  # type: ignore[arg-type]
+    volunteer: forms.ModelChoiceField[Volunteer] = forms.ModelChoiceField(
+        label="志愿者", queryset=Volunteer.objects.none()
+    )
     reason = forms.CharField(label="代签原因", max_length=200)
 
     def __init__(self, *args: Any, signups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from redvest.volunteers.models import Volunteer
-
         self.fields["volunteer"].queryset = Volunteer.objects.filter(  # type: ignore[attr-defined]
             pk__in=signups.values("volunteer_id")
         ).order_by("name")

@@ -6,7 +6,6 @@ import calendar as pycalendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -89,13 +88,22 @@ def theme_list(*, org: OrgNode) -> QuerySet[QuarterlyTheme]:
     )
 
 
+@dataclass(frozen=True)
+class CalendarEntry:
+    id: int
+    title: str
+    start_at: datetime.datetime
+    status: str
+    is_theme_party_day: bool
+
+
 @dataclass
 class CalendarDay:
     day: datetime.date
     in_month: bool
     is_today: bool
     tags: list[DayTag]
-    activities: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[CalendarEntry] = field(default_factory=list)
     more: int = 0
 
 
@@ -136,11 +144,13 @@ def month_calendar(
         .order_by("start_at", "id")
         .values("id", "title", "start_at", "status", "is_theme_party_day")
     )
-    by_day: dict[datetime.date, list[dict[str, Any]]] = defaultdict(list)
+    by_day: dict[datetime.date, list[CalendarEntry]] = defaultdict(list)
     count = 0
     for row in rows:
-        by_day[timezone.localtime(row["start_at"]).date()].append(row)
-        if timezone.localtime(row["start_at"]).month == month:
+        entry = CalendarEntry(**row)
+        local = timezone.localtime(entry.start_at)
+        by_day[local.date()].append(entry)
+        if local.month == month:
             count += 1
     weeks: list[list[CalendarDay]] = []
     for week in weeks_dates:

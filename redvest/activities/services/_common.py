@@ -21,11 +21,8 @@ if TYPE_CHECKING:
 
 def volunteer_of(actor: Any) -> Volunteer:
     """The acting user's registered volunteer record; sign-up and check-in are for registered volunteers only."""
-    volunteer = (
-        Volunteer.objects.select_related("user", "org").filter(user_id=getattr(actor, "pk", None)).first()
-        if getattr(actor, "is_authenticated", False)
-        else None
-    )
+    user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+    volunteer = Volunteer.objects.select_related("user", "org").filter(user_id=user_id).first() if user_id else None
     if volunteer is None or volunteer.status != VolunteerStatus.REGISTERED:
         raise NotRegisteredVolunteer()
     return volunteer

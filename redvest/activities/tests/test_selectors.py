@@ -87,6 +87,6 @@ def test_month_calendar_groups_by_shanghai_date_and_limits_to_the_subtree(world:
         today=datetime.date(2031, 7, 1),
     )
     cells = {c.day: c for week in cal.weeks for c in week}
-    assert [a["id"] for a in cells[datetime.date(2031, 7, 25)].activities] == [on_25th.pk]
+    assert [a.id for a in cells[datetime.date(2031, 7, 25)].activities] == [on_25th.pk]
     assert {t.label for t in cells[datetime.date(2031, 7, 25)].tags} == {"党员先锋服务日", "党员志愿服务活动月"}
     assert cal.activity_count == 1 and cal.weeks[0][0].day.weekday() == 0

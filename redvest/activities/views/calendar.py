@@ -21,7 +21,7 @@ def _default_org(request: HttpRequest) -> OrgNode | None:
     admin = home_orgs(request.user)
     if admin:
         return OrgNode.objects.filter(pk=admin[0]).first()
-    volunteer = Volunteer.objects.select_related("org").filter(user_id=request.user.pk).first()
+    volunteer = Volunteer.objects.select_related("org").filter(user_id=request.user.pk or 0).first()
     if volunteer is not None:
         return volunteer.org
     return OrgNode.get_first_root_node()

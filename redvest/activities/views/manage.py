@@ -130,7 +130,7 @@ def _home_node(request: HttpRequest, admin_orgs: QuerySet[OrgNode]) -> OrgNode |
     """The node whose themes the page shows by default: the first administered, else the volunteer's own."""
     node = admin_orgs.first()
     if node is None:
-        volunteer = Volunteer.objects.select_related("org").filter(user_id=request.user.pk).first()
+        volunteer = Volunteer.objects.select_related("org").filter(user_id=request.user.pk or 0).first()
         node = volunteer.org if volunteer is not None else None
     return node
 

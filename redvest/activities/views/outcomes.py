@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -79,9 +80,9 @@ def photo_add_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo_view(request: HttpRequest, photo_id: int) -> HttpResponseBase:
     """Photos are served through this login-checked view, not a public media URL."""
     photo = photo_get(user=request.user, photo_id=photo_id)
     if photo is None:
         raise NotFound("照片不存在")
-    return FileResponse(photo.image.open("rb"), filename=photo.image.name.rsplit("/", 1)[-1])
+    return FileResponse(photo.image.open("rb"), filename=(photo.image.name or "photo").rsplit("/", 1)[-1])
