@@ -202,8 +202,9 @@ def bank_report(*, user: Any, org: OrgNode, start: datetime.date, end: datetime.
         issued = [
             TypeTotal(point_type=t.value, label=t.label, points=-int(type_rows.get(t.value, 0))) for t in PointType
         ]
-    redeemed = list(
-        Redemption.objects.filter(
+    redeemed = [
+        dict(row)
+        for row in Redemption.objects.filter(
             item__org=org,
             item__merchant__isnull=True,
             status=RedemptionStatus.FULFILLED,
@@ -213,7 +214,7 @@ def bank_report(*, user: Any, org: OrgNode, start: datetime.date, end: datetime.
         .values("item_id", "item__title")
         .annotate(quantity=Sum("quantity"), points=Sum("points"), n=Count("id"))
         .order_by("-points")
-    )
+    ]
     return BankReport(
         org=org,
         account=account,

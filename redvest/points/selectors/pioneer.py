@@ -162,7 +162,7 @@ def pioneer_ranking(*, user: Any, org: OrgNode, year: int, page: int = 1, size: 
     size = min(max(1, size), 200)
     number = min(max(1, page), max(1, -(-total // size)))
     offset = (number - 1) * size
-    members = list(qs.order_by("-score_centi", "id")[offset : offset + size])
+    members = list(qs.order_by("-score_centi", "id")[offset : offset + size])  # type: ignore[misc]  # an annotation
     config = configs[-1]
     rows = [_row(v, rank=offset + i + 1, total=total, config=config) for i, v in enumerate(members)]
     return Ranking(org=org, year=year, config=config, rows=rows, count=total, number=number, size=size)
@@ -172,7 +172,7 @@ def pioneer_ranking_all(*, user: Any, org: OrgNode, year: int) -> tuple[int, Any
     """The whole ranking for an export, streamed in rank order. Raises PermissionDenied."""
     _require_ranking(user, org)
     configs = pioneer_configs_under(org=org)
-    qs = scored_members(org=org, year=year, configs=configs).order_by("-score_centi", "id")
+    qs = scored_members(org=org, year=year, configs=configs).order_by("-score_centi", "id")  # type: ignore[misc]  # an annotation
     total = qs.count()
     config = configs[-1]
     rows = (_row(v, rank=i + 1, total=total, config=config) for i, v in enumerate(qs.iterator(chunk_size=2000)))
@@ -210,7 +210,7 @@ def pioneer_breakdown(*, volunteer: Volunteer, year: int) -> Breakdown:
         raise NotFound("先锋指数只适用于已注册的中共党员和预备党员")
     score = int(me.score_centi)  # type: ignore[attr-defined]  # annotated by scored_members
     total = scored.count()
-    rank = scored.filter(score_centi__gt=score).count() + 1
+    rank = scored.filter(score_centi__gt=score).count() + 1  # type: ignore[misc]  # an annotation
     minutes = int(me.credit_minutes)  # type: ignore[attr-defined]  # annotated
     points = int(me.points_earned)  # type: ignore[attr-defined]  # annotated
     own = pioneer_config_for(org=volunteer.org)

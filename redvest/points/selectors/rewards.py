@@ -11,7 +11,7 @@ from django.core import signing
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from redvest.accounts.policy import scope
+from redvest.accounts.policy import Action, scope
 from redvest.core.errors import NotFound
 from redvest.points.errors import InvalidCounterCode
 from redvest.points.models import Merchant, MerchantStatus, Redemption, RedemptionStatus, RewardItem
@@ -57,17 +57,17 @@ def managed_items(*, user: Any, merchant: Merchant | None = None, org_id: Any = 
     return qs.select_related("org", "merchant").order_by("-is_active", "points_cost", "id")
 
 
-def item_get(*, user: Any, item_id: Any, action: str = "view") -> RewardItem:
+def item_get(*, user: Any, item_id: Any, action: Action = "view") -> RewardItem:
     try:
-        return scope(user, "reward", RewardItem.objects.select_related("org", "merchant"), action).get(pk=int(item_id))  # type: ignore[arg-type]  # "view" | "change"
+        return scope(user, "reward", RewardItem.objects.select_related("org", "merchant"), action).get(pk=int(item_id))
     except (RewardItem.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("兑换物品不存在或您无权查看") from exc
 
 
 def merchant_list(*, user: Any, status: str = MerchantStatus.APPROVED, q: str = "") -> QuerySet[Merchant]:
     """Approved merchants (the alliance directory) or, for reviewers, merchants in another state."""
-    action = "view" if status == MerchantStatus.APPROVED else "change"
-    qs = scope(user, "merchant", Merchant.objects.all(), action)  # type: ignore[arg-type]  # as above
+    action: Action = "view" if status == MerchantStatus.APPROVED else "change"
+    qs = scope(user, "merchant", Merchant.objects.all(), action)
     if status:
         qs = qs.filter(status=status)
     if q:
@@ -79,11 +79,11 @@ def merchant_list(*, user: Any, status: str = MerchantStatus.APPROVED, q: str = 
     )
 
 
-def merchant_get(*, user: Any, merchant_id: Any, action: str = "view") -> Merchant:
+def merchant_get(*, user: Any, merchant_id: Any, action: Action = "view") -> Merchant:
     try:
         return scope(user, "merchant", Merchant.objects.select_related("org", "operator"), action).get(
             pk=int(merchant_id)
-        )  # type: ignore[arg-type]  # as above
+        )
     except (Merchant.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("商家不存在或您无权查看") from exc
 

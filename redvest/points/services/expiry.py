@@ -13,12 +13,10 @@ from redvest.points.selectors.config import policy_for
 from redvest.points.services.ledger import accounts_lock, bank_account, ledger_post
 
 
-def _recent_inflow(*, account: PointsAccount, cutoff_year: int) -> int:
+def _recent_inflow(*, account: PointsAccount, volunteer_id: int, cutoff_year: int) -> int:
     """Points that arrived after the cutoff year: net earnings of later years and transfers received since."""
     earned = (
-        PointsEarnedYear.objects.filter(volunteer_id=account.volunteer_id, year__gt=cutoff_year).aggregate(
-            n=Sum("points")
-        )["n"]
+        PointsEarnedYear.objects.filter(volunteer_id=volunteer_id, year__gt=cutoff_year).aggregate(n=Sum("points"))["n"]
         or 0
     )
     since = datetime.date(cutoff_year + 1, 1, 1)
@@ -64,7 +62,9 @@ def _expire_one(*, account_id: int, today: datetime.date) -> int:
     cutoff_year = today.year - policy.expiry_years
     issuer = bank_account(org=OrgNode.objects.get(pk=policy.expiry_org_id))
     locked = accounts_lock(ids=[account.pk, issuer.pk])
-    stale = locked[account.pk].balance - _recent_inflow(account=account, cutoff_year=cutoff_year)
+    stale = locked[account.pk].balance - _recent_inflow(
+        account=account, volunteer_id=volunteer.pk, cutoff_year=cutoff_year
+    )
     if stale <= 0:
         return 0
     ledger_post(

@@ -136,4 +136,4 @@ def evidence(request: HttpRequest, claim_id: int) -> HttpResponseBase:
     claim = claim_get(user=request.user, claim_id=claim_id)
     if not claim.evidence:
         raise Http404
-    return FileResponse(claim.evidence.open("rb"), filename=claim.evidence.name.rsplit("/", 1)[-1])
+    return FileResponse(claim.evidence.open("rb"), filename=(claim.evidence.name or "evidence").rsplit("/", 1)[-1])
