@@ -123,7 +123,7 @@ class ReasonForm(forms.Form):
 
 class ProxyCheckInForm(forms.Form):
     volunteer: forms.ModelChoiceField[Volunteer] = forms.ModelChoiceField(
-        label="志愿者", queryset=Volunteer.objects.none()
+        label="志愿者", queryset=Volunteer.objects.none(), empty_label="请选择已录用的志愿者"
     )
     reason = forms.CharField(label="代签原因", max_length=200)
 
