@@ -49,6 +49,7 @@ from redvest.demand.services._common import (
     request_url,
     require_open,
 )
+from redvest.orgs.models import OrgNode
 from redvest.records.services import record_post_attendance
 from redvest.teams.models import Membership
 from redvest.volunteers.models import Volunteer, VolunteerStatus
@@ -73,8 +74,10 @@ def eligible_volunteers(part: Dispatch) -> QuerySet[Volunteer]:
         members = Membership.objects.filter(team_id=part.team_id, left_at__isnull=True).values("volunteer_id")
         return registered.filter(pk__in=members)
     node = part.station.node if part.station else None
-    served = node.get_parent() if node is not None and node.depth > 1 else node
-    return registered.filter(org__path__startswith=served.path) if served is not None else registered.none()
+    if node is None:
+        return registered.none()
+    served = node.path[: -OrgNode.steplen] if node.depth > 1 else node.path
+    return registered.filter(org__path__startswith=served)
 
 
 def _check_time(part: Dispatch, entries: list[TimeSpent], now: datetime.datetime) -> dict[int, Volunteer]:
