@@ -38,7 +38,7 @@ def attendance_get(*, user: Any, attendance_id: int) -> Attendance:
 
 def attendance_of_user(*, user: Any) -> QuerySet[Attendance]:
     """The signed-in volunteer's stays with their credited minutes, latest first."""
-    qs = Attendance.objects.filter(volunteer__user=user).select_related("activity")
+    qs = Attendance.objects.filter(volunteer__user=user).select_related("activity", "volunteer")
     return _with_minutes(qs).order_by("-check_in_at", "-id")
 
 

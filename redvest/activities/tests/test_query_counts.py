@@ -12,9 +12,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from redvest.activities.models import SignUpStatus
+from redvest.activities.models import AttendanceStatus, QuarterlyTheme, SignUpStatus
 from redvest.activities.tests.conftest import World
-from redvest.activities.tests.factories import ActivityFactory, AttendanceFactory, SignUpFactory
+from redvest.activities.tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    QuarterlyThemeFactory,
+    SignUpFactory,
+    TallyCategoryFactory,
+)
+from redvest.records.services import record_post_attendance
 
 
 def add_activities(world: World, count: int) -> None:
@@ -30,6 +37,31 @@ def add_signups(world: World, count: int) -> None:
 
 def add_attendance(world: World, count: int) -> None:
     AttendanceFactory.create_batch(count, activity=world.activity)
+
+
+def add_my_attendance(world: World, count: int) -> None:
+    """Closed stays of volunteer 0, each credited through the ledger."""
+    for _ in range(count):
+        activity = ActivityFactory(org=world.tree.town_a)
+        attendance = AttendanceFactory(
+            activity=activity,
+            volunteer=world.volunteer(0),
+            check_out_at=activity.end_at,
+            status=AttendanceStatus.CLOSED,
+        )
+        record_post_attendance(actor=None, attendance=attendance)
+
+
+def add_themes(world: World, count: int) -> None:
+    start = QuarterlyTheme.objects.count()
+    for i in range(start, start + count):
+        QuarterlyThemeFactory(
+            org=world.tree.county if i % 2 else world.tree.town_a, year=2020 + i // 4, quarter=i % 4 + 1
+        )
+
+
+def add_tally_categories(world: World, count: int) -> None:
+    TallyCategoryFactory.create_batch(count, org=world.tree.town_a)
 
 
 CASES: list[Any] = [
@@ -83,6 +115,30 @@ CASES: list[Any] = [
         None,
         id="attendance-list-api",
     ),
+    pytest.param(
+        0, add_my_attendance, lambda c, w: c.get(reverse("activities:my-attendance")), 'class="credit"', id="my-page"
+    ),
+    pytest.param(0, add_my_attendance, lambda c, w: c.get("/api/v1/activities/attendances/mine"), None, id="my-api"),
+    pytest.param(
+        2, add_themes, lambda c, w: c.get(reverse("activities:theme-list")), 'data-label="主题"', id="theme-page"
+    ),
+    pytest.param(
+        2,
+        add_themes,
+        lambda c, w: c.get("/api/v1/activities/themes", {"org_id": w.tree.town_a.pk}),
+        None,
+        id="theme-api",
+    ),
+    pytest.param(
+        2,
+        add_tally_categories,
+        lambda c, w: c.get(reverse("activities:tally-category-list")),
+        'data-label="单位"',
+        id="tally-page",
+    ),
+    pytest.param(
+        2, add_tally_categories, lambda c, w: c.get("/api/v1/activities/tally-categories"), None, id="tally-api"
+    ),
 ]
 
 
@@ -96,8 +152,8 @@ def test_same_query_count_for_one_and_ten_rows(
     call: Callable[[Client, World], Any],
     marker: str | None,
 ) -> None:
-    """viewer 0 is a volunteer browsing; viewer 1 is the team leader. The world's own activity is row 0."""
-    client.force_login(world.volunteer_users[0] if viewer == 0 else world.leader_user)
+    """viewer 0 is a volunteer, 1 the team leader, 2 the org admin. The world's own activity is row 0."""
+    client.force_login([world.volunteer_users[0], world.leader_user, world.admin_user][viewer])
     add_rows(world, 1)
     call(client, world)  # warm caches that live across requests (content types, sessions)
     with CaptureQueriesContext(connection) as one_row:
