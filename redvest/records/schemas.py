@@ -72,6 +72,8 @@ class RecordOut(Schema):
 
     @staticmethod
     def resolve_reversed_by_id(obj: Any) -> int | None:
+        if hasattr(obj, "reversal_pk"):  # annotated by the history selector
+            return obj.reversal_pk
         reversal = obj.reversal
         return reversal.pk if reversal is not None else None
 

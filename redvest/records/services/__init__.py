@@ -20,6 +20,7 @@ from redvest.records.services.ledger import (
     record_correct,
     record_current,
     record_post_attendance,
+    service_totals_follow_volunteer,
 )
 from redvest.records.services.stars import star_levels_clear, star_levels_set
 
@@ -46,6 +47,7 @@ __all__ = [
     "record_correct",
     "record_current",
     "record_post_attendance",
+    "service_totals_follow_volunteer",
     "star_levels_clear",
     "star_levels_set",
 ]

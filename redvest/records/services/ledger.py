@@ -57,10 +57,11 @@ def clipped_minutes(*, start: datetime.datetime, end: datetime.datetime, activit
 def _add_to_totals(*, record: ServiceRecord) -> None:
     """Move the (volunteer, year, kind) and (…, category) totals by the entry's minutes, under the row lock."""
     year = record.served_on.year
+    org_id = record.volunteer.org_id
     total, _created = ServiceTotal.objects.select_for_update().get_or_create(
-        volunteer_id=record.volunteer_id, year=year, kind=record.kind
+        volunteer_id=record.volunteer_id, year=year, kind=record.kind, defaults={"org_id": org_id}
     )
-    ServiceTotal.objects.filter(pk=total.pk).update(minutes=F("minutes") + record.minutes)
+    ServiceTotal.objects.filter(pk=total.pk).update(minutes=F("minutes") + record.minutes, org_id=org_id)
     by_category, _created = ServiceCategoryTotal.objects.select_for_update().get_or_create(
         volunteer_id=record.volunteer_id, year=year, kind=record.kind, category=record.category
     )
@@ -114,6 +115,17 @@ def record_append(
             reason=reason,
         )
     return record
+
+
+@transaction.atomic
+def service_totals_follow_volunteer(*, volunteer: Volunteer) -> int:
+    """After a volunteer moves to another org node, their totals (and so the subtree rankings) follow.
+    For the volunteers app's transfer service; returns how many total rows moved."""
+    return (
+        ServiceTotal.objects.filter(volunteer=volunteer)
+        .exclude(org_id=volunteer.org_id)
+        .update(org_id=volunteer.org_id)
+    )
 
 
 def anomaly_flag(
@@ -219,7 +231,8 @@ def may_change_record(user: User, record: ServiceRecord) -> bool:
     """The record policy, or the activity policy for the activity the record belongs to."""
     if can(user, "change", record):
         return True
-    return record.activity_id is not None and can(user, "change", record.activity)
+    activity = record.activity
+    return activity is not None and can(user, "change", activity)
 
 
 def max_minutes_for(record: ServiceRecord) -> int:
@@ -240,7 +253,7 @@ class Correction:
 
 
 def _notify_volunteer(*, volunteer: Volunteer, title: str, body: str) -> None:
-    if volunteer.user_id is not None:
+    if volunteer.user is not None:
         notification_send(recipients=[volunteer.user], title=title, body=body, url=reverse("records:my-service"))
 
 

@@ -1,4 +1,5 @@
-"""Recompute every service-time total from the ledger entries and report differences (exit 1 if any)."""
+"""Recompute every service-time total from the ledger entries and report differences (exit 1 if any), and
+totals whose copied org node lags behind the volunteer's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from redvest.records.selectors import total_differences
+from redvest.records.selectors import total_differences, total_org_drift
 
 
 class Command(BaseCommand):
@@ -20,7 +21,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"volunteer={d.volunteer_id} year={d.year} {scope}: stored={d.stored} recomputed={d.recomputed}"
             )
-        if differences:
-            self.stderr.write(f"{len(differences)} 处合计与服务记录不一致")
+        drift = total_org_drift()
+        for o in drift:
+            self.stdout.write(
+                f"volunteer={o.volunteer_id} year={o.year} {o.kind}: org={o.stored_org_id} current={o.current_org_id}"
+            )
+        if differences or drift:
+            self.stderr.write(f"{len(differences)} 处合计与服务记录不一致，{len(drift)} 处合计的所属组织未随志愿者更新")
             sys.exit(1)
         self.stdout.write("所有合计与服务记录一致")

@@ -1,0 +1,196 @@
+"""The volunteer's own service: totals by year and category (from the total rows), star level, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from redvest.activities.models import ServiceCategory
+from redvest.core.pagination import Page, paginate
+from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import ancestors_paths
+from redvest.records.errors import NotAVolunteer
+from redvest.records.models import (
+    DEFAULT_STAR_THRESHOLDS_HOURS,
+    DisputeStatus,
+    RecordDispute,
+    RecordKind,
+    ServiceCategoryTotal,
+    ServiceRecord,
+    ServiceTotal,
+    StarLevelConfig,
+)
+
+if TYPE_CHECKING:
+    from redvest.volunteers.models import Volunteer
+
+
+def volunteer_of(*, user: Any) -> Volunteer:
+    """The signed-in user's volunteer record; raises NotAVolunteer."""
+    from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+    volunteer = (
+        Volunteer.objects.filter(user=user).exclude(status=VolunteerStatus.DEREGISTERED).select_related("org").first()
+    )
+    if volunteer is None:
+        raise NotAVolunteer()
+    return volunteer
+
+
+def star_thresholds_for(*, org: OrgNode) -> tuple[int, ...]:
+    """The nearest StarLevelConfig up the tree (one query), else 100/300/600/1000/1500 hours."""
+    rows = dict(
+        StarLevelConfig.objects.filter(org__path__in=ancestors_paths(org.path)).values_list(
+            "org__path", "thresholds_hours"
+        )
+    )
+    for path in reversed(ancestors_paths(org.path)):
+        if path in rows:
+            return tuple(int(v) for v in rows[path])
+    return DEFAULT_STAR_THRESHOLDS_HOURS
+
+
+@dataclass(frozen=True)
+class StarLevel:
+    stars: int
+    thresholds_hours: tuple[int, ...]
+    next_hours: int | None
+    progress_percent: int
+
+    @property
+    def star_range(self) -> range:
+        return range(1, len(self.thresholds_hours) + 1)
+
+
+def star_level(*, credit_minutes: int, thresholds_hours: tuple[int, ...]) -> StarLevel:
+    """Stars earned by lifetime credit minutes, and progress towards the next star (integer percent)."""
+    stars = sum(1 for hours in thresholds_hours if credit_minutes >= hours * 60)
+    if stars >= len(thresholds_hours):
+        return StarLevel(stars=stars, thresholds_hours=thresholds_hours, next_hours=None, progress_percent=100)
+    low = thresholds_hours[stars - 1] * 60 if stars else 0
+    high = thresholds_hours[stars] * 60
+    percent = max(0, min(100, (credit_minutes - low) * 100 // (high - low)))
+    return StarLevel(
+        stars=stars, thresholds_hours=thresholds_hours, next_hours=thresholds_hours[stars], progress_percent=percent
+    )
+
+
+@dataclass(frozen=True)
+class YearTotals:
+    year: int
+    credit_minutes: int
+    honour_minutes: int
+
+
+@dataclass(frozen=True)
+class CategoryTotals:
+    year: int
+    category: str
+    label: str
+    credit_minutes: int
+    honour_minutes: int
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    volunteer: Volunteer
+    credit_minutes: int
+    honour_minutes: int
+    years: list[YearTotals]
+    categories: list[CategoryTotals]
+    star: StarLevel
+    open_disputes: int = 0
+
+
+def service_summary(*, volunteer: Volunteer) -> ServiceSummary:
+    """Credit and honour totals by year and by category, and the star level: four indexed queries."""
+    by_year: dict[int, dict[str, int]] = {}
+    for year, kind, minutes in ServiceTotal.objects.filter(volunteer=volunteer).values_list("year", "kind", "minutes"):
+        by_year.setdefault(year, {RecordKind.CREDIT: 0, RecordKind.HONOUR: 0})[kind] = minutes
+    by_category: dict[tuple[int, str], dict[str, int]] = {}
+    category_rows = ServiceCategoryTotal.objects.filter(volunteer=volunteer).values_list(
+        "year", "category", "kind", "minutes"
+    )
+    for year, category, kind, minutes in category_rows:
+        by_category.setdefault((year, category), {RecordKind.CREDIT: 0, RecordKind.HONOUR: 0})[kind] = minutes
+    labels = dict(ServiceCategory.choices)
+    years = [
+        YearTotals(year=y, credit_minutes=v[RecordKind.CREDIT], honour_minutes=v[RecordKind.HONOUR])
+        for y, v in sorted(by_year.items(), reverse=True)
+    ]
+    categories = [
+        CategoryTotals(
+            year=y,
+            category=c,
+            label=labels.get(c, c),
+            credit_minutes=v[RecordKind.CREDIT],
+            honour_minutes=v[RecordKind.HONOUR],
+        )
+        for (y, c), v in sorted(by_category.items(), key=lambda item: (-item[0][0], -item[1][RecordKind.CREDIT]))
+        if v[RecordKind.CREDIT] or v[RecordKind.HONOUR]
+    ]
+    credit = sum(y.credit_minutes for y in years)
+    honour = sum(y.honour_minutes for y in years)
+    star = star_level(credit_minutes=credit, thresholds_hours=star_thresholds_for(org=volunteer.org))
+    open_disputes = RecordDispute.objects.filter(volunteer=volunteer, status=DisputeStatus.OPEN).count()
+    return ServiceSummary(
+        volunteer=volunteer,
+        credit_minutes=credit,
+        honour_minutes=honour,
+        years=years,
+        categories=categories,
+        star=star,
+        open_disputes=open_disputes,
+    )
+
+
+@dataclass(frozen=True)
+class MyServicePage:
+    summary: ServiceSummary
+    history: Page[ServiceRecord]
+
+
+def my_service(*, user: Any, kind: str = "", page: int = 1, size: int | None = None) -> MyServicePage:
+    """The "my service" page: totals from ServiceTotal rows and one page of history; constant query count."""
+    volunteer = volunteer_of(user=user)
+    return MyServicePage(
+        summary=service_summary(volunteer=volunteer),
+        history=paginate(record_history(volunteer=volunteer, kind=kind).only(*HISTORY_FIELDS), page=page, size=size),
+    )
+
+
+def my_records(*, user: Any, kind: str = "") -> QuerySet[ServiceRecord]:
+    """The history for the API, which also shows the volunteer number and who recorded each entry."""
+    return record_history(volunteer=volunteer_of(user=user), kind=kind).select_related("volunteer", "created_by")
+
+
+def my_totals(*, user: Any) -> ServiceSummary:
+    return service_summary(volunteer=volunteer_of(user=user))
+
+
+def record_history(*, volunteer: Volunteer, kind: str = "") -> QuerySet[ServiceRecord]:
+    """Every entry of the volunteer, newest service first, with its activity and `reversal_pk`: the entry that
+    reversed it, if any (a subquery on the sparse reverses index rather than a join to a second record)."""
+    reversal = ServiceRecord.objects.filter(reverses=OuterRef("pk")).values("pk")[:1]
+    qs = ServiceRecord.objects.filter(volunteer=volunteer).select_related("activity")
+    if kind in RecordKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(reversal_pk=Subquery(reversal)).order_by("-served_on", "-id")
+
+
+# What the history table shows: the page loads only these columns.
+HISTORY_FIELDS = (
+    "id",
+    "volunteer_id",
+    "kind",
+    "source",
+    "category",
+    "minutes",
+    "served_on",
+    "reason",
+    "reverses_id",
+    "corrects_id",
+    "activity__title",
+)

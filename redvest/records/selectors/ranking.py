@@ -1,0 +1,118 @@
+"""Hours rankings per subtree and year, and star-level settings per org node."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from redvest.accounts.policy import can_administer, home_orgs, scope
+from redvest.core.pagination import Page, paginate
+from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import ancestors_paths, subtree_ids
+from redvest.records.models import (
+    DEFAULT_STAR_THRESHOLDS_HOURS,
+    RecordKind,
+    ServiceTotal,
+    StarLevelConfig,
+)
+
+if TYPE_CHECKING:
+    from redvest.volunteers.models import Volunteer
+
+
+def ranking_orgs(*, user: Any) -> QuerySet[OrgNode]:
+    """Nodes the user can rank: those they administer, else their own node."""
+    ids = home_orgs(user)
+    if ids:
+        return OrgNode.objects.filter(pk__in=ids).order_by("path")
+    from redvest.accounts.policy import grants_for
+
+    return OrgNode.objects.filter(pk__in=[g.org_id for g in grants_for(user) if g.org_id]).order_by("path")
+
+
+def ranking(*, user: Any, org: OrgNode, year: int) -> QuerySet[ServiceTotal]:
+    """Volunteers of the subtree the user may see, by credit minutes in the year. Reads only ServiceTotal,
+    through its covering index (year, kind, -minutes, volunteer, org): no join to the volunteers."""
+    from redvest.volunteers.models import Volunteer
+
+    qs = ServiceTotal.objects.filter(year=year, kind=RecordKind.CREDIT, minutes__gt=0, org__in=subtree_ids(org))
+    if not can_administer(user, org):  # an admin of the node sees its whole subtree; others whom the policy lets
+        qs = qs.filter(volunteer__in=scope(user, "volunteer", Volunteer.objects.all()).values("pk"))
+    return qs.only("volunteer_id", "minutes").order_by("-minutes", "volunteer_id")
+
+
+def honour_minutes_for(*, volunteer_ids: list[int], year: int) -> dict[int, int]:
+    """Honour minutes in the year for a page of volunteers: one query."""
+    return dict(
+        ServiceTotal.objects.filter(volunteer_id__in=volunteer_ids, year=year, kind=RecordKind.HONOUR).values_list(
+            "volunteer_id", "minutes"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class StarLevelRow:
+    org: OrgNode
+    thresholds_hours: tuple[int, ...]
+    own: bool
+
+
+def star_level_rows(*, user: Any) -> list[StarLevelRow]:
+    """The nodes the user administers, each with its thresholds and whether they are set there or inherited."""
+    orgs = list(OrgNode.objects.filter(pk__in=home_orgs(user)).order_by("path"))
+    paths = {p for org in orgs for p in ancestors_paths(org.path)}
+    configs = dict(StarLevelConfig.objects.filter(org__path__in=paths).values_list("org__path", "thresholds_hours"))
+    rows = []
+    for org in orgs:
+        found = next((configs[p] for p in reversed(ancestors_paths(org.path)) if p in configs), None)
+        thresholds = tuple(int(v) for v in found) if found else DEFAULT_STAR_THRESHOLDS_HOURS
+        rows.append(StarLevelRow(org=org, thresholds_hours=thresholds, own=org.path in configs))
+    return rows
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    volunteer: Volunteer
+    credit_minutes: int
+    honour_minutes: int
+
+
+@dataclass(frozen=True)
+class RankingPage:
+    orgs: list[OrgNode]
+    org: OrgNode | None
+    year: int
+    page: Page[ServiceTotal]
+    rows: list[RankingRow]
+
+
+def ranking_page(
+    *, user: Any, org_id: int | None, year: int | None, page: int = 1, size: int | None = None
+) -> RankingPage:
+    """One page of the credit-hours ranking with honour hours alongside: five queries whatever the page size."""
+    year = year or timezone.localdate().year
+    orgs = list(ranking_orgs(user=user))
+    org = next((o for o in orgs if o.pk == org_id), orgs[0] if orgs else None)
+    if org is None:
+        return RankingPage(orgs=[], org=None, year=year, page=paginate(ServiceTotal.objects.none()), rows=[])
+    result = paginate(ranking(user=user, org=org, year=year), page=page, size=size)
+    ids = [t.volunteer_id for t in result.items]
+    from redvest.volunteers.models import Volunteer
+
+    people = Volunteer.objects.select_related("org").in_bulk(ids)
+    honour = honour_minutes_for(volunteer_ids=ids, year=year)
+    start = (result.number - 1) * result.size
+    rows = [
+        RankingRow(
+            rank=start + i + 1,
+            volunteer=people[t.volunteer_id],
+            credit_minutes=t.minutes,
+            honour_minutes=honour.get(t.volunteer_id, 0),
+        )
+        for i, t in enumerate(result.items)
+    ]
+    return RankingPage(orgs=orgs, org=org, year=year, page=result, rows=rows)

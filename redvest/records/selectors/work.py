@@ -1,0 +1,174 @@
+"""What leaders and org admins work on: records they may correct, disputes, the anomaly queue, make-ups."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from redvest.accounts.policy import scope
+from redvest.activities.models import Activity, ActivityStatus
+from redvest.core.errors import NotFound
+from redvest.records.models import (
+    Anomaly,
+    AnomalyStatus,
+    DisputeStatus,
+    RecordDispute,
+    RecordKind,
+    ServiceRecord,
+)
+from redvest.records.services.grants import makeup_deadline
+from redvest.records.services.ledger import may_change_record
+
+if TYPE_CHECKING:
+    from redvest.volunteers.models import Volunteer
+
+
+def _reversal_of_row() -> QuerySet[ServiceRecord, Any]:
+    """The id of the entry reversing the outer row (for `.annotate(reversal_pk=Subquery(...))`)."""
+    return ServiceRecord.objects.filter(reverses=OuterRef("pk")).values("pk")[:1]
+
+
+def changeable_records(*, user: Any) -> QuerySet[ServiceRecord]:
+    """Records the user may correct: the record policy, or the activity policy for their activity."""
+    by_record = scope(user, "record", ServiceRecord.objects.all(), "change").values("pk")
+    by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
+    return ServiceRecord.objects.filter(Q(pk__in=by_record) | Q(activity__in=by_activity))
+
+
+def visible_records(*, user: Any) -> QuerySet[ServiceRecord]:
+    """Records the user may see: their own and everything they may change."""
+    by_record = scope(user, "record", ServiceRecord.objects.all(), "view").values("pk")
+    by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
+    return ServiceRecord.objects.filter(Q(pk__in=by_record) | Q(activity__in=by_activity))
+
+
+def record_list(
+    *, user: Any, activity_id: int | None = None, volunteer_number: str = "", kind: str = ""
+) -> QuerySet[ServiceRecord]:
+    qs = (
+        changeable_records(user=user)
+        .select_related("volunteer__org", "activity", "created_by")
+        .annotate(reversal_pk=Subquery(_reversal_of_row()))
+    )
+    if activity_id:
+        qs = qs.filter(activity_id=activity_id)
+    if volunteer_number:
+        qs = qs.filter(volunteer__number=volunteer_number.strip())
+    if kind in RecordKind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-served_on", "-id")
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    record: ServiceRecord
+    chain: list[ServiceRecord]
+    disputes: list[RecordDispute]
+    is_own: bool
+    may_correct: bool
+
+    @property
+    def is_current(self) -> bool:
+        """Neither a reversal nor reversed: the entry that can be disputed or corrected."""
+        return self.record.reverses_id is None and not any(r.reverses_id == self.record.pk for r in self.chain)
+
+
+def record_detail(*, user: Any, pk: int) -> RecordDetail:
+    """One record with the entries that reverse or correct it and its disputes; raises NotFound."""
+    record = (
+        visible_records(user=user)
+        .select_related("volunteer__org", "activity", "reverses", "corrects", "created_by")
+        .annotate(reversal_pk=Subquery(_reversal_of_row()))
+        .filter(pk=pk)
+        .first()
+    )
+    if record is None:
+        raise NotFound()
+    chain = list(
+        ServiceRecord.objects.filter(Q(reverses=record) | Q(corrects=record))
+        .select_related("created_by")
+        .order_by("id")
+    )
+    disputes = list(record.disputes.select_related("reviewed_by").order_by("-created_at"))
+    return RecordDetail(
+        record=record,
+        chain=chain,
+        disputes=disputes,
+        is_own=record.volunteer.user_id is not None and record.volunteer.user_id == user.pk,
+        may_correct=may_change_record(user, record),
+    )
+
+
+def dispute_list(*, user: Any, status: str = "") -> QuerySet[RecordDispute]:
+    """Disputes the user reviews, and their own."""
+    reviewable = changeable_records(user=user).values("pk")
+    qs = RecordDispute.objects.filter(Q(record__in=reviewable) | Q(volunteer__user=user)).select_related(
+        "record__activity", "volunteer__org", "reviewed_by"
+    )
+    if status in DisputeStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def dispute_for_review(*, user: Any, pk: int) -> RecordDispute:
+    dispute = dispute_list(user=user).filter(pk=pk).first()
+    if dispute is None:
+        raise NotFound()
+    return dispute
+
+
+def anomaly_queue(*, user: Any, status: str = AnomalyStatus.OPEN, kind: str = "") -> QuerySet[Anomaly]:
+    """Anomalies on records the user may change (record policy) or activities they may change (activity policy)."""
+    by_record = scope(user, "record", Anomaly.objects.all(), "change").values("pk")
+    by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
+    qs = Anomaly.objects.filter(Q(pk__in=by_record) | Q(activity__in=by_activity)).select_related(
+        "volunteer__org", "activity", "record", "attendance", "reviewed_by"
+    )
+    if status in AnomalyStatus.values:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-created_at", "-id")
+
+
+def anomaly_for_review(*, user: Any, pk: int) -> Anomaly:
+    anomaly = anomaly_queue(user=user, status="").filter(pk=pk).first()
+    if anomaly is None:
+        raise NotFound()
+    return anomaly
+
+
+def makeup_activities(*, user: Any, now: datetime.datetime | None = None) -> list[Activity]:
+    """Activities the user runs that ended and are still inside the 10-working-day make-up window."""
+    now = now or timezone.now()
+    # 10 working days never span more than 30 calendar days (the longest holiday is 9 days).
+    qs = (
+        scope(user, "activity", Activity.objects.all(), "change")
+        .exclude(status=ActivityStatus.CANCELLED)
+        .filter(end_at__lte=now, end_at__gte=now - datetime.timedelta(days=30))
+        .order_by("-end_at")
+    )
+    today = timezone.localdate(now)
+    return [a for a in qs[:200] if makeup_deadline(a) >= today]
+
+
+def volunteer_by_number(*, number: str) -> Volunteer:
+    """Exact lookup by volunteer number for forms that act on one person; the service then asks the policy."""
+    from redvest.volunteers.models import Volunteer
+
+    volunteer = Volunteer.objects.select_related("org", "user").filter(number=(number or "").strip()).first()
+    if volunteer is None:
+        raise NotFound("未找到该志愿者编号", field="volunteer_number")
+    return volunteer
+
+
+def activity_get(*, user: Any, pk: int) -> Activity:
+    """An activity the user may see (the service then asks whether they may act on it)."""
+    activity = scope(user, "activity", Activity.objects.select_related("org"), "view").filter(pk=pk).first()
+    if activity is None:
+        raise NotFound("活动不存在或您无权查看", field="activity")
+    return activity
