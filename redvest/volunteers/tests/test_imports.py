@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import time
 from typing import Any
 
 import pytest
@@ -284,17 +283,11 @@ def test_api_import_without_file_is_422(client: Client, ledger: Any) -> None:
     assert any(name.startswith("file") for name in response.json()["errors"])
 
 
-def test_ten_thousand_rows_import_in_under_a_minute(
-    ledger: Any, django_capture_on_commit_callbacks: Any, capsys: Any
-) -> None:
+def test_ten_thousand_rows_import_completely(ledger: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """Completeness at scale; the one-minute target is measured in `make bench` (bench/import_bench.py)."""
     content = xlsx([row(i) for i in range(1, 10_001)])
-    began = time.perf_counter()
     imp = start(ledger, content, django_capture_on_commit_callbacks, dry_run=False)
-    elapsed = time.perf_counter() - began
     assert imp.status == ImportStatus.DONE, imp.errors[:5]
     assert imp.created_count == 10_000 and Volunteer.objects.count() == 10_000
     assert Membership.objects.filter(team=ledger.team_a).count() == 10_000
     assert len(set(Volunteer.objects.values_list("number", flat=True))) == 10_000
-    with capsys.disabled():
-        print(f"\n10,000-row import (validate + write) took {elapsed:.1f}s")
-    assert elapsed < 60
