@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from redvest.demo.people import volunteer_number, volunteer_row
 from redvest.demo.roster import BrandPlan, RosterPlan, TeamPlan
 from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from redvest.demo.tree import PlannedNode
 
 BATCH = 1000
+DEREGISTERED_LEFT_REASON = "志愿者注销：本人申请注销"
 STATUS_REASONS = {
     VolunteerStatus.SUSPENDED: "长期未参加活动，暂停服务",
     VolunteerStatus.DEREGISTERED: "本人申请注销",
@@ -100,12 +103,22 @@ def write_roster(
         Membership(team=out.teams[target], volunteer=out.volunteers[(source, index)], kind=MembershipKind.ACTIVITY)
         for source, index, target in plan.activity
     ]
+    _end_deregistered(memberships)
     Team.objects.bulk_update(out.teams.values(), ["leader", "liaison"], batch_size=BATCH)
     Membership.objects.bulk_create(memberships, batch_size=BATCH)
     Backbone.objects.bulk_create(backbones, batch_size=BATCH)
     if status_history:
         VolunteerStatusChange.objects.bulk_create(_status_history(rows, actor), batch_size=BATCH)
     return out
+
+
+def _end_deregistered(memberships: list[Membership]) -> None:
+    """As `volunteer_set_status` does: deregistering ends every team membership, keeping it as history."""
+    now = timezone.now()
+    for m in memberships:
+        if m.volunteer.status == VolunteerStatus.DEREGISTERED:
+            m.left_at = now
+            m.left_reason = DEREGISTERED_LEFT_REASON
 
 
 def _status_history(volunteers: list[Volunteer], actor: User | None) -> list[VolunteerStatusChange]:

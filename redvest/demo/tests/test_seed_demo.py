@@ -20,7 +20,7 @@ from redvest.demo.seed import SEED_REASON
 from redvest.demo.users import DEMO_USERNAMES
 from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
 from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
-from redvest.volunteers.models import NumberSequence, Volunteer, VolunteerStatusChange
+from redvest.volunteers.models import NumberSequence, Volunteer, VolunteerStatus, VolunteerStatusChange
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PASSWORD = "redvest-demo"
@@ -69,12 +69,23 @@ def test_seed_has_the_figures_of_changxing() -> None:
 
 
 @pytest.mark.django_db
-def test_every_volunteer_has_exactly_one_current_org_team() -> None:
-    current_org = Count(
-        "memberships", filter=Q(memberships__kind=MembershipKind.ORGANISATIONAL, memberships__left_at=None)
+def test_every_volunteer_not_deregistered_has_exactly_one_current_org_team() -> None:
+    org = Q(memberships__kind=MembershipKind.ORGANISATIONAL)
+    current = Count("memberships", filter=org & Q(memberships__left_at=None))
+    active = Volunteer.objects.exclude(status=VolunteerStatus.DEREGISTERED).annotate(n=current)
+    assert not active.exclude(n=1).exists()
+    assert Membership.objects.filter(kind=MembershipKind.ACTIVITY, left_at=None).count() > 100
+
+
+@pytest.mark.django_db
+def test_deregistered_volunteers_keep_their_team_only_as_history() -> None:
+    org = Q(memberships__kind=MembershipKind.ORGANISATIONAL)
+    gone = Volunteer.objects.filter(status=VolunteerStatus.DEREGISTERED).annotate(
+        current=Count("memberships", filter=Q(memberships__left_at=None)),
+        ended=Count("memberships", filter=org & Q(memberships__left_at__isnull=False)),
     )
-    assert not Volunteer.objects.annotate(n=current_org).exclude(n=1).exists()
-    assert Membership.objects.filter(kind=MembershipKind.ACTIVITY).count() > 100
+    assert gone.count() >= 5
+    assert set(gone.values_list("current", "ended")) == {(0, 1)}
 
 
 @pytest.mark.django_db
