@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from redvest.accounts.policy import dispatch_area_paths
-from redvest.core.errors import NotFound, PermissionDenied
+from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.core.pagination import paginate
 from redvest.demand import schemas as s
 from redvest.demand.selectors.menu import item_get, menu_items
@@ -90,20 +92,14 @@ def _targets(rows: list[s.TargetIn]) -> list[Target]:
     return [Target(t.kind, t.id, part_label=t.part_label) for t in rows]
 
 
-def _detail(request: HttpRequest, request_id: int) -> dict[str, Any]:
+def _detail(request: HttpRequest, request_id: int) -> Any:
+    """The request with its parts and history attached for RequestDetailOut."""
     d = request_detail(user=_user(request), request_id=request_id)
     r = d.request
     r.active_parts = d.active_parts  # type: ignore[attr-defined]  # read by RequestOut.resolve_active_parts
-    return {
-        **s.RequestOut.from_orm(r).dict(),
-        "parts": d.parts,
-        "events": d.events,
-        "errand_documents": list(r.errand_documents.all()),
-        "errand_steps": list(r.errand_steps.all()),
-        "attributes": r.attributes,
-        "result_summary": r.result_summary,
-        "reopened_count": r.reopened_count,
-    }
+    r.detail_parts = d.parts  # type: ignore[attr-defined]
+    r.detail_events = d.events  # type: ignore[attr-defined]
+    return r
 
 
 # ---- Menu -------------------------------------------------------------------------------------
@@ -313,6 +309,14 @@ def dispatches(request: HttpRequest, filters: Query[s.DispatchFilter]) -> dict[s
     return _page(my_tasks(user=_user(request), status=filters.status), filters)
 
 
+def _time_spent(raw: str) -> list[TimeSpent]:
+    try:
+        rows = TypeAdapter(list[s.TimeSpentIn]).validate_json(raw or "[]")
+    except PydanticValidationError:
+        raise ValidationFailed({"time_spent": '用时格式应为 [{"volunteer": 志愿者id, "minutes": 分钟}]'}) from None
+    return [TimeSpent(row.volunteer, row.minutes) for row in rows]
+
+
 def _part(request: HttpRequest, dispatch_id: int) -> Any:
     return dispatch_get(user=_user(request), dispatch_id=dispatch_id, action="change")
 
@@ -346,7 +350,7 @@ def complete(
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]  # ninja: optional file list
 ) -> Any:
     """multipart/form-data：result、time_spent（每项 volunteer 与 minutes），photos 可多张。"""
-    entries = [TimeSpent(t.volunteer, t.minutes) for t in payload.time_spent]
+    entries = _time_spent(payload.time_spent)
     return dispatch_complete(
         actor=_user(request),
         dispatch=_part(request, dispatch_id),

@@ -228,6 +228,22 @@ class RequestDetailOut(RequestOut):
     result_summary: str
     reopened_count: int
 
+    @staticmethod
+    def resolve_parts(obj: Any) -> list[Any]:
+        return list(getattr(obj, "detail_parts", []))
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(getattr(obj, "detail_events", []))
+
+    @staticmethod
+    def resolve_errand_documents(obj: Any) -> list[Any]:
+        return list(obj.errand_documents.all())
+
+    @staticmethod
+    def resolve_errand_steps(obj: Any) -> list[Any]:
+        return list(obj.errand_steps.all())
+
 
 class RequestIn(Schema):
     channel: str = Field("hotline", description="hotline（96345受理）/ walk_in（服务点登记）/ web（群众网上诉求）")
@@ -300,8 +316,12 @@ class TimeSpentIn(Schema):
 
 
 class CompleteIn(Schema):
+    """Sent as multipart/form-data so photos can come along; time_spent is a JSON list."""
+
     result: str
-    time_spent: list[TimeSpentIn] = Field(default_factory=list, description="各志愿者用时（分钟），计入服务信用时长")
+    time_spent: str = Field(
+        "[]", description='各志愿者用时（分钟，计入服务信用时长），JSON：[{"volunteer": 12, "minutes": 60}]'
+    )
 
 
 class DispatchOut(PartOut):
