@@ -136,18 +136,17 @@ def is_system_admin(user: Any) -> bool:
 
 
 def _subtree_and_own(resource: str, grant: Grant) -> tuple[Q, Q]:
-    """Rows hanging off the grant's subtree, and off its node exactly.
+    """Rows hanging off the grant's subtree (a prefix match on the node's materialized path), and off
+    its node exactly (the resource's own foreign key).
 
-    The subtree is `fk IN (ids of nodes under the path)`: an indexed prefix match on the small node
-    table, then the resource's own foreign-key index, instead of joining every row to its node."""
-    from redvest.orgs.models import OrgNode
-
+    The subtree stays a join on the path rather than `fk IN (subtree ids)`: with the join, SQLite walks
+    the newest rows and stops at a page's worth; with IN it sorted all 100,000 volunteers of a county
+    (bench: 239 ms against 12 ms for the same page)."""
     path = PATH_LOOKUP[resource]
     if path == "path":
         return Q(path__startswith=grant.path), Q(path=grant.path)
     fk = path.removesuffix("__path")
-    nodes = OrgNode.objects.filter(path__startswith=grant.path).values("id")
-    return Q(**{f"{fk}__in": nodes}), Q(**{fk: grant.org_id})
+    return Q(**{f"{path}__startswith": grant.path}), Q(**{fk: grant.org_id})
 
 
 def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
