@@ -26,6 +26,7 @@ from redvest.points.models.pioneer import (
     EntryCategory,
     Grade,
     GradeMode,
+    MemberYearTotal,
     PioneerConfig,
     PioneerEntry,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "GradeMode",
     "ItemKind",
     "LedgerAppendOnly",
+    "MemberYearTotal",
     "Merchant",
     "MerchantStatus",
     "PioneerConfig",

@@ -104,3 +104,18 @@ class PioneerEntry(models.Model):
     @property
     def is_bonus(self) -> bool:
         return self.score > 0
+
+
+class MemberYearTotal(models.Model):
+    """Per volunteer and year: points earned (all types) and the index's bonus and deductions, moved
+    with every earning and every entry so the ranking joins one row per member instead of summing."""
+
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="points_year_totals")
+    year = models.PositiveSmallIntegerField()
+    points_earned = models.BigIntegerField(default=0)
+    bonus = models.IntegerField(default=0)
+    deduction = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度积分与加减分合计"
+        constraints = [models.UniqueConstraint(fields=["volunteer", "year"], name="uniq_member_year_total")]

@@ -1,5 +1,5 @@
-"""The pioneer index, computed in SQL from pre-aggregated totals (ServiceTotal, PointsEarnedYear and
-the few manual entries), never row by row in Python: 100,000 members rank in one query.
+"""The pioneer index, computed in SQL from pre-aggregated totals (records' ServiceTotal and our
+MemberYearTotal), never row by row in Python: 100,000 members rank in one query.
 
 score (in hundredths) = base × 100 + credit minutes × hour weight ÷ 60 + points × points weight ÷ 100
                         + (bonus + deductions) × 100
@@ -8,58 +8,73 @@ Each member is weighed by the config in force at their own org node.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from redvest.accounts.policy import can_administer, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.orgs.models import OrgNode
-from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry, PointsEarnedYear
+from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry
 from redvest.points.selectors.config import pioneer_config_for, pioneer_configs_under
 from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
 
 PARTY_STATUSES = (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)
+BROAD_SHARE = 4  # a subtree holding a quarter of the nodes or more is read in table order
 
 
 def _weight(configs: list[PioneerConfig], value: Any) -> Any:
-    """One weight per member: a CASE over the configs set inside the subtree (deepest first), else the
-    inherited one. With a single config it is a plain constant."""
+    """One weight per member: a CASE over the configs set inside the subtree (deepest first, each an
+    uncorrelated "node in subtree" set SQL builds once), else the inherited one; a constant when alone."""
     *inside, inherited = configs
     if not inside:
         return Value(value(inherited), output_field=IntegerField())
     return Case(
-        *[When(org__path__startswith=c.org.path, then=Value(value(c))) for c in inside],
+        *[When(org_id__in=_subtree_ids(c.org), then=Value(value(c))) for c in inside],
         default=Value(value(inherited)),
         output_field=IntegerField(),
     )
 
 
-def _sum_subquery(qs: QuerySet[Any], field: str) -> Coalesce:
-    summed = qs.order_by().values("volunteer_id").annotate(s=Sum(field)).values("s")
-    return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+def _subtree_ids(org: OrgNode) -> QuerySet[OrgNode]:
+    return OrgNode.objects.filter(path__startswith=org.path).values("id")  # type: ignore[return-value]  # a values() subquery
+
+
+def _in_subtree(org: OrgNode) -> Q:
+    """Members of the subtree. Over a large share of the tree the members are read in table order and
+    each node tested against the subtree's set (`org_id + 0` keeps SQLite off the org index, whose
+    walk would visit the rows in random order); a small subtree goes through the index."""
+    counts = OrgNode.objects.aggregate(all=Count("id"), under=Count("id", filter=Q(path__startswith=org.path)))
+    broad = counts["under"] * BROAD_SHARE >= counts["all"]
+    return Q(org_key__in=_subtree_ids(org)) if broad else Q(org_id__in=_subtree_ids(org))
 
 
 def scored_members(*, org: OrgNode, year: int, configs: list[PioneerConfig] | None = None) -> QuerySet[Volunteer]:
-    """Party members of the subtree annotated with their index components and `score_centi`."""
-    from redvest.records.models import RecordKind, ServiceTotal
+    """Party members of the subtree with their year's parts and `score_centi`: two LEFT JOINs to one
+    row each (ServiceTotal for credit minutes, MemberYearTotal for points and entries), no subquery
+    per row. The org names come in one extra query for the rows fetched."""
+    from redvest.records.models import RecordKind
 
     configs = configs or pioneer_configs_under(org=org)
-    credit = ServiceTotal.objects.filter(volunteer_id=OuterRef("pk"), year=year, kind=RecordKind.CREDIT)
-    points = PointsEarnedYear.objects.filter(volunteer_id=OuterRef("pk"), year=year)
-    entries = PioneerEntry.objects.filter(volunteer_id=OuterRef("pk"), year=year, revoked_at__isnull=True)
+    zero = Value(0)
     return (
-        Volunteer.objects.filter(
-            org__path__startswith=org.path, political_status__in=PARTY_STATUSES, status=VolunteerStatus.REGISTERED
+        Volunteer.objects.alias(org_key=F("org_id") + 0)
+        .filter(_in_subtree(org), political_status__in=PARTY_STATUSES, status=VolunteerStatus.REGISTERED)
+        .alias(
+            credit=FilteredRelation(
+                "service_totals", condition=Q(service_totals__year=year, service_totals__kind=RecordKind.CREDIT)
+            ),
+            totals=FilteredRelation("points_year_totals", condition=Q(points_year_totals__year=year)),
         )
         .annotate(
-            credit_minutes=Coalesce(Subquery(credit.values("minutes")[:1], output_field=IntegerField()), Value(0)),
-            points_earned=_sum_subquery(points, "points"),
-            bonus=_sum_subquery(entries.filter(score__gt=0), "score"),
-            deduction=_sum_subquery(entries.filter(score__lt=0), "score"),
+            credit_minutes=Coalesce(F("credit__minutes"), zero),
+            points_earned=Coalesce(F("totals__points_earned"), zero),
+            bonus=Coalesce(F("totals__bonus"), zero),
+            deduction=Coalesce(F("totals__deduction"), zero),
         )
         .annotate(
             score_centi=_weight(configs, lambda c: c.base_score * 100)
@@ -67,9 +82,14 @@ def scored_members(*, org: OrgNode, year: int, configs: list[PioneerConfig] | No
             + F("points_earned") * _weight(configs, lambda c: c.points_weight_centi) / 100
             + (F("bonus") + F("deduction")) * 100
         )
-        .select_related("org")
-        .only("id", "name", "number", "org__name", "org__path", "political_status")
+        .only("id", "name", "number", "org_id", "political_status")
+        .prefetch_related(Prefetch("org", queryset=OrgNode.objects.only("id", "name", "path")))
     )
+
+
+def _parts(volunteer: Volunteer) -> dict[str, int]:
+    names = ("credit_minutes", "points_earned", "bonus", "deduction")
+    return {n: int(getattr(volunteer, n)) for n in names}
 
 
 def grade_of(*, config: PioneerConfig, score_centi: int, rank: int, total: int) -> str:
@@ -131,20 +151,24 @@ class Ranking:
         return self.number > 1
 
 
-def _row(volunteer: Volunteer, *, rank: int, total: int, config: PioneerConfig) -> RankingRow:
+def _row(volunteer: Volunteer, parts: dict[str, int], *, rank: int, total: int, config: PioneerConfig) -> RankingRow:
     score = int(volunteer.score_centi)  # type: ignore[attr-defined]  # annotated by scored_members
     grade = grade_of(config=config, score_centi=score, rank=rank, total=total)
     return RankingRow(
         rank=rank,
         volunteer=volunteer,
-        credit_hours=(Decimal(volunteer.credit_minutes) / 60).quantize(Decimal("0.1")),  # type: ignore[attr-defined]  # annotated
-        points=int(volunteer.points_earned),  # type: ignore[attr-defined]  # annotated
-        bonus=int(volunteer.bonus),  # type: ignore[attr-defined]  # annotated
-        deduction=int(volunteer.deduction),  # type: ignore[attr-defined]  # annotated
+        credit_hours=(Decimal(parts["credit_minutes"]) / 60).quantize(Decimal("0.1")),
+        points=parts["points_earned"],
+        bonus=parts["bonus"],
+        deduction=parts["deduction"],
         score=score_display(score),
         grade=grade,
         grade_label=Grade(grade).label,
     )
+
+
+def _rows(members: list[Volunteer], *, first_rank: int, total: int, config: PioneerConfig) -> list[RankingRow]:
+    return [_row(v, _parts(v), rank=first_rank + i, total=total, config=config) for i, v in enumerate(members)]
 
 
 def _require_ranking(user: Any, org: OrgNode) -> None:
@@ -153,8 +177,8 @@ def _require_ranking(user: Any, org: OrgNode) -> None:
 
 
 def pioneer_ranking(*, user: Any, org: OrgNode, year: int, page: int = 1, size: int = 20) -> Ranking:
-    """One page of the subtree's ranking (two queries: the count and the page). Grades follow the
-    config in force at `org`. Raises PermissionDenied."""
+    """One page of the subtree's ranking: a constant handful of queries (the configs, the tree share,
+    the count, the page, its org names). Grades follow the config in force at `org`. Raises PermissionDenied."""
     _require_ranking(user, org)
     configs = pioneer_configs_under(org=org)
     qs = scored_members(org=org, year=year, configs=configs)
@@ -164,18 +188,24 @@ def pioneer_ranking(*, user: Any, org: OrgNode, year: int, page: int = 1, size: 
     offset = (number - 1) * size
     members = list(qs.order_by("-score_centi", "id")[offset : offset + size])  # type: ignore[misc]  # an annotation
     config = configs[-1]
-    rows = [_row(v, rank=offset + i + 1, total=total, config=config) for i, v in enumerate(members)]
+    rows = _rows(members, first_rank=offset + 1, total=total, config=config)
     return Ranking(org=org, year=year, config=config, rows=rows, count=total, number=number, size=size)
 
 
-def pioneer_ranking_all(*, user: Any, org: OrgNode, year: int) -> tuple[int, Any]:
+EXPORT_CHUNK = 2000
+
+
+def pioneer_ranking_all(*, user: Any, org: OrgNode, year: int) -> tuple[int, Iterator[RankingRow]]:
     """The whole ranking for an export, streamed in rank order. Raises PermissionDenied."""
     _require_ranking(user, org)
     configs = pioneer_configs_under(org=org)
     qs = scored_members(org=org, year=year, configs=configs).order_by("-score_centi", "id")  # type: ignore[misc]  # an annotation
     total = qs.count()
     config = configs[-1]
-    rows = (_row(v, rank=i + 1, total=total, config=config) for i, v in enumerate(qs.iterator(chunk_size=2000)))
+    rows = (
+        _row(v, _parts(v), rank=i + 1, total=total, config=config)
+        for i, v in enumerate(qs.iterator(chunk_size=EXPORT_CHUNK))
+    )
     return total, rows
 
 
@@ -211,8 +241,8 @@ def pioneer_breakdown(*, volunteer: Volunteer, year: int) -> Breakdown:
     score = int(me.score_centi)  # type: ignore[attr-defined]  # annotated by scored_members
     total = scored.count()
     rank = scored.filter(score_centi__gt=score).count() + 1  # type: ignore[misc]  # an annotation
-    minutes = int(me.credit_minutes)  # type: ignore[attr-defined]  # annotated
-    points = int(me.points_earned)  # type: ignore[attr-defined]  # annotated
+    parts = _parts(me)
+    minutes, points = parts["credit_minutes"], parts["points_earned"]
     own = pioneer_config_for(org=volunteer.org)
     grade = grade_of(config=own, score_centi=score, rank=rank, total=total)
     entries = list(
@@ -228,8 +258,8 @@ def pioneer_breakdown(*, volunteer: Volunteer, year: int) -> Breakdown:
         points=points,
         points_score=score_display(points * own.points_weight_centi // 100),
         entries=entries,
-        bonus=int(me.bonus),  # type: ignore[attr-defined]  # annotated
-        deduction=int(me.deduction),  # type: ignore[attr-defined]  # annotated
+        bonus=parts["bonus"],
+        deduction=parts["deduction"],
         score=score_display(score),
         grade=grade,
         grade_label=Grade(grade).label,

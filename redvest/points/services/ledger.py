@@ -13,6 +13,7 @@ from redvest.points.errors import AlreadyReversed, InsufficientBalance, NotRever
 from redvest.points.models import (
     EARNING_KINDS,
     AccountKind,
+    MemberYearTotal,
     PointsAccount,
     PointsClaim,
     PointsEarnedDay,
@@ -134,6 +135,17 @@ def earned_add(*, volunteer_id: int, point_type: str, day: datetime.date, points
         volunteer_id=volunteer_id, point_type=point_type, year=day.year
     )
     PointsEarnedYear.objects.filter(pk=year_row.pk).update(points=F("points") + points)
+    member_year_add(volunteer_id=volunteer_id, year=day.year, points_earned=points)
+
+
+def member_year_add(
+    *, volunteer_id: int, year: int, points_earned: int = 0, bonus: int = 0, deduction: int = 0
+) -> None:
+    """Move the member's yearly row the pioneer ranking joins (callers hold a lock on the change)."""
+    row, _created = MemberYearTotal.objects.select_for_update().get_or_create(volunteer_id=volunteer_id, year=year)
+    MemberYearTotal.objects.filter(pk=row.pk).update(
+        points_earned=F("points_earned") + points_earned, bonus=F("bonus") + bonus, deduction=F("deduction") + deduction
+    )
 
 
 @transaction.atomic

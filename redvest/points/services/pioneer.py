@@ -16,6 +16,7 @@ from redvest.points.errors import NoteRequired
 from redvest.points.models import DEDUCTION_CATEGORIES, EntryCategory, GradeMode, PioneerConfig, PioneerEntry
 from redvest.points.selectors.config import pioneer_config_for
 from redvest.points.services._common import check_evidence, clean_text
+from redvest.points.services.ledger import member_year_add
 from redvest.volunteers.models import PoliticalStatus
 
 if TYPE_CHECKING:
@@ -130,8 +131,14 @@ def pioneer_entry_add(
     probe.evidence = evidence or ""  # type: ignore[assignment]  # FieldFile accepts an upload or ""
     probe.created_by = actor
     probe.save()
+    _move_totals(probe, sign=1)
     audit_record(actor=actor, action="create", target=probe, org=volunteer.org, after=snapshot(probe))
     return probe
+
+
+def _move_totals(entry: PioneerEntry, *, sign: int) -> None:
+    part = "bonus" if entry.score > 0 else "deduction"
+    member_year_add(volunteer_id=entry.volunteer_id, year=entry.year, **{part: sign * entry.score})
 
 
 @transaction.atomic
@@ -150,6 +157,7 @@ def pioneer_entry_revoke(*, actor: User, entry: PioneerEntry, reason: str) -> Pi
     entry.revoked_by = actor
     entry.revoke_reason = text[:200]
     entry.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    _move_totals(entry, sign=-1)
     audit_record(
         actor=actor, action="update", target=entry, org=entry.volunteer.org, after={"revoked": True}, reason=text
     )

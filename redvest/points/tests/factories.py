@@ -16,6 +16,7 @@ from redvest.points.models import (
     EarningRule,
     EntryCategory,
     ItemKind,
+    MemberYearTotal,
     Merchant,
     MerchantStatus,
     PioneerConfig,
@@ -141,3 +142,11 @@ class RedemptionFactory(factory.django.DjangoModelFactory):
     points = factory.LazyAttribute(lambda o: o.item.points_cost * o.quantity)
     code = factory.Sequence(lambda n: f"{n % 1_000_000:06d}")
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=72))
+
+
+class MemberYearTotalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberYearTotal
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)

@@ -11,11 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from redvest.core.errors import DomainError, PermissionDenied
-from redvest.points.models import EntryCategory, GradeMode, PointsEarnedYear, PointType
+from redvest.points.models import EntryCategory, GradeMode
 from redvest.points.selectors import pioneer_breakdown, pioneer_ranking
 from redvest.points.services import ConfigData, pioneer_config_set, pioneer_entry_add, pioneer_entry_revoke
 from redvest.points.tests.conftest import Bank
-from redvest.points.tests.factories import PioneerConfigFactory
+from redvest.points.tests.factories import MemberYearTotalFactory, PioneerConfigFactory
 from redvest.records.models import RecordKind, ServiceTotal
 from redvest.volunteers.models import PoliticalStatus, Volunteer
 from redvest.volunteers.tests.factories import VolunteerFactory
@@ -28,7 +28,7 @@ def _member(bank: Bank, *, org: object = None, minutes: int = 0, points: int = 0
     if minutes:
         ServiceTotal.objects.create(volunteer=volunteer, year=YEAR, kind=RecordKind.CREDIT, minutes=minutes)
     if points:
-        PointsEarnedYear.objects.create(volunteer=volunteer, year=YEAR, point_type=PointType.SERVICE, points=points)
+        MemberYearTotalFactory(volunteer=volunteer, year=YEAR, points_earned=points)
     return volunteer
 
 
