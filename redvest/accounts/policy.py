@@ -482,23 +482,37 @@ def home_orgs(user: Any) -> list[int]:
 def nav_items(user: Any) -> list[tuple[str, str]]:
     """Navigation entries (url name, label) the user's roles open."""
     roles = roles_of(user)
+    admin = bool(roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
+    leads = bool(roles & {Role.TEAM_LEADER, Role.TEAM_LIAISON})
+    volunteer = Role.VOLUNTEER in roles
+    staff = admin or bool(roles & {Role.DISPATCHER, Role.STATION_KEEPER})
     items: list[tuple[str, str]] = [("core:home", "首页")]
-    admin_like = bool(roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER})
-    if admin_like or Role.VOLUNTEER in roles:
-        items.append(("orgs:node-list", "组织网络"))
-        items.append(("orgs:station-list", "服务站点"))
-    if admin_like or roles & {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+    if staff or volunteer:
+        items += [("orgs:node-list", "组织网络"), ("orgs:station-list", "服务站点")]
+    if staff or leads:
         items.append(("volunteers:volunteer-list", "志愿者"))
-    if admin_like or roles & {Role.VOLUNTEER, Role.TEAM_LEADER, Role.TEAM_LIAISON}:
-        items.append(("teams:team-list", "服务队"))
-    if roles & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}:
+    if staff or volunteer:
+        items += [
+            ("teams:team-list", "服务队"),
+            ("activities:activity-list", "志愿活动"),
+            ("activities:calendar", "活动日历"),
+        ]
+    if admin or leads:
+        items += [("activities:activity-manage", "我组织的活动"), ("records:review-queue", "时长复核")]
+    if volunteer:
+        items += [("records:my-service", "我的服务"), ("points:home", "我的积分")]
+    if admin:
+        items.append(("records:ranking", "时长排行"))
+    if staff or volunteer or bool(roles & {Role.MERCHANT, Role.RESIDENT}):
+        items.append(("points:catalog", "积分兑换"))
+    if bool(roles & {Role.MERCHANT, Role.STATION_KEEPER}) or admin:
+        items.append(("points:counter", "兑换核销"))
+    if admin or Role.DISPATCHER in roles:
+        items += [("demand:console", "热线受理"), ("demand:board", "调度看板")]
+    if admin or leads or volunteer or Role.STATION_KEEPER in roles:
+        items.append(("demand:my-tasks", "我的工单"))
+    if Role.RESIDENT in roles or volunteer:
+        items.append(("demand:my-requests", "我的求助"))
+    if admin:
         items.append(("audit:entry-list", "审计日志"))
-    if roles - {Role.DISPATCHER, Role.TEAM_LEADER, Role.TEAM_LIAISON}:
-        items.append(("points:home", "积分银行"))
-    if admin_like:
-        items.append(("demand:board", "需求调度"))
-    if roles & {Role.VOLUNTEER, Role.TEAM_LEADER, Role.TEAM_LIAISON, Role.STATION_KEEPER}:
-        items.append(("demand:my-tasks", "我的派单"))
-    if roles & {Role.RESIDENT, Role.VOLUNTEER}:
-        items.append(("demand:my-requests", "我要求助"))
     return items

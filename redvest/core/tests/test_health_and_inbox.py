@@ -31,11 +31,21 @@ def test_healthz_is_503_when_the_database_is_unreachable(client: Client) -> None
 
 
 @pytest.mark.django_db
-def test_every_navigation_entry_resolves() -> None:
+def test_every_navigation_entry_resolves_for_every_role() -> None:
+    from redvest.accounts.models import ASSIGNABLE_ROLES
+    from redvest.teams.tests.factories import MembershipFactory, TeamFactory
+    from redvest.volunteers.tests.factories import VolunteerFactory
+
     tree = OrgTree()
-    admin = UserFactory(is_superuser=True)
-    RoleAssignmentFactory(user=admin, role="org_admin", org=tree.county)
-    for url_name, _label in nav_items(admin):
+    user = UserFactory()
+    for role in ASSIGNABLE_ROLES:
+        RoleAssignmentFactory(user=user, role=role, org=tree.town_a)
+    me = VolunteerFactory(org=tree.town_a, user=user)
+    team = TeamFactory(org=tree.town_a, leader=me)
+    MembershipFactory(team=team, volunteer=me)
+    items = nav_items(user)
+    assert len(items) >= 15
+    for url_name, _label in items:
         assert reverse(url_name)
 
 
