@@ -47,6 +47,11 @@ class Candidate:
     open_load: int
 
     @property
+    def value(self) -> str:
+        """How a form names this candidate: "team:12"."""
+        return f"{self.kind}:{self.id}"
+
+    @property
     def kind_label(self) -> str:
         return {"station": "站点", "team": "服务队", "volunteer": "志愿者"}[self.kind]
 

@@ -131,7 +131,9 @@ def recommend_view(request: HttpRequest, request_id: int) -> HttpResponse:
     }
     first = service_request.item.assignee_kind
     ordered = [sections[first]] + [v for k, v in sections.items() if k != first]
-    context = {"sections": ordered, "r": service_request, "preselect": not service_request.dispatches.exists()}
+    first_choice = next((rows[0].value for _label, rows in ordered if rows), "")
+    preselect = first_choice if not service_request.dispatches.exists() else ""
+    context = {"sections": ordered, "r": service_request, "preselect": preselect}
     return render(request, "demand/_partials/recommend.html", context)
 
 
