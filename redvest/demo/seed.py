@@ -15,8 +15,10 @@ from django.db import transaction
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.demo import data
+from redvest.demo.activity import grant_honours, write_activities
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.people import PersonMaker
+from redvest.demo.points import write_points
 from redvest.demo.roster import RosterPlan, plan_roster
 from redvest.demo.stations import write_stations
 from redvest.demo.tree import write_tree
@@ -44,6 +46,14 @@ class SeedSummary:
     volunteers: int
     brands: int
     users: int
+    activities: int = 0
+    signups: int = 0
+    attendances: int = 0
+    service_records: int = 0
+    points_postings: int = 0
+    reward_items: int = 0
+    redemptions: int = 0
+    service_requests: int = 0
 
 
 def plan_demo() -> DemoPlan:
@@ -74,7 +84,31 @@ def seed_demo() -> SeedSummary | None:
     stations = write_stations(nodes.values(), inspector=staff["county"], reference=REFERENCE_DAY)
     roster = write_roster(plan.roster, nodes, area=data.COUNTY_CODE, year=NUMBER_YEAR, actor=staff["county"])
     brands = write_brands(plan.roster.brands, nodes, roster.teams)
-    volunteer_users = create_volunteer_users(roster.teams[f"det:{data.DEMO_UNIT}"], password_hash=password_hash)
+    demo_team = roster.teams[f"det:{data.DEMO_UNIT}"]
+    volunteer_users = create_volunteer_users(demo_team, password_hash=password_hash)
+    root = nodes["root"].node
+    # Activities, points and demand follow the day of the run (one activity is always running "now").
+    rng = random.Random(data.DEMO_SEED + 1)
+    people = [u.volunteer for u in volunteer_users.values()]
+    done = write_activities(
+        rng,
+        teams=list(roster.teams.values()),
+        demo_team=demo_team,
+        demo_people=people,
+        actor=staff["county"],
+        root=root,
+    )
+    records = done.records + grant_honours(
+        rng, volunteers=people[:1] + list(roster.volunteers.values())[:200:50], actor=staff["county"]
+    )
+    points = write_points(
+        county=staff["county"],
+        root=root,
+        town=nodes[f"town:{data.DEMO_TOWN}"].node,
+        merchant_user=staff["merchant"],
+        records=records,
+        spenders=[(u, u.volunteer) for u in volunteer_users.values()],
+    )
     summary = SeedSummary(
         org_nodes=len(nodes),
         units=len(plan.county.units),
@@ -83,8 +117,14 @@ def seed_demo() -> SeedSummary | None:
         volunteers=len(roster.volunteers),
         brands=len(brands),
         users=len(staff) + len(volunteer_users),
+        activities=done.activities,
+        signups=done.signups,
+        attendances=done.attendances,
+        service_records=len(records),
+        points_postings=points.postings,
+        reward_items=points.items,
+        redemptions=points.redemptions,
     )
     # One row for the whole bulk load rather than thousands: the log says where the data came from.
-    root = nodes["root"].node
     audit_record(actor=None, action="create", target=root, org=root, after=asdict(summary), reason=SEED_REASON)
     return summary
