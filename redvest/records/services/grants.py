@@ -120,8 +120,13 @@ def makeup_record(
     )
     if has_record:
         raise AlreadyRecorded()
-    if Attendance.objects.filter(volunteer=volunteer, activity=activity, status=AttendanceStatus.OPEN).exists():
-        raise AlreadyRecorded("该志愿者在此活动仍处于签到状态，请先签退", code="attendance_open")
+    pending = Attendance.objects.filter(
+        volunteer=volunteer, activity=activity, status__in=[AttendanceStatus.OPEN, AttendanceStatus.AUTO_CLOSED]
+    )
+    if pending.exists():
+        raise AlreadyRecorded(
+            "该志愿者在此活动有未签退或待确认的签到记录，请先在签到管理中处理", code="attendance_open"
+        )
     record = record_append(
         actor=actor,
         volunteer=volunteer,

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from redvest.activities.models import ActivityStatus, ServiceCategory
+from redvest.activities.models import ActivityStatus, Attendance, AttendanceMethod, AttendanceStatus, ServiceCategory
 from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
 from redvest.core.errors import DomainError, PermissionDenied
@@ -142,6 +142,21 @@ def test_makeup_for_a_volunteer_who_already_has_a_record_is_refused(w: World) ->
     post_record(volunteer=w.volunteer, minutes=100, activity=w.activity)
     with pytest.raises(AlreadyRecorded):
         _makeup(w)
+
+
+@pytest.mark.parametrize("status", [AttendanceStatus.OPEN, AttendanceStatus.AUTO_CLOSED])
+def test_makeup_while_an_attendance_is_open_or_awaits_confirmation_is_refused(w: World, status: str) -> None:
+    Attendance.objects.create(
+        activity=w.activity,
+        volunteer=w.volunteer,
+        check_in_at=w.activity.start_at,
+        check_out_at=w.activity.end_at if status == AttendanceStatus.AUTO_CLOSED else None,
+        check_in_method=AttendanceMethod.CODE,
+        status=status,
+    )
+    with pytest.raises(AlreadyRecorded):
+        _makeup(w)
+    assert not ServiceRecord.objects.exists()
 
 
 def test_makeup_before_the_activity_ended_is_refused(w: World) -> None:
