@@ -24,6 +24,7 @@ from redvest.points.selectors import (
     redemption_get,
     volunteer_of,
 )
+from redvest.points.selectors.rewards import month_of
 from redvest.points.services import (
     ItemData,
     MerchantData,
@@ -36,7 +37,6 @@ from redvest.points.services import (
     redemption_confirm,
     redemption_reserve,
 )
-from redvest.points.views._common import parse_month
 
 router = Router(tags=["积分兑换与联盟商家"])
 
@@ -171,9 +171,9 @@ def merchant_review_api(request: HttpRequest, merchant_id: int, payload: s.Revie
 )
 def settlement(request: HttpRequest, merchant_id: int, q: Query[s.PageQuery], month: str = "") -> dict[str, Any]:
     merchant = merchant_get(user=user_of(request), merchant_id=merchant_id, action="change")
-    if month and parse_month(month).strftime("%Y-%m") != month:
+    first = month_of(month)
+    if first is None:
         raise DomainError("月份格式应为 2026-07", field="month", code="bad_month")
-    first = parse_month(month)
     result = merchant_settlement(merchant=merchant, month=first)
     page = paginate(result.rows, page=q.page, size=q.page_size)
     return {

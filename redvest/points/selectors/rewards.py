@@ -158,6 +158,17 @@ class Settlement:
     points: int
 
 
+def month_of(text: str) -> datetime.date | None:
+    """'2026-07' → 2026-07-01; empty → this month; anything else → None."""
+    if not text:
+        return timezone.localdate().replace(day=1)
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return None
+
+
 def month_range(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
     start = datetime.datetime(month.year, month.month, 1, tzinfo=tz)

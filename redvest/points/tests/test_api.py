@@ -182,3 +182,12 @@ def test_openapi_lists_the_points_endpoints(bank: Bank) -> None:
     assert f"{API}/items/{{item_id}}/reserve" in paths
     assert f"{API}/index/ranking" in paths
     assert len(paths) >= 30
+
+
+def test_settlement_month_must_be_year_dash_month(bank: Bank) -> None:
+    shop = _client(bank.merchant.operator)
+    bad = shop.get(f"{API}/merchants/{bank.merchant.pk}/settlement?month=2026-13")
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "month"
+    good = shop.get(f"{API}/merchants/{bank.merchant.pk}/settlement?month=2026-07").json()
+    assert (good["month"], good["count"]) == ("2026-07", 0)

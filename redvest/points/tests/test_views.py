@@ -316,3 +316,17 @@ def test_volunteer_sees_no_funds_to_manage(bank: Bank, client: Client) -> None:
 def test_volunteer_cannot_record_pioneer_entries(bank: Bank, client: Client) -> None:
     client.force_login(bank.volunteer.user)  # type: ignore[arg-type]
     assert client.get("/points/index/entries/").status_code == 403
+
+
+def test_station_keeper_publishes_an_item_at_the_bank_counter(bank: Bank, client: Client) -> None:
+    client.force_login(bank.keeper)
+    manage = _ok(client, "/points/items/")
+    assert f'value="{bank.point.pk}"' in manage
+    response = client.post(
+        f"/points/items/new/?org={bank.point.pk}",
+        {"title": "志愿者帽", "kind": "goods", "points_cost": 20, "stock": 50, "min_tier": 0, "is_active": "on"},
+        follow=True,
+    )
+    assert "已发布「志愿者帽」" in response.content.decode()
+    other = client.get(f"/points/items/new/?org={bank.tree.town_b.pk}")
+    assert other.status_code == 403

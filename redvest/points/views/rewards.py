@@ -20,6 +20,7 @@ from redvest.points.errors import NotAVolunteer
 from redvest.points.forms import ItemForm, MerchantApplyForm, ReviewForm, add_domain_error
 from redvest.points.models import ItemKind, MerchantStatus, RewardItem
 from redvest.points.selectors import (
+    bank_orgs,
     catalog,
     item_get,
     managed_items,
@@ -40,6 +41,8 @@ from redvest.points.services import (
     redemption_reserve,
 )
 from redvest.points.views._common import parse_int, parse_month, shows_domain_errors, user_of, xlsx_response
+
+MAX_BANK_CHOICES = 500
 
 
 @login_required
@@ -117,7 +120,8 @@ def reserve(request: HttpRequest, item_id: int) -> HttpResponse:
 @shows_domain_errors
 def item_manage(request: HttpRequest) -> HttpResponse:
     page = paginate(managed_items(user=request.user), page=parse_page(request.GET.get("page")))
-    return render(request, "points/item_manage.html", {"page": page})
+    banks = list(bank_orgs(user=request.user).order_by("path")[:MAX_BANK_CHOICES])
+    return render(request, "points/item_manage.html", {"page": page, "banks": banks})
 
 
 def _item_data(d: dict[str, Any]) -> ItemData:
