@@ -61,7 +61,10 @@ class MeOut(Schema):
 
 
 @router.post(
-    "/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}, summary="用户名或手机号+密码换取令牌"
+    "/token",
+    auth=None,
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    summary="用户名或手机号+密码换取令牌",
 )
 def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     try:
