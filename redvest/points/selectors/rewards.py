@@ -80,10 +80,13 @@ def merchant_list(*, user: Any, status: str = MerchantStatus.APPROVED, q: str = 
 
 
 def merchant_get(*, user: Any, merchant_id: Any, action: Action = "view") -> Merchant:
+    """A merchant the policy opens, or (to read only) the user's own application, whatever its state:
+    an applicant holds no merchant role until the application is approved."""
+    qs = scope(user, "merchant", Merchant.objects.all(), action)
+    if action == "view" and getattr(user, "is_authenticated", False):
+        qs = qs | Merchant.objects.filter(operator=user)
     try:
-        return scope(user, "merchant", Merchant.objects.select_related("org", "operator"), action).get(
-            pk=int(merchant_id)
-        )
+        return qs.select_related("org", "operator").get(pk=int(merchant_id))
     except (Merchant.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("商家不存在或您无权查看") from exc
 

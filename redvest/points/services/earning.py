@@ -251,19 +251,23 @@ class ClaimData:
     evidence: UploadedFile | None = None
 
 
+REPORTER_ROLES = (Role.STATION_KEEPER, Role.ORG_ADMIN, Role.SYSTEM_ADMIN, Role.RESIDENT, Role.VOLUNTEER)
+
+
 def _reporter_role(actor: User) -> str:
+    """The role the report is made in; only these roles report (and so can follow their reports)."""
     roles = roles_of(actor)
-    for role in (Role.STATION_KEEPER, Role.ORG_ADMIN, Role.RESIDENT, Role.VOLUNTEER):
+    for role in REPORTER_ROLES:
         if role in roles:
             return str(role)
-    return str(Role.RESIDENT)
+    raise PermissionDenied("请以站点管理员、群众或志愿者身份登记好人好事")
 
 
 @transaction.atomic
 def claim_report(*, actor: User, data: ClaimData) -> PointsClaim:
     """A station keeper, resident or volunteer reports a good deed with evidence. Under a rule without
-    approval the points are posted at once. Raises ValidationFailed-style DomainErrors, NoRuleInForce,
-    VolunteerNotActive, CapExceeded."""
+    approval the points are posted at once. Raises DomainError (field errors), PermissionDenied,
+    NoRuleInForce, VolunteerNotActive, CapExceeded."""
     if data.point_type not in REPORTED_TYPES:
         raise DomainError("请选择便民服务、好人好事、慈善捐赠或见义勇为", field="point_type", code="invalid_type")
     title = clean_text(data.title, field="title", label="事迹名称", max_length=100)
@@ -275,6 +279,7 @@ def claim_report(*, actor: User, data: ClaimData) -> PointsClaim:
     if data.occurred_on < today - datetime.timedelta(days=CLAIM_MAX_AGE_DAYS):
         raise DomainError("只能登记一年内的事迹", field="occurred_on", code="too_old")
     check_evidence(data.evidence, required=True)
+    reporter_role = _reporter_role(actor)
     volunteer = data.volunteer
     if volunteer.status != VolunteerStatus.REGISTERED:
         raise VolunteerNotActive("该志愿者尚未注册审核通过，不能登记积分", field="volunteer")
@@ -292,7 +297,7 @@ def claim_report(*, actor: User, data: ClaimData) -> PointsClaim:
         place=place,
         evidence=data.evidence or "",
         reporter=actor,
-        reporter_role=_reporter_role(actor),
+        reporter_role=reporter_role,
         points=rule.amount,
     )
     audit_record(

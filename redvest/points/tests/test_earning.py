@@ -279,3 +279,21 @@ def test_revoking_an_approved_claim_reverses_its_points(bank: Bank) -> None:
     claim_revoke(actor=bank.admin_a, claim=claim, reason="经核实系重复登记")
     assert _balance(bank.volunteer) == 0
     assert PointsEarnedYear.objects.get(volunteer=bank.volunteer, point_type=PointType.GOOD_DEED).points == 0
+
+
+def test_a_user_without_a_reporting_role_cannot_report(bank: Bank) -> None:
+    from redvest.accounts.tests.factories import UserFactory
+
+    _good_deed_rule(bank)
+    with pytest.raises(PermissionDenied, match="站点管理员、群众或志愿者"):
+        claim_report(
+            actor=UserFactory(),
+            data=ClaimData(
+                volunteer=bank.volunteer,
+                point_type=PointType.GOOD_DEED,
+                title="拾金不昧",
+                occurred_on=timezone.localdate(),
+                evidence=_evidence(),
+            ),
+        )
+    assert not PointsClaim.objects.exists()

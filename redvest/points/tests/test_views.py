@@ -221,7 +221,9 @@ def test_merchant_applies_and_town_admin_approves(bank: Bank, client: Client) ->
         {"name": "城南药店", "org": bank.tree.town_a.pk, "contact_name": "李老板", "contact_phone": "13900001111"},
         follow=True,
     )
+    assert response.status_code == 200
     assert "等待组织审核" in response.content.decode()
+    assert "待审核" in response.content.decode()  # the applicant follows their own application
     merchant = Merchant.objects.get(name="城南药店")
     assert merchant.status == MerchantStatus.PENDING
     assert merchant.account.balance == 0
