@@ -1,7 +1,8 @@
 """`seed_demo`: the whole demo county in one transaction, the same every time.
 
-Everything random comes from one `random.Random(20260701)`; dates are counted back from the fixed
-reference day 2026-07-01. Only the rows' created/updated times are "now".
+The county comes from one `random.Random(20260701)` with dates counted back from the fixed reference
+day 2026-07-01. Activities, points and demand requests come from `random.Random(20260702)` with dates
+counted from the day of the run, so that one activity is always running "now" and due times are real.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from redvest.audit.services import audit_record
 from redvest.demo import data
 from redvest.demo.activity import grant_honours, write_activities
 from redvest.demo.county import CountyPlan, plan_county
+from redvest.demo.demand import write_demand
 from redvest.demo.people import PersonMaker
 from redvest.demo.points import write_points
 from redvest.demo.roster import RosterPlan, plan_roster
@@ -101,6 +103,16 @@ def seed_demo() -> SeedSummary | None:
     records = done.records + grant_honours(
         rng, volunteers=people[:1] + list(roster.volunteers.values())[:200:50], actor=staff["county"]
     )
+    demand = write_demand(
+        rng,
+        dispatcher=staff["dispatcher"],
+        keeper=staff["keeper"],
+        station_node=nodes[f"point:{data.DEMO_UNIT}"].node,
+        resident=staff["resident"],
+        leader=volunteer_users["leader"],
+        demo_team=demo_team,
+    )
+    records += demand.records
     points = write_points(
         county=staff["county"],
         root=root,
@@ -124,6 +136,7 @@ def seed_demo() -> SeedSummary | None:
         points_postings=points.postings,
         reward_items=points.items,
         redemptions=points.redemptions,
+        service_requests=demand.requests,
     )
     # One row for the whole bulk load rather than thousands: the log says where the data came from.
     audit_record(actor=None, action="create", target=root, org=root, after=asdict(summary), reason=SEED_REASON)

@@ -13,12 +13,26 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from redvest.accounts.models import Role, RoleAssignment, User
-from redvest.accounts.policy import grants_for, roles_of
+from redvest.accounts.policy import grants_for, roles_of, scope
+from redvest.activities.codes import code_at
+from redvest.activities.models import Activity, ActivityOutcome, ActivityStatus, QuarterlyTheme, SignUp, SignUpStatus
+from redvest.activities.services.attendance import Position, attendance_check_in
 from redvest.audit.models import AuditEntry
 from redvest.core.validators import id_gender, id_number_error, phone_error
+from redvest.demand.models import Callback, CallbackStatus, Dispatch, ServiceItem, ServiceRequest
 from redvest.demo.seed import SEED_REASON
 from redvest.demo.users import DEMO_USERNAMES
 from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
+from redvest.points.models import (
+    EarningRule,
+    Merchant,
+    MerchantStatus,
+    PointsTransaction,
+    PointType,
+    Redemption,
+    RewardItem,
+)
+from redvest.records.models import RecordKind, ServiceRecord, ServiceTotal
 from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
 from redvest.volunteers.models import NumberSequence, Volunteer, VolunteerStatus, VolunteerStatusChange
 
@@ -51,6 +65,14 @@ def _counts() -> dict[str, int]:
         User,
         RoleAssignment,
         AuditEntry,
+        Activity,
+        SignUp,
+        ServiceRecord,
+        ServiceTotal,
+        PointsTransaction,
+        Redemption,
+        ServiceRequest,
+        Dispatch,
     )
     return {m.__name__: m.objects.count() for m in models}
 
@@ -213,3 +235,87 @@ def test_logins_table_is_printed_by_both_commands(seed_output: str) -> None:
         assert f"\n{username} " in out.getvalue()
         assert f"\n{username} " in seed_output
     assert "19905720001" in out.getvalue()
+
+
+PLANNED = ~Q(title__startswith="需求服务")  # activities written for completed demand parts come on top
+
+
+@pytest.mark.django_db
+def test_activities_span_seven_months_back_and_two_weeks_ahead() -> None:
+    now = timezone.now()
+    planned = Activity.objects.filter(PLANNED)
+    assert planned.count() == 120
+    assert planned.filter(start_at__lt=now - timezone.timedelta(days=150)).exists()
+    assert planned.filter(start_at__gt=now, start_at__lt=now + timezone.timedelta(days=15)).count() >= 5
+    assert not planned.filter(start_at__lt=now - timezone.timedelta(days=215)).exists()
+    assert planned.filter(is_theme_party_day=True).count() >= 10
+    assert planned.filter(start_at__day=25).count() >= 10
+    assert planned.filter(start_at__month=7).count() >= 5
+    assert ActivityOutcome.objects.count() >= 30
+    past = planned.filter(end_at__lt=now)
+    assert ServiceRecord.objects.filter(activity__in=past, kind=RecordKind.CREDIT).count() >= 500
+    assert ServiceRecord.objects.filter(kind=RecordKind.HONOUR).count() == 5
+
+
+@pytest.mark.django_db
+def test_quarterly_theme_for_this_quarter_sits_at_the_county_root() -> None:
+    today = timezone.localdate()
+    theme = QuarterlyTheme.objects.get(year=today.year, quarter=(today.month - 1) // 3 + 1)
+    assert theme.org.depth == 1
+    assert theme.activities.exists()
+
+
+@pytest.mark.django_db
+def test_running_activity_of_the_leaders_team_takes_the_demo_volunteers_check_in() -> None:
+    now = timezone.now()
+    leader = User.objects.get(username="leader").volunteer
+    running = Activity.objects.get(status=ActivityStatus.PUBLISHED, start_at__lte=now, end_at__gt=now)
+    assert running.teams.filter(leader=leader).exists()
+    volunteer = User.objects.get(username="volunteer")
+    assert SignUp.objects.filter(activity=running, volunteer=volunteer.volunteer, status=SignUpStatus.APPROVED).exists()
+    position = Position(latitude=running.latitude, longitude=running.longitude)
+    stay = attendance_check_in(
+        actor=volunteer, activity=running, code=code_at(running.checkin_secret, now), position=position, at=now
+    )
+    assert stay.check_in_distance_m == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("command", "clean"),
+    [("check_service_totals", "所有合计与服务记录一致"), ("check_points_ledger", "积分账一致")],
+)
+def test_ledger_checks_report_no_differences(command: str, clean: str) -> None:
+    out = StringIO()
+    call_command(command, stdout=out)
+    assert clean in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_points_follow_county_rules_with_a_catalog_a_merchant_and_redemptions() -> None:
+    root = OrgNode.objects.get(depth=1)
+    assert EarningRule.objects.filter(org=root).count() == len(PointType)
+    posted = PointsTransaction.objects.filter(service_record__kind=RecordKind.CREDIT)
+    assert posted.count() == ServiceRecord.objects.filter(kind=RecordKind.CREDIT).count()
+    merchant = Merchant.objects.get(operator__username="merchant")
+    assert merchant.status == MerchantStatus.APPROVED
+    assert RewardItem.objects.filter(merchant=merchant).count() == 2
+    assert RewardItem.objects.filter(merchant=None, org=root).count() == 4
+    assert Redemption.objects.count() >= 3
+
+
+@pytest.mark.django_db
+def test_demand_has_two_hundred_requests_in_every_state_on_the_dispatchers_board() -> None:
+    assert ServiceItem.objects.count() >= 120
+    requests = ServiceRequest.objects.all()
+    assert requests.count() == 200
+    statuses = set(requests.values_list("status", flat=True))
+    assert {"pending", "accepted", "resolved", "closed"} <= statuses
+    assert statuses & {"dispatched", "returned"}
+    assert set(requests.values_list("channel", flat=True)) == {"hotline", "walk_in", "web"}
+    assert requests.filter(resolution_breached_at__isnull=False).count() >= 10
+    assert requests.annotate(n=Count("dispatches")).filter(n__gt=1).count() >= 10
+    assert Callback.objects.filter(status=CallbackStatus.DONE).count() == 65
+    assert ServiceRecord.objects.filter(activity__title__startswith="需求服务").count() >= 100
+    dispatcher = User.objects.get(username="dispatcher")
+    assert scope(dispatcher, "request", ServiceRequest.objects.all()).count() == 200

@@ -11,7 +11,7 @@ from redvest.demo.users import demo_logins_table
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（长兴县示例：65个单位、95支服务队、3063名志愿者）；已有演示数据时跳过"
+    help = "载入演示数据（长兴县示例：65个单位、95支服务队、3063名志愿者，活动、积分与需求工单）；已有演示数据时跳过"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="先清空整个数据库（flush）再重新载入演示数据")
@@ -28,7 +28,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"演示数据已载入（{time.monotonic() - started:.1f} 秒）：组织节点 {summary.org_nodes} 个，"
                 f"单位 {summary.units} 个，站点 {summary.stations} 个，服务队 {summary.teams} 支，"
-                f"志愿者 {summary.volunteers} 名，品牌项目 {summary.brands} 个，账号 {summary.users} 个"
+                f"志愿者 {summary.volunteers} 名，品牌项目 {summary.brands} 个，账号 {summary.users} 个；"
+                f"活动 {summary.activities} 场（报名 {summary.signups} 人次，签到 {summary.attendances} 人次），"
+                f"服务记录 {summary.service_records} 条，积分入账 {summary.points_postings} 笔，"
+                f"兑换物品 {summary.reward_items} 种，兑换 {summary.redemptions} 次，需求工单 {summary.service_requests} 件"
             )
         )
         self.stdout.write(demo_logins_table())
