@@ -25,7 +25,7 @@ def test_volunteer_sees_hours_issues_a_certificate_and_anyone_can_verify_it(  # 
     assert page.inner_text("[data-testid=credit-hours]") == "1.6"
     assert page.inner_text("[data-testid=honour-hours]") == "2.0"
     assert "距下一星级（100 小时信用时数）" in page.inner_text("main")
-    assert w.activity.title in page.inner_text("table.rows >> nth=2")
+    assert w.activity.title in page.inner_text("table.history")
 
     page.click("text=申请服务证明")
     today = timezone.localdate()
