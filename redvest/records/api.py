@@ -7,7 +7,7 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
@@ -92,6 +92,16 @@ def manage_records(request: HttpRequest, q: Query[s.ManageFilter]) -> dict[str, 
 @router.get("/{int:record_id}", response={200: s.RecordOut, 404: s.ErrorOut}, summary="服务记录详情")
 def record_detail(request: HttpRequest, record_id: int) -> ServiceRecord:
     return selectors.record_detail(user=_user(request), pk=record_id).record
+
+
+@router.get(
+    "/{int:record_id}/evidence",
+    response={200: None, 404: s.ErrorOut},
+    summary="下载服务记录的佐证材料（同记录可见范围）",
+)
+def record_evidence(request: HttpRequest, record_id: int) -> FileResponse:
+    record = selectors.record_evidence(user=_user(request), pk=record_id)
+    return FileResponse(record.evidence.open("rb"), filename=str(record.evidence.name).rsplit("/", 1)[-1])
 
 
 @router.post(

@@ -6,6 +6,7 @@ app_name = "records"
 urlpatterns = [
     path("mine/", mine.my_service, name="my-service"),
     path("r/<int:pk>/", mine.record_detail, name="record-detail"),
+    path("r/<int:pk>/evidence/", mine.record_evidence, name="record-evidence"),
     path("r/<int:pk>/dispute/", mine.dispute_create, name="dispute-create"),
     path("r/<int:pk>/correct/", manage.record_correct_view, name="record-correct"),
     path("manage/", manage.record_list, name="record-list"),

@@ -172,3 +172,11 @@ def activity_get(*, user: Any, pk: int) -> Activity:
     if activity is None:
         raise NotFound("活动不存在或您无权查看", field="activity")
     return activity
+
+
+def record_evidence(*, user: Any, pk: int) -> ServiceRecord:
+    """A record whose evidence file the user may download (they may see the record); raises NotFound."""
+    record = visible_records(user=user).filter(pk=pk).exclude(evidence="").first()
+    if record is None:
+        raise NotFound("没有可查看的佐证材料")
+    return record

@@ -106,6 +106,11 @@ def record_append(
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
         _add_to_totals(record=record)
+        # Points follow service time in the same transaction: credit earns per the rules in force,
+        # a reversal takes back what the reversed entry earned. (Local import: points reads records.)
+        from redvest.points.services import points_post_for_service_record
+
+        points_post_for_service_record(record=record)
         audit_record(
             actor=actor,
             action="create",

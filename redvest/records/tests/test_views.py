@@ -451,3 +451,25 @@ def test_certificate_list_keeps_a_constant_query_count(
 def test_pages_require_login(client: Client, name: str, db: None) -> None:
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_evidence_is_served_to_those_who_see_the_record_only(w: World, client: Client) -> None:
+    from redvest.records.services import makeup_record
+
+    record = makeup_record(
+        actor=w.leader_user,
+        activity=w.activity,
+        volunteer=w.volunteer,
+        minutes=60,
+        reason="忘记签到",
+        evidence=png_upload(),
+    )
+    url = reverse("records:record-evidence", args=[record.pk])
+    for user in (w.leader_user, w.volunteer_user, w.admin_user):
+        response = login(client, user).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert login(client, w.other_volunteer_user).get(url).status_code == 404
+    assert login(client, w.other_admin_user).get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302

@@ -5,18 +5,18 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from redvest.core.errors import DomainError
 from redvest.records.forms import apply_error
 
 
-def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A record the user may not see or touch, or a rule broken outside a form, becomes a Chinese 4xx page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
@@ -28,6 +28,14 @@ def domain_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 def user_of(request: HttpRequest) -> Any:
     """The signed-in user (login_required has run)."""
     return request.user
+
+
+def int_or_none(value: str | None) -> int | None:
+    """A query-string id or year; anything unparsable is simply absent."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> int:

@@ -13,21 +13,14 @@ from redvest.records import selectors
 from redvest.records.forms import AnomalyResolveForm, CorrectionForm, DisputeReviewForm, HonourForm, MakeupForm
 from redvest.records.models import AnomalyKind, AnomalyStatus, DisputeStatus, RecordKind
 from redvest.records.services import anomaly_resolve, dispute_review, honour_grant, makeup_record, record_correct
-from redvest.records.views._common import domain_errors, submit, user_of
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+from redvest.records.views._common import domain_errors, int_or_none, submit, user_of
 
 
 @login_required
 @domain_errors
 def record_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    activity = _int_or_none(request.GET.get("activity"))
+    activity = int_or_none(request.GET.get("activity"))
     number = request.GET.get("number", "")
     qs = selectors.record_list(user=user_of(request), activity_id=activity, volunteer_number=number, kind=kind)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
@@ -100,7 +93,7 @@ def dispute_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 def makeup_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     choices = [(a.pk, f"{a.title}（{a.start_at:%Y-%m-%d}）") for a in selectors.makeup_activities(user=user)]
-    initial = {"activity": _int_or_none(request.GET.get("activity"))}
+    initial = {"activity": int_or_none(request.GET.get("activity"))}
     form = MakeupForm(request.POST or None, request.FILES or None, activity_choices=choices, initial=initial)
     status = 200
     if request.method == "POST":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from redvest.core.pagination import parse_page
 from redvest.records import selectors
@@ -33,6 +33,16 @@ def my_service(request: HttpRequest) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.record_detail(user=user_of(request), pk=pk)
     return render(request, "records/record_detail.html", {"d": detail, "r": detail.record})
+
+
+@login_required
+@domain_errors
+@require_GET
+def record_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence files are served here, behind the same visibility as the record, never from a public URL."""
+    record = selectors.record_evidence(user=user_of(request), pk=pk)
+    name = str(record.evidence.name).rsplit("/", 1)[-1]
+    return FileResponse(record.evidence.open("rb"), as_attachment=False, filename=name)
 
 
 @login_required

@@ -15,8 +15,7 @@ from redvest.orgs.models import OrgNode
 from redvest.records import selectors
 from redvest.records.forms import StarLevelsForm
 from redvest.records.services import star_levels_clear, star_levels_set
-from redvest.records.views._common import domain_errors, submit, user_of
-from redvest.records.views.manage import _int_or_none
+from redvest.records.views._common import domain_errors, int_or_none, submit, user_of
 
 
 @login_required
@@ -24,8 +23,8 @@ from redvest.records.views.manage import _int_or_none
 def ranking(request: HttpRequest) -> HttpResponse:
     data = selectors.ranking_page(
         user=user_of(request),
-        org_id=_int_or_none(request.GET.get("org")),
-        year=_int_or_none(request.GET.get("year")),
+        org_id=int_or_none(request.GET.get("org")),
+        year=int_or_none(request.GET.get("year")),
         page=parse_page(request.GET.get("page")),
     )
     this_year = timezone.localdate().year
@@ -49,7 +48,7 @@ def star_levels(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("inherit"):
-            org = orgs.get(_int_or_none(request.POST.get("org")) or 0)
+            org = orgs.get(int_or_none(request.POST.get("org")) or 0)
             if org is None:
                 raise PermissionDenied()
             star_levels_clear(actor=user, org=org)
