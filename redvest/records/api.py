@@ -81,10 +81,12 @@ def my_totals(request: HttpRequest) -> dict[str, Any]:
 # ---- records a leader or admin works on ------------------------------------------------------
 
 
-@router.get("/manage", response=s.RecordPageOut, summary="我可更正的服务记录（分页）")
+@router.get(
+    "/manage", response=s.RecordPageOut, summary="我可更正的服务记录（分页；未按活动或志愿者筛选时默认最近30天）"
+)
 def manage_records(request: HttpRequest, q: Query[s.ManageFilter]) -> dict[str, Any]:
     qs = selectors.record_list(
-        user=_user(request), activity_id=q.activity_id, volunteer_number=q.volunteer_number, kind=q.kind
+        user=_user(request), activity_id=q.activity_id, volunteer_number=q.volunteer_number, kind=q.kind, since=q.since
     )
     return _page(qs, q)
 

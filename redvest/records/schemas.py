@@ -29,6 +29,7 @@ class RecordFilter(PageQuery):
 class ManageFilter(RecordFilter):
     activity_id: int | None = Field(None, ge=1, le=MAX_ID)
     volunteer_number: str = Field("", max_length=20)
+    since: datetime.date | None = Field(None, description="服务日期起；未按活动或志愿者筛选时默认最近30天")
 
 
 class RecordOut(Schema):

@@ -36,6 +36,7 @@ from redvest.records.selectors.ranking import (
 )
 from redvest.records.selectors.totals import OrgDrift, TotalDifference, total_differences, total_org_drift
 from redvest.records.selectors.work import (
+    RECENT_DAYS,
     RecordDetail,
     activity_get,
     anomaly_for_review,
@@ -52,6 +53,7 @@ from redvest.records.selectors.work import (
 )
 
 __all__ = [
+    "RECENT_DAYS",
     "CategoryTotals",
     "CertificateVerification",
     "MyServicePage",

@@ -34,21 +34,36 @@ def _reversal_of_row() -> QuerySet[ServiceRecord, Any]:
 
 def changeable_records(*, user: Any) -> QuerySet[ServiceRecord]:
     """Records the user may correct: the record policy, or the activity policy for their activity."""
-    by_record = scope(user, "record", ServiceRecord.objects.all(), "change").values("pk")
     by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
-    return ServiceRecord.objects.filter(Q(pk__in=by_record) | Q(activity__in=by_activity))
+    # One query with the two policies' conditions OR-ed, not "pk IN (all the records in scope)".
+    return scope(user, "record", ServiceRecord.objects.all(), "change") | ServiceRecord.objects.filter(
+        activity__in=by_activity
+    )
 
 
 def visible_records(*, user: Any) -> QuerySet[ServiceRecord]:
     """Records the user may see: their own and everything they may change."""
-    by_record = scope(user, "record", ServiceRecord.objects.all(), "view").values("pk")
     by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
-    return ServiceRecord.objects.filter(Q(pk__in=by_record) | Q(activity__in=by_activity))
+    return scope(user, "record", ServiceRecord.objects.all(), "view") | ServiceRecord.objects.filter(
+        activity__in=by_activity
+    )
+
+
+RECENT_DAYS = 30
 
 
 def record_list(
-    *, user: Any, activity_id: int | None = None, volunteer_number: str = "", kind: str = ""
+    *,
+    user: Any,
+    activity_id: int | None = None,
+    volunteer_number: str = "",
+    kind: str = "",
+    since: datetime.date | None = None,
 ) -> QuerySet[ServiceRecord]:
+    """Records the user may correct, newest first. Without an activity or a volunteer to narrow it, only the
+    last 30 days unless `since` says otherwise: a county's ledger holds millions of entries."""
+    if since is None and not activity_id and not volunteer_number:
+        since = timezone.localdate() - datetime.timedelta(days=RECENT_DAYS)
     qs = (
         changeable_records(user=user)
         .select_related("volunteer__org", "activity", "created_by")
@@ -60,6 +75,8 @@ def record_list(
         qs = qs.filter(volunteer__number=volunteer_number.strip())
     if kind in RecordKind.values:
         qs = qs.filter(kind=kind)
+    if since is not None:
+        qs = qs.filter(served_on__gte=since)
     return qs.order_by("-served_on", "-id")
 
 
@@ -123,11 +140,11 @@ def dispute_for_review(*, user: Any, pk: int) -> RecordDispute:
 
 def anomaly_queue(*, user: Any, status: str = AnomalyStatus.OPEN, kind: str = "") -> QuerySet[Anomaly]:
     """Anomalies on records the user may change (record policy) or activities they may change (activity policy)."""
-    by_record = scope(user, "record", Anomaly.objects.all(), "change").values("pk")
     by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
-    qs = Anomaly.objects.filter(Q(pk__in=by_record) | Q(activity__in=by_activity)).select_related(
-        "volunteer__org", "activity", "record", "attendance", "reviewed_by"
-    )
+    # Anomaly has the record policy's fields (volunteer, activity), so the policy narrows it directly.
+    qs = (
+        scope(user, "record", Anomaly.objects.all(), "change") | Anomaly.objects.filter(activity__in=by_activity)
+    ).select_related("volunteer__org", "activity", "record", "attendance", "reviewed_by")
     if status in AnomalyStatus.values:
         qs = qs.filter(status=status)
     if kind:

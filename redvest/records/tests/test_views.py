@@ -473,3 +473,18 @@ def test_evidence_is_served_to_those_who_see_the_record_only(w: World, client: C
     assert login(client, w.other_admin_user).get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_record_list_shows_the_last_30_days_unless_narrowed(w: World, client: Client) -> None:
+    old_day = timezone.localdate() - datetime.timedelta(days=45)
+    old = post_record(volunteer=w.volunteer, minutes=60, activity=w.activity, served_on=old_day)
+    recent = post_record(volunteer=w.other_volunteer, minutes=60, activity=w.activity)
+    login(client, w.leader_user)
+
+    def shown(query: str = "") -> set[int]:
+        body = _ok(client.get(reverse("records:record-list") + query))
+        return {r.pk for r in (old, recent) if reverse("records:record-detail", args=[r.pk]) in body}
+
+    assert shown() == {recent.pk}
+    assert shown(f"?number={w.volunteer.number}") == {old.pk}
+    assert shown(f"?since={(old_day - datetime.timedelta(days=1)).isoformat()}") == {old.pk, recent.pk}

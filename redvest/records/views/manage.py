@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.pagination import paginate, parse_page
@@ -22,12 +23,23 @@ def record_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     activity = int_or_none(request.GET.get("activity"))
     number = request.GET.get("number", "")
-    qs = selectors.record_list(user=user_of(request), activity_id=activity, volunteer_number=number, kind=kind)
+    since = parse_date(request.GET.get("since") or "")
+    qs = selectors.record_list(
+        user=user_of(request), activity_id=activity, volunteer_number=number, kind=kind, since=since
+    )
     page = paginate(qs, page=parse_page(request.GET.get("page")))
     return render(
         request,
         "records/record_list.html",
-        {"page": page, "kinds": RecordKind.choices, "kind": kind, "activity": activity, "number": number},
+        {
+            "page": page,
+            "kinds": RecordKind.choices,
+            "kind": kind,
+            "activity": activity,
+            "number": number,
+            "since": since,
+            "recent_days": selectors.RECENT_DAYS,
+        },
     )
 
 
