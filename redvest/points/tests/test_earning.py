@@ -297,3 +297,9 @@ def test_a_user_without_a_reporting_role_cannot_report(bank: Bank) -> None:
             ),
         )
     assert not PointsClaim.objects.exists()
+
+
+def test_appending_a_credit_record_posts_its_points_in_the_same_transaction(bank: Bank) -> None:
+    record = _record(bank.volunteer, minutes=60)
+    assert _balance(bank.volunteer) == 10
+    assert PointsTransaction.objects.filter(service_record_id=record.pk, kind=TxnKind.EARN).count() == 1
