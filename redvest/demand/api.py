@@ -30,7 +30,7 @@ from redvest.demand.selectors.requests import (
     order_get,
     order_lines,
     order_list,
-    request_detail,
+    request_for_api,
     request_get,
     request_list,
     spot_check_get,
@@ -93,13 +93,7 @@ def _targets(rows: list[s.TargetIn]) -> list[Target]:
 
 
 def _detail(request: HttpRequest, request_id: int) -> Any:
-    """The request with its parts and history attached for RequestDetailOut."""
-    d = request_detail(user=_user(request), request_id=request_id)
-    r = d.request
-    r.active_parts = d.active_parts  # type: ignore[attr-defined]  # read by RequestOut.resolve_active_parts
-    r.detail_parts = d.parts  # type: ignore[attr-defined]
-    r.detail_events = d.events  # type: ignore[attr-defined]
-    return r
+    return request_for_api(user=_user(request), request_id=request_id)
 
 
 # ---- Menu -------------------------------------------------------------------------------------

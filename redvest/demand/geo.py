@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.db.models.functions import Length, Substr
 
-from redvest.activities.geo import haversine_m
+from redvest.activities.geo import bounding_box, haversine_m
 from redvest.orgs.models import OrgNode, Station
 from redvest.orgs.selectors import ancestors_paths
 
@@ -57,11 +57,24 @@ def distance_m(a: Point | None, b: Point | None) -> float | None:
 
 
 def nearest_station(point: Point, *, under: str = "") -> Station | None:
-    """The closest station with coordinates in a subtree (stations are few: hundreds per county)."""
-    rows = Station.objects.filter(latitude__isnull=False, longitude__isnull=False, node__path__startswith=under)
-    best: tuple[float, Station] | None = None
-    for station in rows.select_related("node"):
-        d = haversine_m(point[0], point[1], float(station.latitude or 0), float(station.longitude or 0))
-        if best is None or d < best[0]:
-            best = (d, station)
-    return best[1] if best else None
+    """The closest station with coordinates in a subtree: a small box around the point first, wider
+    only when it holds nothing within its radius (so a county's stations are not all read)."""
+    base = Station.objects.filter(latitude__isnull=False, longitude__isnull=False, node__path__startswith=under)
+    for radius_m in (3_000, 30_000, None):
+        qs = base
+        if radius_m is not None:
+            box = bounding_box(point[0], point[1], radius_m)
+            qs = qs.filter(
+                latitude__gte=box.min_lat,
+                latitude__lte=box.max_lat,
+                longitude__gte=box.min_lng,
+                longitude__lte=box.max_lng,
+            )
+        best: tuple[float, int] | None = None
+        for pk, lat, lng in qs.values_list("pk", "latitude", "longitude"):
+            d = haversine_m(point[0], point[1], float(lat), float(lng))
+            if best is None or d < best[0]:
+                best = (d, pk)
+        if best is not None and (radius_m is None or best[0] <= radius_m):
+            return Station.objects.select_related("node").get(pk=best[1])
+    return None

@@ -9,6 +9,7 @@ for, so a county of 100,000 volunteers is never read in full.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -19,19 +20,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from redvest.demand import geo
-from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch, HandlingLevel, ServiceItem, ServiceRequest
+from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch, ServiceItem, ServiceRequest
 from redvest.orgs.models import OrgKind, OrgNode, Station
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Specialty, Team
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
-POOL_MIN = 30  # widen the search area until this many volunteers are in the pool
-POOL_MAX = 200  # never score more than this many volunteers
+POOL_MIN = 20  # widen the search area until this many volunteers are in the pool
+POOL_MAX = 100  # never score more than this many candidates of a kind
 WEIGHTS = {"skill": 40, "distance": 30, "load": 20, "availability": 10}
-LEVEL_KINDS = {
-    HandlingLevel.TOWN: {OrgKind.TOWN},
-    HandlingLevel.COUNTY: {OrgKind.ORG_DEPT},
-}
 WEEKDAYS = "一二三四五六日"
 
 
@@ -147,21 +144,21 @@ def _total(parts: dict[str, float]) -> int:
 # ---- The pool ---------------------------------------------------------------------------------
 
 
-def _start_path(request: ServiceRequest, item: ServiceItem) -> str:
-    """The level the item is handled at, from the request's area upwards (or the area itself)."""
-    kinds = LEVEL_KINDS.get(HandlingLevel(item.handling_level))
-    if kinds:
-        paths = ancestors_paths(request.area.path)
-        found = dict(OrgNode.objects.filter(path__in=paths, kind__in=kinds).values_list("path", "kind"))
-        for path in reversed(paths):
-            if path in found:
-                return path
-    return request.area.path
+def _ceiling(request: ServiceRequest) -> str:
+    """How far up the tree volunteers and general teams are looked for: the request's town (the root
+    when there is none above it). A skill nobody in the town has must not make the search read every
+    volunteer of the county; county-level specialists come in through the specialty teams. One query."""
+    paths = ancestors_paths(request.area.path)
+    towns = set(OrgNode.objects.filter(path__in=paths, kind=OrgKind.TOWN).values_list("path", flat=True))
+    return next((p for p in reversed(paths) if p in towns), paths[0])
 
 
-def _widening(path: str) -> list[str]:
-    """The start node, then each ancestor up to the root."""
-    return list(reversed(ancestors_paths(path)))
+def _widening(path: str, ceiling: str = "") -> list[str]:
+    """The start node, then each ancestor up to the ceiling (the root when none is given)."""
+    chain = list(reversed(ancestors_paths(path)))
+    if ceiling and ceiling in chain:
+        return chain[: chain.index(ceiling) + 1]
+    return chain
 
 
 def _limit(qs: QuerySet[Any], lookup: str, within: list[str] | None) -> QuerySet[Any]:
@@ -182,20 +179,42 @@ def skills_q(skills: list[str]) -> Q:
     return q
 
 
-def _volunteer_pool(*, start: str, skills: list[str], within: list[str] | None) -> tuple[list[tuple[Any, ...]], bool]:
-    base = _limit(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org__path", within).values_list(
-        "id", "name", "org__path", "org__name", "skills", "availability"
-    )
+NodeCache = dict[str, dict[int, tuple[str, str]]]
+
+
+def _nodes_under(path: str, within: list[str] | None, cache: NodeCache | None = None) -> dict[int, tuple[str, str]]:
+    """Org nodes of a subtree the asker may dispatch into: id -> (path, name); each subtree read once."""
+    if cache is not None and path in cache:
+        return cache[path]
+    qs = _limit(OrgNode.objects.filter(path__startswith=path), "path", within)
+    nodes = {pk: (p, name) for pk, p, name in qs.values_list("id", "path", "name")}
+    if cache is not None:
+        cache[path] = nodes
+    return nodes
+
+
+def _volunteer_pool(
+    *, start: str, ceiling: str, skills: list[str], within: list[str] | None, cache: NodeCache | None = None
+) -> list[tuple[Any, ...]]:
+    """Registered volunteers nearest the request: the area's subtree, widened a level at a time until
+    POOL_MIN are found (those with a wanted skill first; anyone when nobody has it). Volunteers are
+    read by their org's index, so only the subtree's rows are touched, never the whole county."""
+    # The status is checked here, not in SQL: SQLite would otherwise read the whole county through the
+    # status index instead of the subtree through the org index.
+    base = Volunteer.objects.order_by().values_list("id", "name", "org_id", "skills", "availability", "status")
+    rows: list[tuple[Any, ...]] = []
+    nodes: dict[int, tuple[str, str]] = {}
     for filtered in (True, False) if skills else (False,):
         qs = base.filter(skills_q(skills)) if filtered else base
-        rows: list[tuple[Any, ...]] = []
-        for path in _widening(start):
-            rows = list(qs.filter(org__path__startswith=path).order_by("id")[:POOL_MAX])
+        for path in _widening(start, ceiling):
+            nodes = _nodes_under(path, within, cache)
+            found = list(qs.filter(org_id__in=list(nodes))[: POOL_MAX + POOL_MAX // 4]) if nodes else []
+            rows = [r[:5] for r in found if r[5] == VolunteerStatus.REGISTERED][:POOL_MAX]
             if len(rows) >= POOL_MIN:
                 break
         if rows:
-            return rows, filtered
-    return [], False
+            break
+    return [(vid, name, *nodes[org_id], skills_, availability) for vid, name, org_id, skills_, availability in rows]
 
 
 def _loads(field_name: str, ids: list[int]) -> dict[int, int]:
@@ -224,23 +243,25 @@ def recommend(
     out anyone they could not dispatch to. A constant number of queries whatever the county's size."""
     item = request.item
     required = [str(s) for s in item.required_skills]
-    start = _start_path(request, item)
-    volunteers, _skills_matched = _volunteer_pool(start=start, skills=required, within=within)
-    teams = _team_pool(start=start, within=within)
-    stations = _station_pool(start=start, within=within)
+    area, ceiling = request.area.path, _ceiling(request)
+    cache: NodeCache = {}
+    volunteers = _volunteer_pool(start=area, ceiling=ceiling, skills=required, within=within, cache=cache)
+    teams = _team_pool(start=area, ceiling=ceiling, specialty=item.team_specialty, within=within)
+    stations = _station_pool(start=area, within=within)
     paths = {r[2] for r in volunteers} | {t.org.path for t in teams} | {request.area.path}
     located = geo.locate_paths(paths)
     origin = _origin(request, located)
     result = Recommendation()
 
     loads = _loads("volunteer_id", [r[0] for r in volunteers])
-    for vid, name, path, org_name, skills, availability in volunteers:
+    availability = functools.cache(availability_score)  # a handful of distinct texts among the pool
+    for vid, name, path, org_name, skills, text in volunteers:
         metres = geo.distance_m(origin, located.get(path))
         parts, reasons = _scored(
             skill=skill_score(required, skills or []),
             distance=distance_score(metres),
             load=load_score(loads.get(vid, 0)),
-            availability=availability_score(availability, now),
+            availability=availability(text, now),
         )
         result.volunteers.append(
             Candidate("volunteer", vid, name, org_name, _total(parts), reasons, _round(metres), loads.get(vid, 0))
@@ -253,7 +274,7 @@ def recommend(
             skill=_specialty_score(item, team),
             distance=distance_score(metres),
             load=load_score(loads.get(team.pk, 0)),
-            availability=(0.5, f"队员 {team.member_count} 人"),
+            availability=(0.5, "服务队统筹安排队员"),
         )
         result.teams.append(
             Candidate(
@@ -320,26 +341,30 @@ def _station_open(hours: str, now: datetime.datetime) -> tuple[float, str]:
     return (1.0, f"开放中（{hours}）") if ok else (0.0, f"当前未开放（{hours}）")
 
 
-def _team_pool(*, start: str, within: list[str] | None) -> list[Team]:
-    members = Count("memberships", filter=Q(memberships__left_at__isnull=True), distinct=True)
-    qs = (
-        _limit(Team.objects.filter(is_active=True), "org__path", within)
-        .select_related("org")
-        .annotate(member_count=members)
-    )
-    rows: list[Team] = []
-    for path in _widening(start):
-        rows = list(qs.filter(org__path__startswith=path).order_by("id")[:POOL_MAX])
+def _widen(qs: QuerySet[Any], path_lookup: str, *, start: str, ceiling: str, within: list[str] | None) -> list[Any]:
+    """Rows of a small table (teams, stations) under the start's subtree, widened a level at a time
+    until three are found."""
+    qs = _limit(qs, path_lookup, within)
+    rows: list[Any] = []
+    for path in _widening(start, ceiling):
+        rows = list(qs.filter(**{f"{path_lookup}__startswith": path})[:POOL_MAX])
         if len(rows) >= 3:
             break
+    return rows
+
+
+def _team_pool(*, start: str, ceiling: str, specialty: str, within: list[str] | None) -> list[Team]:
+    """Teams of the item's specialty nearest the request (looked for up the whole tree: specialist teams
+    often hang off a county unit), then the nearest teams of any kind up to the ceiling."""
+    qs = Team.objects.filter(is_active=True).select_related("org").order_by("id")
+    rows: list[Team] = []
+    if specialty:
+        rows = _widen(qs.filter(specialty=specialty), "org__path", start=start, ceiling="", within=within)
+    seen = {t.pk for t in rows}
+    rows += [t for t in _widen(qs, "org__path", start=start, ceiling=ceiling, within=within) if t.pk not in seen]
     return rows
 
 
 def _station_pool(*, start: str, within: list[str] | None) -> list[Station]:
-    qs = _limit(Station.objects.all(), "node__path", within).select_related("node")
-    rows: list[Station] = []
-    for path in _widening(start):
-        rows = list(qs.filter(node__path__startswith=path).order_by("node_id")[:POOL_MAX])
-        if len(rows) >= 3:
-            break
-    return rows
+    qs = Station.objects.select_related("node").order_by("node_id")
+    return _widen(qs, "node__path", start=start, ceiling="", within=within)

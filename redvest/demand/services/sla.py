@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 
@@ -49,6 +49,22 @@ class _Digest:
             self.lines[uid].append(line)
 
 
+def _log_events(rows: list[tuple[int, int | None, str, str]], *, now: datetime.datetime) -> None:
+    """History rows (request, dispatch, kind, message) in one executemany: a burst of thousands of
+    breaches must not cost thousands of model instances."""
+    if not rows:
+        return
+    meta = RequestEvent._meta
+    columns = [meta.get_field(name).column for name in ("request", "dispatch", "kind", "at", "message")]
+    at = meta.get_field("at").get_db_prep_value(now, connection)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "
+        f"({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES (%s, %s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(rid, pid, kind, at, message[:300]) for rid, pid, kind, message in rows])
+
+
 def _escalation_path(area_path: str, level: int) -> str:
     """`level` steps up from the area, never above the root."""
     steps = max(1, len(area_path) // OrgNode.steplen - level)
@@ -83,13 +99,7 @@ def _breach(
     for node_id, pks in by_node.items():
         ServiceRequest.objects.filter(pk__in=pks).update(escalated_to_id=node_id)
         result.escalated_to[node_id] = result.escalated_to.get(node_id, 0) + len(pks)
-    RequestEvent.objects.bulk_create(
-        [RequestEvent(request_id=pk, kind=kind, at=now, message=f"{label}，系统标记") for pk in ids]
-        + [
-            RequestEvent(request_id=pk, kind=EventKind.ESCALATED, at=now, message=f"升级至「{names[targets[pk]]}」督办")
-            for pk in ids
-        ]
-    )
+    _log_events([(pk, None, kind, f"{label}，升级至「{names[targets[pk]]}」督办") for pk in ids], now=now)
     admins = defaultdict(set)
     for user_id, org_id in RoleAssignment.objects.filter(role=Role.ORG_ADMIN, org_id__in=by_node).values_list(
         "user_id", "org_id"
@@ -123,14 +133,7 @@ def _stall(*, parts: QuerySet[Dispatch], now: datetime.datetime, digest: _Digest
     ServiceRequest.objects.filter(pk__in=request_ids - still_running, status__in=OPEN_STATUSES).update(
         status=RequestStatus.RETURNED, returned_at=now, status_notes="派单超时未接单，退回调度", updated_at=now
     )
-    RequestEvent.objects.bulk_create(
-        [
-            RequestEvent(
-                request_id=rid, dispatch_id=pid, kind=EventKind.STALLED, at=now, message="超时未接单，退回调度"
-            )
-            for pid, rid, _n, _p in rows
-        ]
-    )
+    _log_events([(rid, pid, EventKind.STALLED, "超时未接单，退回调度") for pid, rid, _n, _p in rows], now=now)
     for _pid, _rid, number, path in rows:
         digest.add({uid for uid, area in areas if path.startswith(area)}, f"{number}（超时未接单）")
     return len(rows)

@@ -34,8 +34,8 @@ def test_arrival_overdue_is_marked_once_and_escalated_to_the_parent_level(county
     assert result.arrival_overdue == 1
     assert request.arrival_breached_at == at
     assert request.escalation_level == 1 and request.escalated_to == county.town_a
-    kinds = set(request.events.values_list("kind", flat=True))
-    assert {EventKind.ARRIVAL_OVERDUE, EventKind.ESCALATED} <= kinds
+    event = request.events.get(kind=EventKind.ARRIVAL_OVERDUE)
+    assert event.at == at and "升级至「雉城街道」督办" in event.message
     assert Notification.objects.filter(recipient=town_admin).count() == 1
     assert Notification.objects.filter(recipient=county.dispatcher, body__contains=request.number).exists()
     again = sla_sweep(now=at + datetime.timedelta(minutes=5))
