@@ -498,11 +498,18 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
             ("activities:calendar", "活动日历"),
         ]
     if admin or leads:
-        items += [("activities:activity-manage", "我组织的活动"), ("records:review-queue", "时长复核")]
+        items += [
+            ("activities:activity-manage", "我组织的活动"),
+            ("records:record-list", "服务记录"),
+            ("records:review-queue", "异常复核"),
+            ("records:dispute-list", "记录异议"),
+        ]
     if volunteer:
         items += [("records:my-service", "我的服务"), ("points:home", "我的积分")]
+    if volunteer or admin:
+        items.append(("records:certificate-list", "服务证明"))
     if admin:
-        items.append(("records:ranking", "时长排行"))
+        items += [("records:ranking", "时长排行"), ("records:star-levels", "星级标准")]
     if staff or volunteer or bool(roles & {Role.MERCHANT, Role.RESIDENT}):
         items.append(("points:catalog", "积分兑换"))
     if bool(roles & {Role.MERCHANT, Role.STATION_KEEPER}) or admin:
