@@ -40,10 +40,10 @@ class Open311ClientAdmin(admin.ModelAdmin):
     raw_id_fields = ["org"]
     readonly_fields = ["key_prefix", "created_at", "last_used_at"]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return (
-            ["name", "org"] if obj is None else ["name", "org", "is_active", "key_prefix", "created_at", "last_used_at"]
-        )
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return ("name", "org")
+        return ("name", "org", "is_active", "key_prefix", "created_at", "last_used_at")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:

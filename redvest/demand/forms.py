@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -111,7 +111,7 @@ class IntakeForm(AttributeFormMixin):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = item_choices()
+        cast(forms.ChoiceField, self.fields["item"]).choices = item_choices()
         self.fields["item"].widget.attrs.update(
             {
                 "hx-get": reverse("demand:item-attributes"),
@@ -166,7 +166,7 @@ class ResidentRequestForm(AttributeFormMixin):
 
     def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].choices = item_choices()
+        cast(forms.ChoiceField, self.fields["item"]).choices = item_choices()
         self.fields["item"].widget.attrs.update(
             {
                 "hx-get": reverse("demand:item-attributes"),
@@ -212,7 +212,7 @@ class DispatchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         values = self.data.getlist("target") if self.is_bound and hasattr(self.data, "getlist") else []
-        self.fields["target"].choices = [(v, v) for v in values]
+        cast(forms.ChoiceField, self.fields["target"]).choices = [(v, v) for v in values]
 
     def targets(self) -> list[Target]:
         labels = {k[len("label_") :]: v for k, v in self.data.items() if k.startswith("label_")}
@@ -343,7 +343,9 @@ class OrderForm(forms.Form):
     def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities  # type: ignore[attr-defined]
-        self.fields["items"].choices = [(i.code, f"{i.name}") for _label, items in menu_grouped() for i in items]
+        cast(forms.ChoiceField, self.fields["items"]).choices = [
+            (i.code, f"{i.name}") for _label, items in menu_grouped() for i in items
+        ]
         self.grouped = menu_grouped()
 
     def order_data(self) -> OrderData:

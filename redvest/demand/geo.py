@@ -38,6 +38,8 @@ def locate_paths(paths: Iterable[str]) -> dict[str, Point]:
     own: dict[str, Point] = {}
     child: dict[str, Point] = {}
     for path, lat, lng in rows:
+        if lat is None or lng is None:
+            continue
         own.setdefault(path, (float(lat), float(lng)))
         child.setdefault(path[: -OrgNode.steplen], (float(lat), float(lng)))
     located: dict[str, Point] = {}
@@ -72,6 +74,8 @@ def nearest_station(point: Point, *, under: str = "") -> Station | None:
             )
         best: tuple[float, int] | None = None
         for pk, lat, lng in qs.values_list("pk", "latitude", "longitude"):
+            if lat is None or lng is None:
+                continue
             d = haversine_m(point[0], point[1], float(lat), float(lng))
             if best is None or d < best[0]:
                 best = (d, pk)

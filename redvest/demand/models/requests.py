@@ -381,7 +381,6 @@ class EventKind(models.TextChoices):
     REOPENED = "reopened", "重新办理"
     ARRIVAL_OVERDUE = "arrival_overdue", "到场超时"
     RESOLUTION_OVERDUE = "resolution_overdue", "办结超时"
-    ESCALATED = "escalated", "升级督办"
     CANCELLED = "cancelled", "撤销"
     CALLBACK = "callback", "回访"
     FEEDBACK = "feedback", "服务反馈"

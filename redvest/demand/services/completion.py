@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -102,7 +103,7 @@ def _check_time(part: Dispatch, entries: list[TimeSpent], now: datetime.datetime
     return volunteers
 
 
-def _check_photos(photos: list[UploadedFile]) -> None:
+def _check_photos(photos: Sequence[UploadedFile]) -> None:
     if len(photos) > MAX_PHOTOS_PER_PART:
         raise ValidationFailed({"photos": f"最多上传{MAX_PHOTOS_PER_PART}张照片"})
     for photo in photos:
@@ -263,7 +264,7 @@ def dispatch_complete(
     result: str,
     now: datetime.datetime,
     time_spent: list[TimeSpent] | None = None,
-    photos: list[UploadedFile] | None = None,
+    photos: Sequence[UploadedFile] | None = None,
 ) -> Dispatch:
     """Finish a part: result, photos, each volunteer's minutes (posted as service records). When it
     was the last running part the request is resolved (a 红色代办 only with every step done and every

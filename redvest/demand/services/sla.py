@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Field, QuerySet
 from django.urls import reverse
 
 from redvest.accounts.models import Role, RoleAssignment, User
@@ -55,14 +55,16 @@ def _log_events(rows: list[tuple[int, int | None, str, str]], *, now: datetime.d
     if not rows:
         return
     meta = RequestEvent._meta
-    columns = [meta.get_field(name).column for name in ("request", "dispatch", "kind", "at", "message")]
-    at = meta.get_field("at").get_db_prep_value(now, connection)
+    fields = [meta.get_field(name) for name in ("request", "dispatch", "kind", "at", "message")]
+    columns = [str(f.column) for f in fields if isinstance(f, Field)]
+    at = RequestEvent._meta.get_field("at")
+    at_value = at.get_db_prep_value(now, connection) if isinstance(at, Field) else now
     sql = (
         f"INSERT INTO {connection.ops.quote_name(meta.db_table)} "
         f"({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES (%s, %s, %s, %s, %s)"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(rid, pid, kind, at, message[:300]) for rid, pid, kind, message in rows])
+        cursor.executemany(sql, [(rid, pid, kind, at_value, message[:300]) for rid, pid, kind, message in rows])
 
 
 def _escalation_path(area_path: str, level: int) -> str:

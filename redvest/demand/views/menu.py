@@ -96,7 +96,8 @@ def order_dispatch_view(request: HttpRequest, order_id: int) -> HttpResponse:
     """组团派单: one team per line, all in one transaction."""
     order = order_get(user=request.user, order_id=order_id)
     assignments: dict[int, list[Target]] = {}
-    for key, value in request.POST.items():
+    for key in request.POST:
+        value = request.POST.get(key, "")
         if key.startswith("team_") and key[5:].isdigit() and value.isdigit():
             assignments[int(key[5:])] = [Target("team", int(value))]
     try:

@@ -325,4 +325,4 @@ def feedback_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @shows_domain_errors
 def photo_view(request: HttpRequest, photo_id: int) -> FileResponse:
     photo = photo_get(user=request.user, photo_id=photo_id)
-    return FileResponse(photo.image.open("rb"), filename=photo.original_name or None)
+    return FileResponse(photo.image.open("rb"), filename=photo.original_name or f"photo-{photo.pk}")
