@@ -267,7 +267,11 @@ def request_create(
     area outside the actor's reach), then number it, set its absolute due times, copy an errand's
     checklist and steps, and dispatch by rule when the item says so. The same idempotency key from the
     same submitter returns the first request instead of a second one."""
-    if client is None and channel != RequestChannel.MENU and not may_take_requests(actor, channel):
+    if channel not in RequestChannel.values or (channel == RequestChannel.OPEN311) != (client is not None):
+        raise ValidationFailed({"channel": "受理渠道无效"})
+    if (channel == RequestChannel.MENU) != (order is not None):
+        raise ValidationFailed({"channel": "点菜订单请通过点菜下单提交"})
+    if order is None and client is None and not may_take_requests(actor, channel):
         raise PermissionDenied("您无权通过该渠道登记诉求")
     key_hash = _idempotency_hash(data.idempotency_key, actor=actor, client=client)
     if key_hash is not None and (earlier := ServiceRequest.objects.filter(idempotency_key=key_hash).first()):

@@ -237,3 +237,11 @@ def test_coordinates_out_of_range_are_field_errors(county, now):
             now=now,
         )
     assert "latitude" in exc.value.errors
+
+
+@pytest.mark.parametrize("channel", ["menu", "open311", "fax"])
+def test_channels_reserved_for_orders_and_clients_or_unknown_are_refused(county, now, channel):
+    with pytest.raises(ValidationFailed) as exc:
+        request_create(actor=county.dispatcher, channel=channel, data=call(ServiceItemFactory()), now=now)
+    assert "channel" in exc.value.errors
+    assert not ServiceRequest.objects.exists()
