@@ -133,6 +133,7 @@ class RequestDetail:
     can_handle: bool
     can_see_phone: bool
     can_feedback: bool
+    can_paper_feedback: bool = False
     my_parts: set[int] = field(default_factory=set)
 
     @property
@@ -163,6 +164,8 @@ def request_detail(*, user: Any, request_id: int) -> RequestDetail:
         .order_by("dispatched_at", "id")
     )
     mine = set(scope(user, "dispatch", request.dispatches.all(), "change").values_list("pk", flat=True))
+    evaluated = request.feedbacks.filter(round=request.reopened_count).exists()
+    finished = request.status in DONE_STATUSES
     return RequestDetail(
         request=request,
         parts=parts,
@@ -173,9 +176,8 @@ def request_detail(*, user: Any, request_id: int) -> RequestDetail:
         can_change=can(user, "change", request),
         can_handle=can_handle_request(user, request),
         can_see_phone=can_view_resident_phone(user, request),
-        can_feedback=request.status in DONE_STATUSES
-        and can_record_feedback(user, request, on_paper=False)
-        and not request.feedbacks.filter(round=request.reopened_count).exists(),
+        can_feedback=finished and not evaluated and can_record_feedback(user, request, on_paper=False),
+        can_paper_feedback=finished and not evaluated and can_record_feedback(user, request, on_paper=True),
         my_parts=mine,
     )
 

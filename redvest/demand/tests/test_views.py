@@ -344,3 +344,14 @@ def test_completing_through_the_view_keeps_the_request_page_consistent(county):
     dispatch_complete(actor=leader_user, dispatch=part, result="办好了", now=now)
     html = page_ok(login(county.dispatcher).get(reverse("demand:request-detail", args=[request.pk])))
     assert "已办结待回访" in html and "去回访" in html
+
+
+def test_staff_type_in_a_paper_feedback_form(operator, county):
+    request = ServiceRequestFactory(area=county.community_a, status=RequestStatus.CLOSED)
+    html = page_ok(operator.get(reverse("demand:request-detail", args=[request.pk])))
+    assert "录入纸质服务反馈单" in html
+    response = operator.post(
+        reverse("demand:request-feedback", args=[request.pk]), {"rating": "satisfied", "source": "paper"}
+    )
+    assert response.status_code == 302
+    assert request.feedbacks.get().source == "paper"
