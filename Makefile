@@ -47,7 +47,7 @@ test-postgres: venv
 test: lint typecheck test-sqlite test-postgres
 
 bench: venv
-	$(PY) bench/run.py
+	PYTHONPATH=. $(PY) -m bench.suite
 
 clean:
 	rm -rf $(VENV) var/static

@@ -33,6 +33,8 @@ from typing import Any
 
 import requests
 
+from bench import checkin
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 LARGE_DB = ROOT / "var" / "bench.sqlite3"
@@ -298,12 +300,69 @@ def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def main() -> int:
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+def _checkin_prepare() -> dict[str, Any]:
+    print("== 准备签到并发数据（300 名已审核志愿者）", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.checkin", "prepare"],
+        cwd=ROOT,
+        env=_env(LARGE_DB, large=True),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _checkin_verify(activity_id: int) -> dict[str, int]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.checkin", "verify", str(activity_id)],
+        cwd=ROOT,
+        env=_env(LARGE_DB, large=True),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    result: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def checkin_report(bursts: tuple[checkin.Burst, checkin.Burst], counts: dict[str, int]) -> str:
+    baseline, burst = bursts
+    ratio = burst.throughput / baseline.throughput if baseline.throughput else 0.0
+    n = checkin.VOLUNTEERS
+    exact = counts["attendance_rows"] == n and counts["attendance_volunteers"] == n
+    lines = [
+        f"check-in burst (issue 4): {n} requests released at once ({n} client threads), one per volunteer, "
+        f"on the same gunicorn ({WORKERS} sync workers); baseline = POST /bench/insert/ (token lookup + one INSERT) "
+        "with the same tokens and concurrency",
+        "",
+        "target           wall s  req/s   /base   p50 ms   p95 ms   statuses",
+    ]
+    for b in bursts:
+        share = f"x{b.throughput / baseline.throughput:.2f}" if baseline.throughput else "—"
+        lines.append(
+            f"{b.name:<16} {b.seconds:>6.2f}  {b.throughput:>6.1f}  {share:>6}  "
+            f"{_fmt_ms(b.latencies, 0.5):>7}  {_fmt_ms(b.latencies, 0.95):>7}   "
+            + ", ".join(f"{k}×{v}" for k, v in sorted(b.statuses.items()))
+        )
+    lines += [
+        f"attendance rows {counts['attendance_rows']}, distinct volunteers {counts['attendance_volunteers']} "
+        f"(expected {n} and {n}: {'no loss, no duplicate' if exact else 'MISMATCH'}); "
+        f"baseline rows {counts['insert_rows']}",
+        f"throughput ratio x{ratio:.2f} (target >= {checkin.TARGET_RATIO}): "
+        + ("ok" if ratio >= checkin.TARGET_RATIO and exact else "NOT MET"),
+    ]
+    return "\n".join(lines)
+
+
+def harness() -> str:
+    """The gunicorn part of `make bench`: page targets and the check-in burst; returns the text."""
     small = prepare("small", SMALL_DB)
     large = prepare("large", LARGE_DB)
     db_label = "BENCH_DATABASE_URL" if os.environ.get("BENCH_DATABASE_URL") else str(LARGE_DB.relative_to(ROOT))
     load = _machine()
+    prepared = _checkin_prepare()
     server = Server(_env(LARGE_DB, large=True))
     try:
         server.wait_ready()
@@ -326,11 +385,20 @@ def main() -> int:
             print(f"== {name}", file=sys.stderr, flush=True)
             make = api_session if path.startswith("/api/") else page_session
             timings.append(time_target(name, f"{server.base}{path}", make))
+        print("== check-in burst", file=sys.stderr, flush=True)
+        bursts = checkin.burst(server.base, prepared)
     finally:
         server.stop()
     for t in timings:
         t.url = t.url.removeprefix(server.base)
     text = report(timings, small, large, db_label, load)
+    text += "\n\n" + checkin_report(bursts, _checkin_verify(prepared["activity_id"]))
+    return text
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    text = harness()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.txt").write_text(text + "\n")
     print(text)
