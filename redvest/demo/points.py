@@ -60,6 +60,13 @@ class PointsSummary:
     redemptions: int
 
 
+def write_rules(*, county: User, root: OrgNode) -> None:
+    """The county's earning rules, set before any service time is recorded (the ledger may post points
+    as each entry is appended)."""
+    for rule in RULES:
+        rule_set(actor=county, org=root, data=rule)
+
+
 def write_points(
     *,
     county: User,
@@ -69,8 +76,7 @@ def write_points(
     records: list[ServiceRecord],
     spenders: list[tuple[User, Volunteer]],
 ) -> PointsSummary:
-    for rule in RULES:
-        rule_set(actor=county, org=root, data=rule)
+    # Idempotent: a record the ledger already posted keeps its first posting.
     postings = [points_post_for_service_record(record=r) for r in records]
     items = [item_create(actor=county, data=d, org=root) for d in BANK_ITEMS]
     merchant = merchant_apply(actor=merchant_user, data=replace(MERCHANT, org=town))

@@ -20,7 +20,7 @@ from redvest.demo.activity import grant_honours, write_activities
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.demand import write_demand
 from redvest.demo.people import PersonMaker
-from redvest.demo.points import write_points
+from redvest.demo.points import write_points, write_rules
 from redvest.demo.roster import RosterPlan, plan_roster
 from redvest.demo.stations import write_stations
 from redvest.demo.tree import write_tree
@@ -92,6 +92,7 @@ def seed_demo() -> SeedSummary | None:
     # Activities, points and demand follow the day of the run (one activity is always running "now").
     rng = random.Random(data.DEMO_SEED + 1)
     people = [u.volunteer for u in volunteer_users.values()]
+    write_rules(county=staff["county"], root=root)
     done = write_activities(
         rng,
         teams=list(roster.teams.values()),
