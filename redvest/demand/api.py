@@ -35,6 +35,7 @@ from redvest.demand.selectors.requests import (
     request_list,
     spot_check_get,
     spot_check_list,
+    walkin_stations,
 )
 from redvest.demand.selectors.stats import BY_CHOICES, demand_stats, satisfaction_by
 from redvest.demand.services import (
@@ -149,11 +150,13 @@ def request_new(request: HttpRequest, payload: s.RequestIn) -> Status[Any]:
     )
     if payload.channel == "walk_in" and station is None:
         raise PermissionDenied("服务点登记须指定登记站点", field="station")
-    if station is not None and payload.channel == "walk_in":
-        from redvest.demand.selectors.requests import walkin_stations
-
-        if not walkin_stations(user=_user(request)).filter(pk=station.pk).exists():
-            raise PermissionDenied("您不能在该站点登记诉求", field="station")
+    walk_in_elsewhere = (
+        payload.channel == "walk_in"
+        and station is not None
+        and not walkin_stations(user=_user(request)).filter(pk=station.pk).exists()
+    )
+    if walk_in_elsewhere:
+        raise PermissionDenied("您不能在该站点登记诉求", field="station")
     intake = request_create(
         actor=_user(request),
         channel=payload.channel,

@@ -117,10 +117,6 @@ def request_get(*, user: Any, request_id: int, action: Action = "view") -> Servi
     return request
 
 
-def request_by_number(*, user: Any, number: str) -> ServiceRequest | None:
-    return _requests(user).filter(number=number.strip()).first()
-
-
 @dataclass
 class RequestDetail:
     request: ServiceRequest

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -76,10 +75,6 @@ def dispatchers_for(request: ServiceRequest) -> QuerySet[User]:
     return User.objects.filter(pk__in=dispatcher_assignments_over(request.area.path).values("user_id"), is_active=True)
 
 
-def org_admins_at(org_ids: Iterable[int]) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(role=Role.ORG_ADMIN, org_id__in=list(org_ids)).select_related("user")
-
-
 def assignee_users(dispatch: Dispatch) -> list[User]:
     """Who answers for a part: the volunteer; the team's leader and liaison; the station's keepers."""
     if dispatch.volunteer_id is not None:
@@ -98,7 +93,3 @@ def notify(*, users: Iterable[User], title: str, body: str, url: str) -> None:
     unique = {u.pk: u for u in users if u is not None}
     if unique:
         notification_send(recipients=list(unique.values()), title=title, body=body, url=url)
-
-
-def on_commit(fn: Any) -> None:
-    transaction.on_commit(fn)

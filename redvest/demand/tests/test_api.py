@@ -263,3 +263,22 @@ def test_callbacks_and_dispatches_query_counts_are_constant(county, size, django
     with django_assert_num_queries(7):
         assert leader.get(f"{BASE}/dispatches").json()["count"] == size
     assert Callback.objects.count() == size
+
+
+def test_walk_in_over_the_api_only_at_ones_own_station(county):
+    keeper = as_user(role_at(county.post_a, Role.STATION_KEEPER))
+    item = ServiceItemFactory()
+    body = {
+        "channel": "walk_in",
+        "item": item.code,
+        "description": "来站点求助",
+        "address": "站点",
+        "caller_phone": "13800138000",
+    }
+    ok = post(keeper, f"{BASE}/requests", {**body, "station": county.station_a.pk})
+    assert ok.status_code == 201 and ok.json()["area"] == county.post_a.pk
+    elsewhere = post(
+        keeper, f"{BASE}/requests", {**body, "station": county.station_c.pk, "caller_phone": "13800138001"}
+    )
+    assert elsewhere.status_code == 403
+    assert post(keeper, f"{BASE}/requests", body).status_code == 403
