@@ -41,12 +41,12 @@ def event_add(
 
 def locked_request(request: ServiceRequest) -> ServiceRequest:
     """The request row, locked for the rest of the transaction (state changes, part counts)."""
-    return ServiceRequest.objects.select_for_update().select_related("item", "area").get(pk=request.pk)
+    return ServiceRequest.objects.select_for_update(of=("self",)).select_related("item", "area").get(pk=request.pk)
 
 
 def locked_dispatch(dispatch: Dispatch) -> Dispatch:
     return (
-        Dispatch.objects.select_for_update()
+        Dispatch.objects.select_for_update(of=("self",))
         .select_related("request__item", "request__area", "station__node", "team__org", "volunteer__org")
         .get(pk=dispatch.pk)
     )

@@ -262,7 +262,7 @@ def request_redispatch(
     request = locked_request(request)
     require_open(request)
     for part in (
-        request.dispatches.select_for_update()
+        request.dispatches.select_for_update(of=("self",))
         .filter(status__in=ACTIVE_DISPATCH_STATUSES)
         .select_related("station__node", "team", "volunteer__user")
     ):
@@ -416,7 +416,7 @@ def request_cancel(*, actor: User, request: ServiceRequest, reason: str, now: da
     request = locked_request(request)
     require_open(request)
     for part in (
-        request.dispatches.select_for_update()
+        request.dispatches.select_for_update(of=("self",))
         .filter(status__in=ACTIVE_DISPATCH_STATUSES)
         .select_related("station__node", "team", "volunteer__user")
     ):

@@ -215,7 +215,11 @@ def spot_check_record(
     """The spot check's own result: was the service real, how satisfied the resident is. Raises
     PermissionDenied, AlreadyEvaluated, ValidationFailed."""
     require(actor, "change", check.request)
-    check = SpotCheck.objects.select_for_update().select_related("request__area", "request__item").get(pk=check.pk)
+    check = (
+        SpotCheck.objects.select_for_update(of=("self",))
+        .select_related("request__area", "request__item")
+        .get(pk=check.pk)
+    )
     if check.status == SpotCheckStatus.DONE:
         raise AlreadyEvaluated("该抽查已登记结果")
     rating = _rating(rating)

@@ -185,7 +185,9 @@ def errand_document_receive(
     *, actor: User, document: ErrandDocument, received: bool, now: datetime.datetime
 ) -> ErrandDocument:
     """Tick (or untick) a document on the 红色代办 checklist. Raises PermissionDenied, RequestNotOpen."""
-    document = ErrandDocument.objects.select_for_update().select_related("request__area").get(pk=document.pk)
+    document = (
+        ErrandDocument.objects.select_for_update(of=("self",)).select_related("request__area").get(pk=document.pk)
+    )
     _require_handler(actor, document.request)
     document.received_at = now if received else None
     document.received_by = actor if received else None
@@ -204,7 +206,7 @@ def errand_document_receive(
 def errand_step_done(*, actor: User, step: ErrandStep, note: str, now: datetime.datetime) -> ErrandStep:
     """Mark the next 红色代办 step done; steps go in order. Raises PermissionDenied, RequestNotOpen,
     ValidationFailed (already done, or an earlier step still open)."""
-    step = ErrandStep.objects.select_for_update().select_related("request__area").get(pk=step.pk)
+    step = ErrandStep.objects.select_for_update(of=("self",)).select_related("request__area").get(pk=step.pk)
     _require_handler(actor, step.request)
     note = clean_text(note, field="note", label="备注", max_length=200, required=False)
     if step.done_at is not None:
