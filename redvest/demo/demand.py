@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from io import StringIO
 
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from redvest.accounts.models import User
@@ -47,14 +46,6 @@ COMMENTS = ("志愿者很热心，问题解决了", "来得很及时，谢谢", 
 class DemandSummary:
     requests: int
     records: list[ServiceRecord]
-
-
-def parts_can_be_worked() -> bool:
-    """Whether accepting and completing parts works on this database. The demand app's `locked_dispatch`
-    takes FOR UPDATE across its nullable station/team/volunteer joins, which PostgreSQL refuses ("FOR
-    UPDATE cannot be applied to the nullable side of an outer join"); until that is fixed there (lock
-    `of=("self",)`), the demo leaves PostgreSQL's requests at dispatched and does not fake the later steps."""
-    return connection.vendor != "postgresql"
 
 
 def load_menu() -> None:
@@ -164,7 +155,7 @@ def _work(
     parts = dispatch_create(
         actor=dispatcher, request=request, targets=targets, now=dispatched_at, note="请尽快联系群众"
     )
-    if state == "dispatched" or not parts_can_be_worked():
+    if state == "dispatched":
         return []
     records: list[ServiceRecord] = []
     for part, (team, members) in zip(parts, chosen, strict=True):
