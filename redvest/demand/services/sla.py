@@ -85,7 +85,11 @@ def _breach(
     areas: list[tuple[int, str]],
 ) -> int:
     """Flag the rows of `due`, raise each one level (escalated_to = that ancestor) and log both events."""
-    rows = list(due.select_for_update(skip_locked=True).values_list("pk", "number", "area__path", "escalation_level"))
+    rows = list(
+        due.select_for_update(skip_locked=True, of=("self",)).values_list(
+            "pk", "number", "area__path", "escalation_level"
+        )
+    )
     if not rows:
         return 0
     ids = [r[0] for r in rows]
@@ -117,7 +121,7 @@ def _stall(*, parts: QuerySet[Dispatch], now: datetime.datetime, digest: _Digest
     """Parts nobody accepted in time go back: the request returns to the dispatcher, or is flagged when
     other parts still run."""
     rows = list(
-        parts.select_for_update(skip_locked=True).values_list(
+        parts.select_for_update(skip_locked=True, of=("self",)).values_list(
             "pk", "request_id", "request__number", "request__area__path"
         )
     )
