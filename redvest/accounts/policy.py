@@ -166,7 +166,10 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     if resource in DEMAND_RESOURCES:
         return _demand_grant_q(grant, resource, action)
     if role == Role.DISPATCHER:
-        return subtree if action == "view" and resource in {"org", "station", "team", "volunteer", "activity"} else None
+        if action != "view" or resource not in {"org", "station", "team", "volunteer", "activity"}:
+            return None
+        # A 热线中心 dispatcher looks up the stations, teams and people of the area the hotline serves.
+        return Q(**{f"{PATH_LOOKUP[resource]}__startswith": service_area_path(grant)})
     if role == Role.STATION_KEEPER:
         if resource in {"org", "station"}:
             return subtree if action == "view" else own

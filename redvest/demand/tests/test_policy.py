@@ -23,6 +23,12 @@ def test_hotline_dispatcher_works_the_whole_county(county):
     assert can_dispatch_to(county.dispatcher, county.community_c)
 
 
+def test_hotline_dispatcher_looks_up_volunteers_of_the_whole_county_but_changes_none(county):
+    in_town_b = VolunteerFactory(org=county.community_c)
+    assert can(county.dispatcher, "view", in_town_b)
+    assert not can(county.dispatcher, "change", in_town_b)
+
+
 def test_town_dispatcher_cannot_see_other_town(county):
     town_dispatcher = role_at(county.town_a, Role.DISPATCHER)
     assert can(town_dispatcher, "view", ServiceRequestFactory(area=county.community_a))
