@@ -147,7 +147,7 @@ def _coordinate(value: Any, *, field: str, label: str, limit: int, errors: dict[
 def _lock_node(node: OrgNode) -> OrgNode:
     """The current row under a lock: tree fields of an in-memory node go stale after any move."""
     try:
-        return OrgNode.objects.select_for_update().get(pk=node.pk)
+        return OrgNode.objects.select_for_update(of=("self",)).get(pk=node.pk)
     except OrgNode.DoesNotExist as exc:
         raise NotFound("组织节点不存在") from exc
 
@@ -354,7 +354,7 @@ def node_delete(*, actor: User, node: OrgNode) -> OrgNode | None:
 
 def _lock_station(station: Station) -> Station:
     try:
-        return Station.objects.select_for_update().select_related("node").get(pk=station.pk)
+        return Station.objects.select_for_update(of=("self",)).select_related("node").get(pk=station.pk)
     except Station.DoesNotExist as exc:
         raise NotFound("站点不存在") from exc
 
@@ -412,7 +412,7 @@ def _item_for(station: Station, kind: str) -> FiveHaveItem:
     if kind not in FiveHaveKind.values:
         raise NotFound("五有项目不存在")
     _checklist_ensure(station)
-    return FiveHaveItem.objects.select_for_update().get(station=station, kind=kind)
+    return FiveHaveItem.objects.select_for_update(of=("self",)).get(station=station, kind=kind)
 
 
 def _evidence_extension(file: UploadedFile) -> str:
@@ -582,7 +582,7 @@ def role_revoke(*, actor: User, assignment_id: int, org: OrgNode) -> None:
     """Remove a role held at `org`; only the node's administrators, system admin roles only by system
     admins, and never the actor's own. Raises NotFound, PermissionDenied, Conflict."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("org", "user")
         .filter(pk=assignment_id, org=org)
         .first()

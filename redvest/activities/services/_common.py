@@ -41,7 +41,7 @@ def require_can_organise(actor: Any, *, org: OrgNode, teams: Iterable[Team]) -> 
 
 def locked(activity: Activity) -> Activity:
     """The activity row, locked for the rest of the transaction (quota counts, state changes)."""
-    return Activity.objects.select_for_update().select_related("org").get(pk=activity.pk)
+    return Activity.objects.select_for_update(of=("self",)).select_related("org").get(pk=activity.pk)
 
 
 def activity_url(activity: Activity) -> str:

@@ -219,7 +219,7 @@ def attendance_check_out(
         return existing
     late = _sync_is_late(at=at, received_at=received_at)
     attendance = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("activity", "volunteer__org")
         .filter(activity_id=activity.pk, volunteer=volunteer, status=AttendanceStatus.OPEN)
         .first()
@@ -404,7 +404,9 @@ def attendance_proxy_check_out(
     require(actor, "change", attendance.activity)
     reason = _reason(reason, label="代签退")
     attendance = (
-        Attendance.objects.select_for_update().select_related("activity__org", "volunteer__org").get(pk=attendance.pk)
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("activity__org", "volunteer__org")
+        .get(pk=attendance.pk)
     )
     if attendance.status != AttendanceStatus.OPEN:
         raise NotCheckedIn("该志愿者当前未处于签到状态，不能代为签退")
@@ -435,7 +437,7 @@ def attendance_proxy_check_out(
 @transaction.atomic
 def _auto_close_one(*, attendance_id: int) -> bool:
     attendance = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("activity", "volunteer")
         .filter(pk=attendance_id, status=AttendanceStatus.OPEN)
         .first()
@@ -472,7 +474,9 @@ def attendance_confirm(
     Raises PermissionDenied, AttendanceStateInvalid, ValidationFailed."""
     require(actor, "change", attendance.activity)
     attendance = (
-        Attendance.objects.select_for_update().select_related("activity__org", "volunteer__org").get(pk=attendance.pk)
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("activity__org", "volunteer__org")
+        .get(pk=attendance.pk)
     )
     if attendance.status != AttendanceStatus.AUTO_CLOSED:
         raise AttendanceStateInvalid("只有系统自动签退的记录需要确认")

@@ -157,7 +157,7 @@ def outcome_save(*, actor: User, activity: Activity, data: OutcomeData) -> Activ
             errors[f"tally_{category_id}"] = f"{allowed[category_id].name}不能为负数"
     if errors:
         raise ValidationFailed(errors)
-    outcome, created = ActivityOutcome.objects.select_for_update().get_or_create(activity=activity)
+    outcome, created = ActivityOutcome.objects.select_for_update(of=("self",)).get_or_create(activity=activity)
     before = None if created else snapshot(outcome, ["sessions", "beneficiaries", "problems_found", "problems_solved"])
     outcome.sessions = data.sessions
     outcome.beneficiaries = data.beneficiaries

@@ -125,7 +125,7 @@ def signup_cancel(*, actor: User, signup: SignUp, at: datetime.datetime) -> Sign
     if signup.volunteer.user_id != actor.pk:
         raise PermissionDenied("只能取消自己的报名")
     activity = locked(signup.activity)
-    signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+    signup = SignUp.objects.select_for_update(of=("self",)).get(pk=signup.pk)
     if signup.status not in ACTIVE_SIGNUP_STATUSES:
         raise SignUpStateInvalid("该报名已取消或未被录用，无需取消")
     if activity.attendances.filter(volunteer_id=signup.volunteer_id).exists():
@@ -145,7 +145,7 @@ def signup_decide(*, actor: User, signup: SignUp, approve: bool, at: datetime.da
     Raises PermissionDenied, ActivityCancelled, SignUpStateInvalid, QuotaFull."""
     require(actor, "change", signup.activity)
     activity = locked(signup.activity)
-    signup = SignUp.objects.select_for_update().select_related("volunteer__user").get(pk=signup.pk)
+    signup = SignUp.objects.select_for_update(of=("self",)).select_related("volunteer__user").get(pk=signup.pk)
     if activity.status == ActivityStatus.CANCELLED:
         raise ActivityCancelled("活动已取消")
     before = signup.status

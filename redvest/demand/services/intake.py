@@ -152,7 +152,7 @@ def _idempotency_hash(key: str, *, actor: Any, client: Open311Client | None) -> 
 
 def _next_number(now: datetime.datetime) -> str:
     day = timezone.localdate(now)
-    counter, _created = RequestCounter.objects.select_for_update().get_or_create(day=day)
+    counter, _created = RequestCounter.objects.select_for_update(of=("self",)).get_or_create(day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{day:%Y%m%d}{counter.last:04d}"
@@ -168,7 +168,7 @@ def resident_upsert(
     if (message := phone_error(phone)) is not None:
         raise ValidationFailed({"caller_phone": message})
     name = clean_text(name, field="caller_name", label="姓名", max_length=50, required=False)
-    resident = Resident.objects.select_for_update().filter(phone_hash=blind_index(phone)).first()
+    resident = Resident.objects.select_for_update(of=("self",)).filter(phone_hash=blind_index(phone)).first()
     if resident is None:
         resident = Resident.objects.create(
             name=name,

@@ -68,7 +68,7 @@ def callback_record(*, actor: User, callback: Callback, rating: str, comment: st
     """The operator's callback result. 满意/基本满意 archive the request; 不满意 (with the reason) reopens it.
     Raises PermissionDenied, AlreadyEvaluated (recorded twice), ValidationFailed, Conflict."""
     require(actor, "change", callback.request)
-    callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    callback = Callback.objects.select_for_update(of=("self",)).get(pk=callback.pk)
     if callback.status == CallbackStatus.DONE:
         raise AlreadyEvaluated("该工单本轮已回访，请勿重复登记")
     rating = _rating(rating)
@@ -115,7 +115,7 @@ def callback_record(*, actor: User, callback: Callback, rating: str, comment: st
 def callback_unreachable(*, actor: User, callback: Callback, now: datetime.datetime) -> Callback:
     """A call nobody answered: counted, the task stays open. Raises PermissionDenied, AlreadyEvaluated."""
     require(actor, "change", callback.request)
-    callback = Callback.objects.select_for_update().get(pk=callback.pk)
+    callback = Callback.objects.select_for_update(of=("self",)).get(pk=callback.pk)
     if callback.status == CallbackStatus.DONE:
         raise AlreadyEvaluated("该工单本轮已回访")
     callback.attempts += 1

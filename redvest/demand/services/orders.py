@@ -159,7 +159,7 @@ def order_dispatch(
 
 def order_refresh(*, order_id: int, now: datetime.datetime) -> MenuOrder:
     """The order closes when every line is finished (or withdrawn), and opens again if one is reopened."""
-    order = MenuOrder.objects.select_for_update().get(pk=order_id)
+    order = MenuOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
     statuses = set(order.requests.values_list("status", flat=True))
     finished = DONE_STATUSES + (RequestStatus.CANCELLED,)
     if statuses and statuses <= set(finished):

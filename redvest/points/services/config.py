@@ -68,7 +68,7 @@ def rule_set(*, actor: User, org: OrgNode, data: RuleData) -> EarningRule:
     errors = _rule_errors(data)
     if errors:
         raise ValidationFailed(errors)
-    rule = EarningRule.objects.select_for_update().filter(org=org, point_type=data.point_type).first()
+    rule = EarningRule.objects.select_for_update(of=("self",)).filter(org=org, point_type=data.point_type).first()
     before = snapshot(rule) if rule else {}
     values = {
         "basis": data.basis,
@@ -120,7 +120,7 @@ def policy_set(*, actor: User, org: OrgNode, data: PolicyData) -> PointsPolicy:
         errors["hold_hours"] = f"预约保留时长应在 1 至 {MAX_HOLD_HOURS} 小时之间"
     if errors:
         raise ValidationFailed(errors)
-    policy, created = PointsPolicy.objects.select_for_update().get_or_create(org=org)
+    policy, created = PointsPolicy.objects.select_for_update(of=("self",)).get_or_create(org=org)
     before = snapshot(policy)
     policy.allow_fund_donation = data.allow_fund_donation
     policy.allow_transfer = data.allow_transfer

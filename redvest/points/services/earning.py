@@ -226,7 +226,7 @@ def _post_record_reversal(
         reversal = transaction_reverse(actor=None, txn=original, reason="服务记录更正", service_record=record)
         points = -sum(e.delta for e in original.entries.all() if e.account_id == account.pk)
         return _posting(record, PostingOutcome.REVERSED, points=points, txn=reversal, note="服务记录已冲销")
-    pending = PointsClaim.objects.select_for_update().filter(
+    pending = PointsClaim.objects.select_for_update(of=("self",)).filter(
         service_record_id=record.reverses_id, status=ClaimStatus.PENDING
     )
     for claim in pending:

@@ -56,7 +56,10 @@ def escrow_account(*, org: OrgNode) -> PointsAccount:
 
 def accounts_lock(*, ids: Iterable[int]) -> dict[int, PointsAccount]:
     """Lock the rows in id order (so two transactions never wait on each other in a cycle)."""
-    return {a.pk: a for a in PointsAccount.objects.select_for_update().filter(pk__in=sorted(set(ids))).order_by("pk")}
+    return {
+        a.pk: a
+        for a in PointsAccount.objects.select_for_update(of=("self",)).filter(pk__in=sorted(set(ids))).order_by("pk")
+    }
 
 
 def _shortfall_message(account: PointsAccount, needed: int) -> str:
@@ -142,7 +145,9 @@ def member_year_add(
     *, volunteer_id: int, year: int, points_earned: int = 0, bonus: int = 0, deduction: int = 0
 ) -> None:
     """Move the member's yearly row the pioneer ranking joins (callers hold a lock on the change)."""
-    row, _created = MemberYearTotal.objects.select_for_update().get_or_create(volunteer_id=volunteer_id, year=year)
+    row, _created = MemberYearTotal.objects.select_for_update(of=("self",)).get_or_create(
+        volunteer_id=volunteer_id, year=year
+    )
     MemberYearTotal.objects.filter(pk=row.pk).update(
         points_earned=F("points_earned") + points_earned, bonus=F("bonus") + bonus, deduction=F("deduction") + deduction
     )
@@ -154,7 +159,7 @@ def transaction_reverse(
 ) -> PointsTransaction:
     """Reverse an earning with a mirror transaction (the volunteer may go below zero if the points are
     already spent). Raises NotReversible (redemptions are undone by cancelling), AlreadyReversed."""
-    txn = PointsTransaction.objects.select_for_update().get(pk=txn.pk)
+    txn = PointsTransaction.objects.select_for_update(of=("self",)).get(pk=txn.pk)
     if txn.kind not in EARNING_KINDS:
         raise NotReversible()
     if PointsTransaction.objects.filter(reverses=txn).exists():

@@ -74,7 +74,7 @@ def pioneer_config_set(*, actor: User, org: OrgNode, data: ConfigData) -> Pionee
     errors = _config_errors(data)
     if errors:
         raise ValidationFailed(errors)
-    config, created = PioneerConfig.objects.select_for_update().get_or_create(org=org)
+    config, created = PioneerConfig.objects.select_for_update(of=("self",)).get_or_create(org=org)
     before = snapshot(config)
     for f in fields(ConfigData):
         setattr(config, f.name, getattr(data, f.name))

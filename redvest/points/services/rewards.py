@@ -141,7 +141,7 @@ def merchant_suspend(*, actor: User, merchant: Merchant, note: str) -> Merchant:
     text = (note or "").strip()[:200]
     if not text:
         raise NoteRequired("请填写暂停原因", field="note")
-    merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+    merchant = Merchant.objects.select_for_update(of=("self",)).get(pk=merchant.pk)
     if merchant.status != MerchantStatus.APPROVED:
         raise MerchantNotPending("只有已加盟的商家可以暂停")
     merchant.status = MerchantStatus.SUSPENDED
@@ -236,7 +236,7 @@ def item_update(*, actor: User, item: RewardItem, data: ItemData) -> RewardItem:
     errors = _item_errors(data)
     if errors:
         raise ValidationFailed(errors)
-    item = RewardItem.objects.select_for_update().get(pk=item.pk)
+    item = RewardItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     before = snapshot(item)
     for key, value in _item_values(data).items():
         setattr(item, key, value)

@@ -47,7 +47,7 @@ def anomaly_resolve(
     AnomalyHasNoRecord, InvalidMinutes, PermissionDenied and record_correct's errors."""
     note = clean_reason(note, field="note")
     anomaly = (
-        Anomaly.objects.select_for_update()
+        Anomaly.objects.select_for_update(of=("self",))
         .select_related("record__activity", "activity", "volunteer__org")
         .get(pk=anomaly.pk)
     )
@@ -90,7 +90,7 @@ def anomaly_settle_for_attendance(*, actor: User | None, attendance: Attendance,
     """For the activities app: when a leader confirms an auto-closed stay, its open AUTO_CLOSED flags are cleared.
     Returns how many were cleared."""
     flags = list(
-        Anomaly.objects.select_for_update().filter(
+        Anomaly.objects.select_for_update(of=("self",)).filter(
             attendance=attendance, kind=AnomalyKind.AUTO_CLOSED, status=AnomalyStatus.OPEN
         )
     )

@@ -90,7 +90,7 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     if len(reason) > 200:
         raise ReasonRequired("撤销原因不能超过200字", field="reason")
     certificate = (
-        Certificate.objects.select_for_update()
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("volunteer__org", "volunteer__user")
         .get(pk=certificate.pk)
     )

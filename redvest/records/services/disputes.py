@@ -59,7 +59,11 @@ def dispute_open(
     """A volunteer contests their own current record. Raises NotOwnRecord, ReversalNotCorrectable,
     RecordAlreadyReversed, DisputeAlreadyOpen, InvalidMinutes, ReasonRequired."""
     reason = clean_reason(reason)
-    record = ServiceRecord.objects.select_for_update().select_related("volunteer__org", "activity").get(pk=record.pk)
+    record = (
+        ServiceRecord.objects.select_for_update(of=("self",))
+        .select_related("volunteer__org", "activity")
+        .get(pk=record.pk)
+    )
     if record.volunteer.user_id is None or record.volunteer.user_id != actor.pk:
         raise NotOwnRecord()
     if record.reverses_id is not None:
@@ -102,7 +106,7 @@ def dispute_review(
     Raises DisputeClosed, SelfReview, PermissionDenied, InvalidMinutes and record_correct's errors."""
     note = clean_reason(note, field="note")
     dispute = (
-        RecordDispute.objects.select_for_update()
+        RecordDispute.objects.select_for_update(of=("self",))
         .select_related("record__activity", "volunteer__user", "volunteer__org")
         .get(pk=dispute.pk)
     )

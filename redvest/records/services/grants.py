@@ -110,7 +110,7 @@ def makeup_record(
     evidence_check(evidence)
     from redvest.volunteers.models import Volunteer, VolunteerStatus
 
-    volunteer = Volunteer.objects.select_for_update().select_related("org", "user").get(pk=volunteer.pk)
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=volunteer.pk)
     if volunteer.status == VolunteerStatus.DEREGISTERED:
         raise AlreadyRecorded("该志愿者已注销，不能补录", code="volunteer_deregistered")
     has_record = (

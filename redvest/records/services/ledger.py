@@ -58,11 +58,11 @@ def _add_to_totals(*, record: ServiceRecord) -> None:
     """Move the (volunteer, year, kind) and (…, category) totals by the entry's minutes, under the row lock."""
     year = record.served_on.year
     org_id = record.volunteer.org_id
-    total, _created = ServiceTotal.objects.select_for_update().get_or_create(
+    total, _created = ServiceTotal.objects.select_for_update(of=("self",)).get_or_create(
         volunteer_id=record.volunteer_id, year=year, kind=record.kind, defaults={"org_id": org_id}
     )
     ServiceTotal.objects.filter(pk=total.pk).update(minutes=F("minutes") + record.minutes, org_id=org_id)
-    by_category, _created = ServiceCategoryTotal.objects.select_for_update().get_or_create(
+    by_category, _created = ServiceCategoryTotal.objects.select_for_update(of=("self",)).get_or_create(
         volunteer_id=record.volunteer_id, year=year, kind=record.kind, category=record.category
     )
     ServiceCategoryTotal.objects.filter(pk=by_category.pk).update(minutes=F("minutes") + record.minutes)
@@ -269,7 +269,7 @@ def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: 
     SameMinutes, InvalidMinutes, ReasonRequired, PermissionDenied."""
     reason = clean_reason(reason)
     old = (
-        ServiceRecord.objects.select_for_update()
+        ServiceRecord.objects.select_for_update(of=("self",))
         .select_related("activity", "volunteer__user", "volunteer__org")
         .get(pk=record.pk)
     )

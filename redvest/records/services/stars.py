@@ -33,7 +33,7 @@ def star_levels_set(*, actor: User, org: OrgNode, thresholds_hours: list[int]) -
     )
     if not valid:
         raise InvalidThresholds(field="thresholds_hours")
-    config = StarLevelConfig.objects.select_for_update().filter(org=org).first()
+    config = StarLevelConfig.objects.select_for_update(of=("self",)).filter(org=org).first()
     before = list(config.thresholds_hours) if config else None
     if config is None:
         config = StarLevelConfig.objects.create(org=org, thresholds_hours=values)
@@ -56,7 +56,7 @@ def star_levels_clear(*, actor: User, org: OrgNode) -> None:
     """Drop the node's own thresholds so it inherits from above again. Raises PermissionDenied."""
     if not can_administer(actor, org):
         raise PermissionDenied("只有该组织的管理员可以设置星级标准")
-    config = StarLevelConfig.objects.select_for_update().filter(org=org).first()
+    config = StarLevelConfig.objects.select_for_update(of=("self",)).filter(org=org).first()
     if config is None:
         return
     audit_record(

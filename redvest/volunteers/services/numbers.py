@@ -37,7 +37,7 @@ def number_block_issue(*, area_code: str, count: int = 1) -> list[str]:
     """Reserve `count` consecutive numbers for this area and year; raises Conflict when the year runs out."""
     year = timezone.localdate().year
     NumberSequence.objects.get_or_create(area_code=area_code, year=year)
-    sequence = NumberSequence.objects.select_for_update().get(area_code=area_code, year=year)
+    sequence = NumberSequence.objects.select_for_update(of=("self",)).get(area_code=area_code, year=year)
     first = sequence.last + 1
     if sequence.last + count > SEQUENCE_MAX:
         raise Conflict(f"地区 {area_code} 本年度志愿者编号已用完")
