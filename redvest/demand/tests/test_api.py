@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from redvest.accounts.models import Role
 from redvest.demand.models import Callback, Dispatch, RequestStatus, ServiceRequest
@@ -168,7 +169,7 @@ def test_unsatisfied_callback_reopens_over_the_api(operator, county):
 def test_menu_order_and_group_dispatch_over_the_api(county, operator):
     admin = as_user(role_at(county.community_a, Role.ORG_ADMIN))
     a, b = ServiceItemFactory(), ServiceItemFactory()
-    start = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)).replace(microsecond=0)
+    start = (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
     order = post(
         admin,
         f"{BASE}/orders",
@@ -255,8 +256,8 @@ def test_callbacks_and_dispatches_query_counts_are_constant(county, size, django
         Dispatch.objects.create(
             request=ServiceRequestFactory(area=county.community_a),
             team=team,
-            dispatched_at=datetime.datetime.now(datetime.UTC),
-            accept_due_at=datetime.datetime.now(datetime.UTC),
+            dispatched_at=timezone.now(),
+            accept_due_at=timezone.now(),
         )
     with django_assert_num_queries(6):
         assert operator.get(f"{BASE}/callbacks").json()["count"] == size
