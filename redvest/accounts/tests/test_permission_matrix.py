@@ -85,6 +85,23 @@ def _expect(**per_resource: tuple[frozenset[str], frozenset[str]]) -> dict[str, 
     return table
 
 
+# Leaders and liaisons are volunteers too: the public directory plus their own team and its members.
+# Own-position activities are run by the leader's team; records and certificates are other people's.
+TEAM_ROLE_EXPECTED = _expect(
+    org=(ALL, NONE),
+    station=(ALL, NONE),
+    team=(ALL, OWN),
+    brand=(ALL, NONE),
+    volunteer=(OWN, NONE),
+    activity=(ALL, OWN),
+    record=(OWN, OWN),
+    reward=(ALL, NONE),
+    merchant=(ALL, NONE),
+    earning_rule=(ALL, NONE),
+    request=(OWN, NONE),
+    dispatch=(OWN, OWN),
+)
+
 EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
     Role.SYSTEM_ADMIN: _expect(
         org=(ALL, ALL),
@@ -132,36 +149,9 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         redemption=(OWN, OWN),
         request=(OWN, OWN),
     ),
-    # Leaders and liaisons are volunteers too: the public directory plus their own team and its members.
-    # Own-position activities are run by the leader's team; records and certificates are other people's.
-    Role.TEAM_LEADER: _expect(
-        org=(ALL, NONE),
-        station=(ALL, NONE),
-        team=(ALL, OWN),
-        brand=(ALL, NONE),
-        volunteer=(OWN, NONE),
-        activity=(ALL, OWN),
-        record=(OWN, OWN),
-        reward=(ALL, NONE),
-        merchant=(ALL, NONE),
-        earning_rule=(ALL, NONE),
-        request=(OWN, NONE),
-        dispatch=(OWN, OWN),
-    ),
-    Role.TEAM_LIAISON: _expect(
-        org=(ALL, NONE),
-        station=(ALL, NONE),
-        team=(ALL, OWN),
-        brand=(ALL, NONE),
-        volunteer=(OWN, NONE),
-        activity=(ALL, OWN),
-        record=(OWN, OWN),
-        reward=(ALL, NONE),
-        merchant=(ALL, NONE),
-        earning_rule=(ALL, NONE),
-        request=(OWN, NONE),
-        dispatch=(OWN, OWN),
-    ),
+    # Leaders and liaisons hold the same powers over their team (see TEAM_ROLE_EXPECTED).
+    Role.TEAM_LEADER: TEAM_ROLE_EXPECTED,
+    Role.TEAM_LIAISON: TEAM_ROLE_EXPECTED,
     # Other people's points accounts, claims, reservations and index entries stay private.
     Role.VOLUNTEER: _expect(
         org=(ALL, NONE),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -63,15 +64,10 @@ def _position(payload: CheckInIn) -> Position | None:
     return Position(latitude=payload.latitude, longitude=payload.longitude)
 
 
-@router.post(
-    "/{int:activity_id}/check-in",
-    response=responses(AttendanceOut),
-    url_name="activity-check-in",
-    summary="签到（签到码 + 手机定位，须在签到范围内）",
-)
-def check_in(request: HttpRequest, activity_id: int, payload: CheckInIn) -> dict[str, Any]:
+def _attend(request: HttpRequest, activity_id: int, payload: CheckInIn, service: Callable[..., Any]) -> dict[str, Any]:
+    """Check-in and check-out take the same inputs: the code, the phone's position, the client id."""
     activity = activity_get(user=user_of(request), activity_id=activity_id)
-    attendance = attendance_check_in(
+    attendance = service(
         actor=user_of(request),
         activity=activity,
         code=payload.code,
@@ -81,6 +77,16 @@ def check_in(request: HttpRequest, activity_id: int, payload: CheckInIn) -> dict
         method=AttendanceMethod.QR if payload.via_qr else AttendanceMethod.CODE,
     )
     return attendance_out(attendance)
+
+
+@router.post(
+    "/{int:activity_id}/check-in",
+    response=responses(AttendanceOut),
+    url_name="activity-check-in",
+    summary="签到（签到码 + 手机定位，须在签到范围内）",
+)
+def check_in(request: HttpRequest, activity_id: int, payload: CheckInIn) -> dict[str, Any]:
+    return _attend(request, activity_id, payload, attendance_check_in)
 
 
 @router.post(
@@ -90,17 +96,7 @@ def check_in(request: HttpRequest, activity_id: int, payload: CheckInIn) -> dict
     summary="签退（签到码 + 手机定位；服务时长自动入账）",
 )
 def check_out(request: HttpRequest, activity_id: int, payload: CheckInIn) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id)
-    attendance = attendance_check_out(
-        actor=user_of(request),
-        activity=activity,
-        code=payload.code,
-        position=_position(payload),
-        at=timezone.now(),
-        client_id=payload.client_id,
-        method=AttendanceMethod.QR if payload.via_qr else AttendanceMethod.CODE,
-    )
-    return attendance_out(attendance)
+    return _attend(request, activity_id, payload, attendance_check_out)
 
 
 @router.post(
