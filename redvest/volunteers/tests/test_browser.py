@@ -23,7 +23,10 @@ def test_org_admin_registers_a_volunteer_after_fixing_a_bad_id(
 ) -> None:
     browser_login("admin_a")
     page.goto(f"{live_server.url}/volunteers/new/")
-    page.select_option("#id_org", label="雉城街道")
+    # Choosing the org swaps the team <option>s via htmx: wait for that swap before picking a team,
+    # or a late swap wipes the choice.
+    with page.expect_response("**/volunteers/team-options/**"):
+        page.select_option("#id_org", label="雉城街道")
     page.locator("#id_team option", has_text="雉城先锋队").wait_for(state="attached")
     page.select_option("#id_team", label="雉城街道 · 雉城先锋队")
     page.fill("#id_name", "浏览器登记")
@@ -35,6 +38,7 @@ def test_org_admin_registers_a_volunteer_after_fixing_a_bad_id(
     page.get_by_text("身份证号校验位不正确").wait_for()
     assert page.locator(".errors").first.is_visible()
 
+    assert page.locator("#id_team option:checked").inner_text() == "雉城街道 · 雉城先锋队"
     page.fill("#id_id_number", valid)
     page.click("main form.narrow button[type=submit]")
     page.locator(".messages", has_text="已登记志愿者 浏览器登记").wait_for()
