@@ -13,11 +13,17 @@ from redvest.accounts.api import ApiKeyOrSession
 from redvest.accounts.api import router as auth_router
 from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
+from redvest.awards.api import router as awards_router
+from redvest.care.api import router as care_router
 from redvest.core.errors import DomainError
+from redvest.dashboards.api import router as dashboards_router
 from redvest.demand.api import router as demand_router
+from redvest.evaluation.api import router as evaluation_router
 from redvest.orgs.api import router as orgs_router
 from redvest.points.api import router as points_router
+from redvest.publicity.api import router as publicity_router
 from redvest.records.api import router as records_router
+from redvest.reports.api import router as reports_router
 from redvest.teams.api import router as teams_router
 from redvest.volunteers.api import router as volunteers_router
 
@@ -71,3 +77,9 @@ api.add_router("/v1/activities", activities_router)
 api.add_router("/v1/records", records_router)
 api.add_router("/v1/points", points_router)
 api.add_router("/v1/demand", demand_router)
+api.add_router("/v1/care", care_router)
+api.add_router("/v1/reports", reports_router)
+api.add_router("/v1/evaluation", evaluation_router)
+api.add_router("/v1/awards", awards_router)
+api.add_router("/v1/publicity", publicity_router)
+api.add_router("/v1/dashboards", dashboards_router)

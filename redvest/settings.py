@@ -60,6 +60,12 @@ INSTALLED_APPS = [
     "redvest.points",
     "redvest.demo",
     "redvest.demand",
+    "redvest.care",
+    "redvest.reports",
+    "redvest.evaluation",
+    "redvest.awards",
+    "redvest.publicity",
+    "redvest.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +172,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: django.tasks with the database backend (db_worker). Every queue is listed.
-TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla"]
+TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla", "care", "oversight", "exports"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

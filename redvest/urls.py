@@ -22,6 +22,12 @@ urlpatterns = [
     path("records/", include("redvest.records.urls")),
     path("points/", include("redvest.points.urls")),
     path("demand/", include("redvest.demand.urls")),
+    path("care/", include("redvest.care.urls")),
+    path("reports/", include("redvest.reports.urls")),
+    path("evaluation/", include("redvest.evaluation.urls")),
+    path("awards/", include("redvest.awards.urls")),
+    path("publicity/", include("redvest.publicity.urls")),
+    path("dashboards/", include("redvest.dashboards.urls")),
     path("open311/v2/", include("redvest.demand.open311_urls")),
     path("", include("redvest.core.urls")),
     # Uploaded files (evidence, archives) are served by Django with a login check in each app;
