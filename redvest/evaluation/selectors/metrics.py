@@ -1,0 +1,230 @@
+"""The metric registry: each metric key has one function computing it for a whole cohort over a period.
+
+Every function runs a few GROUP BY queries over the reviewing node's subtree, grouping rows by the
+prefix of their org path that has the length of the cohort's paths (a cohort org's subtree is one
+prefix), so the cost does not grow with the number of orgs in queries. A value is None when the org
+has nothing to measure (no members, no ratings, no reports due); None scores 0 (see `normalise`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+
+from redvest.evaluation.models import Metric, Normalisation
+from redvest.evaluation.period import Period
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    root_path: str
+    orgs: dict[str, int]  # path → org id
+
+    @property
+    def lengths(self) -> list[int]:
+        return sorted({len(p) for p in self.orgs})
+
+    @property
+    def ids(self) -> list[int]:
+        return list(self.orgs.values())
+
+
+Values = dict[int, Decimal | None]
+
+
+def _grouped(qs: QuerySet[Any], path_field: str, cohort: Cohort, **aggregates: Any) -> dict[int, dict[str, Any]]:
+    """org id → aggregates over the rows under that org: one GROUP BY query per distinct cohort depth
+    (one, when the cohort is all the same kind at the same level)."""
+    out: dict[int, dict[str, Any]] = {}
+    base = qs.filter(**{f"{path_field}__startswith": cohort.root_path})
+    for length in cohort.lengths:
+        rows = base.annotate(_prefix=Substr(path_field, 1, length)).order_by().values("_prefix").annotate(**aggregates)
+        for row in rows:
+            org_id = cohort.orgs.get(row.pop("_prefix"))
+            if org_id is not None:
+                out[org_id] = row
+    return out
+
+
+def _rate(ok: int, total: int) -> Decimal | None:
+    return q2(Decimal(ok) * HUNDRED / Decimal(total)) if total else None
+
+
+def _members(cohort: Cohort) -> dict[int, int]:
+    from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+    rows = _grouped(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org__path", cohort, n=Count("id"))
+    return {org_id: int(row["n"]) for org_id, row in rows.items()}
+
+
+def _per_member(totals: dict[int, dict[str, Any]], members: dict[int, int], cohort: Cohort, scale: int) -> Values:
+    out: Values = {}
+    for org_id in cohort.ids:
+        n = members.get(org_id, 0)
+        total = int((totals.get(org_id) or {}).get("total") or 0)
+        out[org_id] = q2(Decimal(total) / Decimal(scale) / Decimal(n)) if n else None
+    return out
+
+
+def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """Credit hours served in the quarter (signed: reversals count) per registered volunteer."""
+    from redvest.records.models import RecordKind, ServiceRecord
+
+    qs = ServiceRecord.objects.filter(kind=RecordKind.CREDIT, served_on__gte=period.start, served_on__lte=period.end)
+    totals = _grouped(qs, "volunteer__org__path", cohort, total=Sum("minutes"))
+    return _per_member(totals, ctx["members"], cohort, 60)
+
+
+def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """Points earned in the quarter (net of reversed earnings, the ledger's daily totals) per member."""
+    from redvest.points.models import PointsEarnedDay
+
+    qs = PointsEarnedDay.objects.filter(day__gte=period.start, day__lte=period.end)
+    totals = _grouped(qs, "volunteer__org__path", cohort, total=Sum("points"))
+    return _per_member(totals, ctx["members"], cohort, 1)
+
+
+def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """Published (not cancelled) activities starting in the quarter."""
+    from redvest.activities.models import Activity, ActivityStatus
+
+    lo, hi = period.bounds
+    qs = Activity.objects.filter(status=ActivityStatus.PUBLISHED, start_at__gte=lo, start_at__lt=hi)
+    rows = _grouped(qs, "org__path", cohort, n=Count("id"))
+    return {org_id: Decimal(int((rows.get(org_id) or {}).get("n") or 0)) for org_id in cohort.ids}
+
+
+def satisfaction(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """满意 + 基本满意 share of the phone callbacks done in the quarter on requests in the org's area."""
+    from redvest.demand.models import SATISFIED_RATINGS, Callback, CallbackStatus
+
+    lo, hi = period.bounds
+    qs = Callback.objects.filter(status=CallbackStatus.DONE, done_at__gte=lo, done_at__lt=hi).exclude(rating="")
+    rows = _grouped(
+        qs,
+        "request__area__path",
+        cohort,
+        total=Count("id"),
+        ok=Count("id", filter=Q(rating__in=SATISFIED_RATINGS)),
+    )
+    return {org_id: _rate(int(r["ok"]), int(r["total"])) if (r := rows.get(org_id)) else None for org_id in cohort.ids}
+
+
+def requests_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """Share of the requests resolved in the quarter that were resolved within their due time."""
+    from redvest.demand.models import ServiceRequest
+
+    lo, hi = period.bounds
+    qs = ServiceRequest.objects.filter(resolved_at__gte=lo, resolved_at__lt=hi)
+    on_time = Q(resolution_breached_at__isnull=True, resolved_at__lte=F("resolution_due_at"))
+    rows = _grouped(qs, "area__path", cohort, total=Count("id"), ok=Count("id", filter=on_time))
+    return {org_id: _rate(int(r["ok"]), int(r["total"])) if (r := rows.get(org_id)) else None for org_id in cohort.ids}
+
+
+def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Values:
+    """For (path, ok) pairs anywhere in the subtree: the ok share among those under each cohort org."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    lengths = cohort.lengths
+    for path, ok in flags:
+        for length in lengths:
+            org_id = cohort.orgs.get(path[:length])
+            if org_id is not None:
+                counts[org_id][0] += int(ok)
+                counts[org_id][1] += 1
+    return {org_id: _rate(*counts[org_id]) if org_id in counts else None for org_id in cohort.ids}
+
+
+def reports_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """Share of the quarterly reports in the org's subtree filed on time (reports app contract)."""
+    try:
+        from redvest.reports.selectors import report_punctuality  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # the reports app is not there yet: nothing to measure
+        return dict.fromkeys(cohort.ids)
+    punctual: dict[int, bool] = report_punctuality(cohort.root_path, period.year, period.quarter)
+    if not punctual:
+        return dict.fromkeys(cohort.ids)
+    from redvest.orgs.models import OrgNode
+
+    paths = dict(OrgNode.objects.filter(path__startswith=cohort.root_path).values_list("id", "path"))
+    return _share_by_prefix(cohort, ((paths[i], ok) for i, ok in punctual.items() if i in paths))
+
+
+def care_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
+    """Share of the care visits due in the quarter that were made on time (care app contract)."""
+    try:
+        from redvest.care import selectors as care  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return dict.fromkeys(cohort.ids)
+    bulk = getattr(care, "visit_stats_by_prefix", None)
+    if bulk is not None:
+        stats = bulk(cohort.root_path, cohort.lengths, period.start, period.end)
+        return {
+            org_id: _rate(s.on_time, s.due) if (s := stats.get(path)) else None for path, org_id in cohort.orgs.items()
+        }
+    visit_stats = getattr(care, "visit_stats", None)
+    if visit_stats is None:
+        return dict.fromkeys(cohort.ids)
+    # The contract answers for one subtree at a time: one call per org (only when the metric is chosen).
+    out: Values = {}
+    for path, org_id in cohort.orgs.items():
+        s = visit_stats(path, period.start, period.end)
+        out[org_id] = _rate(s.on_time, s.due)
+    return out
+
+
+MetricFn = Callable[[Cohort, Period, dict[str, Any]], Values]
+
+REGISTRY: dict[str, MetricFn] = {
+    Metric.HOURS_PER_MEMBER: hours_per_member,
+    Metric.ACTIVITIES: activities_held,
+    Metric.SATISFACTION: satisfaction,
+    Metric.REPORTS_ON_TIME: reports_on_time,
+    Metric.CARE_ON_TIME: care_on_time,
+    Metric.POINTS_PER_MEMBER: points_per_member,
+    Metric.REQUESTS_ON_TIME: requests_on_time,
+}
+NEEDS_MEMBERS = frozenset({Metric.HOURS_PER_MEMBER, Metric.POINTS_PER_MEMBER})
+
+
+def metric_values(cohort: Cohort, period: Period, metrics: Iterable[str]) -> dict[str, Values]:
+    """metric → org id → value, for the chosen metrics only."""
+    metrics = list(metrics)
+    ctx: dict[str, Any] = {}
+    if NEEDS_MEMBERS & set(metrics):
+        ctx["members"] = _members(cohort)
+    return {m: REGISTRY[m](cohort, period, ctx) for m in metrics}
+
+
+def normalise(values: Values, *, normalisation: str, target: Decimal | None) -> dict[int, Decimal]:
+    """0–100 per org. Relative: value / cohort maximum × 100. Threshold: min(value / target, 1) × 100.
+    No value, a value ≤ 0, or nothing to compare with scores 0."""
+    if normalisation == Normalisation.THRESHOLD:
+        top = target if target is not None and target > 0 else None
+    else:
+        positives = [v for v in values.values() if v is not None and v > 0]
+        top = max(positives) if positives else None
+    out: dict[int, Decimal] = {}
+    for org_id, value in values.items():
+        if top is None or value is None or value <= 0:
+            out[org_id] = Decimal("0.00")
+        else:
+            out[org_id] = q2(min(value / top, Decimal(1)) * HUNDRED)
+    return out
+
+
+def weighted(scores: dict[str, Decimal], weights: dict[str, int]) -> Decimal:
+    """Σ weight × score / 100, to the cent."""
+    return q2(sum((Decimal(weights[m]) * s for m, s in scores.items()), Decimal(0)) / HUNDRED)
