@@ -27,6 +27,9 @@ Resource = Literal[
     "team",
     "brand",
     "audit",
+    "commitment",
+    "exemplar",
+    "training_session",
     "activity",
     "record",
     "certificate",
@@ -49,6 +52,9 @@ PATH_LOOKUP: dict[str, str] = {
     "team": "org__path",
     "brand": "owner__path",
     "audit": "org__path",
+    "commitment": "volunteer__org__path",
+    "exemplar": "org__path",
+    "training_session": "org__path",
     "activity": "org__path",
     "record": "volunteer__org__path",
     "certificate": "volunteer__org__path",
@@ -161,6 +167,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return Q()
     if role == Role.ORG_ADMIN:
         return subtree
+    if resource in PUBLICITY_RESOURCES:
+        return _publicity_grant_q(grant, resource, action)
     if resource in POINTS_RESOURCES:
         return _points_grant_q(grant, resource, action, own=own, subtree=subtree)
     if resource in DEMAND_RESOURCES:
@@ -197,6 +205,28 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         if resource == "certificate" or (resource == "record" and action == "view"):
             return Q(volunteer_id=grant.volunteer_id)
         return None
+    return None
+
+
+PUBLICITY_RESOURCES = frozenset({"commitment", "exemplar", "training_session"})
+
+
+def _publicity_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
+    """Publicity below org admin. A volunteer views and changes their own commitments and views published
+    exemplars and every training session (a public directory); team leaders and liaisons view their
+    current members' commitments."""
+    role = grant.role
+    if role == Role.VOLUNTEER:
+        if resource == "commitment":
+            return Q(volunteer_id=grant.volunteer_id or 0)
+        if action != "view":
+            return None
+        return Q(status="published") if resource == "exemplar" else Q()
+    if role in {Role.TEAM_LEADER, Role.TEAM_LIAISON} and resource == "commitment" and action == "view":
+        from redvest.teams.models import Membership
+
+        members = Membership.objects.filter(team_id=grant.team_id or 0, left_at__isnull=True).values("volunteer_id")
+        return Q(volunteer_id__in=members)
     return None
 
 
@@ -311,6 +341,9 @@ def _resource_of(obj: Model) -> Resource:
         "teams.team": "team",
         "teams.brandproject": "brand",
         "audit.auditentry": "audit",
+        "publicity.commitment": "commitment",
+        "publicity.exemplar": "exemplar",
+        "publicity.trainingsession": "training_session",
         "activities.activity": "activity",
         "records.servicerecord": "record",
         "records.certificate": "certificate",

@@ -1,0 +1,45 @@
+"""Writes: commitments and follow-ups, exemplars and their publishing, training and attendance."""
+
+from redvest.publicity.services.commitments import (
+    CommitmentData,
+    commitment_create,
+    commitment_follow_up,
+    commitment_update,
+)
+from redvest.publicity.services.exemplars import (
+    ExemplarData,
+    PhotoIn,
+    exemplar_create,
+    exemplar_publish,
+    exemplar_submit,
+    exemplar_unpublish,
+    exemplar_update,
+    photos_check,
+)
+from redvest.publicity.services.training import (
+    MarkResult,
+    SessionData,
+    attendance_mark,
+    training_enrol,
+    training_session_create,
+)
+
+__all__ = [
+    "CommitmentData",
+    "ExemplarData",
+    "MarkResult",
+    "PhotoIn",
+    "SessionData",
+    "attendance_mark",
+    "commitment_create",
+    "commitment_follow_up",
+    "commitment_update",
+    "exemplar_create",
+    "exemplar_publish",
+    "exemplar_submit",
+    "exemplar_unpublish",
+    "exemplar_update",
+    "photos_check",
+    "training_enrol",
+    "training_session_create",
+]

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from redvest.orgs.tests.factories import OrgTree
+
+
+@pytest.fixture
+def tree(db: None) -> OrgTree:
+    return OrgTree()
