@@ -42,6 +42,8 @@ Resource = Literal[
     "pioneer_index",
     "request",
     "dispatch",
+    "quarterly_report",
+    "circular",
 ]
 
 # The path of the org node each resource hangs off, as a lookup from the resource's model.
@@ -67,6 +69,8 @@ PATH_LOOKUP: dict[str, str] = {
     "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
     "request": "area__path",  # a demand request hangs off the area it is in
     "dispatch": "request__area__path",
+    "quarterly_report": "org__path",  # the filing party organisation
+    "circular": "org__path",  # the reviewing node that issues it
 }
 
 # Resources any signed-in user may look up everywhere: the public directory of the network.
@@ -165,6 +169,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return Q()
     if action == "view" and resource in PUBLIC_DIRECTORY.get(role, frozenset()):
         return Q()
+    if resource in REPORT_RESOURCES:
+        return _reports_grant_q(grant, resource, action, subtree=subtree)
     if role == Role.ORG_ADMIN:
         return subtree
     if resource in PUBLICITY_RESOURCES:
@@ -317,6 +323,22 @@ def _demand_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     return rule
 
 
+REPORT_RESOURCES = frozenset({"quarterly_report", "circular"})
+
+
+def _reports_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) -> Q | None:
+    """Quarterly reports and circulars are org admins' business only: their subtree's reports (their own
+    node files, the nodes below are reviewed) and circulars; a published circular is also read by the
+    org admins below the node that issued it."""
+    if grant.role != Role.ORG_ADMIN:
+        return None
+    if resource == "circular" and action == "view":
+        from redvest.orgs.selectors import ancestors_paths
+
+        return subtree | Q(status="published", org__path__in=ancestors_paths(grant.path))
+    return subtree
+
+
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -356,6 +378,8 @@ def _resource_of(obj: Model) -> Resource:
         "points.pioneerentry": "pioneer_index",
         "demand.servicerequest": "request",
         "demand.dispatch": "dispatch",
+        "reports.quarterlyreport": "quarterly_report",
+        "reports.circular": "circular",
     }[label]  # type: ignore[return-value]
 
 

@@ -1,0 +1,17 @@
+"""Background work on the "oversight" queue: the daily reminder and overdue-alert sweep."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.tasks import task
+from django.utils import timezone
+
+from redvest.reports.services import reminders_send
+
+
+@task(queue_name="oversight")
+def reports_remind() -> dict[str, Any]:
+    """Reminders before the 季报 deadline and overdue alerts after it (`manage.py reports_remind` does the same)."""
+    return dataclasses.asdict(reminders_send(today=timezone.localdate()))
