@@ -164,6 +164,9 @@ class ScoreAdjustment(models.Model):
         indexes = [models.Index(fields=["round", "org"])]
         constraints = [models.CheckConstraint(condition=~Q(delta=0), name="adjustment_delta_not_zero")]
 
+    def __str__(self) -> str:
+        return f"评议调整 {self.delta:+}"
+
 
 class RankingEntry(models.Model):
     """The published ranking (晾晒) of a round: written once at publication."""
@@ -210,3 +213,6 @@ class PublicityConsent(models.Model):
         verbose_name = verbose_name_plural = "公开展示同意"
         ordering = ["-recorded_at", "-id"]
         indexes = [models.Index(fields=["volunteer", "-recorded_at", "-id"])]
+
+    def __str__(self) -> str:
+        return "同意公开姓名" if self.granted else "不同意公开姓名"
