@@ -1,7 +1,84 @@
-"""/api/v1/dashboards/."""
+"""/api/v1/dashboards: one node's dashboard (every panel), its children, and Excel exports."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import FileResponse, HttpRequest
+from ninja import Query, Router
+
+from redvest.core.pagination import paginate
+from redvest.dashboards import schemas as s
+from redvest.dashboards import selectors
+from redvest.dashboards.services import data_export_download, data_export_request
+from redvest.dashboards.tables import tables
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 router = Router(tags=["数据看板"])
+ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
+
+
+# ---- exports (before /{org_id} so the literal path wins) ------------------------------------------
+
+
+@router.get("/exports/tables", response=list[s.TableOut], summary="可导出的数据表及其类别")
+def export_tables(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"key": t.key, "label": t.label, "categories": list(t.categories)} for t in tables().values()]
+
+
+@router.post("/exports", response={201: s.ExportOut, **ERRORS}, summary="提交导出（后台生成 Excel）")
+def export_create(request: HttpRequest, payload: s.ExportIn) -> tuple[int, Any]:
+    export = data_export_request(
+        actor=_user(request),
+        table=payload.table,
+        org_id=payload.org_id,
+        category=payload.category,
+        start=payload.start,
+        end=payload.end,
+        include_sensitive=payload.include_sensitive,
+    )
+    export.refresh_from_db()
+    return 201, export
+
+
+@router.get("/exports", response=s.ExportPageOut, summary="我的导出")
+def export_list(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
+    page = paginate(selectors.export_list(user=_user(request)), page=q.page, size=q.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+@router.get("/exports/{export_id}", response={200: s.ExportOut, 404: s.ErrorOut}, summary="导出详情")
+def export_detail(request: HttpRequest, export_id: int) -> Any:
+    return selectors.export_get(user=_user(request), pk=export_id)
+
+
+@router.get(
+    "/exports/{export_id}/download",
+    response={200: None, **ERRORS},
+    summary="下载导出文件（留痕）",
+    openapi_extra={"responses": {200: {"description": "xlsx 文件"}}},
+)
+def export_file(request: HttpRequest, export_id: int) -> FileResponse:
+    user = _user(request)
+    export = data_export_download(actor=user, export=selectors.export_get(user=user, pk=export_id))
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=str(export.file.name).rsplit("/", 1)[-1])
+
+
+# ---- dashboards -----------------------------------------------------------------------------------
+
+
+@router.get("/{org_id}", response={200: s.DashboardOut, **ERRORS}, summary="组织数据看板（全部面板）")
+def dashboard(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    return selectors.dashboard_get(user=_user(request), org_id=org_id).as_json()
+
+
+@router.get("/{org_id}/children", response={200: s.ChildPageOut, **ERRORS}, summary="下级组织（逐级下钻）")
+def children(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    rows = selectors.dashboard_get(user=_user(request), org_id=org_id).children
+    return {"items": rows, "count": len(rows)}

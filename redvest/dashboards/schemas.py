@@ -1,0 +1,96 @@
+"""Schemas of /api/v1/dashboards."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, str] | None = None
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = 20
+
+
+class ChildOut(Schema):
+    id: int | None
+    name: str
+    kind: str = ""
+    volunteers: int = 0
+    party_members: int = 0
+    probationary: int = 0
+    league_members: int = 0
+    masses: int = 0
+    teams: int = 0
+    stations: int = 0
+    activities: int = 0
+    credit_minutes: int = 0
+    honour_minutes: int = 0
+    requests_opened: int = 0
+
+
+class ChildPageOut(Schema):
+    items: list[ChildOut]
+    count: int
+
+
+class DashboardOut(Schema):
+    """Every panel of one node's dashboard (panels beyond requests only for administrators)."""
+
+    node: dict[str, Any]
+    access: str
+    breadcrumb: list[dict[str, Any]]
+    children: list[dict[str, Any]]
+    updated_at: str | None
+    updated_label: str
+    requests: dict[str, Any]
+    totals: dict[str, int] | None = None
+    political: list[dict[str, Any]] | None = None
+    months: list[str] | None = None
+    trend: dict[str, list[int]] | None = None
+    satisfaction: list[dict[str, Any]] | None = None
+    care: dict[str, int] | None = None
+    stations: list[dict[str, Any]] | None = None
+
+
+class ExportIn(Schema):
+    table: str
+    org_id: int
+    category: str = ""
+    start: datetime.date
+    end: datetime.date
+    include_sensitive: bool = False
+
+
+class ExportOut(Schema):
+    id: int
+    table: str
+    table_label: str
+    org_id: int
+    category: str
+    start: datetime.date
+    end: datetime.date
+    status: str
+    sensitive: bool
+    row_count: int
+    error: str
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+class ExportPageOut(Schema):
+    items: list[ExportOut]
+    count: int
+
+
+class TableOut(Schema):
+    key: str
+    label: str
+    categories: list[tuple[str, str]]

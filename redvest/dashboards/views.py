@@ -1,0 +1,165 @@
+"""数据看板, 大屏 and 数据导出: thin views over the dashboards' selectors and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from redvest.accounts.models import User
+from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.pagination import paginate, parse_page
+from redvest.dashboards import selectors
+from redvest.dashboards.forms import ExportForm
+from redvest.dashboards.models import ExportStatus
+from redvest.dashboards.services import data_export_download, data_export_request
+
+View = Callable[..., HttpResponseBase]
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def shows_domain_errors(view: View) -> View:
+    """A refused or unknown dashboard is a page with the Chinese message and its 4xx, never a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return render(request, "dashboards/error.html", {"message": exc.message}, status=exc.status)
+
+    return wrapper
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def home(request: HttpRequest) -> HttpResponse:
+    node = selectors.dashboard_home(user=request.user)
+    return redirect("dashboards:dashboard", org_id=node.pk)
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def big_screen_home(request: HttpRequest) -> HttpResponse:
+    node = selectors.dashboard_home(user=request.user)
+    return redirect("dashboards:big-screen", org_id=node.pk)
+
+
+def _context(request: HttpRequest, org_id: int) -> dict[str, Any]:
+    dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)
+    return {
+        "d": dashboard,
+        "data": dashboard.as_json(),
+        "child_url": reverse("dashboards:dashboard", args=[0]),
+    }
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def dashboard_view(request: HttpRequest, org_id: int) -> HttpResponse:
+    return render(request, "dashboards/dashboard.html", _context(request, org_id))
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def big_screen(request: HttpRequest, org_id: int) -> HttpResponse:
+    context = _context(request, org_id)
+    context["child_url"] = reverse("dashboards:big-screen", args=[0])
+    return render(request, "dashboards/big_screen.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_json(request: HttpRequest, org_id: int) -> JsonResponse:
+    try:
+        dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)
+    except DomainError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return JsonResponse(dashboard.as_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def _export_form(request: HttpRequest, data: Any = None) -> ExportForm:
+    orgs = selectors.export_org_choices(user=request.user)
+    initial = {"org": orgs[0].pk} if orgs else {}
+    return ExportForm(
+        data,
+        initial=initial,
+        tables=selectors.export_table_choices(),
+        orgs=[(n.pk, "　" * max(0, n.depth - orgs[0].depth) + n.name) for n in orgs] if orgs else [],
+    )
+
+
+def _export_page(request: HttpRequest, form: ExportForm, status: int = 200) -> HttpResponse:
+    page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
+    return render(
+        request,
+        "dashboards/export.html",
+        {
+            "form": form,
+            "page": page,
+            "categories": selectors.export_category_choices(),
+            "running": any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in page.items),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@shows_domain_errors
+def export_view(request: HttpRequest) -> HttpResponse:
+    if not selectors.export_org_choices(user=request.user):
+        return render(request, "dashboards/error.html", {"message": "数据导出仅对管理员开放"}, status=403)
+    if request.method != "POST":
+        return _export_page(request, _export_form(request))
+    form = _export_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            export = data_export_request(
+                actor=_user(request),
+                table=data["table"],
+                org_id=data["org"],
+                category=data["category"],
+                start=data["start"],
+                end=data["end"],
+                include_sensitive=data["include_sensitive"],
+            )
+        except ValidationFailed as exc:
+            for name, message in exc.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, f"已提交导出（{export.pk}号），生成后可在“我的导出”中下载")
+            return redirect("dashboards:export")
+    return _export_page(request, form, status=400)
+
+
+@login_required
+@require_GET
+def export_list_partial(request: HttpRequest) -> HttpResponse:
+    page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
+    running = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in page.items)
+    return render(request, "dashboards/_export_list.html", {"page": page, "running": running})
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    export = data_export_download(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
+    name = str(export.file.name).rsplit("/", 1)[-1]
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
