@@ -42,6 +42,7 @@ Resource = Literal[
     "pioneer_index",
     "request",
     "dispatch",
+    "data_export",
     "quarterly_report",
     "circular",
 ]
@@ -69,6 +70,7 @@ PATH_LOOKUP: dict[str, str] = {
     "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
     "request": "area__path",  # a demand request hangs off the area it is in
     "dispatch": "request__area__path",
+    "data_export": "org__path",  # the exported subtree
     "quarterly_report": "org__path",  # the filing party organisation
     "circular": "org__path",  # the reviewing node that issues it
 }
@@ -175,6 +177,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return subtree
     if resource in PUBLICITY_RESOURCES:
         return _publicity_grant_q(grant, resource, action)
+    if resource == "data_export":
+        return _data_export_grant_q(grant, action)
     if resource in POINTS_RESOURCES:
         return _points_grant_q(grant, resource, action, own=own, subtree=subtree)
     if resource in DEMAND_RESOURCES:
@@ -234,6 +238,11 @@ def _publicity_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         members = Membership.objects.filter(team_id=grant.team_id or 0, left_at__isnull=True).values("volunteer_id")
         return Q(volunteer_id__in=members)
     return None
+
+
+def _data_export_grant_q(grant: Grant, action: Action) -> Q | None:
+    """Excel exports below org admin: whoever requested one sees it (an admin role lost since)."""
+    return Q(created_by_id=grant.user_id) if action == "view" and grant.user_id else None
 
 
 POINTS_RESOURCES = frozenset(
@@ -378,6 +387,7 @@ def _resource_of(obj: Model) -> Resource:
         "points.pioneerentry": "pioneer_index",
         "demand.servicerequest": "request",
         "demand.dispatch": "dispatch",
+        "dashboards.dataexport": "data_export",
         "reports.quarterlyreport": "quarterly_report",
         "reports.circular": "circular",
     }[label]  # type: ignore[return-value]
@@ -576,6 +586,9 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("points:counter", "兑换核销"))
     if admin or Role.DISPATCHER in roles:
         items += [("demand:console", "热线受理"), ("demand:board", "调度看板")]
+        items.append(("dashboards:home", "数据看板"))
+    if admin:
+        items += [("dashboards:big-screen-home", "大屏"), ("dashboards:export", "数据导出")]
     if admin or leads or volunteer or Role.STATION_KEEPER in roles:
         items.append(("demand:my-tasks", "我的工单"))
     if Role.RESIDENT in roles or volunteer:
