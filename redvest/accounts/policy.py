@@ -42,6 +42,8 @@ Resource = Literal[
     "pioneer_index",
     "request",
     "dispatch",
+    "award_campaign",
+    "nomination",
     "data_export",
     "quarterly_report",
     "circular",
@@ -70,6 +72,8 @@ PATH_LOOKUP: dict[str, str] = {
     "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
     "request": "area__path",  # a demand request hangs off the area it is in
     "dispatch": "request__area__path",
+    "award_campaign": "org__path",  # the node running the campaign
+    "nomination": "org__path",  # the nominating org
     "data_export": "org__path",  # the exported subtree
     "quarterly_report": "org__path",  # the filing party organisation
     "circular": "org__path",  # the reviewing node that issues it
@@ -173,6 +177,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return Q()
     if resource in REPORT_RESOURCES:
         return _reports_grant_q(grant, resource, action, subtree=subtree)
+    if resource in AWARDS_RESOURCES:
+        return _awards_grant_q(grant, resource, action, subtree=subtree)
     if role == Role.ORG_ADMIN:
         return subtree
     if resource in PUBLICITY_RESOURCES:
@@ -348,6 +354,49 @@ def _reports_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q)
     return subtree
 
 
+AWARDS_RESOURCES = frozenset({"award_campaign", "nomination"})
+
+
+def _awards_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) -> Q | None:
+    """Annual awards below system admin. Org admins change the campaigns their subtree runs and view
+    those run above them too (their units nominate into them); nominations are changed and viewed by
+    the nominating org's admins and the campaign's admins (both by subtree). Judges (the awards' Judge
+    table, whatever their role) view their campaigns and those campaigns' entries."""
+    from redvest.awards.models import Judge
+
+    rule: Q | None = None
+    if grant.role == Role.ORG_ADMIN:
+        if resource == "nomination":
+            rule = subtree | Q(campaign__org__path__startswith=grant.path)
+        elif action == "change":
+            rule = subtree
+        else:
+            from redvest.orgs.selectors import ancestors_paths
+
+            rule = subtree | Q(org__path__in=ancestors_paths(grant.path))
+    if action == "view" and grant.user_id:
+        judged = Judge.objects.filter(user_id=grant.user_id).values("campaign_id")
+        judge_q = Q(pk__in=judged) if resource == "award_campaign" else Q(campaign_id__in=judged)
+        rule = judge_q if rule is None else rule | judge_q
+    return rule
+
+
+REPORT_RESOURCES = frozenset({"quarterly_report", "circular"})
+
+
+def _reports_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) -> Q | None:
+    """Quarterly reports and circulars are org admins' business only: their subtree's reports (their own
+    node files, the nodes below are reviewed) and circulars; a published circular is also read by the
+    org admins below the node that issued it."""
+    if grant.role != Role.ORG_ADMIN:
+        return None
+    if resource == "circular" and action == "view":
+        from redvest.orgs.selectors import ancestors_paths
+
+        return subtree | Q(status="published", org__path__in=ancestors_paths(grant.path))
+    return subtree
+
+
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -387,6 +436,8 @@ def _resource_of(obj: Model) -> Resource:
         "points.pioneerentry": "pioneer_index",
         "demand.servicerequest": "request",
         "demand.dispatch": "dispatch",
+        "awards.awardcampaign": "award_campaign",
+        "awards.nomination": "nomination",
         "dashboards.dataexport": "data_export",
         "reports.quarterlyreport": "quarterly_report",
         "reports.circular": "circular",
