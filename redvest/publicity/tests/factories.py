@@ -13,6 +13,7 @@ from django.utils import timezone
 from redvest.accounts.models import Role, User
 from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.orgs.models import OrgNode
+from redvest.orgs.tests.factories import org_node
 from redvest.publicity.models import (
     AttendanceMark,
     Commitment,
@@ -52,7 +53,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Commitment
 
-    volunteer = factory.SubFactory(VolunteerFactory)
+    volunteer = factory.SubFactory(VolunteerFactory, org=factory.LazyFunction(lambda: org_node(name="城东社区")))
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     setting = CommitmentSetting.COMMUNITY
     text = "每月参加两次志愿服务"
@@ -61,7 +62,9 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 class ExemplarFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Exemplar
+        skip_postgeneration_save = True
 
+    org = factory.LazyFunction(lambda: org_node(name="城东社区"))
     title = factory.Sequence(lambda n: f"先进典型{n}")
     body = "带头清理小区垃圾，美化小区环境。"
     status = ExemplarStatus.DRAFT
@@ -76,6 +79,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TrainingSession
 
+    org = factory.LazyFunction(lambda: org_node(name="雉城街道"))
     title = factory.Sequence(lambda n: f"志愿服务培训{n}")
     category = TrainingCategory.SKILLS
     trainer = "王老师"
@@ -91,7 +95,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         model = Enrolment
 
     session = factory.SubFactory(TrainingSessionFactory)
-    volunteer = factory.SubFactory(VolunteerFactory)
+    volunteer = factory.SubFactory(VolunteerFactory, org=factory.SelfAttribute("..session.org"))
 
 
 class AttendanceMarkFactory(factory.django.DjangoModelFactory):

@@ -172,7 +172,9 @@ def test_follow_up_needs_an_admin_over_the_volunteer_and_a_note(tree):
 def test_volunteer_rewords_own_commitment_while_ongoing_only(tree):
     me = volunteer_login(tree.community_a)
     c = CommitmentFactory(volunteer=me)
-    commitment_update(actor=me.user, commitment=c, text="每月参加三次志愿服务", target_kind="activities", target_value=36)
+    commitment_update(
+        actor=me.user, commitment=c, text="每月参加三次志愿服务", target_kind="activities", target_value=36
+    )
     c.refresh_from_db()
     assert (c.text, c.target_value) == ("每月参加三次志愿服务", 36)
     commitment_follow_up(
