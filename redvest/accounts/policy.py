@@ -381,22 +381,6 @@ def _awards_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) 
     return rule
 
 
-REPORT_RESOURCES = frozenset({"quarterly_report", "circular"})
-
-
-def _reports_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) -> Q | None:
-    """Quarterly reports and circulars are org admins' business only: their subtree's reports (their own
-    node files, the nodes below are reviewed) and circulars; a published circular is also read by the
-    org admins below the node that issued it."""
-    if grant.role != Role.ORG_ADMIN:
-        return None
-    if resource == "circular" and action == "view":
-        from redvest.orgs.selectors import ancestors_paths
-
-        return subtree | Q(status="published", org__path__in=ancestors_paths(grant.path))
-    return subtree
-
-
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -644,6 +628,8 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("demand:my-tasks", "我的工单"))
     if Role.RESIDENT in roles or volunteer:
         items.append(("demand:my-requests", "我的求助"))
+    if admin or volunteer:
+        items.append(("awards:campaign-list", "年度评选"))  # judges also reach it from their campaigns
     if admin:
         items.append(("audit:entry-list", "审计日志"))
     return items

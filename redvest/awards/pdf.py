@@ -1,0 +1,26 @@
+"""The results PDF (WeasyPrint with the system Noto CJK fonts), names masked as on the public page."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from redvest.awards.models import AwardCampaign, Stage
+from redvest.awards.ranking import TIER_RULE
+from redvest.awards.selectors import results
+
+
+def results_pdf(*, campaign: AwardCampaign) -> bytes:
+    """公示稿 during the publicity period, 最终结果 after it; rendered afresh from the current decision."""
+    html = render_to_string(
+        "awards/results_pdf.html",
+        {
+            "c": campaign,
+            "res": results(campaign=campaign),
+            "final": campaign.stage == Stage.FINAL,
+            "tier_rule": TIER_RULE,
+            "printed_at": timezone.localtime(),
+        },
+    )
+    return bytes(HTML(string=html).write_pdf())
