@@ -42,6 +42,9 @@ Resource = Literal[
     "pioneer_index",
     "request",
     "dispatch",
+    "care_recipient",
+    "care_pairing",
+    "care_visit",
     "award_campaign",
     "nomination",
     "data_export",
@@ -72,6 +75,9 @@ PATH_LOOKUP: dict[str, str] = {
     "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
     "request": "area__path",  # a demand request hangs off the area it is in
     "dispatch": "request__area__path",
+    "care_recipient": "org__path",  # a person in need hangs off their village/community
+    "care_pairing": "recipient__org__path",
+    "care_visit": "recipient__org__path",
     "award_campaign": "org__path",  # the node running the campaign
     "nomination": "org__path",  # the nominating org
     "data_export": "org__path",  # the exported subtree
@@ -189,6 +195,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return _points_grant_q(grant, resource, action, own=own, subtree=subtree)
     if resource in DEMAND_RESOURCES:
         return _demand_grant_q(grant, resource, action)
+    if resource in CARE_RESOURCES:
+        return _care_grant_q(grant, resource, action)
     if role == Role.DISPATCHER:
         if action != "view" or resource not in {"org", "station", "team", "volunteer", "activity"}:
             return None
@@ -381,6 +389,62 @@ def _awards_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) 
     return rule
 
 
+CARE_RESOURCES = frozenset({"care_recipient", "care_pairing", "care_visit"})
+
+
+def _care_paired_q(grant: Grant) -> Q | None:
+    """The active pairings a volunteer, team leader or liaison holds (None for other roles)."""
+    if grant.role == Role.VOLUNTEER:
+        return Q(volunteer_id=grant.volunteer_id or 0, status="active")
+    if grant.role in {Role.TEAM_LEADER, Role.TEAM_LIAISON}:
+        return Q(team_id=grant.team_id or 0, status="active")
+    return None
+
+
+def _care_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
+    """Care pairing below org admin. The paired volunteer, team leader or liaison of an active pairing
+    views the recipient and the pairing and views and logs visits; a dispatcher views the recipients in
+    their service area (never health data: `can_view_care_health`); nobody else sees anything."""
+    from redvest.care.models import CarePairing
+
+    if grant.role == Role.DISPATCHER:
+        if resource == "care_recipient" and action == "view":
+            return Q(org__path__startswith=service_area_path(grant))
+        return None
+    paired = _care_paired_q(grant)
+    if paired is None:
+        return None
+    if resource == "care_pairing":
+        return paired if action == "view" else None
+    recipients = CarePairing.objects.filter(paired).values("recipient_id")
+    if resource == "care_recipient":
+        return Q(pk__in=recipients) if action == "view" else None
+    return Q(recipient_id__in=recipients)  # care_visit: view, and log new ones
+
+
+def can_view_care_health(user: Any, recipient: Any) -> bool:
+    """Health and disability details of a person in need: system admins, org admins over the
+    recipient's subtree, and the volunteer, team leader or liaison of one of its active pairings."""
+    from redvest.care.models import CarePairing
+
+    path = recipient.org.path
+    paired: Q | None = None
+    for grant in grants_for(user):
+        if grant.role == Role.SYSTEM_ADMIN or (grant.role == Role.ORG_ADMIN and path.startswith(grant.path)):
+            return True
+        q = _care_paired_q(grant)
+        if q is not None:
+            paired = q if paired is None else paired | q
+    if paired is None or recipient.pk is None:
+        return False
+    return CarePairing.objects.filter(paired, recipient_id=recipient.pk).exists()
+
+
+def can_log_care_visit(user: Any, recipient: Any) -> bool:
+    """Log a visit: administrators over the recipient, and whoever holds one of its active pairings."""
+    return can_view_care_health(user, recipient)  # the same people: admins over it and its active partners
+
+
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -420,6 +484,9 @@ def _resource_of(obj: Model) -> Resource:
         "points.pioneerentry": "pioneer_index",
         "demand.servicerequest": "request",
         "demand.dispatch": "dispatch",
+        "care.carerecipient": "care_recipient",
+        "care.carepairing": "care_pairing",
+        "care.carevisit": "care_visit",
         "awards.awardcampaign": "award_campaign",
         "awards.nomination": "nomination",
         "dashboards.dataexport": "data_export",
@@ -628,6 +695,10 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("demand:my-tasks", "我的工单"))
     if Role.RESIDENT in roles or volunteer:
         items.append(("demand:my-requests", "我的求助"))
+    if admin or Role.DISPATCHER in roles:
+        items.append(("care:recipient-list", "结对帮扶"))
+    if volunteer or leads:
+        items.append(("care:my-pairings", "我的结对"))
     if admin or volunteer:
         items.append(("awards:campaign-list", "年度评选"))  # judges also reach it from their campaigns
     if admin:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,7 +119,8 @@ def recipient_list(
         next_due=Min("pairings__next_visit_due", filter=Q(pairings__status=PairingStatus.ACTIVE)),
     )
     if filters.category:
-        qs = qs.filter(Q(category=filters.category) | Q(other_categories__contains=filters.category))
+        # JSON lists are stored as text everywhere; the quotes bound the element (the codes are ASCII).
+        qs = qs.filter(Q(category=filters.category) | Q(other_categories__icontains=json.dumps(filters.category)))
     if filters.org_id:
         node = OrgNode.objects.filter(pk=filters.org_id).only("path").first()
         qs = qs.filter(org__path__startswith=node.path) if node is not None else qs.none()

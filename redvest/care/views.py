@@ -56,6 +56,15 @@ def shows_domain_errors(view: View) -> View:
     return wrapper
 
 
+def _data(request: HttpRequest) -> Any:
+    """A form's data when posted (an empty POST still binds, so the form shows what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request: HttpRequest) -> Any:
+    return request.FILES if request.method == "POST" else None
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -104,7 +113,7 @@ def recipient_new_view(request: HttpRequest) -> HttpResponse:
     orgs = _org_options(request.user)
     if not orgs:
         return render(request, "care/error.html", {"message": "您无权登记帮扶对象"}, status=403)
-    form = RecipientForm(request.POST or None, orgs=orgs)
+    form = RecipientForm(_data(request), orgs=orgs)
     if request.method == "POST" and form.is_valid():
         try:
             recipient = services.recipient_create(actor=_user(request), data=form.data_object())
@@ -134,7 +143,7 @@ def recipient_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "living_note": recipient.living_note,
         "cadence_days": recipient.cadence_days,
     }
-    form = RecipientForm(request.POST or None, initial=initial, orgs=_org_options(request.user))
+    form = RecipientForm(_data(request), initial=initial, orgs=_org_options(request.user))
     form.fields["phone"].help_text = f"当前：{recipient.phone_masked or '未登记'}。留空则不修改"
     if request.method == "POST" and form.is_valid():
         data = form.data_object()
@@ -209,7 +218,7 @@ def recipient_phone_view(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_domain_errors
 def consent_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk, action="change")
-    form = ConsentForm(request.POST or None, request.FILES or None)
+    form = ConsentForm(_data(request), _files(request))
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
@@ -272,7 +281,7 @@ def health_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         current = services.health_reveal(actor=user, recipient=recipient)
         if current is not None:
             initial = {**current.__dict__}
-    form = HealthForm(request.POST or None, initial=initial)
+    form = HealthForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.health_save(actor=user, recipient=recipient, data=form.data_object())
@@ -306,7 +315,7 @@ def pairing_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     volunteers = selectors.pairing_volunteer_choices(user=user, recipient=recipient, q=request.GET.get("q", ""))
     teams = selectors.pairing_team_choices(user=user, recipient=recipient)
     form = PairingForm(
-        request.POST or None,
+        _data(request),
         volunteers=[(v.pk, f"{v.name}（{v.org.name}）") for v in volunteers[:CHOICES_LIMIT]],
         teams=[(t.pk, f"{t.name}（{t.org.name}）") for t in teams[:CHOICES_LIMIT]],
     )
@@ -358,15 +367,17 @@ def my_pairings_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overdue_view(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "most")
-    qs = selectors.overdue_pairings(user=request.user, org_id=_int(request.GET.get("org")), sort=sort)
+    today = timezone.localdate()
+    qs = selectors.overdue_pairings(user=request.user, today=today, org_id=_int(request.GET.get("org")), sort=sort)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
     return render(
         request,
         "care/overdue.html",
         {
             "page": page,
+            "rows": [(p, p.days_overdue(today)) for p in page.items],
             "sort": sort,
-            "today": timezone.localdate(),
+            "today": today,
             "orgs": list(selectors.recipient_org_options(user=request.user)[:CHOICES_LIMIT]),
             "org_id": _int(request.GET.get("org")),
         },
@@ -391,7 +402,7 @@ def visit_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     items = [(label, [(i.code, f"{i.code} {i.name}") for i in group]) for label, group in selectors.need_item_options()]
     admin = can_administer(user, recipient.org)
-    form = VisitLogForm(request.POST or None, request.FILES or None, pairings=pairings if admin else [], items=items)
+    form = VisitLogForm(_data(request), _files(request), pairings=pairings if admin else [], items=items)
     if request.method == "POST" and form.is_valid():
         try:
             visit = services.visit_log(actor=user, recipient=recipient, data=form.data_object(), now=timezone.now())
