@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import FileResponse, HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from redvest.core.pagination import paginate
 from redvest.dashboards import schemas as s
@@ -33,7 +33,7 @@ def export_tables(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/exports", response={201: s.ExportOut, **ERRORS}, summary="提交导出（后台生成 Excel）")
-def export_create(request: HttpRequest, payload: s.ExportIn) -> tuple[int, Any]:
+def export_create(request: HttpRequest, payload: s.ExportIn) -> Status[Any]:
     export = data_export_request(
         actor=_user(request),
         table=payload.table,
@@ -44,7 +44,7 @@ def export_create(request: HttpRequest, payload: s.ExportIn) -> tuple[int, Any]:
         include_sensitive=payload.include_sensitive,
     )
     export.refresh_from_db()
-    return 201, export
+    return Status(201, export)
 
 
 @router.get("/exports", response=s.ExportPageOut, summary="我的导出")

@@ -70,7 +70,7 @@ def dashboard_home(*, user: Any) -> OrgNode:
     for a dispatcher, the area their hotline serves)."""
     grants = policy.grants_for(user)
     if any(g.role == Role.SYSTEM_ADMIN for g in grants):
-        root = OrgNode.get_root_nodes().order_by("path").first()
+        root = OrgNode.objects.get_root_nodes().order_by("path").first()
         if root is not None:
             return root
     paths = sorted((g.path for g in grants if g.role == Role.ORG_ADMIN), key=len)
