@@ -38,6 +38,9 @@ if TYPE_CHECKING:
 
 def campaign_list(*, user: Any, stage: str = "") -> QuerySet[AwardCampaign]:
     qs = scope(user, "award_campaign", AwardCampaign.objects.select_related("org"))
+    if getattr(user, "is_authenticated", False):  # judges holding no role: the Judge row is the grant
+        judged = Judge.objects.filter(user=user).values("campaign_id")
+        qs = qs | AwardCampaign.objects.select_related("org").filter(pk__in=judged)
     if stage in Stage.values:
         qs = qs.filter(stage=stage)
     return qs.order_by("-year", "-id")
