@@ -116,6 +116,12 @@ class EvaluationRound(models.Model):
     def is_published(self) -> bool:
         return self.status == RoundStatus.PUBLISHED
 
+    @property
+    def cohort_label(self) -> str:
+        from redvest.orgs.models import OrgKind
+
+        return OrgKind(self.cohort_kind).label if self.cohort_kind in OrgKind.values else self.cohort_kind
+
 
 class ScoreStatus(models.TextChoices):
     PENDING = "pending", "待审核"

@@ -231,3 +231,52 @@ def public_volunteer_names(volunteer_ids: list[int]) -> dict[int, str]:
         .values_list("pk", "name", "_granted")
     )
     return {pk: name if granted else mask_name(name) for pk, name, granted in rows}
+
+
+# ---- the node an admin page works on ----------------------------------------------------------------
+
+
+def admin_root(*, user: Any, org_id: Any = None) -> OrgNode:
+    """The node asked for, when the user administers it; else the first node they administer."""
+    from redvest.accounts.policy import can_administer, home_orgs, is_system_admin
+    from redvest.core.errors import PermissionDenied
+
+    if org_id not in (None, ""):
+        try:
+            wanted = int(str(org_id))
+        except ValueError:
+            raise NotFound("组织不存在") from None
+        node = OrgNode.objects.filter(pk=wanted).first() if _id_ok(wanted) else None
+        if node is None:
+            raise NotFound("组织不存在")
+        if not can_administer(user, node):
+            raise PermissionDenied("您不能管理该组织的评议")
+        return node
+    ids = home_orgs(user)
+    node = OrgNode.objects.filter(pk__in=ids).order_by("path").first() if ids else None
+    if node is None and is_system_admin(user):
+        node = OrgNode.objects.filter(depth=1).order_by("path").first()
+    if node is None:
+        raise PermissionDenied("只有组织管理员可以使用评议与考核")
+    return node
+
+
+def admin_org_choices(*, user: Any, limit: int = 300) -> list[OrgNode]:
+    """Nodes an admin may run evaluations at: their own nodes and two levels below (one query)."""
+    from django.db.models import Q
+
+    from redvest.accounts.models import Role
+    from redvest.accounts.policy import grants_for
+
+    cond = Q()
+    any_grant = False
+    for g in grants_for(user):
+        if g.role == Role.SYSTEM_ADMIN:
+            cond |= Q(depth__lte=3)
+            any_grant = True
+        elif g.role == Role.ORG_ADMIN:
+            cond |= Q(path__startswith=g.path, depth__lte=len(g.path) // OrgNode.steplen + 2)
+            any_grant = True
+    if not any_grant:
+        return []
+    return list(OrgNode.objects.filter(cond).order_by("path").only("id", "name", "path", "depth", "kind")[:limit])

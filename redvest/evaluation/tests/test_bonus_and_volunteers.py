@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.demand.models import CallbackStatus, DispatchStatus, Rating, SpotCheckStatus
 from redvest.demand.tests.factories import (
     CallbackFactory,
@@ -18,14 +19,13 @@ from redvest.demand.tests.factories import (
     ServiceRequestFactory,
     SpotCheckFactory,
 )
+from redvest.evaluation.models import BonusRule
 from redvest.evaluation.selectors import public_name, public_volunteer_names
 from redvest.evaluation.selectors.bonus import bonus_table, bonus_xlsx
 from redvest.evaluation.selectors.volunteers import grade_of, volunteer_evaluations
 from redvest.evaluation.services import bonus_rule_set, consent_record
 from redvest.evaluation.tests.conftest import AFTER_Q1, IN_Q1, Q1
 from redvest.evaluation.tests.factories import BonusRuleFactory, PublicityConsentFactory, at
-from redvest.core.errors import PermissionDenied, ValidationFailed
-from redvest.evaluation.models import BonusRule
 from redvest.teams.tests.factories import MembershipFactory, TeamFactory, org_admin_at, volunteer_login
 from redvest.volunteers.tests.factories import VolunteerFactory
 
@@ -142,7 +142,13 @@ def test_volunteer_evaluation_formula(tree, rated):
 
 
 def test_grades_by_overall_score():
-    assert [grade_of(Decimal(x)) for x in ("90", "89.9", "75", "60", "59.9")] == ["优秀", "良好", "良好", "合格", "待改进"]
+    assert [grade_of(Decimal(x)) for x in ("90", "89.9", "75", "60", "59.9")] == [
+        "优秀",
+        "良好",
+        "良好",
+        "合格",
+        "待改进",
+    ]
 
 
 def test_volunteer_evaluation_is_computed_in_five_queries(tree, rated, django_assert_max_num_queries):

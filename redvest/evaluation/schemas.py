@@ -1,0 +1,228 @@
+"""Ninja schemas for /api/v1/evaluation."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, str] | None = None
+
+
+class PageQuery(Schema):
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=200)
+
+
+class PeriodQuery(PageQuery):
+    org: int | None = None
+    year: int | None = None
+    quarter: int | None = None
+
+
+class CriterionIn(Schema):
+    metric: str
+    weight: int
+    normalisation: str = "max"
+    target: Decimal | None = None
+
+
+class CriterionOut(Schema):
+    metric: str
+    metric_label: str
+    weight: int
+    normalisation: str
+    target: Decimal | None
+
+
+class SchemeIn(Schema):
+    org: int
+    name: str
+    description: str = ""
+    criteria: list[CriterionIn]
+
+
+class CriteriaIn(Schema):
+    criteria: list[CriterionIn]
+    name: str | None = None
+
+
+class SchemeOut(Schema):
+    id: int
+    org: int
+    org_name: str
+    name: str
+    description: str
+    criteria: list[CriterionOut]
+
+
+class SchemePageOut(Schema):
+    items: list[SchemeOut]
+    count: int
+
+
+class RoundIn(Schema):
+    org: int
+    year: int
+    quarter: int
+    cohort_kind: str
+
+
+class RoundOut(Schema):
+    id: int
+    org: int
+    org_name: str
+    scheme: int
+    year: int
+    quarter: int
+    cohort_kind: str
+    status: str
+    version: int
+    criteria: list[dict[str, Any]]
+    computed_at: datetime.datetime | None
+    published_at: datetime.datetime | None
+    unreviewed: int | None = None
+
+
+class RoundPageOut(Schema):
+    items: list[RoundOut]
+    count: int
+
+
+class ScoreOut(Schema):
+    id: int
+    org: int
+    org_name: str
+    version: int
+    values: dict[str, float | None]
+    metric_scores: dict[str, float]
+    computed: Decimal
+    adjusted: Decimal
+    final: Decimal
+    status: str
+
+
+class ScorePageOut(Schema):
+    items: list[ScoreOut]
+    count: int
+
+
+class RoundDetailOut(Schema):
+    round: RoundOut
+    scores: ScorePageOut
+
+
+class AdjustmentIn(Schema):
+    score: int
+    delta: Decimal
+    reason: str = ""
+
+
+class AdjustmentOut(Schema):
+    id: int
+    org: int
+    delta: Decimal
+    reason: str
+    created_at: datetime.datetime
+
+
+class ReviewIn(Schema):
+    scores: list[int] = []
+    all: bool = False
+
+
+class ReviewOut(Schema):
+    reviewed: int
+    unreviewed: int
+
+
+class RankingRowOut(Schema):
+    org_id: int
+    org_name: str
+    score: Decimal
+    rank: int
+
+
+class RankingOut(Schema):
+    round: int
+    org: int
+    org_name: str
+    year: int
+    quarter: int
+    items: list[RankingRowOut]
+    count: int
+
+
+class RankingQuery(PageQuery):
+    org: int
+    year: int
+    quarter: int
+
+
+class BonusRowOut(Schema):
+    org_id: int
+    org_name: str
+    organised: int
+    joined: int
+    raw_points: int
+    points: int
+    capped: bool
+
+
+class BonusPageOut(Schema):
+    items: list[BonusRowOut]
+    count: int
+
+
+class BonusRuleIn(Schema):
+    org: int
+    organise_points: int
+    join_points: int
+    cap_per_period: int | None = None
+    is_active: bool = True
+
+
+class BonusRuleOut(Schema):
+    org: int
+    organise_points: int
+    join_points: int
+    cap_per_period: int | None
+    is_active: bool
+
+
+class VolunteerEvaluationOut(Schema):
+    volunteer_id: int
+    name: str
+    org_name: str
+    attitude: Decimal | None
+    outcome: Decimal | None
+    satisfaction: Decimal | None
+    overall: Decimal
+    grade: str
+    ratings: int
+
+
+class VolunteerEvaluationPageOut(Schema):
+    items: list[VolunteerEvaluationOut]
+    count: int
+
+
+class VolunteerEvaluationQuery(PeriodQuery):
+    grade: str = ""
+
+
+class ConsentIn(Schema):
+    granted: bool
+    volunteer: int | None = None
+
+
+class ConsentOut(Schema):
+    volunteer: int
+    granted: bool
+    recorded_at: datetime.datetime
