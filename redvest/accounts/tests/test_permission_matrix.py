@@ -19,6 +19,8 @@ from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.models import Activity
 from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
+from redvest.dashboards.models import DataExport
+from redvest.dashboards.tests.factories import DataExportFactory
 from redvest.demand.models import Dispatch, ServiceRequest
 from redvest.demand.tests.factories import DispatchFactory, ServiceRequestFactory
 from redvest.orgs.models import OrgNode, Station
@@ -71,6 +73,7 @@ RESOURCE_NAMES = (
     "pioneer_index",
     "request",
     "dispatch",
+    "data_export",
 )
 # Points resources: a volunteer's points account, earning rule, good-deed claim, bank reward item,
 # alliance merchant (operated by the world's user when the role is merchant), reservation of a bank
@@ -116,6 +119,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         **dict.fromkeys(POINTS_ALL, (ALL, ALL)),
         request=(ALL, ALL),
         dispatch=(ALL, ALL),
+        data_export=(ALL, ALL),
     ),
     Role.ORG_ADMIN: _expect(
         org=(SUBTREE, SUBTREE),
@@ -130,6 +134,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         **dict.fromkeys(POINTS_ALL, (SUBTREE, SUBTREE)),
         request=(SUBTREE, SUBTREE),
         dispatch=(SUBTREE, SUBTREE),
+        data_export=(SUBTREE, SUBTREE),
     ),
     Role.DISPATCHER: _expect(
         org=(SUBTREE, NONE),
@@ -202,6 +207,7 @@ class World:
         self.user = UserFactory()
         self._add_points_objects(role)
         self._add_demand_objects()
+        self._add_dashboards_objects()
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
         assert isinstance(own_team, Team)
@@ -239,6 +245,11 @@ class World:
             self.objects["request"][position] = request
             self.objects["dispatch"][position] = DispatchFactory(request=request, team=self.objects["team"][position])
 
+    def _add_dashboards_objects(self) -> None:
+        """An Excel export of each position's subtree, requested by someone else (requesters see their own)."""
+        for position, node in self.nodes.items():
+            self.objects["data_export"][position] = DataExportFactory(org=node, created_by=UserFactory())
+
 
 MODELS: dict[str, type[Model]] = {
     "org": OrgNode,
@@ -259,6 +270,7 @@ MODELS: dict[str, type[Model]] = {
     "pioneer_index": PioneerEntry,
     "request": ServiceRequest,
     "dispatch": Dispatch,
+    "data_export": DataExport,
 }
 
 
