@@ -1,7 +1,196 @@
-"""/api/v1/reports/."""
+"""/api/v1/reports: quarterly reports (list, get with record vs reported figures, open/refresh a draft,
+update, submit, accept, return) and circulars (list, get, create, update, publish, PDF). Lists are
+{"items", "count"} with page/page_size; errors are {"code", "message", "errors"}."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from redvest.core.errors import NotFound
+from redvest.core.pagination import paginate
+from redvest.reports import schemas as s
+from redvest.reports.circular_pdf import circular_pdf
+from redvest.reports.circular_tables import circular_tables
+from redvest.reports.selectors import (
+    circular_get,
+    circular_list,
+    filing_orgs_for,
+    report_get,
+    report_list,
+    review_roots,
+)
+from redvest.reports.services import (
+    FigureInput,
+    circular_create,
+    circular_publish,
+    circular_update,
+    report_accept,
+    report_open,
+    report_refresh,
+    report_return,
+    report_submit,
+    report_update,
+)
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+    from redvest.reports.models import Circular
 
 router = Router(tags=["季报与通报"])
+ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
+
+
+def _user(request: HttpRequest) -> User:
+    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
+
+
+def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
+    page = paginate(qs, page=q.page, size=q.page_size)
+    return {"items": page.items, "count": page.count}
+
+
+def _detail(request: HttpRequest, report_id: int) -> Any:
+    return report_get(user=_user(request), report_id=report_id)
+
+
+# ---- quarterly reports ----------------------------------------------------------------------------
+
+
+@router.get("/quarterly", response=s.ReportPageOut, summary="季报列表（年度、季度、状态筛选）")
+def reports(request: HttpRequest, filters: Query[s.ReportFilter]) -> dict[str, Any]:
+    qs = report_list(user=_user(request), year=filters.year, quarter=filters.quarter, status=filters.status)
+    return _page(qs, filters)
+
+
+@router.get("/quarterly/{report_id}", response={200: s.ReportDetailOut, **ERRORS}, summary="季报详情（记录值与填报值）")
+def report(request: HttpRequest, report_id: int) -> Any:
+    return _detail(request, report_id)
+
+
+@router.post("/quarterly", response={201: s.ReportDetailOut, **ERRORS}, summary="生成（或取得）季报草稿")
+def report_create(request: HttpRequest, payload: s.ReportOpenIn) -> Status[Any]:
+    org = filing_orgs_for(user=_user(request)).filter(pk=payload.org).first()
+    if org is None:
+        raise NotFound("党组织不存在或您无权填报")
+    opened = report_open(actor=_user(request), org=org, year=payload.year, quarter=payload.quarter)
+    return Status(201, _detail(request, opened.pk))
+
+
+@router.post(
+    "/quarterly/{report_id}/refresh", response={200: s.ReportDetailOut, **ERRORS}, summary="按最新记录重新生成数据"
+)
+def report_refresh_api(request: HttpRequest, report_id: int) -> Any:
+    row = report_get(user=_user(request), report_id=report_id, action="change")
+    report_refresh(actor=_user(request), report=row)
+    return _detail(request, report_id)
+
+
+@router.patch("/quarterly/{report_id}", response={200: s.ReportDetailOut, **ERRORS}, summary="修改填报值与文字部分")
+def report_patch(request: HttpRequest, report_id: int, payload: s.ReportUpdateIn) -> Any:
+    row = report_get(user=_user(request), report_id=report_id, action="change")
+    report_update(
+        actor=_user(request),
+        report=row,
+        figures={k: FigureInput(v.value, v.reason) for k, v in payload.figures.items()},
+        highlights=payload.highlights,
+        problems=payload.problems,
+        next_plan=payload.next_plan,
+    )
+    return _detail(request, report_id)
+
+
+@router.post("/quarterly/{report_id}/submit", response={200: s.ReportDetailOut, **ERRORS}, summary="报送")
+def report_submit_api(request: HttpRequest, report_id: int) -> Any:
+    row = report_get(user=_user(request), report_id=report_id, action="change")
+    report_submit(actor=_user(request), report=row)
+    return _detail(request, report_id)
+
+
+@router.post("/quarterly/{report_id}/accept", response={200: s.ReportDetailOut, **ERRORS}, summary="审核通过")
+def report_accept_api(request: HttpRequest, report_id: int, payload: s.ReviewIn) -> Any:
+    report_accept(actor=_user(request), report=_detail(request, report_id), comment=payload.comment)
+    return _detail(request, report_id)
+
+
+@router.post("/quarterly/{report_id}/return", response={200: s.ReportDetailOut, **ERRORS}, summary="退回（须填写意见）")
+def report_return_api(request: HttpRequest, report_id: int, payload: s.ReviewIn) -> Any:
+    report_return(actor=_user(request), report=_detail(request, report_id), comment=payload.comment)
+    return _detail(request, report_id)
+
+
+# ---- circulars -------------------------------------------------------------------------------------
+
+
+def _circular_out(circular: Circular) -> dict[str, Any]:
+    tables = circular.tables if circular.is_published and circular.tables else None
+    if tables is None:
+        tables = circular_tables(root=circular.org, year=circular.year, quarter=circular.quarter)
+    return {
+        **s.CircularOut.model_validate(circular).model_dump(),
+        "intro": circular.intro,
+        "correction_note": circular.correction_note,
+        "tables": tables,
+    }
+
+
+@router.get("/circulars", response=s.CircularPageOut, summary="情况通报列表")
+def circulars(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
+    return _page(circular_list(user=_user(request)), filters)
+
+
+@router.get("/circulars/{circular_id}", response={200: s.CircularDetailOut, **ERRORS}, summary="情况通报（含表格）")
+def circular(request: HttpRequest, circular_id: int) -> Any:
+    return _circular_out(circular_get(user=_user(request), circular_id=circular_id))
+
+
+@router.post("/circulars", response={201: s.CircularDetailOut, **ERRORS}, summary="新建通报草稿（或更正版）")
+def circular_create_api(request: HttpRequest, payload: s.CircularIn) -> Status[Any]:
+    org = review_roots(user=_user(request)).filter(pk=payload.org).first()
+    if org is None:
+        raise NotFound("组织不存在或您无权发布通报")
+    created = circular_create(
+        actor=_user(request),
+        org=org,
+        year=payload.year,
+        quarter=payload.quarter,
+        title=payload.title,
+        intro=payload.intro,
+        correction_note=payload.correction_note,
+    )
+    return Status(201, _circular_out(circular_get(user=_user(request), circular_id=created.pk)))
+
+
+@router.patch("/circulars/{circular_id}", response={200: s.CircularDetailOut, **ERRORS}, summary="修改通报草稿")
+def circular_patch(request: HttpRequest, circular_id: int, payload: s.CircularUpdateIn) -> Any:
+    row = circular_get(user=_user(request), circular_id=circular_id, action="change")
+    circular_update(
+        actor=_user(request),
+        circular=row,
+        title=payload.title,
+        intro=payload.intro,
+        correction_note=payload.correction_note,
+    )
+    return _circular_out(circular_get(user=_user(request), circular_id=circular_id))
+
+
+@router.post("/circulars/{circular_id}/publish", response={200: s.CircularDetailOut, **ERRORS}, summary="发布通报")
+def circular_publish_api(request: HttpRequest, circular_id: int) -> Any:
+    row = circular_get(user=_user(request), circular_id=circular_id, action="change")
+    circular_publish(actor=_user(request), circular=row)
+    return _circular_out(circular_get(user=_user(request), circular_id=circular_id))
+
+
+@router.get("/circulars/{circular_id}/pdf", response={200: None, **ERRORS}, summary="通报PDF")
+def circular_pdf_api(request: HttpRequest, circular_id: int) -> HttpResponse:
+    row = circular_get(user=_user(request), circular_id=circular_id)
+    tables = (
+        row.tables
+        if row.is_published and row.tables
+        else circular_tables(root=row.org, year=row.year, quarter=row.quarter)
+    )
+    response = HttpResponse(circular_pdf(circular=row, tables=tables), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="circular-{row.pk}-v{row.version}.pdf"'
+    return response

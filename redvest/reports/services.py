@@ -1,5 +1,6 @@
 """Writes: open and refresh a draft from the records, edit figures and narrative, submit (late ones are
-accepted and marked late), review (accept or return with comments), reminders and overdue alerts."""
+accepted and marked late), review (accept or return with comments), reminders and overdue alerts, and
+the 工委's circulars (draft, publish, correct by a new version)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from redvest.reports.models import (
     EDITABLE_STATUSES,
     FILED_STATUSES,
     FILING_KINDS,
+    Circular,
+    CircularStatus,
     EventKind,
     FigureKey,
     QuarterlyReport,
@@ -437,7 +440,9 @@ def _users(ids: list[int]) -> list[User]:
 
 
 def _org_admin_ids(org: OrgNode, by_path: dict[str, list[int]]) -> set[int]:
-    return {uid for p in {org.path, records_path(org)} for uid in by_path.get(p, [])}
+    """The organisation's own admins (at the 党支部 or its host); without any, the nearest admins above."""
+    own = {uid for p in {org.path, records_path(org)} for uid in by_path.get(p, [])}
+    return own or _reviewer_ids(org, by_path)
 
 
 def _reviewer_ids(org: OrgNode, by_path: dict[str, list[int]]) -> set[int]:
@@ -447,3 +452,128 @@ def _reviewer_ids(org: OrgNode, by_path: dict[str, list[int]]) -> set[int]:
         if found:
             return set(found)
     return set()
+
+
+# ---- circulars ---------------------------------------------------------------------------------------
+
+
+class CircularPublished(Conflict):
+    code = "circular_published"
+    default_message = "已发布的通报不能修改；如需更正，请新建更正版"
+
+
+def _circular_text(title: Any, intro: Any, correction_note: Any = "") -> dict[str, str]:
+    errors = {}
+    title = (title or "").strip() if isinstance(title, str) else ""
+    intro = (intro or "").strip() if isinstance(intro, str) else ""
+    note = (correction_note or "").strip() if isinstance(correction_note, str) else ""
+    if not title:
+        errors["title"] = "请填写标题"
+    elif len(title) > 200:
+        errors["title"] = "标题不能超过200字"
+    if len(intro) > NARRATIVE_MAX:
+        errors["intro"] = f"导语不能超过{NARRATIVE_MAX}字"
+    if len(note) > REASON_MAX:
+        errors["correction_note"] = f"更正说明不能超过{REASON_MAX}字"
+    if errors:
+        raise ValidationFailed(errors)
+    return {"title": title, "intro": intro, "correction_note": note}
+
+
+@transaction.atomic
+def circular_create(
+    *, actor: User, org: OrgNode, year: int, quarter: int, title: str, intro: str = "", correction_note: str = ""
+) -> Circular:
+    """A draft circular of a reviewing node for a quarter. One draft at a time; after one is published a
+    new one is a correction: the next version, referencing the published one, with a correction note."""
+    _quarter_ok(year, quarter)
+    text = _circular_text(title, intro, correction_note)
+    if org.kind in FILING_KINDS:
+        raise ValidationFailed({"org": "情况通报由工委（上级组织）发布"})
+    if not can_administer(actor, org):
+        raise PermissionDenied("您无权为该组织发布通报")
+    existing = list(
+        Circular.objects.select_for_update(of=("self",)).filter(org=org, year=year, quarter=quarter).order_by("version")
+    )
+    if any(not c.is_published for c in existing):
+        raise Conflict("该季度已有通报草稿，请在草稿上修改", code="circular_draft_exists")
+    latest = existing[-1] if existing else None
+    if latest is not None and not text["correction_note"]:
+        raise ValidationFailed({"correction_note": "该季度通报已发布，新建更正版须说明更正内容"})
+    circular = Circular.objects.create(
+        org=org,
+        year=year,
+        quarter=quarter,
+        version=(latest.version + 1) if latest else 1,
+        supersedes=latest,
+        created_by=actor,
+        **text,
+    )
+    audit_record(actor=actor, action="create", target=circular, org=org, after=snapshot(circular))
+    return circular
+
+
+@transaction.atomic
+def circular_update(
+    *, actor: User, circular: Circular, title: str, intro: str = "", correction_note: str = ""
+) -> Circular:
+    """Edit a draft circular. Raises CircularPublished for a published one (it is immutable)."""
+    circular = Circular.objects.select_for_update(of=("self",)).select_related("org").get(pk=circular.pk)
+    if not can(actor, "change", circular):
+        raise PermissionDenied("您无权修改该通报")
+    if circular.is_published:
+        raise CircularPublished()
+    text = _circular_text(title, intro, correction_note)
+    if circular.supersedes_id and not text["correction_note"]:
+        raise ValidationFailed({"correction_note": "更正版须说明更正内容"})
+    before = snapshot(circular, list(text))
+    for name, value in text.items():
+        setattr(circular, name, value)
+    circular.save()
+    audit_record(actor=actor, action="update", target=circular, org=circular.org, before=before, after=text)
+    return circular
+
+
+@transaction.atomic
+def circular_publish(*, actor: User, circular: Circular, now: datetime.datetime | None = None) -> Circular:
+    """Publish a draft: its tables are generated now and frozen with it; the org admins of the subtree
+    are notified. Raises CircularPublished when already published."""
+    from redvest.reports.circular_tables import circular_tables
+
+    now = now or timezone.now()
+    circular = Circular.objects.select_for_update(of=("self",)).select_related("org").get(pk=circular.pk)
+    if not can(actor, "change", circular):
+        raise PermissionDenied("您无权发布该通报")
+    if circular.is_published:
+        raise CircularPublished("通报已发布，请勿重复发布")
+    circular.tables = circular_tables(
+        root=circular.org, year=circular.year, quarter=circular.quarter, today=timezone.localtime(now).date()
+    )
+    circular.status = CircularStatus.PUBLISHED
+    circular.published_at = now
+    circular.published_by = actor
+    circular.save()
+    audit_record(
+        actor=actor,
+        action="update",
+        target=circular,
+        org=circular.org,
+        before={"status": CircularStatus.DRAFT},
+        after={"status": CircularStatus.PUBLISHED, "version": circular.version},
+        reason="发布情况通报",
+    )
+    readers = list(
+        RoleAssignment.objects.filter(
+            role=Role.ORG_ADMIN, org__path__startswith=circular.org.path, user__is_active=True
+        )
+        .exclude(user=actor)
+        .select_related("user")
+    )
+    users = list({a.user_id: a.user for a in readers}.values())
+    if users:
+        notification_send(
+            recipients=users,
+            title=f"{circular.org.name}发布了{circular.title}" + ("（更正版）" if circular.supersedes_id else ""),
+            url=reverse("reports:circular-detail", args=[circular.pk]),
+        )
+    return circular

@@ -1,0 +1,163 @@
+"""ninja In/Out schemas for /api/v1/reports."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, str] | None = None
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = 20
+
+
+class ReportFilter(PageQuery):
+    year: int | None = None
+    quarter: int | None = None
+    status: str = ""
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    record_value: int
+    reported_value: int
+    edited: bool
+    reason: str
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return str(obj.get_key_display())
+
+    @staticmethod
+    def resolve_edited(obj: Any) -> bool:
+        return bool(obj.is_edited)
+
+
+class ReportOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    year: int
+    quarter: int
+    status: str
+    status_label: str
+    due_on: datetime.date
+    submitted_at: datetime.datetime | None
+    is_late: bool
+
+    @staticmethod
+    def resolve_org_name(obj: Any) -> str:
+        return str(obj.org.name)
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+
+class EventOut(Schema):
+    kind: str
+    at: datetime.datetime
+    actor: str
+    comment: str
+    is_late: bool
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return str(obj.actor) if obj.actor_id else ""
+
+
+class ReportDetailOut(ReportOut):
+    highlights: str
+    problems: str
+    next_plan: str
+    review_comment: str
+    figures_at: datetime.datetime | None
+    figures: list[FigureOut]
+    events: list[EventOut]
+
+    @staticmethod
+    def resolve_figures(obj: Any) -> list[Any]:
+        return list(obj.figures.all())
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.events.all())
+
+
+class ReportPageOut(Schema):
+    items: list[ReportOut]
+    count: int
+
+
+class ReportOpenIn(Schema):
+    org: int
+    year: int
+    quarter: int
+
+
+class FigureIn(Schema):
+    value: int
+    reason: str = ""
+
+
+class ReportUpdateIn(Schema):
+    figures: dict[str, FigureIn] = {}
+    highlights: str | None = None
+    problems: str | None = None
+    next_plan: str | None = None
+
+
+class ReviewIn(Schema):
+    comment: str = ""
+
+
+class CircularOut(Schema):
+    id: int
+    org_id: int
+    org_name: str
+    year: int
+    quarter: int
+    version: int
+    supersedes_id: int | None
+    title: str
+    status: str
+    published_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_org_name(obj: Any) -> str:
+        return str(obj.org.name)
+
+
+class CircularDetailOut(CircularOut):
+    intro: str
+    correction_note: str
+    tables: dict[str, Any]
+
+
+class CircularPageOut(Schema):
+    items: list[CircularOut]
+    count: int
+
+
+class CircularIn(Schema):
+    org: int
+    year: int
+    quarter: int
+    title: str
+    intro: str = ""
+    correction_note: str = ""
+
+
+class CircularUpdateIn(Schema):
+    title: str
+    intro: str = ""
+    correction_note: str = ""
