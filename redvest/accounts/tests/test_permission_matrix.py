@@ -19,6 +19,8 @@ from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.models import Activity
 from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
+from redvest.awards.models import AwardCampaign, Nomination
+from redvest.awards.tests.factories import AwardCampaignFactory, NominationFactory
 from redvest.dashboards.models import DataExport
 from redvest.dashboards.tests.factories import DataExportFactory
 from redvest.demand.models import Dispatch, ServiceRequest
@@ -73,6 +75,8 @@ RESOURCE_NAMES = (
     "pioneer_index",
     "request",
     "dispatch",
+    "award_campaign",
+    "nomination",
     "data_export",
 )
 # Points resources: a volunteer's points account, earning rule, good-deed claim, bank reward item,
@@ -107,6 +111,8 @@ TEAM_ROLE_EXPECTED = _expect(
 
 EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
     Role.SYSTEM_ADMIN: _expect(
+        award_campaign=(ALL, ALL),
+        nomination=(ALL, ALL),
         org=(ALL, ALL),
         station=(ALL, ALL),
         volunteer=(ALL, ALL),
@@ -122,6 +128,9 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         data_export=(ALL, ALL),
     ),
     Role.ORG_ADMIN: _expect(
+        # Campaigns run above them are visible too: their units nominate into them.
+        award_campaign=(SUBTREE | {"ancestor"}, SUBTREE),
+        nomination=(SUBTREE, SUBTREE),
         org=(SUBTREE, SUBTREE),
         station=(SUBTREE, SUBTREE),
         volunteer=(SUBTREE, SUBTREE),
@@ -207,6 +216,7 @@ class World:
         self.user = UserFactory()
         self._add_points_objects(role)
         self._add_demand_objects()
+        self._add_awards_objects()
         self._add_dashboards_objects()
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
@@ -250,6 +260,15 @@ class World:
         for position, node in self.nodes.items():
             self.objects["data_export"][position] = DataExportFactory(org=node, created_by=UserFactory())
 
+    def _add_awards_objects(self) -> None:
+        """A campaign run at each position and an entry nominated there (judges: awards/tests)."""
+        for position, node in self.nodes.items():
+            campaign = AwardCampaignFactory(org=node)
+            self.objects["award_campaign"][position] = campaign
+            self.objects["nomination"][position] = NominationFactory(
+                campaign=campaign, org=node, volunteer=self.objects["volunteer"][position]
+            )
+
 
 MODELS: dict[str, type[Model]] = {
     "org": OrgNode,
@@ -270,6 +289,8 @@ MODELS: dict[str, type[Model]] = {
     "pioneer_index": PioneerEntry,
     "request": ServiceRequest,
     "dispatch": Dispatch,
+    "award_campaign": AwardCampaign,
+    "nomination": Nomination,
     "data_export": DataExport,
 }
 
