@@ -702,5 +702,7 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
     if admin or volunteer:
         items.append(("awards:campaign-list", "年度评选"))  # judges also reach it from their campaigns
     if admin:
+        items += [("reports:home", "季报"), ("reports:circular-list", "情况通报")]
+    if admin:
         items.append(("audit:entry-list", "审计日志"))
     return items
