@@ -203,7 +203,7 @@ class CareHealthRecord(models.Model):
     wiped when that consent is withdrawn."""
 
     recipient = models.OneToOneField(CareRecipient, on_delete=models.CASCADE, related_name="health")
-    consent = models.ForeignKey(CareConsent, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(CareConsent, on_delete=models.CASCADE, related_name="+")
     data_encrypted = models.TextField(blank=True, default="", editable=False)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

@@ -17,6 +17,7 @@ from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.demo import data
 from redvest.demo.activity import grant_honours, write_activities
+from redvest.demo.care import write_care
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.demand import write_demand
 from redvest.demo.people import PersonMaker
@@ -121,6 +122,13 @@ def seed_demo() -> SeedSummary | None:
         merchant_user=staff["merchant"],
         records=records,
         spenders=[(u, u.volunteer) for u in volunteer_users.values()],
+    )
+    # Care pairing: the demo volunteer and the demo team's leader have people of their own to visit.
+    write_care(
+        random.Random(data.DEMO_SEED + 11),
+        admin=staff["county"],
+        demo_volunteer=volunteer_users["volunteer"].volunteer,
+        demo_team=demo_team,
     )
     summary = SeedSummary(
         org_nodes=len(nodes),
