@@ -42,14 +42,16 @@ Resource = Literal[
     "pioneer_index",
     "request",
     "dispatch",
-    "care_recipient",
-    "care_pairing",
-    "care_visit",
     "award_campaign",
     "nomination",
     "data_export",
     "quarterly_report",
     "circular",
+    "care_recipient",
+    "care_pairing",
+    "care_visit",
+    "evaluation_round",
+    "evaluation_scheme",
 ]
 
 # The path of the org node each resource hangs off, as a lookup from the resource's model.
@@ -75,14 +77,16 @@ PATH_LOOKUP: dict[str, str] = {
     "pioneer_index": "volunteer__org__path",  # manual bonus/deduction entries
     "request": "area__path",  # a demand request hangs off the area it is in
     "dispatch": "request__area__path",
-    "care_recipient": "org__path",  # a person in need hangs off their village/community
-    "care_pairing": "recipient__org__path",
-    "care_visit": "recipient__org__path",
     "award_campaign": "org__path",  # the node running the campaign
     "nomination": "org__path",  # the nominating org
     "data_export": "org__path",  # the exported subtree
     "quarterly_report": "org__path",  # the filing party organisation
     "circular": "org__path",  # the reviewing node that issues it
+    "care_recipient": "org__path",  # a person in need hangs off their village/community
+    "care_pairing": "recipient__org__path",
+    "care_visit": "recipient__org__path",
+    "evaluation_round": "org__path",  # the reviewing node
+    "evaluation_scheme": "org__path",  # schemes and 党建考核 bonus rules
 }
 
 # Resources any signed-in user may look up everywhere: the public directory of the network.
@@ -197,6 +201,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return _demand_grant_q(grant, resource, action)
     if resource in CARE_RESOURCES:
         return _care_grant_q(grant, resource, action)
+    if resource in EVALUATION_RESOURCES:
+        return _evaluation_grant_q(grant, resource, action)
     if role == Role.DISPATCHER:
         if action != "view" or resource not in {"org", "station", "team", "volunteer", "activity"}:
             return None
@@ -362,33 +368,6 @@ def _reports_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q)
     return subtree
 
 
-AWARDS_RESOURCES = frozenset({"award_campaign", "nomination"})
-
-
-def _awards_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) -> Q | None:
-    """Annual awards below system admin. Org admins change the campaigns their subtree runs and view
-    those run above them too (their units nominate into them); nominations are changed and viewed by
-    the nominating org's admins and the campaign's admins (both by subtree). Judges (the awards' Judge
-    table, whatever their role) view their campaigns and those campaigns' entries."""
-    from redvest.awards.models import Judge
-
-    rule: Q | None = None
-    if grant.role == Role.ORG_ADMIN:
-        if resource == "nomination":
-            rule = subtree | Q(campaign__org__path__startswith=grant.path)
-        elif action == "change":
-            rule = subtree
-        else:
-            from redvest.orgs.selectors import ancestors_paths
-
-            rule = subtree | Q(org__path__in=ancestors_paths(grant.path))
-    if action == "view" and grant.user_id:
-        judged = Judge.objects.filter(user_id=grant.user_id).values("campaign_id")
-        judge_q = Q(pk__in=judged) if resource == "award_campaign" else Q(campaign_id__in=judged)
-        rule = judge_q if rule is None else rule | judge_q
-    return rule
-
-
 CARE_RESOURCES = frozenset({"care_recipient", "care_pairing", "care_visit"})
 
 
@@ -445,6 +424,42 @@ def can_log_care_visit(user: Any, recipient: Any) -> bool:
     return can_view_care_health(user, recipient)  # the same people: admins over it and its active partners
 
 
+EVALUATION_RESOURCES = frozenset({"evaluation_round", "evaluation_scheme"})
+
+
+def _evaluation_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
+    """Evaluation schemes and rounds are run by org admins over their subtree (and system admins); below
+    them nobody sees a round before it is published, and published rankings are public pages."""
+    return None
+
+
+AWARDS_RESOURCES = frozenset({"award_campaign", "nomination"})
+
+
+def _awards_grant_q(grant: Grant, resource: str, action: Action, *, subtree: Q) -> Q | None:
+    """Annual awards below system admin. Org admins change the campaigns their subtree runs and view
+    those run above them too (their units nominate into them); nominations are changed and viewed by
+    the nominating org's admins and the campaign's admins (both by subtree). Judges (the awards' Judge
+    table, whatever their role) view their campaigns and those campaigns' entries."""
+    from redvest.awards.models import Judge
+
+    rule: Q | None = None
+    if grant.role == Role.ORG_ADMIN:
+        if resource == "nomination":
+            rule = subtree | Q(campaign__org__path__startswith=grant.path)
+        elif action == "change":
+            rule = subtree
+        else:
+            from redvest.orgs.selectors import ancestors_paths
+
+            rule = subtree | Q(org__path__in=ancestors_paths(grant.path))
+    if action == "view" and grant.user_id:
+        judged = Judge.objects.filter(user_id=grant.user_id).values("campaign_id")
+        judge_q = Q(pk__in=judged) if resource == "award_campaign" else Q(campaign_id__in=judged)
+        rule = judge_q if rule is None else rule | judge_q
+    return rule
+
+
 def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "view") -> QuerySet[Any]:
     """Narrow `qs` to the rows the user may see (or change)."""
     combined: Q | None = None
@@ -484,14 +499,17 @@ def _resource_of(obj: Model) -> Resource:
         "points.pioneerentry": "pioneer_index",
         "demand.servicerequest": "request",
         "demand.dispatch": "dispatch",
-        "care.carerecipient": "care_recipient",
-        "care.carepairing": "care_pairing",
-        "care.carevisit": "care_visit",
         "awards.awardcampaign": "award_campaign",
         "awards.nomination": "nomination",
         "dashboards.dataexport": "data_export",
         "reports.quarterlyreport": "quarterly_report",
         "reports.circular": "circular",
+        "care.carerecipient": "care_recipient",
+        "care.carepairing": "care_pairing",
+        "care.carevisit": "care_visit",
+        "evaluation.evaluationround": "evaluation_round",
+        "evaluation.evaluationscheme": "evaluation_scheme",
+        "evaluation.bonusrule": "evaluation_scheme",
     }[label]  # type: ignore[return-value]
 
 
@@ -703,6 +721,10 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         items.append(("awards:campaign-list", "年度评选"))  # judges also reach it from their campaigns
     if admin:
         items += [("reports:home", "季报"), ("reports:circular-list", "情况通报")]
+    if admin:
+        items += [("evaluation:round-list", "评议晾晒"), ("evaluation:bonus", "组团加分")]
+    if volunteer:
+        items.append(("evaluation:my-evaluation", "我的评价"))
     if admin:
         items.append(("audit:entry-list", "审计日志"))
     return items
