@@ -564,3 +564,17 @@ def test_volunteer_names_masked_without_consent(contest: Contest) -> None:
 
 def test_expert_score_factory_builds_a_scored_finalist() -> None:
     assert ExpertScoreFactory().score == 80
+
+
+def test_close_award_publicity_command(contest: Contest, now: datetime.datetime) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    reviewing(contest, now, {0: [90], 1: [80], 2: [70]})
+    services.campaign_publish(actor=contest.admin, campaign=contest.campaign, now=now - datetime.timedelta(days=8))
+    out = StringIO()
+    call_command("close_award_publicity", stdout=out)
+    assert "1 个" in out.getvalue()
+    contest.campaign.refresh_from_db()
+    assert contest.campaign.stage == Stage.FINAL
