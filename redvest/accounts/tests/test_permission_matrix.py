@@ -21,6 +21,8 @@ from redvest.activities.tests.factories import ActivityFactory
 from redvest.audit.models import AuditEntry
 from redvest.awards.models import AwardCampaign, Nomination
 from redvest.awards.tests.factories import AwardCampaignFactory, NominationFactory
+from redvest.care.models import CarePairing, CareRecipient, CareVisit
+from redvest.care.tests.factories import CarePairingFactory, CareRecipientFactory, CareVisitFactory
 from redvest.dashboards.models import DataExport
 from redvest.dashboards.tests.factories import DataExportFactory
 from redvest.demand.models import Dispatch, ServiceRequest
@@ -78,10 +80,14 @@ RESOURCE_NAMES = (
     "award_campaign",
     "nomination",
     "data_export",
+    "care_recipient",
+    "care_pairing",
+    "care_visit",
 )
 # Points resources: a volunteer's points account, earning rule, good-deed claim, bank reward item,
 # alliance merchant (operated by the world's user when the role is merchant), reservation of a bank
 # item, pioneer-index entry.
+CARE_ALL = ("care_recipient", "care_pairing", "care_visit")
 POINTS_ALL = ("points_account", "earning_rule", "points_claim", "reward", "merchant", "redemption", "pioneer_index")
 
 
@@ -107,6 +113,10 @@ TEAM_ROLE_EXPECTED = _expect(
     earning_rule=(ALL, NONE),
     request=(OWN, NONE),
     dispatch=(OWN, OWN),
+    # The person their team is paired with (own position): seen, and visits logged for them.
+    care_recipient=(OWN, NONE),
+    care_pairing=(OWN, NONE),
+    care_visit=(OWN, OWN),
 )
 
 EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
@@ -126,6 +136,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         request=(ALL, ALL),
         dispatch=(ALL, ALL),
         data_export=(ALL, ALL),
+        **dict.fromkeys(CARE_ALL, (ALL, ALL)),
     ),
     Role.ORG_ADMIN: _expect(
         # Campaigns run above them are visible too: their units nominate into them.
@@ -144,6 +155,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         request=(SUBTREE, SUBTREE),
         dispatch=(SUBTREE, SUBTREE),
         data_export=(SUBTREE, SUBTREE),
+        **dict.fromkeys(CARE_ALL, (SUBTREE, SUBTREE)),
     ),
     Role.DISPATCHER: _expect(
         org=(SUBTREE, NONE),
@@ -153,6 +165,8 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(SUBTREE, NONE),
         request=(SUBTREE, SUBTREE),
         dispatch=(SUBTREE, SUBTREE),
+        # People in need of their service area, never their health data nor the pairings and visits.
+        care_recipient=(SUBTREE, NONE),
     ),
     # The bank counter of their own station: its items and the reservations picked up there.
     # Demand: requests registered at their own station (parts sent to the station: test_policy in demand).
@@ -176,6 +190,10 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         reward=(ALL, NONE),
         merchant=(ALL, NONE),
         earning_rule=(ALL, NONE),
+        # The person they are paired with (own position): seen, and visits logged for them.
+        care_recipient=(OWN, NONE),
+        care_pairing=(OWN, NONE),
+        care_visit=(OWN, OWN),
     ),
     # The catalog is public to merchants; their own shop only where their role is held.
     Role.MERCHANT: _expect(station=(ALL, NONE), reward=(ALL, NONE), merchant=(OWN, OWN)),
@@ -233,6 +251,7 @@ class World:
             MembershipFactory(team=own_team, volunteer=self.objects["volunteer"]["own"], kind="activity")
         else:
             RoleAssignmentFactory(user=self.user, role=role, org=town_a)
+        self._add_care_objects(role)
 
     def _add_points_objects(self, role: str) -> None:
         operator = self.user if role == Role.MERCHANT else UserFactory()
@@ -259,6 +278,20 @@ class World:
         """An Excel export of each position's subtree, requested by someone else (requesters see their own)."""
         for position, node in self.nodes.items():
             self.objects["data_export"][position] = DataExportFactory(org=node, created_by=UserFactory())
+
+    def _add_care_objects(self, role: str) -> None:
+        """A person in need at each position, paired with that position's team and visited once; at the
+        own position a volunteer world's user is the partner instead (the person is theirs to visit)."""
+        me = Volunteer.objects.filter(user=self.user).first()
+        for position, node in self.nodes.items():
+            recipient = CareRecipientFactory(org=node)
+            if position == "own" and role == Role.VOLUNTEER and me is not None:
+                pairing = CarePairingFactory(recipient=recipient, volunteer=me)
+            else:
+                pairing = CarePairingFactory(recipient=recipient, team=self.objects["team"][position])
+            self.objects["care_recipient"][position] = recipient
+            self.objects["care_pairing"][position] = pairing
+            self.objects["care_visit"][position] = CareVisitFactory(recipient=recipient, pairing=pairing)
 
     def _add_awards_objects(self) -> None:
         """A campaign run at each position and an entry nominated there (judges: awards/tests)."""
@@ -292,6 +325,9 @@ MODELS: dict[str, type[Model]] = {
     "award_campaign": AwardCampaign,
     "nomination": Nomination,
     "data_export": DataExport,
+    "care_recipient": CareRecipient,
+    "care_pairing": CarePairing,
+    "care_visit": CareVisit,
 }
 
 
