@@ -124,16 +124,11 @@ def report_return_api(request: HttpRequest, report_id: int, payload: s.ReviewIn)
 # ---- circulars -------------------------------------------------------------------------------------
 
 
-def _circular_out(circular: Circular) -> dict[str, Any]:
-    tables = circular.tables if circular.is_published and circular.tables else None
-    if tables is None:
-        tables = circular_tables(root=circular.org, year=circular.year, quarter=circular.quarter)
-    return {
-        **s.CircularOut.model_validate(circular).model_dump(),
-        "intro": circular.intro,
-        "correction_note": circular.correction_note,
-        "tables": tables,
-    }
+def _circular_out(circular: Circular) -> Circular:
+    """The circular with its tables: frozen once published; a draft's generated now (not saved)."""
+    if not (circular.is_published and circular.tables):
+        circular.tables = circular_tables(root=circular.org, year=circular.year, quarter=circular.quarter)
+    return circular
 
 
 @router.get("/circulars", response=s.CircularPageOut, summary="情况通报列表")
@@ -186,11 +181,7 @@ def circular_publish_api(request: HttpRequest, circular_id: int) -> Any:
 @router.get("/circulars/{circular_id}/pdf", response={200: None, **ERRORS}, summary="通报PDF")
 def circular_pdf_api(request: HttpRequest, circular_id: int) -> HttpResponse:
     row = circular_get(user=_user(request), circular_id=circular_id)
-    tables = (
-        row.tables
-        if row.is_published and row.tables
-        else circular_tables(root=row.org, year=row.year, quarter=row.quarter)
-    )
-    response = HttpResponse(circular_pdf(circular=row, tables=tables), content_type="application/pdf")
+    row = _circular_out(row)
+    response = HttpResponse(circular_pdf(circular=row, tables=row.tables or {}), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="circular-{row.pk}-v{row.version}.pdf"'
     return response

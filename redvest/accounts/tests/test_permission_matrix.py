@@ -27,6 +27,8 @@ from redvest.dashboards.models import DataExport
 from redvest.dashboards.tests.factories import DataExportFactory
 from redvest.demand.models import Dispatch, ServiceRequest
 from redvest.demand.tests.factories import DispatchFactory, ServiceRequestFactory
+from redvest.evaluation.models import EvaluationRound, EvaluationScheme
+from redvest.evaluation.tests.factories import EvaluationRoundFactory
 from redvest.orgs.models import OrgNode, Station
 from redvest.orgs.tests.factories import OrgTree
 from redvest.points.models import (
@@ -49,6 +51,8 @@ from redvest.points.tests.factories import (
 )
 from redvest.records.models import Certificate, ServiceRecord
 from redvest.records.tests.factories import CertificateFactory, ServiceRecordFactory
+from redvest.reports.models import Circular, CircularStatus, QuarterlyReport
+from redvest.reports.tests.factories import CircularFactory, QuarterlyReportFactory
 from redvest.teams.models import BrandProject, Team
 from redvest.teams.tests.factories import BrandProjectFactory, MembershipFactory, TeamFactory
 from redvest.volunteers.models import Volunteer
@@ -80,9 +84,13 @@ RESOURCE_NAMES = (
     "award_campaign",
     "nomination",
     "data_export",
+    "evaluation_round",
+    "evaluation_scheme",
     "care_recipient",
     "care_pairing",
     "care_visit",
+    "quarterly_report",
+    "circular",
 )
 # Points resources: a volunteer's points account, earning rule, good-deed claim, bank reward item,
 # alliance merchant (operated by the world's user when the role is merchant), reservation of a bank
@@ -136,7 +144,11 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         request=(ALL, ALL),
         dispatch=(ALL, ALL),
         data_export=(ALL, ALL),
+        evaluation_round=(ALL, ALL),
+        evaluation_scheme=(ALL, ALL),
         **dict.fromkeys(CARE_ALL, (ALL, ALL)),
+        quarterly_report=(ALL, ALL),
+        circular=(ALL, ALL),
     ),
     Role.ORG_ADMIN: _expect(
         # Campaigns run above them are visible too: their units nominate into them.
@@ -155,7 +167,13 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         request=(SUBTREE, SUBTREE),
         dispatch=(SUBTREE, SUBTREE),
         data_export=(SUBTREE, SUBTREE),
+        # Rounds and schemes (and bonus rules) of their subtree; published rankings are public pages.
+        evaluation_round=(SUBTREE, SUBTREE),
+        evaluation_scheme=(SUBTREE, SUBTREE),
         **dict.fromkeys(CARE_ALL, (SUBTREE, SUBTREE)),
+        # Their node files, the nodes below are reviewed; published circulars from above are read.
+        quarterly_report=(SUBTREE, SUBTREE),
+        circular=(SUBTREE | {"ancestor"}, SUBTREE),
     ),
     Role.DISPATCHER: _expect(
         org=(SUBTREE, NONE),
@@ -236,6 +254,8 @@ class World:
         self._add_demand_objects()
         self._add_awards_objects()
         self._add_dashboards_objects()
+        self._add_evaluation_objects()
+        self._add_reports_objects()
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
         assert isinstance(own_team, Team)
@@ -274,10 +294,23 @@ class World:
             self.objects["request"][position] = request
             self.objects["dispatch"][position] = DispatchFactory(request=request, team=self.objects["team"][position])
 
+    def _add_evaluation_objects(self) -> None:
+        """An evaluation scheme at each position and a round reviewed there."""
+        for position, node in self.nodes.items():
+            evaluation = EvaluationRoundFactory(org=node)
+            self.objects["evaluation_round"][position] = evaluation
+            self.objects["evaluation_scheme"][position] = evaluation.scheme
+
     def _add_dashboards_objects(self) -> None:
         """An Excel export of each position's subtree, requested by someone else (requesters see their own)."""
         for position, node in self.nodes.items():
             self.objects["data_export"][position] = DataExportFactory(org=node, created_by=UserFactory())
+
+    def _add_reports_objects(self) -> None:
+        """A quarterly report filed at each position and a published circular issued there."""
+        for position, node in self.nodes.items():
+            self.objects["quarterly_report"][position] = QuarterlyReportFactory(org=node)
+            self.objects["circular"][position] = CircularFactory(org=node, status=CircularStatus.PUBLISHED)
 
     def _add_care_objects(self, role: str) -> None:
         """A person in need at each position, paired with that position's team and visited once; at the
@@ -325,9 +358,13 @@ MODELS: dict[str, type[Model]] = {
     "award_campaign": AwardCampaign,
     "nomination": Nomination,
     "data_export": DataExport,
+    "evaluation_round": EvaluationRound,
+    "evaluation_scheme": EvaluationScheme,
     "care_recipient": CareRecipient,
     "care_pairing": CarePairing,
     "care_visit": CareVisit,
+    "quarterly_report": QuarterlyReport,
+    "circular": Circular,
 }
 
 
