@@ -247,12 +247,10 @@ def _requests(user: Any, node: OrgNode, today: datetime.date) -> dict[str, Any]:
     }
 
 
-def _care(node: OrgNode, today: datetime.date) -> dict[str, int] | None:
-    """This month's care visits from the care app's selector; None until that app exists."""
-    try:
-        from redvest.care.selectors import visit_stats  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
+def _care(node: OrgNode, today: datetime.date) -> dict[str, int]:
+    """This month's care visits: the care app's own punctuality selector."""
+    from redvest.care.selectors import visit_stats
+
     stats = visit_stats(node.path, month_start(today), next_month(month_start(today)) - datetime.timedelta(days=1))
     return {
         "visits": int(stats.visits),

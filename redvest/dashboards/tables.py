@@ -2,9 +2,7 @@
 how one row reads. Every table is read for a subtree (a prefix match on the org path), a period and an
 optional category, in chunks; phones and ID numbers are masked unless the export may carry them.
 
-The volunteer ledger reuses the volunteers app's own export (columns and masking). Tables of apps built
-alongside this one (care visits, quarterly reports, training sessions) join the registry when their
-models exist.
+The volunteer ledger reuses the volunteers app's own export (columns and masking).
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -377,149 +374,146 @@ def _callbacks() -> Table:
     )
 
 
-# ---- tables of apps built alongside (present once their models are) -----------------------------
+# ---- care, reports and training ---------------------------------------------------------------
 
 
-def _model(label: str, name: str) -> type[Model] | None:
-    try:
-        return apps.get_model(label, name)
-    except LookupError:
-        return None
-
-
-def _field_names(model: type[Model]) -> set[str]:
-    return {f.name for f in model._meta.get_fields()}
-
-
-def _generic(
-    *,
-    key: str,
-    label: str,
-    model: type[Model],
-    date_field: str,
-    path_lookup: str,
-    columns: tuple[tuple[str, str], ...],
-    category_field: str = "",
-    related: tuple[str, ...] = (),
-) -> Table:
-    """A table read field by field (choice fields shown by their labels, relations by their names)."""
-    fields = {f.name: f for f in model._meta.get_fields()}
-    present = tuple((name, header) for name, header in columns if name in fields or "__" in name)
-    choices = {name: _labels(model, name) for name, _h in present if getattr(fields.get(name), "choices", None)}
-    date_column = fields[date_field]
-    is_datetime = date_column.get_internal_type() == "DateTimeField"  # type: ignore[union-attr]
-    category_choices: tuple[tuple[str, str], ...] = ()
-    if category_field and category_field in fields:
-        category_choices = tuple(_labels(model, category_field).items())
-
-    def value(obj: Any, name: str) -> Any:
-        for part in name.split("__"):
-            obj = getattr(obj, part, None) if obj is not None else None
-        if name in choices:
-            return choices[name].get(str(obj), obj)
-        if isinstance(obj, datetime.datetime):
-            return _when(obj)
-        if isinstance(obj, datetime.date):
-            return obj.isoformat()
-        if isinstance(obj, bool):
-            return "是" if obj else "否"
-        if isinstance(obj, Model):
-            return str(obj)
-        return "" if obj is None else obj
+def _care_visits() -> Table:
+    from redvest.care.models import CareCategory, CareRecipient, CareVisit
 
     def base() -> QuerySet[Any]:
-        return model._default_manager.select_related(*related)
+        return CareVisit.objects.select_related(
+            "recipient__org", "pairing__volunteer", "pairing__team", "request", "visitor"
+        )
 
     def rows(qs: QuerySet[Any], sensitive: bool) -> Iterator[Row]:
-        for obj in qs.iterator(chunk_size=CHUNK):
-            yield [value(obj, name) for name, _h in present]
+        forms, categories = _labels(CareVisit, "form"), _labels(CareRecipient, "category")
+        for v in qs.iterator(chunk_size=CHUNK):
+            pairing = v.pairing
+            paired = ""
+            if pairing is not None:
+                paired = pairing.volunteer.name if pairing.volunteer else (pairing.team.name if pairing.team else "")
+            yield [
+                v.pk,
+                v.recipient.name,
+                categories.get(v.recipient.category, v.recipient.category),
+                v.recipient.org.name,
+                paired,
+                _day(v.visited_on),
+                _day(v.due_on),
+                forms.get(v.form, v.form),
+                v.duration_minutes,
+                v.need_found,
+                v.request.number if v.request else "",
+                v.visitor.name if v.visitor else "",
+            ]
 
     return Table(
-        key=key,
-        label=label,
-        headers=tuple(h for _n, h in present),
-        date_field=date_field,
-        is_datetime=is_datetime,
-        path_lookup=path_lookup,
-        base=base,
-        rows=rows,
-        category_field=category_field if category_choices else "",
-        categories=category_choices,
-    )
-
-
-def _care_visits() -> Table | None:
-    model = _model("care", "CareVisit")
-    if model is None or "visited_on" not in _field_names(model):
-        return None
-    return _generic(
         key="care_visits",
         label="结对走访",
-        model=model,
-        date_field="visited_on",
-        path_lookup="recipient__org__path",
-        columns=(
-            ("id", "编号"),
-            ("recipient", "帮扶对象"),
-            ("recipient__org", "所属组织"),
-            ("pairing", "结对"),
-            ("visited_on", "走访日期"),
-            ("form", "走访形式"),
-            ("needs_found", "发现需求"),
-            ("note", "情况记录"),
+        headers=(
+            "编号",
+            "帮扶对象",
+            "类别",
+            "所属组织",
+            "结对志愿者/服务队",
+            "走访日期",
+            "应走访日期",
+            "走访形式",
+            "时长（分钟）",
+            "发现的需求",
+            "转办工单",
+            "记录人",
         ),
+        date_field="visited_on",
+        is_datetime=False,
+        path_lookup="recipient__org__path",
+        base=base,
+        rows=rows,
         category_field="recipient__category",
-        related=("recipient__org",),
+        categories=tuple(CareCategory.choices),
+        resource="care_visit",
     )
 
 
-def _quarterly_reports() -> Table | None:
-    model = _model("reports", "QuarterlyReport")
-    if model is None or "due_on" not in _field_names(model):
-        return None
-    return _generic(
+def _quarterly_reports() -> Table:
+    from redvest.reports.models import QuarterlyReport
+
+    def base() -> QuerySet[Any]:
+        return QuarterlyReport.objects.select_related("org")
+
+    def rows(qs: QuerySet[Any], sensitive: bool) -> Iterator[Row]:
+        statuses = _labels(QuarterlyReport, "status")
+        for r in qs.iterator(chunk_size=CHUNK):
+            yield [
+                r.pk,
+                r.org.name,
+                r.year,
+                r.quarter,
+                statuses.get(r.status, r.status),
+                _day(r.due_on),
+                _when(r.submitted_at),
+                "是" if r.is_late else "否",
+                _when(r.reviewed_at),
+            ]
+
+    return Table(
         key="quarterly_reports",
         label="季度报告",
-        model=model,
+        headers=("编号", "组织", "年度", "季度", "状态", "报送截止", "首次报送", "逾期报送", "审核时间"),
         date_field="due_on",
+        is_datetime=False,
         path_lookup="org__path",
-        columns=(
-            ("id", "编号"),
-            ("org", "组织"),
-            ("year", "年度"),
-            ("quarter", "季度"),
-            ("status", "状态"),
-            ("due_on", "截止日期"),
-            ("submitted_at", "提交时间"),
-            ("is_late", "逾期"),
-        ),
-        related=("org",),
+        base=base,
+        rows=rows,
+        resource="quarterly_report",
     )
 
 
-def _training_sessions() -> Table | None:
-    model = _model("publicity", "TrainingSession")
-    if model is None:
-        return None
-    names = _field_names(model)
-    date_field = next((f for f in ("starts_at", "start_at", "held_on", "date", "created_at") if f in names), "")
-    if not date_field or "org" not in names:
-        return None
-    return _generic(
+def _training_sessions() -> Table:
+    from redvest.publicity.models import TrainingCategory, TrainingSession
+
+    def base() -> QuerySet[Any]:
+        return TrainingSession.objects.select_related("org")
+
+    def rows(qs: QuerySet[Any], sensitive: bool) -> Iterator[Row]:
+        categories = _labels(TrainingSession, "category")
+        for t in qs.iterator(chunk_size=CHUNK):
+            yield [
+                t.pk,
+                t.title,
+                t.org.name,
+                categories.get(t.category, t.category),
+                t.trainer,
+                t.place,
+                _when(t.starts_at),
+                _when(t.ends_at),
+                t.minutes,
+                t.capacity,
+            ]
+
+    return Table(
         key="training_sessions",
         label="培训场次",
-        model=model,
-        date_field=date_field,
-        path_lookup="org__path",
-        columns=(
-            ("id", "编号"),
-            ("title", "培训主题"),
-            ("org", "组织"),
-            (date_field, "时间"),
-            ("place", "地点"),
-            ("minutes", "时长（分钟）"),
+        headers=(
+            "编号",
+            "培训主题",
+            "主办组织",
+            "培训类别",
+            "授课人",
+            "地点",
+            "开始时间",
+            "结束时间",
+            "时长（分钟）",
+            "名额",
         ),
-        related=("org",),
+        date_field="starts_at",
+        is_datetime=True,
+        path_lookup="org__path",
+        base=base,
+        rows=rows,
+        category_field="category",
+        categories=tuple(TrainingCategory.choices),
+        resource="training_session",
     )
 
 
@@ -538,7 +532,7 @@ LABELS = {
 
 
 def tables() -> dict[str, Table]:
-    """Every exportable table, in menu order (looked up each time: models of later apps may appear)."""
+    """Every exportable table, in menu order."""
     found = [
         _volunteers(),
         _teams(),
@@ -551,4 +545,4 @@ def tables() -> dict[str, Table]:
         _quarterly_reports(),
         _training_sessions(),
     ]
-    return {t.key: t for t in found if t is not None}
+    return {t.key: t for t in found}

@@ -12,7 +12,7 @@ What each figure counts (months in Asia/Shanghai):
 - requests opened (by acceptance month), closed (resolved or closed, by resolution month) and closed on
   time (resolved before the resolution due time), at the request's area;
 - callbacks by rating (done callbacks, by month done), at the request's area;
-- care visits by visit date, at the recipient's node (once the care app's models exist).
+- care visits by visit date, at the recipient's node.
 
 Incremental: append-only ledgers (service records, points entries) are followed by their highest id;
 the others by their timestamps; the current and previous month are always recomputed (activity status
@@ -27,13 +27,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from redvest.activities.models import Activity, ActivityStatus
+from redvest.care.models import CareVisit
 from redvest.dashboards.models import MonthlyOrgStat, OrgStock, RefreshRun
 from redvest.demand.models import Callback, CallbackStatus, Rating, RequestStatus, ServiceRequest
 from redvest.orgs.models import STATION_KINDS, OrgNode
@@ -112,14 +112,6 @@ def _add(totals: dict[Key, dict[str, int]], rows: Iterable[Any], org: str, month
         bucket = totals[(row[org], _as_month(row[month]))]
         for target, source in fields.items():
             bucket[target] += int(row[source] or 0)
-
-
-def _care_visit_model() -> Any:
-    """The care app's visit log once it exists (built alongside; absent models simply count nothing)."""
-    try:
-        return apps.get_model("care", "CareVisit")
-    except LookupError:
-        return None
 
 
 def _collect(months: list[Month] | None) -> dict[Key, dict[str, int]]:
@@ -203,16 +195,14 @@ def _collect(months: list[Month] | None) -> dict[Key, dict[str, int]]:
             **{field: "n"},
         )
 
-    visit_model = _care_visit_model()
-    if visit_model is not None:
-        visits: QuerySet[Any] = visit_model.objects.filter(_date_q("visited_on", months))
-        _add(
-            totals,
-            visits.annotate(m=TruncMonth("visited_on")).values("recipient__org_id", "m").annotate(n=Count("id")),
-            "recipient__org_id",
-            "m",
-            care_visits="n",
-        )
+    visits = CareVisit.objects.filter(_date_q("visited_on", months))
+    _add(
+        totals,
+        visits.annotate(m=TruncMonth("visited_on")).values("recipient__org_id", "m").annotate(n=Count("id")),
+        "recipient__org_id",
+        "m",
+        care_visits="n",
+    )
     return totals
 
 
@@ -262,9 +252,7 @@ def touched_months(*, since: RefreshRun, today: datetime.date) -> list[Month]:
     changed_requests = ServiceRequest.objects.filter(updated_at__gte=after)
     months |= _months_of(changed_requests, "created_at") | _months_of(changed_requests, "resolved_at")
     months |= _months_of(Callback.objects.filter(done_at__gte=after), "done_at")
-    visit_model = _care_visit_model()
-    if visit_model is not None and any(f.name == "created_at" for f in visit_model._meta.get_fields()):
-        months |= _months_of(visit_model.objects.filter(created_at__gte=after), "visited_on")
+    months |= _months_of(CareVisit.objects.filter(created_at__gte=after), "visited_on")
     return sorted(months)
 
 

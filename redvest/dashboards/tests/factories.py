@@ -12,14 +12,17 @@ from django.utils import timezone
 from redvest.accounts.models import Role, User
 from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.tests.factories import ActivityFactory
+from redvest.care.tests.factories import CarePairingFactory, CareRecipientFactory, CareVisitFactory
 from redvest.dashboards.models import DataExport
 from redvest.demand.models import Rating
 from redvest.demand.tests.factories import CallbackFactory, ResidentFactory, ServiceRequestFactory
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.tests.factories import OrgTree, org_node, station_node
 from redvest.points.tests.factories import EarningRuleFactory
+from redvest.publicity.tests.factories import TrainingSessionFactory
 from redvest.records.models import RecordKind, RecordSource, ServiceRecord
 from redvest.records.tests.factories import post_record
+from redvest.reports.tests.factories import QuarterlyReportFactory
 from redvest.teams.tests.factories import TeamFactory
 from redvest.volunteers.models import PoliticalStatus, Volunteer
 from redvest.volunteers.tests.factories import VolunteerFactory
@@ -59,8 +62,8 @@ class County:
 
 def county(*, extra_towns: int = 0) -> County:
     """The OrgTree with volunteers, teams, activities, service records (one corrected to fewer minutes),
-    points (10 per credit hour), requests with callbacks and a station at each town; `extra_towns` more
-    towns, each with the same kinds of rows."""
+    points (10 per credit hour), requests with callbacks and a station at each node, two care visits at
+    community_a, a training session and a quarterly report; `extra_towns` more towns with the same rows."""
     tree = OrgTree()
     EarningRuleFactory(org=tree.county)
     volunteers = {
@@ -80,6 +83,12 @@ def county(*, extra_towns: int = 0) -> County:
 
     superuser = UserFactory(is_superuser=True)
     record_correct(actor=superuser, record=old, minutes=45, reason="签退时间记录有误")
+    recipient = CareRecipientFactory(org=tree.community_a)
+    pairing = CarePairingFactory(recipient=recipient, volunteer=volunteers["community_a"])
+    CareVisitFactory(recipient=recipient, pairing=pairing, visited_on=months_ago(1))
+    CareVisitFactory(recipient=recipient, pairing=pairing, visited_on=timezone.localdate())
+    TrainingSessionFactory(org=tree.town_a)
+    QuarterlyReportFactory(org=tree.community_a, year=timezone.localdate().year, quarter=1)
     return County(tree=tree, volunteers=volunteers, corrected=old)
 
 

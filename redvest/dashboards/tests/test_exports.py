@@ -122,7 +122,9 @@ def test_request_export_masks_resident_phones(world: County, django_capture_on_c
     assert all("****" in r[phone] for r in rows[1:] if r[phone])
 
 
-@pytest.mark.parametrize("table", ["teams", "activities", "points", "callbacks"])
+@pytest.mark.parametrize(
+    "table", ["teams", "activities", "points", "callbacks", "care_visits", "quarterly_reports", "training_sessions"]
+)
 def test_every_table_exports_with_its_headers(
     world: County, django_capture_on_commit_callbacks: Any, table: str
 ) -> None:

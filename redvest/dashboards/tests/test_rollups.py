@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 
 from redvest.activities.models import Activity, ActivityStatus
+from redvest.care.models import CareVisit
 from redvest.dashboards.models import MonthlyOrgStat, OrgStock, RefreshRun
 from redvest.dashboards.services import dashboards_refresh
 from redvest.dashboards.services.rollups import month_start
@@ -33,6 +34,7 @@ def _rollup(path: str) -> dict[str, int]:
         on_time=Sum("requests_on_time"),
         satisfied=Sum("callbacks_satisfied"),
         joined=Sum("volunteers_joined"),
+        care=Sum("care_visits"),
     )
     return {k: int(v or 0) for k, v in sums.items()}
 
@@ -60,6 +62,7 @@ def _direct(path: str) -> dict[str, int]:
         "on_time": requests.filter(status__in=["resolved", "closed"], resolved_at__lte=F("resolution_due_at")).count(),
         "satisfied": Callback.objects.filter(request__area__path__startswith=path, rating="satisfied").count(),
         "joined": Volunteer.objects.filter(org__path__startswith=path).exclude(status="pending").count(),
+        "care": CareVisit.objects.filter(recipient__org__path__startswith=path).count(),
     }
 
 

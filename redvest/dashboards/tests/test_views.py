@@ -124,6 +124,8 @@ def test_data_json_has_every_panel(world: County) -> None:
     assert {s["name"] for s in data["stations"]} == {"服务点town_a", "服务点community_a", "服务点town_b"}
     assert all(s["shortfall"] for s in data["stations"])  # never inspected: falls short of 五有
     assert data["requests"]["response_p50"] == 12
+    assert data["care"]["visits"] == 1  # this month's visit, from the care app's selector
+    assert sum(data["trend"]["care_visits"]) == 2
 
 
 def _queries(path: str, user: object) -> int:
