@@ -19,6 +19,7 @@ from redvest.demo import data
 from redvest.demo.activity import grant_honours, write_activities
 from redvest.demo.care import write_care
 from redvest.demo.county import CountyPlan, plan_county
+from redvest.demo.dashboards import write_dashboards
 from redvest.demo.demand import write_demand
 from redvest.demo.people import PersonMaker
 from redvest.demo.points import write_points, write_rules
@@ -147,6 +148,7 @@ def seed_demo() -> SeedSummary | None:
         redemptions=points.redemptions,
         service_requests=demand.requests,
     )
+    write_dashboards()  # last: the rollups read everything seeded above
     # One row for the whole bulk load rather than thousands: the log says where the data came from.
     audit_record(actor=None, action="create", target=root, org=root, after=asdict(summary), reason=SEED_REASON)
     return summary
