@@ -9,6 +9,7 @@ from redvest.publicity.services.commitments import (
 from redvest.publicity.services.exemplars import (
     ExemplarData,
     PhotoIn,
+    exemplar_add_photos,
     exemplar_create,
     exemplar_publish,
     exemplar_submit,
@@ -34,6 +35,7 @@ __all__ = [
     "commitment_create",
     "commitment_follow_up",
     "commitment_update",
+    "exemplar_add_photos",
     "exemplar_create",
     "exemplar_publish",
     "exemplar_submit",

@@ -236,3 +236,20 @@ def exemplar_unpublish(
         now=now or timezone.now(),
         reason=reason,
     )
+
+
+@transaction.atomic
+def exemplar_add_photos(*, actor: User, exemplar: Exemplar, photos: Sequence[PhotoIn]) -> list[ExemplarPhoto]:
+    """Add photos to a draft (or unpublished) story. Raises BadExemplarStatus, ValidationFailed, PermissionDenied."""
+    locked = _locked(exemplar)
+    if not can_administer(actor, locked.org):
+        raise PermissionDenied("您不能修改该典型")
+    if locked.status not in {ExemplarStatus.DRAFT, ExemplarStatus.UNPUBLISHED}:
+        raise BadExemplarStatus("已提交或已发布的典型不能修改，请先撤下")
+    if not photos:
+        raise ValidationFailed({"photos": "请选择照片"})
+    existing = locked.photos.count()
+    photos_check(photos, existing=existing)
+    _add_photos(locked, photos, start=existing)
+    audit_record(actor=actor, action="update", target=locked, org=locked.org, after={"photos_added": len(photos)})
+    return list(locked.photos.order_by("order", "id"))[existing:]

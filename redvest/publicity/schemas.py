@@ -1,0 +1,291 @@
+"""API shapes of commitments, exemplars and training. References are plain ids named after the field."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, str] | None = None
+
+
+class PageQuery(Schema):
+    page: int = 1
+    page_size: int = 20
+
+
+# ---- commitments ---------------------------------------------------------------------------------
+
+
+class ProgressOut(Schema):
+    kind: str
+    target: int
+    done: int
+    percent: int
+
+
+class CommitmentFilter(PageQuery):
+    year: int | None = None
+    setting: str = ""
+    status: str = ""
+    org: int | None = None
+    q: str = ""
+
+
+class CommitmentIn(Schema):
+    volunteer: int | None = None  # empty: the signed-in volunteer themselves
+    year: int
+    setting: str
+    text: str
+    target_kind: str = ""
+    target_value: int | None = None  # minutes for a time target, a count for an activity target
+
+
+class CommitmentOut(Schema):
+    id: int
+    volunteer: int
+    volunteer_name: str
+    org: int
+    year: int
+    setting: str
+    text: str
+    target_kind: str
+    target_value: int | None
+    status: str
+    followed_up_on: datetime.date | None
+    progress: ProgressOut | None = None
+
+
+class CommitmentPageOut(Schema):
+    items: list[CommitmentOut]
+    count: int
+
+
+class FollowUpIn(Schema):
+    status: str
+    note: str
+    followed_on: datetime.date
+
+
+class FollowUpOut(Schema):
+    id: int
+    status: str
+    note: str
+    followed_on: datetime.date
+    actor: int | None
+    created_at: datetime.datetime
+
+
+class CommitmentDetailOut(CommitmentOut):
+    follow_ups: list[FollowUpOut]
+
+
+class WallFilter(PageQuery):
+    org: int
+    year: int | None = None
+    setting: str = ""
+
+
+class WallItemOut(Schema):
+    id: int
+    name: str  # masked unless the volunteer consented to public display
+    org_name: str
+    year: int
+    setting: str
+    text: str
+    status: str
+    progress: ProgressOut | None
+
+
+class WallPageOut(Schema):
+    items: list[WallItemOut]
+    count: int
+
+
+# ---- exemplars -----------------------------------------------------------------------------------
+
+
+class ExemplarIn(Schema):
+    org: int
+    title: str
+    body: str
+    volunteers: list[int] = []
+    teams: list[int] = []
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    url: str
+
+
+class ExemplarOut(Schema):
+    id: int
+    org: int
+    title: str
+    body: str
+    status: str
+    volunteers: list[int]
+    teams: list[int]
+    published_at: datetime.datetime | None
+    unpublish_reason: str
+
+    @staticmethod
+    def resolve_volunteers(obj: Any) -> list[int]:
+        return [v.pk for v in obj.volunteers.all()]
+
+    @staticmethod
+    def resolve_teams(obj: Any) -> list[int]:
+        return [t.pk for t in obj.teams.all()]
+
+    @staticmethod
+    def resolve_org(obj: Any) -> int:
+        return int(obj.org_id)
+
+
+class ExemplarPageOut(Schema):
+    items: list[ExemplarOut]
+    count: int
+
+
+class ExemplarFilter(PageQuery):
+    status: str = ""
+
+
+class PublicExemplarOut(Schema):
+    id: int
+    org_name: str
+    title: str
+    body: str
+    published_at: datetime.datetime | None
+    names: list[str]  # masked unless consented
+    teams: list[str]
+    photos: list[PhotoOut]
+
+
+class PublicExemplarPageOut(Schema):
+    items: list[PublicExemplarOut]
+    count: int
+
+
+# ---- training ------------------------------------------------------------------------------------
+
+
+class SessionFilter(PageQuery):
+    category: str = ""
+    upcoming: bool = False
+
+
+class SessionIn(Schema):
+    org: int
+    title: str
+    category: str
+    trainer: str
+    place: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    minutes: int
+    capacity: int
+    description: str = ""
+
+
+class SessionOut(Schema):
+    id: int
+    org: int
+    org_name: str
+    title: str
+    category: str
+    trainer: str
+    place: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    minutes: int
+    capacity: int
+    enrolled: int
+    description: str
+
+    @staticmethod
+    def resolve_org(obj: Any) -> int:
+        return int(obj.org_id)
+
+    @staticmethod
+    def resolve_org_name(obj: Any) -> str:
+        return str(obj.org.name)
+
+    @staticmethod
+    def resolve_enrolled(obj: Any) -> int:
+        return int(getattr(obj, "enrolled", 0) or 0)
+
+
+class SessionPageOut(Schema):
+    items: list[SessionOut]
+    count: int
+
+
+class EnrolIn(Schema):
+    volunteer: int | None = None  # empty: the signed-in volunteer themselves
+
+
+class EnrolmentOut(Schema):
+    id: int
+    session: int
+    volunteer: int
+
+
+class MarkIn(Schema):
+    enrolment: int
+    attended: bool
+
+
+class AttendanceIn(Schema):
+    marks: list[MarkIn]
+    reason: str = ""
+
+
+class MarkResultOut(Schema):
+    marked: int
+    corrected: int
+    unchanged: int
+
+
+class HoursFilter(PageQuery):
+    org: int
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+
+class HoursOut(Schema):
+    volunteer: int
+    name: str
+    number: str
+    org_name: str
+    sessions: int
+    minutes: int
+
+
+class HoursPageOut(Schema):
+    items: list[HoursOut]
+    count: int
+
+
+class MyTrainingRowOut(Schema):
+    session: int
+    title: str
+    starts_at: datetime.datetime
+    minutes: int
+    attended: bool | None
+
+
+class MyTrainingOut(Schema):
+    minutes: int
+    year_minutes: int
+    items: list[MyTrainingRowOut]
