@@ -342,9 +342,23 @@ def score_progress(*, campaign: AwardCampaign) -> dict[int, int]:
     return {r["nomination_id"]: r["n"] for r in rows}
 
 
-def public_name(nomination: Nomination) -> str:
-    """Names of teams and brands are public; a volunteer's only with their recorded consent."""
+def consented_volunteers(nominations: list[Nomination]) -> set[int]:
+    """Volunteers whose consent to be named on public pages is in force (the evaluation app's
+    PublicityConsent, through its public_volunteer_names; one query)."""
+    from redvest.evaluation.selectors import public_volunteer_names
+
+    ids = [n.volunteer_id for n in nominations if n.volunteer_id is not None]
+    if not ids:
+        return set()
+    return {pk for pk, name in public_volunteer_names(ids).items() if "*" not in name}
+
+
+def public_name(nomination: Nomination, consented: set[int] | frozenset[int] = frozenset()) -> str:
+    """Names of teams and brands are public; a volunteer's only with consent: given for this
+    nomination (recorded by the nominating org) or in force in the evaluation app's consent register."""
     if nomination.entry_type != EntryType.VOLUNTEER or nomination.name_consent:
+        return nomination.name
+    if nomination.volunteer_id in consented:
         return nomination.name
     return mask_name(nomination.name)
 
@@ -372,24 +386,30 @@ def results(*, campaign: AwardCampaign, include_unplaced: bool = False) -> Resul
     """The current tiers with names masked for the public (consent), and entries removed after an
     upheld objection (with the reason)."""
     decision = current_decision(campaign, DecisionKind.TIERS)
-    rows: list[ResultRow] = []
+    placed: list[DecisionRow] = []
     if decision is not None:
         qs = decision.rows.select_related("nomination__org").order_by("rank", "id")
-        if not include_unplaced:
-            qs = qs.filter(selected=True)
-        rows = [
-            ResultRow(
-                r.rank, r.tier, public_name(r.nomination), r.nomination.org.name, r.score, r.votes, r.nomination_id
-            )
-            for r in qs
-        ]
+        placed = list(qs if include_unplaced else qs.filter(selected=True))
     removed = list(
         Nomination.objects.filter(campaign=campaign, status=NominationStatus.REMOVED)
         .select_related("org")
         .order_by("status_changed_at")
     )
+    consented = consented_volunteers([r.nomination for r in placed] + removed)
+    rows = [
+        ResultRow(
+            r.rank,
+            r.tier,
+            public_name(r.nomination, consented),
+            r.nomination.org.name,
+            r.score,
+            r.votes,
+            r.nomination_id,
+        )
+        for r in placed
+    ]
     for n in removed:
-        n.public_name = public_name(n)  # type: ignore[attr-defined]
+        n.public_name = public_name(n, consented)  # type: ignore[attr-defined]
     return Results(campaign, decision, rows, removed)
 
 

@@ -439,7 +439,7 @@ def objection_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
     return render(
         request,
         "awards/objection_form.html",
-        {"n": nomination, "name": sel.public_name(nomination), "form": form},
+        {"n": nomination, "name": sel.public_name(nomination, sel.consented_volunteers([nomination])), "form": form},
         status=status,
     )
 

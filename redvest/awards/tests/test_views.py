@@ -275,3 +275,12 @@ def test_withdraw_page(contest: Contest) -> None:
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == "withdrawn"
+
+
+def test_consent_from_the_evaluation_register_unmasks_the_name(contest: Contest) -> None:
+    from redvest.evaluation.tests.factories import PublicityConsentFactory
+
+    entries = published(contest)
+    PublicityConsentFactory(volunteer=entries[0].volunteer, granted=True)
+    body = Client().get(reverse("awards:results", args=[contest.campaign.pk])).content.decode()
+    assert "张小明" in body
