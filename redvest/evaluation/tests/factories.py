@@ -11,6 +11,7 @@ from django.utils import timezone
 from redvest.evaluation.models import (
     BonusRule,
     EvaluationCriterion,
+    EvaluationRound,
     EvaluationScheme,
     Metric,
     Normalisation,
@@ -70,3 +71,16 @@ def scheme_with(org: Any, *criteria: tuple[str, int, str, Any]) -> EvaluationSch
             scheme=scheme, metric=metric, weight=weight, normalisation=normalisation, target=target, order=i
         )
     return scheme
+
+
+class EvaluationRoundFactory(factory.django.DjangoModelFactory):
+    """A round computed from nothing yet (no scores): for policy tests."""
+
+    class Meta:
+        model = EvaluationRound
+
+    org = factory.LazyFunction(lambda: org_node(name="长兴县", kind=OrgKind.ORG_DEPT))
+    scheme = factory.SubFactory(EvaluationSchemeFactory, org=factory.SelfAttribute("..org"))
+    year = 2026
+    quarter = 1
+    cohort_kind = OrgKind.TOWN
