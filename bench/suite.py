@@ -5,6 +5,7 @@
 3. `bench.demand_bench` — demand intake, recommendation, SLA sweep vs a primary-key fetch.
 4. `bench.records_bench` — "my service" and the hours ranking at 1,000,000 records vs /bench/baseline/.
 5. `bench.import_bench` — 10,000-row volunteer Excel import vs 10,000 bare inserts.
+6. `bench.reports_bench` — a county's quarterly report draft at 1,000,000 records vs a primary-key fetch.
 
 Each of 2–5 runs as a child process on its own SQLite file with a time limit; its printed table (not
 its final JSON line) goes into the combined `bench/results/latest.txt`. A part that fails or times
@@ -28,6 +29,7 @@ PARTS = [
     ("demand and dispatch (bench/demand_bench.py)", "bench.demand_bench"),
     ("service records (bench/records_bench.py)", "bench.records_bench"),
     ("volunteer Excel import (bench/import_bench.py)", "bench.import_bench"),
+    ("quarterly report draft (bench/reports_bench.py)", "bench.reports_bench"),
 ]
 PART_TIMEOUT_S = 900
 

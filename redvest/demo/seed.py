@@ -23,6 +23,7 @@ from redvest.demo.dashboards import write_dashboards
 from redvest.demo.demand import write_demand
 from redvest.demo.people import PersonMaker
 from redvest.demo.points import write_points, write_rules
+from redvest.demo.reports import write_reports
 from redvest.demo.roster import RosterPlan, plan_roster
 from redvest.demo.stations import write_stations
 from redvest.demo.tree import write_tree
@@ -131,6 +132,8 @@ def seed_demo() -> SeedSummary | None:
         demo_volunteer=volunteer_users["volunteer"].volunteer,
         demo_team=demo_team,
     )
+    # Last quarter's 季报 (the `town` login has its communities' reports to review) and the county's circular.
+    write_reports(random.Random(data.DEMO_SEED + 13), root=root, county=staff["county"])
     summary = SeedSummary(
         org_nodes=len(nodes),
         units=len(plan.county.units),

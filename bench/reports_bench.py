@@ -1,0 +1,166 @@
+"""Quarterly report draft at county scale: the figures of one quarter over a whole county subtree with
+100,000 volunteers and 1,000,000 service records (≤ 2 s), and every town's figures in the same grouped
+pass, against a primary-key fetch measured in the same run.
+
+    .venv/bin/python -m bench.reports_bench
+
+Its own SQLite file (`var/bench-reports.sqlite3`; REPORTS_BENCH_SQLITE_PATH picks another): migrates,
+fills it once with the records app's generator (`redvest.records.benchdata.generate_records`: the
+volunteers and the 1,000,000 ledger rows), adds activity outcomes for half the activities and 200,000
+closed check-ins (later runs reuse all of it), then times `redvest.reports.figures.record_figures`
+— the function a draft runs — for the busiest full quarter. The last line of stdout is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = Path(os.environ.get("REPORTS_BENCH_SQLITE_PATH", ROOT / "var" / "bench-reports.sqlite3"))
+os.environ["BENCH_SQLITE_PATH"] = str(DB)
+os.environ.pop("BENCH_DATABASE_URL", None)
+
+import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
+
+RUNS = 7
+BASELINE_RUNS = 200
+ATTENDANCES = 200_000
+QUARTER = (2026, 2)  # fully inside the generator's 690 days from 2025-01-01
+BUDGET_MS = {"county draft": 2000.0, "all towns, one grouped pass": 2000.0}
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _supplement() -> None:
+    """Outcomes and check-ins the ledger generator does not write (once)."""
+    from django.db import transaction
+
+    from redvest.activities.models import Activity, ActivityOutcome, Attendance, AttendanceMethod, AttendanceStatus
+    from redvest.volunteers.models import Volunteer
+
+    if Attendance.objects.exists():
+        return
+    rng = random.Random(7)
+    activities = list(Activity.objects.values_list("pk", "start_at", "end_at"))
+    volunteers = list(Volunteer.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        ActivityOutcome.objects.bulk_create(
+            [
+                ActivityOutcome(
+                    activity_id=pk,
+                    sessions=rng.randint(1, 3),
+                    beneficiaries=rng.randint(0, 80),
+                    problems_found=rng.randint(0, 3),
+                    problems_solved=rng.randint(0, 2),
+                )
+                for pk, _, _ in activities[::2]
+            ],
+            batch_size=5_000,
+        )
+        rows = []
+        for n in range(ATTENDANCES):
+            pk, start, end = activities[n % len(activities)]
+            rows.append(
+                Attendance(
+                    activity_id=pk,
+                    volunteer_id=volunteers[rng.randrange(len(volunteers))],
+                    check_in_at=start,
+                    check_out_at=end,
+                    check_in_method=AttendanceMethod.CODE,
+                    status=AttendanceStatus.CLOSED,
+                )
+            )
+        Attendance.objects.bulk_create(rows, batch_size=10_000)
+    _log(f"  补充活动成效 {len(activities[::2])} 条、签到 {ATTENDANCES} 条")
+
+
+def _time(fn: Any, runs: int) -> tuple[float, float]:
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
+
+
+def main() -> int:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from redvest.orgs.models import OrgNode
+    from redvest.records.benchdata import generate_records
+    from redvest.records.models import ServiceRecord
+    from redvest.reports.figures import record_figures
+    from redvest.reports.quarters import quarter_bounds
+
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    if generate_records(records=1_000_000, volunteers=100_000, out=sys.stderr):
+        _log(f"  生成基准数据用时 {time.monotonic() - started:.0f} 秒")
+    _supplement()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    root = OrgNode.get_root_nodes().first()
+    if root is None:
+        raise SystemExit("基准库没有组织节点")
+    towns = list(OrgNode.objects.filter(depth=2, path__startswith=root.path).values_list("path", flat=True))
+    first, last = quarter_bounds(*QUARTER)
+    some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[500_000]
+    base_p50, base_p95 = _time(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
+
+    targets = {
+        "county draft": lambda: record_figures([root.path], first, last),
+        "all towns, one grouped pass": lambda: record_figures(towns, first, last),
+    }
+    results = []
+    for name, fn in targets.items():
+        with CaptureQueriesContext(connection) as queries:
+            figures = fn()
+        p50, p95 = _time(fn, RUNS)
+        sample = figures[root.path] if root.path in figures else figures[towns[0]]
+        results.append(
+            {
+                "target": name,
+                "p50_ms": round(p50, 1),
+                "p95_ms": round(p95, 1),
+                "x_baseline": round(p50 / base_p50, 1) if base_p50 else None,
+                "queries": len(queries),
+                "budget_ms": BUDGET_MS[name],
+                "credit_minutes": sample["credit_minutes"],
+                "person_times": sample["person_times"],
+            }
+        )
+    records = ServiceRecord.objects.count()
+    print(f"数据：{records} 条服务记录，季度 {QUARTER[0]}Q{QUARTER[1]}（{first}–{last}），{len(towns)} 个镇街")
+    print(f"基准：按主键取一条服务记录 p50 {base_p50:.2f} ms，p95 {base_p95:.2f} ms（{BASELINE_RUNS} 次）")
+    print(f"{'target':<30}{'p50 ms':>10}{'p95 ms':>10}{'/base':>10}{'queries':>9}{'budget ms':>11}  verdict")
+    failed = False
+    for r in results:
+        ok = r["p50_ms"] <= r["budget_ms"]
+        failed |= not ok
+        print(
+            f"{r['target']:<30}{r['p50_ms']:>10}{r['p95_ms']:>10}{'x' + str(r['x_baseline']):>10}{r['queries']:>9}"
+            f"{r['budget_ms']:>11}  {'ok' if ok else 'SLOW'}"
+        )
+    print(
+        json.dumps(
+            {"baseline_pk_fetch_ms": round(base_p50, 3), "quarter": list(QUARTER), "targets": results},
+            ensure_ascii=False,
+        )
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
