@@ -30,7 +30,7 @@ from redvest.awards.models import (
 from redvest.awards.services import current_decision, judge_of, own_organisation, votes_used
 from redvest.core.crypto import mask_name
 from redvest.core.errors import NotFound
-from redvest.orgs.models import OrgNode
+from redvest.orgs.models import OrgKind, OrgNode
 
 if TYPE_CHECKING:
     from redvest.teams.models import BrandProject, Team
@@ -103,21 +103,25 @@ def admin_roots(*, user: Any) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(pk__in=[g.org_id for g in grants]).order_by("path")
 
 
+NOMINATING_KINDS = (OrgKind.ORG_DEPT, OrgKind.TOWN, OrgKind.UNIT)
+
+
 def nominating_orgs(*, user: Any, campaign: AwardCampaign) -> QuerySet[OrgNode]:
-    """Orgs the user may nominate from: nodes they administer inside the campaign's subtree and the
-    nodes right below them (a town admin nominates for its communities)."""
+    """Orgs the user may nominate from: each node they administer inside the campaign's subtree, and
+    the towns and units up to two levels below it (a county admin puts forward for a 机关工委's units)."""
     base = campaign.org.path
     q = Q()
     matched = False
     for g in grants_for(user):
         if g.role == Role.SYSTEM_ADMIN:
-            q |= Q(path__startswith=base, depth__lte=campaign.org.depth + 1)
-            matched = True
+            root = base
         elif g.role == Role.ORG_ADMIN and (g.path.startswith(base) or base.startswith(g.path)):
             root = g.path if g.path.startswith(base) else base
-            depth = len(root) // OrgNode.steplen
-            q |= Q(path__startswith=root, depth__lte=depth + 1)
-            matched = True
+        else:
+            continue
+        depth = len(root) // OrgNode.steplen
+        q |= Q(path=root) | Q(path__startswith=root, depth__lte=depth + 2, kind__in=NOMINATING_KINDS)
+        matched = True
     if not matched:
         return OrgNode.objects.none()
     return OrgNode.objects.filter(q).order_by("path")

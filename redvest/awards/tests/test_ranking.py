@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redvest.awards.models import TieRule
@@ -64,6 +64,7 @@ candidates = st.lists(
 )
 
 
+@settings(deadline=None)  # no timing in unit tests (a loaded machine is not a failure)
 @given(candidates, st.integers(1, 45), st.sampled_from([TieRule.VOTES_METRIC_TIME, TieRule.VOTES_TIME]), st.randoms())
 def test_cut_is_deterministic_and_exactly_n(entries: list[Candidate], size: int, rule: str, rnd) -> None:  # type: ignore[no-untyped-def]
     shuffled = list(entries)
@@ -75,6 +76,7 @@ def test_cut_is_deterministic_and_exactly_n(entries: list[Candidate], size: int,
     assert all(p.candidate.votes <= worst_in for p in a if not p.selected)
 
 
+@settings(deadline=None)
 @given(candidates, st.integers(1, 45), st.randoms())
 def test_extend_rule_is_deterministic_and_only_grows_by_ties(entries: list[Candidate], size: int, rnd) -> None:  # type: ignore[no-untyped-def]
     shuffled = list(entries)

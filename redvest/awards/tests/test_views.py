@@ -284,3 +284,16 @@ def test_consent_from_the_evaluation_register_unmasks_the_name(contest: Contest)
     PublicityConsentFactory(volunteer=entries[0].volunteer, granted=True)
     body = Client().get(reverse("awards:results", args=[contest.campaign.pk])).content.decode()
     assert "张小明" in body
+
+
+def test_cut_page_after_the_decision_lists_the_snapshot(contest: Contest, django_assert_max_num_queries: Any) -> None:
+    for _ in range(4):
+        contest.entry()
+    services.campaign_cut(actor=contest.admin, campaign=contest.campaign, now=timezone.now())
+    client = as_user(contest.admin)
+    url = reverse("awards:cut", args=[contest.campaign.pk])
+    with django_assert_max_num_queries(20):
+        body = client.get(url).content.decode()
+    assert body.count("入围</span>") == 3 and "名单为当时票数的快照" in body
+    judge_view = as_user(contest.judge_b.user).get(url)
+    assert judge_view.status_code == 200
