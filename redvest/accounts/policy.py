@@ -696,10 +696,13 @@ def nav_items(user: Any) -> list[tuple[str, str]]:
         ]
     if volunteer:
         items += [("records:my-service", "我的服务"), ("points:home", "我的积分")]
+        items += [("publicity:my-commitments", "我的承诺"), ("publicity:my-training", "我的培训")]
     if volunteer or admin:
         items.append(("records:certificate-list", "服务证明"))
     if admin:
         items += [("records:ranking", "时长排行"), ("records:star-levels", "星级标准")]
+        items += [("publicity:commitment-list", "公开承诺"), ("publicity:exemplar-list", "先进典型")]
+        items.append(("publicity:session-list", "培训"))
     if staff or volunteer or bool(roles & {Role.MERCHANT, Role.RESIDENT}):
         items.append(("points:catalog", "积分兑换"))
     if bool(roles & {Role.MERCHANT, Role.STATION_KEEPER}) or admin:

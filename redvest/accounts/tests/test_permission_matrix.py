@@ -49,6 +49,8 @@ from redvest.points.tests.factories import (
     RewardItemFactory,
     VolunteerAccountFactory,
 )
+from redvest.publicity.models import Commitment, Exemplar, ExemplarStatus, TrainingSession
+from redvest.publicity.tests.factories import CommitmentFactory, ExemplarFactory, TrainingSessionFactory
 from redvest.records.models import Certificate, ServiceRecord
 from redvest.records.tests.factories import CertificateFactory, ServiceRecordFactory
 from redvest.reports.models import Circular, CircularStatus, QuarterlyReport
@@ -69,6 +71,9 @@ RESOURCE_NAMES = (
     "team",
     "brand",
     "audit",
+    "commitment",
+    "exemplar",
+    "training_session",
     "activity",
     "record",
     "certificate",
@@ -96,6 +101,8 @@ RESOURCE_NAMES = (
 # alliance merchant (operated by the world's user when the role is merchant), reservation of a bank
 # item, pioneer-index entry.
 CARE_ALL = ("care_recipient", "care_pairing", "care_visit")
+# Publicity: a commitment of each position's volunteer, a published exemplar and a training session there.
+PUBLICITY_ALL = ("commitment", "exemplar", "training_session")
 POINTS_ALL = ("points_account", "earning_rule", "points_claim", "reward", "merchant", "redemption", "pioneer_index")
 
 
@@ -120,6 +127,10 @@ TEAM_ROLE_EXPECTED = _expect(
     merchant=(ALL, NONE),
     earning_rule=(ALL, NONE),
     request=(OWN, NONE),
+    # Their members' commitments (the own-position volunteer is in the team); published stories, sessions.
+    commitment=(OWN, NONE),
+    exemplar=(ALL, NONE),
+    training_session=(ALL, NONE),
     dispatch=(OWN, OWN),
     # The person their team is paired with (own position): seen, and visits logged for them.
     care_recipient=(OWN, NONE),
@@ -140,6 +151,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(ALL, ALL),
         record=(ALL, ALL),
         certificate=(ALL, ALL),
+        **dict.fromkeys(PUBLICITY_ALL, (ALL, ALL)),
         **dict.fromkeys(POINTS_ALL, (ALL, ALL)),
         request=(ALL, ALL),
         dispatch=(ALL, ALL),
@@ -163,6 +175,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(SUBTREE, SUBTREE),
         record=(SUBTREE, SUBTREE),
         certificate=(SUBTREE, SUBTREE),
+        **dict.fromkeys(PUBLICITY_ALL, (SUBTREE, SUBTREE)),
         **dict.fromkeys(POINTS_ALL, (SUBTREE, SUBTREE)),
         request=(SUBTREE, SUBTREE),
         dispatch=(SUBTREE, SUBTREE),
@@ -201,6 +214,9 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
     # Other people's points accounts, claims, reservations and index entries stay private.
     Role.VOLUNTEER: _expect(
         org=(ALL, NONE),
+        # Published stories and every training session; their own commitment only (not in the world).
+        exemplar=(ALL, NONE),
+        training_session=(ALL, NONE),
         station=(ALL, NONE),
         team=(ALL, NONE),
         brand=(ALL, NONE),
@@ -256,6 +272,7 @@ class World:
         self._add_dashboards_objects()
         self._add_evaluation_objects()
         self._add_reports_objects()
+        self._add_publicity_objects()
         town_a = self.nodes["own"]
         own_team = self.objects["team"]["own"]
         assert isinstance(own_team, Team)
@@ -272,6 +289,12 @@ class World:
         else:
             RoleAssignmentFactory(user=self.user, role=role, org=town_a)
         self._add_care_objects(role)
+
+    def _add_publicity_objects(self) -> None:
+        for position, node in self.nodes.items():
+            self.objects["commitment"][position] = CommitmentFactory(volunteer=self.objects["volunteer"][position])
+            self.objects["exemplar"][position] = ExemplarFactory(org=node, status=ExemplarStatus.PUBLISHED)
+            self.objects["training_session"][position] = TrainingSessionFactory(org=node)
 
     def _add_points_objects(self, role: str) -> None:
         operator = self.user if role == Role.MERCHANT else UserFactory()
@@ -343,6 +366,9 @@ MODELS: dict[str, type[Model]] = {
     "team": Team,
     "brand": BrandProject,
     "audit": AuditEntry,
+    "commitment": Commitment,
+    "exemplar": Exemplar,
+    "training_session": TrainingSession,
     "activity": Activity,
     "record": ServiceRecord,
     "certificate": Certificate,
