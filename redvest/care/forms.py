@@ -19,7 +19,7 @@ from redvest.care.models import (
 from redvest.care.services import HealthData, RecipientData, VisitData
 from redvest.core.errors import DomainError, ValidationFailed
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
