@@ -23,6 +23,7 @@ from redvest.demo.dashboards import write_dashboards
 from redvest.demo.demand import write_demand
 from redvest.demo.people import PersonMaker
 from redvest.demo.points import write_points, write_rules
+from redvest.demo.publicity import write_publicity
 from redvest.demo.reports import write_reports
 from redvest.demo.roster import RosterPlan, plan_roster
 from redvest.demo.stations import write_stations
@@ -134,6 +135,13 @@ def seed_demo() -> SeedSummary | None:
     )
     # Last quarter's 季报 (the `town` login has its communities' reports to review) and the county's circular.
     write_reports(random.Random(data.DEMO_SEED + 13), root=root, county=staff["county"])
+    # Commitments on the wall (the demo volunteer's own among them), exemplars and training sessions.
+    write_publicity(
+        random.Random(data.DEMO_SEED + 19),
+        admin=staff["county"],
+        root=root,
+        demo_volunteer=volunteer_users["volunteer"].volunteer,
+    )
     summary = SeedSummary(
         org_nodes=len(nodes),
         units=len(plan.county.units),
