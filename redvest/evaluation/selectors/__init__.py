@@ -202,7 +202,9 @@ def public_round_get(*, round_id: Any) -> EvaluationRound:
 def consents_of(volunteer_ids: list[int]) -> dict[int, bool]:
     """volunteer id → consent in force (the latest row), one query."""
     latest = (
-        PublicityConsent.objects.filter(volunteer_id=OuterRef("pk")).order_by("-recorded_at", "-id").values("granted")
+        PublicityConsent.objects.filter(volunteer_id=OuterRef("pk"))
+        .order_by("-recorded_at", "-id")
+        .values("granted")[:1]
     )
     from redvest.volunteers.models import Volunteer
 
@@ -223,7 +225,9 @@ def public_volunteer_names(volunteer_ids: list[int]) -> dict[int, str]:
     from redvest.volunteers.models import Volunteer
 
     latest = (
-        PublicityConsent.objects.filter(volunteer_id=OuterRef("pk")).order_by("-recorded_at", "-id").values("granted")
+        PublicityConsent.objects.filter(volunteer_id=OuterRef("pk"))
+        .order_by("-recorded_at", "-id")
+        .values("granted")[:1]
     )
     rows = (
         Volunteer.objects.filter(pk__in=list(volunteer_ids))
