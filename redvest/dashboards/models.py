@@ -116,5 +116,12 @@ class DataExport(models.Model):
         return LABELS.get(self.table, self.table)
 
     @property
+    def category_label(self) -> str:
+        from redvest.dashboards.tables import tables
+
+        table = tables().get(self.table)
+        return dict(table.categories).get(self.category, self.category) if table else self.category
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

@@ -23,7 +23,7 @@ from redvest.volunteers.models import PoliticalStatus
 
 Access = Literal["full", "requests"]
 MONTHS = 12
-REQUEST_DAYS = 30
+REQUEST_DAYS = 7
 MAX_STATIONS = 2000
 OUT_OF_SCOPE = "该组织不在您的管理范围内，无法查看其数据看板"
 MONTH_FIELDS = (
@@ -222,7 +222,7 @@ def _stations(user: Any, node: OrgNode) -> list[dict[str, Any]]:
 
 
 def _requests(user: Any, node: OrgNode, today: datetime.date) -> dict[str, Any]:
-    """The demand statistics of the last 30 days (the demand app's own selector) and the live open count."""
+    """The demand statistics of the last 7 days (the demand app's own selector) and the live open count."""
     from redvest.demand.selectors.requests import request_list
     from redvest.demand.selectors.stats import demand_stats
 

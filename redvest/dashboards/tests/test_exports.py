@@ -200,7 +200,7 @@ def test_export_page_queues_lists_and_downloads(world: County, django_capture_on
     assert response.status_code == 302
     export = DataExport.objects.get()
     listing = client.get(reverse("dashboards:export")).content.decode()
-    assert "志愿活动" in listing and "已完成" in listing
+    assert "志愿活动（社区服务）" in listing and "已完成" in listing
     download = client.get(reverse("dashboards:export-download", args=[export.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert AuditEntry.objects.filter(target_type="dashboards.dataexport", reason="下载导出文件").count() == 1
