@@ -29,6 +29,7 @@ PARTS = [
     ("demand and dispatch (bench/demand_bench.py)", "bench.demand_bench"),
     ("service records (bench/records_bench.py)", "bench.records_bench"),
     ("volunteer Excel import (bench/import_bench.py)", "bench.import_bench"),
+    ("dashboards (bench/dashboards_bench.py)", "bench.dashboards_bench"),
     ("quarterly report draft (bench/reports_bench.py)", "bench.reports_bench"),
 ]
 PART_TIMEOUT_S = 900
