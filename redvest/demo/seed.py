@@ -21,6 +21,7 @@ from redvest.demo.care import write_care
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.dashboards import write_dashboards
 from redvest.demo.demand import write_demand
+from redvest.demo.evaluation import write_evaluation
 from redvest.demo.people import PersonMaker
 from redvest.demo.points import write_points, write_rules
 from redvest.demo.publicity import write_publicity
@@ -135,6 +136,13 @@ def seed_demo() -> SeedSummary | None:
     )
     # Last quarter's 季报 (the `town` login has its communities' reports to review) and the county's circular.
     write_reports(random.Random(data.DEMO_SEED + 13), root=root, county=staff["county"])
+    # Last quarter's 一评议一晾晒 of the towns (after reports and care: their figures are criteria), published.
+    write_evaluation(
+        random.Random(data.DEMO_SEED + 17),
+        root=root,
+        county=staff["county"],
+        demo_volunteers=[u.volunteer for u in volunteer_users.values()],
+    )
     # Commitments on the wall (the demo volunteer's own among them), exemplars and training sessions.
     write_publicity(
         random.Random(data.DEMO_SEED + 19),
