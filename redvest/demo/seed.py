@@ -17,6 +17,7 @@ from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.demo import data
 from redvest.demo.activity import grant_honours, write_activities
+from redvest.demo.awards import write_awards
 from redvest.demo.care import write_care
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.dashboards import write_dashboards
@@ -150,6 +151,8 @@ def seed_demo() -> SeedSummary | None:
         root=root,
         demo_volunteer=volunteer_users["volunteer"].volunteer,
     )
+    # The `unit` login judges this year's 优秀党员志愿者 campaign (voting open); last year's is complete.
+    write_awards(root=root, admin=staff["county"], judge_login=staff["unit"], seed=data.DEMO_SEED + 7)
     summary = SeedSummary(
         org_nodes=len(nodes),
         units=len(plan.county.units),
