@@ -6,6 +6,7 @@
 4. `bench.records_bench` — "my service" and the hours ranking at 1,000,000 records vs /bench/baseline/.
 5. `bench.import_bench` — 10,000-row volunteer Excel import vs 10,000 bare inserts.
 6. `bench.reports_bench` — a county's quarterly report draft at 1,000,000 records vs a primary-key fetch.
+7. `bench.evaluation_bench` — compute and rank a round of 5,000 orgs at 1,000,000 records vs a primary-key fetch.
 
 Each of 2–5 runs as a child process on its own SQLite file with a time limit; its printed table (not
 its final JSON line) goes into the combined `bench/results/latest.txt`. A part that fails or times
@@ -31,6 +32,7 @@ PARTS = [
     ("volunteer Excel import (bench/import_bench.py)", "bench.import_bench"),
     ("dashboards (bench/dashboards_bench.py)", "bench.dashboards_bench"),
     ("quarterly report draft (bench/reports_bench.py)", "bench.reports_bench"),
+    ("evaluation round of 5,000 orgs (bench/evaluation_bench.py)", "bench.evaluation_bench"),
 ]
 PART_TIMEOUT_S = 900
 
