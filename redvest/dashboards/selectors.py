@@ -113,7 +113,11 @@ class Dashboard:
 
     @property
     def updated_label(self) -> str:
-        return timezone.localtime(self.updated_at).strftime("%H:%M") if self.updated_at else "尚未汇总"
+        """HH:MM of the last refresh, with the date when it was not today (a stalled cron shows)."""
+        if self.updated_at is None:
+            return "尚未汇总"
+        local = timezone.localtime(self.updated_at)
+        return local.strftime("%H:%M" if local.date() == timezone.localdate() else "%m-%d %H:%M")
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -157,3 +157,21 @@ def test_dashboard_query_count_does_not_grow_with_the_tree(db: None) -> None:
         for name in ("dashboards:dashboard", "dashboards:big-screen", "dashboards:data")
     ]
     assert counts_small == counts_large
+
+
+def test_update_time_shows_the_date_when_the_last_refresh_was_not_today(db: None) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from redvest.dashboards.models import RefreshRun
+    from redvest.orgs.tests.factories import OrgTree
+
+    tree = OrgTree()
+    client = _client(admin_at(tree.town_a))
+    url = reverse("dashboards:dashboard", args=[tree.town_a.pk])
+    assert '数据更新于 <span id="updated-label">尚未汇总</span>' in client.get(url).content.decode()
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    RefreshRun.objects.create(started_at=yesterday, finished_at=yesterday)
+    label = timezone.localtime(yesterday).strftime("%m-%d %H:%M")
+    assert f'<span id="updated-label">{label}</span>' in client.get(url).content.decode()
