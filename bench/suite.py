@@ -30,6 +30,7 @@ PARTS = [
     ("demand and dispatch (bench/demand_bench.py)", "bench.demand_bench"),
     ("service records (bench/records_bench.py)", "bench.records_bench"),
     ("volunteer Excel import (bench/import_bench.py)", "bench.import_bench"),
+    ("annual awards at 1,225 entries (bench/awards_bench.py)", "bench.awards_bench"),
     ("dashboards (bench/dashboards_bench.py)", "bench.dashboards_bench"),
     ("quarterly report draft (bench/reports_bench.py)", "bench.reports_bench"),
     ("evaluation round of 5,000 orgs (bench/evaluation_bench.py)", "bench.evaluation_bench"),
