@@ -42,7 +42,12 @@ def test_file_and_review_over_the_api(tree: ReportTree) -> None:
     body = {"figures": {"activities": {"value": 4, "reason": "线下活动"}}, "highlights": "助老", "next_plan": "继续"}
     patched = send(filer, "patch", f"{BASE}/quarterly/{rid}", body).json()
     edited = next(f for f in patched["figures"] if f["key"] == "activities")
-    assert (edited["record_value"], edited["reported_value"], edited["edited"], edited["reason"]) == (0, 4, True, "线下活动")
+    assert (edited["record_value"], edited["reported_value"], edited["edited"], edited["reason"]) == (
+        0,
+        4,
+        True,
+        "线下活动",
+    )
     submitted = send(filer, "post", f"{BASE}/quarterly/{rid}/submit").json()
     assert submitted["status"] == "submitted" and submitted["submitted_at"]
     returned = send(reviewer, "post", f"{BASE}/quarterly/{rid}/return", {"comment": "请核实活动数"}).json()
@@ -84,7 +89,10 @@ def test_another_town_cannot_see_or_review(tree: ReportTree) -> None:
     other = as_user(tree.other_town_admin)
     assert other.get(f"{BASE}/quarterly/{rid}").status_code == 404
     assert send(other, "post", f"{BASE}/quarterly/{rid}/accept").status_code == 404
-    assert send(other, "post", f"{BASE}/quarterly", {"org": tree.party_a.pk, "year": 2026, "quarter": 3}).status_code == 404
+    assert (
+        send(other, "post", f"{BASE}/quarterly", {"org": tree.party_a.pk, "year": 2026, "quarter": 3}).status_code
+        == 404
+    )
 
 
 def test_bad_quarter_is_a_field_error(tree: ReportTree) -> None:

@@ -17,7 +17,7 @@ def test_community_files_and_town_reviews_a_quarterly_report(page, live_server, 
     browser_login(tree.community_admin.username)
 
     page.goto(f"{live_server.url}/reports/")
-    page.click("text=开始填报")
+    page.click("button:text-is('开始填报')")
     page.wait_for_url("**/reports/*/")
     page.fill("#id_figure_activities", "3")
     page.fill("#id_reason_activities", "两次线下集中服务未在平台登记")
@@ -30,7 +30,7 @@ def test_community_files_and_town_reviews_a_quarterly_report(page, live_server, 
     page.context.clear_cookies()
     browser_login(tree.town_admin.username)
     page.goto(f"{live_server.url}/reports/review/")
-    page.click("text=审核")
+    page.click("table.rows a.button:text-is('审核')")
     page.wait_for_url(f"**/reports/{report.pk}/")
     edited = page.locator("table.figures tr.edited")
     assert edited.count() == 1
