@@ -127,6 +127,17 @@ def nominating_orgs(*, user: Any, campaign: AwardCampaign) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(q).order_by("path")
 
 
+def unit_choices(*, campaign: AwardCampaign) -> QuerySet[OrgNode]:
+    """The towns and units of a campaign's subtree (judges' orgs, per-org quotas)."""
+    return (
+        OrgNode.objects.filter(
+            path__startswith=campaign.org.path, depth__lte=campaign.org.depth + 2, kind__in=NOMINATING_KINDS
+        )
+        .exclude(pk=campaign.org_id)
+        .order_by("path")
+    )
+
+
 @dataclass(frozen=True)
 class Quota:
     org: OrgNode

@@ -120,9 +120,7 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     admin = can(request.user, "change", campaign)
     orgs = list(sel.nominating_orgs(user=request.user, campaign=campaign))
-    judge_orgs = OrgNode.objects.filter(path__startswith=campaign.org.path, depth=campaign.org.depth + 1).order_by(
-        "path"
-    )
+    judge_orgs = sel.unit_choices(campaign=campaign)
     context = {
         "c": campaign,
         "admin": admin,
@@ -156,9 +154,7 @@ def campaign_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
 def judge_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
     form = JudgeForm(request.POST, prefix="judge")
-    cast(ChoiceField, form.fields["org"]).choices = [
-        (o.pk, o.name) for o in OrgNode.objects.filter(path__startswith=campaign.org.path)
-    ]
+    cast(ChoiceField, form.fields["org"]).choices = [(o.pk, o.name) for o in sel.unit_choices(campaign=campaign)]
     if not form.is_valid():
         messages.error(request, "请填写评委登录名并选择所在单位")
         return _back(campaign)
@@ -180,9 +176,7 @@ def judge_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def quota_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
     form = QuotaForm(request.POST, prefix="quota")
-    cast(ChoiceField, form.fields["org"]).choices = [
-        (o.pk, o.name) for o in OrgNode.objects.filter(path__startswith=campaign.org.path)
-    ]
+    cast(ChoiceField, form.fields["org"]).choices = [(o.pk, o.name) for o in sel.unit_choices(campaign=campaign)]
     if not form.is_valid():
         messages.error(request, "请选择单位并填写名额")
         return _back(campaign)

@@ -297,3 +297,24 @@ def test_cut_page_after_the_decision_lists_the_snapshot(contest: Contest, django
     assert body.count("入围</span>") == 3 and "名单为当时票数的快照" in body
     judge_view = as_user(contest.judge_b.user).get(url)
     assert judge_view.status_code == 200
+
+
+def test_admin_adds_a_judge_and_a_quota_from_the_campaign_page(contest: Contest) -> None:
+    from redvest.awards.models import Judge, QuotaOverride
+
+    newcomer = UserFactory(username="pingwei")
+    client = as_user(contest.admin)
+    detail = reverse("awards:campaign-detail", args=[contest.campaign.pk])
+    assert "画溪街道" in client.get(detail).content.decode()
+    client.post(
+        reverse("awards:judge-add", args=[contest.campaign.pk]),
+        {"judge-username": "pingwei", "judge-org": contest.town_b.pk, "judge-is_expert": "on"},
+    )
+    judge = Judge.objects.get(user=newcomer)
+    assert (judge.org, judge.is_expert) == (contest.town_b, True)
+    client.post(
+        reverse("awards:quota-set", args=[contest.campaign.pk]), {"quota-org": contest.town_a.pk, "quota-quota": 5}
+    )
+    assert QuotaOverride.objects.get(org=contest.town_a).quota == 5
+    page = client.get(detail).content.decode()
+    assert "pingwei" in page or newcomer.name in page
