@@ -55,7 +55,7 @@ def _tree() -> None:
     if OrgNode.objects.exists():
         return
     with transaction.atomic():
-        root = OrgNode.add_root(name="基准县委组织部", kind=OrgKind.ORG_DEPT, code="330522")
+        root = OrgNode.objects.add_root(name="基准县委组织部", kind=OrgKind.ORG_DEPT, code="330522")
         towns = [
             OrgNode(name=f"基准镇街{t:02d}", kind=OrgKind.TOWN, path=OrgNode._get_path(root.path, 2, t + 1), depth=2)
             for t in range(TOWNS)
@@ -97,7 +97,7 @@ def _supplement() -> None:
     units = list(OrgNode.objects.filter(kind=OrgKind.UNIT).values_list("pk", flat=True))
     with transaction.atomic():
         seen: set[tuple[int, int]] = set()
-        days = []
+        days: list[Any] = []
         while len(days) < EARNED_DAYS:
             v, d = volunteers[rng.randrange(len(volunteers))], rng.randrange(180)
             if (v, d) in seen:
@@ -142,7 +142,7 @@ def _supplement() -> None:
             [
                 Callback(
                     request_id=r.pk,
-                    due_at=r.resolved_at,
+                    due_at=r.resolved_at or r.created_at,
                     status=CallbackStatus.DONE,
                     rating=rng.choice(ratings),
                     done_at=r.resolved_at,
@@ -237,7 +237,7 @@ def main() -> int:
         compute_and_rank()
     p50, p95 = _time(compute_and_rank, RUNS)
     name = "compute and rank 5,000 orgs"
-    result = {
+    result: dict[str, Any] = {
         "target": name,
         "p50_ms": round(p50, 1),
         "p95_ms": round(p95, 1),

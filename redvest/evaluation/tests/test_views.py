@@ -207,3 +207,24 @@ def test_volunteer_evaluation_page_and_my_view(tree, county_admin, django_assert
     assert "还没有群众评价" in client.get(reverse("evaluation:my-evaluation")).content.decode()
     client.post(reverse("evaluation:my-evaluation"), {"granted": "1"})
     assert PublicityConsent.objects.get().granted is True
+
+
+def test_volunteer_evaluation_list_queries_do_not_grow(tree, county_admin, django_assert_max_num_queries):
+    from redvest.demand.models import DispatchStatus
+    from redvest.demand.tests.factories import DispatchFactory, FeedbackFactory, ServiceRequestFactory
+    from redvest.volunteers.tests.factories import VolunteerFactory
+
+    def rated_volunteer() -> None:
+        request = ServiceRequestFactory(area=tree.town_a, status="closed")
+        DispatchFactory(request=request, volunteer=VolunteerFactory(org=tree.town_a), status=DispatchStatus.DONE)
+        FeedbackFactory(request=request, created_at=at(IN_Q1))
+
+    admin = as_user(county_admin)
+    url = reverse("evaluation:volunteer-list") + "?year=2026&quarter=1"
+    rated_volunteer()
+    with django_assert_max_num_queries(13):
+        assert admin.get(url).context["page"].count == 1
+    for _ in range(9):
+        rated_volunteer()
+    with django_assert_max_num_queries(13):
+        assert admin.get(url).context["page"].count == 10
