@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from redvest.accounts.models import User
@@ -94,7 +95,8 @@ def dashboard_json(request: HttpRequest, org_id: int) -> JsonResponse:
 
 def _export_form(request: HttpRequest, data: Any = None) -> ExportForm:
     orgs = selectors.export_org_choices(user=request.user)
-    initial = {"org": orgs[0].pk} if orgs else {}
+    today = timezone.localdate()
+    initial = {"start": today.replace(month=1, day=1), "end": today} | ({"org": orgs[0].pk} if orgs else {})
     return ExportForm(
         data,
         initial=initial,

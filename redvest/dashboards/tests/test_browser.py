@@ -10,12 +10,13 @@ from redvest.dashboards.tests.factories import admin_at, county
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The pixel box of one bar, read from the chart's own layout (the test clicks what a person would).
+# A point inside one bar near its base (bars grow from there while the entry animation runs), read from
+# the chart's own layout: the test clicks what a person would.
 BAR_BOX = """([index]) => {
   const chart = echarts.getInstanceByDom(document.getElementById('chart-children'));
   const layout = chart.getModel().getSeriesByIndex(0).getData().getItemLayout(index);
   const box = document.getElementById('chart-children').getBoundingClientRect();
-  return {x: box.left + layout.x + layout.width / 2, y: box.top + layout.y + layout.height / 2};
+  return {x: box.left + layout.x + layout.width / 2, y: box.top + layout.y + layout.height * 0.2};
 }"""
 
 
@@ -36,6 +37,7 @@ def test_org_admin_drills_down_by_clicking_a_bar_and_opens_the_big_screen(page, 
         "() => echarts.getInstanceByDom(document.getElementById('chart-children')).getOption().xAxis[0].data"
     )
     index = names.index(world.tree.town_a.name)
+    page.wait_for_timeout(1200)  # let the entry animation finish
     point = page.evaluate(BAR_BOX, [index])
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(f"**/dashboards/{world.tree.town_a.pk}/")

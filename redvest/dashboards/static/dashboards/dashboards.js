@@ -33,7 +33,8 @@
     var bg = theme === "dark" ? "transparent" : undefined;
     var big = !!opts.big;
     var font = big ? 16 : 12;
-    var base = { backgroundColor: bg, textStyle: { fontSize: font }, grid: { left: 48, right: 16, top: 40, bottom: 56 } };
+    var base = { backgroundColor: bg, textStyle: { fontSize: font }, grid: { left: 48, right: 40, top: big ? 76 : 64, bottom: 48 } };
+    var legendTop = big ? 36 : 28;
     var kids = (data.children || []).filter(function (r) { return r.volunteers !== undefined; });
     var names = kids.map(function (r) { return r.name; });
 
@@ -42,7 +43,7 @@
       c.setOption(Object.assign({}, base, {
         title: { text: "下级组织：志愿者与服务队", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "axis" },
-        legend: { top: 0, right: 0, data: ["志愿者", "党员", "服务队"] },
+        legend: { top: legendTop, data: ["志愿者", "党员", "服务队"] },
         xAxis: { type: "category", data: names, axisLabel: { rotate: names.length > 6 ? 30 : 0, interval: 0 } },
         yAxis: { type: "value" },
         series: [
@@ -59,7 +60,7 @@
       c.setOption(Object.assign({}, base, {
         title: { text: "政治面貌", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "item", formatter: "{b}：{c}人（{d}%）" },
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data.political, label: { fontSize: font } }]
+        series: [{ type: "pie", radius: ["30%", "55%"], center: ["50%", "56%"], data: data.political, label: { fontSize: font, formatter: "{b}\n{c}人" } }]
       }), true);
     }
 
@@ -68,9 +69,9 @@
       c.setOption(Object.assign({}, base, {
         title: { text: "近12个月活动与服务时长", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "axis" },
-        legend: { top: 0, right: 0, data: ["活动数", "信用时数（小时）", "荣誉时数（小时）"] },
+        legend: { top: legendTop, data: ["活动数", "信用时数（小时）", "荣誉时数（小时）"] },
         xAxis: { type: "category", data: data.months },
-        yAxis: [{ type: "value", name: "活动" }, { type: "value", name: "小时" }],
+        yAxis: [{ type: "value" }, { type: "value", splitLine: { show: false } }],
         series: [
           { name: "活动数", type: "bar", data: data.trend.activities },
           { name: "信用时数（小时）", type: "line", yAxisIndex: 1, smooth: true, data: data.trend.credit_minutes.map(hours) },
@@ -84,7 +85,7 @@
       c.setOption(Object.assign({}, base, {
         title: { text: "积分获得与使用", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "axis" },
-        legend: { top: 0, right: 0, data: ["获得", "使用"] },
+        legend: { top: legendTop, data: ["获得", "使用"] },
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value" },
         series: [
@@ -111,7 +112,7 @@
       c.setOption(Object.assign({}, base, {
         title: { text: "工单状态", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "item", formatter: "{b}：{c}件（{d}%）" },
-        series: [{ type: "pie", radius: "60%", data: req.by_status, label: { fontSize: font } }]
+        series: [{ type: "pie", radius: "55%", center: ["50%", "56%"], data: req.by_status, label: { fontSize: font } }]
       }), true);
     }
 
@@ -121,7 +122,7 @@
         title: { text: "回访满意度（近12个月）", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "item", formatter: "{b}：{c}次（{d}%）" },
         color: ["#c23531", "#e0a43a", "#6e7074"],
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data.satisfaction, label: { fontSize: font } }]
+        series: [{ type: "pie", radius: ["30%", "55%"], center: ["50%", "56%"], data: data.satisfaction, label: { fontSize: font, formatter: "{b}\n{c}次" } }]
       }), true);
     }
 
@@ -139,6 +140,13 @@
     c = chart("chart-stations", theme);
     if (c && data.stations) {
       var kinds = {};
+      var lngs = data.stations.map(function (s) { return s.lng; });
+      var lats = data.stations.map(function (s) { return s.lat; });
+      var pad = function (values, side) {
+        if (!values.length) return null;
+        var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values), room = Math.max((hi - lo) * 0.1, 0.02);
+        return Math.round((side < 0 ? lo - room : hi + room) * 100) / 100;
+      };
       data.stations.forEach(function (s) { (kinds[s.kind] = kinds[s.kind] || []).push([s.lng, s.lat, s.name]); });
       var series = Object.keys(kinds).map(function (k) {
         return { name: k, type: "scatter", symbolSize: big ? 14 : 10, data: kinds[k] };
@@ -151,10 +159,10 @@
       c.setOption(Object.assign({}, base, {
         title: { text: "站点分布（经纬度）", textStyle: { fontSize: font + 2 } },
         tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + "：" + p.value[2]; } },
-        legend: { top: 24, type: "scroll" },
-        grid: { left: 56, right: 16, top: 64, bottom: 32 },
-        xAxis: { type: "value", name: "经度", scale: true },
-        yAxis: { type: "value", name: "纬度", scale: true },
+        legend: { top: legendTop, type: "scroll" },
+        grid: { left: 64, right: 48, top: big ? 84 : 72, bottom: 32 },
+        xAxis: { type: "value", name: "经度", min: pad(lngs, -1), max: pad(lngs, 1) },
+        yAxis: { type: "value", name: "纬度", min: pad(lats, -1), max: pad(lats, 1) },
         series: series
       }), true);
     }
