@@ -111,7 +111,7 @@ def main() -> int:
     _supplement()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    root = OrgNode.get_root_nodes().first()
+    root = OrgNode.objects.get_root_nodes().first()
     if root is None:
         raise SystemExit("基准库没有组织节点")
     towns = list(OrgNode.objects.filter(depth=2, path__startswith=root.path).values_list("path", flat=True))
@@ -123,7 +123,7 @@ def main() -> int:
         "county draft": lambda: record_figures([root.path], first, last),
         "all towns, one grouped pass": lambda: record_figures(towns, first, last),
     }
-    results = []
+    results: list[dict[str, Any]] = []
     for name, fn in targets.items():
         with CaptureQueriesContext(connection) as queries:
             figures = fn()

