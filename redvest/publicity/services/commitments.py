@@ -100,8 +100,8 @@ def commitment_create(
 def commitment_update(
     *, actor: User, commitment: Commitment, text: str, target_kind: str, target_value: int | None
 ) -> Commitment:
-    """Change the wording or target while the commitment is still 进行中 (year and setting stay).
-    Raises ValidationFailed, PermissionDenied, ValidationFailed(status) once it has been judged."""
+    """The volunteer (or an admin over them) rewords a commitment or its target while it is still 进行中;
+    year and setting stay. Raises ValidationFailed (also once it has been judged), PermissionDenied."""
     locked = Commitment.objects.select_for_update(of=("self",)).select_related("volunteer__org").get(pk=commitment.pk)
     if not can(actor, "change", locked):
         raise PermissionDenied("您不能修改该承诺")
