@@ -147,3 +147,16 @@ def test_circular_without_title_is_a_field_error(tree: ReportTree) -> None:
     body = {"org": tree.county.pk, "year": 2026, "quarter": 3, "title": ""}
     response = send(as_user(tree.county_admin), "post", f"{BASE}/circulars", body)
     assert response.status_code == 400 and response.json()["errors"] == {"title": "请填写标题"}
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_circular_list_query_count_is_constant(tree: ReportTree, size: int, django_assert_num_queries: Any) -> None:
+    from redvest.reports.tests.factories import CircularFactory
+
+    for q in range(size):
+        CircularFactory(org=tree.county, year=2020 + q, status="published")
+    client = as_user(tree.community_admin)
+    client.get(f"{BASE}/circulars")
+    with django_assert_num_queries(6):
+        data = client.get(f"{BASE}/circulars").json()
+    assert data["count"] == size
