@@ -33,6 +33,7 @@ PARTS = [
     ("annual awards at 1,225 entries (bench/awards_bench.py)", "bench.awards_bench"),
     ("dashboards (bench/dashboards_bench.py)", "bench.dashboards_bench"),
     ("quarterly report draft (bench/reports_bench.py)", "bench.reports_bench"),
+    ("care pairing: overdue list, visit stats, reminders (bench/care_bench.py)", "bench.care_bench"),
     ("publicity: wall, commitments, training hours (bench/publicity_bench.py)", "bench.publicity_bench"),
     ("evaluation round of 5,000 orgs (bench/evaluation_bench.py)", "bench.evaluation_bench"),
 ]

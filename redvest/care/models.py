@@ -329,7 +329,10 @@ class CareVisit(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "走访记录"
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["visited_on"], name="care_visit_on")]
+        indexes = [
+            models.Index(fields=["visited_on"], name="care_visit_on"),
+            models.Index(fields=["due_on"], name="care_visit_due"),  # punctuality per period (visit_stats)
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(duration_minutes__lte=24 * 60), name="care_visit_duration_range")
         ]

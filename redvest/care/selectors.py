@@ -55,15 +55,26 @@ def visit_stats(
       not after the period's end.
     """
     today = today or timezone.localdate()
-    visits = CareVisit.objects.filter(recipient__org__path__startswith=path)
-    active = CarePairing.objects.filter(recipient__org__path__startswith=path, status=PairingStatus.ACTIVE)
-    met = visits.filter(due_on__gte=start, due_on__lte=end)
-    missed = active.filter(next_visit_due__gte=start, next_visit_due__lte=end, next_visit_due__lt=today).count()
+    in_period = Q(visited_on__gte=start, visited_on__lte=end)
+    met = Q(due_on__gte=start, due_on__lte=end)
+    # One pass over the subtree's visits and one over its active pairings.
+    seen = CareVisit.objects.filter(in_period | met, recipient__org__path__startswith=path).aggregate(
+        visits=Count("id", filter=in_period),
+        met=Count("id", filter=met),
+        on_time=Count("id", filter=met & Q(visited_on__lte=F("due_on"))),
+    )
+    passed = Q(next_visit_due__lt=today)
+    outstanding = CarePairing.objects.filter(
+        passed, next_visit_due__lte=end, recipient__org__path__startswith=path, status=PairingStatus.ACTIVE
+    ).aggregate(
+        missed=Count("id", filter=Q(next_visit_due__gte=start)),
+        overdue=Count("id"),
+    )
     return VisitStats(
-        visits=visits.filter(visited_on__gte=start, visited_on__lte=end).count(),
-        due=met.count() + missed,
-        on_time=met.filter(visited_on__lte=F("due_on")).count(),
-        overdue_pairings=active.filter(next_visit_due__lt=today, next_visit_due__lte=end).count(),
+        visits=seen["visits"],
+        due=seen["met"] + outstanding["missed"],
+        on_time=seen["on_time"],
+        overdue_pairings=outstanding["overdue"],
     )
 
 

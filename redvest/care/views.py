@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from redvest.accounts.policy import can_administer, can_log_care_visit, can_view_care_health
@@ -207,7 +208,7 @@ def recipient_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 def recipient_phone_view(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk)
     phone = services.recipient_phone_reveal(actor=_user(request), recipient=recipient)
-    return HttpResponse(f'<a href="tel:{phone}">{phone}</a>')
+    return HttpResponse(format_html('<a href="tel:{0}">{0}</a>', phone))
 
 
 # ---------------------------------------------------------------------------------- consent, health

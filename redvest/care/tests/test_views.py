@@ -238,3 +238,21 @@ def test_navigation_entries(world: CareWorld) -> None:
     assert ("care:my-pairings", "我的结对") in nav_items(world.fresh(world.volunteer_user))
     assert ("care:recipient-list", "结对帮扶") not in nav_items(world.fresh(world.volunteer_user))
     ok(login(world.volunteer_user).get(reverse("core:home")))
+
+
+def test_recipient_detail_has_constant_queries_as_visits_grow(world: CareWorld) -> None:
+    from redvest.care.tests.factories import CareVisitFactory
+
+    CareConsentFactory(recipient=world.recipient)
+    assert_constant(
+        login(world.admin),
+        reverse("care:recipient-detail", args=[world.recipient.pk]),
+        lambda: CareVisitFactory(recipient=world.recipient, pairing=world.pairing, visitor=world.volunteer_user),
+    )
+
+
+def test_full_phone_is_shown_to_the_partner_and_audited(world: CareWorld) -> None:
+    html = login(world.volunteer_user).post(reverse("care:recipient-phone", args=[world.recipient.pk])).content.decode()
+    assert world.recipient.phone in html
+    assert AuditEntry.objects.filter(action="view_sensitive", target_type="care.carerecipient").count() == 1
+    assert login(world.dispatcher).post(reverse("care:recipient-phone", args=[world.recipient.pk])).status_code == 403
