@@ -159,3 +159,17 @@ def test_draft_photos_are_private_published_photos_public(tree):
     exemplar_submit(actor=admin, exemplar=e)
     exemplar_publish(actor=admin, exemplar=e)
     assert photo_get(user=AnonymousUser(), pk=photo.pk) == photo
+
+
+def test_public_story_names_a_consenting_volunteer_in_full_and_masks_the_rest(tree):
+    from django.utils import timezone
+
+    from redvest.evaluation.models import PublicityConsent
+
+    proud = VolunteerFactory(org=tree.community_a, name="吴根升")
+    shy = VolunteerFactory(org=tree.community_a, name="滕伯印")
+    PublicityConsent.objects.create(volunteer=proud, granted=True, recorded_at=timezone.now())
+    e = ExemplarFactory(org=tree.community_a, status=ExemplarStatus.PUBLISHED, people=[proud, shy])
+    assert public_exemplar(pk=e.pk).names == ["吴根升", "滕*印"]
+    PublicityConsent.objects.create(volunteer=proud, granted=False, recorded_at=timezone.now())  # withdrawn
+    assert public_exemplar(pk=e.pk).names == ["吴*升", "滕*印"]
