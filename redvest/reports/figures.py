@@ -58,6 +58,9 @@ class _Rollup:
             prefixes = [path[:i] for i in range(OrgNode.steplen, len(path) + 1, OrgNode.steplen)]
             self.owners[node_id] = [p for p in prefixes if p in wanted]
         self.node_ids = list(self.owners)
+        # One subtree holding every node (a county's own deployment asked for the county): rows need no
+        # org filter or join at all, which saves the ledger scan a primary-key lookup per row.
+        self.single_whole_tree = len(paths) == 1 and len(self.owners) == OrgNode.objects.count()
 
     def add(self, node_id: int | None, key: str, value: Any) -> None:
         for path in self.owners.get(node_id or 0, ()):
@@ -85,15 +88,21 @@ def record_figures(paths: list[str], first: datetime.date, last: datetime.date) 
     nodes = roll.node_ids
     start, end = _aware(first), _aware(last + datetime.timedelta(days=1))
 
-    minutes = (
-        ServiceRecord.objects.filter(served_on__gte=first, served_on__lte=last, volunteer__org_id__in=nodes)
-        .values("volunteer__org_id", "kind")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    )
-    for row in minutes:
-        key = FigureKey.CREDIT_MINUTES if row["kind"] == RecordKind.CREDIT else FigureKey.HONOUR_MINUTES
-        roll.add(row["volunteer__org_id"], key, row["total"])
+    in_quarter = ServiceRecord.objects.filter(served_on__gte=first, served_on__lte=last)
+    if roll.single_whole_tree:
+        for kind, total in in_quarter.values_list("kind").annotate(total=Sum("minutes")).order_by():
+            key = FigureKey.CREDIT_MINUTES if kind == RecordKind.CREDIT else FigureKey.HONOUR_MINUTES
+            roll.result[paths[0]][key] += int(total or 0)
+    else:
+        minutes = (
+            in_quarter.filter(volunteer__org_id__in=nodes)
+            .values("volunteer__org_id", "kind")
+            .annotate(total=Sum("minutes"))
+            .order_by()
+        )
+        for row in minutes:
+            key = FigureKey.CREDIT_MINUTES if row["kind"] == RecordKind.CREDIT else FigureKey.HONOUR_MINUTES
+            roll.add(row["volunteer__org_id"], key, row["total"])
 
     held = Activity.objects.filter(
         status=ActivityStatus.PUBLISHED, start_at__gte=start, start_at__lt=end, org_id__in=nodes

@@ -279,3 +279,16 @@ def test_punctuality_per_filing_organisation(tree: ReportTree) -> None:
 def test_late_report_is_not_punctual(tree: ReportTree) -> None:
     report_submit(actor=tree.community_admin, report=_ready(tree), now=LATE)
     assert report_punctuality(tree.town_a.path, 2026, 3) == {tree.party_a.pk: False}
+
+
+def test_whole_tree_shortcut_gives_the_same_figures_as_the_grouped_pass(tree: ReportTree) -> None:
+    from redvest.reports.figures import record_figures
+    from redvest.reports.quarters import quarter_bounds
+
+    _records(tree)
+    first, last = quarter_bounds(2026, 3)
+    alone = record_figures([tree.county.path], first, last)[tree.county.path]
+    grouped = record_figures([tree.county.path, tree.town_a.path], first, last)
+    assert alone == grouped[tree.county.path]
+    assert alone[FigureKey.CREDIT_MINUTES] == 90 + 300  # community_a's corrected 90 and town_b's 300
+    assert grouped[tree.town_a.path][FigureKey.CREDIT_MINUTES] == 90
