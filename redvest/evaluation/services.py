@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from redvest.accounts.policy import can_administer
@@ -163,6 +163,17 @@ def scheme_set_criteria(
 COHORT_KINDS = (OrgKind.TOWN, OrgKind.COMMUNITY, OrgKind.UNIT, OrgKind.PARTY_ORG, OrgKind.GRID)
 
 
+def _insert(model: type[Any], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain INSERTs for the thousands of score and rank rows of a round: `bulk_create` spends most of a
+    5,000-org round building its SQL (bench/evaluation_bench.py). Values come already adapted."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows[start : start + 2000])
+
+
 def _compute(round: EvaluationRound, *, now: Any) -> int:
     """Write a new version of every cohort org's scores; the previous version stays as history."""
     period = Period(round.year, round.quarter)
@@ -178,21 +189,30 @@ def _compute(round: EvaluationRound, *, now: Any) -> int:
     }
     weights = {c.metric: c.weight for c in criteria}
     version = round.version + 1
-    rows = []
+    ops = connection.ops
+    rows: list[tuple[Any, ...]] = []
     for org_id in cohort.ids:
         scores = {m: per_metric[m][org_id] for m in weights}
+        figures = {m: None if (v := values[m][org_id]) is None else float(v) for m in weights}
         rows.append(
-            EvaluationScore(
-                round=round,
-                org_id=org_id,
-                version=version,
-                values={m: None if values[m][org_id] is None else float(values[m][org_id]) for m in weights},  # type: ignore[arg-type]  # checked not None
-                metric_scores={m: float(s) for m, s in scores.items()},
-                computed=weighted(scores, weights),
+            (
+                round.pk,
+                org_id,
+                version,
+                True,
+                ops.adapt_json_value(figures, None),
+                ops.adapt_json_value({m: float(x) for m, x in scores.items()}, None),
+                ops.adapt_decimalfield_value(weighted(scores, weights), 7, 2),
+                ScoreStatus.PENDING.value,
+                now,
             )
         )
     EvaluationScore.objects.filter(round=round, is_current=True).update(is_current=False)
-    EvaluationScore.objects.bulk_create(rows, batch_size=1000)
+    _insert(
+        EvaluationScore,
+        ["round_id", "org_id", "version", "is_current", "values", "metric_scores", "computed", "status", "created_at"],
+        rows,
+    )
     round.version = version
     round.criteria = _criteria_json(criteria)["criteria"]
     round.computed_at = now
@@ -335,8 +355,12 @@ def round_publish(*, actor: User, round: EvaluationRound, now: Any = None) -> Ev
     round = _locked_open_round(round)
     from django.db.models import Sum
 
-    current = list(EvaluationScore.objects.filter(round=round, is_current=True).select_related("org"))
-    pending = sum(1 for s in current if s.status != ScoreStatus.REVIEWED)
+    current = list(
+        EvaluationScore.objects.filter(round=round, is_current=True).values_list(
+            "org_id", "org__name", "computed", "status"
+        )
+    )
+    pending = sum(1 for *_, status in current if status != ScoreStatus.REVIEWED)
     if pending:
         raise Conflict(f"还有{pending}个组织的得分未审核，全部审核后才能晾晒", code="unreviewed_scores")
     if not current:
@@ -348,14 +372,16 @@ def round_publish(*, actor: User, round: EvaluationRound, now: Any = None) -> Ev
         .annotate(total=Sum("delta"))
         .values_list("org_id", "total")
     )
-    names = {s.org_id: s.org.name for s in current}
-    finals = [(s.org_id, q2(s.computed + (adjusted.get(s.org_id) or Decimal(0)))) for s in current]
-    RankingEntry.objects.bulk_create(
+    names = {org_id: name for org_id, name, *_ in current}
+    finals = [(org_id, q2(computed + (adjusted.get(org_id) or Decimal(0)))) for org_id, _, computed, _ in current]
+    ops = connection.ops
+    _insert(
+        RankingEntry,
+        ["round_id", "org_id", "org_name", "score", "rank"],
         [
-            RankingEntry(round=round, org_id=org_id, org_name=names[org_id], score=score, rank=rank)
+            (round.pk, org_id, names[org_id], ops.adapt_decimalfield_value(score, 7, 2), rank)
             for org_id, score, rank in competition_ranks(finals)
         ],
-        batch_size=1000,
     )
     round.status = RoundStatus.PUBLISHED
     round.published_at = now or timezone.now()

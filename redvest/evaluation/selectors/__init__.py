@@ -64,7 +64,7 @@ def scheme_get(*, user: Any, scheme_id: Any, action: str = "view") -> Evaluation
 def cohort_of(*, org: OrgNode, kind: str) -> Cohort:
     """The nodes of `kind` strictly inside the reviewing node's subtree (one query)."""
     rows = OrgNode.objects.filter(path__startswith=org.path, kind=kind).exclude(pk=org.pk).values_list("path", "id")
-    return Cohort(root_path=org.path, orgs=dict(rows))
+    return Cohort(root_path=org.path, orgs=dict(rows), root_depth=org.depth)
 
 
 def round_list(*, user: Any, year: int | None = None) -> QuerySet[EvaluationRound]:

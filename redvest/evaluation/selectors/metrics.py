@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from redvest.evaluation.models import Metric, Normalisation
@@ -29,10 +28,20 @@ def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Cohort:
     root_path: str
     orgs: dict[str, int]  # path → org id
+    root_depth: int = 1
+    _paths: dict[int, str] | None = None
+
+    def node_paths(self) -> dict[int, str]:
+        """Every node of the subtree: id → path (one query, cached for the computation)."""
+        if self._paths is None:
+            from redvest.orgs.models import OrgNode
+
+            self._paths = dict(OrgNode.objects.filter(path__startswith=self.root_path).values_list("id", "path"))
+        return self._paths
 
     @property
     def lengths(self) -> list[int]:
@@ -46,17 +55,28 @@ class Cohort:
 Values = dict[int, Decimal | None]
 
 
-def _grouped(qs: QuerySet[Any], path_field: str, cohort: Cohort, **aggregates: Any) -> dict[int, dict[str, Any]]:
-    """org id → aggregates over the rows under that org: one GROUP BY query per distinct cohort depth
-    (one, when the cohort is all the same kind at the same level)."""
+def _grouped(qs: QuerySet[Any], org_field: str, cohort: Cohort, **aggregates: Any) -> dict[int, dict[str, Any]]:
+    """org id → aggregates over the rows under that cohort org. One GROUP BY query on the rows' own org
+    (`org_field`, e.g. "volunteer__org"), whose totals are then added up per cohort org by path prefix:
+    grouping by the org id is cheaper than by a computed prefix, and the sums are additive."""
+    base = qs
+    if cohort.root_depth > 1:  # at a root node every row is in the subtree: no join on the path needed
+        base = qs.filter(**{f"{org_field}__path__startswith": cohort.root_path})
+    rows = base.order_by().values(f"{org_field}_id").annotate(**aggregates)
+    paths = cohort.node_paths()
     out: dict[int, dict[str, Any]] = {}
-    base = qs.filter(**{f"{path_field}__startswith": cohort.root_path})
-    for length in cohort.lengths:
-        rows = base.annotate(_prefix=Substr(path_field, 1, length)).order_by().values("_prefix").annotate(**aggregates)
-        for row in rows:
-            org_id = cohort.orgs.get(row.pop("_prefix"))
-            if org_id is not None:
-                out[org_id] = row
+    lengths = cohort.lengths
+    for row in rows:
+        path = paths.get(row.pop(f"{org_field}_id"))
+        if path is None:
+            continue
+        for length in lengths:
+            org_id = cohort.orgs.get(path[:length])
+            if org_id is None:
+                continue
+            into = out.setdefault(org_id, dict.fromkeys(aggregates, 0))
+            for key, value in row.items():
+                into[key] += value or 0
     return out
 
 
@@ -67,7 +87,7 @@ def _rate(ok: int, total: int) -> Decimal | None:
 def _members(cohort: Cohort) -> dict[int, int]:
     from redvest.volunteers.models import Volunteer, VolunteerStatus
 
-    rows = _grouped(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org__path", cohort, n=Count("id"))
+    rows = _grouped(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org", cohort, n=Count("id"))
     return {org_id: int(row["n"]) for org_id, row in rows.items()}
 
 
@@ -85,7 +105,7 @@ def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
     from redvest.records.models import RecordKind, ServiceRecord
 
     qs = ServiceRecord.objects.filter(kind=RecordKind.CREDIT, served_on__gte=period.start, served_on__lte=period.end)
-    totals = _grouped(qs, "volunteer__org__path", cohort, total=Sum("minutes"))
+    totals = _grouped(qs, "volunteer__org", cohort, total=Sum("minutes"))
     return _per_member(totals, ctx["members"], cohort, 60)
 
 
@@ -94,7 +114,7 @@ def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Va
     from redvest.points.models import PointsEarnedDay
 
     qs = PointsEarnedDay.objects.filter(day__gte=period.start, day__lte=period.end)
-    totals = _grouped(qs, "volunteer__org__path", cohort, total=Sum("points"))
+    totals = _grouped(qs, "volunteer__org", cohort, total=Sum("points"))
     return _per_member(totals, ctx["members"], cohort, 1)
 
 
@@ -104,7 +124,7 @@ def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Valu
 
     lo, hi = period.bounds
     qs = Activity.objects.filter(status=ActivityStatus.PUBLISHED, start_at__gte=lo, start_at__lt=hi)
-    rows = _grouped(qs, "org__path", cohort, n=Count("id"))
+    rows = _grouped(qs, "org", cohort, n=Count("id"))
     return {org_id: Decimal(int((rows.get(org_id) or {}).get("n") or 0)) for org_id in cohort.ids}
 
 
@@ -116,7 +136,7 @@ def satisfaction(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     qs = Callback.objects.filter(status=CallbackStatus.DONE, done_at__gte=lo, done_at__lt=hi).exclude(rating="")
     rows = _grouped(
         qs,
-        "request__area__path",
+        "request__area",
         cohort,
         total=Count("id"),
         ok=Count("id", filter=Q(rating__in=SATISFIED_RATINGS)),
@@ -131,7 +151,7 @@ def requests_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
     lo, hi = period.bounds
     qs = ServiceRequest.objects.filter(resolved_at__gte=lo, resolved_at__lt=hi)
     on_time = Q(resolution_breached_at__isnull=True, resolved_at__lte=F("resolution_due_at"))
-    rows = _grouped(qs, "area__path", cohort, total=Count("id"), ok=Count("id", filter=on_time))
+    rows = _grouped(qs, "area", cohort, total=Count("id"), ok=Count("id", filter=on_time))
     return {org_id: _rate(int(r["ok"]), int(r["total"])) if (r := rows.get(org_id)) else None for org_id in cohort.ids}
 
 
@@ -157,9 +177,7 @@ def reports_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Valu
     punctual: dict[int, bool] = report_punctuality(cohort.root_path, period.year, period.quarter)
     if not punctual:
         return dict.fromkeys(cohort.ids)
-    from redvest.orgs.models import OrgNode
-
-    paths = dict(OrgNode.objects.filter(path__startswith=cohort.root_path).values_list("id", "path"))
+    paths = cohort.node_paths()
     return _share_by_prefix(cohort, ((paths[i], ok) for i, ok in punctual.items() if i in paths))
 
 
@@ -174,7 +192,7 @@ def care_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     today = timezone.localdate()
     met = _grouped(
         CareVisit.objects.filter(due_on__gte=period.start, due_on__lte=period.end),
-        "recipient__org__path",
+        "recipient__org",
         cohort,
         n=Count("id"),
         ok=Count("id", filter=Q(visited_on__lte=F("due_on"))),
@@ -186,7 +204,7 @@ def care_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
             next_visit_due__lte=period.end,
             next_visit_due__lt=today,
         ),
-        "recipient__org__path",
+        "recipient__org",
         cohort,
         n=Count("id"),
     )
