@@ -33,7 +33,9 @@ RUNS = 7
 BASELINE_RUNS = 200
 ATTENDANCES = 200_000
 QUARTER = (2026, 2)  # fully inside the generator's 690 days from 2025-01-01
-BUDGET_MS = {"county draft": 2000.0, "all towns, one grouped pass": 2000.0}
+# The budget is the county's draft; every town at once (what a circular's figures would cost if
+# computed live) is shown for information.
+BUDGET_MS: dict[str, float | None] = {"county draft": 2000.0, "all towns, one grouped pass": None}
 
 
 def _log(message: str) -> None:
@@ -147,11 +149,13 @@ def main() -> int:
     print(f"{'target':<30}{'p50 ms':>10}{'p95 ms':>10}{'/base':>10}{'queries':>9}{'budget ms':>11}  verdict")
     failed = False
     for r in results:
-        ok = r["p50_ms"] <= r["budget_ms"]
+        budget = r["budget_ms"]
+        ok = budget is None or r["p50_ms"] <= budget
         failed |= not ok
+        verdict = "info" if budget is None else ("ok" if ok else "SLOW")
         print(
             f"{r['target']:<30}{r['p50_ms']:>10}{r['p95_ms']:>10}{'x' + str(r['x_baseline']):>10}{r['queries']:>9}"
-            f"{r['budget_ms']:>11}  {'ok' if ok else 'SLOW'}"
+            f"{budget if budget is not None else '—':>11}  {verdict}"
         )
     print(
         json.dumps(
