@@ -96,7 +96,7 @@ def commitment_list(
         qs = qs.filter(volunteer__org__path__startswith=org.path)
     if q:
         qs = qs.filter(volunteer__name__icontains=q.strip())
-    return qs.select_related("volunteer__org").order_by("-year", "-id")
+    return qs.select_related("volunteer__org").order_by("-id")  # newest first: walks the primary key, stops at a page
 
 
 def commitment_get(*, user: Any, pk: int, action: Action = "view") -> Commitment:
@@ -160,7 +160,7 @@ def wall(
         qs = qs.filter(year=year)
     if setting:
         qs = qs.filter(setting=setting)
-    found = paginate(qs.select_related("volunteer__org").order_by("-year", "-id"), page=page, size=size)
+    found = paginate(qs.select_related("volunteer__org").order_by("-id"), page=page, size=size)
     progress = commitment_progress(found.items)
     names = public_names(c.volunteer for c in found.items)
     rows = [WallRow(commitment=c, name=names[c.volunteer_id], progress=progress.get(c.pk)) for c in found.items]
