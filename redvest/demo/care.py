@@ -42,10 +42,10 @@ NOTES = (
     "陪老人聊天，了解近期身体情况",
     "帮助打扫卫生，检查水电煤安全",
     "电话问候，提醒按时服药",
-    "辅导孩子作业，了解学习情况",
     "陪同到社区卫生服务站测量血压",
     "送去米油等慰问品",
 )
+CHILD_NOTES = ("辅导孩子作业，了解学习情况", "和孩子视频聊天，了解在校情况", "送去学习用品", "与监护人沟通孩子近况")
 NEEDS = (("需要上门理发", ""), ("家中灯泡损坏需更换", ""), ("希望了解高龄津贴申领政策", ""))
 HEALTH = (
     ("高血压，需定期测量血压", "", None, "每日服用降压药"),
@@ -171,7 +171,7 @@ def write_care(
                         visited_on=day,
                         form=rng.choice([VisitForm.HOME, VisitForm.HOME, VisitForm.PHONE, VisitForm.VIDEO]),
                         duration_minutes=rng.choice([15, 30, 45, 60, 90]),
-                        notes=rng.choice(NOTES),
+                        notes=rng.choice(CHILD_NOTES if child else NOTES),
                         due_on=due,
                         visitor=admin,
                     )
