@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from redvest.accounts import policy
@@ -253,35 +253,43 @@ def overdue_pairings(
     return policy.scope(user, "care_pairing", qs)
 
 
+def _administered(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """Rows whose org lies in a subtree the user administers (everything for system admins)."""
+    grants = [g for g in policy.grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]
+    if any(g.role == Role.SYSTEM_ADMIN for g in grants):
+        return qs
+    if not grants:
+        return qs.none()
+    within = Q()
+    for grant in grants:
+        within |= Q(org__path__startswith=grant.path)
+    return qs.filter(within)
+
+
+def _near_first(qs: QuerySet[Any], recipient: CareRecipient) -> QuerySet[Any]:
+    """Those of the person's own community first, then their town, then everyone else (在职党员进社区)."""
+    path = recipient.org.path
+    town = path[: -OrgNode.steplen] if len(path) > OrgNode.steplen else path
+    nearness = Case(
+        When(org__path__startswith=path, then=Value(0)),
+        When(org__path__startswith=town, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(nearness=nearness).order_by("nearness", "org__path", "name")
+
+
 def pairing_volunteer_choices(*, user: Any, recipient: CareRecipient, q: str = "") -> QuerySet[Volunteer]:
-    """Registered volunteers the user administers, nearest the person first (same community, then town)."""
+    """Registered volunteers the user administers, nearest the person first; `q` a name or number."""
     qs = Volunteer.objects.filter(status=VolunteerStatus.REGISTERED).select_related("org")
-    if q:
+    if q.strip():
         qs = qs.filter(Q(name__icontains=q.strip()[:50]) | Q(number=q.strip()[:20]))
-    paths = [g.path for g in policy.grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]
-    if not any(g.role == Role.SYSTEM_ADMIN for g in policy.grants_for(user)):
-        if not paths:
-            return qs.none()
-        near = Q()
-        for path in paths:
-            near |= Q(org__path__startswith=path)
-        qs = qs.filter(near)
-    town = recipient.org.path[: -OrgNode.steplen] if len(recipient.org.path) > OrgNode.steplen else recipient.org.path
-    return qs.filter(org__path__startswith=town).order_by("org__path", "name")
+    return _near_first(_administered(user, qs), recipient)
 
 
 def pairing_team_choices(*, user: Any, recipient: CareRecipient) -> QuerySet[Team]:
-    """Active teams the user administers, those of the person's town first."""
-    qs = Team.objects.filter(is_active=True).select_related("org")
-    paths = [g.path for g in policy.grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]
-    if not any(g.role == Role.SYSTEM_ADMIN for g in policy.grants_for(user)):
-        if not paths:
-            return qs.none()
-        near = Q()
-        for path in paths:
-            near |= Q(org__path__startswith=path)
-        qs = qs.filter(near)
-    return qs.order_by("org__path", "name")
+    """Active teams the user administers, nearest the person first."""
+    return _near_first(_administered(user, Team.objects.filter(is_active=True).select_related("org")), recipient)
 
 
 def recipient_org_options(*, user: Any) -> QuerySet[OrgNode]:

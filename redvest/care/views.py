@@ -342,7 +342,8 @@ def pairing_new_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": f"安排结对 · {recipient.name}",
             "recipient": recipient,
-            "intro": "每次选择一名志愿者或一支服务队；一对多结对请重复添加。",
+            "intro": "每次选择一名志愿者或一支服务队；一对多结对请重复添加。同村社区、同镇街的排在前面。",
+            "search": {"q": request.GET.get("q", ""), "placeholder": "按姓名或志愿者编号查找志愿者"},
         },
     )
 

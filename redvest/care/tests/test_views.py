@@ -256,3 +256,18 @@ def test_full_phone_is_shown_to_the_partner_and_audited(world: CareWorld) -> Non
     assert world.recipient.phone in html
     assert AuditEntry.objects.filter(action="view_sensitive", target_type="care.carerecipient").count() == 1
     assert login(world.dispatcher).post(reverse("care:recipient-phone", args=[world.recipient.pk])).status_code == 403
+
+
+def test_pairing_choices_put_the_persons_town_first_and_search_by_name(world: CareWorld) -> None:
+    from redvest.care.selectors import pairing_volunteer_choices
+    from redvest.volunteers.tests.factories import VolunteerFactory
+
+    far = VolunteerFactory(org=world.tree.town_b, name="远方志愿者")
+    county_admin = world.fresh(world.system_admin)
+    names = [v.name for v in pairing_volunteer_choices(user=county_admin, recipient=world.recipient)]
+    assert names.index(world.volunteer.name) < names.index("远方志愿者")
+    assert "远方志愿者" not in [
+        v.name for v in pairing_volunteer_choices(user=world.fresh(world.admin), recipient=world.recipient)
+    ]
+    html = ok(login(world.system_admin).get(reverse("care:pairing-new", args=[world.recipient.pk]), {"q": "远方"}))
+    assert far.name in html and world.volunteer.name not in html
