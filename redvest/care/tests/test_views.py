@@ -225,11 +225,12 @@ def test_overdue_page_has_constant_queries(world: CareWorld) -> None:
 def test_cadence_page_edit_by_county_admin_only(world: CareWorld) -> None:
     ok(login(world.admin).get(reverse("care:cadence")))
     login(world.admin).post(reverse("care:cadence"), {"category": "laid_off", "days": "60"})
-    from redvest.care.models import VisitCadence
+    # The table falls back to the defaults: rows of the data migration may be flushed by browser tests.
+    from redvest.care.selectors import cadence_table
 
-    assert VisitCadence.objects.get(category="laid_off").days == 90
+    assert cadence_table()["laid_off"] == 90
     login(world.system_admin).post(reverse("care:cadence"), {"category": "laid_off", "days": "60"})
-    assert VisitCadence.objects.get(category="laid_off").days == 60
+    assert cadence_table()["laid_off"] == 60
     assert login(world.stranger).get(reverse("care:cadence")).status_code == 403
 
 
