@@ -58,6 +58,12 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     )
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id beyond the database's integer range names nothing: answer as for any unknown id.
+    return api.create_response(request, {"code": "not_found", "message": "未找到该对象"}, status=404)
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"code": "unauthorized", "message": "请先登录或提供有效的令牌"}, status=401)

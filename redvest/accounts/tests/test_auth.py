@@ -153,3 +153,11 @@ def test_openapi_is_published(client: Client) -> None:
     spec = response.json()
     assert "/api/v1/auth/token" in spec["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_the_database_integer_range_is_a_json_404(client: Client, phone_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(phone_user)
+    response = client.get(f"/api/v1/awards/campaigns/{2**80}")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"  # SQLite overflows converting the id; PostgreSQL finds nothing
