@@ -9,17 +9,7 @@ from django.utils import timezone
 from ninja import Schema
 
 from redvest.care.models import CarePairing, CareRecipient, CareVisit
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, str] | None = None
-
-
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 20
+from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class RecipientFilter(PageQuery):

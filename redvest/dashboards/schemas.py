@@ -7,16 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, str] | None = None
-
-
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 20
+from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class ChildOut(Schema):

@@ -8,11 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, str] | None = None
+from redvest.core.schemas import ErrorOut  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class PageQuery(Schema):

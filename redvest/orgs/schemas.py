@@ -9,16 +9,12 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
+from redvest.core.schemas import PageQuery
 from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, FiveHaveKind, OrgKind
 
 KINDS_HELP = "节点类型：" + "、".join(f"{k.value}={k.label}" for k in OrgKind)
 STATION_KINDS_HELP = "站点类型：" + "、".join(f"{k.value}={k.label}" for k in OrgKind if k in STATION_KINDS)
 FIVEHAVE_HELP = "五有项目：" + "、".join(f"{k.value}={k.label}" for k in FiveHaveKind)
-
-
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 20
 
 
 class NodeFilter(PageQuery):

@@ -7,14 +7,10 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from redvest.core.schemas import ErrorOut  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+
 MAX_ID = 2**62
 MAX_MINUTES = 10**7
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, str] | None = None
 
 
 class PageQuery(Schema):

@@ -7,11 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, str] | None = None
+from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class PersonOut(Schema):
@@ -97,11 +93,6 @@ class TeamFilter(Schema):
     org_id: int | None = None
     below_min_size: bool | None = None
     status: str = Field("active", description="active / inactive / all")
-    page: int = 1
-    page_size: int = 20
-
-
-class PageQuery(Schema):
     page: int = 1
     page_size: int = 20
 
