@@ -45,6 +45,7 @@ from redvest.publicity.services import (
     attendance_mark,
     commitment_create,
     commitment_follow_up,
+    commitment_update,
     exemplar_add_photos,
     exemplar_create,
     exemplar_publish,
@@ -166,6 +167,22 @@ def commitment_one(request: HttpRequest, commitment_id: int) -> dict[str, Any]:
         for f in follow_ups(commitment=c)
     ]
     return {**_commitment(c, commitment_progress([c]).get(c.pk)), "follow_ups": history}
+
+
+@router.patch(
+    "/commitments/{commitment_id}", response={200: s.CommitmentOut, **ERRORS}, summary="修改承诺（兑现结论前）"
+)
+def commitment_edit(request: HttpRequest, commitment_id: int, payload: s.CommitmentUpdateIn) -> dict[str, Any]:
+    user = _user(request)
+    c = commitment_update(
+        actor=user,
+        commitment=commitment_get(user=user, pk=commitment_id),
+        text=payload.text,
+        target_kind=payload.target_kind,
+        target_value=payload.target_value,
+    )
+    c = commitment_get(user=user, pk=c.pk)
+    return _commitment(c, commitment_progress([c]).get(c.pk))
 
 
 @router.post(

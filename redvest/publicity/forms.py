@@ -67,6 +67,29 @@ class CommitmentForm(forms.Form):
         )
 
 
+class CommitmentEditForm(forms.Form):
+    """Rewording a commitment while it is 进行中: year and setting stay."""
+
+    text = CommitmentForm.base_fields["text"]
+    target_kind = CommitmentForm.base_fields["target_kind"]
+    target_value = CommitmentForm.base_fields["target_value"]
+
+    @classmethod
+    def initial_for(cls, commitment: Any) -> dict[str, Any]:
+        value = commitment.target_value
+        if commitment.target_kind == TargetKind.MINUTES and value is not None:
+            value = value // 60  # kept in minutes, typed in hours
+        return {"text": commitment.text, "target_kind": commitment.target_kind, "target_value": value}
+
+    def target(self) -> tuple[str, int | None]:
+        d = self.cleaned_data
+        kind = d.get("target_kind") or ""
+        value = d.get("target_value")
+        if kind == TargetKind.MINUTES and value is not None:
+            value = value * 60
+        return kind, value if kind else None
+
+
 class AdminCommitmentForm(CommitmentForm):
     volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
 

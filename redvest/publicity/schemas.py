@@ -36,6 +36,12 @@ class CommitmentIn(Schema):
     target_value: int | None = None  # minutes for a time target, a count for an activity target
 
 
+class CommitmentUpdateIn(Schema):
+    text: str
+    target_kind: str = ""
+    target_value: int | None = None  # minutes for a time target, a count for an activity target
+
+
 class CommitmentOut(Schema):
     id: int
     volunteer: int

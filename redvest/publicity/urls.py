@@ -10,6 +10,7 @@ urlpatterns = [
     path("commitments/mine/", commitments.my_commitments_view, name="my-commitments"),
     path("commitments/new/", commitments.commitment_new_view, name="commitment-new"),
     path("commitments/<int:pk>/", commitments.commitment_detail_view, name="commitment-detail"),
+    path("commitments/<int:pk>/edit/", commitments.commitment_edit_view, name="commitment-edit"),
     path("wall/", commitments.wall_index_view, name="wall-index"),
     path("wall/<int:org_id>/", commitments.wall_view, name="wall"),
     path("exemplars/", exemplars.exemplar_list_view, name="exemplar-list"),

@@ -65,6 +65,21 @@ def test_volunteer_commits_over_the_api_and_a_second_is_refused(tree):
     assert listed["count"] == 1 and listed["items"][0]["text"] == "每月参加两次志愿服务"
 
 
+def test_volunteer_rewords_a_commitment_over_the_api(tree):
+    me = volunteer_login(tree.community_a)
+    c = CommitmentFactory(volunteer=me, text="每月一次")
+    client = as_user(me.user)
+    url = f"/api/v1/publicity/commitments/{c.pk}"
+    ok = client.patch(
+        url, {"text": "每月两次", "target_kind": "activities", "target_value": 24}, content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["text"] == "每月两次"
+    bad = client.patch(url, {"text": ""}, content_type="application/json")
+    assert bad.status_code == 400 and "text" in bad.json()["errors"]
+    c.refresh_from_db()
+    assert (c.text, c.target_value) == ("每月两次", 24)
+
+
 def test_bad_commitment_gets_field_errors_and_writes_nothing(tree):
     me = volunteer_login(tree.community_a)
     r = post(as_user(me.user), f"{BASE}/commitments", {"year": YEAR, "setting": "school", "text": ""})

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from redvest.audit.models import AuditEntry
 from redvest.publicity.models import AttendanceMark, Commitment, CommitmentFollowUp, Exemplar, ExemplarStatus
 from redvest.publicity.tests.factories import (
     AttendanceMarkFactory,
@@ -68,6 +69,27 @@ def test_volunteer_writes_a_commitment_on_my_page(tree):
     assert "每月参加两次志愿服务" in html and "0.0 / 24.0 小时" in html
     again = page_ok(client.post(reverse("publicity:my-commitments"), body), 409)
     assert "每人每年每个场景只能作一项承诺" in again
+
+
+def test_volunteer_rewords_an_ongoing_commitment_but_not_a_judged_one(tree):
+    me = volunteer_login(tree.community_a)
+    c = CommitmentFactory(volunteer=me, text="每月一次")
+    client = login(me.user)
+    url = reverse("publicity:commitment-edit", args=[c.pk])
+    assert "修改承诺" in page_ok(client.get(reverse("publicity:my-commitments")))
+    assert "每月一次" in page_ok(client.get(url))
+    page_ok(client.post(url, {"text": "", "target_kind": "", "target_value": ""}), 400)
+    response = client.post(url, {"text": "每月两次", "target_kind": "minutes", "target_value": "12"})
+    assert response.status_code == 302
+    c.refresh_from_db()
+    assert (c.text, c.target_kind, c.target_value) == ("每月两次", "minutes", 12 * 60)
+    assert AuditEntry.objects.filter(action="update", target_id=str(c.pk), before__text="每月一次").exists()
+
+    Commitment.objects.filter(pk=c.pk).update(status="fulfilled")
+    html = page_ok(client.post(url, {"text": "再改一次", "target_kind": "", "target_value": ""}), 400)
+    assert "承诺已有兑现结论，不能再修改" in html
+    other = volunteer_login(tree.community_a)
+    page_ok(login(other.user).get(url), 404)
 
 
 def test_my_commitments_needs_a_volunteer_record(tree):

@@ -14,6 +14,7 @@ from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import node_visible
 from redvest.publicity.forms import (
     AdminCommitmentForm,
+    CommitmentEditForm,
     CommitmentFilterForm,
     CommitmentForm,
     FollowUpForm,
@@ -30,7 +31,7 @@ from redvest.publicity.selectors import (
     wall,
     wall_org,
 )
-from redvest.publicity.services import commitment_create, commitment_follow_up
+from redvest.publicity.services import commitment_create, commitment_follow_up, commitment_update
 from redvest.publicity.views._helpers import shows_domain_errors, user_of
 from redvest.records.selectors import volunteer_by_number
 
@@ -103,6 +104,37 @@ def commitment_new_view(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return render(request, "publicity/commitment_new.html", {"form": form}, status=status)
+
+
+@login_required
+@shows_domain_errors
+def commitment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The volunteer (or an admin over them) rewords a commitment still 进行中."""
+    commitment = commitment_get(user=request.user, pk=pk)
+    form = CommitmentEditForm(request.POST or None, initial=CommitmentEditForm.initial_for(commitment))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            kind, value = form.target()
+            try:
+                commitment_update(
+                    actor=user_of(request),
+                    commitment=commitment,
+                    text=form.cleaned_data["text"],
+                    target_kind=kind,
+                    target_value=value,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "承诺已修改")
+                if commitment.volunteer.user_id == request.user.pk:
+                    return redirect("publicity:my-commitments")
+                return redirect("publicity:commitment-detail", pk)
+        else:
+            status = 400
+    return render(request, "publicity/commitment_edit.html", {"c": commitment, "form": form}, status=status)
 
 
 @login_required
