@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import ChoiceField
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -34,13 +32,13 @@ from redvest.awards.pdf import results_pdf
 from redvest.awards.ranking import TIER_RULE
 from redvest.awards.rules import describe_rules
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 
 if TYPE_CHECKING:
     from django.http import HttpResponseRedirect
 
-View = Callable[..., HttpResponseBase]
 ALLOW_4XX_SWAP = "awards/_partials/htmx_config.html"
 
 
@@ -48,19 +46,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """An error the view did not handle becomes a page (or fragment) with the message and its 4xx."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            if getattr(request, "htmx", False):
-                return render(request, "awards/_partials/error.html", {"message": exc.message}, status=exc.status)
-            return render(request, "awards/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("awards/error.html", fragment="awards/_partials/error.html")
 
 
 def _back(campaign: AwardCampaign) -> HttpResponseRedirect:

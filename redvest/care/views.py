@@ -3,13 +3,11 @@ list, "my pairings" and the cadence settings. Views parse, call one service or s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -29,12 +27,12 @@ from redvest.care.forms import (
 )
 from redvest.care.models import CareCategory, CareRecipient, RecipientStatus
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
 
-View = Callable[..., HttpResponseBase]
 CHOICES_LIMIT = 300
 
 
@@ -42,19 +40,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A service or selector error the view did not handle becomes a page (or an htmx fragment) with the
-    Chinese message and the error's 4xx status."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            template = "care/_error.html" if getattr(request, "htmx", False) else "care/error.html"
-            return render(request, template, {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("care/error.html", fragment="care/_error.html")
 
 
 def _data(request: HttpRequest) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
@@ -16,30 +14,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from redvest.accounts.models import User
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.dashboards import selectors
 from redvest.dashboards.forms import ExportForm
 from redvest.dashboards.models import ExportStatus
 from redvest.dashboards.services import data_export_download, data_export_request
 
-View = Callable[..., HttpResponseBase]
-
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A refused or unknown dashboard is a page with the Chinese message and its 4xx, never a 500."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "dashboards/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("dashboards/error.html")
 
 
 @login_required

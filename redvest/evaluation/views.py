@@ -3,18 +3,17 @@ the 党建考核 bonus table and export, volunteer evaluations and "我的评价
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import Page, paginate, parse_page
 from redvest.evaluation.forms import (
     AdjustmentForm,
@@ -68,7 +67,6 @@ from redvest.orgs.models import OrgNode
 if TYPE_CHECKING:
     from redvest.accounts.models import User
 
-View = Callable[..., HttpResponseBase]
 METRIC_LABELS = dict(Metric.choices)
 GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE]
 
@@ -77,17 +75,7 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """An error the view did not handle becomes a page with the Chinese message and its 4xx status."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "evaluation/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("evaluation/error.html")
 
 
 def _period_context(period: Period) -> dict[str, Any]:

@@ -3,19 +3,18 @@ page, and circulars (compose, preview, publish, PDF). Thin: parse, call one serv
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.policy import can
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.reports.circular_pdf import circular_pdf
@@ -58,25 +57,12 @@ from redvest.reports.services import (
 if TYPE_CHECKING:
     from redvest.accounts.models import User
 
-View = Callable[..., HttpResponseBase]
-
 
 def _user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A service or selector error the view did not handle becomes a page with the Chinese message and
-    the error's 4xx status."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("reports/error.html")
 
 
 def _quarter(request: HttpRequest) -> tuple[int, int]:

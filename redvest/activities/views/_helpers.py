@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django.shortcuts import render
 
 from redvest.accounts.models import Role
 from redvest.accounts.policy import roles_of
-from redvest.core.errors import DomainError
+from redvest.core.pages import domain_error_pages
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
-
-View = Callable[..., HttpResponseBase]
 
 
 def user_of(request: HttpRequest) -> User:
@@ -26,21 +20,7 @@ def user_of(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A service or selector error the view does not handle itself (not found, no permission, a refused
-    action) becomes a page with the Chinese message and the error's 4xx status, never a 500."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            template = (
-                "activities/_partials/error.html" if request.headers.get("HX-Request") else "activities/error.html"
-            )
-            return render(request, template, {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("activities/error.html", fragment="activities/_partials/error.html")
 
 
 def parse_int(value: Any) -> int | None:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from redvest.core.errors import DomainError
+from redvest.core.pages import domain_error_pages
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
-
-View = Callable[..., HttpResponseBase]
 
 
 def user_of(request: HttpRequest) -> User:
@@ -22,19 +19,7 @@ def user_of(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A service or selector error the view did not handle becomes a page (or an htmx fragment) with
-    the Chinese message and the error's 4xx status, never a 500."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            template = "demand/_partials/error.html" if getattr(request, "htmx", False) else "demand/error.html"
-            return render(request, template, {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("demand/error.html", fragment="demand/_partials/error.html")
 
 
 def error_fragment(request: HttpRequest, exc: DomainError) -> HttpResponse:

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from redvest.core.errors import DomainError
+from redvest.core.pages import domain_error_pages
 from redvest.points.excel import XLSX_CONTENT_TYPE
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
-
-View = Callable[..., HttpResponseBase]
 
 
 def user_of(request: HttpRequest) -> User:
@@ -25,18 +20,7 @@ def user_of(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A service or selector error the view does not handle itself (not found, no permission, not a
-    volunteer) becomes a page with the Chinese message and the error's 4xx status, never a 500."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "points/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("points/error.html")
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

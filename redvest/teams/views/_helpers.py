@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
-from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import render
+from django.http import HttpRequest
 
-from redvest.core.errors import DomainError
+from redvest.core.pages import domain_error_pages
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
-
-View = Callable[..., HttpResponseBase]
 
 
 def user_of(request: HttpRequest) -> User:
@@ -22,15 +17,4 @@ def user_of(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def shows_domain_errors(view: View) -> View:
-    """A service or selector error not handled by the view (not found, no permission) becomes a page
-    with the Chinese message and the error's 4xx status, never a 500."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "teams/error.html", {"message": exc.message}, status=exc.status)
-
-    return wrapper
+shows_domain_errors = domain_error_pages("teams/error.html")

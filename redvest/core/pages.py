@@ -1,0 +1,34 @@
+"""What every app's pages share: a domain error the view did not handle becomes a page (or, for an htmx
+request, a fragment) with the Chinese message and the error's 4xx status, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from redvest.core.errors import DomainError
+
+View = Callable[..., HttpResponseBase]
+
+
+def domain_error_pages(page: str, *, fragment: str | None = None) -> Callable[[View], View]:
+    """A view decorator rendering `page` (or `fragment` for htmx requests) with {"message": ...}."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                is_htmx = bool(getattr(request, "htmx", False) or request.headers.get("HX-Request"))
+                template = fragment if fragment is not None and is_htmx else page
+                return render(request, template, {"message": exc.message}, status=exc.status)
+
+        return wrapper
+
+    return decorator
