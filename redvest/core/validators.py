@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CODES = "10X98765432"
@@ -56,3 +57,11 @@ def phone_error(value: str) -> str | None:
     if not PHONE_RE.match(normalize_phone(value)):
         return "手机号应为11位中国大陆手机号码"
     return None
+
+
+MAX_ID = 2**63 - 1  # larger ids cannot exist; asking the database would overflow its integer
+
+
+def id_in_range(value: Any) -> bool:
+    """Could this be a primary key? (Positive and within the database's 64-bit integer.)"""
+    return isinstance(value, int) and 0 < value <= MAX_ID

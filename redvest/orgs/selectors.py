@@ -16,6 +16,7 @@ from redvest.accounts.models import Role, RoleAssignment
 from redvest.accounts.policy import can, can_administer, can_manage_under, is_system_admin, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.core.pagination import Page, paginate
+from redvest.core.validators import id_in_range
 from redvest.orgs.models import (
     DEFAULT_TEAM_MIN_SIZE,
     STATION_KINDS,
@@ -30,11 +31,6 @@ from redvest.orgs.models import (
 )
 
 MOVE_TARGET_LIMIT = 200
-MAX_ID = 2**63 - 1  # larger ids cannot exist; asking the database would overflow its integer
-
-
-def _id_ok(value: Any) -> bool:
-    return isinstance(value, int) and 0 < value <= MAX_ID
 
 
 def _term(value: str) -> str:
@@ -90,7 +86,7 @@ def node_visible(*, user: Any, action: str = "view") -> QuerySet[OrgNode]:
 
 def node_get(*, user: Any, node_id: int) -> OrgNode:
     """A node the user may see, or NotFound (existence is not revealed)."""
-    node = _with_parent_id(node_visible(user=user)).filter(pk=node_id).first() if _id_ok(node_id) else None
+    node = _with_parent_id(node_visible(user=user)).filter(pk=node_id).first() if id_in_range(node_id) else None
     if node is None:
         raise NotFound("组织节点不存在或您无权查看")
     return node
@@ -245,7 +241,7 @@ def station_list(
     qs = scope(user, "station", Station.objects.select_related("node"))
     q, kind = _term(q), _term(kind)
     if org_id is not None:
-        org = OrgNode.objects.filter(pk=org_id).only("path").first() if _id_ok(org_id) else None
+        org = OrgNode.objects.filter(pk=org_id).only("path").first() if id_in_range(org_id) else None
         qs = qs.filter(node__path__startswith=org.path) if org else qs.none()
     if kind:
         qs = qs.filter(node__kind=kind)
@@ -288,7 +284,7 @@ class StationDetail:
 
 def station_get(*, user: Any, station_id: int) -> Station:
     qs = scope(user, "station", Station.objects.select_related("node"))
-    station = qs.filter(pk=station_id).first() if _id_ok(station_id) else None
+    station = qs.filter(pk=station_id).first() if id_in_range(station_id) else None
     if station is None:
         raise NotFound("站点不存在或您无权查看")
     return station
@@ -330,7 +326,7 @@ def station_detail(*, user: Any, station_id: int) -> StationDetail:
 def evidence_get(*, user: Any, evidence_id: int) -> FiveHaveEvidence:
     """Evidence of a station the user may see, or NotFound."""
     qs = FiveHaveEvidence.objects.select_related("item__station__node")
-    evidence = qs.filter(pk=evidence_id).first() if _id_ok(evidence_id) else None
+    evidence = qs.filter(pk=evidence_id).first() if id_in_range(evidence_id) else None
     if evidence is None or not can(user, "view", evidence.item.station):
         raise NotFound("文件不存在或您无权查看")
     return evidence

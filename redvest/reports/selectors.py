@@ -12,6 +12,7 @@ from django.utils import timezone
 from redvest.accounts.models import Role
 from redvest.accounts.policy import grants_for, scope
 from redvest.core.errors import NotFound
+from redvest.core.validators import id_in_range
 from redvest.orgs.models import OrgNode
 from redvest.reports.models import (
     FILING_KINDS,
@@ -22,13 +23,6 @@ from redvest.reports.models import (
     ReportStatus,
 )
 from redvest.reports.quarters import quarter_due_on
-
-MAX_ID = 2**63 - 1
-
-
-def _id_ok(value: Any) -> bool:
-    return isinstance(value, int) and 0 < value <= MAX_ID
-
 
 # ---- who files, and over which records ---------------------------------------------------------
 
@@ -99,7 +93,7 @@ def report_list(
 def report_get(*, user: Any, report_id: int, action: str = "view") -> QuarterlyReport:
     """A report the user may see (or change), figures prefetched; NotFound otherwise."""
     qs = scope(user, "quarterly_report", _with_figures(QuarterlyReport.objects.all()), action)  # type: ignore[arg-type]  # action is view|change
-    report = qs.filter(pk=report_id).first() if _id_ok(report_id) else None
+    report = qs.filter(pk=report_id).first() if id_in_range(report_id) else None
     if report is None:
         raise NotFound("季报不存在或您无权查看")
     return report
@@ -238,7 +232,7 @@ def published_circulars(*, user: Any) -> QuerySet[Circular]:
 
 def circular_get(*, user: Any, circular_id: int, action: str = "view") -> Circular:
     qs = scope(user, "circular", Circular.objects.select_related("org", "supersedes", "published_by"), action)  # type: ignore[arg-type]  # action is view|change
-    circular = qs.filter(pk=circular_id).first() if _id_ok(circular_id) else None
+    circular = qs.filter(pk=circular_id).first() if id_in_range(circular_id) else None
     if circular is None:
         raise NotFound("通报不存在或您无权查看")
     return circular

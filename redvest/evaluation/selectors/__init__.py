@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from redvest.accounts.policy import scope
 from redvest.core.crypto import mask_name
 from redvest.core.errors import NotFound
+from redvest.core.validators import id_in_range
 from redvest.evaluation.models import (
     EvaluationRound,
     EvaluationScheme,
@@ -26,13 +27,6 @@ from redvest.evaluation.models import (
 from redvest.evaluation.selectors.metrics import Cohort
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
-
-MAX_ID = 2**63 - 1
-
-
-def _id_ok(value: Any) -> bool:
-    return isinstance(value, int) and 0 < value <= MAX_ID
-
 
 # ---- schemes ---------------------------------------------------------------------------------------
 
@@ -49,7 +43,7 @@ def scheme_list(*, user: Any) -> QuerySet[EvaluationScheme]:
 
 
 def scheme_get(*, user: Any, scheme_id: Any, action: str = "view") -> EvaluationScheme:
-    if not _id_ok(scheme_id):
+    if not id_in_range(scheme_id):
         raise NotFound()
     qs = EvaluationScheme.objects.filter(pk=scheme_id).select_related("org").prefetch_related("criteria")
     scheme = scope(user, "evaluation_scheme", qs, action).first()  # type: ignore[arg-type]  # action is view/change
@@ -75,7 +69,7 @@ def round_list(*, user: Any, year: int | None = None) -> QuerySet[EvaluationRoun
 
 
 def round_get(*, user: Any, round_id: Any, action: str = "view") -> EvaluationRound:
-    if not _id_ok(round_id):
+    if not id_in_range(round_id):
         raise NotFound()
     qs = EvaluationRound.objects.filter(pk=round_id).select_related("org", "scheme")
     found = scope(user, "evaluation_round", qs, action).first()  # type: ignore[arg-type]  # action is view/change
@@ -110,7 +104,7 @@ def round_scores(*, round: EvaluationRound, status: str = "") -> QuerySet[Evalua
 
 
 def score_get(*, round: EvaluationRound, score_id: Any) -> EvaluationScore:
-    if not _id_ok(score_id):
+    if not id_in_range(score_id):
         raise NotFound()
     found = round_scores(round=round).filter(pk=score_id).first()
     if found is None:
@@ -188,7 +182,7 @@ def public_rounds() -> QuerySet[EvaluationRound]:
 
 
 def public_round_get(*, round_id: Any) -> EvaluationRound:
-    if not _id_ok(round_id):
+    if not id_in_range(round_id):
         raise NotFound()
     found = public_rounds().filter(pk=round_id).first()
     if found is None:
@@ -250,7 +244,7 @@ def admin_root(*, user: Any, org_id: Any = None) -> OrgNode:
             wanted = int(str(org_id))
         except ValueError:
             raise NotFound("组织不存在") from None
-        node = OrgNode.objects.filter(pk=wanted).first() if _id_ok(wanted) else None
+        node = OrgNode.objects.filter(pk=wanted).first() if id_in_range(wanted) else None
         if node is None:
             raise NotFound("组织不存在")
         if not can_administer(user, node):
