@@ -1,4 +1,4 @@
-"""Validators for Chinese identity numbers and mainland mobile phones."""
+"""Validators for Chinese identity numbers, mainland mobile phones and primary keys."""
 
 from __future__ import annotations
 
