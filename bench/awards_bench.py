@@ -17,7 +17,6 @@ import datetime
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ os.environ["BENCH_SQLITE_PATH"] = str(DB)
 os.environ.pop("BENCH_DATABASE_URL", None)
 
 import bench._django  # noqa: E402,F401  (Django on bench.settings and the file above)
+from bench.timing import p50_p95_ms  # noqa: E402
 
 ENTRIES, UNITS, JUDGES, VOTES_PER_JUDGE, FINALISTS = 1225, 100, 60, 100, 100
 RUNS, BASELINE_RUNS = 15, 200
@@ -38,16 +38,6 @@ BUDGET_MS = {"voting page": 150.0, "one vote": 100.0, "entries page": 150.0, "cu
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _time(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
 
 
 def build() -> None:
@@ -195,7 +185,7 @@ def main() -> int:
             pass
 
     some = Vote.objects.order_by("pk").values_list("pk", flat=True)[3000]
-    base_p50, base_p95 = _time(lambda: Vote.objects.filter(pk=some).first(), BASELINE_RUNS)
+    base_p50, base_p95 = p50_p95_ms(lambda: Vote.objects.filter(pk=some).first(), BASELINE_RUNS)
     targets: dict[str, Callable[[], Any]] = {
         "voting page": lambda: judge_client.get(f"/awards/{campaign.pk}/vote/?page=30"),
         "one vote": vote_once,
@@ -206,7 +196,7 @@ def main() -> int:
     for name, fn in targets.items():
         with CaptureQueriesContext(connection) as queries:
             fn()
-        p50, p95 = _time(fn, RUNS if name != "cut of 1,225" else 5)
+        p50, p95 = p50_p95_ms(fn, RUNS if name != "cut of 1,225" else 5)
         results.append(
             {
                 "target": name,

@@ -16,7 +16,6 @@ import datetime
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ os.environ["BENCH_SQLITE_PATH"] = str(DB)
 os.environ.pop("BENCH_DATABASE_URL", None)
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
+from bench.timing import p50_p95_ms  # noqa: E402
 
 RECIPIENTS = 20_000
 PAIRINGS_PER_TEAM_EVERY = 2  # every second person also has a team: 30,000 pairings
@@ -151,16 +151,6 @@ def _generate() -> None:
     )
 
 
-def _time(fn: Any, runs: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
-
-
 def _remind_once() -> Any:
     from django.db import transaction
 
@@ -191,7 +181,7 @@ def main() -> int:
     if root is None:
         raise SystemExit("基准库没有组织节点")
     some_pk = CareVisit.objects.order_by("pk").values_list("pk", flat=True)[VISITS // 2]
-    base_p50, base_p95 = _time(lambda: CareVisit.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
+    base_p50, base_p95 = p50_p95_ms(lambda: CareVisit.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
 
     def overdue_page() -> Any:
         user = User.objects.get(username="bench-care-admin")  # fresh grants, as one request
@@ -208,7 +198,7 @@ def main() -> int:
     for name, fn in targets.items():
         with CaptureQueriesContext(connection) as queries:
             sample = fn()
-        p50, p95 = _time(fn, RUNS if name != "care_remind, one day" else 3)
+        p50, p95 = p50_p95_ms(fn, RUNS if name != "care_remind, one day" else 3)
         results.append(
             {
                 "target": name,

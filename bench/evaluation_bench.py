@@ -18,7 +18,6 @@ import datetime
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -31,6 +30,7 @@ os.environ["BENCH_SQLITE_PATH"] = str(DB)
 os.environ.pop("BENCH_DATABASE_URL", None)
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
+from bench.timing import p50_p95_ms  # noqa: E402
 
 TOWNS = 20
 UNITS_PER_TOWN = 250
@@ -176,16 +176,6 @@ def _scheme(actor: Any, root: Any) -> None:
     )
 
 
-def _time(fn: Any, runs: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
-
-
 class _Rollback(Exception):
     pass
 
@@ -217,7 +207,7 @@ def main() -> int:
     _scheme(actor, root)
     cohort = OrgNode.objects.filter(path__startswith=root.path, kind=OrgKind.UNIT).count()
     some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[500_000]
-    base_p50, base_p95 = _time(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
+    base_p50, base_p95 = p50_p95_ms(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
     outcome: dict[str, Any] = {}
 
     def compute_and_rank() -> None:
@@ -235,7 +225,7 @@ def main() -> int:
 
     with CaptureQueriesContext(connection) as queries:
         compute_and_rank()
-    p50, p95 = _time(compute_and_rank, RUNS)
+    p50, p95 = p50_p95_ms(compute_and_rank, RUNS)
     name = "compute and rank 5,000 orgs"
     result: dict[str, Any] = {
         "target": name,

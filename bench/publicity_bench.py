@@ -16,7 +16,6 @@ import datetime
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -29,6 +28,7 @@ os.environ["BENCH_SQLITE_PATH"] = str(DB)
 os.environ.pop("BENCH_DATABASE_URL", None)
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
+from bench.timing import p50_p95_ms  # noqa: E402
 
 VOLUNTEERS = 50_000
 RECORDS = 200_000
@@ -200,16 +200,6 @@ def _generate() -> None:
     )
 
 
-def _time(fn: Any, runs: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
-
-
 def main() -> int:
     from django.core.management import call_command
     from django.db import connection
@@ -229,7 +219,7 @@ def main() -> int:
     if root is None:
         raise SystemExit("基准库没有组织节点")
     some_pk = Commitment.objects.order_by("pk").values_list("pk", flat=True)[VOLUNTEERS // 2]
-    base_p50, base_p95 = _time(lambda: Commitment.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
+    base_p50, base_p95 = p50_p95_ms(lambda: Commitment.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
 
     def admin_page() -> Any:
         user = User.objects.get(username="bench-publicity-admin")  # fresh grants, as one request
@@ -252,7 +242,7 @@ def main() -> int:
     for name, fn in targets.items():
         with CaptureQueriesContext(connection) as queries:
             sample = fn()
-        p50, p95 = _time(fn, RUNS)
+        p50, p95 = p50_p95_ms(fn, RUNS)
         results.append(
             {
                 "target": name,

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ os.environ["BENCH_SQLITE_PATH"] = str(DB)
 os.environ.pop("BENCH_DATABASE_URL", None)
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
+from bench.timing import p50_p95_ms  # noqa: E402
 
 RUNS = 7
 BASELINE_RUNS = 200
@@ -85,16 +85,6 @@ def _supplement() -> None:
     _log(f"  补充活动成效 {len(activities[::2])} 条、签到 {ATTENDANCES} 条")
 
 
-def _time(fn: Any, runs: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
-
-
 def main() -> int:
     from django.core.management import call_command
     from django.db import connection
@@ -119,7 +109,7 @@ def main() -> int:
     towns = list(OrgNode.objects.filter(depth=2, path__startswith=root.path).values_list("path", flat=True))
     first, last = quarter_bounds(*QUARTER)
     some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[500_000]
-    base_p50, base_p95 = _time(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
+    base_p50, base_p95 = p50_p95_ms(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
 
     targets = {
         "county draft": lambda: record_figures([root.path], first, last),
@@ -129,7 +119,7 @@ def main() -> int:
     for name, fn in targets.items():
         with CaptureQueriesContext(connection) as queries:
             figures = fn()
-        p50, p95 = _time(fn, RUNS)
+        p50, p95 = p50_p95_ms(fn, RUNS)
         sample = figures[root.path] if root.path in figures else figures[towns[0]]
         results.append(
             {
