@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from redvest.accounts.policy import can, scope
-from redvest.activities.models import Activity, ActivityStatus
+from redvest.activities.models import Activity, ActivityKind, ActivityStatus
 from redvest.core.errors import NotFound
 from redvest.records.models import (
     Anomaly,
@@ -166,7 +166,7 @@ def makeup_activities(*, user: Any, now: datetime.datetime | None = None) -> lis
     now = now or timezone.now()
     # 10 working days never span more than 30 calendar days (the longest holiday is 9 days).
     qs = (
-        scope(user, "activity", Activity.objects.all(), "change")
+        scope(user, "activity", Activity.objects.filter(kind=ActivityKind.PLANNED), "change")
         .exclude(status=ActivityStatus.CANCELLED)
         .filter(end_at__lte=now, end_at__gte=now - datetime.timedelta(days=30))
         .order_by("-end_at")
