@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "redvest.core.busy.LockTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "redvest.urls"
