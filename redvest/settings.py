@@ -109,7 +109,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "redvest.core.sqlite",  # Django's, with a lock-free JSON probe
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "redvest.sqlite3")),
             # A file, not memory, for the test database too: concurrency tests need real locking.
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(VAR_DIR / "test.sqlite3"))},
