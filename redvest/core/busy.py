@@ -80,8 +80,8 @@ class LockTimeoutMiddleware:
 def install_api_handler(api: NinjaAPI) -> None:
     """The same answer inside the API (ninja's own fallback shows a traceback under DEBUG)."""
 
-    def on_operational_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
-        if not is_lock_timeout(exc):
+    def on_operational_error(request: HttpRequest, exc: OperationalError | type[OperationalError]) -> HttpResponse:
+        if not isinstance(exc, OperationalError) or not is_lock_timeout(exc):
             raise exc
         _log(request, exc)
         return busy_response(request)

@@ -20,7 +20,7 @@ from redvest.core.busy import is_lock_timeout
 
 class DatabaseFeatures(features.DatabaseFeatures):
     @cached_property
-    def supports_json_field(self) -> bool:
+    def supports_json_field(self) -> bool:  # type: ignore[override]  # a cached_property in Django too
         with self.connection.cursor() as cursor:
             try:
                 if self.connection.in_atomic_block:
