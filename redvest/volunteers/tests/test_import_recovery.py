@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from redvest.core.jobs import INTERRUPTED_MESSAGE, jobs_sweep
@@ -210,3 +213,35 @@ def test_sweep_keeps_the_task_row_of_a_live_import(ledger: Any, django_capture_o
     assert jobs_sweep().tasks_failed == 0
     row_.refresh_from_db()
     assert row_.status == "RUNNING"
+
+
+def test_cron_command_sweeps_stale_imports(ledger: Any, django_capture_on_commit_callbacks: Any) -> None:
+    imp = _killed_import(ledger, django_capture_on_commit_callbacks)
+    VolunteerImport.objects.filter(pk=imp.pk).update(attempts=import_services.MAX_RESUMES)
+    _go_stale(imp)
+    out = io.StringIO()
+    call_command("jobs_sweep", stdout=out)
+    assert "续跑 0 个，标记失败 1 个" in out.getvalue()
+    assert VolunteerImport.objects.get(pk=imp.pk).status == ImportStatus.FAILED
+
+
+def test_db_worker_sweeps_before_taking_tasks(
+    ledger: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    imp = _killed_import(ledger, django_capture_on_commit_callbacks)
+    _go_stale(imp)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+    seen_by_worker: list[str] = []
+
+    def run(self: Any) -> None:  # the worker loop itself is django-tasks-db's; record what it starts from
+        seen_by_worker.append(VolunteerImport.objects.get(pk=imp.pk).status)
+
+    out = io.StringIO()
+    with mock.patch.object(db_worker.Worker, "run", run), django_capture_on_commit_callbacks(execute=True):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "imports", stdout=out)
+    assert seen_by_worker == [ImportStatus.PENDING]
+    assert "续跑 1 个" in out.getvalue()
+    imp.refresh_from_db()
+    assert imp.attempts == 1
+    queued = DBTaskResult.objects.get(task_path=volunteer_import_run.module_path, status="READY")
+    assert queued.args_kwargs["args"] == [imp.pk]
