@@ -325,27 +325,26 @@ def _drop_registered(good: list[_GoodRow], errors: list[dict[str, Any]]) -> list
     return kept
 
 
-def _write(imp: VolunteerImport, good: list[_GoodRow], ctx: _Context) -> int:
+def _prepare(good: list[_GoodRow]) -> dict[int, Volunteer]:
+    """The volunteer rows, built before the final transaction opens (numbers come inside it)."""
+    prepared = {}
+    for g in good:
+        values = {k: v for k, v in g.values.items() if k != "party_org"}
+        prepared[g.number] = Volunteer(
+            **values, org_id=g.org_id, party_org_id=g.party_org_id, status=VolunteerStatus.REGISTERED
+        )
+    return prepared
+
+
+def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volunteer], ctx: _Context) -> int:
     """Numbers per area code, then volunteers, org memberships, status history and audit rows in bulk."""
     by_area: dict[str, list[_GoodRow]] = defaultdict(list)
     for g in good:
         by_area[area_code_from(ctx.codes, g.org_path)].append(g)
-    numbers: dict[int, str] = {}
     for area, area_rows in by_area.items():
         for g, number in zip(area_rows, number_block_issue(area_code=area, count=len(area_rows)), strict=True):
-            numbers[g.number] = number
-    volunteers = []
-    for g in good:
-        values = {k: v for k, v in g.values.items() if k != "party_org"}
-        volunteers.append(
-            Volunteer(
-                **values,
-                org_id=g.org_id,
-                party_org_id=g.party_org_id,
-                number=numbers[g.number],
-                status=VolunteerStatus.REGISTERED,
-            )
-        )
+            prepared[g.number].number = number
+    volunteers = [prepared[g.number] for g in good]
     Volunteer.objects.bulk_create(volunteers, batch_size=1000)
     actor = imp.created_by
     reason = f"Excel导入#{imp.pk}"
@@ -438,13 +437,14 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
             _finish(imp, status=ImportStatus.PREVIEWED, errors=errors, message=f"预检完成：{len(good)}行可导入")
             return imp
         heartbeat(VolunteerImport, imp.pk, processed_rows=imp.total_rows, message="校验完成，正在写入……")
+        prepared = _prepare(good)
         with transaction.atomic():
             good = _drop_registered(good, errors)
             if errors and not imp.skip_bad_rows:
                 message = "文件中有错误行，按“全部正确才导入”未写入任何数据"
                 _finish(imp, status=ImportStatus.FAILED, errors=errors, message=message)
                 return imp
-            created = _write(imp, good, ctx) if good else 0
+            created = _write(imp, good, prepared, ctx) if good else 0
             _finish(imp, status=ImportStatus.DONE, errors=errors, created=created, message=f"已导入{created}人")
     except Exception:
         # Never leave the progress page spinning: record the failure, then let the worker log it.
