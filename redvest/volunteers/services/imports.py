@@ -412,6 +412,12 @@ def _finish(
         VolunteerImportChunk.objects.filter(imp=imp).delete()
 
 
+def _still_ours(imp: VolunteerImport) -> bool:
+    """Lock the import row; False when it is no longer this run's (re-queued by the jobs sweep)."""
+    current = VolunteerImport.objects.select_for_update().filter(pk=imp.pk).values_list("status", "attempts").get()
+    return current == (ImportStatus.RUNNING, imp.attempts)
+
+
 def volunteer_import_process(*, import_id: int) -> VolunteerImport:
     """Run one queued import (dry run or real). Bad rows write nothing unless "只导入正确行" was chosen.
     Rows are staged a chunk per short transaction (resuming after chunks already staged), then the real
@@ -439,6 +445,8 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
         heartbeat(VolunteerImport, imp.pk, processed_rows=imp.total_rows, message="校验完成，正在写入……")
         prepared = _prepare(good)
         with transaction.atomic():
+            if not _still_ours(imp):
+                return imp  # the sweep judged this run dead and queued it again: that run finishes it
             good = _drop_registered(good, errors)
             if errors and not imp.skip_bad_rows:
                 message = "文件中有错误行，按“全部正确才导入”未写入任何数据"

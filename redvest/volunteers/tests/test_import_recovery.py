@@ -245,3 +245,18 @@ def test_db_worker_sweeps_before_taking_tasks(
     assert imp.attempts == 1
     queued = DBTaskResult.objects.get(task_path=volunteer_import_run.module_path, status="READY")
     assert queued.args_kwargs["args"] == [imp.pk]
+
+
+def test_a_run_the_sweep_gave_up_on_does_not_write_over_its_successor(
+    ledger: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A worker too slow (not dead) past the stale threshold: the sweep re-queued its import meanwhile."""
+    real_prepare = import_services._prepare
+
+    def sweep_meanwhile(good: Any) -> Any:
+        VolunteerImport.objects.update(status=ImportStatus.PENDING, attempts=1)
+        return real_prepare(good)
+
+    with mock.patch.object(import_services, "_prepare", side_effect=sweep_meanwhile):
+        imp = start(ledger, xlsx([row(1), row(2)]), django_capture_on_commit_callbacks, dry_run=False)
+    assert imp.status == ImportStatus.PENDING and Volunteer.objects.count() == 0
