@@ -2,9 +2,9 @@
 
 Speed matters (10,000 rows well under a minute on SQLite), and so does everyone else writing meanwhile:
 rows are validated a chunk at a time, each chunk staged (`VolunteerImportChunk`) with a heartbeat in its
-own short transaction; then one short final transaction finds duplicates (one IN query per 5,000 hashes)
-and writes volunteers, memberships, status history and audit rows with bulk_create, marks the import
-done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
+own short transaction; then one final transaction (only the ledger check, numbering and bulk inserts)
+finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships, status history and
+audit rows with bulk_create, marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
 is found by the jobs sweep (`volunteer_import_recover`): the import resumes after its staged chunks.
 """
 
@@ -421,7 +421,7 @@ def _still_ours(imp: VolunteerImport) -> bool:
 def volunteer_import_process(*, import_id: int) -> VolunteerImport:
     """Run one queued import (dry run or real). Bad rows write nothing unless "只导入正确行" was chosen.
     Rows are staged a chunk per short transaction (resuming after chunks already staged), then the real
-    run writes everything in one short final transaction."""
+    run writes everything in one final transaction (bulk inserts only)."""
     imp = VolunteerImport.objects.select_related("org", "created_by").get(pk=import_id)
     if imp.status != ImportStatus.PENDING:
         return imp  # already handled (a duplicate delivery of the task)
