@@ -5,3 +5,14 @@ class DashboardsConfig(AppConfig):
     name = "redvest.dashboards"
     label = "dashboards"
     verbose_name = "数据看板"
+
+    def ready(self) -> None:
+        # Models and tasks can only be imported once the registry is ready.
+        from redvest.core.jobs import JobKind, job_kind_register
+        from redvest.dashboards.models import DataExport, ExportStatus
+        from redvest.dashboards.services.exports import data_export_recover
+        from redvest.dashboards.tasks import data_export_task
+
+        job_kind_register(
+            JobKind(model=DataExport, running=ExportStatus.RUNNING, task=data_export_task, recover=data_export_recover)
+        )
