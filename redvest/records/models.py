@@ -164,6 +164,9 @@ class RecordDispute(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"记录异议#{self.pk}（{self.get_status_display()}）"
+
 
 class AnomalyKind(models.TextChoices):
     OVERLAP = "overlap", "时段重叠"
@@ -202,6 +205,9 @@ class Anomaly(models.Model):
         verbose_name = verbose_name_plural = "异常标记"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "activity"]), models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"异常标记#{self.pk}（{self.get_kind_display()}，{self.get_status_display()}）"
 
 
 class StarLevelConfig(models.Model):
