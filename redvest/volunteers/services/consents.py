@@ -55,7 +55,7 @@ def birth_date_of(data: VolunteerData) -> datetime.date | None:
 
 def required_consents(*, birth_date: datetime.date | None, today: datetime.date) -> list[str]:
     """Everyone: processing and the separate sensitive-data consent (ID number); under 18 also the guardian's."""
-    kinds = [ConsentKind.PROCESSING, ConsentKind.SENSITIVE]
+    kinds: list[str] = [ConsentKind.PROCESSING, ConsentKind.SENSITIVE]
     if birth_date is not None and age_on(birth_date, today) < GUARDIAN_AGE:
         kinds.append(ConsentKind.GUARDIAN)
     return kinds
