@@ -28,6 +28,7 @@ from redvest.volunteers.services import (
 from redvest.volunteers.tests.factories import person
 
 pytestmark = pytest.mark.django_db
+QUERIES_AUDIT_PAGE = 7  # the same for 1 and 10 rows: labels and change tables need no queries
 
 
 @pytest.fixture
@@ -119,3 +120,28 @@ def test_change_values_use_choice_labels_and_plain_text() -> None:
     assert by_key["party_org_id"].label == "所在党组织" and by_key["party_org_id"].after == "—"
     assert by_key["status"].before == "待审核" and by_key["status"].after == "已注册"
     assert by_key["extra"].after == "a：1"
+
+
+def _entries(org: Any, n: int) -> None:
+    for i in range(n):
+        AuditEntry.objects.create(
+            action="update",
+            target_type="orgs.fivehaveinspection",
+            target_id=str(i),
+            target_repr=f"五有检查记录#{i}",
+            org=org,
+            before={"result": "pass"},
+            after={"result": "fail"},
+        )
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_audit_page_queries_do_not_grow_with_rows(client: Client, django_assert_num_queries: Any, n: int) -> None:
+    tree = OrgTree()
+    admin = role_user(role=Role.ORG_ADMIN, org=tree.county)
+    _entries(tree.town_a, n)
+    client.force_login(admin)
+    client.get(reverse("audit:entry-list"))  # warm the session and grant caches
+    with django_assert_num_queries(QUERIES_AUDIT_PAGE):
+        body = client.get(reverse("audit:entry-list")).content.decode()
+    assert body.count("未达标") == n
