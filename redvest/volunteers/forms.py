@@ -14,7 +14,7 @@ from redvest.orgs.models import OrgKind, OrgNode
 from redvest.teams.models import Team
 from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory, VolunteerStatus
 from redvest.volunteers.selectors import VolunteerFilters
-from redvest.volunteers.services import VolunteerData, split_list
+from redvest.volunteers.services import ConsentChoices, VolunteerData, split_list
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -167,7 +167,13 @@ class SelfRegisterForm(PersonFields):
         label="登录密码", required=False, widget=forms.PasswordInput, help_text="至少8位，不能全是数字"
     )
     password_confirm = forms.CharField(label="确认密码", required=False, widget=forms.PasswordInput)
+    consent_processing = forms.BooleanField(label="我已阅读并同意《个人信息处理告知同意书》", required=False)
+    consent_sensitive = forms.BooleanField(label="我已阅读并单独同意《敏感个人信息单独同意书》", required=False)
+    consent_guardian = forms.BooleanField(
+        label="监护人已阅读并同意《监护人同意书》", required=False, help_text="未满18周岁必选"
+    )
 
+    CONSENT_FIELDS: tuple[str, ...] = ("consent_processing", "consent_sensitive", "consent_guardian")
     field_order = ["team"]
     REQUIRED: tuple[str, ...] = (
         "name",
@@ -177,12 +183,22 @@ class SelfRegisterForm(PersonFields):
         "team",
         "password",
         "password_confirm",
+        "consent_processing",
+        "consent_sensitive",
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team_field: Any = self.fields["team"]
         team_field.queryset = teams
+
+    def consents(self) -> ConsentChoices:
+        c = self.cleaned_data
+        return ConsentChoices(
+            processing=bool(c.get("consent_processing")),
+            sensitive=bool(c.get("consent_sensitive")),
+            guardian=bool(c.get("consent_guardian")),
+        )
 
 
 class StatusForm(ErrorsIntoForm, forms.Form):

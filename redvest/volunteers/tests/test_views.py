@@ -191,7 +191,12 @@ def test_public_self_registration_creates_a_pending_volunteer_and_login(client: 
     url = reverse("volunteers:register")
     assert client.get(url).status_code == 200
     data = form_data(
-        ledger, team=ledger.team_community.pk, password="Vest-2024-pass", password_confirm="Vest-2024-pass"
+        ledger,
+        team=ledger.team_community.pk,
+        password="Vest-2024-pass",
+        password_confirm="Vest-2024-pass",
+        consent_processing="on",
+        consent_sensitive="on",
     )
     response = client.post(url, data)
     assert response.status_code == 302
