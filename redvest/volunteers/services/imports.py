@@ -21,6 +21,7 @@ from redvest.accounts.models import User
 from redvest.audit.models import AuditAction, AuditEntry
 from redvest.audit.services import snapshot
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.core.text import control_character_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Membership, MembershipKind, Team
@@ -224,6 +225,10 @@ def _validate(
     seen: dict[str, int] = {}
     for index, row in enumerate(rows, start=1):
         row_errors: dict[str, str] = {}
+        for key, value in row.values.items():
+            # Every ledger column is single-line, as on the registration form.
+            if isinstance(value, str) and (message := control_character_error(value, multiline=False)):
+                row_errors[key] = message
         data = _row_data(row, row_errors)
         values, field_errors = volunteer_clean(data, today=today)
         row_errors.update({k: v for k, v in field_errors.items() if k not in row_errors})
