@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.http import QueryDict
+
+from redvest.core.errors import ValidationFailed
+
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 LINE_BREAKS = re.compile("[\t\n\r]")
 
@@ -51,3 +55,12 @@ def first_control_character(data: Any, *, path: tuple[str, ...] = ()) -> tuple[s
 def strip_control_characters(value: str) -> str:
     """The text without refused characters (for output of rows stored before the check)."""
     return CONTROL_CHARACTERS.sub("", value)
+
+
+def posted_text(data: QueryDict, name: str, *, label: str, multiline: bool = True) -> str:
+    """A free-text value posted outside a form (a reason, a note); ValidationFailed naming it (in
+    Chinese) when it holds a refused character."""
+    value = data.get(name, "") or ""
+    if message := control_character_error(value, multiline=multiline):
+        raise ValidationFailed({name: f"{label}{message}"})
+    return value
