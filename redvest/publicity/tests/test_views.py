@@ -360,7 +360,7 @@ def test_hours_report_excel_writes_formula_like_names_as_text(tree):
     from openpyxl import load_workbook
 
     session = TrainingSessionFactory(org=tree.town_a, minutes=60)
-    volunteer = VolunteerFactory(org=tree.town_a, name='=HYPERLINK("http://example.com","点击")\x00')
+    volunteer = VolunteerFactory(org=tree.town_a, name='=HYPERLINK("http://example.com","点击")\x1f')
     AttendanceMarkFactory(enrolment=EnrolmentFactory(session=session, volunteer=volunteer))
     response = login(admin_at(tree.town_a)).get(
         reverse("publicity:hours-report"), {"org": tree.town_a.pk, "export": "xlsx"}

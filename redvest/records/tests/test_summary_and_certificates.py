@@ -170,7 +170,7 @@ def test_a_control_character_in_the_name_prints_as_if_it_were_not_there(w: World
     c = certificate_issue(actor=w.volunteer_user, volunteer=w.volunteer, period_start=start, period_end=end)
     url = f"https://redvest.example/records/verify/{c.verify_token}/"
     clean = certificate_pdf(certificate=c, verify_url=url)
-    w.volunteer.name = w.volunteer.name[:1] + "\x1b\x00" + w.volunteer.name[1:]  # a row stored before input checks
+    w.volunteer.name = w.volunteer.name[:1] + "\x1b\x0c" + w.volunteer.name[1:]  # a row stored before input checks
     w.volunteer.save(update_fields=["name"])
     c.refresh_from_db()
     assert certificate_pdf(certificate=c, verify_url=url) == clean
