@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from redvest.core.errors import ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.teams.models import Team
 from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory, VolunteerStatus
@@ -45,7 +46,7 @@ class ErrorsIntoForm:
             self.add_error(key if key in self.fields else None, message)
 
 
-class PersonFields(ErrorsIntoForm, forms.Form):
+class PersonFields(ErrorsIntoForm, CheckedForm):
     name = forms.CharField(label="姓名", required=False, max_length=100)
     id_type = forms.ChoiceField(label="证件类型", choices=IdType.choices, required=False, initial=IdType.RESIDENT_ID)
     id_number = forms.CharField(
@@ -201,12 +202,12 @@ class SelfRegisterForm(PersonFields):
         )
 
 
-class StatusForm(ErrorsIntoForm, forms.Form):
+class StatusForm(ErrorsIntoForm, CheckedForm):
     status = forms.ChoiceField(label="变更为", choices=VolunteerStatus.choices)
     reason = forms.CharField(label="原因", required=False, max_length=400, help_text="暂停或注销须填写原因")
 
 
-class ImportUploadForm(ErrorsIntoForm, forms.Form):
+class ImportUploadForm(ErrorsIntoForm, CheckedForm):
     org = OrgChoiceField(label="导入到组织", queryset=OrgNode.objects.none(), required=False)
     file = forms.FileField(label="Excel文件（.xlsx）", required=False)
 
@@ -218,7 +219,7 @@ class ImportUploadForm(ErrorsIntoForm, forms.Form):
         org_field.queryset = orgs
 
 
-class ImportConfirmForm(ErrorsIntoForm, forms.Form):
+class ImportConfirmForm(ErrorsIntoForm, CheckedForm):
     skip_bad_rows = forms.BooleanField(label="只导入正确行（错误行不导入，可下载错误报告）", required=False)
 
 
