@@ -18,6 +18,7 @@ Everything is computed for the whole set at once: five queries, whatever the num
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -42,7 +43,7 @@ def grade_of(overall: Decimal | None) -> str:
     return LOW_GRADE
 
 
-def _mean(scored: list[int | None]) -> Decimal | None:
+def _mean(scored: Sequence[int | None]) -> Decimal | None:
     values = [v for v in scored if v is not None]
     if not values:
         return None
