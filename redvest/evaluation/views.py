@@ -47,6 +47,7 @@ from redvest.evaluation.selectors.bonus import bonus_rule_in_force, bonus_table,
 from redvest.evaluation.selectors.volunteers import (
     GRADES,
     LOW_GRADE,
+    NO_DATA,
     evaluation_page,
     top_volunteers_public,
     volunteer_evaluations,
@@ -69,7 +70,7 @@ if TYPE_CHECKING:
     from redvest.accounts.models import User
 
 METRIC_LABELS = dict(Metric.choices)
-GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE]
+GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE, NO_DATA]
 
 
 def _user(request: HttpRequest) -> User:
