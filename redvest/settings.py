@@ -144,10 +144,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account+address pair after repeated failures.
+# django-axes: lock an account (whatever spelling of its login) and, separately, an address after
+# repeated failures. Failures count under the resolved account's username (accounts.backends).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "redvest.accounts.backends.lockout_username"
+AXES_HANDLER = "redvest.accounts.backends.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "redvest.accounts.views.lockout"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
