@@ -11,6 +11,20 @@ def pytest_configure() -> None:
     warnings.filterwarnings("error", message=".*received a naive datetime.*", category=RuntimeWarning)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http() -> None:
+    """REDVEST_PLAIN_HTTP=1, as `make run`: the test client and the live server speak plain http. Session-wide,
+    so it is in place before the live server builds its middleware (which reads these once)."""
+    from django.conf import settings
+
+    settings.PLAIN_HTTP = True
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -24,13 +38,6 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
-    # REDVEST_PLAIN_HTTP=1, as `make run`: the test client and the live server speak plain http.
-    settings.PLAIN_HTTP = True
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SECURE_PROXY_SSL_HEADER = None
-    settings.SECURE_HSTS_SECONDS = 0
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
 
 
 # ---- Browser tests (Playwright driving Debian's Chromium) -------------------------------------
