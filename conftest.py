@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from django.core.cache import cache
 
 
 def pytest_configure() -> None:
@@ -38,6 +39,7 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
+    cache.clear()  # rate-limit counters (and anything else cached) start empty in every test
 
 
 # ---- Browser tests (Playwright driving Debian's Chromium) -------------------------------------

@@ -226,6 +226,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Client address for lockout and rate limits: REMOTE_ADDR, or the header a reverse proxy sets (HTTP_X_REAL_IP).
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "redvest.core.ratelimit.client_ip"
+RATELIMIT_IP_META_KEY = "redvest.core.ratelimit.client_ip"
+# Rate limits on POSTs per address (help form: per user), counted in the cache; e.g. "10/h", "30/m".
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATE_LIMITS = {
+    "resident-help": os.environ.get("RATE_LIMIT_HELP", "10/h"),
+    "self-register": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
+    "open311-post": os.environ.get("RATE_LIMIT_OPEN311", "60/h"),
+    "api-token": os.environ.get("RATE_LIMIT_TOKEN", "30/m"),
+}
+
 # Production is https behind a TLS-terminating proxy that sets X-Forwarded-Proto (and overwrites any sent by
 # the client). REDVEST_PLAIN_HTTP=1 opts out for plain http on loopback (`make run`); DEBUG implies it.
 PLAIN_HTTP = env_bool("REDVEST_PLAIN_HTTP", DEBUG)

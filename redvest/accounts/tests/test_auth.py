@@ -252,3 +252,17 @@ def test_successful_login_clears_the_accounts_failures(client: Client, phone_use
     assert _page_login(Client(REMOTE_ADDR="10.0.7.2"), "138 1234 5678", PASSWORD) == 302
     assert _page_login(Client(REMOTE_ADDR="10.0.7.3"), "zhangsan", "wrong-pass") == 200
     assert _page_login(Client(REMOTE_ADDR="10.0.7.4"), "zhangsan", PASSWORD) == 302
+
+
+@pytest.mark.django_db
+def test_token_endpoint_beyond_the_rate_is_json_429(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-token": "2/m"}
+    for _ in range(2):
+        assert _token_login(client, "zhangsan", PASSWORD) == 200
+    response = client.post(
+        "/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json() == {"code": "rate_limited", "message": "操作过于频繁，请稍后再试"}
+    assert ApiToken.objects.count() == 2
+    assert _token_login(Client(REMOTE_ADDR="10.0.10.1"), "zhangsan", PASSWORD) == 200
