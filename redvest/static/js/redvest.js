@@ -7,3 +7,12 @@ document.addEventListener("submit", function (e) {
     e.stopImmediatePropagation();
   }
 }, true);
+
+// A link with data-history-back goes back a page when there is one (its href is the fallback).
+document.addEventListener("click", function (e) {
+  var link = e.target instanceof Element ? e.target.closest("a[data-history-back]") : null;
+  if (link && window.history.length > 1) {
+    e.preventDefault();
+    window.history.back();
+  }
+});
