@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 
@@ -12,18 +13,18 @@ def pytest_configure() -> None:
     warnings.filterwarnings("error", message=".*received a naive datetime.*", category=RuntimeWarning)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _plain_http() -> None:
-    """REDVEST_PLAIN_HTTP=1, as `make run`: the test client and the live server speak plain http. Session-wide,
-    so it is in place before the live server builds its middleware (which reads these once)."""
-    from django.conf import settings
+def _serve_plain_http() -> None:
+    """REDVEST_PLAIN_HTTP=1, as `make run`: the test client, the live server and module-level WSGI apps speak
+    plain http. Set when this file loads (settings are already imported), before any middleware is built."""
+    django_settings.PLAIN_HTTP = True
+    django_settings.SECURE_SSL_REDIRECT = False
+    django_settings.SECURE_PROXY_SSL_HEADER = None
+    django_settings.SECURE_HSTS_SECONDS = 0
+    django_settings.SESSION_COOKIE_SECURE = False
+    django_settings.CSRF_COOKIE_SECURE = False
 
-    settings.PLAIN_HTTP = True
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SECURE_PROXY_SSL_HEADER = None
-    settings.SECURE_HSTS_SECONDS = 0
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+
+_serve_plain_http()
 
 
 @pytest.fixture(autouse=True)
