@@ -6,6 +6,7 @@ error handler, Open311 passes its own responder."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -28,11 +29,19 @@ class RateLimited(DomainError):
     default_message = "操作过于频繁，请稍后再试"
 
 
+UNKNOWN_ADDRESS = "0.0.0.0"  # no usable address (a Unix socket, a test client): such requests share one counter
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the header the proxy sets (settings.CLIENT_IP_META_KEY); for a
-    list (X-Forwarded-For) the last entry, the one our own proxy appended."""
-    value = request.META.get(settings.CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR") or ""
-    return str(value).split(",")[-1].strip()
+    """The client's address: the header the proxy sets (settings.CLIENT_IP_META_KEY), else REMOTE_ADDR; for a
+    list (X-Forwarded-For) the last entry, the one our own proxy appended. Never empty or malformed."""
+    for raw in (request.META.get(settings.CLIENT_IP_META_KEY), request.META.get("REMOTE_ADDR")):
+        candidate = str(raw or "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return UNKNOWN_ADDRESS
 
 
 def rate_limit_check(*, request: HttpRequest, group: str, key: str = "ip") -> None:
