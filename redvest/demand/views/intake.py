@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from redvest.accounts.policy import may_take_requests
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.ratelimit import rate_limited
 from redvest.demand.forms import IntakeForm, ResidentRequestForm, add_domain_error
 from redvest.demand.models import RequestChannel
 from redvest.demand.selectors.requests import (
@@ -97,6 +98,7 @@ def attributes_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("resident-help", key="user_or_ip")
 @shows_domain_errors
 def resident_new_view(request: HttpRequest) -> HttpResponse:
     """我要求助: a phone-sized form for residents (and anyone signed in)."""
