@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI for /api/docs from the package's static files
     "redvest.core",
     "redvest.orgs",
     "redvest.audit",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "redvest.core.api_errors.ApiErrorsAsJson",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
