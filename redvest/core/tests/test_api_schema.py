@@ -42,7 +42,7 @@ from redvest.volunteers.tests.factories import VolunteerFactory
 # Random examples per operation, on top of schemathesis' coverage phase, which already sends each
 # parameter's bounds, just beyond them, null and wrong types (about 50 requests an operation, 256
 # operations). API_FUZZ_EXAMPLES raises it for a longer hunt.
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
 
