@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db.models.sql.compiler import SQLCompiler
+from django.db.transaction import TransactionManagementError
 
 
 def pytest_configure() -> None:
@@ -25,6 +29,26 @@ def _serve_plain_http() -> None:
 
 
 _serve_plain_http()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _select_for_update_needs_own_transaction() -> Iterator[None]:
+    """Fail a row lock taken outside the code's own transaction.atomic, on every database.
+
+    The test's wrapping transaction hides PostgreSQL's "select_for_update cannot be used outside
+    of a transaction" (a 500 in production), and SQLite ignores the lock entirely."""
+    original = SQLCompiler.as_sql
+
+    def as_sql(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        if self.query.select_for_update and not any(
+            not block._from_testcase for block in self.connection.atomic_blocks
+        ):
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        return original(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = as_sql  # type: ignore[method-assign]
+    yield
+    SQLCompiler.as_sql = original  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 
 from redvest.accounts.api import ApiKeyOrSession
@@ -17,6 +17,7 @@ from redvest.awards.api import router as awards_router
 from redvest.care.api import router as care_router
 from redvest.core.api_input import refuse_control_characters
 from redvest.core.busy import install_api_handler
+from redvest.core.api_errors import is_chinese, schema_error_message, status_error
 from redvest.core.errors import DomainError
 from redvest.dashboards.api import router as dashboards_router
 from redvest.demand.api import router as demand_router
@@ -29,12 +30,33 @@ from redvest.reports.api import router as reports_router
 from redvest.teams.api import router as teams_router
 from redvest.volunteers.api import router as volunteers_router
 
-api = NinjaAPI(
+
+class RedVestAPI(NinjaAPI):
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> NinjaValidationError:
+        """ninja drops each error's input; keep whether it was null, so the message can say 不能为空."""
+        nulls = [
+            err.get("input", ...) is None
+            for context in error_contexts
+            for err in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        result = super().validation_error_from_error_contexts(error_contexts)
+        for err, null in zip(result.errors, nulls, strict=True):
+            if null:
+                err["null"] = True
+        return result
+
+
+api = RedVestAPI(
     title="RedVest 红马甲 API",
     version="1",
     urls_namespace="api",
     auth=ApiKeyOrSession(),
     docs_url="/docs",
+    # Swagger UI from django-ninja's own static files ("ninja" in INSTALLED_APPS), never a CDN; no
+    # online validator badge either: the docs must work on an intranet.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 install_api_handler(api)  # a database lock timeout answers 503 + Retry-After
@@ -55,7 +77,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, str] = {}
     for err in exc.errors:
-        errors.setdefault(_field_name(list(err.get("loc", []))), str(err.get("msg", "无效的值")))
+        errors.setdefault(_field_name(list(err.get("loc", []))), schema_error_message(err))
     message = "；".join(f"{k}: {v}" for k, v in errors.items())
     return api.create_response(
         request, {"code": "validation_error", "message": f"提交的数据有误：{message}", "errors": errors}, status=422
@@ -75,7 +97,10 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+    body = status_error(exc.status_code)
+    if is_chinese(str(exc)):
+        body["message"] = str(exc)
+    return api.create_response(request, body, status=exc.status_code)
 
 
 api.add_router("/v1/auth", auth_router)

@@ -13,6 +13,7 @@ from pydantic import field_validator
 
 from redvest.activities.models import Activity, Attendance, SignUp
 from redvest.activities.selectors import ActivityReport, BrowseRow, DayTag, activity_tags
+from redvest.core.schemas import Id, Int32, UInt16, UInt32
 
 PageSize = Field(20, ge=1, le=200)
 
@@ -133,9 +134,9 @@ class BrowseQuery(Schema):
     category: str = ""
     date: datetime.date | None = None
     q: str = Field("", max_length=50)
-    org_id: int | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = PageSize
+    org_id: Id | None = None
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = PageSize
 
 
 class ManageQuery(Schema):
@@ -143,27 +144,27 @@ class ManageQuery(Schema):
         "", description="活动状态：draft 草稿、published 招募中、in_progress 进行中、ended 已结束、cancelled 已取消"
     )
     q: str = Field("", max_length=50)
-    page: int = Field(1, ge=1)
-    page_size: int = PageSize
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = PageSize
 
 
 class ActivityIn(AwareSchema):
     title: str = Field(..., max_length=100)
-    org_id: int
-    team_ids: list[int] = Field(..., max_length=20)
-    brand_id: int | None = None
+    org_id: Id
+    team_ids: list[Id] = Field(..., max_length=20)
+    brand_id: Id | None = None
     category: str
     mode: Literal["concentrated", "dispersed"] = "concentrated"
     is_theme_party_day: bool = False
     place: str = Field(..., max_length=200)
     latitude: Decimal = Field(..., max_digits=9, decimal_places=6)
     longitude: Decimal = Field(..., max_digits=9, decimal_places=6)
-    geofence_radius_m: int = 500
+    geofence_radius_m: UInt32 = 500
     start_at: datetime.datetime
     end_at: datetime.datetime
     recruit_start: datetime.datetime
     recruit_end: datetime.datetime
-    quota: int
+    quota: UInt32
     requires_approval: bool = True
     skills_wanted: list[str] = Field(default_factory=list, max_length=20)
     description: str = Field("", max_length=5000)
@@ -210,8 +211,8 @@ def signup_out(signup: SignUp) -> dict[str, Any]:
 
 class ListQuery(Schema):
     status: str = ""
-    page: int = Field(1, ge=1)
-    page_size: int = PageSize
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = PageSize
 
 
 class CodeOut(Schema):
@@ -270,7 +271,7 @@ def attendance_out(attendance: Attendance) -> dict[str, Any]:
 
 class SyncItemIn(AwareSchema):
     client_id: str = Field(..., min_length=1, max_length=64)
-    activity_id: int
+    activity_id: Id
     kind: Literal["check_in", "check_out"]
     at: datetime.datetime
     code: str = Field(..., max_length=6)
@@ -296,7 +297,7 @@ class SyncOut(Schema):
 
 
 class ProxyCheckInIn(Schema):
-    volunteer_id: int
+    volunteer_id: Id
     reason: str = Field(..., max_length=200)
 
 
@@ -310,15 +311,15 @@ class ConfirmIn(AwareSchema):
 
 
 class TallyIn(Schema):
-    category_id: int
-    value: int | None = Field(None, ge=0)
+    category_id: Id
+    value: UInt32 | None = Field(None, ge=0)
 
 
 class OutcomeIn(Schema):
-    sessions: int = Field(1, ge=0)
-    beneficiaries: int = Field(0, ge=0)
-    problems_found: int = Field(0, ge=0)
-    problems_solved: int = Field(0, ge=0)
+    sessions: UInt32 = Field(1, ge=0)
+    beneficiaries: UInt32 = Field(0, ge=0)
+    problems_found: UInt32 = Field(0, ge=0)
+    problems_solved: UInt32 = Field(0, ge=0)
     summary: str = Field("", max_length=5000)
     tallies: list[TallyIn] = Field(default_factory=list, max_length=100)
 
@@ -398,17 +399,17 @@ class ThemePageOut(Schema):
 
 
 class ThemeIn(Schema):
-    org_id: int
-    year: int
-    quarter: int
+    org_id: Id
+    year: UInt16
+    quarter: UInt16
     title: str = Field(..., max_length=100)
     description: str = Field("", max_length=2000)
 
 
 class ThemeQuery(Schema):
-    org_id: int
-    page: int = Field(1, ge=1)
-    page_size: int = PageSize
+    org_id: Id
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = PageSize
 
 
 class TallyCategoryOut(Schema):
@@ -425,20 +426,20 @@ class TallyCategoryPageOut(Schema):
 
 
 class TallyCategoryIn(Schema):
-    org_id: int
+    org_id: Id
     name: str = Field(..., max_length=50)
     unit: str = Field(..., max_length=20)
 
 
 class TallyCategoryQuery(Schema):
-    org_id: int | None = Field(None, description="给出时：该组织可用的统计项（含上级设置）")
-    page: int = Field(1, ge=1)
-    page_size: int = PageSize
+    org_id: Id | None = Field(None, description="给出时：该组织可用的统计项（含上级设置）")
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = PageSize
 
 
 class CalendarQuery(Schema):
-    org_id: int
-    year: int = Field(..., ge=2000, le=2100)
+    org_id: Id
+    year: UInt16 = Field(..., ge=2000, le=2100)
     month: int = Field(..., ge=1, le=12)
 
 

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from redvest.audit.display import Change, action_label, change_rows, object_label
 from redvest.audit.selectors import audit_entry_list
 from redvest.core.pagination import paginate
+from redvest.core.schemas import Int32
 
 router = Router(tags=["审计日志"])
 
@@ -68,8 +69,8 @@ class AuditPageOut(Schema):
 class AuditFilter(Schema):
     target_type: str = ""
     action: str = ""
-    page: int = 1
-    page_size: int = 20
+    page: Int32 = 1
+    page_size: Int32 = 20
 
 
 @router.get("/entries", response=AuditPageOut, summary="本辖区审计日志")

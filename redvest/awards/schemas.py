@@ -7,33 +7,33 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class RuleIn(Schema):
     code: str
-    param: int = 0
+    param: UInt16 = 0
 
 
 class CampaignIn(Schema):
-    org: int
+    org: Id
     name: str
     kind: str
     entry_type: str = ""
-    year: int
+    year: UInt16
     description: str = ""
     nomination_opens: datetime.datetime
     nomination_closes: datetime.datetime
     voting_opens: datetime.datetime
     voting_closes: datetime.datetime
-    publicity_days: int = 7
+    publicity_days: UInt16 = 7
     rules: list[RuleIn] = []
-    default_quota: int = 3
-    votes_per_judge: int | None = None
+    default_quota: UInt16 = 3
+    votes_per_judge: UInt16 | None = None
     allow_retraction: bool = False
-    finalists: int = 35
+    finalists: UInt16 = 35
     tie_rule: str = "votes_metric_time"
-    tiers: list[tuple[str, int]] = Field(default=[("一等奖", 5), ("二等奖", 10), ("三等奖", 20)])
+    tiers: list[tuple[str, UInt16]] = Field(default=[("一等奖", 5), ("二等奖", 10), ("三等奖", 20)])
 
 
 class CampaignOut(Schema):
@@ -69,8 +69,8 @@ class CampaignPageOut(Schema):
 
 
 class NominationIn(Schema):
-    org: int
-    target: int = Field(description="志愿者、服务队或品牌项目的 id（按评选的参评对象）")
+    org: Id
+    target: Id = Field(description="志愿者、服务队或品牌项目的 id（按评选的参评对象）")
     materials: str
     name_consent: bool = False
 
@@ -103,7 +103,7 @@ class WithdrawIn(Schema):
 
 
 class VoteIn(Schema):
-    nomination: int
+    nomination: Id
 
 
 class VoteOut(Schema):
@@ -116,8 +116,8 @@ class VoteOut(Schema):
 
 
 class ScoreIn(Schema):
-    nomination: int
-    score: int
+    nomination: Id
+    score: UInt16
 
 
 class ScoreOut(Schema):

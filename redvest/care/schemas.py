@@ -9,30 +9,30 @@ from django.utils import timezone
 from ninja import Schema
 
 from redvest.care.models import CarePairing, CareRecipient, CareVisit
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class RecipientFilter(PageQuery):
     category: str = ""
-    org: int | None = None
+    org: Id | None = None
     overdue: bool = False
     status: str = "active"
     q: str = ""
 
 
 class RecipientIn(Schema):
-    org: int
+    org: Id
     name: str
     gender: str
     category: str
-    birth_year: int | None = None
+    birth_year: UInt16 | None = None
     birth_date: datetime.date | None = None
     phone: str = ""
     address: str = ""
     other_categories: list[str] = []
     living_situation: str = "other"
     living_note: str = ""
-    cadence_days: int | None = None
+    cadence_days: UInt16 | None = None
 
 
 class RecipientOut(Schema):
@@ -106,7 +106,7 @@ class WithdrawIn(Schema):
 class HealthIn(Schema):
     conditions: str = ""
     disability_type: str = ""
-    disability_grade: int | None = None
+    disability_grade: UInt16 | None = None
     medication: str = ""
     care_notes: str = ""
 
@@ -116,9 +116,9 @@ class HealthOut(HealthIn):
 
 
 class PairingIn(Schema):
-    recipient: int
-    volunteer: int | None = None
-    team: int | None = None
+    recipient: Id
+    volunteer: Id | None = None
+    team: Id | None = None
     started_on: datetime.date | None = None
 
 
@@ -154,7 +154,7 @@ class PairingOut(Schema):
 
 
 class PairingFilter(PageQuery):
-    recipient: int | None = None
+    recipient: Id | None = None
     status: str = ""
 
 
@@ -177,7 +177,7 @@ class OverduePageOut(Schema):
 
 
 class OverdueFilter(PageQuery):
-    org: int | None = None
+    org: Id | None = None
     sort: str = "most"
 
 
@@ -186,15 +186,15 @@ class EndIn(Schema):
 
 
 class VisitIn(Schema):
-    recipient: int
+    recipient: Id
     visited_on: datetime.date
     form: str = "home"
-    duration_minutes: int = 0
+    duration_minutes: UInt32 = 0
     notes: str = ""
     need_found: str = ""
     need_item_code: str = ""
     create_request: bool = False
-    pairing: int | None = None
+    pairing: Id | None = None
 
 
 class VisitOut(Schema):
@@ -230,7 +230,7 @@ class VisitOut(Schema):
 
 
 class VisitFilter(PageQuery):
-    recipient: int | None = None
+    recipient: Id | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
 

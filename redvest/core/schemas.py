@@ -1,8 +1,32 @@
-"""API shapes every router shares: the JSON error body and the page query."""
+"""API shapes every router shares: the JSON error body, the page query and bounded integers.
+
+Every integer a client sends is bounded to the column it ends up in, so an out-of-range value is a
+422 naming the field instead of a database error (PostgreSQL: "integer out of range")."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from ninja import Schema
+from pydantic import Field
+
+from redvest.core.validators import MAX_ID
+
+INT32_MAX = 2**31 - 1
+SMALLINT_MAX = 2**15 - 1
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # a primary key (BigAutoField)
+Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]  # IntegerField
+UInt32 = Annotated[int, Field(ge=0, le=INT32_MAX)]  # PositiveIntegerField
+UInt16 = Annotated[int, Field(ge=0, le=SMALLINT_MAX)]  # PositiveSmallIntegerField
+
+
+def omittable(description: str | None = None) -> Any:
+    """A patch field that may be left out but not sent as null (null would mean nothing there).
+
+    Declare it with its plain type (`stock: UInt32 = omittable()`): left out, it is unset and the
+    handler's exclude_unset skips it; an explicit null is a 422 naming the field."""
+    return Field(None, description=description)
 
 
 class ErrorOut(Schema):
@@ -12,5 +36,5 @@ class ErrorOut(Schema):
 
 
 class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 20
+    page: Int32 = 1  # out-of-range pages and sizes are clamped by the paginator
+    page_size: Int32 = 20

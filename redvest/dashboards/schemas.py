@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class ChildOut(Schema):
@@ -53,7 +53,7 @@ class DashboardOut(Schema):
 
 class ExportIn(Schema):
     table: str
-    org_id: int
+    org_id: Id
     category: str = ""
     start: datetime.date
     end: datetime.date

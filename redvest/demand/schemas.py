@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class AttributeOut(Schema):
@@ -240,14 +240,14 @@ class RequestIn(Schema):
     channel: str = Field("hotline", description="hotline（96345受理）/ walk_in（服务点登记）/ web（群众网上诉求）")
     item: str = Field(..., description="服务项目编码（与 Open311 service_code 相同）")
     description: str = ""
-    urgency: int = Field(1, description="1 一般 / 2 紧急 / 3 特急")
+    urgency: UInt16 = Field(1, description="1 一般 / 2 紧急 / 3 特急")
     address: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-    area: int | None = Field(None, description="所属区域（组织节点 id）；不填则按坐标或受理点确定")
+    area: Id | None = Field(None, description="所属区域（组织节点 id）；不填则按坐标或受理点确定")
     caller_name: str = ""
     caller_phone: str = ""
-    station: int | None = Field(None, description="服务点登记时的站点 id")
+    station: Id | None = Field(None, description="服务点登记时的站点 id")
     attributes: dict[str, Any] = Field(default_factory=dict, description="服务项目附加信息，键为属性编码")
     idempotency_key: str = Field("", description="同一提交编号重复提交只产生一张工单")
 
@@ -275,7 +275,7 @@ class CandidateOut(Schema):
 
 class TargetIn(Schema):
     kind: str = Field(..., description="station / team / volunteer")
-    id: int
+    id: Id
     part_label: str = Field("", description="组团时该部分的分工")
 
 
@@ -429,10 +429,10 @@ class SpotCheckFilter(PageQuery):
 
 
 class DrawIn(Schema):
-    root: int = Field(..., description="抽查范围（组织节点 id）")
+    root: Id = Field(..., description="抽查范围（组织节点 id）")
     start: datetime.date
     end: datetime.date
-    count: int = 5
+    count: UInt16 = 5
 
 
 class SpotRecordIn(Schema):
@@ -442,7 +442,7 @@ class SpotRecordIn(Schema):
 
 
 class PeriodQuery(Schema):
-    root: int | None = Field(None, description="范围（组织节点 id）；默认本人调度范围")
+    root: Id | None = Field(None, description="范围（组织节点 id）；默认本人调度范围")
     start: datetime.date | None = None
     end: datetime.date | None = None
 
@@ -492,7 +492,7 @@ class OrderLineIn(Schema):
 
 class OrderIn(Schema):
     title: str
-    community: int
+    community: Id
     place: str
     scheduled_start: datetime.datetime
     scheduled_end: datetime.datetime
@@ -534,7 +534,7 @@ class OrderPageOut(Schema):
 
 
 class AssignmentIn(Schema):
-    request: int
+    request: Id
     targets: list[TargetIn]
 
 

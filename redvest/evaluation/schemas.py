@@ -8,23 +8,29 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import (
+    ErrorOut,  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+    Id,
+    Int32,
+    UInt16,
+    UInt32,
+)
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=200)
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = Field(20, ge=1, le=200)
 
 
 class PeriodQuery(PageQuery):
-    org: int | None = None
-    year: int | None = None
-    quarter: int | None = None
+    org: Id | None = None
+    year: UInt16 | None = None
+    quarter: UInt16 | None = None
 
 
 class CriterionIn(Schema):
     metric: str
-    weight: int
+    weight: UInt16
     normalisation: str = "max"
     target: Decimal | None = None
 
@@ -38,7 +44,7 @@ class CriterionOut(Schema):
 
 
 class SchemeIn(Schema):
-    org: int
+    org: Id
     name: str
     description: str = ""
     criteria: list[CriterionIn]
@@ -64,9 +70,9 @@ class SchemePageOut(Schema):
 
 
 class RoundIn(Schema):
-    org: int
-    year: int
-    quarter: int
+    org: Id
+    year: UInt16
+    quarter: UInt16
     cohort_kind: str
 
 
@@ -115,7 +121,7 @@ class RoundDetailOut(Schema):
 
 
 class AdjustmentIn(Schema):
-    score: int
+    score: Id
     delta: Decimal
     reason: str = ""
 
@@ -129,7 +135,7 @@ class AdjustmentOut(Schema):
 
 
 class ReviewIn(Schema):
-    scores: list[int] = []
+    scores: list[Id] = []
     all: bool = False
 
 
@@ -156,9 +162,9 @@ class RankingOut(Schema):
 
 
 class RankingQuery(PageQuery):
-    org: int
-    year: int
-    quarter: int
+    org: Id
+    year: UInt16
+    quarter: UInt16
 
 
 class BonusRowOut(Schema):
@@ -177,10 +183,10 @@ class BonusPageOut(Schema):
 
 
 class BonusRuleIn(Schema):
-    org: int
-    organise_points: int
-    join_points: int
-    cap_per_period: int | None = None
+    org: Id
+    organise_points: UInt32
+    join_points: UInt32
+    cap_per_period: UInt32 | None = None
     is_active: bool = True
 
 
@@ -215,7 +221,7 @@ class VolunteerEvaluationQuery(PeriodQuery):
 
 class ConsentIn(Schema):
     granted: bool
-    volunteer: int | None = None
+    volunteer: Id | None = None
 
 
 class ConsentOut(Schema):

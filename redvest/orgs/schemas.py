@@ -1,15 +1,13 @@
 """API shapes. Inputs are kept loose (plain strings and numbers) so the services' Chinese messages
 name what is wrong; the schemas only fix the types."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
 from ninja import Field, Schema
 
-from redvest.core.schemas import PageQuery
+from redvest.core.schemas import Id, PageQuery, UInt16
 from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, FiveHaveKind, OrgKind
 
 KINDS_HELP = "节点类型：" + "、".join(f"{k.value}={k.label}" for k in OrgKind)
@@ -18,7 +16,7 @@ FIVEHAVE_HELP = "五有项目：" + "、".join(f"{k.value}={k.label}" for k in F
 
 
 class NodeFilter(PageQuery):
-    parent_id: int | None = Field(None, description="只列出该节点的直属下级")
+    parent_id: Id | None = Field(None, description="只列出该节点的直属下级")
     kind: str = Field("", description=KINDS_HELP)
     q: str = Field("", description="名称包含，或代码开头")
 
@@ -71,26 +69,26 @@ class NodeDetailOut(NodeOut):
 
 
 class NodeCreateIn(Schema):
-    parent_id: int | None = Field(None, description="上级节点；为空时新建顶级节点（仅系统管理员）")
+    parent_id: Id | None = Field(None, description="上级节点；为空时新建顶级节点（仅系统管理员）")
     name: str
     kind: str = Field(..., description=KINDS_HELP)
     code: str = ""
-    team_min_size: int | None = None
+    team_min_size: UInt16 | None = None
 
 
 class NodePatchIn(Schema):
     name: str
     kind: str = Field(..., description=KINDS_HELP)
     code: str
-    team_min_size: int | None = None
+    team_min_size: UInt16 | None = None
 
 
 class NodeMoveIn(Schema):
-    target_id: int = Field(..., description="新的上级节点")
+    target_id: Id = Field(..., description="新的上级节点")
 
 
 class StationFilter(PageQuery):
-    org_id: int | None = Field(None, description="只列出该节点子树中的站点")
+    org_id: Id | None = Field(None, description="只列出该节点子树中的站点")
     kind: str = Field("", description=STATION_KINDS_HELP)
     shortfall: bool = Field(False, description="只看五有未达标的站点")
     q: str = Field("", description="名称或地址包含")

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from redvest.core.errors import DomainError, NotFound
 from redvest.core.pagination import paginate
+from redvest.core.schemas import Id
 from redvest.points import schemas as s
 from redvest.points._api import ERRORS, org_of, user_of
 from redvest.points.api_pioneer import router as pioneer_router
@@ -105,7 +106,7 @@ def account_entries(request: HttpRequest, account_id: int, q: Query[s.PageQuery]
     response={200: s.RuleInForcePageOut, 404: s.ErrorOut},
     summary="某组织执行的积分规则（不填为本人所在组织）",
 )
-def rules(request: HttpRequest, org: int | None = None) -> dict[str, Any]:
+def rules(request: HttpRequest, org: Id | None = None) -> dict[str, Any]:
     node = org_of(org) if org else volunteer_of(user=user_of(request)).org
     items = [
         {"point_type": r.point_type, "label": r.label, "earns": r.earns, "rule": r.rule}
@@ -130,7 +131,7 @@ def rule_delete(request: HttpRequest, rule_id: int) -> Status[Any]:
 
 
 @router.get("/policy", response={200: s.PolicyOut, 404: s.ErrorOut}, summary="某组织执行的积分政策")
-def policy(request: HttpRequest, org: int | None = None) -> Any:
+def policy(request: HttpRequest, org: Id | None = None) -> Any:
     node = org_of(org) if org else volunteer_of(user=user_of(request)).org
     return policy_for(org=node)
 
@@ -243,7 +244,7 @@ def donation(request: HttpRequest, payload: s.DonationIn) -> Status[Any]:
 
 
 @router.get("/bank/report", response={200: s.BankReportOut, **ERRORS}, summary="好人好事银行报表")
-def bank(request: HttpRequest, org: int, start: datetime.date | None = None, end: datetime.date | None = None) -> Any:
+def bank(request: HttpRequest, org: Id, start: datetime.date | None = None, end: datetime.date | None = None) -> Any:
     today = timezone.localdate()
     first, last = start or today.replace(day=1), end or today
     if last < first or (last - first).days > 366:

@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 from redvest.accounts.policy import home_orgs
 from redvest.core.errors import PermissionDenied
 from redvest.core.pagination import paginate
+from redvest.core.schemas import Id, UInt16
 from redvest.orgs.models import OrgNode
 from redvest.points import schemas as s
 from redvest.points._api import ERRORS, org_of, user_of
@@ -35,7 +36,7 @@ def _year(year: int | None) -> int:
 
 
 @router.get("/me", response={200: s.BreakdownOut, 403: s.ErrorOut, 404: s.ErrorOut}, summary="我的先锋指数明细")
-def mine(request: HttpRequest, year: int | None = None) -> Breakdown:
+def mine(request: HttpRequest, year: UInt16 | None = None) -> Breakdown:
     return pioneer_breakdown(volunteer=volunteer_of(user=user_of(request)), year=_year(year))
 
 
@@ -91,7 +92,7 @@ def entry_revoke(request: HttpRequest, entry_id: int, payload: s.RevokeIn) -> Pi
 
 
 @router.get("/config", response={200: s.PioneerConfigIO, 404: s.ErrorOut}, summary="某组织执行的先锋指数权重")
-def config(request: HttpRequest, org: int) -> PioneerConfig:
+def config(request: HttpRequest, org: Id) -> PioneerConfig:
     return pioneer_config_for(org=org_of(org))
 
 

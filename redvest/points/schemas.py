@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from redvest.core.schemas import Id, Int32, UInt16, UInt32, omittable
+
 
 class ErrorOut(Schema):
     code: str
@@ -17,8 +19,8 @@ class ErrorOut(Schema):
 
 
 class PageQuery(Schema):
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=200)
+    page: Int32 = Field(1, ge=1)
+    page_size: Int32 = Field(20, ge=1, le=200)
 
 
 # ---- ledger -------------------------------------------------------------------------------------
@@ -140,13 +142,13 @@ class AccountPageOut(Schema):
 
 
 class FundIn(Schema):
-    org: int
+    org: Id
     name: str = Field(..., min_length=1, max_length=100)
 
 
 class DonationIn(Schema):
-    amount: int = Field(..., ge=1)
-    fund: int | None = None
+    amount: UInt32 = Field(..., ge=1)
+    fund: Id | None = None
     recipient_number: str | None = None
     note: str = Field("", max_length=100)
 
@@ -241,8 +243,8 @@ class PolicyOut(Schema):
 class PolicyIn(Schema):
     allow_fund_donation: bool | None = None
     allow_transfer: bool | None = None
-    expiry_years: int | None = None
-    hold_hours: int | None = None
+    expiry_years: UInt16 | None = None
+    hold_hours: UInt16 | None = None
 
 
 # ---- claims ----------------------------------------------------------------------------------------
@@ -291,7 +293,7 @@ class ClaimFilter(PageQuery):
 
 
 class ApproveIn(Schema):
-    points: int | None = Field(None, ge=1)
+    points: UInt32 | None = Field(None, ge=1)
     note: str = Field("", max_length=200)
 
 
@@ -332,35 +334,35 @@ class ItemFilter(PageQuery):
     q: str = ""
     kind: str = ""
     provider: str = ""
-    merchant: int | None = None
+    merchant: Id | None = None
 
 
 class ItemIn(Schema):
-    org: int | None = None
-    merchant: int | None = None
+    org: Id | None = None
+    merchant: Id | None = None
     title: str = Field(..., min_length=1, max_length=100)
     kind: str = "goods"
     description: str = ""
-    points_cost: int
-    stock: int
-    per_person_limit: int | None = None
+    points_cost: UInt32
+    stock: UInt32
+    per_person_limit: UInt32 | None = None
     valid_from: datetime.datetime | None = None
     valid_until: datetime.datetime | None = None
-    min_tier: int = 0
+    min_tier: UInt16 = 0
     is_active: bool = True
 
 
 class ItemPatch(Schema):
-    title: str | None = None
-    kind: str | None = None
-    description: str | None = None
-    points_cost: int | None = None
-    stock: int | None = None
-    per_person_limit: int | None = None
+    title: str = omittable()
+    kind: str = omittable()
+    description: str = omittable()
+    points_cost: UInt32 = omittable()
+    stock: UInt32 = omittable()
+    per_person_limit: UInt32 | None = None
     valid_from: datetime.datetime | None = None
     valid_until: datetime.datetime | None = None
-    min_tier: int | None = None
-    is_active: bool | None = None
+    min_tier: UInt16 = omittable()
+    is_active: bool = omittable()
 
 
 class ReserveIn(Schema):
@@ -402,7 +404,7 @@ class MerchantFilter(PageQuery):
 
 class MerchantIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    org: int
+    org: Id
     contact_name: str = Field(..., min_length=1, max_length=50)
     contact_phone: str = Field(..., min_length=1, max_length=20)
     address: str = Field("", max_length=200)
@@ -484,8 +486,8 @@ class RankingOut(Schema):
 
 
 class RankingQuery(PageQuery):
-    org: int | None = None
-    year: int | None = None
+    org: Id | None = None
+    year: UInt16 | None = None
 
 
 class PioneerEntryOut(Schema):
@@ -514,15 +516,15 @@ class PioneerEntryPageOut(Schema):
 
 
 class PioneerEntryFilter(PageQuery):
-    year: int | None = None
+    year: UInt16 | None = None
     number: str = ""
 
 
 class PioneerEntryIn(Schema):
     number: str = Field(..., min_length=1, max_length=20)
-    year: int
+    year: UInt16
     category: str
-    score: int | None = Field(None, ge=1)
+    score: UInt16 | None = Field(None, ge=1)
     reason: str = Field(..., min_length=1, max_length=200)
 
 
@@ -553,17 +555,17 @@ class BreakdownOut(Schema):
 
 
 class PioneerConfigIO(Schema):
-    base_score: int = 60
-    hour_weight_centi: int = 50
-    points_weight_centi: int = 100
-    award_score: int = 5
-    exemplar_score: int = 5
-    complaint_score: int = 5
-    violation_score: int = 10
+    base_score: UInt16 = 60
+    hour_weight_centi: UInt32 = 50
+    points_weight_centi: UInt32 = 100
+    award_score: UInt16 = 5
+    exemplar_score: UInt16 = 5
+    complaint_score: UInt16 = 5
+    violation_score: UInt16 = 10
     grade_mode: str = "threshold"
-    excellent_min: int = 90
-    good_min: int = 75
-    fair_min: int = 60
-    excellent_pct: int = 10
-    good_pct: int = 40
-    fair_pct: int = 90
+    excellent_min: UInt16 = 90
+    good_min: UInt16 = 75
+    fair_min: UInt16 = 60
+    excellent_pct: UInt16 = 10
+    good_pct: UInt16 = 40
+    fair_pct: UInt16 = 90

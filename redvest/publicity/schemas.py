@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 # ---- commitments ---------------------------------------------------------------------------------
 
@@ -20,26 +20,26 @@ class ProgressOut(Schema):
 
 
 class CommitmentFilter(PageQuery):
-    year: int | None = None
+    year: UInt16 | None = None
     setting: str = ""
     status: str = ""
-    org: int | None = None
+    org: Id | None = None
     q: str = ""
 
 
 class CommitmentIn(Schema):
-    volunteer: int | None = None  # empty: the signed-in volunteer themselves
-    year: int
+    volunteer: Id | None = None  # empty: the signed-in volunteer themselves
+    year: UInt16
     setting: str
     text: str
     target_kind: str = ""
-    target_value: int | None = None  # minutes for a time target, a count for an activity target
+    target_value: UInt32 | None = None  # minutes for a time target, a count for an activity target
 
 
 class CommitmentUpdateIn(Schema):
     text: str
     target_kind: str = ""
-    target_value: int | None = None  # minutes for a time target, a count for an activity target
+    target_value: UInt32 | None = None  # minutes for a time target, a count for an activity target
 
 
 class CommitmentOut(Schema):
@@ -82,8 +82,8 @@ class CommitmentDetailOut(CommitmentOut):
 
 
 class WallFilter(PageQuery):
-    org: int
-    year: int | None = None
+    org: Id
+    year: UInt16 | None = None
     setting: str = ""
 
 
@@ -107,11 +107,11 @@ class WallPageOut(Schema):
 
 
 class ExemplarIn(Schema):
-    org: int
+    org: Id
     title: str
     body: str
-    volunteers: list[int] = []
-    teams: list[int] = []
+    volunteers: list[Id] = []
+    teams: list[Id] = []
 
 
 class ReasonIn(Schema):
@@ -182,15 +182,15 @@ class SessionFilter(PageQuery):
 
 
 class SessionIn(Schema):
-    org: int
+    org: Id
     title: str
     category: str
     trainer: str
     place: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
-    minutes: int
-    capacity: int
+    minutes: UInt32
+    capacity: UInt32
     description: str = ""
 
 
@@ -228,7 +228,7 @@ class SessionPageOut(Schema):
 
 
 class EnrolIn(Schema):
-    volunteer: int | None = None  # empty: the signed-in volunteer themselves
+    volunteer: Id | None = None  # empty: the signed-in volunteer themselves
 
 
 class EnrolmentOut(Schema):
@@ -238,7 +238,7 @@ class EnrolmentOut(Schema):
 
 
 class MarkIn(Schema):
-    enrolment: int
+    enrolment: Id
     attended: bool
 
 
@@ -254,7 +254,7 @@ class MarkResultOut(Schema):
 
 
 class HoursFilter(PageQuery):
-    org: int
+    org: Id
     start: datetime.date | None = None
     end: datetime.date | None = None
 

@@ -13,6 +13,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from redvest.core.pagination import paginate
+from redvest.core.schemas import Id, Int32
 from redvest.records import schemas as s
 from redvest.records import selectors
 from redvest.records.certificate_pdf import certificate_pdf
@@ -229,9 +230,9 @@ def dispute_review_api(request: HttpRequest, dispute_id: int, payload: s.Dispute
 def makeup_create(
     request: HttpRequest,
     evidence: File[UploadedFile],
-    activity_id: Form[int],
+    activity_id: Form[Id],
     volunteer_number: Form[str],
-    minutes: Form[int],
+    minutes: Form[Int32],
     reason: Form[str],
 ) -> Status[Any]:
     user = _user(request)
@@ -255,7 +256,7 @@ def honour_create(
     request: HttpRequest,
     evidence: File[UploadedFile],
     volunteer_number: Form[str],
-    minutes: Form[int],
+    minutes: Form[Int32],
     category: Form[str],
     served_on: Form[datetime.date],
     reason: Form[str],

@@ -7,12 +7,12 @@ from typing import Any
 
 from ninja import Schema
 
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class ReportFilter(PageQuery):
-    year: int | None = None
-    quarter: int | None = None
+    year: UInt16 | None = None
+    quarter: UInt16 | None = None
     status: str = ""
 
 
@@ -90,13 +90,13 @@ class ReportPageOut(Schema):
 
 
 class ReportOpenIn(Schema):
-    org: int
-    year: int
-    quarter: int
+    org: Id
+    year: UInt16
+    quarter: UInt16
 
 
 class FigureIn(Schema):
-    value: int
+    value: UInt32
     reason: str = ""
 
 
@@ -140,9 +140,9 @@ class CircularPageOut(Schema):
 
 
 class CircularIn(Schema):
-    org: int
-    year: int
-    quarter: int
+    org: Id
+    year: UInt16
+    quarter: UInt16
     title: str
     intro: str = ""
     correction_note: str = ""

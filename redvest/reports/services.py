@@ -340,6 +340,7 @@ def _review(
     return report
 
 
+@transaction.atomic
 def report_accept(
     *, actor: User, report: QuarterlyReport, comment: str = "", now: datetime.datetime | None = None
 ) -> QuarterlyReport:
@@ -347,6 +348,7 @@ def report_accept(
     return _review(actor=actor, report=report, kind=EventKind.ACCEPTED, comment=comment, now=now)
 
 
+@transaction.atomic
 def report_return(
     *, actor: User, report: QuarterlyReport, comment: str, now: datetime.datetime | None = None
 ) -> QuarterlyReport:

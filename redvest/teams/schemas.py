@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, Int32, PageQuery, omittable  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class PersonOut(Schema):
@@ -71,30 +71,30 @@ class TeamPageOut(Schema):
 class TeamIn(Schema):
     name: str = Field(..., description="队名，同一组织内唯一")
     kind: str = Field(..., description="类型：corps/detachment/specialist/vanguard/grid/youth/floating/free")
-    org: int = Field(..., description="所属组织节点 id")
+    org: Id = Field(..., description="所属组织节点 id")
     specialty: str = Field("", description="专业方向，仅专业服务队（specialist）填写")
-    parent: int | None = Field(None, description="上级队伍 id")
+    parent: Id | None = Field(None, description="上级队伍 id")
     rules: str = ""
 
 
 class TeamPatch(Schema):
-    name: str | None = None
-    kind: str | None = None
-    org: int | None = None
-    specialty: str | None = None
-    parent: int | None = None
-    rules: str | None = None
+    name: str = omittable()
+    kind: str = omittable()
+    org: Id = omittable()
+    specialty: str = omittable()
+    parent: Id | None = None
+    rules: str = omittable()
 
 
 class TeamFilter(Schema):
     q: str = ""
     kind: str = ""
     specialty: str = ""
-    org_id: int | None = None
+    org_id: Id | None = None
     below_min_size: bool | None = None
     status: str = Field("active", description="active / inactive / all")
-    page: int = 1
-    page_size: int = 20
+    page: Int32 = 1
+    page_size: Int32 = 20
 
 
 class MemberOut(Schema):
@@ -116,17 +116,17 @@ class MemberPageOut(Schema):
 
 
 class VolunteerRefIn(Schema):
-    volunteer: int | None = Field(..., description="在册队员的志愿者 id；联络员可为 null 表示不设")
+    volunteer: Id | None = Field(..., description="在册队员的志愿者 id；联络员可为 null 表示不设")
 
 
 class BackboneIn(Schema):
-    volunteers: list[int] = Field(..., description="骨干志愿者 id，按顺位排列")
+    volunteers: list[Id] = Field(..., description="骨干志愿者 id，按顺位排列")
 
 
 class JoinRequestIn(Schema):
     kind: str = Field("activity", description="org（组织关系）或 activity（活动关系）")
     message: str = ""
-    volunteer: int | None = Field(None, description="为他人申请时的志愿者 id（需有管理权限）；默认本人")
+    volunteer: Id | None = Field(None, description="为他人申请时的志愿者 id（需有管理权限）；默认本人")
 
 
 class DecisionIn(Schema):
@@ -161,16 +161,16 @@ class JoinRequestPageOut(Schema):
 
 class BrandIn(Schema):
     name: str
-    owner: int = Field(..., description="所属单位（组织节点 id）")
+    owner: Id = Field(..., description="所属单位（组织节点 id）")
     description: str = ""
-    teams: list[int] = Field(default_factory=list, description="参与队伍 id")
+    teams: list[Id] = Field(default_factory=list, description="参与队伍 id")
 
 
 class BrandPatch(Schema):
-    name: str | None = None
-    owner: int | None = None
-    description: str | None = None
-    teams: list[int] | None = None
+    name: str = omittable()
+    owner: Id = omittable()
+    description: str = omittable()
+    teams: list[Id] = omittable()
 
 
 class BrandOut(Schema):
@@ -214,6 +214,6 @@ class BrandPageOut(Schema):
 
 class BrandFilter(Schema):
     q: str = ""
-    owner_id: int | None = None
-    page: int = 1
-    page_size: int = 20
+    owner_id: Id | None = None
+    page: Int32 = 1
+    page_size: Int32 = 20

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from redvest.core.errors import ValidationFailed
 from redvest.core.pagination import paginate
+from redvest.core.schemas import Id
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import selectors
 from redvest.volunteers.consent import CURRENT_TEXTS, ConsentText
@@ -113,7 +114,7 @@ def volunteer_export_xlsx(request: HttpRequest, filters: Query[VolunteerFilter])
 def import_create(
     request: HttpRequest,
     file: File[UploadedFile],
-    org: Form[int],
+    org: Form[Id],
     dry_run: Form[bool] = True,
     skip_bad_rows: Form[bool] = False,
 ) -> Status[VolunteerImport]:

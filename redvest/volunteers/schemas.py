@@ -6,6 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from redvest.core.schemas import Id, Int32, omittable
 from redvest.volunteers.models import IdType
 
 
@@ -69,7 +70,7 @@ class VolunteerFields(Schema):
     id_number: str = Field("", max_length=40)
     phone: str = Field("", max_length=20)
     political_status: str = Field("", description="party_member/probationary/league_member/masses")
-    party_org: int | None = None
+    party_org: Id | None = None
     residence_area: str = Field("", max_length=200)
     work_unit: str = Field("", max_length=200)
     skills: list[str] = Field(default_factory=list, max_length=50)
@@ -84,45 +85,45 @@ class VolunteerFields(Schema):
 
 
 class VolunteerIn(VolunteerFields):
-    org: int | None = Field(None, description="所属组织 id")
-    team: int | None = Field(None, description="组织关系服务队 id")
+    org: Id | None = Field(None, description="所属组织 id")
+    team: Id | None = Field(None, description="组织关系服务队 id")
     password: str | None = Field(None, description="填写则同时开通登录账号（用户名为手机号）", max_length=128)
 
 
 class VolunteerPatch(Schema):
     """Only the given fields change; the whole record is re-validated."""
 
-    name: str | None = None
-    gender: str | None = None
+    name: str = omittable()
+    gender: str = omittable()
     birth_date: datetime.date | None = None
-    id_type: str | None = None
-    id_number: str | None = None
-    phone: str | None = None
-    political_status: str | None = None
-    party_org: int | None = None
-    residence_area: str | None = None
-    work_unit: str | None = None
-    skills: list[str] | None = None
-    service_categories: list[str] | None = None
-    specialties: str | None = None
-    service_post: str | None = None
-    availability: str | None = None
-    guardian_name: str | None = None
-    guardian_phone: str | None = None
+    id_type: str = omittable()
+    id_number: str = omittable()
+    phone: str = omittable()
+    political_status: str = omittable()
+    party_org: Id | None = None
+    residence_area: str = omittable()
+    work_unit: str = omittable()
+    skills: list[str] = omittable()
+    service_categories: list[str] = omittable()
+    specialties: str = omittable()
+    service_post: str = omittable()
+    availability: str = omittable()
+    guardian_name: str = omittable()
+    guardian_phone: str = omittable()
     guardian_consent_date: datetime.date | None = None
-    guardian_note: str | None = None
+    guardian_note: str = omittable()
 
 
 class VolunteerFilter(Schema):
     q: str = ""
     phone: str = ""
     id_number: str = ""
-    org: int | None = None
+    org: Id | None = None
     status: str = ""
     political_status: str = ""
-    team: int | None = None
-    page: int = 1
-    page_size: int = 20
+    team: Id | None = None
+    page: Int32 = 1
+    page_size: Int32 = 20
 
 
 class StatusIn(Schema):

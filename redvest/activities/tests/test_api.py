@@ -277,6 +277,18 @@ def test_outcome_with_tallies_is_shown_on_the_detail(client: Client, world: Worl
     assert refused.status_code == 400 and "problems_solved" in refused.json()["errors"]
 
 
+def test_outcome_figure_beyond_the_column_is_refused_naming_the_field(client: Client, world: World) -> None:
+    as_user(client, world.leader_user)
+    body = {"sessions": 1, "beneficiaries": 2**31}
+    response = client.put(f"{BASE}/{world.activity.pk}/outcome", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"beneficiaries": "不能大于2147483647"}
+    largest = dict(body, beneficiaries=2**31 - 1)
+    assert (
+        client.put(f"{BASE}/{world.activity.pk}/outcome", largest, content_type="application/json").status_code == 200
+    )
+
+
 def test_themes_and_calendar(client: Client, world: World) -> None:
     as_user(client, world.admin_user)
     start = timezone.localtime(world.activity.start_at)

@@ -167,7 +167,7 @@ def test_round_detail_queries_do_not_grow(scored, django_assert_max_num_queries)
 def test_bonus_table_and_rule_over_the_api(tree, county_admin, django_assert_max_num_queries):
     client = as_user(county_admin)
     bad = send(client, "put", f"{BASE}/bonus-rules", {"org": tree.county.pk, "organise_points": -1, "join_points": 2})
-    assert bad.status_code == 400 and "organise_points" in bad.json()["errors"]
+    assert bad.status_code == 422 and "organise_points" in bad.json()["errors"]  # bounded by the schema
     ok = send(client, "put", f"{BASE}/bonus-rules", {"org": tree.county.pk, "organise_points": 5, "join_points": 2})
     assert ok.json()["organise_points"] == 5
     with django_assert_max_num_queries(10):

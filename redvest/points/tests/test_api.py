@@ -191,3 +191,31 @@ def test_settlement_month_must_be_year_dash_month(bank: Bank) -> None:
     assert bad.json()["field"] == "month"
     good = shop.get(f"{API}/merchants/{bank.merchant.pk}/settlement?month=2026-07").json()
     assert (good["month"], good["count"]) == ("2026-07", 0)
+
+
+def _patch(client: Client, url: str, data: dict[str, Any]) -> Any:
+    return client.patch(f"{API}{url}", data, content_type="application/json")
+
+
+def test_item_patch_with_null_min_tier_is_refused_naming_the_field(bank: Bank) -> None:
+    item = RewardItemFactory(org=bank.point, min_tier=2)
+    response = _patch(_client(bank.admin_a), f"/items/{item.pk}", {"min_tier": None})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"min_tier": "不能为空"}
+    item.refresh_from_db()
+    assert item.min_tier == 2
+
+
+def test_item_patch_with_null_limit_removes_the_limit(bank: Bank) -> None:
+    item = RewardItemFactory(org=bank.point, per_person_limit=3)
+    response = _patch(_client(bank.admin_a), f"/items/{item.pk}", {"per_person_limit": None})
+    assert response.status_code == 200, response.json()
+    item.refresh_from_db()
+    assert item.per_person_limit is None
+
+
+def test_item_stock_beyond_the_column_is_refused_naming_the_field(bank: Bank) -> None:
+    item = RewardItemFactory(org=bank.point, stock=5)
+    response = _patch(_client(bank.admin_a), f"/items/{item.pk}", {"stock": 2**31})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"stock": "不能大于2147483647"}

@@ -58,6 +58,21 @@ def test_file_and_review_over_the_api(tree: ReportTree) -> None:
     assert [e["kind"] for e in accepted["events"]] == ["submitted", "returned", "submitted", "accepted"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_review_accept_and_return_work_outside_a_test_transaction(tree: ReportTree) -> None:
+    """Autocommit as in production: PostgreSQL refuses a row lock outside the service's transaction."""
+    filer, reviewer = as_user(tree.community_admin), as_user(tree.town_admin)
+    rid = _open(tree, filer)["id"]
+    assert send(filer, "patch", f"{BASE}/quarterly/{rid}", {"highlights": "助老"}).status_code == 200
+    assert send(filer, "post", f"{BASE}/quarterly/{rid}/submit").status_code == 200
+    returned = send(reviewer, "post", f"{BASE}/quarterly/{rid}/return", {"comment": "请补充"})
+    assert (returned.status_code, returned.json()["status"]) == (200, "returned")
+    assert send(filer, "post", f"{BASE}/quarterly/{rid}/submit").status_code == 200
+    accepted = send(reviewer, "post", f"{BASE}/quarterly/{rid}/accept", {"comment": ""})
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
+    assert QuarterlyReport.objects.get(pk=rid).status == ReportStatus.ACCEPTED
+
+
 def test_refresh_recomputes_a_draft(tree: ReportTree) -> None:
     client = as_user(tree.community_admin)
     rid = _open(tree, client)["id"]

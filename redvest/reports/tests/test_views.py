@@ -139,6 +139,15 @@ def test_town_accepts_from_the_review_page(tree: ReportTree) -> None:
     assert report.status == ReportStatus.ACCEPTED
 
 
+@pytest.mark.django_db(transaction=True)
+def test_review_page_accepts_outside_a_test_transaction(tree: ReportTree) -> None:
+    report = _submitted(tree)
+    response = login(tree.town_admin).post(reverse("reports:report-review", args=[report.pk]), {"decision": "accept"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+
+
 def test_review_list_shows_standings(tree: ReportTree) -> None:
     _submitted(tree)
     html = page_ok(login(tree.county_admin).get(reverse("reports:review-list") + "?year=2026&quarter=3"))

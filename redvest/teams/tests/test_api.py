@@ -145,7 +145,7 @@ def test_create_returns_201_with_the_team(client: Client, tree: OrgTree) -> None
         ({"specialty": ""}, "specialty"),
         ({"kind": "army"}, "kind"),
         ({"name": ""}, "name"),
-        ({"org": 10**30}, "org"),
+        ({"org": 987654}, "org"),
         ({"parent": 987654}, "parent"),
     ],
 )
@@ -154,6 +154,13 @@ def test_bad_input_names_the_field_and_writes_nothing(client: Client, tree: OrgT
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "validation_error" and field in body["errors"]
+    assert not Team.objects.exists()
+
+
+def test_id_beyond_the_column_is_422_naming_the_field(client: Client, tree: OrgTree) -> None:
+    response = _post(_as(client, org_admin_at(tree.county)), f"{BASE}/", _team_body(tree, org=10**30))
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"org": "不能大于9223372036854775807"}
     assert not Team.objects.exists()
 
 
@@ -231,8 +238,10 @@ def test_leader_liaison_and_backbone_are_set(client: Client, tree: OrgTree) -> N
 
 def test_backbone_with_a_stranger_is_refused(client: Client, tree: OrgTree) -> None:
     team = TeamFactory(org=tree.town_a)
-    response = _post(_as(client, org_admin_at(tree.town_a)), f"{BASE}/{team.pk}/backbone", {"volunteers": [10**20]})
+    response = _post(_as(client, org_admin_at(tree.town_a)), f"{BASE}/{team.pk}/backbone", {"volunteers": [10**6]})
     assert response.status_code == 400 and "volunteers" in response.json()["errors"]
+    beyond = _post(_as(client, org_admin_at(tree.town_a)), f"{BASE}/{team.pk}/backbone", {"volunteers": [10**20]})
+    assert beyond.status_code == 422 and "volunteers.0" in beyond.json()["errors"]
     assert not Backbone.objects.exists()
 
 
@@ -335,3 +344,15 @@ def test_brand_list_query_count_is_the_same_for_1_and_10_brands(
     BrandProjectFactory.create_batch(9, owner=tree.town_b)
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(f"{BASE}/brands").json()["count"] == 10
+
+
+def test_brand_patch_with_null_teams_is_refused_naming_the_field(client: Client, tree: OrgTree) -> None:
+    team = TeamFactory(org=tree.community_a)
+    _as(client, org_admin_at(tree.town_a))
+    brand_id = _post(client, f"{BASE}/brands", {"name": "合之队", "owner": tree.town_a.pk, "teams": [team.pk]}).json()[
+        "id"
+    ]
+    response = _patch(client, f"{BASE}/brands/{brand_id}", {"teams": None})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"teams": "不能为空"}
+    assert [t["id"] for t in client.get(f"{BASE}/brands/{brand_id}").json()["teams"]] == [team.pk]
