@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "redvest.awards",
     "redvest.publicity",
     "redvest.dashboards",
+    "redvest.portal",
 ]
 
 MIDDLEWARE = [
@@ -141,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: lock an account+address pair after repeated failures.

@@ -100,6 +100,11 @@ def volunteer_list(
     return policy.scope(user, "volunteer", qs)
 
 
+def pending_registration_count(*, user: Any) -> int:
+    """Self-registrations waiting for the review of an admin over their node."""
+    return policy.scope(user, "volunteer", Volunteer.objects.filter(status=VolunteerStatus.PENDING), "change").count()
+
+
 def volunteer_list_filtered(*, user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
     return volunteer_list(
         user=user,

@@ -238,7 +238,7 @@ def test_navigation_entries(world: CareWorld) -> None:
     assert ("care:recipient-list", "结对帮扶") in nav_items(world.fresh(world.admin))
     assert ("care:my-pairings", "我的结对") in nav_items(world.fresh(world.volunteer_user))
     assert ("care:recipient-list", "结对帮扶") not in nav_items(world.fresh(world.volunteer_user))
-    ok(login(world.volunteer_user).get(reverse("core:home")))
+    ok(login(world.volunteer_user).get(reverse("portal:home")))
 
 
 def test_recipient_detail_has_constant_queries_as_visits_grow(world: CareWorld) -> None:

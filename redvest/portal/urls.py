@@ -1,0 +1,9 @@
+from django.urls import path
+
+from redvest.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("stations/", views.stations_near, name="stations"),
+]

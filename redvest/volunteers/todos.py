@@ -1,0 +1,16 @@
+"""The volunteer ledger's part of the workbench: registrations to review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from redvest.core.workbench import Todo
+from redvest.volunteers.models import VolunteerStatus
+from redvest.volunteers.selectors import pending_registration_count
+
+
+def todos(user: Any) -> list[Todo]:
+    url = f"{reverse('volunteers:volunteer-list')}?status={VolunteerStatus.PENDING}"
+    return [Todo("待审核的志愿者注册", url=url, count=pending_registration_count(user=user), order=7)]
