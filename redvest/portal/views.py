@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -55,3 +57,38 @@ def stations_near(request: HttpRequest) -> HttpResponse:
         page = selectors.stations_page(q=q, page=parse_page(request.GET.get("page")))
         context = {"stations": page.items, "page": page, "located": False, "q": q}
     return render(request, "portal/stations.html", {**context, "hotline": HOTLINE})
+
+
+SHELL = ["css/redvest.css", "vendor/htmx-2.0.11.min.js", "img/icon.svg", "activities/checkin.js", "portal/near.js"]
+SHELL_VERSION = "1"
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: installed on the phone's home screen, it opens on the workbench."""
+    data = {
+        "name": "红马甲 · 党员志愿服务",
+        "short_name": "红马甲",
+        "lang": "zh-CN",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#c8161d",
+        "icons": [{"src": static("img/icon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+    }
+    return JsonResponse(data, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served from the root so that it may control every page."""
+    context = {
+        "version": SHELL_VERSION,
+        "shell": [static(path) for path in SHELL] + ["/"],
+        "static_prefix": settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}",
+    }
+    response = render(request, "portal/sw.js", context, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

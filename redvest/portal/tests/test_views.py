@@ -173,3 +173,25 @@ def test_workbench_query_count_does_not_grow_with_the_data():
         station(tree, f"驿站{i}", north_m=100 * (i + 2), amenities=[])
         SignUpFactory(activity=ActivityFactory(org=tree.community_a), status="pending")
     assert [queries(c) for c in clients] == before
+
+
+def test_the_phone_app_is_installable_with_a_manifest_and_a_service_worker():
+    manifest = Client().get(reverse("portal:manifest"))
+    assert manifest.status_code == 200 and manifest["Content-Type"].startswith("application/manifest+json")
+    data = manifest.json()
+    assert data["short_name"] == "红马甲" and data["display"] == "standalone" and data["icons"]
+    worker = Client().get("/sw.js")
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    assert worker["Service-Worker-Allowed"] == "/" and "css/redvest.css" in worker.content.decode()
+    assert 'rel="manifest"' in page(Client().get("/"))
+
+
+def test_volunteers_get_the_bottom_tabs_and_a_check_in_tab():
+    tree = OrgTree()
+    user = volunteer_with_next_activity(tree)
+    html = page(login(user).get("/"))
+    assert 'class="tabbar"' in html and reverse("activities:checkin-home") in html
+    html = page(login(user).get(reverse("activities:checkin-home")))
+    assert "敬老院陪护" in html and "打开相机扫码" in html and "jsQR-1.4.0.js" in html
+    admin = RoleAssignmentFactory(role=Role.ORG_ADMIN, org=tree.county).user
+    assert 'class="tabbar"' not in page(login(admin).get("/"))
