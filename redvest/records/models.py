@@ -190,6 +190,7 @@ class AnomalyKind(models.TextChoices):
     OVER_12_HOURS = "over_12h", "单日超过12小时"
     LATE_SYNC = "late_sync", "离线延迟同步"
     AUTO_CLOSED = "auto_closed", "未签退自动结束"
+    NO_LOCATION = "no_location", "未定位签到（待负责人确认在场）"
 
 
 class AnomalyStatus(models.TextChoices):
