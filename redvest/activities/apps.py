@@ -6,7 +6,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "活动与服务时长"
 
     def ready(self) -> None:
-        from redvest.activities import todos  # the app's to-dos for the workbench, read once apps are loaded
+        from redvest.activities import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.core import navigation
         from redvest.core.workbench import register
 
         register(todos=todos.todos)
+        navigation.register(nav.entries)

@@ -7,7 +7,9 @@ class AwardsConfig(AppConfig):
     verbose_name = "年度评选"
 
     def ready(self) -> None:
-        from redvest.awards import todos  # the app's to-dos for the workbench, read once apps are loaded
+        from redvest.awards import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.core import navigation
         from redvest.core.workbench import register
 
         register(todos=todos.todos)
+        navigation.register(nav.entries)

@@ -7,7 +7,9 @@ class CareConfig(AppConfig):
     verbose_name = "结对帮扶"
 
     def ready(self) -> None:
-        from redvest.care import todos  # the app's to-dos for the workbench, read once apps are loaded
+        from redvest.care import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.core import navigation
         from redvest.core.workbench import register
 
         register(todos=todos.todos)
+        navigation.register(nav.entries)

@@ -6,7 +6,9 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织网络"
 
     def ready(self) -> None:
+        from redvest.core import navigation
         from redvest.core.workbench import register
-        from redvest.orgs import todos  # the app's to-dos for the workbench, read once apps are loaded
+        from redvest.orgs import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos)
+        navigation.register(nav.entries)

@@ -6,7 +6,9 @@ class PointsConfig(AppConfig):
     verbose_name = "积分银行与先锋指数"
 
     def ready(self) -> None:
+        from redvest.core import navigation
         from redvest.core.workbench import register
-        from redvest.points import todos  # the app's to-dos for the workbench, read once apps are loaded
+        from redvest.points import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos, figures=todos.figures)
+        navigation.register(nav.entries)

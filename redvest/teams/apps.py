@@ -6,7 +6,9 @@ class TeamsConfig(AppConfig):
     verbose_name = "服务队"
 
     def ready(self) -> None:
+        from redvest.core import navigation
         from redvest.core.workbench import register
-        from redvest.teams import todos  # the app's to-dos for the workbench, read once apps are loaded
+        from redvest.teams import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos)
+        navigation.register(nav.entries)
