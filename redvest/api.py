@@ -15,6 +15,7 @@ from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
 from redvest.awards.api import router as awards_router
 from redvest.care.api import router as care_router
+from redvest.core.busy import install_api_handler
 from redvest.core.errors import DomainError
 from redvest.dashboards.api import router as dashboards_router
 from redvest.demand.api import router as demand_router
@@ -35,6 +36,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+install_api_handler(api)  # a database lock timeout answers 503 + Retry-After
 
 
 def _field_name(loc: list[Any]) -> str:

@@ -48,8 +48,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "axes",
+    "redvest.core",  # before django_tasks_db: its db_worker command sweeps stale jobs first
     "django_tasks_db",
-    "redvest.core",
     "redvest.orgs",
     "redvest.audit",
     "redvest.accounts",
@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "redvest.core.busy.LockTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "redvest.urls"
@@ -109,7 +110,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "redvest.core.sqlite",  # Django's, with a lock-free JSON probe
             "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "redvest.sqlite3")),
             # A file, not memory, for the test database too: concurrency tests need real locking.
             "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(VAR_DIR / "test.sqlite3"))},
@@ -173,6 +174,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: django.tasks with the database backend (db_worker). Every queue is listed.
+# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and from cron) resumes or
+# fails those silent for longer than this, and fails other tasks left "running" past TASK_RUNNING_MAX_SECONDS.
+TASK_HEARTBEAT_STALE_SECONDS = int(os.environ.get("TASK_HEARTBEAT_STALE_SECONDS", "300"))
+TASK_RUNNING_MAX_SECONDS = int(os.environ.get("TASK_RUNNING_MAX_SECONDS", "3600"))
 TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla", "care", "oversight", "exports"]
 TASKS = {
     "default": {

@@ -6,6 +6,8 @@ from django.views.static import serve
 from redvest.api import api
 from redvest.core import views as core_views
 
+handler500 = "redvest.core.busy.server_error"
+
 admin.site.site_header = "RedVest 红马甲 管理后台"
 admin.site.site_title = "RedVest 红马甲"
 

@@ -33,6 +33,7 @@ Resource = Literal[
     "activity",
     "record",
     "certificate",
+    "correction_proposal",
     "points_account",
     "earning_rule",
     "points_claim",
@@ -68,6 +69,7 @@ PATH_LOOKUP: dict[str, str] = {
     "activity": "org__path",
     "record": "volunteer__org__path",
     "certificate": "volunteer__org__path",
+    "correction_proposal": "anchor_org__path",  # the node the approver must be strictly above
     "points_account": "volunteer__org__path",  # a volunteer's points account (banks and funds: can_manage_bank)
     "earning_rule": "org__path",
     "points_claim": "volunteer__org__path",
@@ -189,6 +191,8 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         return _reports_grant_q(grant, resource, action, subtree=subtree)
     if resource in AWARDS_RESOURCES:
         return _awards_grant_q(grant, resource, action, subtree=subtree)
+    if resource == "correction_proposal":
+        return _correction_proposal_grant_q(grant, action, own=own, subtree=subtree)
     if role == Role.ORG_ADMIN:
         return subtree
     if resource in PUBLICITY_RESOURCES:
@@ -235,6 +239,19 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
         if resource == "certificate" or (resource == "record" and action == "view"):
             return Q(volunteer_id=grant.volunteer_id)
         return None
+    return None
+
+
+def _correction_proposal_grant_q(grant: Grant, action: Action, *, own: Q, subtree: Q) -> Q | None:
+    """A proposal to add credit minutes is decided by an org admin strictly above its anchor node, so the
+    admins at that node see it but do not decide; the team that ran the activity sees its proposals."""
+    if grant.role == Role.ORG_ADMIN:
+        return subtree if action == "view" else subtree & ~own
+    if grant.role in {Role.TEAM_LEADER, Role.TEAM_LIAISON} and action == "view":
+        from redvest.activities.models import Activity
+
+        run_by_team = Activity.teams.through.objects.filter(team_id=grant.team_id or 0).values("activity_id")
+        return Q(record__activity_id__in=run_by_team)
     return None
 
 
@@ -490,6 +507,7 @@ def _resource_of(obj: Model) -> Resource:
         "activities.activity": "activity",
         "records.servicerecord": "record",
         "records.certificate": "certificate",
+        "records.correctionproposal": "correction_proposal",
         "points.pointsaccount": "points_account",
         "points.earningrule": "earning_rule",
         "points.pointsclaim": "points_claim",
@@ -539,6 +557,17 @@ def can_administer(user: Any, org: Any) -> bool:
     return any(
         g.role == Role.SYSTEM_ADMIN or (g.role == Role.ORG_ADMIN and path.startswith(g.path)) for g in grants_for(user)
     )
+
+
+def can_grant_honour(user: Any) -> bool:
+    """Honour hours are granted by administrators only (the service then checks the volunteer's node): the
+    grant form and its links are offered to system admins and org admins, never to leaders or volunteers."""
+    return bool(roles_of(user) & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
+
+
+def can_approve_corrections(user: Any) -> bool:
+    """Who may decide proposals to add credit minutes somewhere (each proposal then asks `can`)."""
+    return bool(roles_of(user) & {Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
 
 
 def can_manage_bank(user: Any, org: Any) -> bool:

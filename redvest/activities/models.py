@@ -5,9 +5,12 @@ Closed attendance becomes service time through `redvest.records.services.record_
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ServiceCategory(models.TextChoices):
@@ -32,7 +35,46 @@ class ActivityMode(models.TextChoices):
 class ActivityStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "招募中"
+    IN_PROGRESS = "in_progress", "进行中"
+    ENDED = "ended", "已结束"
     CANCELLED = "cancelled", "已取消"
+
+
+# Published and not cancelled: the activity is held (reports, rankings and rollups count these).
+HELD_STATUSES = (ActivityStatus.PUBLISHED, ActivityStatus.IN_PROGRESS, ActivityStatus.ENDED)
+# Held and not yet stored as ended: the statuses the clock moves on.
+LIVE_STATUSES = (ActivityStatus.PUBLISHED, ActivityStatus.IN_PROGRESS)
+
+
+class ActivityKind(models.TextChoices):
+    PLANNED = "planned", "组织活动"
+    # Written by demand completion to carry a dispatched 工单's handling time; never listed as an activity.
+    DEMAND = "demand", "需求工单服务"
+
+
+def lifecycle_status(
+    *, status: str, start_at: datetime.datetime, end_at: datetime.datetime, at: datetime.datetime
+) -> str:
+    """A held activity is 招募中 before its start, 进行中 until its end, 已结束 after; other statuses stay."""
+    if status not in HELD_STATUSES:
+        return status
+    if at >= end_at:
+        return ActivityStatus.ENDED
+    if at >= start_at:
+        return ActivityStatus.IN_PROGRESS
+    return ActivityStatus.PUBLISHED
+
+
+def status_q(status: str, *, at: datetime.datetime) -> Q:
+    """Rows whose status at `at` is `status`, whether or not the periodic advance has stored it yet."""
+    live = Q(status__in=LIVE_STATUSES)
+    if status == ActivityStatus.PUBLISHED:
+        return live & Q(start_at__gt=at)
+    if status == ActivityStatus.IN_PROGRESS:
+        return live & Q(start_at__lte=at, end_at__gt=at)
+    if status == ActivityStatus.ENDED:
+        return Q(status=ActivityStatus.ENDED) | (live & Q(end_at__lte=at))
+    return Q(status=status)
 
 
 class QuarterlyTheme(models.Model):
@@ -94,6 +136,9 @@ class Activity(models.Model):
     skills_wanted = models.JSONField("所需技能", default=list, blank=True)
     description = models.TextField("活动内容", blank=True, default="")
     status = models.CharField(max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
+    kind = models.CharField(
+        "活动来源", max_length=10, choices=ActivityKind.choices, default=ActivityKind.PLANNED, editable=False
+    )
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True, default="")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     checkin_secret = models.CharField(max_length=64, editable=False)
@@ -105,6 +150,8 @@ class Activity(models.Model):
         ordering = ["-start_at", "-id"]
         indexes = [
             models.Index(fields=["status", "start_at"]),
+            # The periodic advance: held activities whose end has passed.
+            models.Index(fields=["status", "end_at"]),
             models.Index(fields=["org", "-start_at"]),
             # Browse: open activities near a point (bounding box on latitude, then longitude).
             models.Index(fields=["status", "latitude", "longitude"]),
@@ -119,6 +166,18 @@ class Activity(models.Model):
     @property
     def planned_minutes(self) -> int:
         return int((self.end_at - self.start_at).total_seconds() // 60)
+
+    def status_at(self, at: datetime.datetime) -> str:
+        return lifecycle_status(status=self.status, start_at=self.start_at, end_at=self.end_at, at=at)
+
+    @property
+    def current_status(self) -> str:
+        """The status shown now (an activity past its end reads 已结束 before the periodic job stores it)."""
+        return self.status_at(timezone.now())
+
+    @property
+    def current_status_label(self) -> str:
+        return ActivityStatus(self.current_status).label
 
 
 class SignUpStatus(models.TextChoices):

@@ -92,8 +92,8 @@ def activity_out(activity: Activity, *, distance_m: int | None = None, my_status
     return {
         "id": activity.pk,
         "title": activity.title,
-        "status": activity.status,
-        "status_label": activity.get_status_display(),
+        "status": activity.current_status,
+        "status_label": activity.current_status_label,
         "org_id": activity.org_id,
         "org_name": activity.org.name,
         "teams": [{"id": t.pk, "name": t.name} for t in activity.teams.all()],
@@ -139,7 +139,9 @@ class BrowseQuery(Schema):
 
 
 class ManageQuery(Schema):
-    status: str = ""
+    status: str = Field(
+        "", description="活动状态：draft 草稿、published 招募中、in_progress 进行中、ended 已结束、cancelled 已取消"
+    )
     q: str = Field("", max_length=50)
     page: int = Field(1, ge=1)
     page_size: int = PageSize

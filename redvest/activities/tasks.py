@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from django.tasks import task
 from django.utils import timezone
 
 from redvest.activities.services.attendance import attendance_auto_close
+from redvest.activities.services.lifecycle import activities_advance
 
 
 @task(queue_name="attendance")
@@ -15,3 +19,10 @@ def attendance_close_forgotten(activity_id: int) -> int:
     If the activity was moved later since, nothing is due yet and the re-enqueued task does the work.
     """
     return attendance_auto_close(at=timezone.now(), activity_id=activity_id)
+
+
+@task(queue_name="attendance")
+def activities_advance_task() -> dict[str, Any]:
+    """Store 进行中 / 已结束 for activities whose start or end has passed (`manage.py advance_activities`
+    does the same; run either every few minutes)."""
+    return dataclasses.asdict(activities_advance(at=timezone.now()))

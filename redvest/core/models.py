@@ -21,3 +21,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class HeartbeatJob(models.Model):
+    """A long background job (an import, an export): the worker stamps `heartbeat_at` every few hundred
+    rows, so a job whose worker died is found by `redvest.core.jobs.jobs_sweep` and resumed or failed."""
+
+    heartbeat_at = models.DateTimeField("心跳时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("中断后自动续跑次数", default=0)
+    retryable = models.BooleanField("可重试", default=False)
+
+    class Meta:
+        abstract = True

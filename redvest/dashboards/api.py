@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 from redvest.core.pagination import paginate
 from redvest.dashboards import schemas as s
 from redvest.dashboards import selectors
-from redvest.dashboards.services import data_export_download, data_export_request
+from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
 from redvest.dashboards.tables import tables
 
 if TYPE_CHECKING:
@@ -68,6 +68,15 @@ def export_file(request: HttpRequest, export_id: int) -> FileResponse:
     user = _user(request)
     export = data_export_download(actor=user, export=selectors.export_get(user=user, pk=export_id))
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=str(export.file.name).rsplit("/", 1)[-1])
+
+
+@router.post(
+    "/exports/{export_id}/retry", response={202: s.ExportOut, 409: s.ErrorOut, **ERRORS}, summary="重试失败的导出"
+)
+def export_retry(request: HttpRequest, export_id: int) -> Status[Any]:
+    user = _user(request)
+    export = data_export_retry(actor=user, export=selectors.export_get(user=user, pk=export_id))
+    return Status(202, selectors.export_get(user=user, pk=export.pk))
 
 
 # ---- dashboards -----------------------------------------------------------------------------------

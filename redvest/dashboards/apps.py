@@ -7,6 +7,16 @@ class DashboardsConfig(AppConfig):
     verbose_name = "数据看板"
 
     def ready(self) -> None:
+        # Models and tasks can only be imported once the registry is ready.
+        from redvest.core.jobs import JobKind, job_kind_register
+        from redvest.dashboards.models import DataExport, ExportStatus
+        from redvest.dashboards.services.exports import data_export_recover
+        from redvest.dashboards.tasks import data_export_task
+
+        job_kind_register(
+            JobKind(model=DataExport, running=ExportStatus.RUNNING, task=data_export_task, recover=data_export_recover)
+        )
+
         from redvest.core import navigation
         from redvest.dashboards import nav  # the app's menu entries, read once apps are loaded
 

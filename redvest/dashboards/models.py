@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from redvest.core.models import HeartbeatJob
+
 
 class MonthlyOrgStat(models.Model):
     """What happened at one org node (not below it) in one calendar month (Asia/Shanghai)."""
@@ -84,7 +86,7 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class DataExport(models.Model):
+class DataExport(HeartbeatJob):
     """One requested Excel export of a table, for a subtree, category and period; built in the background."""
 
     table = models.CharField("数据表", max_length=30)

@@ -72,6 +72,7 @@ class ExportOut(Schema):
     sensitive: bool
     row_count: int
     error: str
+    retryable: bool
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
 

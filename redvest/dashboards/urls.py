@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("exports/", views.export_view, name="export"),
     path("exports/list/", views.export_list_partial, name="export-list"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
+    path("exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
 ]

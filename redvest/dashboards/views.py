@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBas
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from redvest.accounts.models import User
 from redvest.core.errors import DomainError, ValidationFailed
@@ -19,7 +19,7 @@ from redvest.core.pagination import paginate, parse_page
 from redvest.dashboards import selectors
 from redvest.dashboards.forms import ExportForm
 from redvest.dashboards.models import ExportStatus
-from redvest.dashboards.services import data_export_download, data_export_request
+from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
 
 
 def _user(request: HttpRequest) -> User:
@@ -152,3 +152,13 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     export = data_export_download(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
     name = str(export.file.name).rsplit("/", 1)[-1]
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+@shows_domain_errors
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue again an export that failed (e.g. its worker stopped)."""
+    export = data_export_retry(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
+    messages.success(request, f"已重新提交导出（{export.pk}号），生成后可在“我的导出”中下载")
+    return redirect("dashboards:export")

@@ -1,12 +1,13 @@
 """Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2), so existing clients work
 unchanged: discovery, services, service definitions, requests (GET with filters, POST with api_key and
 lat/long or address_string or address_id), requests/{id}, tokens/{token}; every one as .json and .xml;
-errors as the GeoReport error list.
+errors as the GeoReport error list; an unknown service_code (POST, or the requests filter) is a 400.
 
 JSON follows the spec's examples (the Spark convention: arrays for repeated elements); XML carries the
-declaration and no namespace. Times are w3 (ISO 8601 with the +08:00 offset). Listings without an
-api_key are public, so they show the area instead of the street address, coordinates rounded to about
-100 m and phone or ID numbers masked; a client's key shows its own area's requests in full.
+declaration and no namespace. Times are w3 (ISO 8601 with the +08:00 offset). Listings are public:
+without the api_key of the request's organisation (or one above it) a request shows its category, status,
+area (community, town, county names) and times only; the resident's words, street address, coordinates,
+media and who handles it stay out. A client's key shows its own subtree's requests in full.
 """
 
 from __future__ import annotations
@@ -53,7 +54,21 @@ LIST_CHILD = {
 MAX_RANGE = datetime.timedelta(days=90)
 MAX_RESULTS = 1000
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
-SENSITIVE_DIGITS = re.compile(r"\d{7,}[\dXx]?")
+# What anyone may read of a request they do not own; every other field is null.
+PUBLIC_FIELDS = frozenset(
+    {
+        "service_request_id",
+        "status",
+        "status_notes",
+        "service_name",
+        "service_code",
+        "service_notice",
+        "requested_datetime",
+        "updated_datetime",
+        "expected_datetime",
+        "address",
+    }
+)
 
 
 class Open311Error(Exception):
@@ -177,31 +192,36 @@ def _area_address(request: ServiceRequest, areas: dict[str, str]) -> str:
 
 
 def request_data(request: ServiceRequest, *, full: bool, areas: dict[str, str]) -> dict[str, Any]:
+    """The GeoReport fields; `full` for a client of the owning organisation, else PUBLIC_FIELDS only."""
     closed_at = request.resolved_at or request.cancelled_at or request.closed_at
     lat, lng = request.latitude, request.longitude
-    if not full and lat is not None and lng is not None:
-        lat, lng = round(lat, 3), round(lng, 3)
-    description = request.description if full else SENSITIVE_DIGITS.sub("****", request.description)
     notes = f"{request.get_status_display()}" + (f"：{request.status_notes}" if request.status_notes else "")
-    return {
+    data: dict[str, Any] = {
         "service_request_id": request.number,
         "status": request.open311_status,
         "status_notes": notes,
         "service_name": request.item.name,
         "service_code": request.item.code,
-        "description": description or None,
+        "description": request.description or None,
         "agency_responsible": _agency(request),
         "service_notice": _service_notice(request),
         "requested_datetime": w3(request.created_at),
         "updated_datetime": w3(closed_at if request.status in OPEN311_CLOSED and closed_at else request.updated_at),
         "expected_datetime": w3(request.resolution_due_at),
-        "address": (request.address if full else _area_address(request, areas)) or None,
+        "address": request.address or None,
         "address_id": request.address_id or None,
         "zipcode": None,
         "lat": float(lat) if lat is not None else None,
         "long": float(lng) if lng is not None else None,
         "media_url": request.media_url or None,
     }
+    if full:
+        return data
+    # Status notes and the handlers' names can carry the resident's situation or a volunteer's name.
+    public = {key: (value if key in PUBLIC_FIELDS else None) for key, value in data.items()}
+    public["status_notes"] = request.get_status_display()
+    public["address"] = _area_address(request, areas) or None
+    return public
 
 
 def _area_names(requests: list[ServiceRequest]) -> dict[str, str]:
@@ -323,6 +343,10 @@ def requests_view(request: HttpRequest, *, fmt: str) -> HttpResponse:
     else:
         codes = _csv(g.get("service_code", ""))
         if codes:
+            known = set(ServiceItem.objects.filter(code__in=codes).values_list("code", flat=True))
+            unknown_codes = [c for c in codes if c not in known]
+            if unknown_codes:
+                raise Open311Error(400, f"service_code {', '.join(unknown_codes)} 不存在")
             qs = qs.filter(item__code__in=codes)
         statuses = _csv(g.get("status", ""))
         unknown = [s for s in statuses if s not in {"open", "closed"}]
@@ -390,7 +414,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     if not code:
         raise Open311Error(400, "缺少 service_code")
     if not ServiceItem.objects.filter(code=code, is_active=True).exists():
-        raise Open311Error(404, f"service_code {code} 不存在")
+        raise Open311Error(400, f"service_code {code} 不存在")
     lat, lng = _decimal(post.get("lat", ""), "lat"), _decimal(post.get("long", ""), "long")
     if (lat is None) != (lng is None):
         raise Open311Error(400, "lat 与 long 须同时提供")

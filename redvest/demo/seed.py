@@ -12,8 +12,10 @@ import random
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from redvest.accounts.models import User
+from redvest.activities.services import activities_advance
 from redvest.audit.services import audit_record
 from redvest.demo import data
 from redvest.demo.activity import grant_honours, write_activities
@@ -170,6 +172,7 @@ def seed_demo() -> SeedSummary | None:
         redemptions=points.redemptions,
         service_requests=demand.requests,
     )
+    activities_advance(at=timezone.now())  # past activities 已结束, the running one 进行中
     write_dashboards()  # last: the rollups read everything seeded above
     # One row for the whole bulk load rather than thousands: the log says where the data came from.
     audit_record(actor=None, action="create", target=root, org=root, after=asdict(summary), reason=SEED_REASON)

@@ -22,6 +22,9 @@ from redvest.records.services import (
     anomaly_resolve,
     certificate_issue,
     certificate_revoke,
+    correction_approve,
+    correction_propose,
+    correction_reject,
     dispute_open,
     dispute_review,
     honour_grant,
@@ -109,7 +112,7 @@ def record_evidence(request: HttpRequest, record_id: int) -> FileResponse:
 @router.post(
     "/{int:record_id}/corrections",
     response={201: s.CorrectionOut, **ERRORS},
-    summary="更正服务记录（追加冲销记录，时长不为0时再追加更正记录）",
+    summary="更正服务记录（追加冲销记录，时长不为0时再追加更正记录；增加信用时长须走更正申请，否则 409）",
 )
 def record_correct_api(request: HttpRequest, record_id: int, payload: s.CorrectionIn) -> Status[Any]:
     record = selectors.record_detail(user=_user(request), pk=record_id).record
@@ -121,6 +124,59 @@ def record_correct_api(request: HttpRequest, record_id: int, payload: s.Correcti
             "correction": _fresh(result.correction) if result.correction else None,
         },
     )
+
+
+# ---- correction proposals (adding credit minutes) ----------------------------------------------
+
+
+@router.post(
+    "/{int:record_id}/correction-proposals",
+    response={201: s.ProposalOut, **ERRORS},
+    summary="申请增加服务信用时长（需佐证材料或说明，经活动组织单位上级的组织管理员审批后生效）",
+)
+def proposal_create(
+    request: HttpRequest,
+    record_id: int,
+    minutes: Form[int],
+    reason: Form[str],
+    evidence_note: Form[str] = "",
+    evidence: File[UploadedFile] = None,  # type: ignore[assignment]  # ninja: an optional file
+) -> Status[Any]:
+    user = _user(request)
+    record = selectors.record_detail(user=user, pk=record_id).record
+    proposal = correction_propose(
+        actor=user, record=record, minutes=minutes, reason=reason, evidence=evidence, evidence_note=evidence_note
+    )
+    return Status(201, selectors.proposal_detail(user=user, pk=proposal.pk).proposal)
+
+
+@router.get("/correction-proposals", response=s.ProposalPageOut, summary="待我审批的与我提交的更正申请（分页）")
+def proposals(request: HttpRequest, q: Query[s.ProposalFilter]) -> dict[str, Any]:
+    return _page(selectors.proposal_list(user=_user(request), status=q.status), q)
+
+
+@router.post(
+    "/correction-proposals/{int:proposal_id}/approve",
+    response={200: s.ProposalOut, **ERRORS},
+    summary="批准更正申请（申请人本人不能审批），追加冲销与更正记录",
+)
+def proposal_approve(request: HttpRequest, proposal_id: int, payload: s.ProposalDecisionIn) -> Any:
+    user = _user(request)
+    proposal = selectors.proposal_detail(user=user, pk=proposal_id).proposal
+    correction_approve(actor=user, proposal=proposal, note=payload.note)
+    return selectors.proposal_detail(user=user, pk=proposal_id).proposal
+
+
+@router.post(
+    "/correction-proposals/{int:proposal_id}/reject",
+    response={200: s.ProposalOut, **ERRORS},
+    summary="驳回更正申请（写明理由）",
+)
+def proposal_reject(request: HttpRequest, proposal_id: int, payload: s.ProposalDecisionIn) -> Any:
+    user = _user(request)
+    proposal = selectors.proposal_detail(user=user, pk=proposal_id).proposal
+    correction_reject(actor=user, proposal=proposal, note=payload.note)
+    return selectors.proposal_detail(user=user, pk=proposal_id).proposal
 
 
 # ---- disputes --------------------------------------------------------------------------------
@@ -179,7 +235,11 @@ def makeup_create(
     return Status(201, _fresh(record))
 
 
-@router.post("/honours", response={201: s.RecordOut, **ERRORS}, summary="授予荣誉时数（组织管理员，需原因与佐证）")
+@router.post(
+    "/honours",
+    response={201: s.RecordOut, **ERRORS},
+    summary="授予荣誉时数（组织管理员，需原因与佐证；疑似重复授予时 409，核实后以 confirm_duplicate=true 提交）",
+)
 def honour_create(
     request: HttpRequest,
     evidence: File[UploadedFile],
@@ -188,6 +248,7 @@ def honour_create(
     category: Form[str],
     served_on: Form[datetime.date],
     reason: Form[str],
+    confirm_duplicate: Form[bool] = False,
 ) -> Status[Any]:
     user = _user(request)
     record = honour_grant(
@@ -198,6 +259,7 @@ def honour_create(
         served_on=served_on,
         reason=reason,
         evidence=evidence,
+        confirm_duplicate=confirm_duplicate,
     )
     return Status(201, _fresh(record))
 

@@ -129,3 +129,38 @@ class NotAVolunteer(DomainError):
     code = "not_a_volunteer"
     status = 404
     default_message = "您还不是登记在册的志愿者"
+
+
+class CorrectionTooLong(InvalidMinutes):
+    code = "correction_too_long"
+    default_message = "更正后的时长不能超过活动计划时长"
+
+
+class CorrectionNeedsApproval(Conflict):
+    code = "correction_needs_approval"
+    default_message = "增加服务信用时长须提交更正申请并附佐证，经活动组织单位上级的组织管理员审批后生效"
+
+
+class ProposalPending(Conflict):
+    code = "proposal_pending"
+    default_message = "该记录已有待审批的更正申请，请等待审批结果"
+
+
+class ProposalClosed(Conflict):
+    code = "proposal_closed"
+    default_message = "该更正申请已处理"
+
+
+class ProposalStale(Conflict):
+    code = "proposal_stale"
+    default_message = "原记录已被更正或冲销，该更正申请已失效，请驳回"
+
+
+class SelfApproval(PermissionDenied):
+    code = "self_approval"
+    default_message = "不能审批本人提交的更正申请或本人的服务记录"
+
+
+class LikelyDuplicateGrant(Conflict):
+    code = "likely_duplicate_grant"
+    default_message = "疑似重复授予荣誉时数"

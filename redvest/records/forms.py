@@ -22,6 +22,19 @@ def apply_error(form: forms.Form, exc: DomainError) -> None:
 class CorrectionForm(forms.Form):
     minutes = forms.IntegerField(label="更正后时长（分钟）", min_value=0, help_text="填 0 表示冲销该记录")
     reason = forms.CharField(label="更正原因", max_length=300, widget=REASON_WIDGET)
+    evidence = forms.FileField(
+        label="佐证材料",
+        required=False,
+        help_text="增加服务信用时长时须提供佐证（材料或说明）：照片（JPG/PNG/WebP）或文档（PDF/Word），不超过10MB",
+    )
+    evidence_note = forms.CharField(label="佐证说明", max_length=500, required=False, widget=REASON_WIDGET)
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="审批结果", choices=[("approve", "批准，更正生效"), ("reject", "驳回")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label="审批意见", max_length=300, widget=REASON_WIDGET)
 
 
 class DisputeForm(forms.Form):
@@ -61,6 +74,11 @@ class HonourForm(forms.Form):
     served_on = forms.DateField(label="授予所依据的服务日期", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label="授予原因", max_length=300, widget=REASON_WIDGET)
     evidence = forms.FileField(label="佐证材料", help_text="照片（JPG/PNG/WebP）或文档（PDF/Word），不超过10MB")
+    confirm_duplicate = forms.BooleanField(
+        label="确认不是重复",
+        required=False,
+        help_text="其他管理员已为该志愿者授予同日同一事迹的荣誉时数时，须核实后勾选",
+    )
 
 
 class AnomalyResolveForm(forms.Form):

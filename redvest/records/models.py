@@ -190,6 +190,8 @@ class AnomalyKind(models.TextChoices):
     OVER_12_HOURS = "over_12h", "单日超过12小时"
     LATE_SYNC = "late_sync", "离线延迟同步"
     AUTO_CLOSED = "auto_closed", "未签退自动结束"
+    CORRECTION = "correction", "人工更正时长"
+    DUPLICATE_HONOUR = "duplicate_honour", "疑似重复授予荣誉时数"
     NO_LOCATION = "no_location", "未定位签到（待负责人确认在场）"
 
 
@@ -222,6 +224,51 @@ class Anomaly(models.Model):
         verbose_name = verbose_name_plural = "异常标记"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "activity"]), models.Index(fields=["status", "-created_at"])]
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+
+
+class CorrectionProposal(models.Model):
+    """A correction that would add credit minutes: proposed with evidence, posted only when an org admin
+    strictly above `anchor_org` (the shallowest of the activity's organiser node and its teams' nodes)
+    approves it; the proposer never decides their own proposal."""
+
+    record = models.ForeignKey(ServiceRecord, on_delete=models.PROTECT, related_name="correction_proposals")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="+")
+    anchor_org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
+    minutes_before = models.IntegerField("原时长（分钟）")
+    minutes = models.IntegerField("更正后时长（分钟）")
+    reason = models.CharField("更正原因", max_length=300)
+    evidence = models.FileField("佐证材料", upload_to="records/proposals/%Y/%m/", blank=True, default="")
+    evidence_note = models.CharField("佐证说明", max_length=500, blank=True, default="")
+    status = models.CharField(max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=300, blank=True, default="")
+    correction = models.OneToOneField(
+        ServiceRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="approved_proposal"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "更正申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(status="pending"), name="one_pending_proposal_per_record"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"更正申请#{self.pk} {self.minutes_before}→{self.minutes}分钟"
 
 
 class StarLevelConfig(models.Model):

@@ -26,6 +26,8 @@ def entries(user: Any) -> list[NavEntry]:
             NavEntry("activity", "异常复核", reverse("records:review-queue"), order=11),
             NavEntry("activity", "记录异议", reverse("records:dispute-list"), order=12),
         ]
+    if roles & ADMINS:
+        items.append(NavEntry("activity", "更正审批", reverse("records:proposal-list"), order=12))
     if roles & ADMINS or Role.VOLUNTEER in roles:
         items.append(NavEntry("activity", "服务证明", reverse("records:certificate-list"), order=13))
     if roles & ADMINS:

@@ -179,7 +179,9 @@ class DisputePageOut(Schema):
 
 class AnomalyFilter(PageQuery):
     status: Literal["", "open", "cleared", "corrected"] = "open"
-    kind: Literal["", "overlap", "far_from_site", "over_12h", "late_sync", "auto_closed"] = ""
+    kind: Literal[
+        "", "overlap", "far_from_site", "over_12h", "late_sync", "auto_closed", "correction", "duplicate_honour"
+    ] = ""
 
 
 class AnomalyOut(Schema):
@@ -307,3 +309,62 @@ class VerifyOut(Schema):
     issued_at: datetime.datetime
     status: Literal["valid", "revoked"]
     revoked_at: datetime.datetime | None
+
+
+class ProposalFilter(PageQuery):
+    status: Literal["", "pending", "approved", "rejected"] = "pending"
+
+
+class ProposalOut(Schema):
+    id: int
+    record_id: int
+    volunteer_id: int
+    volunteer_number: str
+    activity_id: int | None
+    anchor_org_id: int
+    minutes_before: int
+    minutes: int
+    reason: str
+    evidence_note: str
+    has_evidence: bool
+    status: str
+    status_label: str
+    proposed_by: str | None
+    decided_by: str | None
+    decided_at: datetime.datetime | None
+    decision_note: str
+    correction_id: int | None
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_volunteer_number(obj: Any) -> str:
+        return str(obj.volunteer.number)
+
+    @staticmethod
+    def resolve_activity_id(obj: Any) -> int | None:
+        return obj.record.activity_id
+
+    @staticmethod
+    def resolve_has_evidence(obj: Any) -> bool:
+        return bool(obj.evidence)
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_proposed_by(obj: Any) -> str | None:
+        return str(obj.proposed_by) if obj.proposed_by_id else None
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return str(obj.decided_by) if obj.decided_by_id else None
+
+
+class ProposalPageOut(Schema):
+    items: list[ProposalOut]
+    count: int
+
+
+class ProposalDecisionIn(Schema):
+    note: str = Field(..., min_length=1, max_length=300, description="审批意见（驳回时写明理由）")

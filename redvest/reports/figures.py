@@ -79,7 +79,7 @@ def _outermost(paths: list[str]) -> list[str]:
 
 def record_figures(paths: list[str], first: datetime.date, last: datetime.date) -> dict[str, Figures]:
     """The record figures for each subtree path over the days first..last (inclusive)."""
-    from redvest.activities.models import Activity, ActivityStatus, Attendance
+    from redvest.activities.models import HELD_STATUSES, Activity, Attendance
     from redvest.demand.models import RequestStatus, ServiceRequest
     from redvest.records.models import RecordKind, ServiceRecord
     from redvest.volunteers.models import Volunteer, VolunteerStatus
@@ -104,9 +104,7 @@ def record_figures(paths: list[str], first: datetime.date, last: datetime.date) 
             key = FigureKey.CREDIT_MINUTES if row["kind"] == RecordKind.CREDIT else FigureKey.HONOUR_MINUTES
             roll.add(row["volunteer__org_id"], key, row["total"])
 
-    held = Activity.objects.filter(
-        status=ActivityStatus.PUBLISHED, start_at__gte=start, start_at__lt=end, org_id__in=nodes
-    )
+    held = Activity.objects.filter(status__in=HELD_STATUSES, start_at__gte=start, start_at__lt=end, org_id__in=nodes)
     zero = Value(0, output_field=IntegerField())
     activities = (
         held.values("org_id")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from redvest.activities.models import Activity, ActivityStatus, QuarterlyTheme
+from redvest.activities.models import HELD_STATUSES, Activity, ActivityKind, QuarterlyTheme
 from redvest.care.models import CarePairing, PairingStatus
 from redvest.demand.models import ServiceRequest
 from redvest.orgs.models import OrgNode
@@ -41,8 +41,12 @@ def draft_narrative(*, org: OrgNode, year: int, quarter: int) -> Narrative:
     first, last = quarter_bounds(year, quarter)
     start, end = _aware(first), _aware(last + datetime.timedelta(days=1))
     activities = Activity.objects.filter(
-        org__path__startswith=path, start_at__gte=start, start_at__lt=end, status__in=[ActivityStatus.PUBLISHED]
-    ).exclude(title__startswith="需求服务：")
+        org__path__startswith=path,
+        start_at__gte=start,
+        start_at__lt=end,
+        status__in=HELD_STATUSES,
+        kind=ActivityKind.PLANNED,
+    )
     top = list(
         activities.annotate(people=Count("attendances"))
         .filter(people__gt=0)

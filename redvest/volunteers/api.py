@@ -30,6 +30,7 @@ from redvest.volunteers.services import (
     volunteer_data_of,
     volunteer_export,
     volunteer_import_confirm,
+    volunteer_import_retry,
     volunteer_import_start,
     volunteer_register,
     volunteer_reveal,
@@ -124,6 +125,13 @@ def import_detail(request: HttpRequest, import_id: int) -> VolunteerImport:
 def import_confirm(request: HttpRequest, import_id: int, payload: ImportConfirmIn) -> Status[VolunteerImport]:
     imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
     volunteer_import_confirm(actor=request.auth, imp=imp, skip_bad_rows=payload.skip_bad_rows)  # type: ignore[attr-defined]
+    return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]
+
+
+@router.post("/imports/{int:import_id}/retry", response={202: ImportOut}, summary="重试中断或因系统错误失败的导入")
+def import_retry(request: HttpRequest, import_id: int) -> Status[VolunteerImport]:
+    imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
+    volunteer_import_retry(actor=request.auth, imp=imp)  # type: ignore[attr-defined]
     return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]
 
 

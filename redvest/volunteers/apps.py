@@ -6,6 +6,21 @@ class VolunteersConfig(AppConfig):
     verbose_name = "志愿者一本账"
 
     def ready(self) -> None:
+        # Models and tasks can only be imported once the registry is ready.
+        from redvest.core.jobs import JobKind, job_kind_register
+        from redvest.volunteers.models import ImportStatus, VolunteerImport
+        from redvest.volunteers.services import volunteer_import_recover
+        from redvest.volunteers.tasks import volunteer_import_run
+
+        job_kind_register(
+            JobKind(
+                model=VolunteerImport,
+                running=ImportStatus.RUNNING,
+                task=volunteer_import_run,
+                recover=volunteer_import_recover,
+            )
+        )
+
         from redvest.core import navigation
         from redvest.core.workbench import register
         from redvest.volunteers import nav, todos  # the app's menu and to-dos, read once apps are loaded

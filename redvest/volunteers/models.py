@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from redvest.core.crypto import decrypt
+from redvest.core.models import HeartbeatJob
 
 if TYPE_CHECKING:
     from redvest.teams.models import Team
@@ -181,7 +182,7 @@ class ImportStatus(models.TextChoices):
     DONE = "done", "已导入"
 
 
-class VolunteerImport(models.Model):
+class VolunteerImport(HeartbeatJob):
     """An uploaded Excel file, its dry-run preview and its result, processed in the background."""
 
     org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
@@ -218,3 +219,23 @@ class VolunteerImport(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.is_finished else (self.processed_rows * 100 // self.total_rows if self.total_rows else 0)
+
+
+class VolunteerImportChunk(models.Model):
+    """A validated slice of an import's rows, written in its own short transaction while the file is checked.
+    The final step turns the good rows of every chunk into volunteers in one transaction, then deletes the
+    chunks; a worker that dies in between leaves only chunks, and a resumed import skips the staged ones."""
+
+    imp = models.ForeignKey(VolunteerImport, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    good = models.JSONField(default=list)  # [{"number", "org_id", "org_path", "team_id", "party_org_id", "values"}]
+    errors = models.JSONField(default=list)
+    hashes = models.JSONField(default=dict)  # ID-number hash -> first row with it, for in-file duplicates
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入暂存"
+        constraints = [models.UniqueConstraint(fields=["imp", "index"], name="volunteer_import_chunk_once")]
+        ordering = ["imp", "index"]
+
+    def __str__(self) -> str:
+        return f"导入#{self.imp_id} 第{self.index + 1}段"

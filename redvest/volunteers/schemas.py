@@ -156,6 +156,8 @@ class ImportOut(Schema):
     bad_rows: int
     created_count: int
     message: str
+    retryable: bool
+    heartbeat_at: datetime.datetime | None
     errors: list[ImportErrorOut]
     created_at: datetime.datetime
     finished_at: datetime.datetime | None

@@ -19,5 +19,6 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_detail, name="import-detail"),
     path("import/<int:pk>/progress/", imports.import_progress, name="import-progress"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import-confirm"),
+    path("import/<int:pk>/retry/", imports.import_retry, name="import-retry"),
     path("import/<int:pk>/report/", imports.import_report, name="import-report"),
 ]

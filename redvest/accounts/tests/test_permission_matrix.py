@@ -51,8 +51,8 @@ from redvest.points.tests.factories import (
 )
 from redvest.publicity.models import Commitment, Exemplar, ExemplarStatus, TrainingSession
 from redvest.publicity.tests.factories import CommitmentFactory, ExemplarFactory, TrainingSessionFactory
-from redvest.records.models import Certificate, ServiceRecord
-from redvest.records.tests.factories import CertificateFactory, ServiceRecordFactory
+from redvest.records.models import Certificate, CorrectionProposal, ServiceRecord
+from redvest.records.tests.factories import CertificateFactory, CorrectionProposalFactory, ServiceRecordFactory
 from redvest.reports.models import Circular, CircularStatus, QuarterlyReport
 from redvest.reports.tests.factories import CircularFactory, QuarterlyReportFactory
 from redvest.teams.models import BrandProject, Team
@@ -77,6 +77,7 @@ RESOURCE_NAMES = (
     "activity",
     "record",
     "certificate",
+    "correction_proposal",
     "points_account",
     "earning_rule",
     "points_claim",
@@ -123,6 +124,8 @@ TEAM_ROLE_EXPECTED = _expect(
     volunteer=(OWN, NONE),
     activity=(ALL, OWN),
     record=(OWN, OWN),
+    # Proposals about their team's activities are theirs to follow, never to decide.
+    correction_proposal=(OWN, NONE),
     reward=(ALL, NONE),
     merchant=(ALL, NONE),
     earning_rule=(ALL, NONE),
@@ -151,6 +154,7 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(ALL, ALL),
         record=(ALL, ALL),
         certificate=(ALL, ALL),
+        correction_proposal=(ALL, ALL),
         **dict.fromkeys(PUBLICITY_ALL, (ALL, ALL)),
         **dict.fromkeys(POINTS_ALL, (ALL, ALL)),
         request=(ALL, ALL),
@@ -175,6 +179,8 @@ EXPECTED: dict[str, dict[str, dict[str, frozenset[str]]]] = {
         activity=(SUBTREE, SUBTREE),
         record=(SUBTREE, SUBTREE),
         certificate=(SUBTREE, SUBTREE),
+        # Adding credit minutes is decided strictly above the proposal's node: seen at their node, decided below.
+        correction_proposal=(SUBTREE, frozenset({"descendant"})),
         **dict.fromkeys(PUBLICITY_ALL, (SUBTREE, SUBTREE)),
         **dict.fromkeys(POINTS_ALL, (SUBTREE, SUBTREE)),
         request=(SUBTREE, SUBTREE),
@@ -261,6 +267,9 @@ class World:
             self.objects["activity"][position] = activity
             self.objects["record"][position] = ServiceRecordFactory(
                 volunteer=self.objects["volunteer"][position], activity=activity
+            )
+            self.objects["correction_proposal"][position] = CorrectionProposalFactory(
+                record=self.objects["record"][position], anchor_org=node
             )
             self.objects["certificate"][position] = CertificateFactory(
                 volunteer=self.objects["volunteer"][position], issuing_org=node
@@ -372,6 +381,7 @@ MODELS: dict[str, type[Model]] = {
     "activity": Activity,
     "record": ServiceRecord,
     "certificate": Certificate,
+    "correction_proposal": CorrectionProposal,
     "points_account": PointsAccount,
     "earning_rule": EarningRule,
     "points_claim": PointsClaim,

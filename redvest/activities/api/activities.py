@@ -47,7 +47,10 @@ router = Router(tags=["活动"])
 
 
 @router.get(
-    "", response=ActivityPageOut, url_name="activity-list", summary="浏览招募中的活动（可按距离、类别、日期筛选）"
+    "",
+    response=ActivityPageOut,
+    url_name="activity-list",
+    summary="浏览招募中、进行中的活动（可按距离、类别、日期筛选）",
 )
 def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> dict[str, Any]:
     org = OrgNode.objects.filter(pk=filters.org_id).first() if filters.org_id else None
@@ -72,7 +75,7 @@ def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> dict[str, Any]:
 @router.get("/manage", response=ActivityPageOut, url_name="activity-manage", summary="我组织的活动")
 def manage(request: HttpRequest, filters: Query[ManageQuery]) -> dict[str, Any]:
     status = filters.status if filters.status in ActivityStatus.values else ""
-    qs = activity_manage_list(user=user_of(request), status=status, q=filters.q.strip())
+    qs = activity_manage_list(user=user_of(request), status=status, q=filters.q.strip(), at=timezone.now())
     page = paginate(qs, page=filters.page, size=filters.page_size)
     return {"items": [activity_out(a) for a in page.items], "count": page.count}
 

@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from redvest.accounts.policy import scope
 from redvest.activities.geo import bounding_box, haversine_m
-from redvest.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, ActivityStatus, SignUp, SignUpStatus
+from redvest.activities.models import (
+    ACTIVE_SIGNUP_STATUSES,
+    LIVE_STATUSES,
+    Activity,
+    ActivityKind,
+    ActivityStatus,
+    SignUp,
+    SignUpStatus,
+    status_q,
+)
 from redvest.activities.selectors.calendar import DayTag, activity_tags
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
@@ -91,12 +100,13 @@ def _my_statuses(*, user: Any, activity_ids: list[int]) -> dict[int, str]:
 def activity_browse(
     *, user: Any, filters: BrowseFilters, at: datetime.datetime, page: int = 1, size: int | None = None
 ) -> Page[BrowseRow]:
-    """Open activities (published, not yet over) for a volunteer's phone.
+    """Open activities (招募中 or 进行中, not yet over) for a volunteer's phone.
 
     With a location: a bounding box narrows candidates in SQL, then the exact great-circle distance
     drops the box's corners and orders by distance. Otherwise soonest first.
     """
-    qs = activities_visible(user=user).filter(status=ActivityStatus.PUBLISHED, end_at__gt=at)
+    # Not over by the clock, whatever status the periodic advance has stored so far.
+    qs = activities_visible(user=user).filter(status__in=LIVE_STATUSES, end_at__gt=at, kind=ActivityKind.PLANNED)
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.day is not None:
@@ -144,16 +154,23 @@ def activity_recruiting_public(*, at: datetime.datetime, limit: int = 6) -> list
     """Published activities still recruiting, soonest first, for the public portal (no login; the
     recruitment notice is public, signing up needs an account)."""
     qs = Activity.objects.filter(
-        status=ActivityStatus.PUBLISHED, recruit_start__lte=at, recruit_end__gt=at, start_at__gt=at
+        kind=ActivityKind.PLANNED,
+        status=ActivityStatus.PUBLISHED,
+        recruit_start__lte=at,
+        recruit_end__gt=at,
+        start_at__gt=at,
     )
     return list(with_listing_related(qs).order_by("start_at", "id")[:limit])
 
 
-def activity_manage_list(*, user: Any, status: str = "", q: str = "") -> QuerySet[Activity]:
-    """Activities the user organises (may change), newest first."""
-    qs = scope(user, "activity", Activity.objects.all(), "change")
+def activity_manage_list(
+    *, user: Any, status: str = "", q: str = "", at: datetime.datetime | None = None
+) -> QuerySet[Activity]:
+    """Activities the user organises (may change), newest first; `status` as it stands at `at` (now).
+    Activities written for demand 工单 are not listed."""
+    qs = scope(user, "activity", Activity.objects.filter(kind=ActivityKind.PLANNED), "change")
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status_q(status, at=at or timezone.now()))
     if q:
         qs = qs.filter(title__icontains=q)
     return with_listing_related(qs).order_by("-start_at", "-id")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from redvest.activities.models import Activity, ActivityStatus, QuarterlyTheme
+from redvest.activities.models import Activity, ActivityKind, ActivityStatus, QuarterlyTheme
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 
@@ -141,6 +141,7 @@ def month_calendar(
             start_at__lt=_local_midnight(last + datetime.timedelta(days=1)),
         )
         .exclude(status=ActivityStatus.DRAFT)
+        .exclude(kind=ActivityKind.DEMAND)
         .order_by("start_at", "id")
         .values("id", "title", "start_at", "status", "is_theme_party_day")
     )

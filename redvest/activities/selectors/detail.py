@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 
 from redvest.accounts.policy import can
 from redvest.activities.conf import CHECKIN_OPENS_BEFORE
-from redvest.activities.models import Activity, ActivityStatus, Attendance, SignUp, SignUpStatus
+from redvest.activities.models import LIVE_STATUSES, Activity, Attendance, SignUp, SignUpStatus
 from redvest.activities.selectors.activities import activity_get
 from redvest.activities.selectors.attendance import attendance_current
 from redvest.activities.selectors.calendar import DayTag, activity_tags
@@ -44,7 +44,7 @@ def activity_detail(*, user: Any, activity_id: int, at: datetime.datetime) -> Ac
         waitlisted=Count("id", filter=Q(status=SignUpStatus.WAITLISTED)),
         pending=Count("id", filter=Q(status=SignUpStatus.PENDING)),
     )
-    published = activity.status == ActivityStatus.PUBLISHED
+    published = activity.status_at(at) in LIVE_STATUSES
     return ActivityDetail(
         activity=activity,
         tags=activity_tags(activity),

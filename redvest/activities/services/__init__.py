@@ -23,6 +23,7 @@ from redvest.activities.services.attendance import (
     attendance_proxy_check_out,
     attendance_sync,
 )
+from redvest.activities.services.lifecycle import AdvanceResult, activities_advance
 from redvest.activities.services.outcomes import (
     OutcomeData,
     outcome_save,
@@ -37,10 +38,12 @@ __all__ = [
     "CHECK_IN",
     "CHECK_OUT",
     "ActivityData",
+    "AdvanceResult",
     "OutcomeData",
     "Position",
     "SyncItem",
     "SyncResult",
+    "activities_advance",
     "activity_cancel",
     "activity_create",
     "activity_publish",

@@ -21,11 +21,14 @@ from redvest.activities.errors import (
 )
 from redvest.activities.models import (
     ACTIVE_SIGNUP_STATUSES,
+    HELD_STATUSES,
+    LIVE_STATUSES,
     Activity,
     ActivityMode,
     ActivityStatus,
     ServiceCategory,
     SignUpStatus,
+    lifecycle_status,
 )
 from redvest.activities.selectors.calendar import theme_for_time
 from redvest.activities.services._common import activity_url, locked, require_can_organise
@@ -174,6 +177,8 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData, at: 
     before_teams = sorted(activity.teams.values_list("pk", flat=True))
     old_end = activity.end_at
     _apply(activity, data)
+    # New times may move a held activity back to 招募中 or on to 进行中/已结束.
+    activity.status = activity.status_at(at)
     activity.save()
     activity.teams.set(data.teams)
     changed_before, changed_after = diff(before, snapshot(activity, _AUDITED_FIELDS))
@@ -183,7 +188,7 @@ def activity_update(*, actor: User, activity: Activity, data: ActivityData, at: 
     audit_record(
         actor=actor, action="update", target=activity, org=activity.org, before=changed_before, after=changed_after
     )
-    if activity.status == ActivityStatus.PUBLISHED:
+    if activity.status in LIVE_STATUSES:
         from redvest.activities.services.signups import promote_waitlisted
 
         promote_waitlisted(activity=activity, at=at)
@@ -217,11 +222,14 @@ def activity_publish(*, actor: User, activity: Activity, at: datetime.datetime) 
     activity = locked(activity)
     if activity.status == ActivityStatus.CANCELLED:
         raise ActivityCancelled("已取消的活动不能发布")
-    if activity.status == ActivityStatus.PUBLISHED:
+    if activity.status in HELD_STATUSES:
         raise ActivityAlreadyPublished()
     if activity.end_at <= at:
         raise ActivityEnded("活动已结束，不能发布")
-    activity.status = ActivityStatus.PUBLISHED
+    # Published after its start, it is under way at once.
+    activity.status = lifecycle_status(
+        status=ActivityStatus.PUBLISHED, start_at=activity.start_at, end_at=activity.end_at, at=at
+    )
     activity.published_at = at
     activity.save(update_fields=["status", "published_at"])
     audit_record(
@@ -230,7 +238,7 @@ def activity_publish(*, actor: User, activity: Activity, at: datetime.datetime) 
         target=activity,
         org=activity.org,
         before={"status": ActivityStatus.DRAFT},
-        after={"status": ActivityStatus.PUBLISHED},
+        after={"status": activity.status},
     )
     schedule_auto_close(activity=activity)
     return activity

@@ -34,6 +34,7 @@ from redvest.activities.errors import (
 )
 from redvest.activities.geo import haversine_m
 from redvest.activities.models import (
+    HELD_STATUSES,
     Activity,
     ActivityMode,
     ActivityStatus,
@@ -90,9 +91,11 @@ def _flag_no_location(attendance: Attendance, *, what: str) -> None:
 
 
 def _require_running(activity: Activity) -> None:
+    """Published (招募中, 进行中 or 已结束: the time window decides, so late check-outs and offline items
+    still land after the end)."""
     if activity.status == ActivityStatus.CANCELLED:
         raise ActivityCancelled("活动已取消，不能签到")
-    if activity.status != ActivityStatus.PUBLISHED:
+    if activity.status not in HELD_STATUSES:
         raise ActivityNotPublished("活动尚未发布，不能签到")
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from redvest.accounts.policy import require
 from redvest.activities.errors import (
     ActivityCancelled,
+    ActivityEnded,
     ActivityNotPublished,
     AlreadySignedUp,
     OverlappingSignUp,
@@ -18,7 +19,15 @@ from redvest.activities.errors import (
     RecruitmentClosed,
     SignUpStateInvalid,
 )
-from redvest.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, ActivityStatus, SignUp, SignUpStatus
+from redvest.activities.models import (
+    ACTIVE_SIGNUP_STATUSES,
+    HELD_STATUSES,
+    LIVE_STATUSES,
+    Activity,
+    ActivityStatus,
+    SignUp,
+    SignUpStatus,
+)
 from redvest.activities.services._common import activity_url, locked, volunteer_of
 from redvest.audit.services import audit_record
 from redvest.core.errors import DomainError, PermissionDenied
@@ -33,10 +42,14 @@ def _fmt(at: datetime.datetime) -> str:
 
 
 def _require_recruiting(activity: Activity, at: datetime.datetime) -> None:
+    """Published, not over, inside the recruitment window the organiser set (it closes before the end,
+    so a multi-day activity may keep recruiting while 进行中)."""
     if activity.status == ActivityStatus.CANCELLED:
         raise ActivityCancelled("活动已取消，不能报名")
-    if activity.status != ActivityStatus.PUBLISHED:
+    if activity.status not in HELD_STATUSES:
         raise ActivityNotPublished("活动尚未发布，不能报名")
+    if activity.status_at(at) == ActivityStatus.ENDED:
+        raise ActivityEnded("活动已结束，不能报名")
     if at < activity.recruit_start:
         raise RecruitmentClosed(f"报名尚未开始，将于 {_fmt(activity.recruit_start)} 开始")
     if at > activity.recruit_end:
@@ -134,7 +147,7 @@ def signup_cancel(*, actor: User, signup: SignUp, at: datetime.datetime) -> Sign
     signup.status = SignUpStatus.CANCELLED
     signup.decided_at = at
     signup.save(update_fields=["status", "decided_at"])
-    if was_approved and activity.status == ActivityStatus.PUBLISHED:
+    if was_approved and activity.status_at(at) in LIVE_STATUSES:
         promote_waitlisted(activity=activity, at=at)
     return signup
 
@@ -178,7 +191,7 @@ def signup_decide(*, actor: User, signup: SignUp, approve: bool, at: datetime.da
         after={"status": signup.status},
         reason=note,
     )
-    if before == SignUpStatus.APPROVED and activity.status == ActivityStatus.PUBLISHED:
+    if before == SignUpStatus.APPROVED and activity.status_at(at) in LIVE_STATUSES:
         promote_waitlisted(activity=activity, at=at)
     user = signup.volunteer.user
     if user is not None:

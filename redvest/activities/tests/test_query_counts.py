@@ -3,6 +3,7 @@ location), the organiser's sign-up list, the attendance list and the list endpoi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from redvest.activities.models import AttendanceStatus, QuarterlyTheme, SignUpStatus
+from redvest.activities.models import ActivityStatus, AttendanceStatus, QuarterlyTheme, SignUpStatus
 from redvest.activities.tests.conftest import World
 from redvest.activities.tests.factories import (
     ActivityFactory,
@@ -29,6 +31,21 @@ def add_activities(world: World, count: int) -> None:
         activity = ActivityFactory(org=world.tree.town_a, latitude="30.901000", longitude="119.901000")
         activity.teams.add(world.team, world.other_team)
         SignUpFactory(activity=activity, volunteer=world.volunteer(0), status=SignUpStatus.APPROVED)
+
+
+def add_finished_activities(world: World, count: int) -> None:
+    """Activities of the leader's team that are over: stored 已结束 and, past their end, still 招募中."""
+    start = timezone.now() - datetime.timedelta(days=3)
+    for i in range(count):
+        activity = ActivityFactory(
+            org=world.tree.town_a,
+            start_at=start,
+            end_at=start + datetime.timedelta(hours=2),
+            recruit_start=start - datetime.timedelta(days=1),
+            recruit_end=start,
+            status=ActivityStatus.ENDED if i % 2 else ActivityStatus.PUBLISHED,
+        )
+        activity.teams.add(world.team, world.other_team)
 
 
 def add_signups(world: World, count: int) -> None:
@@ -90,6 +107,20 @@ CASES: list[Any] = [
         lambda c, w: c.get(reverse("activities:activity-manage")),
         'data-label="活动"',
         id="manage-page",
+    ),
+    pytest.param(
+        1,
+        add_finished_activities,
+        lambda c, w: c.get(reverse("activities:activity-manage"), {"status": "ended"}),
+        'data-label="活动"',
+        id="manage-page-ended",
+    ),
+    pytest.param(
+        1,
+        add_finished_activities,
+        lambda c, w: c.get("/api/v1/activities/manage", {"status": "ended"}),
+        None,
+        id="manage-api-ended",
     ),
     pytest.param(
         1,

@@ -37,7 +37,8 @@ def manage_view(request: HttpRequest) -> HttpResponse:
     status = status if status in ActivityStatus.values else ""
     q = request.GET.get("q", "").strip()[:50]
     page = paginate(
-        activity_manage_list(user=request.user, status=status, q=q), page=parse_page(request.GET.get("page"))
+        activity_manage_list(user=request.user, status=status, q=q, at=timezone.now()),
+        page=parse_page(request.GET.get("page")),
     )
     return render(
         request,

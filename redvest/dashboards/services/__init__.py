@@ -1,6 +1,20 @@
 """Writes: the rollup refresh and the Excel exports."""
 
-from redvest.dashboards.services.exports import data_export_download, data_export_request, data_export_run
+from redvest.dashboards.services.exports import (
+    data_export_download,
+    data_export_recover,
+    data_export_request,
+    data_export_retry,
+    data_export_run,
+)
 from redvest.dashboards.services.rollups import dashboards_refresh, last_refresh
 
-__all__ = ["dashboards_refresh", "data_export_download", "data_export_request", "data_export_run", "last_refresh"]
+__all__ = [
+    "dashboards_refresh",
+    "data_export_download",
+    "data_export_recover",
+    "data_export_request",
+    "data_export_retry",
+    "data_export_run",
+    "last_refresh",
+]

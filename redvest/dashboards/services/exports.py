@@ -22,13 +22,15 @@ from openpyxl.utils import get_column_letter
 from redvest.accounts import policy
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
-from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
+from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.tables import Table, tables
 from redvest.orgs.models import OrgNode
 
 log = logging.getLogger(__name__)
 MAX_PERIOD_DAYS = 3660
+HEARTBEAT_ROWS = 500  # rows written between heartbeats
 OUT_OF_SCOPE = "所选组织不在您的管理范围内"
 
 
@@ -111,9 +113,7 @@ def data_export_request(
         },
         reason=f"导出{spec.label}" + ("（含完整证件号码和手机号）" if sensitive else "（脱敏）"),
     )
-    from redvest.dashboards.tasks import data_export_task
-
-    transaction.on_commit(lambda: data_export_task.enqueue(export.pk))
+    _enqueue(export)
     return export
 
 
@@ -134,8 +134,9 @@ def export_queryset(*, export: DataExport, spec: Table) -> QuerySet[Any]:
     return qs.order_by(field, "pk")
 
 
-def _write(spec: Table, qs: QuerySet[Any], sensitive: bool, target: str) -> int:
-    """Stream the rows into an xlsx file at `target` (write-only: memory stays flat); returns the row count."""
+def _write(spec: Table, qs: QuerySet[Any], sensitive: bool, target: str, export_id: int) -> int:
+    """Stream the rows into an xlsx file at `target` (write-only: memory stays flat), stamping the export's
+    heartbeat every HEARTBEAT_ROWS rows; returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spec.label[:31])
     for index, header in enumerate(spec.headers, start=1):
@@ -151,6 +152,8 @@ def _write(spec: Table, qs: QuerySet[Any], sensitive: bool, target: str) -> int:
     for row in spec.rows(qs, sensitive):
         sheet.append(row)
         count += 1
+        if count % HEARTBEAT_ROWS == 0:
+            heartbeat(DataExport, export_id, row_count=count)
     workbook.save(target)
     return count
 
@@ -170,14 +173,15 @@ def data_export_run(*, export_id: int) -> DataExport:
         if export.status != ExportStatus.QUEUED:
             return export
         export.status = ExportStatus.RUNNING
-        export.save(update_fields=["status"])
+        export.heartbeat_at = timezone.now()
+        export.save(update_fields=["status", "heartbeat_at"])
     spec = tables().get(export.table)
     handle, target = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
         if spec is None:
             raise LookupError(export.table)
-        count = _write(spec, export_queryset(export=export, spec=spec), export.sensitive, target)
+        count = _write(spec, export_queryset(export=export, spec=spec), export.sensitive, target, export.pk)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         with open(target, "rb") as content:
             export.file.save(f"{spec.label}-{export.org.name}-{stamp}.xlsx", File(content), save=False)
@@ -187,11 +191,53 @@ def data_export_run(*, export_id: int) -> DataExport:
         log.exception("export %s failed", export_id)
         export.status = ExportStatus.FAILED
         export.error = "生成文件时出错，请稍后重试或联系管理员"
+        export.retryable = True
     finally:
         os.unlink(target)
     export.finished_at = timezone.now()
-    export.save(update_fields=["status", "row_count", "file", "error", "finished_at"])
+    export.save(update_fields=["status", "row_count", "file", "error", "retryable", "finished_at"])
     return export
+
+
+def data_export_recover(export: DataExport) -> str:
+    """Jobs sweep, on a running export whose worker stopped (row locked by the caller): the half-written
+    file is lost, so the export fails with the interruption message and can be retried."""
+    export.status = ExportStatus.FAILED
+    export.error = INTERRUPTED_MESSAGE
+    export.retryable = True
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "retryable", "finished_at"])
+    return FAILED
+
+
+@transaction.atomic
+def data_export_retry(*, actor: User, export: DataExport) -> DataExport:
+    """Queue again a failed export, by whoever may view it and still administers its org (the rows are
+    read again with the requester's rights). Raises NotFound, PermissionDenied or Conflict. Audited."""
+    export = DataExport.objects.select_for_update(of=("self",)).select_related("org").get(pk=export.pk)
+    if not policy.can(actor, "view", export):
+        raise NotFound("导出记录不存在或您无权查看")
+    if not policy.can_administer(actor, export.org):
+        raise PermissionDenied(OUT_OF_SCOPE)
+    if export.status != ExportStatus.FAILED or not export.retryable:
+        raise Conflict("只有失败的导出可以重试")
+    export.status = ExportStatus.QUEUED
+    export.error = ""
+    export.retryable = False
+    export.row_count = 0
+    export.finished_at = None
+    export.save(update_fields=["status", "error", "retryable", "row_count", "finished_at"])
+    audit_record(
+        actor=actor, action="export", target=export, org=export.org, after={"retry": export.pk}, reason="重试导出"
+    )
+    _enqueue(export)
+    return export
+
+
+def _enqueue(export: DataExport) -> None:
+    from redvest.dashboards.tasks import data_export_task
+
+    transaction.on_commit(lambda: data_export_task.enqueue(export.pk))
 
 
 @transaction.atomic

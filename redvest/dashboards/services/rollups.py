@@ -32,7 +32,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from redvest.activities.models import Activity, ActivityStatus
+from redvest.activities.models import HELD_STATUSES, Activity
 from redvest.care.models import CareVisit
 from redvest.dashboards.models import MonthlyOrgStat, OrgStock, RefreshRun
 from redvest.demand.models import Callback, CallbackStatus, Rating, RequestStatus, ServiceRequest
@@ -118,7 +118,7 @@ def _collect(months: list[Month] | None) -> dict[Key, dict[str, int]]:
     """Every figure per (org node, month) for the given months (None: all), a fixed handful of queries."""
     totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAT_FIELDS, 0))
 
-    activities = Activity.objects.filter(status=ActivityStatus.PUBLISHED).filter(_time_q("start_at", months))
+    activities = Activity.objects.filter(status__in=HELD_STATUSES).filter(_time_q("start_at", months))
     _add(
         totals,
         activities.annotate(m=TruncMonth("start_at")).values("org_id", "m").annotate(n=Count("id")),

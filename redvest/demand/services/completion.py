@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from redvest.accounts.policy import require
 from redvest.activities.models import (
     Activity,
+    ActivityKind,
     ActivityMode,
     ActivityStatus,
     Attendance,
@@ -174,7 +175,8 @@ def _post_time(
         requires_approval=False,
         skills_wanted=list(request.item.required_skills),
         description=f"{request.description[:500]}\n办理结果：{part.result[:500]}",
-        status=ActivityStatus.PUBLISHED,
+        status=ActivityStatus.ENDED,
+        kind=ActivityKind.DEMAND,
         published_at=part.dispatched_at,
         checkin_secret=secrets.token_hex(32),
         created_by=actor,

@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from redvest.activities.models import ActivityMode, Attendance, AttendanceMethod
+from redvest.activities.models import ActivityKind, ActivityMode, ActivityStatus, Attendance, AttendanceMethod
+from redvest.activities.selectors import activity_manage_list
 from redvest.core.errors import ValidationFailed
 from redvest.core.models import Notification
 from redvest.demand.errors import AlreadyDone, ErrandIncomplete
@@ -38,6 +39,14 @@ def team_part(county, now):
     request = ServiceRequestFactory(area=county.community_a, item=item, created_at=now)
     [part] = dispatch_create(actor=county.dispatcher, request=request, targets=[Target("team", team.pk)], now=now)
     return team, leader, part
+
+
+def test_the_activity_carrying_the_time_is_a_demand_activity_already_ended(county, now, team_part):
+    team, leader, part = team_part
+    finish(leader, part, now + datetime.timedelta(hours=2), TimeSpent(member_of(team).pk, 60))
+    part.refresh_from_db()
+    assert part.activity.kind == ActivityKind.DEMAND and part.activity.status == ActivityStatus.ENDED
+    assert not activity_manage_list(user=leader, at=now).filter(pk=part.activity.pk).exists()
 
 
 def finish(leader, part, at, *entries: TimeSpent, **kw):

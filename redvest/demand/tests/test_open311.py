@@ -15,11 +15,13 @@ from redvest.demand.models import RequestChannel, ServiceRequest
 from redvest.demand.tests.factories import (
     CITY,
     OPEN311_KEY,
+    DispatchFactory,
     Open311ClientFactory,
     ServiceAttributeFactory,
     ServiceItemFactory,
     ServiceRequestFactory,
 )
+from redvest.volunteers.tests.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,10 +222,33 @@ def test_post_without_or_with_a_wrong_api_key_is_403(api):
     assert not ServiceRequest.objects.exists()
 
 
-def test_post_with_an_unknown_service_code_is_404_and_writes_nothing(api):
+def test_post_with_an_unknown_service_code_is_400_and_writes_nothing(api):
     response = post(api, service_code="NOPE", address_string="城东路8号")
-    assert response.status_code == 404 and "NOPE" in data(response)[0]["description"]
+    assert response.status_code == 400
+    [error] = data(response)
+    assert list(error) == ["code", "description"] and error["code"] == 400 and "NOPE" in error["description"]
+    root = xml(post(api, "xml", service_code="NOPE", address_string="城东路8号"))
+    assert (
+        root.tag == "errors" and root.findtext("error/code") == "400" and "NOPE" in root.findtext("error/description")
+    )
     assert not ServiceRequest.objects.exists()
+
+
+def test_post_with_an_inactive_service_code_is_400(api):
+    ServiceItemFactory(code="OLD1", is_active=False)
+    response = post(api, service_code="OLD1", address_string="城东路8号")
+    assert response.status_code == 400 and data(response)[0]["code"] == 400
+    assert not ServiceRequest.objects.exists()
+
+
+def test_requests_filtered_by_an_unknown_service_code_is_400_in_both_formats(api, county):
+    ServiceRequestFactory(area=county.community_a, item=ServiceItemFactory(code="AA1"))
+    response = api.get(f"{BASE}/requests.json", {"service_code": "AA1,NOPE"})
+    assert response.status_code == 400
+    [error] = data(response)
+    assert error["code"] == 400 and "NOPE" in error["description"] and "AA1" not in error["description"]
+    response = api.get(f"{BASE}/requests.xml", {"service_code": "NOPE"})
+    assert response.status_code == 400 and xml(response).findtext("error/code") == "400"
 
 
 def test_post_without_a_location_is_400_and_writes_nothing(api):
@@ -243,27 +268,85 @@ def test_post_missing_a_required_attribute_is_400(api):
     assert data(response)[0]["description"].startswith("attribute[hospital]")
 
 
-def test_get_requests_fields_and_both_formats(api, county):
+PUBLIC_VALUES = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+]
+
+
+def _private_request(county):
+    """A request full of what only its organisation may read: words, street, point, photo, handler, notes."""
     request = ServiceRequestFactory(
-        area=county.community_a, description="电话13800138000请回电", media_url="http://example.com/a.jpg"
+        area=county.community_a,
+        description="独居老人王阿姨，电话13800138000，腿脚不便",
+        address="长兴县雉城街道城东路8号3单元",
+        address_id="ADDR-77",
+        media_url="http://example.com/a.jpg",
+        status_notes="王阿姨家中无人，改约明天",
     )
+    volunteer = VolunteerFactory(org=county.community_a, name="李志愿")
+    DispatchFactory(request=request, volunteer=volunteer)
+    return request
+
+
+def test_get_requests_fields_and_both_formats(api, county):
+    request = _private_request(county)
     [row] = data(api.get(f"{BASE}/requests.json"))
     assert list(row) == REQUEST_FIELDS
     assert row["service_request_id"] == request.number and row["status"] == "open"
+    assert row["service_code"] == request.item.code and row["service_name"] == request.item.name
     assert row["requested_datetime"] == timezone.localtime(request.created_at).isoformat(timespec="seconds")
-    assert row["requested_datetime"].endswith("+08:00")
-    assert row["zipcode"] is None and row["media_url"] == "http://example.com/a.jpg"
-    assert "13800138000" not in row["description"]  # public listing: numbers masked
-    assert row["address"] == "城东社区, 雉城街道, 长兴县" and row["lat"] == 30.97
+    assert row["requested_datetime"].endswith("+08:00") and row["updated_datetime"].endswith("+08:00")
+    assert row["address"] == "城东社区, 雉城街道, 长兴县" and row["status_notes"] == request.get_status_display()
     root = xml(api.get(f"{BASE}/requests.xml"))
     assert [c.tag for c in root.find("request")] == REQUEST_FIELDS
-    assert root.find("request/zipcode").text is None
+    assert root.findtext("request/address") == "城东社区, 雉城街道, 长兴县"
 
 
-def test_a_clients_key_shows_its_own_areas_requests_in_full(api, county):
-    ServiceRequestFactory(area=county.community_a, description="电话13800138000请回电")
-    [row] = data(api.get(f"{BASE}/requests.json", {"api_key": OPEN311_KEY}))
-    assert "13800138000" in row["description"] and row["address"] == "长兴县雉城街道城东路8号"
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_public_requests_show_category_status_area_and_times_only(api, county, fmt):
+    request = _private_request(county)
+    for url in (f"{BASE}/requests.{fmt}", f"{BASE}/requests/{request.number}.{fmt}"):
+        response = api.get(url)
+        body = response.content.decode("utf-8")
+        for secret in ("王阿姨", "13800138000", "城东路8号", "ADDR-77", "example.com", "李志愿", "30.97", "119.91"):
+            assert secret not in body, (url, secret)
+        if fmt == "json":
+            [row] = data(response)
+            shown = {key for key, value in row.items() if value is not None}
+        else:
+            shown = {child.tag for child in xml(response).find("request") if child.text}
+        assert shown == set(PUBLIC_VALUES)
+
+
+def test_a_key_of_another_organisation_sees_the_public_fields_only(api, county):
+    request = _private_request(county)
+    Open311ClientFactory(org=county.town_b, key="town-b-key-0123456789")
+    [row] = data(api.get(f"{BASE}/requests.json", {"api_key": "town-b-key-0123456789"}))
+    assert row["service_request_id"] == request.number
+    assert row["description"] is None and row["lat"] is None and row["media_url"] is None
+    assert row["address"] == "城东社区, 雉城街道, 长兴县" and row["agency_responsible"] is None
+
+
+@pytest.mark.parametrize("owner", ["community_a", "town_a", "county"])
+def test_a_key_of_the_owning_organisation_or_above_shows_the_full_record(api, county, owner):
+    request = _private_request(county)
+    key = f"{owner}-key-0123456789"
+    Open311ClientFactory(org=getattr(county, owner), key=key)
+    for url in (f"{BASE}/requests.json", f"{BASE}/requests/{request.number}.json"):
+        [row] = data(api.get(url, {"api_key": key}))
+        assert row["description"] == request.description and row["address"] == request.address
+        assert row["address_id"] == "ADDR-77" and row["media_url"] == "http://example.com/a.jpg"
+        assert row["lat"] == float(request.latitude) and row["long"] == float(request.longitude)
+        assert "李志愿" in row["agency_responsible"] and "改约明天" in row["status_notes"]
 
 
 def test_get_requests_filters(api, county):

@@ -15,7 +15,15 @@ from django.utils import timezone
 from redvest.accounts.models import Role, RoleAssignment, User
 from redvest.accounts.policy import grants_for, roles_of, scope
 from redvest.activities.codes import code_at
-from redvest.activities.models import Activity, ActivityOutcome, ActivityStatus, QuarterlyTheme, SignUp, SignUpStatus
+from redvest.activities.models import (
+    Activity,
+    ActivityKind,
+    ActivityOutcome,
+    ActivityStatus,
+    QuarterlyTheme,
+    SignUp,
+    SignUpStatus,
+)
 from redvest.activities.services.attendance import Position, attendance_check_in
 from redvest.audit.models import AuditEntry
 from redvest.core.validators import id_gender, id_number_error, phone_error
@@ -260,6 +268,18 @@ def test_activities_span_seven_months_back_and_two_weeks_ahead() -> None:
 
 
 @pytest.mark.django_db
+def test_seeded_activities_stand_ended_running_or_recruiting_by_their_times() -> None:
+    now = timezone.now()
+    planned = Activity.objects.filter(kind=ActivityKind.PLANNED)
+    past = planned.filter(end_at__lte=now)
+    assert past.count() >= 50  # seven months of them
+    assert not past.exclude(status=ActivityStatus.ENDED).exists()
+    assert planned.filter(start_at__gt=now, status=ActivityStatus.PUBLISHED).count() >= 5
+    demand = Activity.objects.filter(title__startswith="需求服务")
+    assert demand.exists() and not demand.exclude(kind=ActivityKind.DEMAND, status=ActivityStatus.ENDED).exists()
+
+
+@pytest.mark.django_db
 def test_quarterly_theme_for_this_quarter_sits_at_the_county_root() -> None:
     today = timezone.localdate()
     theme = QuarterlyTheme.objects.get(year=today.year, quarter=(today.month - 1) // 3 + 1)
@@ -271,7 +291,7 @@ def test_quarterly_theme_for_this_quarter_sits_at_the_county_root() -> None:
 def test_running_activity_of_the_leaders_team_takes_the_demo_volunteers_check_in() -> None:
     now = timezone.now()
     leader = User.objects.get(username="leader").volunteer
-    running = Activity.objects.get(status=ActivityStatus.PUBLISHED, start_at__lte=now, end_at__gt=now)
+    running = Activity.objects.get(status=ActivityStatus.IN_PROGRESS, start_at__lte=now, end_at__gt=now)
     assert running.teams.filter(leader=leader).exists()
     volunteer = User.objects.get(username="volunteer")
     assert SignUp.objects.filter(activity=running, volunteer=volunteer.volunteer, status=SignUpStatus.APPROVED).exists()

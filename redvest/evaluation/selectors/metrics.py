@@ -119,11 +119,11 @@ def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Va
 
 
 def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
-    """Published (not cancelled) activities starting in the quarter."""
-    from redvest.activities.models import Activity, ActivityStatus
+    """Held (published, under way or ended; not cancelled) activities starting in the quarter."""
+    from redvest.activities.models import HELD_STATUSES, Activity
 
     lo, hi = period.bounds
-    qs = Activity.objects.filter(status=ActivityStatus.PUBLISHED, start_at__gte=lo, start_at__lt=hi)
+    qs = Activity.objects.filter(status__in=HELD_STATUSES, start_at__gte=lo, start_at__lt=hi)
     rows = _grouped(qs, "org", cohort, n=Count("id"))
     return {org_id: Decimal(int((rows.get(org_id) or {}).get("n") or 0)) for org_id in cohort.ids}
 

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from redvest.accounts.policy import scope
-from redvest.activities.models import Activity, ActivityStatus
+from redvest.accounts.policy import can, scope
+from redvest.activities.models import Activity, ActivityKind, ActivityStatus
 from redvest.core.errors import NotFound
 from redvest.records.models import (
     Anomaly,
     AnomalyStatus,
+    CorrectionProposal,
     DisputeStatus,
+    ProposalStatus,
     RecordDispute,
     RecordKind,
     ServiceRecord,
@@ -164,7 +166,7 @@ def makeup_activities(*, user: Any, now: datetime.datetime | None = None) -> lis
     now = now or timezone.now()
     # 10 working days never span more than 30 calendar days (the longest holiday is 9 days).
     qs = (
-        scope(user, "activity", Activity.objects.all(), "change")
+        scope(user, "activity", Activity.objects.filter(kind=ActivityKind.PLANNED), "change")
         .exclude(status=ActivityStatus.CANCELLED)
         .filter(end_at__lte=now, end_at__gte=now - datetime.timedelta(days=30))
         .order_by("-end_at")
@@ -197,3 +199,42 @@ def record_evidence(*, user: Any, pk: int) -> ServiceRecord:
     if record is None:
         raise NotFound("没有可查看的佐证材料")
     return record
+
+
+def proposal_list(*, user: Any, status: str = ProposalStatus.PENDING) -> QuerySet[CorrectionProposal]:
+    """Correction proposals the user decides or oversees (the policy) and the ones they filed, newest first."""
+    visible = scope(user, "correction_proposal", CorrectionProposal.objects.all(), "view")
+    qs = (visible | CorrectionProposal.objects.filter(proposed_by=user)).select_related(
+        "record__activity", "volunteer__org", "anchor_org", "proposed_by", "decided_by"
+    )
+    if status in ProposalStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class ProposalDetail:
+    proposal: CorrectionProposal
+    may_decide: bool
+
+
+def proposal_detail(*, user: Any, pk: int) -> ProposalDetail:
+    """One proposal the user may see, and whether they may approve or reject it; raises NotFound."""
+    proposal = proposal_list(user=user, status="").filter(pk=pk).first()
+    if proposal is None:
+        raise NotFound("更正申请不存在或您无权查看")
+    may_decide = (
+        proposal.status == ProposalStatus.PENDING
+        and proposal.proposed_by_id != user.pk
+        and proposal.volunteer.user_id != user.pk
+        and can(user, "change", proposal)
+    )
+    return ProposalDetail(proposal=proposal, may_decide=may_decide)
+
+
+def proposal_evidence(*, user: Any, pk: int) -> CorrectionProposal:
+    """A proposal whose evidence file the user may download; raises NotFound."""
+    proposal = proposal_list(user=user, status="").filter(pk=pk).exclude(evidence="").first()
+    if proposal is None:
+        raise NotFound("没有可查看的佐证材料")
+    return proposal

@@ -7,7 +7,14 @@ activities app calls when a stay closes.
 from redvest.records.services.anomalies import anomaly_resolve, anomaly_settle_for_attendance, may_review_anomaly
 from redvest.records.services.certificates import certificate_issue, certificate_revoke
 from redvest.records.services.disputes import dispute_open, dispute_review
-from redvest.records.services.grants import evidence_check, honour_grant, makeup_deadline, makeup_record
+from redvest.records.services.grants import (
+    evidence_check,
+    honour_grant,
+    likely_duplicate_grant,
+    makeup_deadline,
+    makeup_record,
+    similar_deed,
+)
 from redvest.records.services.ledger import (
     MAX_MINUTES_PER_DAY,
     Correction,
@@ -22,23 +29,38 @@ from redvest.records.services.ledger import (
     record_post_attendance,
     service_totals_follow_volunteer,
 )
+from redvest.records.services.proposals import (
+    CorrectionOutcome,
+    approval_anchor,
+    correction_approve,
+    correction_propose,
+    correction_reject,
+    correction_submit,
+)
 from redvest.records.services.stars import star_levels_clear, star_levels_set
 
 __all__ = [
     "MAX_MINUTES_PER_DAY",
     "Correction",
+    "CorrectionOutcome",
     "NotCheckedOut",
     "anomaly_flag",
     "anomaly_resolve",
     "anomaly_settle_for_attendance",
+    "approval_anchor",
     "certificate_issue",
     "certificate_revoke",
     "clipped_minutes",
+    "correction_approve",
+    "correction_propose",
+    "correction_reject",
+    "correction_submit",
     "dispute_open",
     "dispute_review",
     "effective_records_q",
     "evidence_check",
     "honour_grant",
+    "likely_duplicate_grant",
     "makeup_deadline",
     "makeup_record",
     "may_change_record",
@@ -48,6 +70,7 @@ __all__ = [
     "record_current",
     "record_post_attendance",
     "service_totals_follow_volunteer",
+    "similar_deed",
     "star_levels_clear",
     "star_levels_set",
 ]

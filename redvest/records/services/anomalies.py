@@ -10,8 +10,21 @@ from django.utils import timezone
 from redvest.accounts.policy import can
 from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
-from redvest.records.errors import AnomalyClosed, AnomalyHasNoRecord, AnomalyNeedsAttendanceConfirm, InvalidMinutes
-from redvest.records.models import Anomaly, AnomalyKind, AnomalyStatus, RecordSource, ServiceRecord
+from redvest.records.errors import (
+    AnomalyClosed,
+    AnomalyHasNoRecord,
+    AnomalyNeedsAttendanceConfirm,
+    InvalidMinutes,
+    SelfReview,
+)
+from redvest.records.models import (
+    Anomaly,
+    AnomalyKind,
+    AnomalyStatus,
+    CorrectionProposal,
+    RecordSource,
+    ServiceRecord,
+)
 from redvest.records.services.ledger import clean_reason, may_change_record, record_correct, record_current
 
 if TYPE_CHECKING:
@@ -26,6 +39,18 @@ def may_review_anomaly(user: User, anomaly: Anomaly) -> bool:
     if anomaly.record is not None and may_change_record(user, anomaly.record):
         return True
     return anomaly.activity is not None and can(user, "change", anomaly.activity)
+
+
+def made_by(anomaly: Anomaly) -> set[int]:
+    """Who made the change a correction or grant flag is about: the entry's author and, for an approved
+    proposal, its proposer. They do not review their own change."""
+    if anomaly.kind not in {AnomalyKind.CORRECTION, AnomalyKind.DUPLICATE_HONOUR} or anomaly.record is None:
+        return set()
+    people = {anomaly.record.created_by_id}
+    people |= set(
+        CorrectionProposal.objects.filter(correction_id=anomaly.record_id).values_list("proposed_by_id", flat=True)
+    )
+    return {pk for pk in people if pk is not None}
 
 
 def anomaly_record(anomaly: Anomaly) -> ServiceRecord | None:
@@ -44,7 +69,8 @@ def anomaly_resolve(
 ) -> Anomaly:
     """核实无误 (clear) or correct (post a correction to `minutes`), with a note. Auto-closed attendance is
     confirmed in the activity's attendance page instead. Raises AnomalyClosed, AnomalyNeedsAttendanceConfirm,
-    AnomalyHasNoRecord, InvalidMinutes, PermissionDenied and record_correct's errors."""
+    AnomalyHasNoRecord, InvalidMinutes, PermissionDenied, SelfReview (a flag on one's own correction or grant)
+    and record_correct's errors (adding credit minutes needs a proposal)."""
     note = clean_reason(note, field="note")
     anomaly = (
         Anomaly.objects.select_for_update(of=("self",))
@@ -55,6 +81,8 @@ def anomaly_resolve(
         raise AnomalyClosed()
     if not may_review_anomaly(actor, anomaly):
         raise PermissionDenied("您无权处理该异常")
+    if actor.pk in made_by(anomaly):
+        raise SelfReview("不能复核本人作出的更正或授予，请由其他负责人或组织管理员复核")
     if anomaly.kind == AnomalyKind.AUTO_CLOSED:
         raise AnomalyNeedsAttendanceConfirm()
     if action == "correct":

@@ -23,7 +23,14 @@ from redvest.records.errors import (
     SelfReview,
 )
 from redvest.records.models import DisputeStatus, RecordDispute, ServiceRecord
-from redvest.records.services.ledger import clean_reason, max_minutes_for, may_change_record, record_correct
+from redvest.records.services.ledger import (
+    adds_credit,
+    clean_reason,
+    max_minutes_for,
+    may_change_record,
+    record_correct,
+)
+from redvest.records.services.proposals import correction_propose
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -102,8 +109,9 @@ def dispute_open(
 def dispute_review(
     *, actor: User, dispute: RecordDispute, uphold: bool, note: str, minutes: int | None = None
 ) -> RecordDispute:
-    """Uphold (post a correction to `minutes`, default the claimed value) or dismiss with a note.
-    Raises DisputeClosed, SelfReview, PermissionDenied, InvalidMinutes and record_correct's errors."""
+    """Uphold (post a correction to `minutes`, default the claimed value) or dismiss with a note. Upholding
+    that adds credit minutes files a correction proposal (the dispute and note as its evidence) for approval
+    from above instead of posting. Raises DisputeClosed, SelfReview, PermissionDenied, InvalidMinutes and record_correct's errors."""
     note = clean_reason(note, field="note")
     dispute = (
         RecordDispute.objects.select_for_update(of=("self",))
@@ -121,7 +129,17 @@ def dispute_review(
         target = dispute.claimed_minutes if minutes is None else minutes
         if target is None:
             raise InvalidMinutes("请填写更正后的时长（分钟）", field="minutes")
-        record_correct(actor=actor, record=dispute.record, minutes=target, reason=f"异议更正：{note}")
+        if adds_credit(dispute.record, target):
+            correction_propose(
+                actor=actor,
+                record=dispute.record,
+                minutes=target,
+                reason=f"异议更正：{note}",
+                evidence_note=f"志愿者异议：{dispute.reason}",
+            )
+            note = f"{note}（增加时长已提交更正申请，待上级组织管理员审批）"[:300]
+        else:
+            record_correct(actor=actor, record=dispute.record, minutes=target, reason=f"异议更正：{note}")
         dispute.status = DisputeStatus.UPHELD
     else:
         dispute.status = DisputeStatus.DISMISSED

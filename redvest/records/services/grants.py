@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import difflib
+import re
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -19,14 +21,16 @@ from redvest.records.errors import (
     EvidenceRequired,
     FutureDate,
     InvalidMinutes,
+    LikelyDuplicateGrant,
     MakeupTooLong,
     MakeupWindowClosed,
 )
-from redvest.records.models import RecordKind, RecordSource, ServiceRecord
+from redvest.records.models import AnomalyKind, RecordKind, RecordSource, ServiceRecord
 from redvest.records.services.ledger import (
     MAX_HONOUR_MINUTES,
     _flag_record_anomalies,
     _notify_volunteer,
+    anomaly_flag,
     clean_reason,
     effective_records_q,
     record_append,
@@ -150,6 +154,41 @@ def makeup_record(
     return record
 
 
+# Two descriptions of one deed: equal once spaces and punctuation are dropped, one inside the other, or
+# mostly the same characters (Chinese text has no word boundaries, so characters are compared).
+SIMILAR_DEED_RATIO = 0.6
+
+
+def _deed_text(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text or "").lower()
+
+
+def similar_deed(a: str, b: str) -> bool:
+    """Do two grant reasons describe the same deed?"""
+    x, y = _deed_text(a), _deed_text(b)
+    if not x or not y:
+        return False
+    if x in y or y in x:
+        return True
+    return difflib.SequenceMatcher(None, x, y).ratio() >= SIMILAR_DEED_RATIO
+
+
+def likely_duplicate_grant(
+    *, actor: User, volunteer: Volunteer, served_on: datetime.date, reason: str
+) -> ServiceRecord | None:
+    """An earlier standing honour grant to the volunteer for the same date and a similar deed by another admin."""
+    earlier = (
+        ServiceRecord.objects.filter(
+            volunteer=volunteer, kind=RecordKind.HONOUR, source=RecordSource.HONOUR, served_on=served_on
+        )
+        .filter(effective_records_q())
+        .exclude(created_by=actor)
+        .select_related("created_by")
+        .order_by("id")
+    )
+    return next((r for r in earlier if similar_deed(r.reason, reason)), None)
+
+
 @transaction.atomic
 def honour_grant(
     *,
@@ -160,9 +199,12 @@ def honour_grant(
     served_on: datetime.date,
     reason: str,
     evidence: Any,
+    confirm_duplicate: bool = False,
 ) -> ServiceRecord:
     """荣誉时数: granted by an org admin over the volunteer, with reason and evidence, kept apart from credit.
-    Raises PermissionDenied, InvalidMinutes, FutureDate, ReasonRequired, Evidence*."""
+    A grant for the same date and a similar deed that another admin already made is refused as a likely
+    duplicate unless confirmed, and a confirmed one is flagged for review. Raises PermissionDenied,
+    InvalidMinutes, FutureDate, ReasonRequired, Evidence*, LikelyDuplicateGrant."""
     if not can_administer(actor, volunteer.org):
         raise PermissionDenied("只有该志愿者所属组织的管理员可以授予荣誉时数")
     reason = clean_reason(reason)
@@ -173,6 +215,18 @@ def honour_grant(
     if served_on > timezone.localdate():
         raise FutureDate(field="served_on")
     evidence_check(evidence)
+    from redvest.volunteers.models import Volunteer
+
+    # Two admins granting at the same moment: the volunteer's row lock makes the second see the first.
+    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=volunteer.pk)
+    earlier = likely_duplicate_grant(actor=actor, volunteer=volunteer, served_on=served_on, reason=reason)
+    if earlier is not None and not confirm_duplicate:
+        raise LikelyDuplicateGrant(
+            f"疑似重复授予：{earlier.created_by or '其他管理员'} 已于 "
+            f"{timezone.localtime(earlier.created_at):%Y-%m-%d %H:%M} 为该志愿者授予 {served_on:%Y-%m-%d} 的荣誉时长 "
+            f"{earlier.minutes} 分钟（记录 #{earlier.pk}：{earlier.reason}）。如确认不是重复，请勾选“确认不是重复”后再提交",
+            field="confirm_duplicate",
+        )
     record = record_append(
         actor=actor,
         volunteer=volunteer,
@@ -184,5 +238,12 @@ def honour_grant(
         reason=reason,
         evidence=evidence,
     )
+    if earlier is not None:
+        anomaly_flag(
+            kind=AnomalyKind.DUPLICATE_HONOUR,
+            volunteer=volunteer,
+            record=record,
+            detail=f"授予人已确认不是重复；此前 {earlier.created_by or '其他管理员'} 已授予同日荣誉时长（记录 #{earlier.pk}：{earlier.reason}）",
+        )
     _notify_volunteer(volunteer=volunteer, title="获得荣誉时数", body=f"授予荣誉时长 {minutes} 分钟。原因：{reason}")
     return record

@@ -17,6 +17,8 @@ from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, PermissionDenied
 from redvest.core.services import notification_send
 from redvest.records.errors import (
+    CorrectionNeedsApproval,
+    CorrectionTooLong,
     InvalidMinutes,
     ReasonRequired,
     RecordAlreadyReversed,
@@ -262,19 +264,14 @@ def _notify_volunteer(*, volunteer: Volunteer, title: str, body: str) -> None:
         notification_send(recipients=[volunteer.user], title=title, body=body, url=reverse("records:my-service"))
 
 
-@transaction.atomic
-def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: str) -> Correction:
-    """Correct an entry: reversal (−minutes, reverses=old) plus, when the new value ≠ 0, a correction
-    (corrects=old). Raises RecordAlreadyReversed (correct the correction instead), ReversalNotCorrectable,
-    SameMinutes, InvalidMinutes, ReasonRequired, PermissionDenied."""
-    reason = clean_reason(reason)
-    old = (
-        ServiceRecord.objects.select_for_update(of=("self",))
-        .select_related("activity", "volunteer__user", "volunteer__org")
-        .get(pk=record.pk)
-    )
-    if not may_change_record(actor, old):
-        raise PermissionDenied("您无权更正该服务记录")
+def adds_credit(record: ServiceRecord, minutes: int) -> bool:
+    """A correction that raises credit minutes (stars, points, rankings and awards follow credit)."""
+    return record.kind == RecordKind.CREDIT and minutes > record.minutes
+
+
+def check_correction(*, old: ServiceRecord, minutes: int) -> None:
+    """The rules every correction of `old` to `minutes` obeys, applied now or after approval.
+    Raises ReversalNotCorrectable, RecordAlreadyReversed, InvalidMinutes, CorrectionTooLong, SameMinutes."""
     if old.reverses_id is not None:
         raise ReversalNotCorrectable()
     if ServiceRecord.objects.filter(reverses=old).exists():
@@ -283,9 +280,27 @@ def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: 
         raise InvalidMinutes("更正后的时长须为不小于0的整数（分钟）", field="minutes")
     cap = max_minutes_for(old)
     if minutes > cap:
+        if old.kind == RecordKind.CREDIT and old.activity is not None:
+            raise CorrectionTooLong(f"更正后的时长不能超过活动计划时长（开始至结束）{cap} 分钟", field="minutes")
         raise InvalidMinutes(f"更正后的时长不能超过 {cap} 分钟", field="minutes")
     if minutes == old.minutes:
         raise SameMinutes(field="minutes")
+
+
+def lock_record(record: ServiceRecord) -> ServiceRecord:
+    """The entry under its row lock, with what the correction rules read."""
+    return (
+        ServiceRecord.objects.select_for_update(of=("self",))
+        .select_related("activity", "volunteer__user", "volunteer__org")
+        .get(pk=record.pk)
+    )
+
+
+def post_correction(
+    *, actor: User, old: ServiceRecord, minutes: int, reason: str, evidence: object = None, detail: str = ""
+) -> Correction:
+    """Append the reversal and the correction of a locked, checked entry; audit it, tell the volunteer and put
+    an item in the anomaly review queue (every correction is reviewed). Callers hold the transaction."""
     reversal = record_append(
         actor=actor,
         volunteer=old.volunteer,
@@ -317,7 +332,7 @@ def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: 
             end_at=old.start_at + datetime.timedelta(minutes=minutes) if old.start_at else None,
             corrects=old,
             reason=reason,
-            evidence=old.evidence.name or "",
+            evidence=evidence or old.evidence.name or "",
         )
     audit_record(
         actor=actor,
@@ -328,12 +343,35 @@ def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: 
         after={"minutes": minutes, "reversal_id": reversal.pk, "correction_id": correction.pk if correction else None},
         reason=reason,
     )
+    anomaly_flag(
+        kind=AnomalyKind.CORRECTION,
+        volunteer=old.volunteer,
+        activity=old.activity,
+        record=correction or reversal,
+        detail=detail or f"{old.served_on} 的记录由 {old.minutes} 分钟更正为 {minutes} 分钟：{reason}",
+    )
     _notify_volunteer(
         volunteer=old.volunteer,
         title="服务记录已更正",
         body=f"{old.served_on} 的服务记录由 {old.minutes} 分钟更正为 {minutes} 分钟。原因：{reason}",
     )
     return Correction(reversal=reversal, correction=correction)
+
+
+@transaction.atomic
+def record_correct(*, actor: User, record: ServiceRecord, minutes: int, reason: str) -> Correction:
+    """Correct an entry at once: reversal (−minutes, reverses=old) plus, when the new value ≠ 0, a correction
+    (corrects=old), and an anomaly for review. Only corrections that do not add credit minutes apply at once;
+    adding credit goes through `correction_propose` (evidence, approval from above). Raises
+    CorrectionNeedsApproval, check_correction's errors, ReasonRequired, PermissionDenied."""
+    reason = clean_reason(reason)
+    old = lock_record(record)
+    if not may_change_record(actor, old):
+        raise PermissionDenied("您无权更正该服务记录")
+    check_correction(old=old, minutes=minutes)
+    if adds_credit(old, minutes):
+        raise CorrectionNeedsApproval(field="minutes")
+    return post_correction(actor=actor, old=old, minutes=minutes, reason=reason)
 
 
 def record_current(record: ServiceRecord) -> ServiceRecord | None:

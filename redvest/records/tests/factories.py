@@ -13,6 +13,7 @@ from redvest.records.models import (
     Anomaly,
     AnomalyKind,
     Certificate,
+    CorrectionProposal,
     RecordDispute,
     RecordKind,
     RecordSource,
@@ -69,6 +70,21 @@ class RecordDisputeFactory(factory.django.DjangoModelFactory):
     volunteer = factory.SelfAttribute("record.volunteer")
     reason = "签退时间记录有误"
     claimed_minutes = 150
+
+
+class CorrectionProposalFactory(factory.django.DjangoModelFactory):
+    """A pending proposal to raise a record (for policy tests; services: `correction_propose`)."""
+
+    class Meta:
+        model = CorrectionProposal
+
+    record = factory.SubFactory(ServiceRecordFactory)
+    volunteer = factory.SelfAttribute("record.volunteer")
+    anchor_org = factory.SelfAttribute("record.volunteer.org")
+    minutes_before = factory.SelfAttribute("record.minutes")
+    minutes = factory.LazyAttribute(lambda o: o.record.minutes + 30)
+    reason = "签退漏记"
+    evidence_note = "签到表显示全程在场"
 
 
 class AnomalyFactory(factory.django.DjangoModelFactory):

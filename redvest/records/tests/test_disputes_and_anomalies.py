@@ -19,7 +19,15 @@ from redvest.records.errors import (
     RecordAlreadyReversed,
     SelfReview,
 )
-from redvest.records.models import AnomalyKind, AnomalyStatus, DisputeStatus, RecordDispute, ServiceRecord
+from redvest.records.models import (
+    AnomalyKind,
+    AnomalyStatus,
+    CorrectionProposal,
+    DisputeStatus,
+    ProposalStatus,
+    RecordDispute,
+    ServiceRecord,
+)
 from redvest.records.selectors import anomaly_queue
 from redvest.records.services import (
     anomaly_resolve,
@@ -57,7 +65,7 @@ def test_a_second_open_dispute_on_one_record_is_refused(w: World) -> None:
 
 def test_a_reversed_record_cannot_be_disputed(w: World) -> None:
     record = post_record(volunteer=w.volunteer, minutes=60, activity=w.activity)
-    record_correct(actor=w.leader_user, record=record, minutes=90, reason="更正")
+    record_correct(actor=w.leader_user, record=record, minutes=30, reason="更正")
     with pytest.raises(RecordAlreadyReversed):
         dispute_open(actor=w.volunteer_user, record=record, reason="时长不对")
 
@@ -69,14 +77,26 @@ def test_claimed_minutes_beyond_the_activity_are_refused(w: World) -> None:
 
 
 def test_upholding_a_dispute_posts_a_correction_and_notifies_the_volunteer(w: World) -> None:
-    record = post_record(volunteer=w.volunteer, minutes=60, activity=w.activity)
-    dispute = dispute_open(actor=w.volunteer_user, record=record, reason="实际两小时", claimed_minutes=120)
+    record = post_record(volunteer=w.volunteer, minutes=120, activity=w.activity)
+    dispute = dispute_open(actor=w.volunteer_user, record=record, reason="实际只有一小时", claimed_minutes=60)
     dispute_review(actor=w.leader_user, dispute=dispute, uphold=True, note="核实签到表属实")
     dispute.refresh_from_db()
     assert dispute.status == DisputeStatus.UPHELD and dispute.reviewed_by == w.leader_user
     correction = ServiceRecord.objects.get(corrects=record)
-    assert correction.minutes == 120 and correction.reason == "异议更正：核实签到表属实"
+    assert correction.minutes == 60 and correction.reason == "异议更正：核实签到表属实"
     assert Notification.objects.filter(recipient=w.volunteer_user, title="服务记录异议已处理").exists()
+
+
+def test_upholding_a_dispute_that_adds_credit_files_a_proposal_instead_of_posting(w: World) -> None:
+    record = post_record(volunteer=w.volunteer, minutes=60, activity=w.activity)
+    dispute = dispute_open(actor=w.volunteer_user, record=record, reason="实际两小时", claimed_minutes=120)
+    dispute_review(actor=w.leader_user, dispute=dispute, uphold=True, note="核实签到表属实")
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.UPHELD and "待上级组织管理员审批" in dispute.decision_note
+    assert not ServiceRecord.objects.filter(corrects=record).exists()
+    proposal = CorrectionProposal.objects.get(record=record)
+    assert (proposal.minutes, proposal.proposed_by, proposal.status) == (120, w.leader_user, ProposalStatus.PENDING)
+    assert proposal.evidence_note == "志愿者异议：实际两小时"
 
 
 def test_dismissing_a_dispute_keeps_the_record(w: World) -> None:

@@ -34,7 +34,7 @@ from redvest.records.models import (
     ServiceTotal,
 )
 from redvest.records.selectors import total_differences
-from redvest.records.services import record_correct, record_current
+from redvest.records.services import correction_approve, correction_propose, record_correct, record_current
 from redvest.records.tests.conftest import World
 from redvest.records.tests.factories import post_record
 from redvest.volunteers.tests.factories import VolunteerFactory
@@ -192,6 +192,7 @@ class TotalsEqualEntries(HypothesisTestCase):
     def test_totals_equal_the_sum_of_entries_after_any_appends_and_corrections(self, ops: list[tuple]) -> None:
         org = org_node(name="长兴县")
         actor = UserFactory(is_superuser=True)
+        approver = UserFactory(is_superuser=True)  # adding credit needs a second person's approval
         volunteers = [VolunteerFactory(org=org), VolunteerFactory(org=org)]
         today = timezone.localdate()
         for op in ops:
@@ -211,6 +212,12 @@ class TotalsEqualEntries(HypothesisTestCase):
                 continue
             record = current[index % len(current)]
             if record.minutes == minutes:
+                continue
+            if record.kind == RecordKind.CREDIT and minutes > record.minutes:
+                proposal = correction_propose(
+                    actor=actor, record=record, minutes=minutes, reason="属性测试更正", evidence_note="签到表"
+                )
+                correction_approve(actor=approver, proposal=proposal, note="核实")
                 continue
             record_correct(actor=actor, record=record, minutes=minutes, reason="属性测试更正")
         assert total_differences() == []

@@ -263,7 +263,7 @@ def test_a_leader_cannot_grant_honour_hours_from_the_page(w: World, client: Clie
         },
     )
     assert response.status_code == 403
-    assert "只有该志愿者所属组织的管理员" in response.content.decode()
+    assert "只有组织管理员可以授予荣誉时数" in response.content.decode()
 
 
 # ---- review queue ------------------------------------------------------------------------------

@@ -4,16 +4,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
+from redvest.accounts.policy import can_approve_corrections, can_grant_honour
+from redvest.core.errors import PermissionDenied
 from redvest.core.pagination import paginate, parse_page
 from redvest.records import selectors
-from redvest.records.forms import AnomalyResolveForm, CorrectionForm, DisputeReviewForm, HonourForm, MakeupForm
-from redvest.records.models import AnomalyKind, AnomalyStatus, DisputeStatus, RecordKind
-from redvest.records.services import anomaly_resolve, dispute_review, honour_grant, makeup_record, record_correct
+from redvest.records.forms import (
+    AnomalyResolveForm,
+    CorrectionForm,
+    DisputeReviewForm,
+    HonourForm,
+    MakeupForm,
+    ProposalDecisionForm,
+)
+from redvest.records.models import AnomalyKind, AnomalyStatus, DisputeStatus, ProposalStatus, RecordKind
+from redvest.records.services import (
+    CorrectionOutcome,
+    anomaly_resolve,
+    correction_approve,
+    correction_reject,
+    correction_submit,
+    dispute_review,
+    honour_grant,
+    makeup_record,
+)
 from redvest.records.views._common import domain_errors, int_or_none, submit, user_of
 
 
@@ -39,6 +57,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "number": number,
             "since": since,
             "recent_days": selectors.RECENT_DAYS,
+            "may_grant_honour": can_grant_honour(user_of(request)),
         },
     )
 
@@ -48,17 +67,28 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.record_detail(user=user_of(request), pk=pk)
-    form = CorrectionForm(request.POST or None)
+    form = CorrectionForm(request.POST or None, request.FILES or None)
     status = 200
+    outcome: list[CorrectionOutcome] = []
     if request.method == "POST":
         status = submit(
             form,
-            lambda data: record_correct(
-                actor=user_of(request), record=detail.record, minutes=data["minutes"], reason=data["reason"]
+            lambda data: outcome.append(
+                correction_submit(
+                    actor=user_of(request),
+                    record=detail.record,
+                    minutes=data["minutes"],
+                    reason=data["reason"],
+                    evidence=data["evidence"],
+                    evidence_note=data["evidence_note"],
+                )
             ),
         )
+        if not status and outcome[0].proposal is not None:
+            messages.success(request, "增加时长的更正申请已提交，待上级组织管理员审批后生效")
+            return redirect("records:proposal-detail", pk=outcome[0].proposal.pk)
         if not status:
-            messages.success(request, "已更正：原记录已冲销并生成更正记录")
+            messages.success(request, "已更正：原记录已冲销并生成更正记录，已进入异常复核")
             return redirect("records:record-detail", pk=pk)
     return render(request, "records/record_correct.html", {"form": form, "r": detail.record}, status=status)
 
@@ -131,6 +161,8 @@ def makeup_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def honour_grant_view(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
+    if not can_grant_honour(user):
+        raise PermissionDenied("只有组织管理员可以授予荣誉时数")
     form = HonourForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -144,6 +176,7 @@ def honour_grant_view(request: HttpRequest) -> HttpResponse:
                 served_on=data["served_on"],
                 reason=data["reason"],
                 evidence=data["evidence"],
+                confirm_duplicate=data["confirm_duplicate"],
             ),
         )
         if not status:
@@ -169,6 +202,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "statuses": AnomalyStatus.choices,
             "kinds": AnomalyKind.choices,
             "auto_closed": AnomalyKind.AUTO_CLOSED,
+            "may_approve": can_approve_corrections(user_of(request)),
         },
     )
 
@@ -200,3 +234,43 @@ def anomaly_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "a": anomaly, "auto_closed": AnomalyKind.AUTO_CLOSED},
         status=status,
     )
+
+
+@login_required
+@domain_errors
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ProposalStatus.PENDING)
+    qs = selectors.proposal_list(user=user_of(request), status=status)
+    page = paginate(qs, page=parse_page(request.GET.get("page")))
+    return render(
+        request, "records/proposal_list.html", {"page": page, "status": status, "statuses": ProposalStatus.choices}
+    )
+
+
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    detail = selectors.proposal_detail(user=user, pk=pk)
+    form = ProposalDecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        decide = correction_approve if request.POST.get("decision") == "approve" else correction_reject
+        status = submit(form, lambda data: decide(actor=user, proposal=detail.proposal, note=data["note"]))
+        if not status:
+            messages.success(request, "更正申请已处理，已通知申请人")
+            return redirect("records:proposal-list")
+    return render(
+        request,
+        "records/proposal_detail.html",
+        {"form": form, "p": detail.proposal, "may_decide": detail.may_decide},
+        status=status,
+    )
+
+
+@login_required
+@domain_errors
+def proposal_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    proposal = selectors.proposal_evidence(user=user_of(request), pk=pk)
+    return FileResponse(proposal.evidence.open("rb"), filename=str(proposal.evidence.name).rsplit("/", 1)[-1])

@@ -4,6 +4,8 @@ from redvest.volunteers.services.exports import ExportFile, volunteer_export
 from redvest.volunteers.services.imports import (
     volunteer_import_confirm,
     volunteer_import_process,
+    volunteer_import_recover,
+    volunteer_import_retry,
     volunteer_import_start,
 )
 from redvest.volunteers.services.numbers import area_code_for, number_block_issue
@@ -33,6 +35,8 @@ __all__ = [
     "volunteer_data_of",
     "volunteer_import_confirm",
     "volunteer_import_process",
+    "volunteer_import_recover",
+    "volunteer_import_retry",
     "volunteer_import_start",
     "volunteer_register",
     "volunteer_reveal",

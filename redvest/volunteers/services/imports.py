@@ -1,12 +1,16 @@
 """Excel import of volunteers: upload, dry-run preview, then all-or-nothing (or good rows only) in bulk.
 
-Speed matters (10,000 rows well under a minute on SQLite): rows are validated in memory, duplicates
-are found with one IN query per 5,000 hashes, and volunteers, memberships, status history and audit
-rows are written with bulk_create in one transaction.
+Speed matters (10,000 rows well under a minute on SQLite), and so does everyone else writing meanwhile:
+rows are validated a chunk at a time, each chunk staged (`VolunteerImportChunk`) with a heartbeat in its
+own short transaction; then one final transaction (only the ledger check, numbering and bulk inserts)
+finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships, status history and
+audit rows with bulk_create, marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
+is found by the jobs sweep (`volunteer_import_recover`): the import resumes after its staged chunks.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +25,7 @@ from redvest.accounts.models import User
 from redvest.audit.models import AuditAction, AuditEntry
 from redvest.audit.services import snapshot
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Membership, MembershipKind, Team
@@ -32,6 +37,7 @@ from redvest.volunteers.models import (
     PoliticalStatus,
     Volunteer,
     VolunteerImport,
+    VolunteerImportChunk,
     VolunteerStatus,
     VolunteerStatusChange,
 )
@@ -42,7 +48,9 @@ from redvest.volunteers.services.validation import VolunteerData, split_list, vo
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-PROGRESS_EVERY = 500
+CHUNK_ROWS = 500  # rows validated and staged per short transaction (and per heartbeat)
+MAX_RESUMES = 2  # automatic resumes after a worker died; then the import fails and can be retried
+DATE_KEYS = ("birth_date", "guardian_consent_date")
 HASH_CHUNK = 5000
 POLITICAL_ALIASES = {label: value for value, label in PoliticalStatus.choices} | {
     "党员": PoliticalStatus.PARTY_MEMBER,
@@ -109,8 +117,9 @@ def volunteer_import_confirm(*, actor: User, imp: VolunteerImport, skip_bad_rows
     imp.skip_bad_rows = skip_bad_rows
     imp.status = ImportStatus.PENDING
     imp.processed_rows = 0
+    imp.attempts = 0
     imp.message = "已确认，排队导入中"
-    imp.save(update_fields=["dry_run", "skip_bad_rows", "status", "processed_rows", "message"])
+    imp.save(update_fields=["dry_run", "skip_bad_rows", "status", "processed_rows", "attempts", "message"])
     _enqueue(imp)
     return imp
 
@@ -182,6 +191,22 @@ class _GoodRow:
     party_org_id: int | None
     values: dict[str, Any]
 
+    def staged(self) -> dict[str, Any]:
+        values = {k: (v.isoformat() if k in DATE_KEYS and v else v) for k, v in self.values.items()}
+        return {
+            "number": self.number,
+            "org_id": self.org_id,
+            "org_path": self.org_path,
+            "team_id": self.team_id,
+            "party_org_id": self.party_org_id,
+            "values": values,
+        }
+
+    @classmethod
+    def from_staged(cls, data: dict[str, Any]) -> _GoodRow:
+        values = {k: (datetime.date.fromisoformat(v) if k in DATE_KEYS and v else v) for k, v in data["values"].items()}
+        return cls(data["number"], data["org_id"], data["org_path"], data["team_id"], data["party_org_id"], values)
+
 
 def _row_data(row: ImportRow, errors: dict[str, str]) -> VolunteerData:
     v = row.values
@@ -215,14 +240,13 @@ def _row_data(row: ImportRow, errors: dict[str, str]) -> VolunteerData:
 
 
 def _validate(
-    imp: VolunteerImport, rows: list[ImportRow], ctx: _Context
+    rows: list[ImportRow], ctx: _Context, seen: dict[str, int], today: datetime.date
 ) -> tuple[list[_GoodRow], list[dict[str, Any]]]:
-    """Every row checked in memory; in-file duplicate IDs are errors on the later row."""
-    today = timezone.localdate()
+    """Rows checked in memory; `seen` (ID hash -> first row) carries in-file duplicates across chunks: the
+    later row is the error."""
     good: list[_GoodRow] = []
     errors: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
-    for index, row in enumerate(rows, start=1):
+    for row in rows:
         row_errors: dict[str, str] = {}
         data = _row_data(row, row_errors)
         values, field_errors = volunteer_clean(data, today=today)
@@ -246,8 +270,40 @@ def _validate(
             )
         elif isinstance(org, tuple) and isinstance(team, int) and not isinstance(party_org, str):
             good.append(_GoodRow(row.number, org[0], org[1], team, party_org, values))
-        if index % PROGRESS_EVERY == 0:
-            VolunteerImport.objects.filter(pk=imp.pk).update(processed_rows=index)
+    return good, errors
+
+
+def _stage(imp: VolunteerImport, rows: list[ImportRow], ctx: _Context) -> None:
+    """Validate the rows not yet staged, a chunk per short transaction (chunk + progress + heartbeat)."""
+    seen: dict[str, int] = {}
+    done: set[int] = set()
+    for index, hashes in VolunteerImportChunk.objects.filter(imp=imp).values_list("index", "hashes"):
+        done.add(index)
+        seen.update(hashes)
+    today = timezone.localdate()
+    for index, start in enumerate(range(0, len(rows), CHUNK_ROWS)):
+        if index in done:
+            continue
+        chunk = rows[start : start + CHUNK_ROWS]
+        before = set(seen)
+        good, errors = _validate(chunk, ctx, seen, today)
+        with transaction.atomic():
+            VolunteerImportChunk.objects.create(
+                imp=imp,
+                index=index,
+                good=[g.staged() for g in good],
+                errors=errors,
+                hashes={h: n for h, n in seen.items() if h not in before},
+            )
+            heartbeat(VolunteerImport, imp.pk, processed_rows=start + len(chunk))
+
+
+def _staged(imp: VolunteerImport) -> tuple[list[_GoodRow], list[dict[str, Any]]]:
+    good: list[_GoodRow] = []
+    errors: list[dict[str, Any]] = []
+    for chunk_good, chunk_errors in VolunteerImportChunk.objects.filter(imp=imp).values_list("good", "errors"):
+        good.extend(_GoodRow.from_staged(g) for g in chunk_good)
+        errors.extend(chunk_errors)
     return good, errors
 
 
@@ -269,27 +325,26 @@ def _drop_registered(good: list[_GoodRow], errors: list[dict[str, Any]]) -> list
     return kept
 
 
-def _write(imp: VolunteerImport, good: list[_GoodRow], ctx: _Context) -> int:
+def _prepare(good: list[_GoodRow]) -> dict[int, Volunteer]:
+    """The volunteer rows, built before the final transaction opens (numbers come inside it)."""
+    prepared = {}
+    for g in good:
+        values = {k: v for k, v in g.values.items() if k != "party_org"}
+        prepared[g.number] = Volunteer(
+            **values, org_id=g.org_id, party_org_id=g.party_org_id, status=VolunteerStatus.REGISTERED
+        )
+    return prepared
+
+
+def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volunteer], ctx: _Context) -> int:
     """Numbers per area code, then volunteers, org memberships, status history and audit rows in bulk."""
     by_area: dict[str, list[_GoodRow]] = defaultdict(list)
     for g in good:
         by_area[area_code_from(ctx.codes, g.org_path)].append(g)
-    numbers: dict[int, str] = {}
     for area, area_rows in by_area.items():
         for g, number in zip(area_rows, number_block_issue(area_code=area, count=len(area_rows)), strict=True):
-            numbers[g.number] = number
-    volunteers = []
-    for g in good:
-        values = {k: v for k, v in g.values.items() if k != "party_org"}
-        volunteers.append(
-            Volunteer(
-                **values,
-                org_id=g.org_id,
-                party_org_id=g.party_org_id,
-                number=numbers[g.number],
-                status=VolunteerStatus.REGISTERED,
-            )
-        )
+            prepared[g.number].number = number
+    volunteers = [prepared[g.number] for g in good]
     Volunteer.objects.bulk_create(volunteers, batch_size=1000)
     actor = imp.created_by
     reason = f"Excel导入#{imp.pk}"
@@ -333,8 +388,15 @@ def _write(imp: VolunteerImport, good: list[_GoodRow], ctx: _Context) -> int:
 
 
 def _finish(
-    imp: VolunteerImport, *, status: str, errors: list[dict[str, Any]], created: int = 0, message: str = ""
+    imp: VolunteerImport,
+    *,
+    status: str,
+    errors: list[dict[str, Any]],
+    created: int = 0,
+    message: str = "",
+    retryable: bool = False,
 ) -> None:
+    """The result, and the staging chunks gone, in one transaction."""
     errors.sort(key=lambda e: (e["row"], e["field"]))
     imp.status = status
     imp.errors = errors
@@ -343,16 +405,27 @@ def _finish(
     imp.processed_rows = imp.total_rows
     imp.message = message[:300]
     imp.finished_at = timezone.now()
-    imp.save()
+    imp.heartbeat_at = imp.finished_at
+    imp.retryable = retryable
+    with transaction.atomic():
+        imp.save()
+        VolunteerImportChunk.objects.filter(imp=imp).delete()
+
+
+def _still_ours(imp: VolunteerImport) -> bool:
+    """Lock the import row; False when it is no longer this run's (re-queued by the jobs sweep)."""
+    current = VolunteerImport.objects.select_for_update().filter(pk=imp.pk).values_list("status", "attempts").get()
+    return current == (ImportStatus.RUNNING, imp.attempts)
 
 
 def volunteer_import_process(*, import_id: int) -> VolunteerImport:
-    """Run one queued import (dry run or real). Bad rows write nothing unless "只导入正确行" was chosen;
-    the real run re-validates the file and writes everything in one transaction."""
+    """Run one queued import (dry run or real). Bad rows write nothing unless "只导入正确行" was chosen.
+    Rows are staged a chunk per short transaction (resuming after chunks already staged), then the real
+    run writes everything in one final transaction (bulk inserts only)."""
     imp = VolunteerImport.objects.select_related("org", "created_by").get(pk=import_id)
     if imp.status != ImportStatus.PENDING:
         return imp  # already handled (a duplicate delivery of the task)
-    VolunteerImport.objects.filter(pk=imp.pk).update(status=ImportStatus.RUNNING, processed_rows=0)
+    heartbeat(VolunteerImport, imp.pk, status=ImportStatus.RUNNING)
     try:
         with imp.file.open("rb") as handle:
             sheet = read_import_sheet(handle)
@@ -360,27 +433,79 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
         _finish(imp, status=ImportStatus.FAILED, errors=[], message=str(exc))
         return imp
     imp.total_rows = len(sheet.rows)
-    VolunteerImport.objects.filter(pk=imp.pk).update(total_rows=imp.total_rows)
+    heartbeat(VolunteerImport, imp.pk, total_rows=imp.total_rows)
     try:
         ctx = _Context.load(imp.org)
-        good, errors = _validate(imp, sheet.rows, ctx)
+        _stage(imp, sheet.rows, ctx)
+        good, errors = _staged(imp)
         if imp.dry_run:
             good = _drop_registered(good, errors)
             _finish(imp, status=ImportStatus.PREVIEWED, errors=errors, message=f"预检完成：{len(good)}行可导入")
             return imp
-        VolunteerImport.objects.filter(pk=imp.pk).update(processed_rows=imp.total_rows, message="校验完成，正在写入……")
+        heartbeat(VolunteerImport, imp.pk, processed_rows=imp.total_rows, message="校验完成，正在写入……")
+        prepared = _prepare(good)
         with transaction.atomic():
+            if not _still_ours(imp):
+                return imp  # the sweep judged this run dead and queued it again: that run finishes it
             good = _drop_registered(good, errors)
-            all_or_nothing_failed = bool(errors) and not imp.skip_bad_rows
-            created = _write(imp, good, ctx) if good and not all_or_nothing_failed else 0
-        if all_or_nothing_failed:
-            message = "文件中有错误行，按“全部正确才导入”未写入任何数据"
-            _finish(imp, status=ImportStatus.FAILED, errors=errors, message=message)
-        else:
+            if errors and not imp.skip_bad_rows:
+                message = "文件中有错误行，按“全部正确才导入”未写入任何数据"
+                _finish(imp, status=ImportStatus.FAILED, errors=errors, message=message)
+                return imp
+            created = _write(imp, good, prepared, ctx) if good else 0
             _finish(imp, status=ImportStatus.DONE, errors=errors, created=created, message=f"已导入{created}人")
     except Exception:
         # Never leave the progress page spinning: record the failure, then let the worker log it.
         logger.exception("volunteer import %s failed", imp.pk)
-        _finish(imp, status=ImportStatus.FAILED, errors=[], message="导入时发生系统错误，未写入任何数据，请联系管理员")
+        message = "导入时发生系统错误，未写入任何数据，请重试或联系管理员"
+        _finish(imp, status=ImportStatus.FAILED, errors=[], message=message, retryable=True)
         raise
+    return imp
+
+
+def volunteer_import_recover(imp: VolunteerImport) -> str:
+    """Jobs sweep, on a running import whose worker stopped (row locked by the caller): queue it again to
+    resume after its staged chunks, at most MAX_RESUMES times; then fail it with the interruption message
+    (retryable). Nothing was written but chunks, so both are safe."""
+    if imp.attempts < MAX_RESUMES:
+        imp.status = ImportStatus.PENDING
+        imp.attempts += 1
+        imp.message = "后台任务中断，已重新排队，将从已校验的部分继续"
+        imp.save(update_fields=["status", "attempts", "message"])
+        _enqueue(imp)
+        return RESUMED
+    _finish(imp, status=ImportStatus.FAILED, errors=[], message=INTERRUPTED_MESSAGE, retryable=True)
+    return FAILED
+
+
+@transaction.atomic
+def volunteer_import_retry(*, actor: User, imp: VolunteerImport) -> VolunteerImport:
+    """Queue again an import that failed by interruption or a system error (not one with bad rows: that
+    needs a corrected file). Raises PermissionDenied or Conflict."""
+    imp = VolunteerImport.objects.select_for_update(of=("self",)).select_related("org").get(pk=imp.pk)
+    if not policy.can_manage_under(actor, imp.org):
+        raise PermissionDenied("您无权向该组织导入志愿者")
+    if imp.status != ImportStatus.FAILED or not imp.retryable:
+        raise Conflict("只有中断或因系统错误失败的导入可以重试")
+    imp.status = ImportStatus.PENDING
+    imp.attempts = 0
+    imp.retryable = False
+    imp.processed_rows = 0
+    imp.errors = []
+    imp.bad_rows = 0
+    imp.finished_at = None
+    imp.message = "已重新排队"
+    imp.save(
+        update_fields=[
+            "status",
+            "attempts",
+            "retryable",
+            "processed_rows",
+            "errors",
+            "bad_rows",
+            "finished_at",
+            "message",
+        ]
+    )
+    _enqueue(imp)
     return imp

@@ -15,7 +15,12 @@ from redvest.core.pagination import parse_page
 from redvest.volunteers import selectors
 from redvest.volunteers.excel import IMPORT_COLUMNS, XLSX_CONTENT_TYPE, template_workbook
 from redvest.volunteers.forms import ImportConfirmForm, ImportUploadForm, filters_from
-from redvest.volunteers.services import volunteer_export, volunteer_import_confirm, volunteer_import_start
+from redvest.volunteers.services import (
+    volunteer_export,
+    volunteer_import_confirm,
+    volunteer_import_retry,
+    volunteer_import_start,
+)
 from redvest.volunteers.views._common import domain_errors
 
 
@@ -110,6 +115,20 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         context = _import_context(request, pk)
         return render(request, "volunteers/import_detail.html", context, status=exc.status)
+    return redirect("volunteers:import-detail", pk=pk)
+
+
+@login_required
+@require_POST
+@domain_errors
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue again an import that was interrupted or failed by a system error."""
+    imp = selectors.import_get(user=request.user, pk=pk)
+    try:
+        volunteer_import_retry(actor=request.user, imp=imp)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return render(request, "volunteers/import_detail.html", _import_context(request, pk), status=exc.status)
     return redirect("volunteers:import-detail", pk=pk)
 
 
