@@ -15,6 +15,7 @@ from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
 from redvest.awards.api import router as awards_router
 from redvest.care.api import router as care_router
+from redvest.core.api_input import refuse_control_characters
 from redvest.core.busy import install_api_handler
 from redvest.core.errors import DomainError
 from redvest.dashboards.api import router as dashboards_router
@@ -37,6 +38,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 install_api_handler(api)  # a database lock timeout answers 503 + Retry-After
+api.add_decorator(refuse_control_characters)
 
 
 def _field_name(loc: list[Any]) -> str:

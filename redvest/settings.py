@@ -157,6 +157,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# ISO-first input formats for zh-hans (what `type=date` fields need): redvest/core/formats/zh_Hans.
+FORMAT_MODULE_PATH = ["redvest.core.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from redvest.core.forms import ControlCharacterChecks
 
-class LoginForm(AuthenticationForm):
+
+class LoginForm(ControlCharacterChecks, AuthenticationForm):
     username = forms.CharField(
         label="用户名或手机号", max_length=150, widget=forms.TextInput(attrs={"autofocus": True})
     )

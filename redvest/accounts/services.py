@@ -105,3 +105,18 @@ def token_user(*, key: str) -> User | None:
         .first()
     )
     return token.user if token else None
+
+
+@transaction.atomic
+def user_erase_personal(*, user: User, masked_name: str) -> None:
+    """A deregistered person's login: closed for good (inactive, no password, tokens revoked) and stripped
+    of name, phone and e-mail; the row stays so history that names it as actor keeps its link."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.username = f"已注销{user.pk}"
+    user.name = masked_name
+    user.first_name = user.last_name = user.email = ""
+    user.phone_encrypted = user.phone_hash = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    ApiToken.objects.filter(user=user).delete()

@@ -11,6 +11,7 @@ from redvest.activities.models import Activity, ActivityMode, ServiceCategory, T
 from redvest.activities.selectors import brand_choices, org_choices_for_activity, team_choices_for_activity
 from redvest.activities.services import ActivityData, OutcomeData
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
 from redvest.volunteers.models import Volunteer
@@ -48,7 +49,7 @@ class TeamMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.org.name}）"
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(CheckedForm):
     title = forms.CharField(label="活动名称", max_length=100)
     org = OrgChoiceField(label="组织", queryset=OrgNode.objects.none())
     teams = TeamMultipleChoiceField(
@@ -113,15 +114,15 @@ class ActivityForm(forms.Form):
         )
 
 
-class CancelForm(forms.Form):
+class CancelForm(CheckedForm):
     reason = forms.CharField(label="取消原因", max_length=200)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CheckedForm):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class ProxyCheckInForm(forms.Form):
+class ProxyCheckInForm(CheckedForm):
     volunteer: forms.ModelChoiceField[Volunteer] = forms.ModelChoiceField(
         label="志愿者", queryset=Volunteer.objects.none(), empty_label="请选择已录用的志愿者"
     )
@@ -134,13 +135,13 @@ class ProxyCheckInForm(forms.Form):
         ).order_by("name")
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(CheckedForm):
     check_out_at = forms.DateTimeField(
         label="实际签退时间", required=False, widget=DateTimeLocalInput(), input_formats=[DATETIME_FORMAT]
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(CheckedForm):
     """The no-JavaScript fallback; the page's script posts the same fields to the API."""
 
     code = forms.CharField(label="签到码", max_length=6, min_length=6)
@@ -150,7 +151,7 @@ class CheckInForm(forms.Form):
     via_qr = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(CheckedForm):
     sessions = forms.IntegerField(label="场次", min_value=0, initial=1)
     beneficiaries = forms.IntegerField(label="受益人数", min_value=0, initial=0)
     problems_found = forms.IntegerField(label="发现问题", min_value=0, initial=0)
@@ -183,12 +184,12 @@ class OutcomeForm(forms.Form):
         )
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(CheckedForm):
     image = forms.FileField(label="照片")
     caption = forms.CharField(label="说明", max_length=100, required=False)
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(CheckedForm):
     org = OrgChoiceField(label="组织", queryset=OrgNode.objects.none())
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in range(1, 5)])
@@ -200,7 +201,7 @@ class ThemeForm(forms.Form):
         self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
 
 
-class TallyCategoryForm(forms.Form):
+class TallyCategoryForm(CheckedForm):
     org = OrgChoiceField(label="组织", queryset=OrgNode.objects.none())
     name = forms.CharField(label="名称", max_length=50)
     unit = forms.CharField(label="单位", max_length=20)

@@ -314,6 +314,9 @@ class ActivityOutcome(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "活动成效"
 
+    def __str__(self) -> str:
+        return f"活动成效（活动#{self.pk}）"
+
 
 class ActivityTally(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="tallies")

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from redvest.core.append_only import AppendOnlyError, AppendOnlyModel
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", "新建"
@@ -12,8 +14,15 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", "导出"
 
 
-class AuditEntry(models.Model):
-    """Append-only record of who did what to which record, with before and after."""
+class AuditAppendOnly(AppendOnlyError):
+    code = "audit_append_only"
+    default_message = "审计日志只能追加，不能修改或删除"
+
+
+class AuditEntry(AppendOnlyModel):
+    """Append-only record of who did what to which record, with before and after (the core guard)."""
+
+    append_only_error = AuditAppendOnly
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

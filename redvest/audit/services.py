@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from redvest.audit.display import label_for
 from redvest.audit.models import AuditAction, AuditEntry
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def audit_record(
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
-        target_repr=str(target)[:200],
+        target_repr=label_for(target)[:200],
         org=org,
         before=before,
         after=after,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from redvest.awards.models import AwardCampaign, AwardKind, EntryType, TieRule
 from redvest.awards.services import CampaignData
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -27,7 +28,7 @@ def _tiers_text(tiers: list[Any]) -> str:
     return "\n".join(f"{name} {count}" for name, count in tiers)
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(CheckedForm):
     name = forms.CharField(label="评选名称", max_length=100)
     kind = forms.ChoiceField(label="评选类别", choices=AwardKind.choices)
     entry_type = forms.ChoiceField(
@@ -146,7 +147,7 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class NominationForm(forms.Form):
+class NominationForm(CheckedForm):
     org = forms.TypedChoiceField(label="推荐单位", coerce=int)
     target = forms.CharField(label="参评对象", max_length=30)
     materials = forms.CharField(label="事迹材料", widget=forms.Textarea(attrs={"rows": 8}))
@@ -171,32 +172,32 @@ class NominationForm(forms.Form):
             del self.fields["name_consent"]
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CheckedForm):
     reason = forms.CharField(label="撤回原因", max_length=300)
 
 
-class JudgeForm(forms.Form):
+class JudgeForm(CheckedForm):
     username = forms.CharField(label="评委登录名", max_length=150)
     org = forms.TypedChoiceField(label="评委所在单位", coerce=int)
     is_expert = forms.BooleanField(label="终审专家", required=False)
 
 
-class QuotaForm(forms.Form):
+class QuotaForm(CheckedForm):
     org = forms.TypedChoiceField(label="推荐单位", coerce=int)
     quota = forms.IntegerField(label="名额", min_value=0)
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(CheckedForm):
     score = forms.IntegerField(label="评分", min_value=0, max_value=100)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CheckedForm):
     reason = forms.CharField(label="异议理由", widget=forms.Textarea(attrs={"rows": 5}))
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CheckedForm):
     decision = forms.ChoiceField(
         label="处理结果", choices=[("upheld", "异议成立（取消该对象并重新评定等次）"), ("rejected", "异议不成立")]
     )

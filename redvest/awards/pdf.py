@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
 from redvest.awards.models import AwardCampaign, Stage
 from redvest.awards.ranking import TIER_RULE
 from redvest.awards.selectors import results
+from redvest.core.pdf import html_to_pdf
 
 
 def results_pdf(*, campaign: AwardCampaign) -> bytes:
@@ -23,4 +23,4 @@ def results_pdf(*, campaign: AwardCampaign) -> bytes:
             "printed_at": timezone.localtime(),
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)

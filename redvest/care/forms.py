@@ -18,6 +18,7 @@ from redvest.care.models import (
 )
 from redvest.care.services import HealthData, RecipientData, VisitData
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,7 +36,7 @@ def _blank(choices: Any, label: str = "——请选择——") -> list[tuple[str
     return [("", label), *choices]
 
 
-class RecipientForm(forms.Form):
+class RecipientForm(CheckedForm):
     org = forms.TypedChoiceField(label="所在村社区", coerce=int, empty_value=None)
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=_blank(Gender.choices))
@@ -79,7 +80,7 @@ class RecipientForm(forms.Form):
         )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CheckedForm):
     given_by = forms.ChoiceField(label="同意人", choices=_blank(ConsentGiver.choices))
     giver_name = forms.CharField(label="同意人姓名", max_length=50)
     method = forms.ChoiceField(label="同意方式", choices=_blank(ConsentMethod.choices))
@@ -91,7 +92,7 @@ class ConsentForm(forms.Form):
     )
 
 
-class HealthForm(forms.Form):
+class HealthForm(CheckedForm):
     conditions = forms.CharField(label="健康状况", required=False, max_length=2000, widget=forms.Textarea({"rows": 3}))
     disability_type = forms.ChoiceField(label="残疾类别", required=False, choices=DisabilityType.choices)
     disability_grade = forms.TypedChoiceField(
@@ -117,7 +118,7 @@ class HealthForm(forms.Form):
         )
 
 
-class PairingForm(forms.Form):
+class PairingForm(CheckedForm):
     volunteer = forms.TypedChoiceField(label="志愿者", required=False, coerce=int, empty_value=None)
     team = forms.TypedChoiceField(label="或服务队", required=False, coerce=int, empty_value=None)
     started_on = forms.DateField(label="结对日期", widget=DATE, initial=timezone.localdate)
@@ -130,11 +131,11 @@ class PairingForm(forms.Form):
         self.fields["team"].choices = _blank([(str(k), v) for k, v in teams], "——不选——")  # type: ignore[attr-defined]  # ChoiceField
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CheckedForm):
     reason = forms.CharField(label="原因", max_length=200)
 
 
-class VisitLogForm(forms.Form):
+class VisitLogForm(CheckedForm):
     pairing = forms.TypedChoiceField(label="结对关系", required=False, coerce=int, empty_value=None)
     visited_on = forms.DateField(label="走访日期", widget=DATE, initial=timezone.localdate)
     form = forms.ChoiceField(label="走访形式", choices=VisitForm.choices)
@@ -179,6 +180,6 @@ class VisitLogForm(forms.Form):
         )
 
 
-class CadenceForm(forms.Form):
+class CadenceForm(CheckedForm):
     category = forms.ChoiceField(choices=CareCategory.choices)
     days = forms.IntegerField(label="走访周期（天）", min_value=1, max_value=366)

@@ -29,6 +29,7 @@ from redvest.care.models import CareCategory, CareRecipient, RecipientStatus
 from redvest.core.errors import DomainError, PermissionDenied
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -183,7 +184,9 @@ def recipient_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_domain_errors
 def recipient_end_view(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk, action="change")
-    services.recipient_end(actor=_user(request), recipient=recipient, reason=request.POST.get("reason", ""))
+    services.recipient_end(
+        actor=_user(request), recipient=recipient, reason=posted_text(request.POST, "reason", label="原因")
+    )
     messages.success(request, "已结束帮扶，相关结对已解除")
     return redirect("care:recipient-detail", recipient.pk)
 
@@ -241,7 +244,9 @@ def consent_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_domain_errors
 def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
     consent = selectors.consent_get(user=request.user, pk=consent_id)
-    services.consent_withdraw(actor=_user(request), consent=consent, reason=request.POST.get("reason", ""))
+    services.consent_withdraw(
+        actor=_user(request), consent=consent, reason=posted_text(request.POST, "reason", label="原因")
+    )
     messages.success(request, "已撤回同意，健康信息已删除")
     return redirect("care:recipient-detail", consent.recipient_id)
 
@@ -339,7 +344,9 @@ def pairing_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_domain_errors
 def pairing_end_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
     pairing = selectors.pairing_get(user=request.user, pk=pairing_id)
-    services.pairing_end(actor=_user(request), pairing=pairing, reason=request.POST.get("reason", ""))
+    services.pairing_end(
+        actor=_user(request), pairing=pairing, reason=posted_text(request.POST, "reason", label="原因")
+    )
     messages.success(request, "已解除结对")
     return redirect("care:recipient-detail", pairing.recipient_id)
 

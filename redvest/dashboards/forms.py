@@ -6,8 +6,10 @@ from typing import Any, cast
 
 from django import forms
 
+from redvest.core.forms import CheckedForm
 
-class ExportForm(forms.Form):
+
+class ExportForm(CheckedForm):
     table = forms.ChoiceField(label="数据表")
     org = forms.TypedChoiceField(label="组织范围", coerce=int)
     category = forms.CharField(label="类别", required=False, max_length=30)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.demand.models import (
     AttributeType,
     FeedbackSource,
@@ -63,7 +64,7 @@ def attribute_field(attr: ServiceAttribute) -> forms.Field:
     return forms.CharField(max_length=200, **common)
 
 
-class AttributeFormMixin(forms.Form):
+class AttributeFormMixin(CheckedForm):
     """Adds the chosen item's questions as `attribute[code]` fields (the Open311 names)."""
 
     def add_attribute_fields(self, code: str | None) -> list[str]:
@@ -211,7 +212,7 @@ class ResidentRequestForm(AttributeFormMixin):
         )
 
 
-class TrackForm(forms.Form):
+class TrackForm(CheckedForm):
     """查询进度: the phone the request was made with and the six-digit code shown on submitting."""
 
     phone = forms.CharField(label="手机号", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
@@ -224,7 +225,7 @@ class TrackForm(forms.Form):
     )
 
 
-class TrackedFeedbackForm(forms.Form):
+class TrackedFeedbackForm(CheckedForm):
     rating = forms.ChoiceField(label="您对这次服务满意吗", choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="意见建议", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -238,7 +239,7 @@ def parse_target(value: str) -> Target | None:
     return None
 
 
-class DispatchForm(forms.Form):
+class DispatchForm(CheckedForm):
     """Pick one or more candidates (several = 组团); the part label says what each does."""
 
     target = forms.MultipleChoiceField(label="派单对象", required=False)
@@ -259,15 +260,15 @@ class DispatchForm(forms.Form):
         return found
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CheckedForm):
     reason = forms.CharField(label="原因", max_length=300, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-class NoteForm(forms.Form):
+class NoteForm(CheckedForm):
     note = forms.CharField(label="说明", max_length=300)
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(CheckedForm):
     """Result, photos and each volunteer's minutes for one part."""
 
     result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
@@ -306,7 +307,7 @@ class CompleteForm(forms.Form):
         return [line.split()[0] for line in (self.data.get("time_lines") or "").splitlines() if line.split()]
 
 
-class RatingForm(forms.Form):
+class RatingForm(CheckedForm):
     rating = forms.ChoiceField(label="评价", choices=RATING_CHOICES, widget=forms.RadioSelect)
     comment = forms.CharField(label="意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -317,7 +318,7 @@ class FeedbackForm(RatingForm):
     )
 
 
-class SpotDrawForm(forms.Form):
+class SpotDrawForm(CheckedForm):
     root = OrgChoiceField(label="抽查范围", queryset=OrgNode.objects.none())
     start = forms.DateField(label="办结日期自", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="至", widget=forms.DateInput(attrs={"type": "date"}))
@@ -328,7 +329,7 @@ class SpotDrawForm(forms.Form):
         self.fields["root"].queryset = roots  # type: ignore[attr-defined]
 
 
-class SpotRecordForm(forms.Form):
+class SpotRecordForm(CheckedForm):
     verified = forms.TypedChoiceField(
         label="服务是否属实",
         choices=[("1", "属实"), ("0", "不属实")],
@@ -339,7 +340,7 @@ class SpotRecordForm(forms.Form):
     note = forms.CharField(label="抽查情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CheckedForm):
     root = OrgChoiceField(label="范围", queryset=OrgNode.objects.none(), required=False)
     start = forms.DateField(label="自", widget=forms.DateInput(attrs={"type": "date"}), required=False)
     end = forms.DateField(label="至", widget=forms.DateInput(attrs={"type": "date"}), required=False)
@@ -361,7 +362,7 @@ class PeriodForm(forms.Form):
         )
 
 
-class OrderForm(forms.Form):
+class OrderForm(CheckedForm):
     """点菜下单: pick items from the menu for a date, time window and place."""
 
     title = forms.CharField(label="订单名称", max_length=100)

@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from redvest.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from redvest.core.text import control_character_error, strip_control_characters
 from redvest.demand.models import (
     OPEN311_CLOSED,
     OPEN_STATUSES,
@@ -94,7 +95,8 @@ def _fill(element: Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        # XML 1.0 cannot hold most control characters: one in an older row would break the whole list.
+        element.text = strip_control_characters(str(value))
 
 
 def render(fmt: str, root_tag: str, data: Any, *, status: int = 200) -> HttpResponse:
@@ -407,8 +409,16 @@ def _attributes(post: Any) -> dict[str, Any]:
     return answers
 
 
+def _refuse_control_characters(post: Any) -> None:
+    for key in post:
+        for value in [key, *post.getlist(key)]:
+            if message := control_character_error(value):
+                raise Open311Error(400, f"{strip_control_characters(key)}: {message}")
+
+
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
+    _refuse_control_characters(post)
     client = _client(request, required=True)
     code = post.get("service_code", "").strip()
     if not code:

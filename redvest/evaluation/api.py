@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from redvest.core.errors import NotFound
+from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pagination import paginate
 from redvest.evaluation import schemas as s
 from redvest.evaluation.models import EvaluationRound, EvaluationScheme, EvaluationScore, Metric
@@ -26,7 +27,7 @@ from redvest.evaluation.selectors import (
     score_get,
     unreviewed_count,
 )
-from redvest.evaluation.selectors.bonus import XLSX_CONTENT_TYPE, bonus_table, bonus_xlsx
+from redvest.evaluation.selectors.bonus import bonus_table, bonus_xlsx
 from redvest.evaluation.selectors.volunteers import evaluation_page, volunteer_evaluations, with_names
 from redvest.evaluation.services import (
     CriterionData,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.evaluation.models import EvaluationScheme, Metric, Normalisation
 from redvest.evaluation.services import COHORT_KINDS, CriterionData
 from redvest.orgs.models import OrgKind, OrgNode
@@ -25,7 +26,7 @@ def _org_choices(orgs: list[OrgNode]) -> list[tuple[int, str]]:
     return [(o.pk, "　" * max(0, o.depth - 1) + o.name) for o in orgs]
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(CheckedForm):
     org = forms.TypedChoiceField(label="制定单位", coerce=int)
     name = forms.CharField(label="方案名称", max_length=100)
     description = forms.CharField(label="说明", max_length=300, required=False)
@@ -35,7 +36,7 @@ class SchemeForm(forms.Form):
         self.fields["org"].choices = _org_choices(orgs)  # type: ignore[attr-defined]  # a ChoiceField
 
 
-class CriteriaForm(forms.Form):
+class CriteriaForm(CheckedForm):
     """One row per metric of the registry: a weight (blank or 0 leaves it out), a normalisation, a target."""
 
     name = forms.CharField(label="方案名称", max_length=100, required=False)
@@ -90,7 +91,7 @@ class CriteriaForm(forms.Form):
         ]
 
 
-class RoundForm(forms.Form):
+class RoundForm(CheckedForm):
     org = forms.TypedChoiceField(label="评议单位", coerce=int)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in range(1, 5)])
@@ -101,20 +102,20 @@ class RoundForm(forms.Form):
         self.fields["org"].choices = _org_choices(orgs)  # type: ignore[attr-defined]  # a ChoiceField
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(CheckedForm):
     score = forms.IntegerField(widget=forms.HiddenInput)
     delta = forms.DecimalField(label="调整分值", max_digits=6, decimal_places=2)
     reason = forms.CharField(label="调整理由", max_length=300, required=False)
 
 
-class BonusRuleForm(forms.Form):
+class BonusRuleForm(CheckedForm):
     organise_points = forms.IntegerField(label="牵头组织每次加分", min_value=0, max_value=10000)
     join_points = forms.IntegerField(label="参与组团每次加分", min_value=0, max_value=10000)
     cap_per_period = forms.IntegerField(label="每季度封顶（留空不封顶）", min_value=0, max_value=10000, required=False)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CheckedForm):
     granted = forms.TypedChoiceField(
         label="公开页面显示我的姓名",
         coerce=lambda v: v == "1",

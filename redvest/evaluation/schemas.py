@@ -199,7 +199,7 @@ class VolunteerEvaluationOut(Schema):
     attitude: Decimal | None
     outcome: Decimal | None
     satisfaction: Decimal | None
-    overall: Decimal
+    overall: Decimal | None
     grade: str
     ratings: int
 

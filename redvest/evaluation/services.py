@@ -31,7 +31,7 @@ from redvest.evaluation.models import (
 )
 from redvest.evaluation.period import Period
 from redvest.evaluation.selectors import cohort_of, competition_ranks, scheme_in_force
-from redvest.evaluation.selectors.metrics import metric_values, normalise, q2, weighted
+from redvest.evaluation.selectors.metrics import metric_values, normalise, q2, weighted, without_service
 from redvest.orgs.models import OrgKind, OrgNode
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from redvest.volunteers.models import Volunteer
 
 MAX_ADJUSTMENT = Decimal(100)
+ZERO = Decimal("0.00")
 
 
 def _require_admin(actor: Any, org: OrgNode) -> None:
@@ -188,11 +189,12 @@ def _compute(round: EvaluationRound, *, now: Any) -> int:
         c.metric: normalise(values[c.metric], normalisation=c.normalisation, target=c.target) for c in criteria
     }
     weights = {c.metric: c.weight for c in criteria}
+    idle = without_service(cohort, period)
     version = round.version + 1
     ops = connection.ops
     rows: list[tuple[Any, ...]] = []
     for org_id in cohort.ids:
-        scores = {m: per_metric[m][org_id] for m in weights}
+        scores = {m: ZERO if org_id in idle else per_metric[m][org_id] for m in weights}
         figures = {m: None if (v := values[m][org_id]) is None else float(v) for m in weights}
         rows.append(
             (

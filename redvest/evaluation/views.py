@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import Page, paginate, parse_page
 from redvest.evaluation.forms import (
@@ -42,10 +43,11 @@ from redvest.evaluation.selectors import (
     score_get,
     unreviewed_count,
 )
-from redvest.evaluation.selectors.bonus import XLSX_CONTENT_TYPE, bonus_rule_in_force, bonus_table, bonus_xlsx
+from redvest.evaluation.selectors.bonus import bonus_rule_in_force, bonus_table, bonus_xlsx
 from redvest.evaluation.selectors.volunteers import (
     GRADES,
     LOW_GRADE,
+    NO_DATA,
     evaluation_page,
     top_volunteers_public,
     volunteer_evaluations,
@@ -68,7 +70,7 @@ if TYPE_CHECKING:
     from redvest.accounts.models import User
 
 METRIC_LABELS = dict(Metric.choices)
-GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE]
+GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE, NO_DATA]
 
 
 def _user(request: HttpRequest) -> User:

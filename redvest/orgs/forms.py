@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind, StationAmenity
 
 
@@ -19,7 +20,7 @@ def form_apply_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(name if name in form.fields else None, message)
 
 
-class NodeForm(forms.Form):
+class NodeForm(CheckedForm):
     name = forms.CharField(label="名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=OrgKind.choices)
     code = forms.CharField(label="行政区划/机构代码", max_length=20, required=False)
@@ -28,7 +29,7 @@ class NodeForm(forms.Form):
     )
 
 
-class NodeMoveForm(forms.Form):
+class NodeMoveForm(CheckedForm):
     target = forms.IntegerField(
         label="新的上级节点", widget=forms.Select, error_messages={"required": "请选择新的上级节点"}
     )
@@ -41,7 +42,7 @@ class NodeMoveForm(forms.Form):
         self.fields["target"].widget.choices = choices
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(CheckedForm):
     MODE_EXISTING = "existing"
     MODE_NEW = "new"
 
@@ -63,7 +64,7 @@ class RoleGrantForm(forms.Form):
         self.fields["role"].choices = role_choices or []  # type: ignore[attr-defined]  # a ChoiceField
 
 
-class StationForm(forms.Form):
+class StationForm(CheckedForm):
     address = forms.CharField(label="地址", max_length=200, required=False)
     latitude = forms.DecimalField(label="纬度", required=False, max_digits=12, decimal_places=8, help_text="-90 到 90")
     longitude = forms.DecimalField(
@@ -81,18 +82,18 @@ class StationForm(forms.Form):
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CheckedForm):
     file = forms.FileField(label="佐证材料", help_text="图片、PDF或Office文档，不超过5MB")
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(CheckedForm):
     inspected_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(label="结果", choices=InspectionResult.choices, widget=forms.RadioSelect)
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class StationFilterForm(forms.Form):
+class StationFilterForm(CheckedForm):
     q = forms.CharField(
         label="名称或地址",
         required=False,

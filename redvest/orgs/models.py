@@ -191,3 +191,6 @@ class FiveHaveInspection(models.Model):
         verbose_name = verbose_name_plural = "五有检查记录"
         ordering = ["-inspected_on", "-id"]
         indexes = [models.Index(fields=["item", "-inspected_on", "-id"])]
+
+    def __str__(self) -> str:
+        return f"五有检查记录#{self.pk}（{self.inspected_on:%Y-%m-%d}，{self.get_result_display()}）"

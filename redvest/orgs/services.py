@@ -504,7 +504,12 @@ def fivehave_inspect(
         action="create",
         target=inspection,
         org=station.node,
-        after={"item": kind, "inspected_on": inspected_on.isoformat(), "result": result, "notes": notes},
+        after={
+            "item": item.get_kind_display(),
+            "inspected_on": inspected_on.isoformat(),
+            "result": result,
+            "notes": notes,
+        },
     )
     return inspection
 

@@ -5,42 +5,28 @@ Workbooks are written in openpyxl's write-only mode so a 100,000-row ranking str
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from redvest.core.excel import BOLD, excel_append, excel_bytes, excel_sheet
 from redvest.points.models import PointsAccount, PointsEntry, TxnKind
 from redvest.points.selectors.ledger import BankReport
 from redvest.points.selectors.pioneer import RankingRow
 from redvest.points.selectors.rewards import Settlement
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOLD = Font(bold=True)
-
 
 def _book(title: str, headers: list[str], rows: Iterable[list[Any]], *, widths: list[int], preface: list[str]) -> bytes:
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws = excel_sheet(wb, title, widths=widths)
     for line in preface:
-        ws.append([line])
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = BOLD
-        header_cells.append(cell)
-    ws.append(header_cells)
+        excel_append(ws, [line])
+    excel_append(ws, headers, font=BOLD)
     for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        excel_append(ws, row)
+    return excel_bytes(wb)
 
 
 def _local(value: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.points.models import (
     REPORTED_TYPES,
@@ -34,7 +35,7 @@ def tri_state(value: str) -> bool | None:
     return {"1": True, "0": False}.get(value)
 
 
-class RuleForm(forms.Form):
+class RuleForm(CheckedForm):
     point_type = forms.ChoiceField(label="积分类型", choices=PointType.choices)
     basis = forms.ChoiceField(label="计分方式", choices=EarningBasis.choices)
     amount = forms.IntegerField(label="积分", min_value=1)
@@ -45,7 +46,7 @@ class RuleForm(forms.Form):
     description = forms.CharField(label="说明", max_length=200, required=False)
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(CheckedForm):
     allow_fund_donation = forms.ChoiceField(label="允许捐赠给爱心基金", choices=YES_NO_INHERIT, required=False)
     allow_transfer = forms.ChoiceField(label="允许转赠给其他志愿者", choices=YES_NO_INHERIT, required=False)
     expiry_years = forms.IntegerField(
@@ -56,7 +57,7 @@ class PolicyForm(forms.Form):
     )
 
 
-class ClaimForm(forms.Form):
+class ClaimForm(CheckedForm):
     volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
     point_type = forms.ChoiceField(label="类型", choices=[(t.value, t.label) for t in REPORTED_TYPES])
     title = forms.CharField(label="事迹", max_length=100)
@@ -66,13 +67,13 @@ class ClaimForm(forms.Form):
     evidence = forms.FileField(label="佐证材料（照片或证明）", required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CheckedForm):
     action = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "不通过"), ("revoke", "撤销")])
     points = forms.IntegerField(label="核定积分", required=False, min_value=1)
     note = forms.CharField(label="审核意见", max_length=200, required=False)
 
 
-class ItemForm(forms.Form):
+class ItemForm(CheckedForm):
     title = forms.CharField(label="名称", max_length=100)
     kind = forms.ChoiceField(label="类别", choices=ItemKind.choices)
     points_cost = forms.IntegerField(label="所需积分", min_value=1)
@@ -98,7 +99,7 @@ def applicable_orgs() -> Any:
     return OrgNode.objects.filter(kind__in=[OrgKind.TOWN, OrgKind.COMMUNITY, OrgKind.ORG_DEPT]).order_by("path")
 
 
-class MerchantApplyForm(forms.Form):
+class MerchantApplyForm(CheckedForm):
     name = forms.CharField(label="商家名称", max_length=100)
     org = forms.ModelChoiceField(label="所在镇街/社区", queryset=OrgNode.objects.none())
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
@@ -114,18 +115,18 @@ class MerchantApplyForm(forms.Form):
         self.fields["org"].queryset = applicable_orgs()  # type: ignore[attr-defined]  # ModelChoiceField
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedForm):
     action = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "不通过"), ("suspend", "暂停")])
     note = forms.CharField(label="审核意见", max_length=200, required=False)
 
 
-class CounterForm(forms.Form):
+class CounterForm(CheckedForm):
     code = forms.CharField(
         label="核销码或二维码", max_length=500, help_text="输入6位核销码，或用扫码枪扫描志愿者的二维码"
     )
 
 
-class DonateForm(forms.Form):
+class DonateForm(CheckedForm):
     target = forms.ChoiceField(label="捐赠给", choices=[("fund", "爱心基金"), ("volunteer", "其他志愿者")])
     fund = forms.TypedChoiceField(label="爱心基金", coerce=int, required=False, empty_value=None)
     recipient_number = forms.CharField(label="受赠志愿者编号", max_length=20, required=False)
@@ -137,7 +138,7 @@ class DonateForm(forms.Form):
         self.fields["fund"].choices = [("", "请选择"), *funds]  # type: ignore[attr-defined]  # ChoiceField
 
 
-class FundForm(forms.Form):
+class FundForm(CheckedForm):
     org = forms.TypedChoiceField(label="所属组织", coerce=int)
     name = forms.CharField(label="基金名称", max_length=100)
 
@@ -146,7 +147,7 @@ class FundForm(forms.Form):
         self.fields["org"].choices = orgs  # type: ignore[attr-defined]  # ChoiceField
 
 
-class PioneerEntryForm(forms.Form):
+class PioneerEntryForm(CheckedForm):
     number = forms.CharField(label="志愿者编号", max_length=20)
     year = forms.IntegerField(label="年度")
     category = forms.ChoiceField(label="类别", choices=EntryCategory.choices)
@@ -155,11 +156,11 @@ class PioneerEntryForm(forms.Form):
     evidence = forms.FileField(label="佐证材料", required=False)
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(CheckedForm):
     reason = forms.CharField(label="撤销原因", max_length=200)
 
 
-class PioneerConfigForm(forms.Form):
+class PioneerConfigForm(CheckedForm):
     base_score = forms.IntegerField(label="基础分", min_value=0)
     hour_weight = forms.DecimalField(label="每信用小时加分", min_value=Decimal(0), decimal_places=2, max_digits=7)
     points_weight = forms.DecimalField(label="每100积分加分", min_value=Decimal(0), decimal_places=2, max_digits=7)

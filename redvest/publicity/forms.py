@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import STATION_KINDS, OrgNode
 from redvest.publicity.models import CommitmentSetting, CommitmentStatus, TargetKind, TrainingCategory
 from redvest.publicity.services import CommitmentData, SessionData
@@ -43,7 +44,7 @@ def year_choices() -> list[tuple[int, str]]:
     return [(y, f"{y}年") for y in (year, year + 1, year - 1)]
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(CheckedForm):
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=year_choices)
     setting = forms.ChoiceField(label="服务场景", choices=CommitmentSetting.choices)
     text = forms.CharField(
@@ -67,7 +68,7 @@ class CommitmentForm(forms.Form):
         )
 
 
-class CommitmentEditForm(forms.Form):
+class CommitmentEditForm(CheckedForm):
     """Rewording a commitment while it is 进行中: year and setting stay."""
 
     text = CommitmentForm.base_fields["text"]
@@ -96,7 +97,7 @@ class AdminCommitmentForm(CommitmentForm):
     field_order = ["volunteer_number", "year", "setting", "text", "target_kind", "target_value"]
 
 
-class CommitmentFilterForm(forms.Form):
+class CommitmentFilterForm(CheckedForm):
     year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
     setting = forms.ChoiceField(label="场景", required=False, choices=[("", "全部场景"), *CommitmentSetting.choices])
     status = forms.ChoiceField(label="兑现情况", required=False, choices=[("", "全部状态"), *CommitmentStatus.choices])
@@ -109,13 +110,13 @@ class CommitmentFilterForm(forms.Form):
             self.fields["org"] = org_field(orgs, required=False)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(CheckedForm):
     status = forms.ChoiceField(label="兑现情况", choices=CommitmentStatus.choices)
     note = forms.CharField(label="跟进说明", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     followed_on = forms.DateField(label="跟进日期", widget=DATE, initial=timezone.localdate)
 
 
-class ExemplarForm(forms.Form):
+class ExemplarForm(CheckedForm):
     title = forms.CharField(label="标题", max_length=100)
     body = forms.CharField(label="事迹正文", widget=forms.Textarea(attrs={"rows": 8}))
     volunteer_numbers = forms.CharField(
@@ -144,11 +145,11 @@ class ExemplarForm(forms.Form):
         return [line.strip() for line in (self.cleaned_data.get("captions") or "").splitlines()]
 
 
-class UnpublishForm(forms.Form):
+class UnpublishForm(CheckedForm):
     reason = forms.CharField(label="撤下原因", max_length=300)
 
 
-class SessionForm(forms.Form):
+class SessionForm(CheckedForm):
     title = forms.CharField(label="培训主题", max_length=100)
     category = forms.ChoiceField(label="培训类别", choices=TrainingCategory.choices)
     trainer = forms.CharField(label="授课人", max_length=50)
@@ -180,11 +181,11 @@ class SessionForm(forms.Form):
         )
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(CheckedForm):
     volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CheckedForm):
     start = forms.DateField(label="自", required=False, widget=DATE)
     end = forms.DateField(label="至", required=False, widget=DATE)
 

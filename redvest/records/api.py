@@ -29,8 +29,10 @@ from redvest.records.services import (
     dispute_review,
     honour_grant,
     makeup_record,
+    my_data_export,
     record_correct,
 )
+from redvest.records.views.mine import my_data_response
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -59,6 +61,15 @@ def _fresh(record: ServiceRecord) -> ServiceRecord:
 @router.get("/mine", response={200: s.RecordPageOut, 404: s.ErrorOut}, summary="我的服务记录（分页，含冲销与更正）")
 def my_records(request: HttpRequest, q: Query[s.RecordFilter]) -> dict[str, Any]:
     return _page(selectors.my_records(user=_user(request), kind=q.kind), q)
+
+
+@router.get(
+    "/mine/data",
+    response={200: dict[str, Any], 404: s.ErrorOut},
+    summary="下载我的数据：本人信息、服务队、服务记录、积分、同意记录（留审计）",
+)
+def my_data(request: HttpRequest) -> HttpResponse:
+    return my_data_response(my_data_export(actor=_user(request)))
 
 
 @router.get("/mine/totals", response={200: s.TotalsOut, 404: s.ErrorOut}, summary="我的时数合计：按年度、类别，星级")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import segno
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from redvest.core.pdf import html_to_pdf
 from redvest.records.models import Certificate
 
 
@@ -27,4 +27,4 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
             "issued_on": timezone.localtime(certificate.issued_at).date(),
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)

@@ -6,6 +6,7 @@ from django import forms
 
 from redvest.activities.models import ServiceCategory
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
 
@@ -19,7 +20,7 @@ def apply_error(form: forms.Form, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(CheckedForm):
     minutes = forms.IntegerField(label="更正后时长（分钟）", min_value=0, help_text="填 0 表示冲销该记录")
     reason = forms.CharField(label="更正原因", max_length=300, widget=REASON_WIDGET)
     evidence = forms.FileField(
@@ -37,12 +38,12 @@ class ProposalDecisionForm(forms.Form):
     note = forms.CharField(label="审批意见", max_length=300, widget=REASON_WIDGET)
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(CheckedForm):
     reason = forms.CharField(label="异议理由", max_length=300, widget=REASON_WIDGET)
     claimed_minutes = forms.IntegerField(label="应为时长（分钟）", min_value=0, required=False)
 
 
-class DisputeReviewForm(forms.Form):
+class DisputeReviewForm(CheckedForm):
     decision = forms.ChoiceField(
         label="处理结果",
         choices=[("uphold", "异议成立，更正记录"), ("dismiss", "维持原记录")],
@@ -54,7 +55,7 @@ class DisputeReviewForm(forms.Form):
     note = forms.CharField(label="处理意见", max_length=300, widget=REASON_WIDGET)
 
 
-class MakeupForm(forms.Form):
+class MakeupForm(CheckedForm):
     # Any id is accepted here so that the service, not the form, explains why an activity cannot take a make-up.
     activity = forms.IntegerField(label="活动", widget=forms.Select)
     volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
@@ -67,7 +68,7 @@ class MakeupForm(forms.Form):
         self.fields["activity"].widget.choices = [("", "请选择活动"), *activity_choices]  # type: ignore[attr-defined]  # a Select
 
 
-class HonourForm(forms.Form):
+class HonourForm(CheckedForm):
     volunteer_number = forms.CharField(label="志愿者编号", max_length=20)
     minutes = forms.IntegerField(label="荣誉时长（分钟）", min_value=1)
     category = forms.ChoiceField(label="服务类别", choices=ServiceCategory.choices)
@@ -81,7 +82,7 @@ class HonourForm(forms.Form):
     )
 
 
-class AnomalyResolveForm(forms.Form):
+class AnomalyResolveForm(CheckedForm):
     action = forms.ChoiceField(
         label="处理方式", choices=[("clear", "核实无误"), ("correct", "更正时长")], widget=forms.RadioSelect
     )
@@ -89,7 +90,7 @@ class AnomalyResolveForm(forms.Form):
     note = forms.CharField(label="复核说明", max_length=300, widget=REASON_WIDGET)
 
 
-class StarLevelsForm(forms.Form):
+class StarLevelsForm(CheckedForm):
     org = forms.TypedChoiceField(label="组织", coerce=int)
     star1 = forms.IntegerField(label="一星（小时）", min_value=1)
     star2 = forms.IntegerField(label="二星（小时）", min_value=1)
@@ -105,11 +106,11 @@ class StarLevelsForm(forms.Form):
         return [int(self.cleaned_data[f"star{i}"]) for i in range(1, 6)]
 
 
-class CertificateIssueForm(forms.Form):
+class CertificateIssueForm(CheckedForm):
     volunteer_number = forms.CharField(label="志愿者编号", max_length=20, required=False, help_text="为本人出具时留空")
     period_start = forms.DateField(label="起始日期", widget=forms.DateInput(attrs={"type": "date"}))
     period_end = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(CheckedForm):
     reason = forms.CharField(label="撤销原因", max_length=200, widget=REASON_WIDGET)

@@ -7,13 +7,12 @@ kept apart everywhere by `ServiceRecord.kind`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from redvest.activities.models import Activity, Attendance, ServiceCategory
+from redvest.core.append_only import AppendOnlyModel
 from redvest.core.errors import Conflict
 
 
@@ -35,17 +34,7 @@ class LedgerAppendOnly(Conflict):
     default_message = "服务记录只能追加，不能修改或删除；如有错误请提交更正"
 
 
-class ServiceRecordQuerySet(models.QuerySet["ServiceRecord"]):
-    """Bulk updates and deletes would bypass the totals and the audit trail, so they are refused."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise LedgerAppendOnly()
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise LedgerAppendOnly()
-
-
-class ServiceRecord(models.Model):
+class ServiceRecord(AppendOnlyModel):
     """An append-only entry of service time (signed integer minutes).
 
     Never edited or deleted. A correction is a REVERSAL entry (−minutes, `reverses` = old) plus, when
@@ -72,7 +61,7 @@ class ServiceRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ServiceRecordQuerySet.as_manager()
+    append_only_error = LedgerAppendOnly
 
     class Meta:
         verbose_name = verbose_name_plural = "服务记录"
@@ -91,14 +80,6 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"服务记录#{self.pk} {self.get_source_display()} {self.minutes}分钟"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None or not self._state.adding:
-            raise LedgerAppendOnly()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise LedgerAppendOnly()
 
     @property
     def is_reversal(self) -> bool:
@@ -183,6 +164,9 @@ class RecordDispute(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-created_at"])]
 
+    def __str__(self) -> str:
+        return f"记录异议#{self.pk}（{self.get_status_display()}）"
+
 
 class AnomalyKind(models.TextChoices):
     OVERLAP = "overlap", "时段重叠"
@@ -224,6 +208,9 @@ class Anomaly(models.Model):
         verbose_name = verbose_name_plural = "异常标记"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "activity"]), models.Index(fields=["status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"异常标记#{self.pk}（{self.get_kind_display()}，{self.get_status_display()}）"
 
 
 class ProposalStatus(models.TextChoices):

@@ -5,6 +5,7 @@ from redvest.records.views import certificates, manage, mine, ranking
 app_name = "records"
 urlpatterns = [
     path("mine/", mine.my_service, name="my-service"),
+    path("mine/data/", mine.my_data, name="my-data"),
     path("r/<int:pk>/", mine.record_detail, name="record-detail"),
     path("r/<int:pk>/evidence/", mine.record_evidence, name="record-evidence"),
     path("r/<int:pk>/dispute/", mine.dispute_create, name="dispute-create"),

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
 
+from redvest.core.pdf import html_to_pdf
 from redvest.reports.models import Circular
 from redvest.reports.quarters import quarter_label
 
@@ -24,4 +24,4 @@ def circular_pdf(*, circular: Circular, tables: dict[str, Any]) -> bytes:
             "issued_on": issued,
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)

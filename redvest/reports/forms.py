@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.reports.models import MINUTE_KEYS, QuarterlyReport
 from redvest.reports.services import FigureInput
 
@@ -20,14 +21,14 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-class QuarterForm(forms.Form):
+class QuarterForm(CheckedForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label="季度", coerce=int, choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(CheckedForm):
     """A field per figure (`figure_<key>`, with `reason_<key>`) and the narrative."""
 
     highlights = forms.CharField(label="工作亮点", required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -70,12 +71,12 @@ class ReportForm(forms.Form):
         }
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CheckedForm):
     decision = forms.ChoiceField(choices=[("accept", "通过"), ("return", "退回")])
     comment = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CircularForm(forms.Form):
+class CircularForm(CheckedForm):
     org = forms.TypedChoiceField(label="发布单位", coerce=int)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
@@ -100,7 +101,7 @@ class CircularForm(forms.Form):
         self.fields["org"].choices = [(o.pk, o.name) for o in orgs]  # type: ignore[attr-defined]  # a ChoiceField
 
 
-class CircularEditForm(forms.Form):
+class CircularEditForm(CheckedForm):
     title = forms.CharField(label="标题", max_length=200)
     intro = forms.CharField(label="一、总体情况", required=False, widget=forms.Textarea(attrs={"rows": 5}))
     highlights = forms.CharField(

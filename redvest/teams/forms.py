@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, MembershipKind, Specialty, Team, TeamKind
 from redvest.teams.selectors import brand_team_choices, org_choices, parent_team_choices
@@ -47,7 +48,7 @@ def names_a_field_of(form: forms.Form, exc: DomainError) -> bool:
     return exc.field is not None and exc.field in form.fields
 
 
-class TeamForm(forms.Form):
+class TeamForm(CheckedForm):
     name = forms.CharField(label="队名", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=TeamKind.choices)
     specialty = forms.ChoiceField(
@@ -92,7 +93,7 @@ class TeamForm(forms.Form):
         )
 
 
-class BackboneForm(forms.Form):
+class BackboneForm(CheckedForm):
     """One order box per current member; empty means not in the backbone."""
 
     def __init__(self, *args: Any, members: list[Volunteer], current: dict[int, int], **kwargs: Any) -> None:
@@ -115,31 +116,31 @@ class BackboneForm(forms.Form):
         return [pk for order, _name, pk in sorted(c for c in chosen if c[0] is not None)]
 
 
-class JoinForm(forms.Form):
+class JoinForm(CheckedForm):
     kind = forms.ChoiceField(label="加入方式", choices=MembershipKind.choices, initial=MembershipKind.ACTIVITY)
     message = forms.CharField(label="申请说明", max_length=200, required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CheckedForm):
     note = forms.CharField(label="审批意见", max_length=200, required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CheckedForm):
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(CheckedForm):
     number = forms.CharField(label="志愿者编号", max_length=20)
     kind = forms.ChoiceField(label="关系", choices=MembershipKind.choices)
     reason = forms.CharField(label="调动说明", max_length=200, required=False)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(CheckedForm):
     title = forms.CharField(label="标题", max_length=100)
     file = forms.FileField(label="文件")
 
 
-class BrandForm(forms.Form):
+class BrandForm(CheckedForm):
     name = forms.CharField(label="品牌名称", max_length=100)
     owner = OrgChoiceField(label="所属单位", queryset=OrgNode.objects.none())
     description = forms.CharField(

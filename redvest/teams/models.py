@@ -144,6 +144,9 @@ class JoinRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"入队申请#{self.pk}（{self.get_kind_display()}，{self.get_status_display()}）"
+
 
 class TeamDocument(models.Model):
     """The team archive (档案): rules, minutes, photos, records."""
@@ -157,6 +160,9 @@ class TeamDocument(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "队伍档案"
         ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"队伍档案《{self.title}》"
 
 
 class BrandProject(models.Model):

@@ -12,10 +12,17 @@ from redvest.core.errors import ValidationFailed
 from redvest.core.pagination import paginate
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import selectors
-from redvest.volunteers.models import Volunteer, VolunteerImport
+from redvest.volunteers.consent import CURRENT_TEXTS, ConsentText
+from redvest.volunteers.models import DeregistrationRequest, Volunteer, VolunteerImport
 from redvest.volunteers.schemas import (
+    ConsentTextOut,
+    DeregistrationDecisionIn,
+    DeregistrationIn,
+    DeregistrationOut,
     ImportConfirmIn,
     ImportOut,
+    SelfRegisterIn,
+    SelfRegisterOut,
     SensitiveOut,
     StatusIn,
     VolunteerFields,
@@ -26,7 +33,10 @@ from redvest.volunteers.schemas import (
     VolunteerPatch,
 )
 from redvest.volunteers.services import (
+    ConsentChoices,
     VolunteerData,
+    deregistration_decide,
+    deregistration_request,
     volunteer_data_of,
     volunteer_export,
     volunteer_import_confirm,
@@ -34,6 +44,7 @@ from redvest.volunteers.services import (
     volunteer_import_start,
     volunteer_register,
     volunteer_reveal,
+    volunteer_self_register,
     volunteer_set_status,
     volunteer_update,
 )
@@ -170,3 +181,47 @@ def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn)
 def volunteer_reveal_full(request: HttpRequest, volunteer_id: int) -> Any:
     volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
     return volunteer_reveal(actor=request.auth, volunteer=volunteer)  # type: ignore[attr-defined]
+
+
+@router.get("/consent-texts", response=list[ConsentTextOut], auth=None, summary="注册须同意的告知文本（当前版本全文）")
+def consent_texts(request: HttpRequest) -> list[ConsentText]:
+    return list(CURRENT_TEXTS.values())
+
+
+@router.post(
+    "/register",
+    response={201: SelfRegisterOut},
+    auth=None,
+    summary="公开自助注册（待审核）；缺少必需的同意时422，errors 指明 consent_* 字段",
+)
+def self_register(request: HttpRequest, payload: SelfRegisterIn) -> Status[Volunteer]:
+    volunteer = volunteer_self_register(
+        team=selectors.public_team_get(pk=payload.team),
+        data=_data(payload),
+        password=payload.password,
+        password_confirm=payload.password_confirm,
+        consents=ConsentChoices(
+            processing=payload.consent_processing,
+            sensitive=payload.consent_sensitive,
+            guardian=payload.consent_guardian,
+        ),
+    )
+    return Status(201, volunteer)
+
+
+@router.post("/{int:volunteer_id}/deregistration", response={201: DeregistrationOut}, summary="本人申请注销志愿者身份")
+def deregistration_create(request: HttpRequest, volunteer_id: int, payload: DeregistrationIn) -> Status[Any]:
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
+    return Status(201, deregistration_request(actor=request.auth, volunteer=volunteer, reason=payload.reason))  # type: ignore[attr-defined]
+
+
+@router.post(
+    "/deregistrations/{int:request_id}/decision",
+    response=DeregistrationOut,
+    summary="管理员确认（删除个人信息、关闭登录）或不同意注销申请",
+)
+def deregistration_decision(
+    request: HttpRequest, request_id: int, payload: DeregistrationDecisionIn
+) -> DeregistrationRequest:
+    pending = selectors.deregistration_get(user=request.auth, pk=request_id)  # type: ignore[attr-defined]
+    return deregistration_decide(actor=request.auth, request=pending, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]

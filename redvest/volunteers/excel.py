@@ -27,7 +27,6 @@ exporting user may see full values for the whole exported subtree.
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -38,11 +37,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from redvest.core.excel import excel_append, excel_bytes, excel_sheet
 from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory
 
 MAX_IMPORT_ROWS = 20_000
 SHEET_TITLE = "志愿者"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -175,12 +174,6 @@ def read_import_sheet(file: IO[bytes]) -> ImportSheet:
         workbook.close()
 
 
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def _header(sheet: Any, columns: Iterable[Column], *, mark_required: bool) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="FBE9E9")
@@ -221,27 +214,25 @@ def template_workbook() -> bytes:
     guide.append(["", "", "默认全部正确才导入；可选择“只导入正确行”，错误行可下载错误报告修改后再导入。"])
     guide.column_dimensions["A"].width = 16
     guide.column_dimensions["C"].width = 80
-    return _save(workbook)
+    return excel_bytes(workbook)
 
 
 def export_workbook(rows: Iterable[dict[str, Any]]) -> bytes:
     """The ledger as xlsx with EXPORT_COLUMNS; rows are dicts keyed by column key, already masked or not."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    for index, column in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.append([c.header for c in EXPORT_COLUMNS])
+    sheet = excel_sheet(workbook, SHEET_TITLE, widths=[c.width for c in EXPORT_COLUMNS])
+    excel_append(sheet, [c.header for c in EXPORT_COLUMNS])
     keys = [c.key for c in EXPORT_COLUMNS]
     for row in rows:
-        sheet.append([row.get(k, "") for k in keys])
-    return _save(workbook)
+        excel_append(sheet, [row.get(k, "") for k in keys])
+    return excel_bytes(workbook)
 
 
 def error_report_workbook(*, headers: tuple[str, ...], rows: Iterator[tuple[int, tuple[Any, ...], str]]) -> bytes:
     """The bad rows as uploaded, each with its Excel row number and every problem, ready to fix and re-import."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("错误行")
-    sheet.append(["原行号", "错误说明", *headers])
+    excel_append(sheet, ["原行号", "错误说明", *headers])
     for number, raw, message in rows:
-        sheet.append([number, message, *(_cell_text(v) for v in raw)])
-    return _save(workbook)
+        excel_append(sheet, [number, message, *(_cell_text(v) for v in raw)])
+    return excel_bytes(workbook)

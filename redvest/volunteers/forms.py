@@ -10,11 +10,12 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from redvest.core.errors import ValidationFailed
+from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.teams.models import Team
 from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory, VolunteerStatus
 from redvest.volunteers.selectors import VolunteerFilters
-from redvest.volunteers.services import VolunteerData, split_list
+from redvest.volunteers.services import ConsentChoices, VolunteerData, split_list
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -45,7 +46,7 @@ class ErrorsIntoForm:
             self.add_error(key if key in self.fields else None, message)
 
 
-class PersonFields(ErrorsIntoForm, forms.Form):
+class PersonFields(ErrorsIntoForm, CheckedForm):
     name = forms.CharField(label="姓名", required=False, max_length=100)
     id_type = forms.ChoiceField(label="证件类型", choices=IdType.choices, required=False, initial=IdType.RESIDENT_ID)
     id_number = forms.CharField(
@@ -167,7 +168,13 @@ class SelfRegisterForm(PersonFields):
         label="登录密码", required=False, widget=forms.PasswordInput, help_text="至少8位，不能全是数字"
     )
     password_confirm = forms.CharField(label="确认密码", required=False, widget=forms.PasswordInput)
+    consent_processing = forms.BooleanField(label="我已阅读并同意《个人信息处理告知同意书》", required=False)
+    consent_sensitive = forms.BooleanField(label="我已阅读并单独同意《敏感个人信息单独同意书》", required=False)
+    consent_guardian = forms.BooleanField(
+        label="监护人已阅读并同意《监护人同意书》", required=False, help_text="未满18周岁必选"
+    )
 
+    CONSENT_FIELDS: tuple[str, ...] = ("consent_processing", "consent_sensitive", "consent_guardian")
     field_order = ["team"]
     REQUIRED: tuple[str, ...] = (
         "name",
@@ -177,6 +184,8 @@ class SelfRegisterForm(PersonFields):
         "team",
         "password",
         "password_confirm",
+        "consent_processing",
+        "consent_sensitive",
     )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
@@ -184,13 +193,21 @@ class SelfRegisterForm(PersonFields):
         team_field: Any = self.fields["team"]
         team_field.queryset = teams
 
+    def consents(self) -> ConsentChoices:
+        c = self.cleaned_data
+        return ConsentChoices(
+            processing=bool(c.get("consent_processing")),
+            sensitive=bool(c.get("consent_sensitive")),
+            guardian=bool(c.get("consent_guardian")),
+        )
 
-class StatusForm(ErrorsIntoForm, forms.Form):
+
+class StatusForm(ErrorsIntoForm, CheckedForm):
     status = forms.ChoiceField(label="变更为", choices=VolunteerStatus.choices)
     reason = forms.CharField(label="原因", required=False, max_length=400, help_text="暂停或注销须填写原因")
 
 
-class ImportUploadForm(ErrorsIntoForm, forms.Form):
+class ImportUploadForm(ErrorsIntoForm, CheckedForm):
     org = OrgChoiceField(label="导入到组织", queryset=OrgNode.objects.none(), required=False)
     file = forms.FileField(label="Excel文件（.xlsx）", required=False)
 
@@ -202,7 +219,7 @@ class ImportUploadForm(ErrorsIntoForm, forms.Form):
         org_field.queryset = orgs
 
 
-class ImportConfirmForm(ErrorsIntoForm, forms.Form):
+class ImportConfirmForm(ErrorsIntoForm, CheckedForm):
     skip_bad_rows = forms.BooleanField(label="只导入正确行（错误行不导入，可下载错误报告）", required=False)
 
 

@@ -162,6 +162,9 @@ class VolunteerStatusChange(models.Model):
         verbose_name = verbose_name_plural = "志愿者状态变更"
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 class NumberSequence(models.Model):
     """Per area code and year, the last issued sequence number (locked row when issuing)."""
@@ -239,3 +242,72 @@ class VolunteerImportChunk(models.Model):
 
     def __str__(self) -> str:
         return f"导入#{self.imp_id} 第{self.index + 1}段"
+
+
+class ConsentKind(models.TextChoices):
+    PROCESSING = "processing", "个人信息处理"
+    SENSITIVE = "sensitive", "敏感个人信息"
+    GUARDIAN = "guardian", "监护人同意"
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", "线上"
+    OFFLINE = "offline", "线下"
+
+
+class PersonalDataConsent(models.Model):
+    """One consent to processing personal data (PIPL), as given: which text version, when, by whom, how.
+    Never edited except to stamp `withdrawn_at`; a new text version needs a new row."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="consents")
+    kind = models.CharField("同意类型", max_length=20, choices=ConsentKind.choices)
+    policy_version = models.CharField("告知文本版本", max_length=30)
+    given_at = models.DateTimeField("同意时间")
+    given_by = models.CharField("同意人", max_length=50, help_text="本人，或监护人姓名")
+    given_by_phone_masked = models.CharField("同意人电话", max_length=20, blank=True, default="")
+    method = models.CharField("方式", max_length=10, choices=ConsentMethod.choices)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "个人信息处理同意"
+        ordering = ["-given_at", "-id"]
+        indexes = [models.Index(fields=["volunteer", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.policy_version}，{self.given_by}）"
+
+
+class DeregistrationStatus(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已注销"
+    REJECTED = "rejected", "未同意"
+
+
+class DeregistrationRequest(models.Model):
+    """注销申请: the volunteer asks, an org admin over them confirms; confirming erases the personal fields."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="deregistration_requests")
+    reason = models.CharField("申请原因", max_length=200, blank=True, default="")
+    status = models.CharField(
+        "状态", max_length=20, choices=DeregistrationStatus.choices, default=DeregistrationStatus.PENDING
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "注销申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=models.Q(status="pending"),
+                name="one_pending_deregistration_per_volunteer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"注销申请#{self.pk}（{self.get_status_display()}）"

@@ -165,3 +165,45 @@ class ImportOut(Schema):
 
 class ImportConfirmIn(Schema):
     skip_bad_rows: bool = False
+
+
+class SelfRegisterIn(VolunteerFields):
+    """Public self-registration; the consents are required (422 naming the missing `consent_*` field)."""
+
+    team: int | None = Field(None, description="报名加入的服务队 id")
+    password: str = Field("", max_length=128)
+    password_confirm: str = Field("", max_length=128)
+    consent_processing: bool = Field(False, description="同意《个人信息处理告知同意书》（必填）")
+    consent_sensitive: bool = Field(False, description="单独同意《敏感个人信息单独同意书》（必填）")
+    consent_guardian: bool = Field(False, description="监护人同意（未满18周岁必填）")
+
+
+class SelfRegisterOut(Schema):
+    number: str
+    status: str
+
+
+class ConsentTextOut(Schema):
+    kind: str
+    version: str
+    title: str
+    body: str
+
+
+class DeregistrationIn(Schema):
+    reason: str = Field("", max_length=400)
+
+
+class DeregistrationDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=400)
+
+
+class DeregistrationOut(Schema):
+    id: int
+    volunteer_id: int
+    status: str
+    reason: str
+    requested_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    decision_note: str

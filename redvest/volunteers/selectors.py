@@ -18,8 +18,10 @@ from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Membership, MembershipKind, Team
 from redvest.volunteers.models import (
+    DeregistrationRequest,
     Gender,
     IdType,
+    PersonalDataConsent,
     PoliticalStatus,
     ServiceCategory,
     Volunteer,
@@ -171,6 +173,34 @@ def team_choices(*, user: Any, org: OrgNode | None = None) -> QuerySet[Team]:
 def public_team_choices() -> QuerySet[Team]:
     """Active teams a member of the public may choose when registering themselves."""
     return Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
+
+
+def public_team_get(*, pk: int | None) -> Team | None:
+    return public_team_choices().filter(pk=pk).first() if pk else None
+
+
+def volunteer_membership_history(*, volunteer: Volunteer) -> QuerySet[Membership]:
+    """Every team membership, current and ended, oldest first."""
+    return (
+        Membership.objects.filter(volunteer=volunteer).select_related("team", "team__org").order_by("joined_at", "id")
+    )
+
+
+def volunteer_consents(*, volunteer: Volunteer) -> QuerySet[PersonalDataConsent]:
+    return volunteer.consents.order_by("given_at", "id")
+
+
+def volunteer_deregistrations(*, volunteer: Volunteer) -> QuerySet[DeregistrationRequest]:
+    return volunteer.deregistration_requests.select_related("decided_by").order_by("-requested_at", "-id")
+
+
+def deregistration_get(*, user: Any, pk: int) -> DeregistrationRequest:
+    """A 注销申请 of a volunteer the user may see; NotFound otherwise."""
+    visible = policy.scope(user, "volunteer", Volunteer.objects.all(), "view")
+    found = DeregistrationRequest.objects.select_related("volunteer").filter(pk=pk, volunteer__in=visible).first()
+    if found is None:
+        raise NotFound("注销申请不存在或您无权查看")
+    return found
 
 
 def org_get(*, pk: int | None) -> OrgNode | None:

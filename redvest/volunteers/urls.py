@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redvest.volunteers.views import imports, ledger
+from redvest.volunteers.views import imports, ledger, privacy
 
 app_name = "volunteers"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/edit/", ledger.volunteer_edit, name="volunteer-edit"),
     path("<int:pk>/status/", ledger.volunteer_status, name="volunteer-status"),
     path("<int:pk>/reveal/", ledger.volunteer_reveal_view, name="volunteer-reveal"),
+    path("<int:pk>/deregistration/", privacy.deregistration_create, name="deregistration-create"),
+    path("deregistrations/<int:pk>/decision/", privacy.deregistration_decision, name="deregistration-decision"),
     path("export/", imports.export, name="export"),
     path("import/", imports.import_create, name="import-create"),
     path("import/template/", imports.import_template, name="import-template"),

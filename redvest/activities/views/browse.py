@@ -23,6 +23,7 @@ from redvest.activities.services import signup_cancel, signup_create
 from redvest.activities.views._helpers import can_organise, parse_date, parse_int, shows_domain_errors, user_of
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 
 RADIUS_CHOICES = (1, 3, 5, 10, 20, 50)
 
@@ -72,7 +73,10 @@ def signup_create_view(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id)
     try:
         signup = signup_create(
-            actor=user_of(request), activity=activity, at=timezone.now(), note=request.POST.get("note", "")
+            actor=user_of(request),
+            activity=activity,
+            at=timezone.now(),
+            note=posted_text(request.POST, "note", label="备注"),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -14,6 +14,7 @@ from redvest.activities.services import signup_decide
 from redvest.activities.views._helpers import shows_domain_errors, user_of
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 
 
 @login_required
@@ -42,7 +43,11 @@ def decide_view(request: HttpRequest, signup_id: int) -> HttpResponse:
     status = 200
     try:
         signup = signup_decide(
-            actor=user_of(request), signup=signup, approve=approve, at=timezone.now(), note=request.POST.get("note", "")
+            actor=user_of(request),
+            signup=signup,
+            approve=approve,
+            at=timezone.now(),
+            note=posted_text(request.POST, "note", label="备注"),
         )
     except DomainError as exc:
         error, status = exc.message, exc.status

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from redvest.accounts.models import User
 from redvest.audit.models import AuditEntry
-from redvest.care.models import CareConsent, CareHealthRecord, CarePairing, CareRecipient, CareVisit
+from redvest.care.models import CareConsent, CareHealthRecord, CarePairing, CareRecipient, CareVisit, RecipientStatus
 from redvest.care.services import HealthData, health_save
 from redvest.care.tests.factories import CareConsentFactory, CarePairingFactory, CareRecipientFactory, CareWorld
 from redvest.core.navigation import entries_for
@@ -275,3 +275,11 @@ def test_pairing_choices_put_the_persons_town_first_and_search_by_name(world: Ca
     ]
     html = ok(login(world.system_admin).get(reverse("care:pairing-new", args=[world.recipient.pk]), {"q": "远方"}))
     assert far.name in html and world.volunteer.name not in html
+
+
+def test_ending_help_with_a_control_character_in_the_reason_is_refused_and_changes_nothing(world: CareWorld) -> None:
+    response = login(world.admin).post(reverse("care:recipient-end", args=[world.recipient.pk]), {"reason": "搬迁\x00"})
+    assert response.status_code == 400
+    assert "原因含有不可见的控制字符，请删除后重新填写" in response.content.decode()
+    world.recipient.refresh_from_db()
+    assert world.recipient.status == RecipientStatus.ACTIVE

@@ -15,14 +15,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from redvest.accounts import policy
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from redvest.core.excel import BOLD, excel_append, excel_sheet
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.tables import Table, tables
@@ -138,19 +136,11 @@ def _write(spec: Table, qs: QuerySet[Any], sensitive: bool, target: str, export_
     """Stream the rows into an xlsx file at `target` (write-only: memory stays flat), stamping the export's
     heartbeat every HEARTBEAT_ROWS rows; returns the row count."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(spec.label[:31])
-    for index, header in enumerate(spec.headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(24, len(header) * 2 + 4))
-    bold = Font(bold=True)
-    header_cells = []
-    for header in spec.headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet = excel_sheet(workbook, spec.label, widths=[max(10, min(24, len(h) * 2 + 4)) for h in spec.headers])
+    excel_append(sheet, spec.headers, font=BOLD)
     count = 0
     for row in spec.rows(qs, sensitive):
-        sheet.append(row)
+        excel_append(sheet, row)
         count += 1
         if count % HEARTBEAT_ROWS == 0:
             heartbeat(DataExport, export_id, row_count=count)

@@ -252,3 +252,18 @@ def test_my_exports_query_count_is_constant(
     with CaptureQueriesContext(connection) as ten:
         client.get(reverse("dashboards:export-list"))
     assert len(one.captured_queries) == len(ten.captured_queries)
+
+
+def test_export_writes_formula_like_names_as_text_and_drops_control_characters(
+    world: County, django_capture_on_commit_callbacks: Any
+) -> None:
+    volunteer = world.volunteers["town_a"]
+    volunteer.name = "=1+2\x07"
+    volunteer.save(update_fields=["name"])
+    export = _export(admin_at(world.tree.town_a), django_capture_on_commit_callbacks, org_id=world.tree.town_a.pk)
+    assert export.status == ExportStatus.DONE
+    with export.file.open("rb") as handle:
+        sheet = load_workbook(io.BytesIO(handle.read())).worksheets[0]
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    [cell] = [c for c in names if c.value == "=1+2"]
+    assert cell.data_type == "s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -175,3 +176,35 @@ def test_update_time_shows_the_date_when_the_last_refresh_was_not_today(db: None
     RefreshRun.objects.create(started_at=yesterday, finished_at=yesterday)
     label = timezone.localtime(yesterday).strftime("%m-%d %H:%M")
     assert f'<span id="updated-label">{label}</span>' in client.get(url).content.decode()
+
+
+def _as_a_browser_posts(html: str) -> dict[str, str]:
+    """The export form's fields as a browser sends them: a `type=date` value that is not ISO is dropped
+    (browsers keep only YYYY-MM-DD), a select sends its selected option or else its first one."""
+    form = html[
+        html.index('<form method="post" id="export-form"') : html.index("</form>", html.index('id="export-form"'))
+    ]
+    data: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name, kind = re.search(r'name="([^"]+)"', tag), re.search(r'type="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name is None or (kind and kind.group(1) == "checkbox"):
+            continue
+        text = value.group(1) if value else ""
+        if kind and kind.group(1) == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            text = ""
+        data[name.group(1)] = text
+    for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, flags=re.S):
+        options = re.findall(r'<option value="([^"]*)"([^>]*)>', body)
+        chosen = [v for v, attrs in options if "selected" in attrs] or [v for v, _ in options]
+        data[name] = chosen[0]
+    return data
+
+
+def test_export_form_default_period_posts_back_as_offered(world: County) -> None:
+    client = _client(admin_at(world.tree.county))
+    page = client.get(reverse("dashboards:export"))
+    posted = _as_a_browser_posts(page.content.decode())
+    assert posted["start"] and posted["end"]
+    response = client.post(reverse("dashboards:export"), posted)
+    assert response.status_code == 302

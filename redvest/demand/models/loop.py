@@ -48,6 +48,9 @@ class Callback(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "round"], name="uniq_callback_per_round")]
         indexes = [models.Index(fields=["status", "due_at"])]
 
+    def __str__(self) -> str:
+        return f"电话回访#{self.pk}（{self.get_status_display()}）"
+
 
 class FeedbackSource(models.TextChoices):
     RESIDENT = "resident", "群众在线填写"
@@ -71,6 +74,9 @@ class Feedback(models.Model):
         verbose_name = verbose_name_plural = "服务反馈单"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["request", "round"], name="uniq_feedback_per_round")]
+
+    def __str__(self) -> str:
+        return f"服务反馈单#{self.pk}（{self.get_rating_display()}）"
 
 
 class SpotCheckStatus(models.TextChoices):
@@ -102,6 +108,9 @@ class SpotCheck(models.Model):
                 condition=Q(status="pending") | Q(verified__isnull=False), name="spot_check_done_has_result"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"抽查#{self.pk}（{self.get_status_display()}）"
 
 
 class Open311Client(models.Model):

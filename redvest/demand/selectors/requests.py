@@ -172,6 +172,7 @@ class RequestDetail:
     can_feedback: bool
     can_paper_feedback: bool = False
     my_parts: set[int] = field(default_factory=set)
+    answers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def active_parts(self) -> list[Dispatch]:
@@ -216,7 +217,24 @@ def request_detail(*, user: Any, request_id: int) -> RequestDetail:
         can_feedback=finished and not evaluated and can_record_feedback(user, request, on_paper=False),
         can_paper_feedback=finished and not evaluated and can_record_feedback(user, request, on_paper=True),
         my_parts=mine,
+        answers=attribute_answers(request),
     )
+
+
+def attribute_answers(request: ServiceRequest) -> list[tuple[str, str]]:
+    """The item's extra questions as asked and answered in words (the stored codes and option keys are
+    what the API speaks); an answer to a question the item no longer asks is left out, not shown as a code."""
+    stored = request.attributes or {}
+    answers: list[tuple[str, str]] = []
+    asked = {a.code: a for a in request.item.attributes.all()}
+    for code, value in stored.items():
+        attr = asked.get(code)
+        if attr is None:
+            continue
+        names = {str(v.get("key")): str(v.get("name")) for v in attr.values if isinstance(v, dict)}
+        values = value if isinstance(value, list) else [value]
+        answers.append((attr.description, "、".join(names.get(str(v), str(v)) for v in values)))
+    return answers
 
 
 @dataclass

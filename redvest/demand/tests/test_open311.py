@@ -410,3 +410,19 @@ def test_same_idempotency_key_from_a_client_makes_one_request(api):
             headers={"Idempotency-Key": "abc"},
         )
     assert ServiceRequest.objects.count() == 1
+
+
+def test_requests_xml_parses_when_a_stored_description_holds_control_characters(api, county):
+    # A row stored before input was checked: XML 1.0 cannot carry \x0b or \x1f, so they are dropped.
+    ServiceRequestFactory(area=county.community_a, description="楼道\x0b灯坏了\x1f\n请尽快")
+    root = xml(api.get(f"{BASE}/requests.xml"))
+    assert root.find("request/description").text == "楼道灯坏了\n请尽快"
+
+
+def test_post_with_a_control_character_is_400_naming_the_field_and_writes_nothing(api):
+    ServiceItemFactory(code="SH001")
+    response = post(api, "xml", service_code="SH001", address_string="城东路1号", description="灯坏了\x1b[0m")
+    assert response.status_code == 400
+    [error] = xml(response).findall("error")
+    assert error.find("description").text == "description: 含有不可见的控制字符，请删除后重新填写"
+    assert not ServiceRequest.objects.exists()

@@ -17,6 +17,7 @@ from redvest.demand.tests.factories import (
     DispatchFactory,
     MenuOrderFactory,
     ResidentFactory,
+    ServiceAttributeFactory,
     ServiceItemFactory,
     ServiceRequestFactory,
     SpotCheckFactory,
@@ -150,6 +151,21 @@ def test_request_page_recommends_and_dispatches(operator, county):
     )
     assert response.status_code == 302
     assert Dispatch.objects.get().station == county.station_a
+
+
+def test_errand_page_shows_questions_and_answers_in_chinese(operator, county):
+    item = ServiceItemFactory(is_errand=True)
+    ServiceAttributeFactory(
+        item=item,
+        code="id_ready",
+        description="申请人身份证件是否齐全",
+        datatype="singlevaluelist",
+        values=[{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}],
+    )
+    request = ServiceRequestFactory(area=county.community_a, item=item, attributes={"id_ready": "yes"})
+    html = page_ok(operator.get(reverse("demand:request-detail", args=[request.pk])))
+    assert "<dt>申请人身份证件是否齐全</dt><dd>是</dd>" in html
+    assert "id_ready" not in html and ">yes<" not in html
 
 
 def test_dispatch_without_target_shows_the_message_with_400(operator, county):

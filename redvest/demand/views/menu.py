@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from redvest.accounts.policy import dispatch_area_paths
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 from redvest.demand.forms import OrderForm, ReasonForm, add_domain_error
 from redvest.demand.models import DemandCategory
 from redvest.demand.selectors.menu import menu_items
@@ -114,7 +115,12 @@ def order_dispatch_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = order_get(user=request.user, order_id=order_id)
     try:
-        order_cancel(actor=user_of(request), order=order, reason=request.POST.get("reason", ""), now=timezone.now())
+        order_cancel(
+            actor=user_of(request),
+            order=order,
+            reason=posted_text(request.POST, "reason", label="原因"),
+            now=timezone.now(),
+        )
     except DomainError as exc:
         return _order_page(request, order_id, status=exc.status, error=exc.message)
     messages.success(request, "订单已撤销")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from redvest.accounts.policy import dispatch_area_paths
 from redvest.core.errors import DomainError, NotFound
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 from redvest.demand.forms import DispatchForm, FeedbackForm, NoteForm, ReasonForm, add_domain_error
 from redvest.demand.models import DemandCategory, FeedbackSource, RequestChannel, RequestStatus
 from redvest.demand.selectors.recommend import recommend
@@ -164,7 +165,7 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
                 actor=user_of(request),
                 request=service_request,
                 targets=form.targets(),
-                reason=request.POST.get("note", ""),
+                reason=posted_text(request.POST, "note", label="备注"),
                 now=timezone.now(),
             )
         else:
@@ -203,7 +204,10 @@ def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         request,
         part.request_id,
         lambda: dispatch_recall(
-            actor=user_of(request), dispatch=part, reason=request.POST.get("reason", ""), now=timezone.now()
+            actor=user_of(request),
+            dispatch=part,
+            reason=posted_text(request.POST, "reason", label="原因"),
+            now=timezone.now(),
         ),
         "已撤回派单",
         reason_form=form,
@@ -221,7 +225,10 @@ def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: request_cancel(
-            actor=user_of(request), request=service_request, reason=request.POST.get("reason", ""), now=timezone.now()
+            actor=user_of(request),
+            request=service_request,
+            reason=posted_text(request.POST, "reason", label="原因"),
+            now=timezone.now(),
         ),
         "工单已撤销",
         reason_form=form,
@@ -239,7 +246,10 @@ def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: request_resolve(
-            actor=user_of(request), request=service_request, note=request.POST.get("note", ""), now=timezone.now()
+            actor=user_of(request),
+            request=service_request,
+            note=posted_text(request.POST, "note", label="备注"),
+            now=timezone.now(),
         ),
         "工单已办结，待回访",
         note_form=form,
@@ -288,7 +298,7 @@ def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> Htt
         request,
         request_id,
         lambda: errand_step_done(
-            actor=user_of(request), step=step, note=request.POST.get("note", ""), now=timezone.now()
+            actor=user_of(request), step=step, note=posted_text(request.POST, "note", label="备注"), now=timezone.now()
         ),
         "办理进度已更新",
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 from redvest.demand.forms import CompleteForm, ReasonForm, add_domain_error
 from redvest.demand.models import DispatchStatus
 from redvest.demand.selectors.requests import dispatch_get, my_tasks
@@ -67,7 +68,12 @@ def arrive_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 @shows_domain_errors
 def decline_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id, action="change")
-    dispatch_decline(actor=user_of(request), dispatch=part, reason=request.POST.get("reason", ""), now=timezone.now())
+    dispatch_decline(
+        actor=user_of(request),
+        dispatch=part,
+        reason=posted_text(request.POST, "reason", label="原因"),
+        now=timezone.now(),
+    )
     messages.success(request, f"已拒单，工单{part.request.number}已退回调度")
     return _back(request)
 

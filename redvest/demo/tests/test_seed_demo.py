@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
@@ -26,8 +27,11 @@ from redvest.activities.models import (
 )
 from redvest.activities.services.attendance import Position, attendance_check_in
 from redvest.audit.models import AuditEntry
+from redvest.core.models import Notification
 from redvest.core.validators import id_gender, id_number_error, phone_error
 from redvest.demand.models import Callback, CallbackStatus, Dispatch, ServiceItem, ServiceRequest
+from redvest.demand.selectors.stats import demand_stats
+from redvest.demo.demand import AWAITING_CALLBACK, DESCRIPTIONS, HISTORY, RESIDENT_REQUESTS, TODAY
 from redvest.demo.seed import SEED_REASON
 from redvest.demo.users import DEMO_USERNAMES
 from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
@@ -327,23 +331,59 @@ def test_points_follow_county_rules_with_a_catalog_a_merchant_and_redemptions() 
 
 
 @pytest.mark.django_db
-def test_demand_has_two_hundred_requests_on_the_dispatchers_board() -> None:
+def test_demand_is_a_month_of_hotline_work_and_a_few_open_today() -> None:
     assert ServiceItem.objects.count() >= 120
     requests = ServiceRequest.objects.all()
-    assert requests.count() == 200
+    assert requests.count() == HISTORY + sum(n for _, n in TODAY)
     assert set(requests.values_list("channel", flat=True)) == {"hotline", "walk_in", "web"}
     assert requests.annotate(n=Count("dispatches")).filter(n__gt=1).count() >= 10
-    assert requests.filter(status="pending").count() == 30
+    today = timezone.localdate()
+    opened_today = requests.filter(created_at__date__gte=today - datetime.timedelta(days=1)).exclude(
+        status__in=["resolved", "closed"]
+    )
+    assert opened_today.count() == sum(n for _, n in TODAY)
+    assert requests.filter(status="pending").count() == 3  # registered, not yet dispatched
+    assert requests.filter(status="closed").count() == HISTORY - AWAITING_CALLBACK
+    assert Callback.objects.filter(status=CallbackStatus.DONE).exclude(rating="").count() == HISTORY - AWAITING_CALLBACK
+    assert ServiceRecord.objects.filter(activity__title__startswith="需求服务").count() >= 100
     dispatcher = User.objects.get(username="dispatcher")
-    assert scope(dispatcher, "request", ServiceRequest.objects.all()).count() == 200
+    assert scope(dispatcher, "request", ServiceRequest.objects.all()).count() == requests.count()
 
 
 @pytest.mark.django_db
-def test_demand_requests_reach_every_state() -> None:
-    requests = ServiceRequest.objects.all()
-    statuses = set(requests.values_list("status", flat=True))
-    assert {"pending", "accepted", "resolved", "closed"} <= statuses
-    assert statuses & {"dispatched", "returned"}
-    assert requests.filter(resolution_breached_at__isnull=False).count() >= 10
-    assert Callback.objects.filter(status=CallbackStatus.DONE).count() == 65
-    assert ServiceRecord.objects.filter(activity__title__startswith="需求服务").count() >= 100
+def test_demo_hotline_arrives_on_time_at_least_nine_times_in_ten() -> None:
+    county = User.objects.get(username="county")
+    root = OrgNode.objects.get(depth=1)
+    now = timezone.now()
+    stats = demand_stats(user=county, root=root, start=now - datetime.timedelta(days=31), end=now)
+    assert stats.arrival_on_time is not None and stats.arrival_on_time >= 90
+    assert stats.resolution_on_time is not None and stats.resolution_on_time >= 90
+    assert stats.satisfaction is not None and stats.satisfaction >= 90
+
+
+@pytest.mark.django_db
+def test_sla_sweep_flags_only_the_genuinely_late_requests() -> None:
+    late = ServiceRequest.objects.filter(Q(arrival_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False))
+    assert late.count() == dict(TODAY)["late"]
+    assert not late.filter(responded_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_dispatcher_has_a_handful_of_unread_notices() -> None:
+    dispatcher = User.objects.get(username="dispatcher")
+    unread = Notification.objects.filter(recipient=dispatcher, read_at=None).count()
+    assert 0 < unread < 20
+
+
+@pytest.mark.django_db
+def test_every_request_description_is_one_written_for_its_item() -> None:
+    for code, description in ServiceRequest.objects.values_list("item__code", "description"):
+        assert description in DESCRIPTIONS[code], (code, description)
+
+
+@pytest.mark.django_db
+def test_demo_resident_has_a_few_requests_of_their_own() -> None:
+    resident = User.objects.get(username="resident")
+    mine = ServiceRequest.objects.filter(channel="web", created_by=resident)
+    assert mine.count() == RESIDENT_REQUESTS
+    assert ServiceRequest.objects.filter(channel="web").count() == RESIDENT_REQUESTS

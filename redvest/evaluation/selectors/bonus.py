@@ -9,22 +9,18 @@ is the nearest one up the tree from the org (an inactive nearest rule switches t
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from redvest.core.excel import BOLD, excel_append, excel_bytes, excel_sheet
 from redvest.evaluation.models import BonusRule
 from redvest.evaluation.period import Period
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -124,19 +120,10 @@ def bonus_table(*, org: OrgNode, period: Period) -> list[BonusRow]:
 def bonus_xlsx(*, org: OrgNode, period: Period, rows: Iterable[BonusRow]) -> bytes:
     """The bonus table as a workbook for the party-building assessment (党建考核)."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("党建考核组团加分")
-    for letter, width in zip("ABCDEF", (30, 12, 12, 12, 12, 30), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.append([f"{org.name} {period.label} 组团服务党建考核加分"])
-    bold = Font(bold=True)
-    header = []
-    for text in ("组织", "牵头组团（次）", "参与组团（次）", "应得分", "加分（封顶后）", "适用规则"):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    ws = excel_sheet(wb, "党建考核组团加分", widths=(30, 12, 12, 12, 12, 30))
+    excel_append(ws, [f"{org.name} {period.label} 组团服务党建考核加分"])
+    excel_append(ws, ("组织", "牵头组团（次）", "参与组团（次）", "应得分", "加分（封顶后）", "适用规则"), font=BOLD)
     for r in rows:
-        ws.append([r.org_name, r.organised, r.joined, r.raw_points, r.points, str(r.rule) if r.rule else "未设置规则"])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        rule = str(r.rule) if r.rule else "未设置规则"
+        excel_append(ws, [r.org_name, r.organised, r.joined, r.raw_points, r.points, rule])
+    return excel_bytes(wb)

@@ -229,6 +229,15 @@ REGISTRY: dict[str, MetricFn] = {
 NEEDS_MEMBERS = frozenset({Metric.HOURS_PER_MEMBER, Metric.POINTS_PER_MEMBER})
 
 
+def without_service(cohort: Cohort, period: Period) -> set[int]:
+    """Cohort orgs with no registered volunteer and no activity in the quarter. They score 0 on every
+    criterion: the rates measured in their area (callbacks, requests, reports, visits) are other people's
+    work, and a rate alone would rank an empty org mid-table."""
+    members = _members(cohort)
+    held = activities_held(cohort, period, {})
+    return {org_id for org_id in cohort.ids if not members.get(org_id) and not held.get(org_id)}
+
+
 def metric_values(cohort: Cohort, period: Period, metrics: Iterable[str]) -> dict[str, Values]:
     """metric → org id → value, for the chosen metrics only."""
     metrics = list(metrics)

@@ -6,17 +6,19 @@ requests count: 满意 = 100, 基本满意 = 80, 不满意 = 40.
 
 - 服务态度 (attitude): the average of the feedback forms (服务反馈单) filled in by residents or typed in.
 - 服务成效 (outcome): the average of the spot checks (抽查) done: a check that found the service not
-  carried out scores 0, otherwise its rating (100 when it gave none).
+  carried out scores 0, otherwise its rating; a check that gave no rating has no score (it is blank, not 100).
 - 群众满意 (satisfaction): the average of the operators' phone callbacks (电话回访).
 
 The overall score is the mean of the sub-scores that have data (one decimal); grades: 优秀 ≥ 90,
-良好 ≥ 75, 合格 ≥ 60, 待改进 below. A volunteer with no ratings in the quarter is not evaluated.
+良好 ≥ 75, 合格 ≥ 60, 待改进 below. With no sub-score at all the overall is None and the grade 无数据.
+A volunteer with no ratings in the quarter is not evaluated.
 Everything is computed for the whole set at once: five queries, whatever the number of volunteers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -28,17 +30,21 @@ from redvest.evaluation.period import Period
 RATING_POINTS = {"satisfied": 100, "basic": 80, "unsatisfied": 40}
 GRADES = ((Decimal(90), "优秀"), (Decimal(75), "良好"), (Decimal(60), "合格"))
 LOW_GRADE = "待改进"
+NO_DATA = "无数据"
 TENTH = Decimal("0.1")
 
 
-def grade_of(overall: Decimal) -> str:
+def grade_of(overall: Decimal | None) -> str:
+    if overall is None:
+        return NO_DATA
     for floor, label in GRADES:
         if overall >= floor:
             return label
     return LOW_GRADE
 
 
-def _mean(values: list[int]) -> Decimal | None:
+def _mean(scored: Sequence[int | None]) -> Decimal | None:
+    values = [v for v in scored if v is not None]
     if not values:
         return None
     return (Decimal(sum(values)) / Decimal(len(values))).quantize(TENTH, rounding=ROUND_HALF_UP)
@@ -48,7 +54,7 @@ def _mean(values: list[int]) -> Decimal | None:
 class VolunteerEvaluation:
     volunteer_id: int
     feedback: list[int] = field(default_factory=list)
-    spot_checks: list[int] = field(default_factory=list)
+    spot_checks: list[int | None] = field(default_factory=list)
     callbacks: list[int] = field(default_factory=list)
     name: str = ""
     org_name: str = ""
@@ -70,10 +76,10 @@ class VolunteerEvaluation:
         return len(self.feedback) + len(self.spot_checks) + len(self.callbacks)
 
     @property
-    def overall(self) -> Decimal:
+    def overall(self) -> Decimal | None:
         parts = [p for p in (self.attitude, self.outcome, self.satisfaction) if p is not None]
         if not parts:
-            return Decimal("0.0")
+            return None
         return (sum(parts, Decimal(0)) / Decimal(len(parts))).quantize(TENTH, rounding=ROUND_HALF_UP)
 
     @property
@@ -124,7 +130,7 @@ def volunteer_evaluations(
         return []
     evaluations: dict[int, VolunteerEvaluation] = {}
 
-    def credit(request_id: int, points: int, bucket: str) -> None:
+    def credit(request_id: int, points: int | None, bucket: str) -> None:
         for vid in handlers.get(request_id, ()):
             ev = evaluations.get(vid)
             if ev is None:
@@ -136,8 +142,10 @@ def volunteer_evaluations(
     for request_id, rating in callbacks.values_list("request_id", "rating"):
         credit(request_id, RATING_POINTS.get(rating, 0), "callbacks")
     for request_id, verified, rating in spot_checks.values_list("request_id", "verified", "rating"):
-        credit(request_id, 0 if not verified else RATING_POINTS.get(rating, 100), "spot_checks")
-    return sorted(evaluations.values(), key=lambda e: (-e.overall, -e.ratings, e.volunteer_id))
+        credit(request_id, 0 if not verified else RATING_POINTS.get(rating), "spot_checks")
+    return sorted(
+        evaluations.values(), key=lambda e: (e.overall is None, -(e.overall or 0), -e.ratings, e.volunteer_id)
+    )
 
 
 def with_names(evaluations: list[VolunteerEvaluation]) -> list[VolunteerEvaluation]:
@@ -178,6 +186,6 @@ def top_volunteers_public(
     unless the volunteer consented."""
     from redvest.evaluation.selectors import public_volunteer_names
 
-    top = volunteer_evaluations(period=period, root_path=root_path)[:limit]
+    top = [e for e in volunteer_evaluations(period=period, root_path=root_path) if e.overall is not None][:limit]
     names = public_volunteer_names([e.volunteer_id for e in top]) if top else {}
     return [(i, names.get(e.volunteer_id, "*"), e) for i, e in enumerate(top, start=1)]

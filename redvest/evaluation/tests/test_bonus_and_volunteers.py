@@ -22,7 +22,7 @@ from redvest.demand.tests.factories import (
 from redvest.evaluation.models import BonusRule
 from redvest.evaluation.selectors import public_name, public_volunteer_names
 from redvest.evaluation.selectors.bonus import bonus_table, bonus_xlsx
-from redvest.evaluation.selectors.volunteers import grade_of, volunteer_evaluations
+from redvest.evaluation.selectors.volunteers import grade_of, top_volunteers_public, volunteer_evaluations
 from redvest.evaluation.services import bonus_rule_set, consent_record
 from redvest.evaluation.tests.conftest import AFTER_Q1, IN_Q1, Q1
 from redvest.evaluation.tests.factories import BonusRuleFactory, PublicityConsentFactory, at
@@ -139,6 +139,17 @@ def test_volunteer_evaluation_formula(tree, rated):
     v2 = evaluations[rated["v2"].pk]
     assert (v2.attitude, v2.outcome, v2.satisfaction) == (Decimal("80.0"), Decimal("0.0"), None)
     assert v2.overall == Decimal("40.0") and v2.grade == "待改进"
+
+
+def test_volunteer_with_only_blank_ratings_shows_no_data_instead_of_a_score(tree):
+    volunteer = VolunteerFactory(org=tree.town_a)
+    request = ServiceRequestFactory(area=tree.town_a, status="closed")
+    DispatchFactory(request=request, volunteer=volunteer, status=DispatchStatus.DONE)
+    SpotCheckFactory(request=request, status=SpotCheckStatus.DONE, verified=True, rating="", checked_at=at(IN_Q1))
+    [own] = volunteer_evaluations(period=Q1, volunteer_id=volunteer.pk)
+    assert own.outcome is None and own.overall is None and own.grade == "无数据"
+    assert own.ratings == 1
+    assert top_volunteers_public(period=Q1, root_path=tree.county.path) == []
 
 
 def test_grades_by_overall_score():

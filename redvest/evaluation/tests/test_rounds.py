@@ -8,6 +8,8 @@ import pytest
 
 from redvest.audit.models import AuditEntry
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.demand.models import CallbackStatus, Rating
+from redvest.demand.tests.factories import CallbackFactory, ServiceRequestFactory
 from redvest.evaluation.models import (
     EvaluationRound,
     EvaluationScheme,
@@ -35,9 +37,10 @@ from redvest.evaluation.services import (
     score_adjust,
     score_review,
 )
-from redvest.evaluation.tests.conftest import Q1
-from redvest.evaluation.tests.factories import scheme_with
+from redvest.evaluation.tests.conftest import IN_Q1, Q1
+from redvest.evaluation.tests.factories import at, scheme_with
 from redvest.orgs.models import OrgKind
+from redvest.orgs.tests.factories import org_node
 from redvest.records.tests.factories import ServiceRecordFactory
 from redvest.teams.tests.factories import org_admin_at
 from redvest.volunteers.models import Volunteer
@@ -157,6 +160,23 @@ def test_an_org_without_members_scores_zero_on_per_member_metrics(scored):
     b = scores_by_org(round)[scored.tree.town_b.pk]
     assert b.values["hours_per_member"] is None
     assert b.metric_scores["hours_per_member"] == 0.0
+
+
+def test_an_org_with_no_volunteers_and_no_activities_scores_zero(scored):
+    tree = scored.tree
+    empty = org_node(name="泗安镇", kind=OrgKind.TOWN, parent=tree.county)
+    CallbackFactory(  # a satisfied resident in its area: someone else's work, not the town's
+        request=ServiceRequestFactory(area=empty, status="closed"),
+        status=CallbackStatus.DONE,
+        rating=Rating.SATISFIED,
+        done_at=at(IN_Q1),
+    )
+    round = new_round(scored)
+    scores = scores_by_org(round)
+    assert scores[empty.pk].values["satisfaction"] == 100.0
+    assert scores[empty.pk].metric_scores == {"hours_per_member": 0.0, "activities": 0.0, "satisfaction": 0.0}
+    assert scores[empty.pk].computed == Decimal("0.00")
+    assert scores[tree.town_a.pk].computed == Decimal("71.67")
 
 
 def test_no_scheme_anywhere_is_refused(tree, county_admin):

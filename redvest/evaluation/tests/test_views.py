@@ -228,3 +228,17 @@ def test_volunteer_evaluation_list_queries_do_not_grow(tree, county_admin, djang
         rated_volunteer()
     with django_assert_max_num_queries(13):
         assert admin.get(url).context["page"].count == 10
+
+
+def test_volunteer_list_shows_no_data_for_a_volunteer_with_only_blank_ratings(tree, county_admin):
+    from redvest.demand.models import DispatchStatus, SpotCheckStatus
+    from redvest.demand.tests.factories import DispatchFactory, ServiceRequestFactory, SpotCheckFactory
+    from redvest.volunteers.tests.factories import VolunteerFactory
+
+    volunteer = VolunteerFactory(org=tree.town_a, name="赵无评")
+    request = ServiceRequestFactory(area=tree.town_a, status="closed")
+    DispatchFactory(request=request, volunteer=volunteer, status=DispatchStatus.DONE)
+    SpotCheckFactory(request=request, status=SpotCheckStatus.DONE, verified=True, rating="", checked_at=at(IN_Q1))
+    html = as_user(county_admin).get(reverse("evaluation:volunteer-list") + "?year=2026&quarter=1").content.decode()
+    row = html[html.index("赵无评") : html.index("</tr>", html.index("赵无评"))]
+    assert "无数据" in row and "100.0" not in row and "优秀" not in row

@@ -8,13 +8,12 @@ each entry keeps `balance_after`, so a statement's running balance is read, not 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from redvest.core.append_only import AppendOnlyModel
 from redvest.core.errors import Conflict
 
 
@@ -59,27 +58,13 @@ class LedgerAppendOnly(Conflict):
     default_message = "积分流水只能追加，不能修改或删除；如有错误请冲正"
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Bulk updates and deletes would bypass balances, so the ledger tables refuse them."""
+class PointsLedgerRow(AppendOnlyModel):
+    """Bulk updates and deletes would bypass balances, so the ledger tables refuse them (core guard)."""
 
-    def update(self, **kwargs: Any) -> int:
-        raise LedgerAppendOnly()
+    append_only_error = LedgerAppendOnly
 
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise LedgerAppendOnly()
-
-
-class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise LedgerAppendOnly()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise LedgerAppendOnly()
 
 
 class PointsAccount(models.Model):
@@ -126,7 +111,7 @@ class PointsAccount(models.Model):
         return self.kind == AccountKind.BANK
 
 
-class PointsTransaction(AppendOnlyModel):
+class PointsTransaction(PointsLedgerRow):
     """One business event (earning, reservation, confirmation, refund, donation, reversal…)."""
 
     kind = models.CharField("业务", max_length=10, choices=TxnKind.choices)
@@ -148,8 +133,6 @@ class PointsTransaction(AppendOnlyModel):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = verbose_name_plural = "积分交易"
         ordering = ["-id"]
@@ -159,7 +142,7 @@ class PointsTransaction(AppendOnlyModel):
         return f"{self.get_kind_display()}#{self.pk}"
 
 
-class PointsEntry(AppendOnlyModel):
+class PointsEntry(PointsLedgerRow):
     """One leg of a transaction on one account: signed delta and the account's balance after it."""
 
     transaction = models.ForeignKey(PointsTransaction, on_delete=models.PROTECT, related_name="entries")
@@ -167,8 +150,6 @@ class PointsEntry(AppendOnlyModel):
     delta = models.BigIntegerField("变动")
     balance_after = models.BigIntegerField("变动后余额")
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "积分流水"

@@ -23,6 +23,7 @@ from redvest.points.selectors.ledger import (
     statement,
     volunteer_by_number,
     volunteer_of,
+    volunteer_statement,
 )
 from redvest.points.selectors.pioneer import (
     Breakdown,
@@ -91,6 +92,7 @@ __all__ = [
     "rules_in_force",
     "scored_members",
     "statement",
+    "volunteer_statement",
     "volunteer_by_number",
     "volunteer_of",
     "volunteer_tier",

@@ -134,6 +134,15 @@ def statement(*, account: PointsAccount) -> QuerySet[PointsEntry]:
     )
 
 
+def volunteer_statement(*, volunteer: Volunteer) -> QuerySet[PointsEntry]:
+    """Every entry of the volunteer's own points account, oldest first (for their data download)."""
+    return (
+        PointsEntry.objects.filter(account__kind=AccountKind.VOLUNTEER, account__volunteer=volunteer)
+        .select_related("transaction")
+        .order_by("id")
+    )
+
+
 @dataclass(frozen=True)
 class KindTotal:
     kind: str

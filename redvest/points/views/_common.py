@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, cast
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pages import domain_error_pages
-from redvest.points.excel import XLSX_CONTENT_TYPE
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 from redvest.points.forms import CounterForm, add_domain_error
 from redvest.points.models import RedemptionStatus
 from redvest.points.selectors import counter_lookup, counter_redemptions, my_redemptions, redemption_get, volunteer_of
@@ -34,7 +35,9 @@ def my_redemptions_view(request: HttpRequest) -> HttpResponse:
 def cancel(request: HttpRequest, redemption_id: int) -> HttpResponse:
     redemption = redemption_get(user=request.user, redemption_id=redemption_id)
     try:
-        redemption_cancel(actor=user_of(request), redemption=redemption, reason=request.POST.get("reason", ""))
+        redemption_cancel(
+            actor=user_of(request), redemption=redemption, reason=posted_text(request.POST, "reason", label="原因")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, PermissionDenied
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.text import posted_text
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
 from redvest.points.forms import PioneerConfigForm, PioneerEntryForm, RevokeForm, add_domain_error
@@ -131,7 +132,9 @@ def entries(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = pioneer_entry_get(user=request.user, entry_id=entry_id)
     try:
-        pioneer_entry_revoke(actor=user_of(request), entry=entry, reason=request.POST.get("reason", ""))
+        pioneer_entry_revoke(
+            actor=user_of(request), entry=entry, reason=posted_text(request.POST, "reason", label="原因")
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -354,3 +354,17 @@ def test_hours_report_excel_has_every_volunteer_and_minutes(tree):
 def test_hours_report_is_for_admins(tree):
     me = volunteer_login(tree.community_a)
     page_ok(login(me.user).get(reverse("publicity:hours-report")), 403)
+
+
+def test_hours_report_excel_writes_formula_like_names_as_text(tree):
+    from openpyxl import load_workbook
+
+    session = TrainingSessionFactory(org=tree.town_a, minutes=60)
+    volunteer = VolunteerFactory(org=tree.town_a, name='=HYPERLINK("http://example.com","点击")\x1f')
+    AttendanceMarkFactory(enrolment=EnrolmentFactory(session=session, volunteer=volunteer))
+    response = login(admin_at(tree.town_a)).get(
+        reverse("publicity:hours-report"), {"org": tree.town_a.pk, "export": "xlsx"}
+    )
+    assert response.status_code == 200
+    cell = load_workbook(io.BytesIO(response.content)).active["C3"]
+    assert cell.value == '=HYPERLINK("http://example.com","点击")' and cell.data_type == "s"

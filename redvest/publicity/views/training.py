@@ -11,8 +11,10 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pagination import paginate, parse_page
-from redvest.publicity.excel import XLSX_CONTENT_TYPE, training_hours_xlsx
+from redvest.core.text import posted_text
+from redvest.publicity.excel import training_hours_xlsx
 from redvest.publicity.forms import EnrolForm, PeriodForm, SessionForm, add_domain_error, year_start
 from redvest.publicity.models import TrainingCategory
 from redvest.publicity.selectors import (
@@ -121,7 +123,7 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound("出勤名单有误") from exc
     marks = {i: request.POST.get(f"attended_{i}") == "1" for i in ids}
     result = attendance_mark(
-        actor=user_of(request), session=session, marks=marks, reason=request.POST.get("reason", "")
+        actor=user_of(request), session=session, marks=marks, reason=posted_text(request.POST, "reason", label="原因")
     )
     messages.success(request, f"出勤已登记：新登记{result.marked}人，更正{result.corrected}人")
     return redirect("publicity:session-detail", pk)

@@ -29,6 +29,7 @@ from redvest.records.services.ledger import (
     record_post_attendance,
     service_totals_follow_volunteer,
 )
+from redvest.records.services.mydata import MyDataFile, my_data_collect, my_data_export
 from redvest.records.services.proposals import (
     CorrectionOutcome,
     approval_anchor,
@@ -40,6 +41,9 @@ from redvest.records.services.proposals import (
 from redvest.records.services.stars import star_levels_clear, star_levels_set
 
 __all__ = [
+    "MyDataFile",
+    "my_data_collect",
+    "my_data_export",
     "MAX_MINUTES_PER_DAY",
     "Correction",
     "CorrectionOutcome",

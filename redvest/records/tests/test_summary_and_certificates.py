@@ -164,6 +164,18 @@ def test_the_certificate_pdf_renders_with_its_number_and_qr(w: World) -> None:
     assert len(pdf) > 10_000  # embedded CJK glyphs and the QR image
 
 
+def test_a_control_character_in_the_name_prints_as_if_it_were_not_there(w: World) -> None:
+    post_record(volunteer=w.volunteer, minutes=95, activity=w.activity)
+    start, end = _period()
+    c = certificate_issue(actor=w.volunteer_user, volunteer=w.volunteer, period_start=start, period_end=end)
+    url = f"https://redvest.example/records/verify/{c.verify_token}/"
+    clean = certificate_pdf(certificate=c, verify_url=url)
+    w.volunteer.name = w.volunteer.name[:1] + "\x1b\x0c" + w.volunteer.name[1:]  # a row stored before input checks
+    w.volunteer.save(update_fields=["name"])
+    c.refresh_from_db()
+    assert certificate_pdf(certificate=c, verify_url=url) == clean
+
+
 def test_the_public_verify_page_confirms_without_personal_data(w: World, client: Client) -> None:
     post_record(volunteer=w.volunteer, minutes=95, activity=w.activity)
     start, end = _period()

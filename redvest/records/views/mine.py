@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from redvest.core.pagination import parse_page
 from redvest.records import selectors
 from redvest.records.forms import DisputeForm
 from redvest.records.models import RecordKind
-from redvest.records.services import dispute_open
+from redvest.records.services import MyDataFile, dispute_open, my_data_export
 from redvest.records.views._common import domain_errors, submit, user_of
 
 
@@ -26,6 +28,22 @@ def my_service(request: HttpRequest) -> HttpResponse:
         "records/my_service.html",
         {"summary": data.summary, "page": data.history, "kind": kind, "kinds": RecordKind.choices},
     )
+
+
+@login_required
+@domain_errors
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The volunteer's own data as a JSON download (audited as a sensitive view)."""
+    file = my_data_export(actor=user_of(request))
+    return my_data_response(file)
+
+
+def my_data_response(file: MyDataFile) -> HttpResponse:
+    response = HttpResponse(file.content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

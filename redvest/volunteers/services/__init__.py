@@ -1,5 +1,6 @@
 """Writes on the volunteer ledger (一本账). Business rules live here; see each function's docstring."""
 
+from redvest.volunteers.services.consents import ConsentChoices, ConsentMissing, consent_errors, consents_record
 from redvest.volunteers.services.exports import ExportFile, volunteer_export
 from redvest.volunteers.services.imports import (
     volunteer_import_confirm,
@@ -9,6 +10,11 @@ from redvest.volunteers.services.imports import (
     volunteer_import_start,
 )
 from redvest.volunteers.services.numbers import area_code_for, number_block_issue
+from redvest.volunteers.services.privacy import (
+    deregistration_decide,
+    deregistration_request,
+    volunteer_erase_personal,
+)
 from redvest.volunteers.services.registry import (
     STATUS_FLOW,
     SensitiveInfo,
@@ -22,6 +28,13 @@ from redvest.volunteers.services.registry import (
 from redvest.volunteers.services.validation import VolunteerData, split_list, volunteer_clean, volunteer_data_of
 
 __all__ = [
+    "ConsentChoices",
+    "ConsentMissing",
+    "consent_errors",
+    "consents_record",
+    "deregistration_decide",
+    "deregistration_request",
+    "volunteer_erase_personal",
     "ExportFile",
     "volunteer_export",
     "STATUS_FLOW",

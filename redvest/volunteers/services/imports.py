@@ -26,6 +26,7 @@ from redvest.audit.models import AuditAction, AuditEntry
 from redvest.audit.services import snapshot
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat
+from redvest.core.text import control_character_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Membership, MembershipKind, Team
@@ -248,6 +249,10 @@ def _validate(
     errors: list[dict[str, Any]] = []
     for row in rows:
         row_errors: dict[str, str] = {}
+        for key, value in row.values.items():
+            # Every ledger column is single-line, as on the registration form.
+            if isinstance(value, str) and (message := control_character_error(value, multiline=False)):
+                row_errors[key] = message
         data = _row_data(row, row_errors)
         values, field_errors = volunteer_clean(data, today=today)
         row_errors.update({k: v for k, v in field_errors.items() if k not in row_errors})

@@ -24,6 +24,7 @@ from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Team
 from redvest.teams.services import membership_assign_org_team, membership_leave_all
 from redvest.volunteers.models import IdType, Volunteer, VolunteerStatus, VolunteerStatusChange
+from redvest.volunteers.services.consents import ConsentChoices, ConsentMissing, consent_errors, consents_record
 from redvest.volunteers.services.numbers import area_code_for, number_block_issue
 from redvest.volunteers.services.validation import VolunteerData, volunteer_clean
 
@@ -102,6 +103,7 @@ def _create(
     status: str,
     password: str | None,
     password_confirm: str | None = None,
+    consent_problems: dict[str, str] | None = None,
 ) -> Volunteer:
     values, errors = volunteer_clean(data, today=timezone.localdate())
     phone = normalize_phone(data.phone)
@@ -113,6 +115,8 @@ def _create(
         errors["id_number"] = dup
     if password is not None:
         errors.update(_account_errors(values=values, phone=phone, password=password, password_confirm=password_confirm))
+    if consent_problems:
+        raise ConsentMissing({**errors, **consent_problems})
     if errors or org is None or team is None:
         raise ValidationFailed(errors)
     user = None
@@ -148,10 +152,17 @@ def volunteer_register(
 
 @transaction.atomic
 def volunteer_self_register(
-    *, team: Team | None, data: VolunteerData, password: str, password_confirm: str
+    *,
+    team: Team | None,
+    data: VolunteerData,
+    password: str,
+    password_confirm: str,
+    consents: ConsentChoices,
 ) -> Volunteer:
-    """Public self-registration: a pending volunteer (待审核) under the team's org, plus a login account;
-    the org's administrators are notified to approve. Raises ValidationFailed with every field error."""
+    """Public self-registration: a pending volunteer (待审核) under the team's org, plus a login account and
+    the consents given (processing and sensitive data always, the guardian's under 18); the org's
+    administrators are notified to approve. Raises ValidationFailed with every field error, ConsentMissing
+    (422) when a required consent is not given."""
     org = team.org if team is not None else None
     volunteer = _create(
         actor=None,
@@ -161,7 +172,9 @@ def volunteer_self_register(
         status=VolunteerStatus.PENDING,
         password=password,
         password_confirm=password_confirm,
+        consent_problems=consent_errors(choices=consents, data=data, today=timezone.localdate()),
     )
+    consents_record(volunteer=volunteer, choices=consents)
     admins = User.objects.filter(
         role_assignments__role=Role.ORG_ADMIN, role_assignments__org__path__in=ancestors_paths(volunteer.org.path)
     ).distinct()

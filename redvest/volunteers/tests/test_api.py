@@ -140,3 +140,29 @@ def test_export_endpoint_returns_xlsx(admin_client: Client, ledger: Any) -> None
 
 def test_api_needs_authentication(client: Client, ledger: Any) -> None:
     assert client.get(URL).status_code == 401
+
+
+def test_control_character_in_a_text_field_is_refused_with_422_naming_it(admin_client: Client, ledger: Any) -> None:
+    response = admin_client.post(URL, payload(ledger, specialties="书法\x00绘画"), content_type="application/json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error" and body["errors"] == {
+        "specialties": "含有不可见的控制字符，请删除后重新填写"
+    }
+    assert not Volunteer.objects.filter(name="周六").exists()
+
+
+def test_control_character_inside_a_list_names_the_item(admin_client: Client, ledger: Any) -> None:
+    response = admin_client.post(URL, payload(ledger, skills=["摄影", "急救\x1b"]), content_type="application/json")
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["skills.1"]
+
+
+def test_control_character_in_a_query_parameter_is_refused(admin_client: Client, ledger: Any) -> None:
+    response = admin_client.get(URL, {"q": "周\x07"})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["q"]
+
+
+def test_line_breaks_and_tabs_stay_allowed_in_api_text(admin_client: Client, ledger: Any) -> None:
+    response = admin_client.post(URL, payload(ledger, specialties="书法\n绘画\t篆刻"), content_type="application/json")
+    assert response.status_code == 201
+    assert Volunteer.objects.get(name="周六").specialties == "书法\n绘画\t篆刻"

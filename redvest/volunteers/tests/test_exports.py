@@ -71,3 +71,17 @@ def test_export_follows_the_list_filters(client: Client, ledger: Any) -> None:
     client.force_login(ledger.admin_a)
     rows = sheet_rows(client.get(reverse("volunteers:export"), {"political_status": "masses"}).content)
     assert [r["姓名"] for r in rows] == ["群众甲"] and rows[0]["政治面貌"] == "群众"
+
+
+def test_export_survives_control_characters_and_writes_formulas_as_text(client: Client, ledger: Any) -> None:
+    # Rows stored before input was checked: a control character in 特长 used to fail the whole export with a 500.
+    member_of(ledger.team_a, specialties="书法\x08绘画\x1b", service_post='=HYPERLINK("http://example.com","点击查看")')
+    client.force_login(ledger.admin_a)
+    response = client.get(reverse("volunteers:export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [c.value for c in sheet[1]]
+    row = sheet[2]
+    assert row[headers.index("特长")].value == "书法绘画"
+    post = row[headers.index("服务岗位")]
+    assert post.data_type == "s" and post.value == '=HYPERLINK("http://example.com","点击查看")'

@@ -291,3 +291,17 @@ def test_ten_thousand_rows_import_completely(ledger: Any, django_capture_on_comm
     assert imp.created_count == 10_000 and Volunteer.objects.count() == 10_000
     assert Membership.objects.filter(team=ledger.team_a).count() == 10_000
     assert len(set(Volunteer.objects.values_list("number", flat=True))) == 10_000
+
+
+def test_control_characters_and_line_breaks_in_cells_are_row_errors_naming_the_column(
+    ledger: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    rows = [row(1, 特长="书法\x7f"), row(2, 姓名="王\n五"), row(3, 服务岗位="宣讲\t员")]
+    imp = start(ledger, xlsx(rows), django_capture_on_commit_callbacks, dry_run=False)
+    found = {(e["row"], e["label"], e["message"]) for e in imp.errors}
+    assert found == {
+        (2, "特长", "含有不可见的控制字符，请删除后重新填写"),
+        (3, "姓名", "此项为单行文本，不能包含换行符或制表符"),
+        (4, "服务岗位", "此项为单行文本，不能包含换行符或制表符"),
+    }
+    assert imp.status == ImportStatus.FAILED and not Volunteer.objects.exists()

@@ -18,6 +18,7 @@ from redvest.teams.models import Membership, MembershipKind
 from redvest.teams.tests.factories import TeamFactory
 from redvest.volunteers.models import NumberSequence, Volunteer, VolunteerStatus, VolunteerStatusChange
 from redvest.volunteers.services import (
+    ConsentChoices,
     volunteer_register,
     volunteer_reveal,
     volunteer_self_register,
@@ -25,6 +26,8 @@ from redvest.volunteers.services import (
     volunteer_update,
 )
 from redvest.volunteers.tests.factories import make_id_number, member_of, person
+
+AGREED = ConsentChoices(processing=True, sensitive=True)
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +274,11 @@ def test_register_with_password_creates_a_phone_login(ledger: Any) -> None:
 
 def test_self_registration_is_pending_with_a_login_and_notifies_the_org_admins(ledger: Any) -> None:
     volunteer = volunteer_self_register(
-        team=ledger.team_community, data=person(), password="Vest-2024-pass", password_confirm="Vest-2024-pass"
+        team=ledger.team_community,
+        data=person(),
+        password="Vest-2024-pass",
+        password_confirm="Vest-2024-pass",
+        consents=AGREED,
     )
     assert volunteer.status == VolunteerStatus.PENDING
     assert volunteer.org == ledger.tree.community_a
@@ -286,7 +293,11 @@ def test_self_registration_checks_password_and_existing_account(ledger: Any) -> 
     register(ledger, person(1, phone="13912345678"), password="Vest-2024-pass")
     with pytest.raises(ValidationFailed) as caught:
         volunteer_self_register(
-            team=ledger.team_a, data=person(2, phone="13912345678"), password="123", password_confirm="124"
+            team=ledger.team_a,
+            data=person(2, phone="13912345678"),
+            password="123",
+            password_confirm="124",
+            consents=AGREED,
         )
     errors = caught.value.errors
     assert errors["phone"] == "该手机号已注册登录账号，请直接登录"
@@ -297,7 +308,9 @@ def test_self_registration_checks_password_and_existing_account(ledger: Any) -> 
 
 def test_self_registration_needs_a_team(ledger: Any) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        volunteer_self_register(team=None, data=person(), password="Vest-2024-pass", password_confirm="Vest-2024-pass")
+        volunteer_self_register(
+            team=None, data=person(), password="Vest-2024-pass", password_confirm="Vest-2024-pass", consents=AGREED
+        )
     assert caught.value.errors["team"] == "请选择组织关系所在的服务队"
     assert caught.value.errors["org"] == "请选择所属组织"
     assert_nothing_written()
@@ -346,7 +359,7 @@ def test_other_town_admin_cannot_update(ledger: Any) -> None:
 
 def test_status_flow_keeps_history_and_deregistering_keeps_the_record(ledger: Any) -> None:
     volunteer = volunteer_self_register(
-        team=ledger.team_a, data=person(), password="Vest-2024-pass", password_confirm="Vest-2024-pass"
+        team=ledger.team_a, data=person(), password="Vest-2024-pass", password_confirm="Vest-2024-pass", consents=AGREED
     )
     admin = ledger.admin_a
     volunteer_set_status(actor=admin, volunteer=volunteer, status="registered")

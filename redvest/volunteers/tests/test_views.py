@@ -191,7 +191,12 @@ def test_public_self_registration_creates_a_pending_volunteer_and_login(client: 
     url = reverse("volunteers:register")
     assert client.get(url).status_code == 200
     data = form_data(
-        ledger, team=ledger.team_community.pk, password="Vest-2024-pass", password_confirm="Vest-2024-pass"
+        ledger,
+        team=ledger.team_community.pk,
+        password="Vest-2024-pass",
+        password_confirm="Vest-2024-pass",
+        consent_processing="on",
+        consent_sensitive="on",
     )
     response = client.post(url, data)
     assert response.status_code == 302
@@ -221,3 +226,15 @@ def test_public_self_registration_errors_are_shown(client: Client, ledger: Any) 
 def test_pages_need_login(client: Client, ledger: Any) -> None:
     response = client.get(reverse("volunteers:volunteer-list"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_control_character_in_specialties_is_a_form_error_and_writes_nothing(client: Client, ledger: Any) -> None:
+    login(client, ledger.admin_a)
+    response = client.post(
+        reverse("volunteers:volunteer-create"), form_data(ledger, specialties="书法\x00", name="王\n五")
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["specialties"] == ["含有不可见的控制字符，请删除后重新填写"]
+    assert form.errors["name"] == ["此项为单行文本，不能包含换行符或制表符"]
+    assert not Volunteer.objects.exists()

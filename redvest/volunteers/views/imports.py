@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pagination import parse_page
 from redvest.volunteers import selectors
-from redvest.volunteers.excel import IMPORT_COLUMNS, XLSX_CONTENT_TYPE, template_workbook
+from redvest.volunteers.excel import IMPORT_COLUMNS, template_workbook
 from redvest.volunteers.forms import ImportConfirmForm, ImportUploadForm, filters_from
 from redvest.volunteers.services import (
     volunteer_export,

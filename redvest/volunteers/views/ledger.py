@@ -14,6 +14,7 @@ from redvest.accounts import policy
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.pagination import paginate, parse_page
 from redvest.volunteers import selectors
+from redvest.volunteers.consent import CURRENT_TEXTS
 from redvest.volunteers.forms import (
     SelfRegisterForm,
     StatusForm,
@@ -21,7 +22,7 @@ from redvest.volunteers.forms import (
     VolunteerEditForm,
     filters_from,
 )
-from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
+from redvest.volunteers.models import DeregistrationStatus, PoliticalStatus, Volunteer, VolunteerStatus
 from redvest.volunteers.services import (
     STATUS_FLOW,
     volunteer_data_of,
@@ -58,8 +59,13 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) -> dict[str, Any]:
     next_statuses = STATUS_FLOW[volunteer.status]
+    deregistrations = list(selectors.volunteer_deregistrations(volunteer=volunteer))
     return {
         "volunteer": volunteer,
+        "is_self": volunteer.user_id is not None and volunteer.user_id == request.user.pk,
+        "consents": selectors.volunteer_consents(volunteer=volunteer),
+        "deregistrations": deregistrations,
+        "pending_deregistration": next((d for d in deregistrations if d.status == DeregistrationStatus.PENDING), None),
         "memberships": selectors.volunteer_memberships(volunteer=volunteer),
         "history": selectors.volunteer_status_history(volunteer=volunteer),
         "can_change": policy.can(request.user, "change", volunteer),
@@ -196,8 +202,9 @@ def team_options(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """Public self-registration (no login): a pending volunteer plus a login account; an org admin approves."""
     teams = selectors.public_team_choices()
+    texts = list(CURRENT_TEXTS.values())
     if request.method != "POST":
-        return render(request, "volunteers/register.html", {"form": SelfRegisterForm(teams=teams)})
+        return render(request, "volunteers/register.html", {"form": SelfRegisterForm(teams=teams), "texts": texts})
     form = SelfRegisterForm(request.POST, teams=teams)
     if form.is_valid():
         try:
@@ -206,6 +213,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 data=form.to_data(),
                 password=form.cleaned_data.get("password") or "",
                 password_confirm=form.cleaned_data.get("password_confirm") or "",
+                consents=form.consents(),
             )
         except ValidationFailed as exc:
             form.add_service_errors(exc)
@@ -214,7 +222,7 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             request.session["registered_number"] = volunteer.number
             return redirect("volunteers:register-done")
-    return render(request, "volunteers/register.html", {"form": form}, status=400)
+    return render(request, "volunteers/register.html", {"form": form, "texts": texts}, status=400)
 
 
 def register_done(request: HttpRequest) -> HttpResponse:
