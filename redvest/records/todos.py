@@ -12,10 +12,18 @@ from redvest.core.errors import DomainError
 from redvest.core.workbench import Figure, Todo
 from redvest.records.models import AnomalyStatus, DisputeStatus
 from redvest.records.selectors import anomaly_queue, dispute_list, service_summary, volunteer_of
+from redvest.records.selectors.work import proposal_pending_count
 
 
 def todos(user: Any) -> list[Todo]:
     return [
+        Todo(
+            "待审批的时长更正",
+            url=reverse("records:proposal-list"),
+            count=proposal_pending_count(user=user),
+            urgent=True,
+            order=9,
+        ),
         Todo(
             "待复核的时长异常",
             url=reverse("records:review-queue"),

@@ -20,4 +20,6 @@ def entries(user: Any) -> list[NavEntry]:
     items: list[NavEntry] = []
     if roles & (STAFF | LEADS):
         items.append(NavEntry("org", "志愿者", reverse("volunteers:volunteer-list"), order=3))
+    if roles & ADMINS:
+        items.append(NavEntry("org", "注销申请", reverse("volunteers:deregistration-list"), order=5))
     return items
