@@ -5,10 +5,26 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
 
 
 def pytest_configure() -> None:
     warnings.filterwarnings("error", message=".*received a naive datetime.*", category=RuntimeWarning)
+
+
+def _serve_plain_http() -> None:
+    """REDVEST_PLAIN_HTTP=1, as `make run`: the test client, the live server and module-level WSGI apps speak
+    plain http. Set when this file loads (settings are already imported), before any middleware is built."""
+    django_settings.PLAIN_HTTP = True
+    django_settings.SECURE_SSL_REDIRECT = False
+    django_settings.SECURE_PROXY_SSL_HEADER = None
+    django_settings.SECURE_HSTS_SECONDS = 0
+    django_settings.SESSION_COOKIE_SECURE = False
+    django_settings.CSRF_COOKIE_SECURE = False
+
+
+_serve_plain_http()
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +40,7 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "!!MISSING:%s!!"
+    cache.clear()  # rate-limit counters (and anything else cached) start empty in every test
 
 
 # ---- Browser tests (Playwright driving Debian's Chromium) -------------------------------------

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("REDVEST_VAR_DIR", BASE_DIR / "var"))
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' scripts locally (no CDN, no inline script)
+    "csp",
     "treebeard",
     "axes",
     "redvest.core",  # before django_tasks_db: its db_worker command sweeps stale jobs first
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -146,10 +150,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: lock an account+address pair after repeated failures.
+# django-axes: lock an account (whatever spelling of its login) and, separately, an address after
+# repeated failures. Failures count under the resolved account's username (accounts.backends).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "redvest.accounts.backends.lockout_username"
+AXES_HANDLER = "redvest.accounts.backends.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "redvest.accounts.views.lockout"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -209,3 +216,48 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy on every response: scripts and styles only from our own static files, no inline
+# code (pages keep their JS and CSS under static/; ECharts and htmx set styles through the CSSOM, which is allowed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Client address for lockout and rate limits: REMOTE_ADDR, or the header a reverse proxy sets (HTTP_X_REAL_IP).
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "redvest.core.ratelimit.client_ip"
+RATELIMIT_IP_META_KEY = "redvest.core.ratelimit.client_ip"
+# Rate limits on POSTs per address (help form: per user), counted in the cache; e.g. "10/h", "30/m".
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+RATE_LIMITS = {
+    "resident-help": os.environ.get("RATE_LIMIT_HELP", "10/h"),
+    # 查询进度 by phone + six-digit code: few tries an hour, so codes cannot be walked through.
+    "resident-track": os.environ.get("RATE_LIMIT_TRACK", "20/h"),
+    "self-register": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
+    "open311-post": os.environ.get("RATE_LIMIT_OPEN311", "60/h"),
+    "api-token": os.environ.get("RATE_LIMIT_TOKEN", "30/m"),
+}
+
+# Production is https behind a TLS-terminating proxy that sets X-Forwarded-Proto (and overwrites any sent by
+# the client). REDVEST_PLAIN_HTTP=1 opts out for plain http on loopback (`make run`); DEBUG implies it.
+PLAIN_HTTP = env_bool("REDVEST_PLAIN_HTTP", DEBUG)
+if not PLAIN_HTTP:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over http
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True

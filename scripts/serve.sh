@@ -3,6 +3,10 @@
 set -euo pipefail
 host="$1"; port="$2"
 cd "$(dirname "$0")/.."
+# Plain http is only for loopback; anywhere else the https defaults (HSTS, secure cookies, redirect) apply.
+case "$host" in
+  127.*|localhost|::1|"[::1]") export REDVEST_PLAIN_HTTP="${REDVEST_PLAIN_HTTP:-1}" ;;
+esac
 queues=$(.venv/bin/python -c "import django,os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','redvest.settings'); django.setup(); from django.conf import settings; print(','.join(settings.TASK_QUEUES))")
 .venv/bin/python manage.py db_worker --queue-name "$queues" &
 worker=$!

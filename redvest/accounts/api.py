@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, SessionAuth
 from redvest.accounts.policy import grants_for
 from redvest.accounts.services import token_issue, token_user
 from redvest.core.errors import DomainError
+from redvest.core.ratelimit import rate_limit_check
 
 
 class BearerToken(HttpBearer):
@@ -71,6 +72,7 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
         request.POST  # noqa: B018 - the lockout handler reads the form body; a malformed one must be a 400 here
     except MultiPartParserError as exc:
         raise DomainError("请求体格式错误", code="bad_request") from exc
+    rate_limit_check(request=request, group="api-token")
     return {"token": token_issue(request=request, username=payload.username, password=payload.password)}
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import Role, User
 from redvest.accounts.policy import grants_for
+from redvest.core.crypto import blind_index
+from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgNode
 
 
@@ -33,3 +35,23 @@ def profile_for(*, user: Any) -> Profile:
         roles=[RoleLine(role=labels[g.role], org_name=names.get(g.org_id, "全部")) for g in grants],
         volunteer=volunteer,
     )
+
+
+def user_for_login(*, login: str) -> User | None:
+    """The account a login names: its username, else its phone in any spelling (+86, 86, spaces, hyphens)."""
+    if not login:
+        return None
+    user = User.objects.filter(username=login).first()
+    if user is None and phone_error(login) is None:
+        user = User.objects.filter(phone_hash=blind_index(normalize_phone(login))).first()
+    return user
+
+
+def login_lockout_key(*, login: str) -> str:
+    """What lockout counts failures against: the resolved account, else one spelling per phone number."""
+    user = user_for_login(login=login)
+    if user is not None:
+        return user.username
+    if phone_error(login) is None:
+        return normalize_phone(login)
+    return login

@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from redvest.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from redvest.core.ratelimit import rate_limited
 from redvest.core.text import control_character_error, strip_control_characters
 from redvest.demand.models import (
     OPEN311_CLOSED,
@@ -330,6 +331,10 @@ def service_definition(request: HttpRequest, service_code: str, *, fmt: str) -> 
 
 
 @csrf_exempt
+@rate_limited(
+    "open311-post",
+    respond=lambda request, exc: render("json", "errors", [{"code": 429, "description": exc.message}], status=429),
+)
 @geo_report
 def requests_view(request: HttpRequest, *, fmt: str) -> HttpResponse:
     if request.method == "POST":

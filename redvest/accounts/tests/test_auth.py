@@ -161,3 +161,108 @@ def test_an_id_beyond_the_database_integer_range_is_a_json_404(client: Client, p
     response = client.get(f"/api/v1/awards/campaigns/{2**80}")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"  # SQLite overflows converting the id; PostgreSQL finds nothing
+
+
+SPELLINGS = ["+86 138-1234-5678", "8613812345678", "138 1234 5678", "+8613812345678", "zhangsan"]
+
+
+def _page_login(client: Client, login: str, password: str) -> int:
+    return client.post("/accounts/login/", {"username": login, "password": password}).status_code
+
+
+def _token_login(client: Client, login: str, password: str) -> int:
+    body = {"username": login, "password": password}
+    return client.post("/api/v1/auth/token", body, content_type="application/json").status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_account_locked_by_phone_refuses_every_spelling_on_the_login_page(
+    client: Client, phone_user, settings, spelling: str
+) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _page_login(client, "13812345678", "wrong-pass")
+    other = Client(REMOTE_ADDR="10.0.0.9")  # another address: the account itself is locked
+    assert _page_login(other, spelling, PASSWORD) == 429
+    assert "_auth_user_id" not in other.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_account_locked_by_phone_refuses_every_spelling_on_the_token_endpoint(
+    client: Client, phone_user, settings, spelling: str
+) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _token_login(client, "13812345678", "wrong-pass")
+    assert _token_login(Client(REMOTE_ADDR="10.0.0.9"), spelling, PASSWORD) == 429
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_failures_under_changing_spellings_count_against_one_account(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        ip = f"10.0.1.{n}"  # a new address each time, so only the account counter can lock
+        login = SPELLINGS[n % len(SPELLINGS)]
+        assert _page_login(Client(REMOTE_ADDR=ip), login, "wrong-pass") == 200
+    assert _page_login(Client(REMOTE_ADDR="10.0.1.99"), "+86 138 1234 5678", "wrong-pass") == 429
+    assert _page_login(Client(REMOTE_ADDR="10.0.2.1"), "zhangsan", PASSWORD) == 429
+
+
+@pytest.mark.django_db
+def test_page_and_token_endpoint_share_one_lockout(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        if n % 2:
+            _page_login(Client(REMOTE_ADDR=f"10.0.3.{n}"), "138-1234-5678", "wrong-pass")
+        else:
+            _token_login(Client(REMOTE_ADDR=f"10.0.3.{n}"), "+86 13812345678", "wrong-pass")
+    assert _token_login(Client(REMOTE_ADDR="10.0.4.1"), "13812345678", PASSWORD) == 429
+    assert _page_login(Client(REMOTE_ADDR="10.0.4.2"), "13812345678", PASSWORD) == 429
+
+
+@pytest.mark.django_db
+def test_an_address_guessing_many_logins_is_locked(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _page_login(client, f"1390000000{n}", "wrong-pass")
+    assert _page_login(client, "zhangsan", PASSWORD) == 429
+    assert _token_login(client, "zhangsan", PASSWORD) == 429
+    assert _page_login(Client(REMOTE_ADDR="10.0.5.1"), "zhangsan", PASSWORD) == 302
+
+
+@pytest.mark.django_db
+def test_logging_into_another_account_does_not_clear_the_victims_failures(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    UserFactory(username="attacker")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _page_login(client, "+86 138 1234 5678", "wrong-pass")
+    assert _page_login(client, "attacker", PASSWORD) == 302
+    assert _page_login(Client(REMOTE_ADDR="10.0.6.1"), "13812345678", "wrong-pass") == 429  # the limit-th failure
+    assert _page_login(Client(REMOTE_ADDR="10.0.6.2"), "13812345678", PASSWORD) == 429
+
+
+@pytest.mark.django_db
+def test_successful_login_clears_the_accounts_failures(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AXES_ENABLED = True
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        _page_login(Client(REMOTE_ADDR="10.0.7.1"), "8613812345678", "wrong-pass")
+    assert _page_login(Client(REMOTE_ADDR="10.0.7.2"), "138 1234 5678", PASSWORD) == 302
+    assert _page_login(Client(REMOTE_ADDR="10.0.7.3"), "zhangsan", "wrong-pass") == 200
+    assert _page_login(Client(REMOTE_ADDR="10.0.7.4"), "zhangsan", PASSWORD) == 302
+
+
+@pytest.mark.django_db
+def test_token_endpoint_beyond_the_rate_is_json_429(client: Client, phone_user, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-token": "2/m"}
+    for _ in range(2):
+        assert _token_login(client, "zhangsan", PASSWORD) == 200
+    response = client.post(
+        "/api/v1/auth/token", {"username": "zhangsan", "password": PASSWORD}, content_type="application/json"
+    )
+    assert response.status_code == 429
+    assert response.json() == {"code": "rate_limited", "message": "操作过于频繁，请稍后再试"}
+    assert ApiToken.objects.count() == 2
+    assert _token_login(Client(REMOTE_ADDR="10.0.10.1"), "zhangsan", PASSWORD) == 200

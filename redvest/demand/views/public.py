@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.ratelimit import rate_limited
 from redvest.demand.forms import ResidentRequestForm, TrackedFeedbackForm, TrackForm, add_domain_error
 from redvest.demand.models import DemandCategory, RequestChannel, ServiceRequest
 from redvest.demand.selectors.menu import help_item_get, help_items
@@ -46,6 +47,7 @@ def _int(value: str | None) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("resident-help", key="user_or_ip")
 @shows_domain_errors
 def help_view(request: HttpRequest) -> HttpResponse:
     """Step 1 a category, step 2 an item (buttons, or words to search), step 3 the form."""
@@ -99,6 +101,7 @@ def help_done_view(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("resident-track")
 def track_view(request: HttpRequest) -> HttpResponse:
     """查询进度: phone + code → the request's page."""
     form = TrackForm(request.POST or None)

@@ -229,7 +229,7 @@ def test_progress_partial_polls_while_running(client: Client, ledger: Any) -> No
     body = client.get(
         reverse("volunteers:import-progress", args=[imp.pk]), headers={"HX-Request": "true"}
     ).content.decode()
-    assert 'hx-trigger="every 1s"' in body and "已处理 50 / 200 行" in body and "width: 25%" in body
+    assert 'hx-trigger="every 1s"' in body and "已处理 50 / 200 行" in body and "pct-25" in body
 
 
 def test_other_towns_import_is_not_found(client: Client, ledger: Any) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from redvest.accounts import policy
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.ratelimit import rate_limited
 from redvest.volunteers import selectors
 from redvest.volunteers.consent import CURRENT_TEXTS
 from redvest.volunteers.forms import (
@@ -199,6 +200,7 @@ def team_options(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/_team_options.html", {"teams": teams})
 
 
+@rate_limited("self-register")
 def register(request: HttpRequest) -> HttpResponse:
     """Public self-registration (no login): a pending volunteer plus a login account; an org admin approves."""
     teams = selectors.public_team_choices()
