@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "redvest.awards",
     "redvest.publicity",
     "redvest.dashboards",
+    "redvest.portal",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: lock an account (whatever spelling of its login) and, separately, an address after
@@ -242,6 +243,8 @@ RATELIMIT_IP_META_KEY = "redvest.core.ratelimit.client_ip"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATE_LIMITS = {
     "resident-help": os.environ.get("RATE_LIMIT_HELP", "10/h"),
+    # 查询进度 by phone + six-digit code: few tries an hour, so codes cannot be walked through.
+    "resident-track": os.environ.get("RATE_LIMIT_TRACK", "20/h"),
     "self-register": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
     "open311-post": os.environ.get("RATE_LIMIT_OPEN311", "60/h"),
     "api-token": os.environ.get("RATE_LIMIT_TOKEN", "30/m"),

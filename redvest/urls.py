@@ -31,6 +31,7 @@ urlpatterns = [
     path("publicity/", include("redvest.publicity.urls")),
     path("dashboards/", include("redvest.dashboards.urls")),
     path("open311/v2/", include("redvest.demand.open311_urls")),
+    path("", include("redvest.portal.urls")),
     path("", include("redvest.core.urls")),
     # Uploaded files (evidence, archives) are served by Django with a login check in each app;
     # this plain route exists only for development and is off when DEBUG is off.

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ActivitiesConfig(AppConfig):
     name = "redvest.activities"
     verbose_name = "活动与服务时长"
+
+    def ready(self) -> None:
+        from redvest.activities import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.core import navigation
+        from redvest.core.workbench import register
+
+        register(todos=todos.todos)
+        navigation.register(nav.entries)

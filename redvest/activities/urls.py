@@ -22,6 +22,7 @@ urlpatterns = [
     path("signups/<int:signup_id>/decide/", signups.decide_view, name="signup-decide"),
     path("<int:activity_id>/code/", checkin.code_view, name="code"),
     path("<int:activity_id>/code/partial/", checkin.code_partial_view, name="code-partial"),
+    path("checkin/", checkin.checkin_home_view, name="checkin-home"),
     path("<int:activity_id>/checkin/", checkin.checkin_view, name="checkin"),
     path("<int:activity_id>/checkin/in/", checkin.check_in_submit_view, name="checkin-submit"),
     path("<int:activity_id>/checkin/out/", checkin.check_out_submit_view, name="checkout-submit"),

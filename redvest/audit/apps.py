@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "redvest.audit"
     verbose_name = "审计日志"
+
+    def ready(self) -> None:
+        from redvest.audit import nav  # the app's menu entries, read once apps are loaded
+        from redvest.core import navigation
+
+        navigation.register(nav.entries)

@@ -4,7 +4,6 @@ from redvest.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
 ]

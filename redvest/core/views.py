@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.pagination import paginate, parse_page
-from redvest.core.selectors import home_summary, notification_list
+from redvest.core.selectors import notification_list
 from redvest.core.services import notification_mark_read
 
 
@@ -21,11 +21,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError as exc:
         return JsonResponse({"status": "error", "database": "unreachable", "reason": str(exc)[:200]}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"summary": home_summary(user=request.user)})
 
 
 @login_required

@@ -16,3 +16,8 @@ class DashboardsConfig(AppConfig):
         job_kind_register(
             JobKind(model=DataExport, running=ExportStatus.RUNNING, task=data_export_task, recover=data_export_recover)
         )
+
+        from redvest.core import navigation
+        from redvest.dashboards import nav  # the app's menu entries, read once apps are loaded
+
+        navigation.register(nav.entries)

@@ -153,48 +153,83 @@ class IntakeForm(AttributeFormMixin):
 
 
 class ResidentRequestForm(AttributeFormMixin):
-    """我要求助 on a phone: what, where, how to reach you."""
+    """我要求助 on a phone, the item already chosen by its buttons: the situation, the place (phone location
+    or the village/community), how to reach the person. No account needed."""
 
-    item = forms.ChoiceField(label="需要什么帮助")
-    description = forms.CharField(label="具体情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
-    area = OrgChoiceField(label="所在村社区", queryset=OrgNode.objects.none())
-    address = forms.CharField(label="详细地址", max_length=200)
-    phone = forms.CharField(label="联系电话", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    urgency = forms.TypedChoiceField(label="紧急程度", choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL)
+    description = forms.CharField(
+        label="具体情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, help_text="说说需要什么帮助"
+    )
+    area = OrgChoiceField(
+        label="所在村社区",
+        queryset=OrgNode.objects.none(),
+        empty_label="请选择村社区",
+        required=False,
+        help_text="已用手机定位的可不选",
+    )
+    address = forms.CharField(label="详细地址", max_length=200, help_text="如：幸福小区3幢2单元401")
+    name = forms.CharField(label="怎么称呼您", max_length=50, required=False)
+    phone = forms.CharField(
+        label="手机号",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text="志愿者和调度员用它联系您；凭它和查询码查看进度",
+    )
+    urgency = forms.TypedChoiceField(
+        label="紧急程度", choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
     latitude = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6)
     longitude = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=9, decimal_places=6)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, item: ServiceItem, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["item"]).choices = item_choices()
-        self.fields["item"].widget.attrs.update(
-            {
-                "hx-get": reverse("demand:item-attributes"),
-                "hx-trigger": "change",
-                "hx-target": "#attributes",
-                "hx-include": "this",
-            }
-        )
+        self.item = item
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
-        self.add_attribute_fields(self.data.get("item") if self.is_bound else None)
+        self.add_attribute_fields(item.code)
 
-    def request_data(self, *, name: str) -> RequestData:
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        located = cleaned.get("latitude") is not None and cleaned.get("longitude") is not None
+        if not cleaned.get("area") and not located and "area" not in self.errors:
+            self.add_error("area", "请选择所在村社区，或点“使用手机定位”")
+        return cleaned
+
+    def request_data(self, *, name: str = "") -> RequestData:
         d = self.cleaned_data
         return RequestData(
-            item_code=d["item"],
+            item_code=self.item.code,
             description=d["description"],
             urgency=d["urgency"],
             address=d["address"],
             latitude=d.get("latitude"),
             longitude=d.get("longitude"),
-            area_id=d["area"].pk,
-            caller_name=name,
+            area_id=d["area"].pk if d.get("area") else None,
+            caller_name=d.get("name") or name,
             caller_phone=d["phone"],
             attributes=self.attribute_answers(),
             idempotency_key=d.get("idempotency_key", ""),
         )
+
+
+class TrackForm(CheckedForm):
+    """查询进度: the phone the request was made with and the six-digit code shown on submitting."""
+
+    phone = forms.CharField(label="手机号", max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    code = forms.CharField(
+        label="查询码",
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text="提交求助后页面显示的6位数字",
+    )
+
+
+class TrackedFeedbackForm(CheckedForm):
+    rating = forms.ChoiceField(label="您对这次服务满意吗", choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="意见建议", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def parse_target(value: str) -> Target | None:

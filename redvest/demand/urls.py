@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redvest.demand.views import intake, loop, menu, requests, tasks
+from redvest.demand.views import intake, loop, menu, public, requests, tasks
 
 app_name = "demand"
 urlpatterns = [
@@ -10,7 +10,10 @@ urlpatterns = [
     path("console/caller/", intake.caller_view, name="caller-lookup"),
     path("console/attributes/", intake.attributes_view, name="item-attributes"),
     path("walk-in/", intake.walkin_view, name="walkin"),
-    path("help/", intake.resident_new_view, name="resident-new"),
+    path("help/", public.help_view, name="resident-new"),
+    path("help/done/<str:number>/", public.help_done_view, name="help-done"),
+    path("track/", public.track_view, name="track"),
+    path("track/<str:number>/", public.track_detail_view, name="track-detail"),
     path("mine/", intake.my_requests_view, name="my-requests"),
     path("requests/", requests.request_list_view, name="request-list"),
     path("requests/<int:request_id>/", requests.request_detail_view, name="request-detail"),

@@ -14,7 +14,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from redvest.demo import data
-from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, InspectionResult, Station
+from redvest.orgs.models import (
+    FiveHaveInspection,
+    FiveHaveItem,
+    FiveHaveKind,
+    InspectionResult,
+    Station,
+    StationAmenity,
+)
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -68,6 +75,26 @@ class StationPlan:
     contact_name: str
     contact_phone: str
     checklist: list[ItemPlan] = field(default_factory=list)
+    amenities: list[str] = field(default_factory=list)
+
+
+BASIC_AMENITIES = [StationAmenity.DIRECTIONS, StationAmenity.REST, StationAmenity.WATER]
+EXTRA_AMENITIES = [
+    StationAmenity.CHARGING,
+    StationAmenity.STORAGE,
+    StationAmenity.FIRST_AID,
+    StationAmenity.UMBRELLA,
+    StationAmenity.TOILET,
+    StationAmenity.READING,
+    StationAmenity.REPAIR,
+]
+
+
+def _amenities(address: str) -> list[str]:
+    """Every post offers directions, a seat and water; two to four more, drawn from its own seed so the
+    rest of the demo's random draws stay as they were."""
+    own = random.Random(address)
+    return [str(a) for a in BASIC_AMENITIES + own.sample(EXTRA_AMENITIES, own.randint(2, 4))]
 
 
 def _coordinate(rng: random.Random, centre: float, spread: float) -> Decimal:
@@ -86,6 +113,7 @@ def plan_station(
         contact_name=contact_name,
         contact_phone=f"0572-6{rng.randrange(10**6):06d}",
     )
+    plan.amenities = _amenities(plan.address)
     weak = rng.choice(list(FiveHaveKind)) if short else None
     for kind in FiveHaveKind:
         item = ItemPlan(kind=kind, description=ITEM_DESCRIPTIONS[kind].format(n=rng.randint(2, 60)))
@@ -115,6 +143,7 @@ def write_stations(nodes: Iterable[PlannedNode], *, inspector: User | None, refe
                 opening_hours=s.opening_hours,
                 contact_name=s.contact_name,
                 contact_phone=s.contact_phone,
+                amenities=s.amenities,
             )
             for n, s in planned
         ]

@@ -5,3 +5,9 @@ class EvaluationConfig(AppConfig):
     name = "redvest.evaluation"
     label = "evaluation"
     verbose_name = "评议与考核"
+
+    def ready(self) -> None:
+        from redvest.core import navigation
+        from redvest.evaluation import nav  # the app's menu entries, read once apps are loaded
+
+        navigation.register(nav.entries)

@@ -8,7 +8,7 @@ from django import forms
 
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
-from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind
+from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind, StationAmenity
 
 
 def form_apply_error(form: forms.Form, exc: DomainError) -> None:
@@ -73,6 +73,13 @@ class StationForm(CheckedForm):
     opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    amenities = forms.MultipleChoiceField(
+        label="便民服务",
+        required=False,
+        choices=StationAmenity.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="公开门户“附近站点”展示的服务",
+    )
 
 
 class EvidenceForm(CheckedForm):

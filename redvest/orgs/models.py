@@ -83,6 +83,21 @@ class OrgNode(MP_Node):
         return self.kind in STATION_KINDS
 
 
+class StationAmenity(models.TextChoices):
+    """What a passer-by finds at a station (the public portal lists them)."""
+
+    STORAGE = "storage", "寄存"
+    DIRECTIONS = "directions", "指路"
+    REST = "rest", "休憩"
+    CHARGING = "charging", "充电"
+    WATER = "water", "饮水"
+    FIRST_AID = "first_aid", "应急药箱"
+    UMBRELLA = "umbrella", "爱心雨伞"
+    TOILET = "toilet", "如厕"
+    READING = "reading", "阅读"
+    REPAIR = "repair", "便民维修"
+
+
 class Station(models.Model):
     """A 总站/分站/服务点/驿站: the place residents walk into."""
 
@@ -93,6 +108,7 @@ class Station(models.Model):
     opening_hours = models.CharField("开放时间", max_length=100, blank=True, default="")
     contact_name = models.CharField("联系人", max_length=50, blank=True, default="")
     contact_phone = models.CharField("联系电话", max_length=30, blank=True, default="")
+    amenities = models.JSONField("便民服务", default=list, blank=True, help_text="寄存、指路、休憩、充电等")
 
     class Meta:
         verbose_name = verbose_name_plural = "站点"
@@ -109,6 +125,11 @@ class Station(models.Model):
 
     def __str__(self) -> str:
         return str(self.node)
+
+    @property
+    def amenity_labels(self) -> list[str]:
+        labels = dict(StationAmenity.choices)
+        return [labels[a] for a in self.amenities or [] if a in labels]
 
     @property
     def fivehave_status(self) -> list[FiveHaveStatus]:

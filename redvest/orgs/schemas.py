@@ -114,6 +114,7 @@ class StationOut(Schema):
     opening_hours: str
     contact_name: str
     contact_phone: str
+    amenities: list[str] = Field(description="便民服务：storage 寄存、directions 指路、rest 休憩、charging 充电等")
     shortfall: bool
     missing: list[str] = Field(description="未检查或最近一次检查未达标的五有项目")
     fivehave: list[FiveHaveStatusOut]
@@ -162,6 +163,7 @@ class StationPatchIn(Schema):
     opening_hours: str
     contact_name: str
     contact_phone: str
+    amenities: list[str] = Field(description="便民服务编码列表", max_length=20)
 
 
 class EvidenceOut(Schema):

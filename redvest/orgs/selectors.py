@@ -233,6 +233,16 @@ def shortfall_q() -> Q:
     return q
 
 
+def stations_located(*, q: str = "") -> QuerySet[Station]:
+    """Stations with coordinates and their node, for the public portal's "stations near me" (no login:
+    addresses, hours and amenities are public)."""
+    qs = Station.objects.select_related("node").filter(latitude__isnull=False, longitude__isnull=False)
+    q = _term(q)
+    if q:
+        qs = qs.filter(Q(node__name__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("node__path")
+
+
 def station_list(
     *, user: Any, org_id: int | None = None, kind: str = "", shortfall_only: bool = False, q: str = ""
 ) -> QuerySet[Station]:

@@ -40,6 +40,7 @@ from redvest.orgs.models import (
     OrgKind,
     OrgNode,
     Station,
+    StationAmenity,
 )
 
 
@@ -370,9 +371,10 @@ def station_update(
     opening_hours: str | _Unset = UNSET,
     contact_name: str | _Unset = UNSET,
     contact_phone: str | _Unset = UNSET,
+    amenities: list[str] | _Unset = UNSET,
 ) -> Station:
-    """Edit a station's address, coordinates (both or neither, within range), hours and contact.
-    Raises PermissionDenied, ValidationFailed."""
+    """Edit a station's address, coordinates (both or neither, within range), hours, contact and the
+    amenities the public portal lists. Raises PermissionDenied, ValidationFailed."""
     station = _lock_station(station)
     if not can(actor, "change", station):
         raise PermissionDenied("您无权修改该站点")
@@ -395,6 +397,11 @@ def station_update(
         if phone and "contact_phone" not in errors and not _CONTACT_PHONE.match(phone):
             errors["contact_phone"] = "联系电话格式不正确，请填写手机号或座机号（如0572-6021234）"
         station.contact_phone = phone
+    if not isinstance(amenities, _Unset):
+        unknown = [a for a in amenities or [] if a not in StationAmenity.values]
+        if unknown:
+            errors["amenities"] = f"便民服务选项无效：{'、'.join(str(a) for a in unknown)[:100]}"
+        station.amenities = [a for a in StationAmenity.values if a in (amenities or [])]
     if not errors and (station.latitude is None) != (station.longitude is None):
         errors["latitude" if station.latitude is None else "longitude"] = "经度和纬度需同时填写"
     if errors:

@@ -313,6 +313,7 @@ def _station_detail_page(request: HttpRequest, pk: int, status: int = 200, **bou
             "opening_hours": station.opening_hours,
             "contact_name": station.contact_name,
             "contact_phone": station.contact_phone,
+            "amenities": station.amenities,
         }
     )
     context = {"detail": detail, "station": station, "items": items, "edit_form": edit_form}

@@ -31,7 +31,7 @@ class CorrectionForm(CheckedForm):
     evidence_note = forms.CharField(label="佐证说明", max_length=500, required=False, widget=REASON_WIDGET)
 
 
-class ProposalDecisionForm(forms.Form):
+class ProposalDecisionForm(CheckedForm):
     decision = forms.ChoiceField(
         label="审批结果", choices=[("approve", "批准，更正生效"), ("reject", "驳回")], widget=forms.RadioSelect
     )

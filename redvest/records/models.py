@@ -176,6 +176,7 @@ class AnomalyKind(models.TextChoices):
     AUTO_CLOSED = "auto_closed", "未签退自动结束"
     CORRECTION = "correction", "人工更正时长"
     DUPLICATE_HONOUR = "duplicate_honour", "疑似重复授予荣誉时数"
+    NO_LOCATION = "no_location", "未定位签到（待负责人确认在场）"
 
 
 class AnomalyStatus(models.TextChoices):

@@ -154,6 +154,9 @@ def circular_create_api(request: HttpRequest, payload: s.CircularIn) -> Status[A
         title=payload.title,
         intro=payload.intro,
         correction_note=payload.correction_note,
+        highlights=payload.highlights,
+        problems=payload.problems,
+        next_steps=payload.next_steps,
     )
     return Status(201, _circular_out(circular_get(user=_user(request), circular_id=created.pk)))
 
@@ -167,6 +170,9 @@ def circular_patch(request: HttpRequest, circular_id: int, payload: s.CircularUp
         title=payload.title,
         intro=payload.intro,
         correction_note=payload.correction_note,
+        highlights=payload.highlights,
+        problems=payload.problems,
+        next_steps=payload.next_steps,
     )
     return _circular_out(circular_get(user=_user(request), circular_id=circular_id))
 

@@ -83,7 +83,15 @@ class CircularForm(CheckedForm):
         label="季度", coerce=int, choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
     )
     title = forms.CharField(label="标题", max_length=200)
-    intro = forms.CharField(label="导语", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    intro = forms.CharField(label="一、总体情况", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    highlights = forms.CharField(
+        label="二、工作亮点",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="新建时按本季度记录起草，可修改",
+    )
+    problems = forms.CharField(label="三、存在问题", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    next_steps = forms.CharField(label="四、下步工作", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     correction_note = forms.CharField(
         label="更正说明", required=False, max_length=300, help_text="新建已发布通报的更正版时必填"
     )
@@ -95,5 +103,13 @@ class CircularForm(CheckedForm):
 
 class CircularEditForm(CheckedForm):
     title = forms.CharField(label="标题", max_length=200)
-    intro = forms.CharField(label="导语", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    intro = forms.CharField(label="一、总体情况", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    highlights = forms.CharField(
+        label="二、工作亮点",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="新建时按本季度记录起草，可修改",
+    )
+    problems = forms.CharField(label="三、存在问题", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    next_steps = forms.CharField(label="四、下步工作", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     correction_note = forms.CharField(label="更正说明", required=False, max_length=300)

@@ -186,7 +186,11 @@ class Circular(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name="更正自"
     )
     title = models.CharField("标题", max_length=200)
-    intro = models.TextField("导语", blank=True, default="")
+    intro = models.TextField("总体情况", blank=True, default="")
+    highlights = models.TextField("工作亮点", blank=True, default="")
+    problems = models.TextField("存在问题", blank=True, default="")
+    next_steps = models.TextField("下步工作", blank=True, default="")
+    doc_number = models.CharField("文号", max_length=60, blank=True, default="")
     correction_note = models.CharField("更正说明", max_length=300, blank=True, default="")
     status = models.CharField("状态", max_length=10, choices=CircularStatus.choices, default=CircularStatus.DRAFT)
     tables = models.JSONField("通报表格", null=True, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
@@ -129,7 +129,11 @@ class CircularOut(Schema):
 
 
 class CircularDetailOut(CircularOut):
+    doc_number: str = Field(description="文号，发布时编定")
     intro: str
+    highlights: str
+    problems: str
+    next_steps: str
     correction_note: str
     tables: dict[str, Any]
 
@@ -144,11 +148,17 @@ class CircularIn(Schema):
     year: UInt16
     quarter: UInt16
     title: str
-    intro: str = ""
+    intro: str = Field("", description="一、总体情况")
     correction_note: str = ""
+    highlights: str | None = Field(None, description="二、工作亮点；不填则按本季度记录起草")
+    problems: str | None = Field(None, description="三、存在问题；不填则按本季度记录起草")
+    next_steps: str | None = Field(None, description="四、下步工作；不填则按本季度记录起草")
 
 
 class CircularUpdateIn(Schema):
     title: str
     intro: str = ""
     correction_note: str = ""
+    highlights: str | None = Field(None, description="不填则保持不变")
+    problems: str | None = Field(None, description="不填则保持不变")
+    next_steps: str | None = Field(None, description="不填则保持不变")

@@ -36,6 +36,7 @@ from redvest.reports.models import (
     ReportReminder,
     ReportStatus,
 )
+from redvest.reports.narrative import draft_narrative
 from redvest.reports.quarters import previous_quarter, quarter_bounds, quarter_due_on, quarter_label, quarter_of
 from redvest.reports.selectors import can_review, filing_orgs, records_path
 
@@ -92,7 +93,7 @@ def report_open(
     *, actor: User, org: OrgNode, year: int, quarter: int, now: datetime.datetime | None = None
 ) -> QuarterlyReport:
     """The organisation's report for the quarter, created as a draft filled from the records if there is
-    none yet. Only party organisations file; only their admins (and those above) open one."""
+    none yet (its figures, and a first draft of its highlights, problems and plan for the filer to edit). Only party organisations file; only their admins (and those above) open one."""
     _quarter_ok(year, quarter)
     if org.kind not in FILING_KINDS:
         raise ValidationFailed({"org": "只有党组织需要报送季报"})
@@ -103,10 +104,14 @@ def report_open(
         return report
     now = now or timezone.now()
     figures = _figures_now(org, year, quarter)
+    words = draft_narrative(org=org, year=year, quarter=quarter)
     report = QuarterlyReport.objects.create(
         org=org,
         year=year,
         quarter=quarter,
+        highlights=words.highlights,
+        problems=words.problems,
+        next_plan=words.next_plan,
         due_on=quarter_due_on(year, quarter),
         figures_at=now,
         created_by=actor,
@@ -464,7 +469,9 @@ class CircularPublished(Conflict):
     default_message = "已发布的通报不能修改；如需更正，请新建更正版"
 
 
-def _circular_text(title: Any, intro: Any, correction_note: Any = "") -> dict[str, str]:
+def _circular_text(title: Any, intro: Any, correction_note: Any = "", **sections: Any) -> dict[str, str]:
+    """The circular's words, checked: a title, each narrative section within its limit. A section passed
+    as None is left out (kept as it is)."""
     errors = {}
     title = (title or "").strip() if isinstance(title, str) else ""
     intro = (intro or "").strip() if isinstance(intro, str) else ""
@@ -474,22 +481,47 @@ def _circular_text(title: Any, intro: Any, correction_note: Any = "") -> dict[st
     elif len(title) > 200:
         errors["title"] = "标题不能超过200字"
     if len(intro) > NARRATIVE_MAX:
-        errors["intro"] = f"导语不能超过{NARRATIVE_MAX}字"
+        errors["intro"] = f"总体情况不能超过{NARRATIVE_MAX}字"
     if len(note) > REASON_MAX:
         errors["correction_note"] = f"更正说明不能超过{REASON_MAX}字"
+    text = {"title": title, "intro": intro, "correction_note": note}
+    for name, label in CIRCULAR_SECTIONS.items():
+        value = sections.get(name)
+        if value is None:
+            continue
+        value = value.strip() if isinstance(value, str) else ""
+        if len(value) > NARRATIVE_MAX:
+            errors[name] = f"{label}不能超过{NARRATIVE_MAX}字"
+        text[name] = value
     if errors:
         raise ValidationFailed(errors)
-    return {"title": title, "intro": intro, "correction_note": note}
+    return text
+
+
+CIRCULAR_SECTIONS = {"highlights": "工作亮点", "problems": "存在问题", "next_steps": "下步工作"}
 
 
 @transaction.atomic
 def circular_create(
-    *, actor: User, org: OrgNode, year: int, quarter: int, title: str, intro: str = "", correction_note: str = ""
+    *,
+    actor: User,
+    org: OrgNode,
+    year: int,
+    quarter: int,
+    title: str,
+    intro: str = "",
+    correction_note: str = "",
+    highlights: str | None = None,
+    problems: str | None = None,
+    next_steps: str | None = None,
 ) -> Circular:
     """A draft circular of a reviewing node for a quarter. One draft at a time; after one is published a
-    new one is a correction: the next version, referencing the published one, with a correction note."""
+    new one is a correction: the next version, referencing the published one, with a correction note.
+    Sections not given are drafted from the subtree's records of the quarter, for the author to edit."""
     _quarter_ok(year, quarter)
-    text = _circular_text(title, intro, correction_note)
+    text = _circular_text(
+        title, intro, correction_note, highlights=highlights, problems=problems, next_steps=next_steps
+    )
     if org.kind in FILING_KINDS:
         raise ValidationFailed({"org": "情况通报由工委（上级组织）发布"})
     if not can_administer(actor, org):
@@ -502,6 +534,10 @@ def circular_create(
     latest = existing[-1] if existing else None
     if latest is not None and not text["correction_note"]:
         raise ValidationFailed({"correction_note": "该季度通报已发布，新建更正版须说明更正内容"})
+    if any(name not in text for name in CIRCULAR_SECTIONS):
+        words = draft_narrative(org=org, year=year, quarter=quarter)
+        drafted = {"highlights": words.highlights, "problems": words.problems, "next_steps": words.next_plan}
+        text = {**drafted, **text}
     circular = Circular.objects.create(
         org=org,
         year=year,
@@ -517,7 +553,15 @@ def circular_create(
 
 @transaction.atomic
 def circular_update(
-    *, actor: User, circular: Circular, title: str, intro: str = "", correction_note: str = ""
+    *,
+    actor: User,
+    circular: Circular,
+    title: str,
+    intro: str = "",
+    correction_note: str = "",
+    highlights: str | None = None,
+    problems: str | None = None,
+    next_steps: str | None = None,
 ) -> Circular:
     """Edit a draft circular. Raises CircularPublished for a published one (it is immutable)."""
     circular = Circular.objects.select_for_update(of=("self",)).select_related("org").get(pk=circular.pk)
@@ -525,7 +569,9 @@ def circular_update(
         raise PermissionDenied("您无权修改该通报")
     if circular.is_published:
         raise CircularPublished()
-    text = _circular_text(title, intro, correction_note)
+    text = _circular_text(
+        title, intro, correction_note, highlights=highlights, problems=problems, next_steps=next_steps
+    )
     if circular.supersedes_id and not text["correction_note"]:
         raise ValidationFailed({"correction_note": "更正版须说明更正内容"})
     before = snapshot(circular, list(text))
@@ -534,6 +580,21 @@ def circular_update(
     circular.save()
     audit_record(actor=actor, action="update", target=circular, org=circular.org, before=before, after=text)
     return circular
+
+
+def _doc_number(circular: Circular, *, now: datetime.datetime) -> str:
+    """The 文号 of a published circular: the issuing body's short name, the year in 〔〕 and its number
+    among the body's circulars published that year (a correction keeps the number of the one it corrects)."""
+    if circular.supersedes_id:
+        earlier = Circular.objects.filter(pk=circular.supersedes_id).values_list("doc_number", flat=True).first()
+        if earlier:
+            return f"{earlier}（更正）" if not earlier.endswith("（更正）") else earlier
+    OrgNode.objects.select_for_update().filter(pk=circular.org_id).first()  # one numbering at a time per body
+    year = timezone.localtime(now).year
+    published = Circular.objects.filter(
+        org=circular.org, status=CircularStatus.PUBLISHED, published_at__year=year, supersedes__isnull=True
+    ).count()
+    return f"{circular.org.name[:2]}志通〔{year}〕{published + 1}号"
 
 
 @transaction.atomic
@@ -551,6 +612,7 @@ def circular_publish(*, actor: User, circular: Circular, now: datetime.datetime 
     circular.tables = circular_tables(
         root=circular.org, year=circular.year, quarter=circular.quarter, today=timezone.localtime(now).date()
     )
+    circular.doc_number = _doc_number(circular, now=now)
     circular.status = CircularStatus.PUBLISHED
     circular.published_at = now
     circular.published_by = actor

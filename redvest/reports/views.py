@@ -297,6 +297,7 @@ def circular_new(request: HttpRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     intro=form.cleaned_data["intro"],
                     correction_note=form.cleaned_data["correction_note"],
+                    **{k: form.cleaned_data[k] or None for k in ("highlights", "problems", "next_steps")},
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -328,7 +329,14 @@ def _circular_page(
     may_change = can(user, "change", circular)
     if form is None and may_change and not circular.is_published:
         form = CircularEditForm(
-            initial={"title": circular.title, "intro": circular.intro, "correction_note": circular.correction_note}
+            initial={
+                "title": circular.title,
+                "intro": circular.intro,
+                "highlights": circular.highlights,
+                "problems": circular.problems,
+                "next_steps": circular.next_steps,
+                "correction_note": circular.correction_note,
+            }
         )
     context = {
         "c": circular,

@@ -20,3 +20,10 @@ class VolunteersConfig(AppConfig):
                 recover=volunteer_import_recover,
             )
         )
+
+        from redvest.core import navigation
+        from redvest.core.workbench import register
+        from redvest.volunteers import nav, todos  # the app's menu and to-dos, read once apps are loaded
+
+        register(todos=todos.todos)
+        navigation.register(nav.entries)

@@ -19,6 +19,7 @@ from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Membership, MembershipKind, Team
 from redvest.volunteers.models import (
     DeregistrationRequest,
+    DeregistrationStatus,
     Gender,
     IdType,
     PersonalDataConsent,
@@ -100,6 +101,11 @@ def volunteer_list(
         members = Membership.objects.filter(team_id=team_id, left_at__isnull=True).values("volunteer_id")
         qs = qs.filter(pk__in=members)
     return policy.scope(user, "volunteer", qs)
+
+
+def pending_registration_count(*, user: Any) -> int:
+    """Self-registrations waiting for the review of an admin over their node."""
+    return policy.scope(user, "volunteer", Volunteer.objects.filter(status=VolunteerStatus.PENDING), "change").count()
 
 
 def volunteer_list_filtered(*, user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
@@ -187,6 +193,16 @@ def volunteer_consents(*, volunteer: Volunteer) -> QuerySet[PersonalDataConsent]
 
 def volunteer_deregistrations(*, volunteer: Volunteer) -> QuerySet[DeregistrationRequest]:
     return volunteer.deregistration_requests.select_related("decided_by").order_by("-requested_at", "-id")
+
+
+def deregistrations_pending(*, user: Any) -> QuerySet[DeregistrationRequest]:
+    """注销申请 waiting for the user's decision: volunteers they may change, oldest request first."""
+    manageable = policy.scope(user, "volunteer", Volunteer.objects.all(), "change")
+    return (
+        DeregistrationRequest.objects.filter(status=DeregistrationStatus.PENDING, volunteer__in=manageable)
+        .select_related("volunteer__org")
+        .order_by("requested_at", "id")
+    )
 
 
 def deregistration_get(*, user: Any, pk: int) -> DeregistrationRequest:

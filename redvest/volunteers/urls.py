@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/status/", ledger.volunteer_status, name="volunteer-status"),
     path("<int:pk>/reveal/", ledger.volunteer_reveal_view, name="volunteer-reveal"),
     path("<int:pk>/deregistration/", privacy.deregistration_create, name="deregistration-create"),
+    path("deregistrations/", privacy.deregistration_list, name="deregistration-list"),
     path("deregistrations/<int:pk>/decision/", privacy.deregistration_decision, name="deregistration-decision"),
     path("export/", imports.export, name="export"),
     path("import/", imports.import_create, name="import-create"),

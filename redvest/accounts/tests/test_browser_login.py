@@ -14,8 +14,10 @@ def test_admin_logs_in_by_phone_sees_home_and_logs_out(page, live_server) -> Non
     user = user_create(username="county", password="redvest-test-pw", name="县管理员", phone="13900001111")
     RoleAssignmentFactory(user=user, role="org_admin", org=tree.county)
 
-    page.goto(f"{live_server.url}/")
-    assert "/accounts/login/" in page.url
+    page.goto(f"{live_server.url}/")  # the public portal: no login needed to ask for help
+    assert "我要求助" in page.inner_text("main")
+    page.click("header >> text=登录")
+    page.wait_for_url(lambda url: "/accounts/login/" in url)
     page.fill("input[name=username]", "13900001111")
     page.fill("input[name=password]", "wrong-password")
     page.click("button[type=submit]")

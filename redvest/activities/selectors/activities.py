@@ -150,6 +150,19 @@ def activity_browse(
     return Page(items=items, count=len(ordered), number=number, size=size)
 
 
+def activity_recruiting_public(*, at: datetime.datetime, limit: int = 6) -> list[Activity]:
+    """Published activities still recruiting, soonest first, for the public portal (no login; the
+    recruitment notice is public, signing up needs an account)."""
+    qs = Activity.objects.filter(
+        kind=ActivityKind.PLANNED,
+        status=ActivityStatus.PUBLISHED,
+        recruit_start__lte=at,
+        recruit_end__gt=at,
+        start_at__gt=at,
+    )
+    return list(with_listing_related(qs).order_by("start_at", "id")[:limit])
+
+
 def activity_manage_list(
     *, user: Any, status: str = "", q: str = "", at: datetime.datetime | None = None
 ) -> QuerySet[Activity]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
-from redvest.accounts.policy import require
-from redvest.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, SignUp, SignUpStatus
+from redvest.accounts.policy import require, scope
+from redvest.activities.models import ACTIVE_SIGNUP_STATUSES, Activity, ActivityStatus, SignUp, SignUpStatus
 from redvest.core.errors import NotFound
 
 
@@ -53,3 +54,20 @@ def approved_volunteers(*, activity: Activity) -> QuerySet[SignUp]:
         .select_related("volunteer")
         .order_by("volunteer__name", "id")
     )
+
+
+def next_approved_signup(*, user: Any, at: datetime.datetime) -> SignUp | None:
+    """The signed-in volunteer's next (or current) activity they are approved for."""
+    return (
+        SignUp.objects.filter(volunteer__user=user, status=SignUpStatus.APPROVED, activity__end_at__gt=at)
+        .exclude(activity__status=ActivityStatus.CANCELLED)
+        .select_related("activity")
+        .order_by("activity__start_at", "id")
+        .first()
+    )
+
+
+def pending_signup_count(*, user: Any) -> int:
+    """Sign-ups waiting for the approval of someone who may change their activity (the organiser)."""
+    organised = scope(user, "activity", Activity.objects.all(), "change").values("pk")
+    return SignUp.objects.filter(status=SignUpStatus.PENDING, activity__in=organised).count()

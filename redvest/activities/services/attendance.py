@@ -65,16 +65,29 @@ def _fmt(at: datetime.datetime) -> str:
     return f"{timezone.localtime(at):%m月%d日 %H:%M}"
 
 
-def _position(position: Position | None) -> Position:
-    if position is None:
-        raise LocationRequired()
-    if not (-90 <= position.latitude <= 90 and -180 <= position.longitude <= 180):
+def _position(position: Position | None) -> Position | None:
+    """The phone's location, or None when the person refused it (the code alone then, flagged)."""
+    if position is not None and not (-90 <= position.latitude <= 90 and -180 <= position.longitude <= 180):
         raise LocationRequired("位置信息无效，请重新定位")
     return position
 
 
-def _distance_m(activity: Activity, position: Position) -> int:
+def _distance_m(activity: Activity, position: Position | None) -> int | None:
+    if position is None:
+        return None
     return round(haversine_m(activity.latitude, activity.longitude, position.latitude, position.longitude))
+
+
+def _flag_no_location(attendance: Attendance, *, what: str) -> None:
+    """No location (refused on the phone): the code alone is accepted, and the organiser confirms the
+    person was there from the anomaly queue."""
+    anomaly_flag(
+        kind=AnomalyKind.NO_LOCATION,
+        volunteer=attendance.volunteer,
+        activity=attendance.activity,
+        attendance=attendance,
+        detail=f"{what}时未获取到手机定位，凭签到码{what}，请活动负责人确认本人在场",
+    )
 
 
 def _require_running(activity: Activity) -> None:
@@ -143,7 +156,8 @@ def attendance_check_in(
 
     Rules in order: same client id returns the earlier record; the activity is published; not earlier
     than 30 minutes before start nor after the end; the code of that minute (or the one before); the
-    location inside the geofence; an approved sign-up (分散 activities: any registered volunteer); no
+    location inside the geofence (none given: accepted with a no_location anomaly for the organiser to
+    confirm); an approved sign-up (分散 activities: any registered volunteer); no
     open stay. Raises the matching error from `activities.errors` and writes nothing.
     """
     volunteer = volunteer_of(actor)
@@ -160,7 +174,7 @@ def attendance_check_in(
     _require_code(activity, code, at)
     position = _position(position)
     distance = _distance_m(activity, position)
-    if distance > activity.geofence_radius_m:
+    if distance is not None and distance > activity.geofence_radius_m:
         raise OutsideGeofence(
             f"您距活动地点约 {distance} 米，超出签到范围（{activity.geofence_radius_m} 米），请到达现场后再签到"
         )
@@ -175,8 +189,8 @@ def attendance_check_in(
                 volunteer=volunteer,
                 check_in_at=at,
                 check_in_method=method,
-                check_in_lat=position.latitude,
-                check_in_lng=position.longitude,
+                check_in_lat=position.latitude if position else None,
+                check_in_lng=position.longitude if position else None,
                 check_in_distance_m=distance,
                 client_id=client_id or None,
                 late_sync=late,
@@ -186,6 +200,8 @@ def attendance_check_in(
         if client_id and (existing := Attendance.objects.filter(client_id=client_id).first()) is not None:
             return existing
         raise AlreadyCheckedIn() from None
+    if position is None:
+        _flag_no_location(attendance, what="签到")
     if late and received_at is not None:
         _flag_late(attendance, at=at, received_at=received_at, what="签到")
     return attendance
@@ -243,14 +259,16 @@ def attendance_check_out(
     distance = _distance_m(current, position)
     attendance.check_out_at = at
     attendance.check_out_method = method
-    attendance.check_out_lat = position.latitude
-    attendance.check_out_lng = position.longitude
+    attendance.check_out_lat = position.latitude if position else None
+    attendance.check_out_lng = position.longitude if position else None
     attendance.check_out_distance_m = distance
     attendance.checkout_client_id = client_id or None
     attendance.late_sync = attendance.late_sync or late
     attendance.status = AttendanceStatus.CLOSED
     attendance.save()
-    if distance > current.geofence_radius_m:
+    if position is None:
+        _flag_no_location(attendance, what="签退")
+    elif distance is not None and distance > current.geofence_radius_m:
         anomaly_flag(
             kind=AnomalyKind.FAR_FROM_SITE,
             volunteer=attendance.volunteer,

@@ -109,9 +109,20 @@ def test_outside_the_geofence_is_refused_with_the_distance(approved: World) -> N
     assert nothing_written()
 
 
-def test_missing_location_is_refused(approved: World) -> None:
+def test_refused_location_checks_in_by_code_and_asks_the_organiser_to_confirm(approved: World) -> None:
+    attendance = check_in(approved, approved.activity.start_at, position=None)
+    assert attendance.status == AttendanceStatus.OPEN and attendance.check_in_lat is None
+    anomaly = Anomaly.objects.get()
+    assert anomaly.kind == AnomalyKind.NO_LOCATION and anomaly.attendance == attendance
+    assert "请活动负责人确认本人在场" in anomaly.detail
+    closed = check_out(approved, approved.activity.start_at + 60 * MIN, position=None)
+    assert closed.status == AttendanceStatus.CLOSED
+    assert Anomaly.objects.filter(kind=AnomalyKind.NO_LOCATION).count() == 2
+
+
+def test_an_impossible_location_is_refused(approved: World) -> None:
     with pytest.raises(LocationRequired):
-        check_in(approved, approved.activity.start_at, position=None)
+        check_in(approved, approved.activity.start_at, position=Position(latitude=Decimal(95), longitude=Decimal(0)))
     assert nothing_written()
 
 

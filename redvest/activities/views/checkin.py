@@ -18,6 +18,7 @@ from redvest.activities.codes import code_at, qr_svg, seconds_left
 from redvest.activities.forms import CheckInForm
 from redvest.activities.models import AttendanceMethod
 from redvest.activities.selectors import activity_detail, activity_get
+from redvest.activities.selectors.signups import next_approved_signup
 from redvest.activities.services import Position, attendance_check_in, attendance_check_out
 from redvest.activities.views._helpers import shows_domain_errors, user_of
 from redvest.core.errors import DomainError
@@ -42,6 +43,13 @@ def code_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 @shows_domain_errors
 def code_partial_view(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(request, "activities/_partials/code.html", _code_context(request, activity_id))
+
+
+@login_required
+def checkin_home_view(request: HttpRequest) -> HttpResponse:
+    """签到 (the phone's tab): scan the leader's QR with the camera, or go to the current or next activity."""
+    upcoming = next_approved_signup(user=request.user, at=timezone.now())
+    return render(request, "activities/checkin_home.html", {"upcoming": upcoming, "now": timezone.now()})
 
 
 @login_required

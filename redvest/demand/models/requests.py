@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from redvest.core.crypto import decrypt
+from redvest.core.crypto import blind_index, decrypt
 from redvest.demand.models.menu import DemandCategory, ServiceItem
 
 
@@ -220,6 +220,25 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"工单{self.number}"
+
+    @property
+    def tracking_code(self) -> str:
+        """The six digits a resident without an account quotes with their phone to follow this request;
+        derived from the secret token with the keyed hash, so nothing more is stored."""
+        return f"{int(blind_index(f'track:{self.token}')[:12], 16) % 1_000_000:06d}"
+
+    @property
+    def resident_status(self) -> str:
+        """The status in the words a resident understands (never internal ones such as 退回待派)."""
+        if self.status == RequestStatus.CANCELLED:
+            return "已撤销"
+        if self.status in DONE_STATUSES:
+            return "已办结"
+        if self.responded_at is not None and self.status == RequestStatus.ACCEPTED:
+            return "志愿者已到达"
+        if self.status in (RequestStatus.DISPATCHED, RequestStatus.ACCEPTED):
+            return "已派志愿者"
+        return "已受理"
 
     @property
     def is_open(self) -> bool:

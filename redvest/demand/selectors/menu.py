@@ -38,3 +38,22 @@ def item_get(*, code: str, active_only: bool = True) -> ServiceItem:
     if item is None:
         raise UnknownServiceItem(f"服务项目编码「{code}」不存在或已停用")
     return item
+
+
+def help_items(*, category: str, q: str = "") -> QuerySet[ServiceItem]:
+    """The items a resident may pick on the help form, by category and words (names, keywords and
+    descriptions; never by internal code)."""
+    qs = ServiceItem.objects.filter(is_active=True, is_errand=False)
+    if category:
+        qs = qs.filter(category=category)
+    words = [w for w in (q or "").replace("\x00", "").split() if w][:5]
+    for word in words:
+        qs = qs.filter(Q(name__icontains=word) | Q(keywords__icontains=word) | Q(description__icontains=word))
+    return qs.order_by("category", "sort_order", "code")
+
+
+def help_item_get(*, item_id: int) -> ServiceItem:
+    item = ServiceItem.objects.filter(pk=item_id, is_active=True).first() if 0 < item_id < 2**31 else None
+    if item is None:
+        raise UnknownServiceItem("该服务项目不存在或已停用", field="item")
+    return item

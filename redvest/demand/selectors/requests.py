@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from redvest.accounts.policy import (
     Action,
@@ -27,8 +28,11 @@ from redvest.demand.models import (
     CallbackStatus,
     Dispatch,
     DispatchPhoto,
+    EventKind,
+    Feedback,
     MenuOrder,
     RequestEvent,
+    RequestStatus,
     Resident,
     ServiceRequest,
     SpotCheck,
@@ -103,6 +107,43 @@ def board(*, user: Any, overdue: bool = False, category: str = "") -> QuerySet[S
     if category:
         qs = qs.filter(category=category)
     return qs.order_by("-urgency", "due", "id")
+
+
+@dataclass(frozen=True)
+class DeskCounts:
+    """What the hotline desk has waiting (the dispatcher's 待办)."""
+
+    to_dispatch: int
+    due_soon: int
+    overdue: int
+    callbacks: int
+
+
+SOON = datetime.timedelta(minutes=10)
+
+
+def desk_counts(*, user: Any, now: datetime.datetime) -> DeskCounts:
+    """Open requests the user may change: waiting for a dispatch, arriving late within ten minutes,
+    already late; and the callbacks due. Two queries."""
+    qs = _requests(user, "change").filter(status__in=OPEN_STATUSES)
+    watching = Q(responded_at__isnull=True, arrival_breached_at__isnull=True)
+    counts = qs.aggregate(
+        to_dispatch=Count("pk", filter=Q(status__in=[RequestStatus.PENDING, RequestStatus.RETURNED])),
+        due_soon=Count("pk", filter=watching & Q(arrival_due_at__gt=now, arrival_due_at__lte=now + SOON)),
+        overdue=Count("pk", filter=Q(arrival_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)),
+    )
+    return DeskCounts(**counts, callbacks=callback_list(user=user).count())
+
+
+def my_open_counts(*, user: Any) -> tuple[int, int]:
+    """The user's parts to handle, and their own requests still open. One query each."""
+    tasks = my_tasks(user=user).count()
+    mine = (
+        ServiceRequest.objects.filter(Q(submitted_by_id=user.pk) | Q(resident__user_id=user.pk))
+        .filter(status__in=OPEN_STATUSES)
+        .count()
+    )
+    return tasks, mine
 
 
 def request_get(*, user: Any, request_id: int, action: Action = "view") -> ServiceRequest:
@@ -306,6 +347,61 @@ def area_choices(*, user: Any) -> QuerySet[OrgNode]:
             q |= Q(path__startswith=p)
         qs = qs.filter(q) if paths else qs.none()
     return qs.order_by("path")
+
+
+def request_track(*, phone: str, code: str) -> ServiceRequest:
+    """A request found by the resident's phone and its six-digit tracking code; NotFound otherwise (the
+    same answer whether the phone or the code is wrong)."""
+    phone, code = normalize_phone(phone or ""), (code or "").strip()
+    missing = NotFound("未找到该诉求，请核对手机号和查询码")
+    if not phone or len(code) != 6 or not code.isdigit():
+        raise missing
+    candidates = (
+        ServiceRequest.objects.filter(resident__phone_hash=blind_index(phone))
+        .select_related("item", "area")
+        .order_by("-created_at", "-id")[:200]
+    )
+    for candidate in candidates:
+        if candidate.tracking_code == code:
+            return candidate
+    raise missing
+
+
+RESIDENT_EVENT_LABELS = {
+    EventKind.CREATED: "已受理",
+    EventKind.DISPATCHED: "已派志愿者",
+    EventKind.ARRIVED: "志愿者已到达",
+    EventKind.RESOLVED: "已办结",
+    EventKind.REOPENED: "重新办理",
+    EventKind.CANCELLED: "已撤销",
+    EventKind.FEEDBACK: "已评价",
+}
+
+
+@dataclass(frozen=True)
+class TrackStep:
+    at: Any
+    label: str
+
+
+def request_track_steps(*, request: ServiceRequest) -> list[TrackStep]:
+    """The milestones a resident sees on the tracking page: plain words, each once in a row, no staff
+    names and no internal notes."""
+    steps: list[TrackStep] = []
+    events = RequestEvent.objects.filter(request=request, kind__in=list(RESIDENT_EVENT_LABELS)).order_by("at", "id")
+    for kind, at in events.values_list("kind", "at"):
+        label = RESIDENT_EVENT_LABELS[EventKind(kind)]
+        if not steps or steps[-1].label != label:
+            steps.append(TrackStep(at=at, label=label))
+    return steps
+
+
+def request_may_rate(*, request: ServiceRequest) -> bool:
+    """Whether the resident can still rate this round of handling."""
+    return (
+        request.status in DONE_STATUSES
+        and not Feedback.objects.filter(request=request, round=request.reopened_count).exists()
+    )
 
 
 def public_area_choices() -> QuerySet[OrgNode]:

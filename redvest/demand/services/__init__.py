@@ -26,6 +26,7 @@ from redvest.demand.services.loop import (
     callback_record,
     callback_unreachable,
     feedback_submit,
+    feedback_submit_tracked,
     spot_check_draw,
     spot_check_record,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "errand_document_receive",
     "errand_step_done",
     "feedback_submit",
+    "feedback_submit_tracked",
     "item_for_code",
     "open311_client_create",
     "order_cancel",

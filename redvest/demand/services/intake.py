@@ -295,6 +295,9 @@ def request_create(
     attributes = attributes_clean(item, data.attributes)
     if channel in {RequestChannel.HOTLINE, RequestChannel.WALK_IN} and not data.caller_phone.strip():
         raise ValidationFailed({"caller_phone": "请填写来电/来访人手机号"})
+    signed_in = actor is not None and actor.is_authenticated
+    if channel == RequestChannel.WEB and not signed_in and not data.caller_phone.strip():
+        raise ValidationFailed({"caller_phone": "请填写手机号，志愿者凭它联系您"})
     area = (
         order.community
         if order is not None

@@ -25,6 +25,7 @@ from redvest.demand.models import (
     SpotCheck,
     SpotCheckStatus,
 )
+from redvest.demand.selectors.requests import request_track
 from redvest.demand.services._common import clean_text, dispatchers_for, event_add, locked_request, notify, request_url
 
 if TYPE_CHECKING:
@@ -142,6 +143,22 @@ def feedback_submit(
         raise ValidationFailed({"source": "反馈来源无效"})
     if not can_record_feedback(actor, request, on_paper=source == FeedbackSource.PAPER):
         raise PermissionDenied("只能评价本人提交的诉求")
+    return _feedback_create(actor=actor, request=request, rating=rating, comment=comment, source=source, now=now)
+
+
+@transaction.atomic
+def feedback_submit_tracked(*, phone: str, code: str, rating: str, comment: str, now: datetime.datetime) -> Feedback:
+    """The resident without an account rates their request: the phone and the tracking code prove it is
+    theirs. Raises NotFound, Conflict, AlreadyEvaluated, ValidationFailed."""
+    request = request_track(phone=phone, code=code)
+    return _feedback_create(
+        actor=None, request=request, rating=rating, comment=comment, source=FeedbackSource.RESIDENT, now=now
+    )
+
+
+def _feedback_create(
+    *, actor: User | None, request: ServiceRequest, rating: str, comment: str, source: str, now: datetime.datetime
+) -> Feedback:
     request = locked_request(request)
     if request.status not in DONE_STATUSES:
         raise Conflict("诉求办结后才能填写服务反馈")

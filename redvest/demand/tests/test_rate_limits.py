@@ -18,9 +18,8 @@ pytestmark = pytest.mark.django_db
 OPEN311 = "/open311/v2/requests.json"
 
 
-def _help_form(item_code: str, area_id: int) -> dict[str, object]:
+def _help_form(area_id: int) -> dict[str, object]:
     return {
-        "item": item_code,
         "description": "想学用手机",
         "area": area_id,
         "address": "城东路1号",
@@ -34,10 +33,10 @@ def test_resident_help_form_beyond_the_rate_is_a_chinese_429_page(county, settin
     item = ServiceItemFactory()
     client = Client()
     client.force_login(role_at(county.community_a, Role.RESIDENT))
-    url = reverse("demand:resident-new")
+    url = f"{reverse('demand:resident-new')}?item={item.pk}"
     for _ in range(2):
-        assert client.post(url, _help_form(item.code, county.community_a.pk)).status_code == 302
-    response = client.post(url, _help_form(item.code, county.community_a.pk))
+        assert client.post(url, _help_form(county.community_a.pk)).status_code == 302
+    response = client.post(url, _help_form(county.community_a.pk))
     assert response.status_code == 429
     assert "操作过于频繁" in response.content.decode()
     assert ServiceRequest.objects.count() == 2
@@ -45,7 +44,20 @@ def test_resident_help_form_beyond_the_rate_is_a_chinese_429_page(county, settin
 
     neighbour = Client()  # same address, another resident: counted per user
     neighbour.force_login(role_at(county.community_a, Role.RESIDENT))
-    assert neighbour.post(url, _help_form(item.code, county.community_a.pk)).status_code == 302
+    assert neighbour.post(url, _help_form(county.community_a.pk)).status_code == 302
+
+
+def test_anonymous_help_and_tracking_are_limited_per_address(county, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "resident-help": "1/h", "resident-track": "2/h"}
+    item = ServiceItemFactory()
+    url = f"{reverse('demand:resident-new')}?item={item.pk}"
+    visitor = Client(REMOTE_ADDR="10.0.9.9")
+    assert visitor.post(url, _help_form(county.community_a.pk)).status_code == 302
+    assert visitor.post(url, _help_form(county.community_a.pk)).status_code == 429
+    track = reverse("demand:track")
+    for _ in range(2):
+        assert visitor.post(track, {"phone": "13900001111", "code": "123456"}).status_code in (302, 404)
+    assert visitor.post(track, {"phone": "13900001111", "code": "654321"}).status_code == 429
 
 
 def test_open311_post_beyond_the_rate_is_json_429_and_writes_nothing(county, settings) -> None:  # type: ignore[no-untyped-def]

@@ -126,9 +126,8 @@ def test_resident_web_form_and_my_requests(county):
     item = ServiceItemFactory()
     page_ok(client.get(reverse("demand:resident-new")))
     response = client.post(
-        reverse("demand:resident-new"),
+        f"{reverse('demand:resident-new')}?item={item.pk}",
         {
-            "item": item.code,
             "description": "想学用手机",
             "area": county.community_a.pk,
             "address": "城东路1号",

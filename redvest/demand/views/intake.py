@@ -12,13 +12,11 @@ from django.views.decorators.http import require_GET
 from redvest.accounts.policy import may_take_requests
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.pagination import paginate, parse_page
-from redvest.core.ratelimit import rate_limited
-from redvest.demand.forms import IntakeForm, ResidentRequestForm, add_domain_error
+from redvest.demand.forms import IntakeForm, add_domain_error
 from redvest.demand.models import RequestChannel
 from redvest.demand.selectors.requests import (
     area_choices,
     caller_lookup,
-    public_area_choices,
     request_list,
     walkin_stations,
 )
@@ -95,38 +93,6 @@ def attributes_view(request: HttpRequest) -> HttpResponse:
     form = IntakeForm(areas=area_choices(user=request.user))
     form.add_attribute_fields(request.GET.get("item", ""))
     return render(request, "demand/_partials/attributes.html", {"form": form})
-
-
-@login_required
-@rate_limited("resident-help", key="user_or_ip")
-@shows_domain_errors
-def resident_new_view(request: HttpRequest) -> HttpResponse:
-    """我要求助: a phone-sized form for residents (and anyone signed in)."""
-    user = user_of(request)
-    initial = {"phone": user.phone}
-    form = ResidentRequestForm(request.POST or None, areas=public_area_choices(), initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                intake = request_create(
-                    actor=user,
-                    channel=RequestChannel.WEB,
-                    data=form.request_data(name=user.display_name),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(
-                    request,
-                    f"您的诉求已提交，工单号 {intake.request.number}，我们将在{intake.request.item.arrival_minutes}分钟内响应",
-                )
-                return redirect("demand:my-requests")
-        else:
-            status = 400
-    return render(request, "demand/resident_form.html", {"form": form}, status=status)
 
 
 @login_required

@@ -98,6 +98,11 @@ def my_merchants(*, user: Any) -> QuerySet[Merchant]:
     return Merchant.objects.filter(operator=user).select_related("org").order_by("-created_at")
 
 
+def merchant_held_count(*, merchants: QuerySet[Merchant]) -> int:
+    """Reservations waiting to be redeemed at the counter of these shops."""
+    return Redemption.objects.filter(item__merchant__in=merchants, status=RedemptionStatus.HELD).count()
+
+
 def my_redemptions(*, volunteer: Volunteer, status: str = "") -> QuerySet[Redemption]:
     qs = Redemption.objects.filter(volunteer=volunteer)
     if status:

@@ -212,6 +212,12 @@ def proposal_list(*, user: Any, status: str = ProposalStatus.PENDING) -> QuerySe
     return qs.order_by("-created_at", "-id")
 
 
+def proposal_pending_count(*, user: Any) -> int:
+    """Pending correction proposals the user may decide (the workbench's 待办)."""
+    decidable = scope(user, "correction_proposal", CorrectionProposal.objects.all(), "change")
+    return decidable.filter(status=ProposalStatus.PENDING).exclude(proposed_by=user).count()
+
+
 @dataclass(frozen=True)
 class ProposalDetail:
     proposal: CorrectionProposal

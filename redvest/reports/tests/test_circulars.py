@@ -161,3 +161,41 @@ def test_pdf_renders_with_its_tables(tree: ReportTree) -> None:
     pdf = circular_pdf(circular=circular, tables=circular_tables(root=tree.county, year=2026, quarter=3))
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 5000
+
+
+def test_a_circular_gets_a_doc_number_and_drafted_sections_under_a_red_header(tree: ReportTree) -> None:
+    from redvest.activities.tests.factories import ActivityFactory
+
+    ActivityFactory(org=tree.community_a, title="夏季助老义诊", start_at=at(datetime.date(2026, 8, 3), 9))
+    circular = circular_create(actor=tree.county_admin, org=tree.county, year=2026, quarter=3, title="三季度通报")
+    assert "共开展志愿服务活动1场" in circular.highlights and circular.problems and circular.next_steps
+    assert circular.doc_number == ""
+    circular = circular_publish(actor=tree.county_admin, circular=circular, now=at(TODAY))
+    assert circular.doc_number == "长兴志通〔2026〕1号"
+    second = circular_create(
+        actor=tree.county_admin, org=tree.county, year=2026, quarter=2, title="二季度通报", highlights="自拟亮点"
+    )
+    assert second.highlights == "自拟亮点"
+    assert circular_publish(actor=tree.county_admin, circular=second, now=at(TODAY)).doc_number == "长兴志通〔2026〕2号"
+    correction = circular_create(
+        actor=tree.county_admin,
+        org=tree.county,
+        year=2026,
+        quarter=3,
+        title="三季度通报（更正）",
+        correction_note="更正",
+    )
+    assert circular_publish(actor=tree.county_admin, circular=correction, now=at(TODAY)).doc_number.endswith("（更正）")
+    published = circular_get(user=tree.county_admin, circular_id=circular.pk)
+    assert circular_pdf(circular=published, tables=published.tables or {})[:4] == b"%PDF"
+
+
+def test_the_circular_page_shows_the_red_header_and_the_sections(tree: ReportTree, client: Any) -> None:
+    from django.urls import reverse
+
+    circular = circular_create(actor=tree.county_admin, org=tree.county, year=2026, quarter=3, title="三季度通报")
+    circular_publish(actor=tree.county_admin, circular=circular, now=at(TODAY))
+    client.force_login(tree.county_admin)
+    html = client.get(reverse("reports:circular-detail", args=[circular.pk])).content.decode()
+    assert 'class="red-title"' in html and "长兴志通〔2026〕1号" in html
+    assert "二、工作亮点" in html and "四、下步工作" in html and "附表" in html

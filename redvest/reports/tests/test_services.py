@@ -85,6 +85,26 @@ def test_draft_fills_itself_from_the_quarters_records_of_the_host_subtree(tree: 
     assert figures[FigureKey.VOLUNTEERS][0] >= 1
 
 
+def test_draft_words_come_from_the_quarters_records_for_the_filer_to_edit(tree: ReportTree) -> None:
+    _records(tree)
+    ActivityFactory(org=tree.community_a, title="夏季助老义诊", start_at=at(Q3_DAY, 14), end_at=at(Q3_DAY, 16))
+    late = ServiceRequestFactory(area=tree.community_a, created_at=at(Q3_DAY))
+    late.arrival_breached_at = at(Q3_DAY, 12)
+    late.save(update_fields=["arrival_breached_at"])
+    report = _open(tree)
+    assert "2026年第三季度共开展志愿服务活动2场" in report.highlights
+    assert "签到2人次" in report.highlights and "受理群众诉求2件" in report.highlights
+    assert "1件诉求未在时限内到场或办结" in report.problems
+    assert report.next_plan.startswith("1. ") and "逾期工单逐件回访" in report.next_plan
+    edited = report_update(actor=tree.community_admin, report=report, highlights="开展夏季助老服务")
+    assert edited.highlights == "开展夏季助老服务"
+
+
+def test_a_quarter_without_records_says_so_in_the_draft(tree: ReportTree) -> None:
+    report = _open(tree)
+    assert report.highlights == "" and "未开展志愿服务活动" in report.problems
+
+
 def test_draft_counts_care_visits_of_the_quarter(tree: ReportTree) -> None:
     from redvest.care.tests.factories import CareRecipientFactory, CareVisitFactory
 

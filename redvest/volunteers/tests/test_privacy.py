@@ -259,3 +259,29 @@ def test_deregistration_through_the_api(client: Client, ledger: Any) -> None:
     client.force_login(ledger.admin_a)
     decided = client.post(url, {"approve": True}, content_type="application/json")
     assert decided.status_code == 200 and decided.json()["status"] == "confirmed"
+
+
+def test_pending_deregistrations_are_listed_for_the_admin_and_on_the_workbench(ledger: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = Client()
+    admin.force_login(ledger.admin_a)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin.get(reverse("volunteers:deregistration-list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = self_register(ledger, data=person(3))
+    assert first.user is not None
+    deregistration_request(actor=first.user, volunteer=first, reason="搬离本地")
+    one = queries()
+    html = admin.get(reverse("volunteers:deregistration-list")).content.decode()
+    assert first.name in html and "搬离本地" in html
+    assert "待确认的注销申请" in admin.get("/").content.decode()
+    for i in range(4, 8):
+        other = self_register(ledger, data=person(i))
+        assert other.user is not None
+        deregistration_request(actor=other.user, volunteer=other)
+    assert queries() == one

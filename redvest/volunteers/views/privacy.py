@@ -6,12 +6,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.pagination import paginate, parse_page
 from redvest.volunteers import selectors
 from redvest.volunteers.services import deregistration_decide, deregistration_request
 from redvest.volunteers.views._common import domain_errors
+
+
+@login_required
+@require_GET
+def deregistration_list(request: HttpRequest) -> HttpResponse:
+    """待确认的注销申请 of the volunteers the user administers."""
+    page = paginate(selectors.deregistrations_pending(user=request.user), page=parse_page(request.GET.get("page")))
+    return render(request, "volunteers/deregistration_list.html", {"page": page})
 
 
 @login_required

@@ -16,6 +16,7 @@
   var queueBox = document.getElementById("offline-queue");
   var button = document.getElementById("checkin-submit");
   var position = null;
+  var denied = false;  // location refused or unavailable: the code alone, confirmed later by the organiser
 
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
@@ -50,7 +51,11 @@
     });
   }
   function locate() {
-    if (!navigator.geolocation) { locStatus.textContent = "此浏览器不支持定位，无法签到"; return; }
+    if (!navigator.geolocation) {
+      denied = true;
+      locStatus.textContent = "此浏览器不支持定位：仍可凭签到码签到，由活动负责人确认在场";
+      return;
+    }
     locStatus.textContent = "正在获取位置…";
     navigator.geolocation.getCurrentPosition(function (pos) {
       position = { latitude: pos.coords.latitude, longitude: pos.coords.longitude };
@@ -58,7 +63,8 @@
       form.elements.longitude.value = position.longitude.toFixed(6);
       locStatus.textContent = "已定位（精度约 " + Math.round(pos.coords.accuracy || 0) + " 米）";
     }, function () {
-      locStatus.textContent = "无法获取位置：请在浏览器设置中允许定位，然后刷新页面";
+      denied = true;
+      locStatus.textContent = "未获取到位置：仍可凭签到码签到，由活动负责人确认在场（允许定位可免确认）";
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 });
   }
   function keep(item) {
@@ -72,10 +78,11 @@
     ev.preventDefault();
     var code = form.elements.code.value.trim();
     if (!/^\d{6}$/.test(code)) { say("请输入 6 位数字签到码", false); return; }
-    if (!position) { say("尚未获取到位置，请允许定位后重试", false); locate(); return; }
+    if (!position && !denied) { say("正在获取位置，请稍候再试", false); return; }
     var item = {
-      client_id: uuid(), activity_id: activityId, kind: kind, at: new Date().toISOString(),
-      code: code, latitude: position.latitude.toFixed(6), longitude: position.longitude.toFixed(6)
+      client_id: uuid(), activity_id: activityId, kind: kind, at: new Date().toISOString(), code: code,
+      latitude: position ? position.latitude.toFixed(6) : null,
+      longitude: position ? position.longitude.toFixed(6) : null
     };
     if (!navigator.onLine) { keep(item); return; }
     button.disabled = true;

@@ -1,0 +1,37 @@
+"""The activities app's part of the workbench: a volunteer's next activity with its check-in, the
+organiser's sign-ups to approve, browsing what is recruiting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from redvest.activities.selectors.signups import next_approved_signup, pending_signup_count
+from redvest.core.workbench import Todo
+
+
+def todos(user: Any) -> list[Todo]:
+    now = timezone.now()
+    items = [
+        Todo(
+            "待审核的活动报名",
+            url=reverse("activities:activity-manage"),
+            count=pending_signup_count(user=user),
+            order=8,
+        )
+    ]
+    upcoming = next_approved_signup(user=user, at=now)
+    if upcoming is not None:
+        activity = upcoming.activity
+        started = activity.start_at <= now
+        when = timezone.localtime(activity.start_at).strftime("%m月%d日 %H:%M")
+        label = f"进行中：{activity.title}，去签到" if started else f"下一场活动：{activity.title}（{when}）"
+        url = (
+            reverse("activities:checkin", args=[activity.pk])
+            if started
+            else reverse("activities:activity-detail", args=[activity.pk])
+        )
+        items.append(Todo(label, url=url, urgent=started, order=0))
+    return items

@@ -1,0 +1,23 @@
+"""The audit log's menu entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from redvest.accounts.models import Role
+from redvest.accounts.policy import roles_of
+from redvest.core.navigation import NavEntry
+
+ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
+LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
+STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
+
+
+def entries(user: Any) -> list[NavEntry]:
+    roles = roles_of(user)
+    items: list[NavEntry] = []
+    if roles & ADMINS:
+        items.append(NavEntry("data", "审计日志", reverse("audit:entry-list"), order=9))
+    return items

@@ -1,0 +1,26 @@
+"""Care pairing's menu entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from redvest.accounts.models import Role
+from redvest.accounts.policy import roles_of
+from redvest.core.navigation import NavEntry
+
+ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
+LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
+STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
+
+
+def entries(user: Any) -> list[NavEntry]:
+    roles = roles_of(user)
+    items: list[NavEntry] = []
+    if roles & (ADMINS | {Role.DISPATCHER}):
+        items.append(NavEntry("care", "结对帮扶", reverse("care:recipient-list"), order=1))
+        items.append(NavEntry("care", "逾期走访", reverse("care:overdue"), order=3))
+    if roles & (LEADS | {Role.VOLUNTEER}):
+        items.append(NavEntry("care", "我的结对", reverse("care:my-pairings"), order=2))
+    return items

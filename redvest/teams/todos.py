@@ -1,0 +1,27 @@
+"""The teams app's part of the workbench: requests to join, teams below their minimum size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from redvest.core.workbench import Todo
+from redvest.teams.selectors import join_request_inbox, team_list
+
+
+def todos(user: Any) -> list[Todo]:
+    return [
+        Todo(
+            "入队申请待审批",
+            url=reverse("teams:joinrequest-list"),
+            count=join_request_inbox(user=user).count(),
+            order=9,
+        ),
+        Todo(
+            "人数不足最低要求的服务队",
+            url=f"{reverse('teams:team-list')}?below_min=1",
+            count=team_list(user=user, below_min_size=True).count(),
+            order=30,
+        ),
+    ]
