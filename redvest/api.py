@@ -15,9 +15,9 @@ from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
 from redvest.awards.api import router as awards_router
 from redvest.care.api import router as care_router
+from redvest.core.api_errors import is_chinese, schema_error_message, status_error
 from redvest.core.api_input import refuse_control_characters
 from redvest.core.busy import install_api_handler
-from redvest.core.api_errors import is_chinese, schema_error_message, status_error
 from redvest.core.errors import DomainError
 from redvest.dashboards.api import router as dashboards_router
 from redvest.demand.api import router as demand_router
