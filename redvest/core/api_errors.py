@@ -56,10 +56,15 @@ def status_error(status: int) -> dict[str, str]:
     return {"code": code, "message": message}
 
 
+PYDANTIC_VALUE_ERRORS = frozenset({"value_error"})
+
+
 def schema_error_message(error: dict[str, Any]) -> str:
     """One pydantic error in Chinese: what the field should be, not how the validator failed."""
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
+    if kind not in PYDANTIC_VALUE_ERRORS and is_chinese(str(error.get("msg", ""))):
+        return str(error["msg"])  # our own checks (e.g. control characters) already speak Chinese
     if kind == "missing":
         return "必填"
     if kind == "json_invalid":

@@ -415,7 +415,7 @@ def test_same_idempotency_key_from_a_client_makes_one_request(api):
 def test_requests_xml_parses_when_a_stored_description_holds_control_characters(api, county):
     # A row stored before input was checked: XML 1.0 cannot carry \x0b or \x1f, so they are dropped.
     ServiceRequestFactory(area=county.community_a, description="楼道\x0b灯坏了\x1f\n请尽快")
-    root = xml(api.get(f"{BASE}/requests.xml"))
+    root = xml(api.get(f"{BASE}/requests.xml", {"api_key": OPEN311_KEY}))  # the owner's key sees descriptions
     assert root.find("request/description").text == "楼道灯坏了\n请尽快"
 
 
