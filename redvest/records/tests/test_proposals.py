@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts.models import Role, User
-from redvest.core.navigation import entries_for
 from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.models import ServiceCategory
 from redvest.audit.models import AuditEntry
 from redvest.core.errors import PermissionDenied
 from redvest.core.models import Notification
+from redvest.core.navigation import entries_for
 from redvest.records.errors import (
     CorrectionNeedsApproval,
     CorrectionTooLong,
