@@ -233,6 +233,13 @@ def shortfall_q() -> Q:
     return q
 
 
+def stations_short_count(*, user: Any) -> int:
+    """Stations the user looks after (may change) whose 五有 checklist falls short: the admin's subtree, the
+    keeper's own station."""
+    qs = scope(user, "station", Station.objects.all(), "change")
+    return qs.annotate(**{f"fh_{k.value}": _latest_result(k.value) for k in FiveHaveKind}).filter(shortfall_q()).count()
+
+
 def stations_located(*, q: str = "") -> QuerySet[Station]:
     """Stations with coordinates and their node, for the public portal's "stations near me" (no login:
     addresses, hours and amenities are public)."""

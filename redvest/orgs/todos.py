@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 
 from redvest.core.workbench import Todo
-from redvest.orgs.selectors import station_list
+from redvest.orgs.selectors import stations_short_count
 
 
 def todos(user: Any) -> list[Todo]:
-    short = station_list(user=user, shortfall_only=True).count()
+    short = stations_short_count(user=user)
     return [Todo("五有未达标的站点", url=f"{reverse('orgs:station-list')}?shortfall=on", count=short, order=20)]

@@ -51,6 +51,6 @@ def figures(user: Any) -> list[Figure]:
     url = reverse("records:my-service")
     return [
         Figure(f"{year}年服务时长", f"{minutes // 60}小时{minutes % 60}分", url=url, order=1),
-        Figure("累计服务时长", f"{summary.credit_minutes // 60}小时", url=url, order=2),
+        Figure("累计服务时长", f"{summary.credit_minutes // 60}小时{summary.credit_minutes % 60}分", url=url, order=2),
         Figure("星级", f"{summary.star.stars}星" if summary.star.stars else "未评星", url=url, order=3),
     ]

@@ -137,6 +137,12 @@ def team_list(
     return qs.order_by("org__path", "name", "id")
 
 
+def teams_below_minimum_count(*, user: Any) -> int:
+    """Active teams the user runs or administers (may change) with fewer members than their minimum."""
+    manageable = scope(user, "team", Team.objects.filter(is_active=True), "change").values("pk")
+    return team_list(user=user, below_min_size=True).filter(pk__in=manageable).count()
+
+
 def team_get(*, user: Any, team_id: Any, action: str = "view", with_backbone: bool = False) -> Team:
     """One team the user may see (or change), with counts; NotFound otherwise."""
     qs = scope(user, "team", Team.objects.select_related("org", "parent", "leader", "liaison"), action)  # type: ignore[arg-type]  # action is checked by the policy

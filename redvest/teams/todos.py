@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from redvest.core.workbench import Todo
-from redvest.teams.selectors import join_request_inbox, team_list
+from redvest.teams.selectors import join_request_inbox, teams_below_minimum_count
 
 
 def todos(user: Any) -> list[Todo]:
@@ -21,7 +21,7 @@ def todos(user: Any) -> list[Todo]:
         Todo(
             "人数不足最低要求的服务队",
             url=f"{reverse('teams:team-list')}?below_min=1",
-            count=team_list(user=user, below_min_size=True).count(),
+            count=teams_below_minimum_count(user=user),
             order=30,
         ),
     ]

@@ -195,3 +195,16 @@ def test_volunteers_get_the_bottom_tabs_and_a_check_in_tab():
     assert "敬老院陪护" in html and "打开相机扫码" in html and "jsQR-1.4.0.js" in html
     admin = RoleAssignmentFactory(role=Role.ORG_ADMIN, org=tree.county).user
     assert 'class="tabbar"' not in page(login(admin).get("/"))
+
+
+def test_a_volunteer_and_a_dispatcher_are_not_shown_other_peoples_work():
+    tree = OrgTree()
+    station(tree, "未达标驿站", north_m=100, amenities=[])
+    user = volunteer_with_next_activity(tree)
+    html = page(login(user).get("/"))
+    assert "五有未达标的站点" not in html and "人数不足最低要求的服务队" not in html
+    hotline = org_node(name="96345热线中心", kind=OrgKind.HOTLINE, parent=tree.county)
+    dispatcher = RoleAssignmentFactory(role=Role.DISPATCHER, org=hotline).user
+    ServiceRequestFactory(area=tree.community_a)
+    html = page(login(dispatcher).get("/"))
+    assert "派给我的服务任务" not in html and "五有未达标的站点" not in html
