@@ -40,7 +40,7 @@ class FigureKey(models.TextChoices):
     PROBLEMS_SOLVED = "problems_solved", "解决问题（个）"
     REQUESTS_HANDLED = "requests_handled", "办结群众诉求（件）"
     CARE_VISITS = "care_visits", "结对关爱走访（次）"
-    VOLUNTEERS = "volunteers", "在册志愿者（人）"
+    VOLUNTEERS = "volunteers", "在岗志愿者（人，已注册，不含暂停）"
 
 
 MINUTE_KEYS = frozenset({FigureKey.CREDIT_MINUTES, FigureKey.HONOUR_MINUTES})
