@@ -94,3 +94,20 @@ def test_volunteer_home_and_check_in_pages_are_accessible(page, live_server, bro
     page.click("text=输入签到码签到")
     page.wait_for_url(lambda url: f"/activities/{activity.pk}/checkin/" in url)
     assert serious_violations(page) == []
+
+
+def test_large_text_mode_grows_the_text_and_is_remembered(page, live_server, county) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}/")
+
+    def body_px() -> float:
+        return float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
+
+    normal = body_px()
+    page.click("[data-text-size]")
+    assert body_px() > normal * 1.2
+    assert page.get_attribute("[data-text-size]", "aria-pressed") == "true"
+    page.goto(f"{live_server.url}/demand/help/")
+    assert body_px() > normal * 1.2  # remembered on the device
+    assert serious_violations(page) == []
+    page.click("[data-text-size]")
+    assert body_px() == normal

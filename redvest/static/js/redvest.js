@@ -16,3 +16,26 @@ document.addEventListener("click", function (e) {
     window.history.back();
   }
 });
+
+// 大字 (适老化): a larger text size, remembered on this device.
+(function () {
+  var KEY = "redvest.large-text";
+  var root = document.documentElement;
+  function apply(on) {
+    root.classList.toggle("large-text", on);
+    document.querySelectorAll("[data-text-size]").forEach(function (b) {
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+      b.textContent = on ? "标准字" : "大字";
+    });
+  }
+  var stored = false;
+  try { stored = window.localStorage.getItem(KEY) === "1"; } catch (e) { /* private mode: not remembered */ }
+  apply(stored);
+  document.addEventListener("click", function (e) {
+    var button = e.target instanceof Element ? e.target.closest("[data-text-size]") : null;
+    if (!button) return;
+    var on = !root.classList.contains("large-text");
+    try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (err) { /* not remembered */ }
+    apply(on);
+  });
+})();
