@@ -135,7 +135,7 @@ class BrowseQuery(Schema):
     date: datetime.date | None = None
     q: str = Field("", max_length=50)
     org_id: Id | None = None
-    page: Int32 = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=2**31 - 1)
     page_size: Int32 = PageSize
 
 
@@ -144,7 +144,7 @@ class ManageQuery(Schema):
         "", description="活动状态：draft 草稿、published 招募中、in_progress 进行中、ended 已结束、cancelled 已取消"
     )
     q: str = Field("", max_length=50)
-    page: Int32 = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=2**31 - 1)
     page_size: Int32 = PageSize
 
 
@@ -211,7 +211,7 @@ def signup_out(signup: SignUp) -> dict[str, Any]:
 
 class ListQuery(Schema):
     status: str = ""
-    page: Int32 = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=2**31 - 1)
     page_size: Int32 = PageSize
 
 
@@ -312,14 +312,14 @@ class ConfirmIn(AwareSchema):
 
 class TallyIn(Schema):
     category_id: Id
-    value: UInt32 | None = Field(None, ge=0)
+    value: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
 class OutcomeIn(Schema):
-    sessions: UInt32 = Field(1, ge=0)
-    beneficiaries: UInt32 = Field(0, ge=0)
-    problems_found: UInt32 = Field(0, ge=0)
-    problems_solved: UInt32 = Field(0, ge=0)
+    sessions: int = Field(1, ge=0, le=2**31 - 1)
+    beneficiaries: int = Field(0, ge=0, le=2**31 - 1)
+    problems_found: int = Field(0, ge=0, le=2**31 - 1)
+    problems_solved: int = Field(0, ge=0, le=2**31 - 1)
     summary: str = Field("", max_length=5000)
     tallies: list[TallyIn] = Field(default_factory=list, max_length=100)
 
@@ -408,7 +408,7 @@ class ThemeIn(Schema):
 
 class ThemeQuery(Schema):
     org_id: Id
-    page: Int32 = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=2**31 - 1)
     page_size: Int32 = PageSize
 
 
@@ -433,13 +433,13 @@ class TallyCategoryIn(Schema):
 
 class TallyCategoryQuery(Schema):
     org_id: Id | None = Field(None, description="给出时：该组织可用的统计项（含上级设置）")
-    page: Int32 = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=2**31 - 1)
     page_size: Int32 = PageSize
 
 
 class CalendarQuery(Schema):
     org_id: Id
-    year: UInt16 = Field(..., ge=2000, le=2100)
+    year: int = Field(..., ge=2000, le=2100)
     month: int = Field(..., ge=1, le=12)
 
 

@@ -15,6 +15,8 @@ from redvest.core.validators import MAX_ID
 INT32_MAX = 2**31 - 1
 SMALLINT_MAX = 2**15 - 1
 
+# A field with narrower bounds of its own writes `int = Field(ge=…, le=…)`: pydantic keeps these types'
+# bounds over a Field(...) default's, so `UInt16 = Field(ge=2000)` would still let 0 through.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]  # a primary key (BigAutoField)
 Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]  # IntegerField
 UInt32 = Annotated[int, Field(ge=0, le=INT32_MAX)]  # PositiveIntegerField

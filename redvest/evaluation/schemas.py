@@ -11,15 +11,14 @@ from ninja import Field, Schema
 from redvest.core.schemas import (
     ErrorOut,  # noqa: F401  (re-exported: handlers use s.ErrorOut)
     Id,
-    Int32,
     UInt16,
     UInt32,
 )
 
 
 class PageQuery(Schema):
-    page: Int32 = Field(1, ge=1)
-    page_size: Int32 = Field(20, ge=1, le=200)
+    page: int = Field(1, ge=1, le=2**31 - 1)
+    page_size: int = Field(20, ge=1, le=200)
 
 
 class PeriodQuery(PageQuery):

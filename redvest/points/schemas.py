@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import Id, Int32, UInt16, UInt32, omittable
+from redvest.core.schemas import Id, UInt16, UInt32, omittable
 
 
 class ErrorOut(Schema):
@@ -19,8 +19,8 @@ class ErrorOut(Schema):
 
 
 class PageQuery(Schema):
-    page: Int32 = Field(1, ge=1)
-    page_size: Int32 = Field(20, ge=1, le=200)
+    page: int = Field(1, ge=1, le=2**31 - 1)
+    page_size: int = Field(20, ge=1, le=200)
 
 
 # ---- ledger -------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ class FundIn(Schema):
 
 
 class DonationIn(Schema):
-    amount: UInt32 = Field(..., ge=1)
+    amount: int = Field(..., ge=1, le=2**31 - 1)
     fund: Id | None = None
     recipient_number: str | None = None
     note: str = Field("", max_length=100)
@@ -293,7 +293,7 @@ class ClaimFilter(PageQuery):
 
 
 class ApproveIn(Schema):
-    points: UInt32 | None = Field(None, ge=1)
+    points: int | None = Field(None, ge=1, le=2**31 - 1)
     note: str = Field("", max_length=200)
 
 
@@ -524,7 +524,7 @@ class PioneerEntryIn(Schema):
     number: str = Field(..., min_length=1, max_length=20)
     year: UInt16
     category: str
-    score: UInt16 | None = Field(None, ge=1)
+    score: int | None = Field(None, ge=1, le=32767)
     reason: str = Field(..., min_length=1, max_length=200)
 
 

@@ -9,9 +9,6 @@ from ninja import Field, Schema
 
 from redvest.core.schemas import (
     ErrorOut,  # noqa: F401  (re-exported: handlers use s.ErrorOut)
-    Id,
-    Int32,
-    UInt16,
 )
 
 MAX_ID = 2**62
@@ -19,8 +16,8 @@ MAX_MINUTES = 10**7
 
 
 class PageQuery(Schema):
-    page: Int32 = Field(1, ge=1, le=10**6)
-    page_size: Int32 = Field(20, ge=1, le=200)
+    page: int = Field(1, ge=1, le=10**6)
+    page_size: int = Field(20, ge=1, le=200)
 
 
 class RecordFilter(PageQuery):
@@ -229,8 +226,8 @@ class AnomalyResolveIn(Schema):
 
 
 class RankingQuery(PageQuery):
-    org_id: Id | None = Field(None, ge=1, le=MAX_ID)
-    year: UInt16 | None = Field(None, ge=2000, le=2100)
+    org_id: int | None = Field(None, ge=1, le=MAX_ID)
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 class RankingRowOut(Schema):

@@ -289,6 +289,12 @@ def test_outcome_figure_beyond_the_column_is_refused_naming_the_field(client: Cl
     )
 
 
+def test_calendar_year_outside_its_bounds_is_refused_naming_the_field(client: Client, world: World) -> None:
+    as_user(client, world.admin_user)
+    response = client.get(f"{BASE}/calendar", {"org_id": world.tree.town_a.pk, "year": 1, "month": 1})
+    assert response.status_code == 422 and "year" in response.json()["errors"]
+
+
 def test_themes_and_calendar(client: Client, world: World) -> None:
     as_user(client, world.admin_user)
     start = timezone.localtime(world.activity.start_at)
