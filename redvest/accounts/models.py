@@ -47,6 +47,11 @@ class Role(models.TextChoices):
     RESIDENT = "resident", "群众"
 
 
+# Role groups the menus and to-dos of every app ask about.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
+LEAD_ROLES = frozenset({Role.TEAM_LEADER, Role.TEAM_LIAISON})
+STAFF_ROLES = ADMIN_ROLES | {Role.DISPATCHER, Role.STATION_KEEPER}
+
 # Team leader, liaison and volunteer come from the team and volunteer records themselves
 # (Team.leader, Team.liaison, Volunteer.user), so they cannot drift from the roster.
 ASSIGNABLE_ROLES = frozenset(

@@ -226,9 +226,7 @@ def _grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
             members = Membership.objects.filter(team_id=team_id, left_at__isnull=True).values("volunteer_id")
             return Q(pk__in=members) if action == "view" else None
         if resource in {"activity", "record"}:
-            from redvest.activities.models import Activity
-
-            run_by_team = Activity.teams.through.objects.filter(team_id=team_id).values("activity_id")
+            run_by_team = _activities_run_by(team_id)
             return Q(pk__in=run_by_team) if resource == "activity" else Q(activity_id__in=run_by_team)
         if resource == "org" and action == "view":
             return own
@@ -248,11 +246,15 @@ def _correction_proposal_grant_q(grant: Grant, action: Action, *, own: Q, subtre
     if grant.role == Role.ORG_ADMIN:
         return subtree if action == "view" else subtree & ~own
     if grant.role in {Role.TEAM_LEADER, Role.TEAM_LIAISON} and action == "view":
-        from redvest.activities.models import Activity
-
-        run_by_team = Activity.teams.through.objects.filter(team_id=grant.team_id or 0).values("activity_id")
-        return Q(record__activity_id__in=run_by_team)
+        return Q(record__activity_id__in=_activities_run_by(grant.team_id or 0))
     return None
+
+
+def _activities_run_by(team_id: int) -> QuerySet[Any]:
+    """Ids of the activities a team runs (a subquery)."""
+    from redvest.activities.models import Activity  # the policy reads the apps above it (issue: access.py per app)
+
+    return Activity.teams.through.objects.filter(team_id=team_id).values("activity_id")
 
 
 PUBLICITY_RESOURCES = frozenset({"commitment", "exemplar", "training_session"})

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+from redvest.core.workbench import register
+
 
 class ActivitiesConfig(AppConfig):
     name = "redvest.activities"
@@ -7,8 +10,6 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from redvest.activities import nav, todos  # the app's menu and to-dos, read once apps are loaded
-        from redvest.core import navigation
-        from redvest.core.workbench import register
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

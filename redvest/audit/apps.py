@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+
 
 class AuditConfig(AppConfig):
     name = "redvest.audit"
@@ -7,6 +9,5 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from redvest.audit import nav  # the app's menu entries, read once apps are loaded
-        from redvest.core import navigation
 
         navigation.register(nav.entries)

@@ -6,18 +6,14 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import ADMIN_ROLES
 from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
-
-ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
-LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
-STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 
 def entries(user: Any) -> list[NavEntry]:
     roles = roles_of(user)
     items: list[NavEntry] = []
-    if roles & ADMINS:
+    if roles & ADMIN_ROLES:
         items.append(NavEntry("data", "审计日志", reverse("audit:entry-list"), order=9))
     return items

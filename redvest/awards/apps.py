@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+from redvest.core.workbench import register
+
 
 class AwardsConfig(AppConfig):
     name = "redvest.awards"
@@ -8,8 +11,6 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         from redvest.awards import nav, todos  # the app's menu and to-dos, read once apps are loaded
-        from redvest.core import navigation
-        from redvest.core.workbench import register
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

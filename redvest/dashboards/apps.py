@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+
 
 class DashboardsConfig(AppConfig):
     name = "redvest.dashboards"
@@ -17,7 +19,6 @@ class DashboardsConfig(AppConfig):
             JobKind(model=DataExport, running=ExportStatus.RUNNING, task=data_export_task, recover=data_export_recover)
         )
 
-        from redvest.core import navigation
         from redvest.dashboards import nav  # the app's menu entries, read once apps are loaded
 
         navigation.register(nav.entries)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+
 
 class EvaluationConfig(AppConfig):
     name = "redvest.evaluation"
@@ -7,7 +9,6 @@ class EvaluationConfig(AppConfig):
     verbose_name = "评议与考核"
 
     def ready(self) -> None:
-        from redvest.core import navigation
         from redvest.evaluation import nav  # the app's menu entries, read once apps are loaded
 
         navigation.register(nav.entries)

@@ -6,19 +6,15 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import ADMIN_ROLES, Role
 from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
-
-ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
-LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
-STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 
 def entries(user: Any) -> list[NavEntry]:
     roles = roles_of(user)
     items: list[NavEntry] = []
-    if roles & ADMINS:
+    if roles & ADMIN_ROLES:
         items += [
             NavEntry("oversight", "评议晾晒", reverse("evaluation:round-list"), order=3),
             NavEntry("oversight", "组团加分", reverse("evaluation:bonus"), order=4),

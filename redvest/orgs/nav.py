@@ -6,19 +6,15 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import STAFF_ROLES, Role
 from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
-
-ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
-LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
-STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 
 def entries(user: Any) -> list[NavEntry]:
     roles = roles_of(user)
     items: list[NavEntry] = []
-    if roles & STAFF or Role.VOLUNTEER in roles:
+    if roles & STAFF_ROLES or Role.VOLUNTEER in roles:
         items += [
             NavEntry("org", "组织网络", reverse("orgs:node-list"), order=1),
             NavEntry("org", "服务站点", reverse("orgs:station-list"), order=2),

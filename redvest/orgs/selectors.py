@@ -43,6 +43,11 @@ def subtree(node: OrgNode) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(path__startswith=node.path)
 
 
+def in_subtree_q(lookup: str, path: str) -> Q:
+    """Rows whose org path (`lookup`, e.g. "org__path") lies in the subtree at `path`: one prefix match."""
+    return Q(**{f"{lookup}__startswith": path})
+
+
 def subtree_ids(node: OrgNode) -> QuerySet[OrgNode]:
     return subtree(node).values("id")  # type: ignore[return-value]  # values() queryset used as a subquery
 

@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+from redvest.core.workbench import register
+
 
 class PointsConfig(AppConfig):
     name = "redvest.points"
     verbose_name = "积分银行与先锋指数"
 
     def ready(self) -> None:
-        from redvest.core import navigation
-        from redvest.core.workbench import register
         from redvest.points import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos, figures=todos.figures)

@@ -6,15 +6,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import ADMIN_ROLES, STAFF_ROLES, Role
 from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
 from redvest.points.models import MerchantStatus
 from redvest.points.selectors import my_merchants
-
-ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
-LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
-STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 
 def entries(user: Any) -> list[NavEntry]:
@@ -22,9 +18,9 @@ def entries(user: Any) -> list[NavEntry]:
     items: list[NavEntry] = []
     if Role.VOLUNTEER in roles:
         items.append(NavEntry("points", "我的积分", reverse("points:home"), order=1))
-    if roles & STAFF or roles & {Role.VOLUNTEER, Role.MERCHANT, Role.RESIDENT}:
+    if roles & STAFF_ROLES or roles & {Role.VOLUNTEER, Role.MERCHANT, Role.RESIDENT}:
         items.append(NavEntry("points", "积分兑换", reverse("points:catalog"), order=2))
-    if roles & (ADMINS | {Role.MERCHANT, Role.STATION_KEEPER}):
+    if roles & (ADMIN_ROLES | {Role.MERCHANT, Role.STATION_KEEPER}):
         items.append(NavEntry("points", "兑换核销", reverse("points:counter"), order=3))
     merchant = (
         my_merchants(user=user).filter(status=MerchantStatus.APPROVED).first() if Role.MERCHANT in roles else None

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+
 
 class PublicityConfig(AppConfig):
     name = "redvest.publicity"
@@ -7,7 +9,6 @@ class PublicityConfig(AppConfig):
     verbose_name = "承诺、典型与培训"
 
     def ready(self) -> None:
-        from redvest.core import navigation
         from redvest.publicity import nav  # the app's menu entries, read once apps are loaded
 
         navigation.register(nav.entries)

@@ -6,13 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import ADMIN_ROLES, Role
 from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
-
-ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
-LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
-STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 
 def entries(user: Any) -> list[NavEntry]:
@@ -23,7 +19,7 @@ def entries(user: Any) -> list[NavEntry]:
             NavEntry("oversight", "我的承诺", reverse("publicity:my-commitments"), order=20),
             NavEntry("activity", "我的培训", reverse("publicity:my-training"), order=5),
         ]
-    if roles & ADMINS:
+    if roles & ADMIN_ROLES:
         items += [
             NavEntry("oversight", "公开承诺", reverse("publicity:commitment-list"), order=21),
             NavEntry("oversight", "先进典型", reverse("publicity:exemplar-list"), order=22),

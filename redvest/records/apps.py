@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+from redvest.core.workbench import register
+
 
 class RecordsConfig(AppConfig):
     name = "redvest.records"
     verbose_name = "服务记录与证明"
 
     def ready(self) -> None:
-        from redvest.core import navigation
-        from redvest.core.workbench import register
         from redvest.records import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos, figures=todos.figures)

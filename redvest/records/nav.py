@@ -6,13 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import Role
+from redvest.accounts.models import ADMIN_ROLES, LEAD_ROLES, Role
 from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
-
-ADMINS = {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}
-LEADS = {Role.TEAM_LEADER, Role.TEAM_LIAISON}
-STAFF = ADMINS | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 
 def entries(user: Any) -> list[NavEntry]:
@@ -20,17 +16,17 @@ def entries(user: Any) -> list[NavEntry]:
     items: list[NavEntry] = []
     if Role.VOLUNTEER in roles:
         items.append(NavEntry("activity", "我的服务", reverse("records:my-service"), order=4))
-    if roles & (ADMINS | LEADS):
+    if roles & (ADMIN_ROLES | LEAD_ROLES):
         items += [
             NavEntry("activity", "服务记录", reverse("records:record-list"), order=10),
             NavEntry("activity", "异常复核", reverse("records:review-queue"), order=11),
             NavEntry("activity", "记录异议", reverse("records:dispute-list"), order=12),
         ]
-    if roles & ADMINS:
+    if roles & ADMIN_ROLES:
         items.append(NavEntry("activity", "更正审批", reverse("records:proposal-list"), order=12))
-    if roles & ADMINS or Role.VOLUNTEER in roles:
+    if roles & ADMIN_ROLES or Role.VOLUNTEER in roles:
         items.append(NavEntry("activity", "服务证明", reverse("records:certificate-list"), order=13))
-    if roles & ADMINS:
+    if roles & ADMIN_ROLES:
         items += [
             NavEntry("activity", "时长排行", reverse("records:ranking"), order=14),
             NavEntry("activity", "星级标准", reverse("records:star-levels"), order=15),

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+
 
 class ReportsConfig(AppConfig):
     name = "redvest.reports"
@@ -7,7 +9,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "季报与通报"
 
     def ready(self) -> None:
-        from redvest.core import navigation
         from redvest.reports import nav  # the app's menu entries, read once apps are loaded
 
         navigation.register(nav.entries)

@@ -14,6 +14,7 @@ from redvest.activities.models import HELD_STATUSES, Activity, ActivityKind, Qua
 from redvest.care.models import CarePairing, PairingStatus
 from redvest.demand.models import ServiceRequest
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.reports.quarters import quarter_bounds, quarter_label
 from redvest.reports.selectors import records_path
 
@@ -41,7 +42,7 @@ def draft_narrative(*, org: OrgNode, year: int, quarter: int) -> Narrative:
     first, last = quarter_bounds(year, quarter)
     start, end = _aware(first), _aware(last + datetime.timedelta(days=1))
     activities = Activity.objects.filter(
-        org__path__startswith=path,
+        in_subtree_q("org__path", path),
         start_at__gte=start,
         start_at__lt=end,
         status__in=HELD_STATUSES,
@@ -66,13 +67,15 @@ def draft_narrative(*, org: OrgNode, year: int, quarter: int) -> Narrative:
     if brands:
         lines.append(f"品牌项目{'、'.join(f'“{b}”' for b in brands)}持续开展活动。")
 
-    requests = ServiceRequest.objects.filter(area__path__startswith=path, created_at__gte=start, created_at__lt=end)
+    requests = ServiceRequest.objects.filter(
+        in_subtree_q("area__path", path), created_at__gte=start, created_at__lt=end
+    )
     counts = requests.aggregate(
         total=Count("pk"),
         late=Count("pk", filter=Q(arrival_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False)),
     )
     overdue_care = CarePairing.objects.filter(
-        recipient__org__path__startswith=path,
+        in_subtree_q("recipient__org__path", path),
         status=PairingStatus.ACTIVE,
         next_visit_due__lt=min(last, timezone.localdate()),
     ).count()
@@ -88,7 +91,7 @@ def draft_narrative(*, org: OrgNode, year: int, quarter: int) -> Narrative:
 
     next_year, next_q = _next_quarter(year, quarter)
     theme = (
-        QuarterlyTheme.objects.filter(year=next_year, quarter=next_q, org__path__in=_ancestors(path))
+        QuarterlyTheme.objects.filter(year=next_year, quarter=next_q, org__path__in=ancestors_paths(path))
         .order_by("-org__depth")
         .values_list("title", flat=True)
         .first()
@@ -104,7 +107,3 @@ def draft_narrative(*, org: OrgNode, year: int, quarter: int) -> Narrative:
         problems="\n".join(problems) or "暂未发现突出问题。",
         next_plan="\n".join(f"{i}. {p}" for i, p in enumerate(plans, start=1)),
     )
-
-
-def _ancestors(path: str) -> list[str]:
-    return [path[:i] for i in range(OrgNode.steplen, len(path) + 1, OrgNode.steplen)]

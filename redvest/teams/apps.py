@@ -1,13 +1,14 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+from redvest.core.workbench import register
+
 
 class TeamsConfig(AppConfig):
     name = "redvest.teams"
     verbose_name = "服务队"
 
     def ready(self) -> None:
-        from redvest.core import navigation
-        from redvest.core.workbench import register
         from redvest.teams import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from redvest.core import navigation
+from redvest.core.workbench import register
+
 
 class VolunteersConfig(AppConfig):
     name = "redvest.volunteers"
@@ -21,8 +24,6 @@ class VolunteersConfig(AppConfig):
             )
         )
 
-        from redvest.core import navigation
-        from redvest.core.workbench import register
         from redvest.volunteers import nav, todos  # the app's menu and to-dos, read once apps are loaded
 
         register(todos=todos.todos)

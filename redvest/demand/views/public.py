@@ -145,7 +145,6 @@ def track_detail_view(request: HttpRequest, number: str) -> HttpResponse:
                 return redirect("demand:track-detail", number=number)
         else:
             status = 400
-        service_request = request_track(phone=phone, code=code)
     context = {
         "r": service_request,
         "steps": request_track_steps(request=service_request),
