@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from redvest.evaluation.selectors import published_ranking
 from redvest.orgs.models import OrgNode
 from redvest.reports.models import FigureKey, QuarterlyReport, ReportFigure
 from redvest.reports.quarters import quarter_due_on
@@ -37,19 +38,6 @@ def hours(minutes: int) -> str:
 
 def _cell(key: str, value: int) -> str:
     return hours(value) if key in (FigureKey.CREDIT_MINUTES, FigureKey.HONOUR_MINUTES) else str(value)
-
-
-def _evaluation_ranking(path: str, year: int, quarter: int) -> list[Any] | None:
-    """The published 一评议一晾晒 ranking from the evaluation app (built alongside), or None."""
-    try:
-        from redvest.evaluation import selectors as evaluation
-    except ImportError:
-        return None
-    ranking = getattr(evaluation, "published_ranking", None)
-    if ranking is None:
-        return None
-    rows = ranking(path, year, quarter)
-    return list(rows) if isinstance(rows, list) else None
 
 
 def circular_tables(*, root: OrgNode, year: int, quarter: int, today: datetime.date | None = None) -> dict[str, Any]:
@@ -98,7 +86,7 @@ def circular_tables(*, root: OrgNode, year: int, quarter: int, today: datetime.d
 
 
 def _ranking(path: str, year: int, quarter: int, per_member: list[tuple[float, int, str, str]]) -> dict[str, Any]:
-    published = _evaluation_ranking(path, year, quarter)
+    published = published_ranking(path, year, quarter)
     if published is not None:
         return {
             "source": "evaluation",

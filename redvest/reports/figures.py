@@ -33,6 +33,8 @@ from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from redvest.care.models import CareVisit
+from redvest.care.selectors import visit_stats
 from redvest.reports.models import FigureKey
 
 Figures = dict[str, int]
@@ -164,17 +166,10 @@ def record_figures(paths: list[str], first: datetime.date, last: datetime.date) 
 def care_visits(
     paths: list[str], first: datetime.date, last: datetime.date, *, nodes: list[int], roll: _Rollup
 ) -> dict[str, int]:
-    """Care visits per subtree from the care app (built alongside; none until it is installed). One
-    subtree asks its selector (`visit_stats`); several are one grouped query over the visits."""
-    try:
-        from redvest.care import selectors as care_selectors
-        from redvest.care.models import CareVisit
-    except ImportError:
-        return {}
-    if not hasattr(care_selectors, "visit_stats"):
-        return {}
+    """Care visits per subtree from the care app. One subtree asks its selector (`visit_stats`); several
+    are one grouped query over the visits."""
     if len(paths) == 1:
-        return {paths[0]: int(care_selectors.visit_stats(paths[0], first, last).visits)}
+        return {paths[0]: int(visit_stats(paths[0], first, last).visits)}
     rows = (
         CareVisit.objects.filter(visited_on__gte=first, visited_on__lte=last, recipient__org_id__in=nodes)
         .values("recipient__org_id")

@@ -17,8 +17,10 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from redvest.care.models import CarePairing, CareVisit, PairingStatus
 from redvest.evaluation.models import Metric, Normalisation
 from redvest.evaluation.period import Period
+from redvest.reports.selectors import report_punctuality
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -170,11 +172,7 @@ def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Value
 
 def reports_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Share of the quarterly reports in the org's subtree filed on time (reports app contract)."""
-    try:
-        from redvest.reports.selectors import report_punctuality  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # the reports app is not there yet: nothing to measure
-        return dict.fromkeys(cohort.ids)
-    punctual: dict[int, bool] = report_punctuality(cohort.root_path, period.year, period.quarter)
+    punctual = report_punctuality(cohort.root_path, period.year, period.quarter)
     if not punctual:
         return dict.fromkeys(cohort.ids)
     paths = cohort.node_paths()
@@ -185,10 +183,6 @@ def care_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Share of the care visits due in the quarter that were made on time: `care.selectors.visit_stats`'s
     `on_time / due`, computed for the whole cohort in two grouped queries over the care models (due =
     due dates met by a visit in the quarter + outstanding due dates of active pairings that have passed)."""
-    try:
-        from redvest.care.models import CarePairing, CareVisit, PairingStatus
-    except ImportError:  # the care app is not there yet: nothing to measure
-        return dict.fromkeys(cohort.ids)
     today = timezone.localdate()
     met = _grouped(
         CareVisit.objects.filter(due_on__gte=period.start, due_on__lte=period.end),

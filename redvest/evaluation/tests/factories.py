@@ -16,6 +16,7 @@ from redvest.evaluation.models import (
     Metric,
     Normalisation,
     PublicityConsent,
+    RankingEntry,
 )
 from redvest.orgs.models import OrgKind
 from redvest.orgs.tests.factories import org_node
@@ -84,3 +85,16 @@ class EvaluationRoundFactory(factory.django.DjangoModelFactory):
     year = 2026
     quarter = 1
     cohort_kind = OrgKind.TOWN
+
+
+class RankingEntryFactory(factory.django.DjangoModelFactory):
+    """One org's frozen place in a published round."""
+
+    class Meta:
+        model = RankingEntry
+
+    round = factory.SubFactory(EvaluationRoundFactory)
+    org = factory.LazyFunction(lambda: org_node(name="雉城街道", kind=OrgKind.TOWN))
+    org_name = factory.LazyAttribute(lambda entry: entry.org.name)
+    score = 0
+    rank = 1

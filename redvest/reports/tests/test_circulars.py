@@ -4,12 +4,15 @@ and notifies the subtree, published ones are immutable (corrections are new vers
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from redvest.core.models import Notification
+from redvest.evaluation.models import RoundStatus
+from redvest.evaluation.tests.factories import EvaluationRoundFactory, RankingEntryFactory
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
 from redvest.reports.models import CircularStatus, FigureKey
@@ -70,21 +73,12 @@ def test_without_a_published_evaluation_the_ranking_is_by_credit_hours_per_membe
     assert tables["submission"]["summary"] == {"on_time": 1, "late": 1, "missing": 0}
 
 
-def test_a_published_evaluation_ranking_is_used_when_there_is_one(tree: ReportTree, monkeypatch: Any) -> None:
-    from dataclasses import dataclass
-
-    from redvest.reports import circular_tables as module
-
-    @dataclass
-    class Row:
-        org_id: int
-        org_name: str
-        score: float
-        rank: int
-
-    monkeypatch.setattr(
-        module, "_evaluation_ranking", lambda path, y, q: [Row(1, "乙", 80.0, 2), Row(2, "甲", 91.5, 1)]
+def test_a_published_evaluation_ranking_is_used_when_there_is_one(tree: ReportTree) -> None:
+    published = EvaluationRoundFactory(
+        org=tree.county, year=2026, quarter=3, status=RoundStatus.PUBLISHED, published_at=at(TODAY)
     )
+    RankingEntryFactory(round=published, org=tree.party_a, org_name="乙", score=Decimal("80.00"), rank=2)
+    RankingEntryFactory(round=published, org=tree.party_b, org_name="甲", score=Decimal("91.50"), rank=1)
     ranking = circular_tables(root=tree.county, year=2026, quarter=3, today=TODAY)["ranking"]
     assert ranking["source"] == "evaluation"
     assert [(r["rank"], r["org"], r["score"]) for r in ranking["rows"]] == [(1, "甲", "91.5"), (2, "乙", "80.0")]
