@@ -188,7 +188,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # fails those silent for longer than this, and fails other tasks left "running" past TASK_RUNNING_MAX_SECONDS.
 TASK_HEARTBEAT_STALE_SECONDS = int(os.environ.get("TASK_HEARTBEAT_STALE_SECONDS", "300"))
 TASK_RUNNING_MAX_SECONDS = int(os.environ.get("TASK_RUNNING_MAX_SECONDS", "3600"))
-TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla", "care", "oversight", "exports"]
+TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla", "oversight", "exports"]
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -169,9 +169,6 @@ class OutcomeForm(CheckedForm):
                 initial=values.get(category.pk),
             )
 
-    def tally_fields(self) -> list[forms.BoundField]:
-        return [self[f"tally_{c.pk}"] for c in self.categories]
-
     def data_for_service(self) -> OutcomeData:
         d = self.cleaned_data
         return OutcomeData(

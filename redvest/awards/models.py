@@ -34,9 +34,6 @@ class Stage(models.TextChoices):
     FINAL = "final", "结果公布"
 
 
-STAGE_ORDER = [Stage.DRAFT, Stage.NOMINATION, Stage.VOTING, Stage.REVIEW, Stage.PUBLICITY, Stage.FINAL]
-
-
 class TieRule(models.TextChoices):
     """How the preliminary cut orders entries with equal votes (shown on the cut page)."""
 
@@ -89,13 +86,6 @@ class AwardCampaign(models.Model):
 
     def tier_pairs(self) -> list[tuple[str, int]]:
         return [(str(name), int(count)) for name, count in self.tiers]
-
-    @property
-    def awarded_total(self) -> int:
-        return sum(count for _, count in self.tier_pairs())
-
-    def stage_index(self) -> int:
-        return STAGE_ORDER.index(Stage(self.stage))
 
 
 class QuotaOverride(models.Model):

@@ -123,10 +123,6 @@ REGISTRY: dict[str, Rule] = {
 }
 
 
-def rule_choices(entry_type: str) -> list[tuple[str, str]]:
-    return [(r.code, r.describe(0).replace(" 0 ", " N ")) for r in REGISTRY.values() if entry_type in r.entry_types]
-
-
 def describe_rules(campaign: AwardCampaign) -> list[str]:
     return [REGISTRY[r["code"]].describe(int(r.get("param") or 0)) for r in campaign.rules if r.get("code") in REGISTRY]
 

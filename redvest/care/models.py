@@ -182,10 +182,6 @@ class CareConsent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_given_by_display()}{self.giver_name} {self.get_method_display()}同意"
 
-    @property
-    def in_force(self) -> bool:
-        return self.withdrawn_at is None
-
 
 class DisabilityType(models.TextChoices):
     NONE = "", "无"

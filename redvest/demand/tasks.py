@@ -15,12 +15,6 @@ from redvest.demand.services.sla import sla_sweep
 
 
 @task(queue_name="sla")
-def sla_sweep_all() -> dict[str, Any]:
-    """The whole sweep (run it every minute from cron or a scheduler: `manage.py sla_sweep` does the same)."""
-    return dataclasses.asdict(sla_sweep(now=timezone.now()))
-
-
-@task(queue_name="sla")
 def sla_check(request_id: int) -> dict[str, Any]:
     """Enqueued for a request's due times and its parts' accept deadlines: sweep just that request."""
     return dataclasses.asdict(sla_sweep(now=timezone.now(), request_ids=[request_id]))

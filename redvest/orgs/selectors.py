@@ -25,7 +25,6 @@ from redvest.orgs.models import (
     FiveHaveItem,
     FiveHaveKind,
     InspectionResult,
-    OrgKind,
     OrgNode,
     Station,
 )
@@ -50,10 +49,6 @@ def in_subtree_q(lookup: str, path: str) -> Q:
 
 def subtree_ids(node: OrgNode) -> QuerySet[OrgNode]:
     return subtree(node).values("id")  # type: ignore[return-value]  # values() queryset used as a subquery
-
-
-def in_subtree(node: OrgNode, *, path: str) -> bool:
-    return path.startswith(node.path)
 
 
 def ancestors_paths(path: str, steplen: int = OrgNode.steplen) -> list[str]:
@@ -352,7 +347,3 @@ def evidence_get(*, user: Any, evidence_id: int) -> FiveHaveEvidence:
     if evidence is None or not can(user, "view", evidence.item.station):
         raise NotFound("文件不存在或您无权查看")
     return evidence
-
-
-def station_kind_choices() -> list[tuple[str, str]]:
-    return [(k.value, k.label) for k in OrgKind if k in STATION_KINDS]

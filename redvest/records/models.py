@@ -82,10 +82,6 @@ class ServiceRecord(AppendOnlyModel):
         return f"服务记录#{self.pk} {self.get_source_display()} {self.minutes}分钟"
 
     @property
-    def is_reversal(self) -> bool:
-        return self.reverses_id is not None
-
-    @property
     def reversal(self) -> ServiceRecord | None:
         """The entry that reversed this one, if any (a reverse one-to-one: None instead of an exception)."""
         try:

@@ -91,10 +91,6 @@ class QuarterlyReport(models.Model):
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATUSES
 
-    @property
-    def is_filed(self) -> bool:
-        return self.status in FILED_STATUSES
-
 
 class ReportFigure(models.Model):
     """One figure of a report: what the records say and what the organisation reports. A reported value

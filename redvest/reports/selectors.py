@@ -99,10 +99,6 @@ def report_get(*, user: Any, report_id: int, action: str = "view") -> QuarterlyR
     return report
 
 
-def report_for(*, org: OrgNode, year: int, quarter: int) -> QuarterlyReport | None:
-    return _with_figures(QuarterlyReport.objects.filter(org=org, year=year, quarter=quarter)).first()
-
-
 def report_events(report: QuarterlyReport) -> list[Any]:
     return list(report.events.select_related("actor").order_by("at", "id"))
 

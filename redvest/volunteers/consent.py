@@ -52,7 +52,3 @@ CURRENT_TEXTS: dict[str, ConsentText] = {
         ),
     ),
 }
-
-
-def consent_text(kind: str) -> ConsentText:
-    return CURRENT_TEXTS[kind]

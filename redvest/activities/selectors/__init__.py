@@ -46,7 +46,6 @@ from redvest.activities.selectors.signups import (
     signup_get,
     signup_list_for_activity,
     signup_mine,
-    signups_of_user,
 )
 
 __all__ = [
@@ -80,7 +79,6 @@ __all__ = [
     "signup_get",
     "signup_list_for_activity",
     "signup_mine",
-    "signups_of_user",
     "tally_categories_for",
     "tally_category_list",
     "tally_values",

@@ -38,15 +38,6 @@ def signup_mine(*, user: Any, activity: Activity) -> SignUp | None:
     return active or qs.first()
 
 
-def signups_of_user(*, user: Any) -> QuerySet[SignUp]:
-    """A volunteer's sign-ups, upcoming first."""
-    return (
-        SignUp.objects.filter(volunteer__user=user)
-        .select_related("activity", "activity__org")
-        .order_by("-activity__start_at", "-id")
-    )
-
-
 def approved_volunteers(*, activity: Activity) -> QuerySet[SignUp]:
     """Approved sign-ups (the leader's proxy check-in picker)."""
     return (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from redvest.accounts.policy import can, can_administer
@@ -46,7 +45,3 @@ def locked(activity: Activity) -> Activity:
 
 def activity_url(activity: Activity) -> str:
     return reverse("activities:activity-detail", args=[activity.pk])
-
-
-def users_of(volunteers: QuerySet[Volunteer]) -> list[Any]:
-    return [v.user for v in volunteers.select_related("user") if v.user is not None]

@@ -183,10 +183,6 @@ class RequestDetail:
         steps = list(self.request.errand_steps.all())
         return round(100 * sum(1 for s in steps if s.done_at) / len(steps)) if steps else 0
 
-    @property
-    def pending_callback(self) -> Callback | None:
-        return next((c for c in self.callbacks if c.status == CallbackStatus.PENDING), None)
-
 
 def request_detail(*, user: Any, request_id: int) -> RequestDetail:
     """Everything the request page shows, with what this user may do there (asked of the policy)."""

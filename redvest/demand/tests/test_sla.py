@@ -13,7 +13,7 @@ from redvest.accounts.models import Role
 from redvest.core.models import Notification
 from redvest.demand.models import DispatchStatus, EventKind, RequestStatus, ServiceRequest
 from redvest.demand.services import Target, dispatch_arrive, dispatch_create, sla_sweep
-from redvest.demand.tasks import sla_check, sla_sweep_all
+from redvest.demand.tasks import sla_check
 from redvest.demand.tests.factories import ServiceRequestFactory, role_at
 
 pytestmark = pytest.mark.django_db
@@ -82,16 +82,6 @@ def test_a_part_nobody_accepts_returns_to_the_dispatcher(county, now):
     assert result.stalled == 1
     assert part.status == DispatchStatus.STALLED and request.status == RequestStatus.RETURNED
     assert request.events.filter(kind=EventKind.STALLED).exists()
-
-
-def test_the_sla_task_runs_the_sweep_on_the_sla_queue_with_the_clock_it_is_given(county, now):
-    request = ServiceRequestFactory(area=county.community_a, created_at=now)
-    assert sla_sweep_all.queue_name == "sla"
-    with mock.patch("redvest.demand.tasks.timezone.now", return_value=now + datetime.timedelta(minutes=45)):
-        result = sla_sweep_all.enqueue()
-    assert result.return_value["arrival_overdue"] == 1
-    request.refresh_from_db()
-    assert request.arrival_breached_at == now + datetime.timedelta(minutes=45)
 
 
 def test_the_per_request_check_only_touches_its_request(county, now):

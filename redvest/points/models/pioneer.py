@@ -101,10 +101,6 @@ class PioneerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.score:+d}"
 
-    @property
-    def is_bonus(self) -> bool:
-        return self.score > 0
-
 
 class MemberYearTotal(models.Model):
     """Per volunteer and year: points earned (all types) and the index's bonus and deductions, moved

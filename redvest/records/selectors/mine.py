@@ -59,10 +59,6 @@ class StarLevel:
     next_hours: int | None
     progress_percent: int
 
-    @property
-    def star_range(self) -> range:
-        return range(1, len(self.thresholds_hours) + 1)
-
 
 def star_level(*, credit_minutes: int, thresholds_hours: tuple[int, ...]) -> StarLevel:
     """Stars earned by lifetime credit minutes, and progress towards the next star (integer percent)."""
