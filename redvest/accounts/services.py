@@ -10,25 +10,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from redvest.accounts.errors import AccountLocked, InvalidCredentials
 from redvest.accounts.models import ASSIGNABLE_ROLES, ApiToken, Role, RoleAssignment, User
 from redvest.accounts.policy import can_manage_under, is_system_admin
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index, encrypt
-from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgNode
-
-
-class InvalidCredentials(DomainError):
-    code = "invalid_credentials"
-    status = 401
-    default_message = "用户名/手机号或密码错误"
-
-
-class AccountLocked(DomainError):
-    code = "account_locked"
-    status = 429
-    default_message = "登录失败次数过多，账号已暂时锁定，请稍后再试"
 
 
 def user_create(

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from redvest.accounts.errors import AccountLocked
 from redvest.accounts.selectors import profile_for
 
 
@@ -20,10 +21,6 @@ def lockout(
     **kwargs: object,
 ) -> HttpResponse:
     """django-axes lockout: JSON for the API, a page for people."""
-    from redvest.accounts.services import AccountLocked
-
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse(AccountLocked().as_dict(), status=429)
     return render(request, "accounts/locked.html", status=429)

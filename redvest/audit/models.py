@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from redvest.core.append_only import AppendOnlyError, AppendOnlyModel
+from redvest.audit.errors import AuditAppendOnly
+from redvest.core.append_only import AppendOnlyModel
 
 
 class AuditAction(models.TextChoices):
@@ -12,11 +13,6 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "删除"
     VIEW_SENSITIVE = "view_sensitive", "查看敏感信息"
     EXPORT = "export", "导出"
-
-
-class AuditAppendOnly(AppendOnlyError):
-    code = "audit_append_only"
-    default_message = "审计日志只能追加，不能修改或删除"
 
 
 class AuditEntry(AppendOnlyModel):

@@ -22,6 +22,7 @@ from redvest.accounts.policy import (
     may_take_requests,
 )
 from redvest.audit.services import audit_record
+from redvest.care.errors import ConsentRequired
 from redvest.care.models import (
     CareCategory,
     CareConsent,
@@ -55,12 +56,6 @@ if TYPE_CHECKING:
 
 DEFAULT_REMIND_LEAD_DAYS = 2
 RECIPIENT_ORG_KINDS = frozenset({OrgKind.COMMUNITY, OrgKind.GRID})
-
-
-class ConsentRequired(DomainError):
-    code = "consent_required"
-    status = 422
-    default_message = "未取得本人或监护人对健康信息的单独同意，不能记录健康或残疾信息。请先登记单独同意。"
 
 
 # ---------------------------------------------------------------------------------------------- registry

@@ -1,9 +1,10 @@
 """One guard for every append-only table (service records, points ledger, audit log).
 
 A row is written once: saving an existing row, deleting it, and bulk `update()`/`delete()` (which would
-bypass totals, balances and the trail) raise the model's `append_only_error`, a 409 DomainError with a
-Chinese message. Corrections are new rows. Deleting a referenced user or org still nulls the link
-(Django's collector updates rows without going through the queryset), so history survives them.
+bypass totals, balances and the trail) raise the model's `append_only_error`, a subclass of the 409
+`core.errors.AppendOnlyError` with a Chinese message naming the table. Corrections are new rows. Deleting
+a referenced user or org still nulls the link (Django's collector updates rows without going through the
+queryset), so history survives them.
 """
 
 from __future__ import annotations
@@ -12,19 +13,14 @@ from typing import Any, ClassVar
 
 from django.db import models
 
-from redvest.core.errors import Conflict, DomainError
-
-
-class AppendOnlyError(Conflict):
-    code = "append_only"
-    default_message = "该记录只能追加，不能修改或删除"
+from redvest.core.errors import AppendOnlyError
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Bulk updates and deletes are refused (`bulk_update` goes through `update` too)."""
 
-    def _refuse(self) -> DomainError:
-        error: type[DomainError] = getattr(self.model, "append_only_error", AppendOnlyError)
+    def _refuse(self) -> AppendOnlyError:
+        error: type[AppendOnlyError] = getattr(self.model, "append_only_error", AppendOnlyError)
         return error()
 
     def update(self, **kwargs: Any) -> int:
@@ -37,7 +33,7 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 class AppendOnlyModel(models.Model):
     """Insert only. A preset primary key is refused too: Django would try an UPDATE of that row first."""
 
-    append_only_error: ClassVar[type[DomainError]] = AppendOnlyError
+    append_only_error: ClassVar[type[AppendOnlyError]] = AppendOnlyError
 
     objects = AppendOnlyQuerySet.as_manager()
 

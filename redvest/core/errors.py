@@ -52,3 +52,14 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = "数据冲突，请刷新后重试"
+
+
+class AppendOnlyError(Conflict):
+    code = "append_only"
+    default_message = "该记录只能追加，不能修改或删除"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+    default_message = "操作过于频繁，请稍后再试"

@@ -17,16 +17,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
-from redvest.core.errors import DomainError
+from redvest.core.errors import RateLimited
 
 View = Callable[..., HttpResponseBase]
-Responder = Callable[[HttpRequest, "RateLimited"], HttpResponseBase]
-
-
-class RateLimited(DomainError):
-    code = "rate_limited"
-    status = 429
-    default_message = "操作过于频繁，请稍后再试"
+Responder = Callable[[HttpRequest, RateLimited], HttpResponseBase]
 
 
 UNKNOWN_ADDRESS = "0.0.0.0"  # no usable address (a Unix socket, a test client): such requests share one counter

@@ -30,6 +30,7 @@ from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.crypto import blind_index
 from redvest.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from redvest.core.validators import normalize_phone, phone_error
+from redvest.orgs.errors import InvalidMove, NodeNotEmpty
 from redvest.orgs.models import (
     STATION_KINDS,
     FiveHaveEvidence,
@@ -77,15 +78,6 @@ _ONE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f]")
 _MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTACT_PHONE = re.compile(r"^[0-9+\-() 转]{5,30}$")
 _USERNAME = re.compile(r"^[\w.@+-]{3,150}$")
-
-
-class InvalidMove(DomainError):
-    code = "invalid_move"
-    default_message = "不能把节点移动到它自身或它的下级节点之下"
-
-
-class NodeNotEmpty(Conflict):
-    code = "node_not_empty"
 
 
 # ---- small validators (collect field errors, raise once) --------------------------------------

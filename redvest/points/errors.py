@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redvest.core.errors import Conflict, DomainError, NotFound
+from redvest.core.errors import AppendOnlyError, Conflict, DomainError, NotFound
 
 
 class InsufficientBalance(Conflict):
@@ -114,3 +114,8 @@ class NotAVolunteer(DomainError):
     code = "not_a_volunteer"
     status = 403
     default_message = "您还没有志愿者身份，请先注册成为志愿者"
+
+
+class LedgerAppendOnly(AppendOnlyError):
+    code = "points_ledger_append_only"
+    default_message = "积分流水只能追加，不能修改或删除；如有错误请冲正"

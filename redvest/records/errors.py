@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redvest.core.errors import Conflict, DomainError, PermissionDenied
+from redvest.core.errors import AppendOnlyError, Conflict, DomainError, PermissionDenied
 
 
 class ReasonRequired(DomainError):
@@ -164,3 +164,13 @@ class SelfApproval(PermissionDenied):
 class LikelyDuplicateGrant(Conflict):
     code = "likely_duplicate_grant"
     default_message = "疑似重复授予荣誉时数"
+
+
+class NotCheckedOut(Conflict):
+    code = "not_checked_out"
+    default_message = "尚未签退，不能计算服务时长"
+
+
+class LedgerAppendOnly(AppendOnlyError):
+    code = "ledger_append_only"
+    default_message = "服务记录只能追加，不能修改或删除；如有错误请提交更正"

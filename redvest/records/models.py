@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from redvest.activities.models import Activity, Attendance, ServiceCategory
 from redvest.core.append_only import AppendOnlyModel
-from redvest.core.errors import Conflict
+from redvest.records.errors import LedgerAppendOnly
 
 
 class RecordKind(models.TextChoices):
@@ -27,11 +27,6 @@ class RecordSource(models.TextChoices):
     HONOUR = "honour", "荣誉授予"
     CORRECTION = "correction", "更正"
     REVERSAL = "reversal", "冲销"
-
-
-class LedgerAppendOnly(Conflict):
-    code = "ledger_append_only"
-    default_message = "服务记录只能追加，不能修改或删除；如有错误请提交更正"
 
 
 class ServiceRecord(AppendOnlyModel):

@@ -20,6 +20,7 @@ from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
 from redvest.reports import conf
+from redvest.reports.errors import CircularPublished, ReportNotEditable, ReportNotSubmitted
 from redvest.reports.figures import record_figures
 from redvest.reports.models import (
     EDITABLE_STATUSES,
@@ -45,16 +46,6 @@ if TYPE_CHECKING:
 
 NARRATIVE_MAX = 5000
 REASON_MAX = 300
-
-
-class ReportNotEditable(Conflict):
-    code = "report_not_editable"
-    default_message = "季报已报送，不能修改；被退回后可修改再报"
-
-
-class ReportNotSubmitted(Conflict):
-    code = "report_not_submitted"
-    default_message = "季报尚未报送（或已审核），不能审核"
 
 
 @dataclass(frozen=True)
@@ -462,11 +453,6 @@ def _reviewer_ids(org: OrgNode, by_path: dict[str, list[int]]) -> set[int]:
 
 
 # ---- circulars ---------------------------------------------------------------------------------------
-
-
-class CircularPublished(Conflict):
-    code = "circular_published"
-    default_message = "已发布的通报不能修改；如需更正，请新建更正版"
 
 
 def _circular_text(title: Any, intro: Any, correction_note: Any = "", **sections: Any) -> dict[str, str]:

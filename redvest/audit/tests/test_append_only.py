@@ -8,7 +8,8 @@ import pytest
 from django.db import transaction
 
 from redvest.accounts.tests.factories import UserFactory
-from redvest.audit.models import AuditAppendOnly, AuditEntry
+from redvest.audit.errors import AuditAppendOnly
+from redvest.audit.models import AuditEntry
 from redvest.audit.services import audit_record
 from redvest.core.append_only import AppendOnlyModel
 from redvest.orgs.tests.factories import OrgTree

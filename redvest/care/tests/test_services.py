@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from redvest.audit.models import AuditEntry
 from redvest.care import selectors, services
+from redvest.care.errors import ConsentRequired
 from redvest.care.models import (
     CareCategory,
     CareConsent,
@@ -20,7 +21,7 @@ from redvest.care.models import (
     ReminderKind,
     VisitCadence,
 )
-from redvest.care.services import ConsentRequired, HealthData, RecipientData, VisitData
+from redvest.care.services import HealthData, RecipientData, VisitData
 from redvest.care.tests.factories import (
     CareConsentFactory,
     CarePairingFactory,

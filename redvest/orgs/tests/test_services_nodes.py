@@ -8,9 +8,10 @@ from redvest.accounts.models import Role
 from redvest.accounts.tests.factories import RoleAssignmentFactory
 from redvest.audit.models import AuditEntry
 from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from redvest.orgs.errors import InvalidMove
 from redvest.orgs.models import FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
 from redvest.orgs.selectors import subtree
-from redvest.orgs.services import InvalidMove, node_create, node_delete, node_move, node_update
+from redvest.orgs.services import node_create, node_delete, node_move, node_update
 from redvest.orgs.tests.factories import OrgTree, org_node, role_user, station_node
 from redvest.teams.tests.factories import TeamFactory
 from redvest.volunteers.tests.factories import VolunteerFactory

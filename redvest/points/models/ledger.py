@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from redvest.core.append_only import AppendOnlyModel
-from redvest.core.errors import Conflict
+from redvest.points.errors import LedgerAppendOnly
 
 
 class PointType(models.TextChoices):
@@ -51,11 +51,6 @@ class TxnKind(models.TextChoices):
 
 # Transactions whose volunteer-side credit counts as "earned" (caps, yearly totals, pioneer index).
 EARNING_KINDS = (TxnKind.EARN, TxnKind.AWARD)
-
-
-class LedgerAppendOnly(Conflict):
-    code = "points_ledger_append_only"
-    default_message = "积分流水只能追加，不能修改或删除；如有错误请冲正"
 
 
 class PointsLedgerRow(AppendOnlyModel):

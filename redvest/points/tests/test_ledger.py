@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Sum
 
-from redvest.points.errors import InsufficientBalance
-from redvest.points.models import LedgerAppendOnly, PointsAccount, PointsEntry, PointsTransaction, TxnKind
+from redvest.points.errors import InsufficientBalance, LedgerAppendOnly
+from redvest.points.models import PointsAccount, PointsEntry, PointsTransaction, TxnKind
 from redvest.points.services import bank_account, ledger_post, volunteer_account
 from redvest.points.tests.conftest import Bank
 

@@ -18,7 +18,6 @@ from redvest.records.services.grants import (
 from redvest.records.services.ledger import (
     MAX_MINUTES_PER_DAY,
     Correction,
-    NotCheckedOut,
     anomaly_flag,
     clipped_minutes,
     effective_records_q,
@@ -47,7 +46,6 @@ __all__ = [
     "MAX_MINUTES_PER_DAY",
     "Correction",
     "CorrectionOutcome",
-    "NotCheckedOut",
     "anomaly_flag",
     "anomaly_resolve",
     "anomaly_settle_for_attendance",

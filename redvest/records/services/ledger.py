@@ -14,12 +14,13 @@ from django.utils import timezone
 from redvest.accounts.policy import can
 from redvest.activities.models import Activity, Attendance
 from redvest.audit.services import audit_record
-from redvest.core.errors import Conflict, PermissionDenied
+from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
 from redvest.records.errors import (
     CorrectionNeedsApproval,
     CorrectionTooLong,
     InvalidMinutes,
+    NotCheckedOut,
     ReasonRequired,
     RecordAlreadyReversed,
     ReversalNotCorrectable,
@@ -42,11 +43,6 @@ if TYPE_CHECKING:
 MAX_MINUTES_PER_DAY = 12 * 60
 # A single honour grant (or its correction) above this is almost certainly a typo (hours typed as minutes ×60).
 MAX_HONOUR_MINUTES = 1000 * 60
-
-
-class NotCheckedOut(Conflict):
-    code = "not_checked_out"
-    default_message = "尚未签退，不能计算服务时长"
 
 
 def clipped_minutes(*, start: datetime.datetime, end: datetime.datetime, activity: Activity) -> int:

@@ -20,13 +20,13 @@ from redvest.core.models import Notification
 from redvest.orgs.tests.factories import org_node
 from redvest.records.errors import (
     InvalidMinutes,
+    LedgerAppendOnly,
     ReasonRequired,
     RecordAlreadyReversed,
     ReversalNotCorrectable,
     SameMinutes,
 )
 from redvest.records.models import (
-    LedgerAppendOnly,
     RecordKind,
     RecordSource,
     ServiceCategoryTotal,

@@ -15,10 +15,10 @@ from redvest.evaluation.models import RoundStatus
 from redvest.evaluation.tests.factories import EvaluationRoundFactory, RankingEntryFactory
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
+from redvest.reports.errors import CircularPublished
 from redvest.reports.models import CircularStatus, FigureKey
 from redvest.reports.selectors import circular_get, published_circulars
 from redvest.reports.services import (
-    CircularPublished,
     FigureInput,
     circular_create,
     circular_publish,

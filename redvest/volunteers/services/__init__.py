@@ -1,6 +1,6 @@
 """Writes on the volunteer ledger (一本账). Business rules live here; see each function's docstring."""
 
-from redvest.volunteers.services.consents import ConsentChoices, ConsentMissing, consent_errors, consents_record
+from redvest.volunteers.services.consents import ConsentChoices, consent_errors, consents_record
 from redvest.volunteers.services.exports import ExportFile, volunteer_export
 from redvest.volunteers.services.imports import (
     volunteer_import_confirm,
@@ -29,7 +29,6 @@ from redvest.volunteers.services.validation import VolunteerData, split_list, vo
 
 __all__ = [
     "ConsentChoices",
-    "ConsentMissing",
     "consent_errors",
     "consents_record",
     "deregistration_decide",

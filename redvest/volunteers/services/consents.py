@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from redvest.audit.services import audit_record
 from redvest.core.crypto import mask_phone
-from redvest.core.errors import ValidationFailed
 from redvest.core.validators import id_birth_date, id_number_error, normalize_phone
 from redvest.volunteers.consent import CURRENT_TEXTS
 from redvest.volunteers.models import ConsentKind, ConsentMethod, IdType, PersonalDataConsent, Volunteer
@@ -26,13 +25,6 @@ CONSENT_MISSING: dict[str, str] = {
     ConsentKind.SENSITIVE: "请阅读并勾选同意《敏感个人信息单独同意书》（身份证号等）",
     ConsentKind.GUARDIAN: "未满18周岁须由监护人阅读并勾选《监护人同意书》",
 }
-
-
-class ConsentMissing(ValidationFailed):
-    """Registration without a required consent: 422, `errors` names each missing checkbox."""
-
-    code = "consent_required"
-    status = 422
 
 
 @dataclass(frozen=True)

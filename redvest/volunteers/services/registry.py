@@ -23,8 +23,9 @@ from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Team
 from redvest.teams.services import membership_assign_org_team, membership_leave_all
+from redvest.volunteers.errors import ConsentMissing
 from redvest.volunteers.models import IdType, Volunteer, VolunteerStatus, VolunteerStatusChange
-from redvest.volunteers.services.consents import ConsentChoices, ConsentMissing, consent_errors, consents_record
+from redvest.volunteers.services.consents import ConsentChoices, consent_errors, consents_record
 from redvest.volunteers.services.numbers import area_code_for, number_block_issue
 from redvest.volunteers.services.validation import VolunteerData, volunteer_clean
 

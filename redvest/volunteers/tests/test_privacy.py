@@ -17,6 +17,7 @@ from redvest.records.models import ServiceRecord
 from redvest.records.tests.factories import post_record
 from redvest.teams.models import Membership
 from redvest.volunteers.consent import CURRENT_TEXTS
+from redvest.volunteers.errors import ConsentMissing
 from redvest.volunteers.models import (
     ConsentKind,
     DeregistrationRequest,
@@ -26,7 +27,6 @@ from redvest.volunteers.models import (
 )
 from redvest.volunteers.services import (
     ConsentChoices,
-    ConsentMissing,
     deregistration_decide,
     deregistration_request,
     volunteer_self_register,
