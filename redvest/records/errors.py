@@ -164,3 +164,30 @@ class SelfApproval(PermissionDenied):
 class LikelyDuplicateGrant(Conflict):
     code = "likely_duplicate_grant"
     default_message = "疑似重复授予荣誉时数"
+
+
+class WorkCalendarMissing(Conflict):
+    code = "work_calendar_missing"
+    default_message = "节假日和调休安排尚未录入，无法计算工作日"
+
+    def __init__(self, *, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year}年的节假日和调休安排尚未录入，无法计算补录期限（活动结束后10个工作日）。"
+            f"请联系系统管理员依据国务院办公厅{year}年部分节假日安排的通知，在“工作日历”中录入并确认后再办理。"
+        )
+
+
+class HolidayYearExists(Conflict):
+    code = "holiday_year_exists"
+    default_message = "该年份的节假日安排已存在"
+
+
+class HolidayYearUnavailable(DomainError):
+    code = "holiday_year_unavailable"
+    default_message = "chinesecalendar 数据包中没有该年份的节假日安排，请依据国务院办公厅的通知录入"
+
+
+class CalendarDayInvalid(DomainError):
+    code = "calendar_day_invalid"
+    default_message = "日期无效"
