@@ -354,3 +354,7 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def weekday_label(self) -> str:
+        return "星期" + "一二三四五六日"[self.date.weekday()]
