@@ -66,7 +66,7 @@ class MakeupForm(CheckedForm):
 
     def __init__(self, *args: object, activity_choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
-        self.fields["activity"].widget.choices = [("", "请选择活动"), *activity_choices]  # type: ignore[attr-defined]  # a Select
+        self.fields["activity"].widget.choices = [("", "请选择活动"), *activity_choices]
 
 
 class HonourForm(CheckedForm):
@@ -100,8 +100,8 @@ class StarLevelsForm(CheckedForm):
     star5 = forms.IntegerField(label="五星（小时）", min_value=1)
 
     def __init__(self, *args: object, org_choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["org"].choices = org_choices  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["org"].choices = org_choices  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
     def thresholds(self) -> list[int]:
         return [int(self.cleaned_data[f"star{i}"]) for i in range(1, 6)]

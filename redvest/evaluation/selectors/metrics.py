@@ -171,7 +171,7 @@ def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Value
 def reports_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Share of the quarterly reports in the org's subtree filed on time (reports app contract)."""
     try:
-        from redvest.reports.selectors import report_punctuality  # type: ignore[attr-defined,unused-ignore]
+        from redvest.reports.selectors import report_punctuality
     except ImportError:  # the reports app is not there yet: nothing to measure
         return dict.fromkeys(cohort.ids)
     punctual: dict[int, bool] = report_punctuality(cohort.root_path, period.year, period.quarter)
