@@ -7,15 +7,24 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE := redvest.settings
 
-.PHONY: run test venv sysdeps lint typecheck test-sqlite test-postgres bench clean
+.PHONY: run test venv lock sysdeps lint typecheck test-sqlite test-postgres bench clean
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# The development venv: runtime (requirements.lock) plus the test and lint tools (requirements-dev.lock,
+# which includes every runtime pin). A production install takes requirements.lock alone (README).
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || "$$(scripts/python.sh)" -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==0.13.9
-	@$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.lock
+	@$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.lock
 	@touch $@
 
 venv: $(VENV)/.installed
+
+# Re-pin after changing pyproject.toml: the runtime lock first, then the dev lock constrained by it so that
+# both agree on every shared package.
+lock:
+	@test -x $(VENV)/bin/uv || { "$$(scripts/python.sh)" -m venv $(VENV) && $(PY) -m pip install -q --disable-pip-version-check uv==0.13.9; }
+	$(VENV)/bin/uv pip compile -q pyproject.toml -o requirements.lock --python $(PY)
+	$(VENV)/bin/uv pip compile -q pyproject.toml --group dev -c requirements.lock -o requirements-dev.lock --python $(PY)
 
 sysdeps:
 	@scripts/system-deps.sh

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the product and its tests need: Chromium for browser tests, CJK fonts and
 # HarfBuzz subsetting + Pango for WeasyPrint PDFs. Installs only what is missing, only as root.
+# `--runtime` leaves out what only the tests need (Chromium), for a production server.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libjpeg62-turbo)
+packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libjpeg62-turbo)
+if [ "${1:-}" != "--runtime" ]; then
+  packages+=(chromium)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -78,7 +78,7 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
 
 @router.get("/me", response=MeOut, summary="当前用户与角色")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth  # type: ignore[attr-defined]  # ninja sets request.auth
     return {
         "id": user.id,
         "username": user.username,

@@ -496,7 +496,7 @@ def scope(user: Any, resource: Resource, qs: QuerySet[Any], action: Action = "vi
 
 def _resource_of(obj: Model) -> Resource:
     label = obj._meta.label_lower
-    return {
+    resources: dict[str, Resource] = {
         "orgs.orgnode": "org",
         "orgs.station": "station",
         "volunteers.volunteer": "volunteer",
@@ -530,7 +530,8 @@ def _resource_of(obj: Model) -> Resource:
         "evaluation.evaluationround": "evaluation_round",
         "evaluation.evaluationscheme": "evaluation_scheme",
         "evaluation.bonusrule": "evaluation_scheme",
-    }[label]  # type: ignore[return-value]
+    }
+    return resources[label]
 
 
 def can(user: Any, action: Action, obj: Model) -> bool:

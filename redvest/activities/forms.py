@@ -84,9 +84,9 @@ class ActivityForm(CheckedForm):
                 "skills_wanted": "，".join(activity.skills_wanted or []),
             }
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = org_choices_for_activity(user=user)  # type: ignore[attr-defined]
-        self.fields["teams"].queryset = team_choices_for_activity(user=user)  # type: ignore[attr-defined]
-        self.fields["brand"].queryset = brand_choices(user=user)  # type: ignore[attr-defined]
+        self.fields["org"].queryset = org_choices_for_activity(user=user)  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
+        self.fields["teams"].queryset = team_choices_for_activity(user=user)  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
+        self.fields["brand"].queryset = brand_choices(user=user)  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
     def data_for_service(self) -> ActivityData:
         d = self.cleaned_data
@@ -130,7 +130,7 @@ class ProxyCheckInForm(CheckedForm):
 
     def __init__(self, *args: Any, signups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["volunteer"].queryset = Volunteer.objects.filter(  # type: ignore[attr-defined]
+        self.fields["volunteer"].queryset = Volunteer.objects.filter(  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
             pk__in=signups.values("volunteer_id")
         ).order_by("name")
 
@@ -195,7 +195,7 @@ class ThemeForm(CheckedForm):
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
 
 class TallyCategoryForm(CheckedForm):
@@ -205,7 +205,7 @@ class TallyCategoryForm(CheckedForm):
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
 
 def decimal_or_none(value: str | None) -> Decimal | None:

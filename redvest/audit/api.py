@@ -75,6 +75,6 @@ class AuditFilter(Schema):
 
 @router.get("/entries", response=AuditPageOut, summary="本辖区审计日志")
 def entries(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str, Any]:
-    qs = audit_entry_list(user=request.auth, target_type=filters.target_type, action=filters.action)  # type: ignore[attr-defined]
+    qs = audit_entry_list(user=request.auth, target_type=filters.target_type, action=filters.action)  # type: ignore[attr-defined]  # ninja sets request.auth
     page = paginate(qs, page=filters.page, size=filters.page_size)
     return {"items": page.items, "count": page.count}

@@ -171,7 +171,7 @@ def results(request: HttpRequest, campaign_id: int) -> Any:
         ],
         "count": len(res.rows),
         "removed": [
-            {"nomination": n.pk, "name": n.public_name, "reason": n.status_reason}  # type: ignore[attr-defined]
+            {"nomination": n.pk, "name": n.public_name, "reason": n.status_reason}  # type: ignore[attr-defined]  # public_name set by results()
             for n in res.removed
         ],
     }

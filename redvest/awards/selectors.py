@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from redvest.accounts.models import Role
-from redvest.accounts.policy import can, grants_for, scope
+from redvest.accounts.policy import Action, can, grants_for, scope
 from redvest.awards.models import (
     AwardCampaign,
     Decision,
@@ -46,12 +46,12 @@ def campaign_list(*, user: Any, stage: str = "") -> QuerySet[AwardCampaign]:
     return qs.order_by("-year", "-id")
 
 
-def campaign_get(*, user: Any, pk: Any, action: str = "view") -> AwardCampaign:
+def campaign_get(*, user: Any, pk: Any, action: Action = "view") -> AwardCampaign:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    qs = scope(user, "award_campaign", AwardCampaign.objects.select_related("org"), action)  # type: ignore[arg-type]
+    qs = scope(user, "award_campaign", AwardCampaign.objects.select_related("org"), action)
     campaign = qs.filter(pk=pk).first()
     if campaign is None and action == "view" and _judges(user, pk):
         # A judge holding no role at all has no grants for the policy to widen: the Judge row is the grant.
@@ -216,12 +216,12 @@ def nomination_list(*, user: Any, campaign: AwardCampaign, status: str = "", org
     return qs.order_by("nominated_at", "id")
 
 
-def nomination_get(*, user: Any, pk: Any, action: str = "view") -> Nomination:
+def nomination_get(*, user: Any, pk: Any, action: Action = "view") -> Nomination:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
-    qs = scope(user, "nomination", Nomination.objects.select_related("campaign__org", "org"), action)  # type: ignore[arg-type]
+    qs = scope(user, "nomination", Nomination.objects.select_related("campaign__org", "org"), action)
     nomination = qs.filter(pk=pk).first()
     if nomination is None:
         raise NotFound("参评对象不存在或您无权查看")
@@ -304,7 +304,7 @@ def ballot(*, user: Any, campaign: AwardCampaign, page: int = 1, size: int = 20)
     count = qs.count()
     number = min(max(1, page), max(1, -(-count // size)))
     items = list(qs[(number - 1) * size : number * size])
-    rows = [BallotRow(n, bool(n.voted), own_organisation(judge.org.path, n.org.path)) for n in items]  # type: ignore[attr-defined]
+    rows = [BallotRow(n, bool(n.voted), own_organisation(judge.org.path, n.org.path)) for n in items]
     return Ballot(judge=judge, rows=rows, count=count, number=number, size=size, used=votes_used(judge))
 
 
@@ -424,7 +424,7 @@ def results(*, campaign: AwardCampaign, include_unplaced: bool = False) -> Resul
         for r in placed
     ]
     for n in removed:
-        n.public_name = public_name(n, consented)  # type: ignore[attr-defined]
+        n.public_name = public_name(n, consented)  # type: ignore[attr-defined]  # a display attribute for the results page
     return Results(campaign, decision, rows, removed)
 
 

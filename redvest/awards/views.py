@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.forms import ChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -317,8 +318,8 @@ def cut_view(request: HttpRequest, pk: int) -> HttpResponse:
     decision, rows = sel.cut_rows(campaign=campaign)
     if decision is None and not admin:
         raise NotFound("初评结果尚未产生")
-    live = sel.live_tally(campaign=campaign) if decision is None else None
-    page = paginate(rows if decision is not None else live, page=parse_page(request.GET.get("page")), size=50)  # type: ignore[arg-type]
+    shown: QuerySet[Any] = rows if decision is not None else sel.live_tally(campaign=campaign)
+    page = paginate(shown, page=parse_page(request.GET.get("page")), size=50)
     return render(
         request,
         "awards/cut.html",

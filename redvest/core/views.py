@@ -32,5 +32,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
-    notification_mark_read(user=request.user)  # type: ignore[arg-type]
+    notification_mark_read(user=request.user)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
     return redirect("core:inbox")

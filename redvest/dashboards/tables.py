@@ -45,7 +45,7 @@ def _day(value: datetime.date | None) -> str:
 
 
 def _labels(model: type[Model], field: str) -> dict[str, str]:
-    return {str(k): str(v) for k, v in model._meta.get_field(field).choices or []}  # type: ignore[union-attr]
+    return {str(k): str(v) for k, v in model._meta.get_field(field).choices or []}  # type: ignore[union-attr]  # django-stubs: get_field() may be a relation; these are plain fields
 
 
 # ---- the tables of apps that exist now ----------------------------------------------------------

@@ -49,7 +49,7 @@ class Open311ClientAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        client, key = open311_client_create(actor=request.user, name=obj.name, org=obj.org)  # type: ignore[arg-type]
+        client, key = open311_client_create(actor=request.user, name=obj.name, org=obj.org)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
         obj.pk = client.pk
         obj.key_prefix, obj.key_hash = client.key_prefix, client.key_hash
         obj._state.adding = False

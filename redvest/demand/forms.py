@@ -130,7 +130,7 @@ class IntakeForm(AttributeFormMixin):
                 "hx-include": "this",
             }
         )
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         self.add_attribute_fields(self.data.get("item") if self.is_bound else None)
 
@@ -184,7 +184,7 @@ class ResidentRequestForm(AttributeFormMixin):
     def __init__(self, *args: Any, item: ServiceItem, areas: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         self.add_attribute_fields(item.code)
 
@@ -326,7 +326,7 @@ class SpotDrawForm(CheckedForm):
 
     def __init__(self, *args: Any, roots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["root"].queryset = roots  # type: ignore[attr-defined]
+        self.fields["root"].queryset = roots  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
 
 class SpotRecordForm(CheckedForm):
@@ -347,7 +347,7 @@ class PeriodForm(CheckedForm):
 
     def __init__(self, *args: Any, roots: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["root"].queryset = roots  # type: ignore[attr-defined]
+        self.fields["root"].queryset = roots  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
     def period(self) -> tuple[datetime.datetime, datetime.datetime]:
         """[start 00:00, end+1 00:00) in Shanghai time; the last 30 days by default."""
@@ -378,7 +378,7 @@ class OrderForm(CheckedForm):
 
     def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
         cast(forms.ChoiceField, self.fields["items"]).choices = [
             (i.code, f"{i.name}") for _label, items in menu_grouped() for i in items
         ]

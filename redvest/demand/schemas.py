@@ -88,7 +88,7 @@ class PartOut(Schema):
 
     @staticmethod
     def resolve_activity(obj: Any) -> int | None:
-        return obj.activity_id  # type: ignore[no-any-return]
+        return obj.activity_id
 
 
 class RequestOut(Schema):

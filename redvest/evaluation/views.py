@@ -193,7 +193,7 @@ def _round_context(request: HttpRequest, round: Any, adjust_form: AdjustmentForm
     rows = [
         {
             "score": score,
-            "final": score.computed + score.adjusted,  # type: ignore[attr-defined]  # annotated by round_scores
+            "final": score.computed + score.adjusted,
             "cells": [(score.values.get(c["metric"]), score.metric_scores.get(c["metric"])) for c in round.criteria],
         }
         for score in page.items

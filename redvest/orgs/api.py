@@ -35,7 +35,7 @@ router = Router(tags=["组织网络"])
 
 
 def _actor(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]  # set by the API's auth classes
+    return request.auth  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 def _detail_out(request: HttpRequest, node_id: int) -> OrgNode:
@@ -50,7 +50,7 @@ def _detail_out(request: HttpRequest, node_id: int) -> OrgNode:
         "administer": detail.can_administer,
         "move": detail.can_move,
     }
-    return node  # type: ignore[no-any-return]
+    return node
 
 
 # ---- nodes -------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def domain_errors(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
-            if request.htmx:  # type: ignore[attr-defined]
+            if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx
                 return render(request, "orgs/_partials/error.html", {"message": exc.message}, status=exc.status)
             return render(request, "orgs/error.html", {"message": exc.message}, status=exc.status)
 
@@ -100,7 +100,7 @@ def node_create_root(request: HttpRequest) -> HttpResponse:
     form = NodeForm(request.POST)
     if form.is_valid():
         try:
-            node = services.node_create(actor=_actor(request), parent=None, **form.cleaned_data)  # type: ignore[arg-type]
+            node = services.node_create(actor=_actor(request), parent=None, **form.cleaned_data)
         except DomainError as exc:
             _onto_form(form, exc)
             status = exc.status
@@ -161,7 +161,7 @@ def node_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _node_detail_page(request, pk, 400, edit_form=form)
     try:
-        services.node_update(actor=_actor(request), node=node, **form.cleaned_data)  # type: ignore[arg-type]
+        services.node_update(actor=_actor(request), node=node, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, edit_form=form)
@@ -178,7 +178,7 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _node_detail_page(request, pk, 400, child_form=form)
     try:
-        child = services.node_create(actor=_actor(request), parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+        child = services.node_create(actor=_actor(request), parent=parent, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, child_form=form)
@@ -336,7 +336,7 @@ def station_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _station_detail_page(request, pk, 400, edit_form=form)
     try:
-        services.station_update(actor=_actor(request), station=station, **form.cleaned_data)  # type: ignore[arg-type]
+        services.station_update(actor=_actor(request), station=station, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, edit_form=form)
@@ -376,7 +376,7 @@ def inspection_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not form.is_valid():
         return _station_detail_page(request, pk, 400, **{f"inspection_{kind}": form})
     try:
-        services.fivehave_inspect(actor=_actor(request), station=station, kind=kind, **form.cleaned_data)  # type: ignore[arg-type]
+        services.fivehave_inspect(actor=_actor(request), station=station, kind=kind, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, **{f"inspection_{kind}": form})

@@ -109,7 +109,7 @@ def _volunteer(request: HttpRequest, volunteer_id: int | None) -> Volunteer:
     )
     if found is None:
         raise NotFound("志愿者不存在或您无权查看", field="volunteer")
-    return found  # type: ignore[no-any-return]  # scope() returns QuerySet[Any]
+    return found
 
 
 # ---- commitments ---------------------------------------------------------------------------------

@@ -174,3 +174,30 @@ class NotCheckedOut(Conflict):
 class LedgerAppendOnly(AppendOnlyError):
     code = "ledger_append_only"
     default_message = "服务记录只能追加，不能修改或删除；如有错误请提交更正"
+
+
+class WorkCalendarMissing(Conflict):
+    code = "work_calendar_missing"
+    default_message = "节假日和调休安排尚未录入，无法计算工作日"
+
+    def __init__(self, *, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year}年的节假日和调休安排尚未录入，无法计算补录期限（活动结束后10个工作日）。"
+            f"请联系系统管理员依据国务院办公厅{year}年部分节假日安排的通知，在“工作日历”中录入并确认后再办理。"
+        )
+
+
+class HolidayYearExists(Conflict):
+    code = "holiday_year_exists"
+    default_message = "该年份的节假日安排已存在"
+
+
+class HolidayYearUnavailable(DomainError):
+    code = "holiday_year_unavailable"
+    default_message = "chinesecalendar 数据包中没有该年份的节假日安排，请依据国务院办公厅的通知录入"
+
+
+class CalendarDayInvalid(DomainError):
+    code = "calendar_day_invalid"
+    default_message = "日期无效"

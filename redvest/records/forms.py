@@ -7,6 +7,7 @@ from django import forms
 from redvest.activities.models import ServiceCategory
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
+from redvest.records.models import DayKind
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
 
@@ -65,7 +66,7 @@ class MakeupForm(CheckedForm):
 
     def __init__(self, *args: object, activity_choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
-        self.fields["activity"].widget.choices = [("", "请选择活动"), *activity_choices]  # type: ignore[attr-defined]  # a Select
+        self.fields["activity"].widget.choices = [("", "请选择活动"), *activity_choices]
 
 
 class HonourForm(CheckedForm):
@@ -99,8 +100,8 @@ class StarLevelsForm(CheckedForm):
     star5 = forms.IntegerField(label="五星（小时）", min_value=1)
 
     def __init__(self, *args: object, org_choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["org"].choices = org_choices  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["org"].choices = org_choices  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
     def thresholds(self) -> list[int]:
         return [int(self.cleaned_data[f"star{i}"]) for i in range(1, 6)]
@@ -114,3 +115,43 @@ class CertificateIssueForm(CheckedForm):
 
 class RevokeForm(CheckedForm):
     reason = forms.CharField(label="撤销原因", max_length=200, widget=REASON_WIDGET)
+
+
+class HolidayYearForm(CheckedForm):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    notice = forms.CharField(
+        label="依据通知", max_length=200, required=False, help_text="如：国务院办公厅关于2027年部分节假日安排的通知"
+    )
+
+
+class HolidayYearImportForm(CheckedForm):
+    year = forms.TypedChoiceField(label="年份", coerce=int)
+
+    def __init__(self, *args: object, years: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]  # type: ignore[attr-defined]  # a ChoiceField
+
+
+class CalendarDaysForm(CheckedForm):
+    first = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="只录入一天时留空"
+    )
+    kind = forms.ChoiceField(label="安排", choices=DayKind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label="名称", max_length=40, required=False, help_text="如：春节、春节调休上班")
+    reason = forms.CharField(
+        label="修改原因", max_length=300, required=False, help_text="已确认生效的年份须填写", widget=REASON_WIDGET
+    )
+
+
+class HolidayYearConfirmForm(CheckedForm):
+    complete = forms.TypedChoiceField(
+        label="状态",
+        coerce=lambda value: value == "1",
+        choices=[("1", "已按通知录入完毕，确认生效"), ("0", "尚在录入，暂不生效")],
+        widget=forms.RadioSelect,
+    )
+    notice = forms.CharField(label="依据通知", max_length=200, required=False)
+    reason = forms.CharField(
+        label="原因", max_length=300, required=False, help_text="撤回已生效的年份时须填写", widget=REASON_WIDGET
+    )

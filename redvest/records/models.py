@@ -295,3 +295,57 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class CalendarSource(models.TextChoices):
+    PACKAGE = "package", "chinesecalendar 数据包"
+    NOTICE = "notice", "按国务院办公厅通知录入"
+
+
+class DayKind(models.TextChoices):
+    """What the system admin makes of a date on the calendar page."""
+
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
+    ORDINARY = "ordinary", "恢复平常（周一至周五上班、周末休息）"
+
+
+class HolidayYear(models.Model):
+    """One year's holiday arrangement (国务院办公厅关于某年部分节假日安排的通知).
+
+    Working days of a year are known only once its row is marked complete: until then a deadline that
+    reaches into the year is refused rather than guessed from weekends."""
+
+    year = models.PositiveSmallIntegerField("年份", unique=True)
+    notice = models.CharField("依据通知", max_length=200, blank=True, default="")
+    source = models.CharField("来源", max_length=10, choices=CalendarSource.choices, default=CalendarSource.NOTICE)
+    complete = models.BooleanField("已录入完毕", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日年度安排"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年节假日安排"
+
+
+class CalendarDay(models.Model):
+    """A day that departs from the Monday-to-Friday rule: a holiday (放假) or a weekend day declared a
+    working day (调休上班). Every other day of a complete year is a working day from Monday to Friday."""
+
+    holiday_year = models.ForeignKey(HolidayYear, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班")
+    name = models.CharField("名称", max_length=40)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def weekday_label(self) -> str:
+        return "星期" + "一二三四五六日"[self.date.weekday()]

@@ -31,4 +31,6 @@ def entries(user: Any) -> list[NavEntry]:
             NavEntry("activity", "时长排行", reverse("records:ranking"), order=14),
             NavEntry("activity", "星级标准", reverse("records:star-levels"), order=15),
         ]
+    if Role.SYSTEM_ADMIN in roles:
+        items.append(NavEntry("activity", "工作日历", reverse("records:calendar"), order=16))
     return items

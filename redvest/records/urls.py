@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redvest.records.views import certificates, manage, mine, ranking
+from redvest.records.views import calendar, certificates, manage, mine, ranking
 
 app_name = "records"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("proposals/<int:pk>/evidence/", manage.proposal_evidence, name="proposal-evidence"),
     path("ranking/", ranking.ranking, name="ranking"),
     path("stars/", ranking.star_levels, name="star-levels"),
+    path("calendar/", calendar.calendar_years, name="calendar"),
+    path("calendar/<int:year>/", calendar.calendar_year, name="calendar-year"),
     path("certificates/", certificates.certificate_list, name="certificate-list"),
     path("certificates/new/", certificates.certificate_issue, name="certificate-issue"),
     path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate-pdf"),

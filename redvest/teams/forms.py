@@ -78,8 +78,8 @@ class TeamForm(CheckedForm):
             if team.parent_id is not None:
                 parents = parents | Team.objects.filter(pk=team.parent_id)
             parents = parents.exclude(pk=team.pk)
-        self.fields["org"].queryset = orgs.order_by("path")  # type: ignore[attr-defined]
-        self.fields["parent"].queryset = parents.select_related("org").order_by("org__path", "name")  # type: ignore[attr-defined]
+        self.fields["org"].queryset = orgs.order_by("path")  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
+        self.fields["parent"].queryset = parents.select_related("org").order_by("org__path", "name")  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
     def data_for_service(self) -> TeamData:
         d = self.cleaned_data
@@ -167,8 +167,8 @@ class BrandForm(CheckedForm):
         if brand is not None:
             owners = owners | OrgNode.objects.filter(pk=brand.owner_id)
             teams = teams | Team.objects.filter(brands=brand)
-        self.fields["owner"].queryset = owners.order_by("path")  # type: ignore[attr-defined]
-        self.fields["teams"].queryset = teams.select_related("org").distinct().order_by("org__path", "name")  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = owners.order_by("path")  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
+        self.fields["teams"].queryset = teams.select_related("org").distinct().order_by("org__path", "name")  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
 
     def data_for_service(self) -> BrandData:
         d = self.cleaned_data

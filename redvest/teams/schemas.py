@@ -47,7 +47,7 @@ class TeamOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Any) -> int | None:
-        return obj.parent_id  # type: ignore[no-any-return]
+        return obj.parent_id
 
     @staticmethod
     def resolve_below_min_size(obj: Any) -> bool:

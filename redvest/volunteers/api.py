@@ -80,14 +80,14 @@ def _data(payload: VolunteerFields) -> VolunteerData:
 
 
 def _fresh(request: HttpRequest, volunteer: Volunteer) -> Volunteer:
-    return selectors.volunteer_get(user=request.auth, pk=volunteer.pk)  # type: ignore[attr-defined]
+    return selectors.volunteer_get(user=request.auth, pk=volunteer.pk)  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.get(
     "/", response=VolunteerPageOut, summary="志愿者列表（脱敏），可按姓名/编号、手机号、证件号、组织子树、状态筛选"
 )
 def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> dict[str, Any]:
-    qs = selectors.volunteer_list_filtered(user=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]
+    qs = selectors.volunteer_list_filtered(user=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]  # ninja sets request.auth
     page = paginate(qs, page=filters.page, size=filters.page_size)
     return {"items": page.items, "count": page.count}
 
@@ -95,7 +95,7 @@ def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> dic
 @router.post("/", response={201: VolunteerOut}, summary="登记志愿者（错误时400，errors 指明字段）")
 def volunteer_create(request: HttpRequest, payload: VolunteerIn) -> Status[Volunteer]:
     volunteer = volunteer_register(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,  # type: ignore[attr-defined]  # ninja sets request.auth
         org=selectors.org_get(pk=payload.org),
         team=selectors.team_get(pk=payload.team),
         data=_data(payload),
@@ -106,7 +106,7 @@ def volunteer_create(request: HttpRequest, payload: VolunteerIn) -> Status[Volun
 
 @router.get("/export", summary="导出志愿者台账 Excel（列见 volunteers.excel；脱敏规则同页面）")
 def volunteer_export_xlsx(request: HttpRequest, filters: Query[VolunteerFilter]) -> HttpResponse:
-    file = volunteer_export(actor=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]
+    file = volunteer_export(actor=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]  # ninja sets request.auth
     return xlsx_response(file.content, file.filename)
 
 
@@ -119,42 +119,42 @@ def import_create(
     skip_bad_rows: Form[bool] = False,
 ) -> Status[VolunteerImport]:
     imp = volunteer_import_start(
-        actor=request.auth,  # type: ignore[attr-defined]
+        actor=request.auth,  # type: ignore[attr-defined]  # ninja sets request.auth
         org=selectors.org_get(pk=org),
         upload=file,
         dry_run=dry_run,
         skip_bad_rows=skip_bad_rows,
     )
-    return Status(202, selectors.import_get(user=request.auth, pk=imp.pk))  # type: ignore[attr-defined]
+    return Status(202, selectors.import_get(user=request.auth, pk=imp.pk))  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.get("/imports/{int:import_id}", response=ImportOut, summary="导入状态、进度和错误行")
 def import_detail(request: HttpRequest, import_id: int) -> VolunteerImport:
-    return selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
+    return selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.post("/imports/{int:import_id}/confirm", response={202: ImportOut}, summary="预检后确认导入")
 def import_confirm(request: HttpRequest, import_id: int, payload: ImportConfirmIn) -> Status[VolunteerImport]:
-    imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
-    volunteer_import_confirm(actor=request.auth, imp=imp, skip_bad_rows=payload.skip_bad_rows)  # type: ignore[attr-defined]
-    return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]
+    imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]  # ninja sets request.auth
+    volunteer_import_confirm(actor=request.auth, imp=imp, skip_bad_rows=payload.skip_bad_rows)  # type: ignore[attr-defined]  # ninja sets request.auth
+    return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.post("/imports/{int:import_id}/retry", response={202: ImportOut}, summary="重试中断或因系统错误失败的导入")
 def import_retry(request: HttpRequest, import_id: int) -> Status[VolunteerImport]:
-    imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]
-    volunteer_import_retry(actor=request.auth, imp=imp)  # type: ignore[attr-defined]
-    return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]
+    imp = selectors.import_get(user=request.auth, pk=import_id)  # type: ignore[attr-defined]  # ninja sets request.auth
+    volunteer_import_retry(actor=request.auth, imp=imp)  # type: ignore[attr-defined]  # ninja sets request.auth
+    return Status(202, selectors.import_get(user=request.auth, pk=import_id))  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.get("/{int:volunteer_id}", response=VolunteerOut, summary="志愿者详情（脱敏）")
 def volunteer_detail(request: HttpRequest, volunteer_id: int) -> Volunteer:
-    return selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
+    return selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.patch("/{int:volunteer_id}", response=VolunteerOut, summary="修改志愿者信息（整条记录重新校验，留审计）")
 def volunteer_patch(request: HttpRequest, volunteer_id: int, payload: VolunteerPatch) -> Volunteer:
-    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id, action="change")  # type: ignore[attr-defined]
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id, action="change")  # type: ignore[attr-defined]  # ninja sets request.auth
     data = volunteer_data_of(volunteer)
     changes = payload.dict(exclude_unset=True)
     if "party_org" in changes:
@@ -163,7 +163,7 @@ def volunteer_patch(request: HttpRequest, volunteer_id: int, payload: VolunteerP
         setattr(
             data, key, value if value is not None or key in {"party_org", "birth_date", "guardian_consent_date"} else ""
         )
-    volunteer = volunteer_update(actor=request.auth, volunteer=volunteer, data=data)  # type: ignore[attr-defined]
+    volunteer = volunteer_update(actor=request.auth, volunteer=volunteer, data=data)  # type: ignore[attr-defined]  # ninja sets request.auth
     return _fresh(request, volunteer)
 
 
@@ -171,8 +171,8 @@ def volunteer_patch(request: HttpRequest, volunteer_id: int, payload: VolunteerP
     "/{int:volunteer_id}/status", response=VolunteerOut, summary="状态变更：待审核→已注册→暂停/注销，暂停→已注册"
 )
 def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn) -> Volunteer:
-    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
-    volunteer_set_status(actor=request.auth, volunteer=volunteer, status=payload.status, reason=payload.reason)  # type: ignore[attr-defined]
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]  # ninja sets request.auth
+    volunteer_set_status(actor=request.auth, volunteer=volunteer, status=payload.status, reason=payload.reason)  # type: ignore[attr-defined]  # ninja sets request.auth
     return _fresh(request, volunteer)
 
 
@@ -180,8 +180,8 @@ def volunteer_status(request: HttpRequest, volunteer_id: int, payload: StatusIn)
     "/{int:volunteer_id}/reveal", response=SensitiveOut, summary="查看完整证件号码和手机号（仅管理员，留审计）"
 )
 def volunteer_reveal_full(request: HttpRequest, volunteer_id: int) -> Any:
-    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
-    return volunteer_reveal(actor=request.auth, volunteer=volunteer)  # type: ignore[attr-defined]
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]  # ninja sets request.auth
+    return volunteer_reveal(actor=request.auth, volunteer=volunteer)  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.get("/consent-texts", response=list[ConsentTextOut], auth=None, summary="注册须同意的告知文本（当前版本全文）")
@@ -212,8 +212,8 @@ def self_register(request: HttpRequest, payload: SelfRegisterIn) -> Status[Volun
 
 @router.post("/{int:volunteer_id}/deregistration", response={201: DeregistrationOut}, summary="本人申请注销志愿者身份")
 def deregistration_create(request: HttpRequest, volunteer_id: int, payload: DeregistrationIn) -> Status[Any]:
-    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]
-    return Status(201, deregistration_request(actor=request.auth, volunteer=volunteer, reason=payload.reason))  # type: ignore[attr-defined]
+    volunteer = selectors.volunteer_get(user=request.auth, pk=volunteer_id)  # type: ignore[attr-defined]  # ninja sets request.auth
+    return Status(201, deregistration_request(actor=request.auth, volunteer=volunteer, reason=payload.reason))  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 @router.post(
@@ -224,5 +224,5 @@ def deregistration_create(request: HttpRequest, volunteer_id: int, payload: Dere
 def deregistration_decision(
     request: HttpRequest, request_id: int, payload: DeregistrationDecisionIn
 ) -> DeregistrationRequest:
-    pending = selectors.deregistration_get(user=request.auth, pk=request_id)  # type: ignore[attr-defined]
-    return deregistration_decide(actor=request.auth, request=pending, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]
+    pending = selectors.deregistration_get(user=request.auth, pk=request_id)  # type: ignore[attr-defined]  # ninja sets request.auth
+    return deregistration_decide(actor=request.auth, request=pending, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]  # ninja sets request.auth

@@ -20,7 +20,7 @@ from redvest.volunteers.services import ConsentChoices, VolunteerData, split_lis
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OrgChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs generic needs a model arg
+class OrgChoiceField(forms.ModelChoiceField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", "请选择")
         super().__init__(*args, **kwargs)
@@ -29,7 +29,7 @@ class OrgChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # djang
         return "　" * max(0, obj.depth - 1) + obj.name
 
 
-class TeamChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # as above
+class TeamChoiceField(forms.ModelChoiceField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("empty_label", "请选择服务队")
         super().__init__(*args, **kwargs)

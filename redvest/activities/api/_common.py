@@ -15,7 +15,7 @@ ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut
 
 
 def user_of(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]
+    return cast("User", request.auth)  # type: ignore[attr-defined]  # ninja sets request.auth
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:

@@ -51,9 +51,9 @@ def decide_view(request: HttpRequest, signup_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         error, status = exc.message, exc.status
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx
             raise
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx
         return redirect("activities:signup-list", activity_id=signup.activity_id)
     signup.refresh_from_db()
     return render(request, "activities/_partials/signup_row.html", {"s": signup, "error": error}, status=status)

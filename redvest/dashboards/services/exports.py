@@ -120,10 +120,12 @@ def export_queryset(*, export: DataExport, spec: Table) -> QuerySet[Any]:
     the requesting user may see of the table's resource."""
     qs = spec.base().filter(**{f"{spec.path_lookup}__startswith": export.org.path})
     field = spec.date_field
+    after: datetime.date  # a datetime for datetime columns (a datetime is a date)
+    before: datetime.date
     if spec.is_datetime:
         after, before = _local_start(export.start), _local_start(export.end + datetime.timedelta(days=1))
     else:
-        after, before = export.start, export.end + datetime.timedelta(days=1)  # type: ignore[assignment]
+        after, before = export.start, export.end + datetime.timedelta(days=1)
     qs = qs.filter(Q(**{f"{field}__gte": after}), Q(**{f"{field}__lt": before}))
     if export.category and spec.category_field:
         qs = qs.filter(**{spec.category_field: export.category})

@@ -85,7 +85,7 @@ def _as_month(value: Any) -> Month:
     """TruncMonth gives a date for date columns and an aware datetime (local midnight) for datetimes."""
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value  # type: ignore[no-any-return]  # a date from a DateField
+    return value
 
 
 def _local_start(day: datetime.date) -> datetime.datetime:

@@ -454,6 +454,6 @@ def request_for_api(*, user: Any, request_id: int) -> ServiceRequest:
         raise NotFound("工单不存在或您无权查看")
     parts = list(request.dispatches.select_related(*ASSIGNEE_RELATED).order_by("dispatched_at", "id"))
     request.detail_parts = parts  # type: ignore[attr-defined]  # read by the API's RequestDetailOut
-    request.active_parts = [p for p in parts if p.is_active]  # type: ignore[attr-defined]
-    request.detail_events = list(request.events.select_related("actor").order_by("at", "id"))  # type: ignore[attr-defined]
+    request.active_parts = [p for p in parts if p.is_active]  # type: ignore[attr-defined]  # as above
+    request.detail_events = list(request.events.select_related("actor").order_by("at", "id"))  # type: ignore[attr-defined]  # as above
     return request

@@ -69,7 +69,7 @@ def _order_page(request: HttpRequest, order_id: int, *, status: int = 200, error
         line.suggested_team = None  # type: ignore[attr-defined]  # the page preselects the best-ranked team
         if line.is_open and not getattr(line, "active_parts", []):
             best = recommend(request=line, now=timezone.now(), within=within, limit=1).best("team")
-            line.suggested_team = best.id if best else None  # type: ignore[attr-defined]
+            line.suggested_team = best.id if best else None  # type: ignore[attr-defined]  # as above
     return render(
         request,
         "demand/order_detail.html",

@@ -76,7 +76,7 @@ def help_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 intake = request_create(
-                    actor=user,  # type: ignore[arg-type]  # AnonymousUser is not a User; None means "no account"
+                    actor=user,
                     channel=RequestChannel.WEB,
                     data=form.request_data(),
                     now=timezone.now(),

@@ -41,7 +41,7 @@ def _weight(configs: list[PioneerConfig], value: Any) -> Any:
 
 
 def _subtree_ids(org: OrgNode) -> QuerySet[OrgNode]:
-    return OrgNode.objects.filter(path__startswith=org.path).values("id")  # type: ignore[return-value]  # a values() subquery
+    return OrgNode.objects.filter(path__startswith=org.path).values("id")
 
 
 def _in_subtree(org: OrgNode) -> Q:

@@ -128,7 +128,7 @@ def pioneer_entry_add(
     probe.category = category
     probe.score = -magnitude if category in DEDUCTION_CATEGORIES else magnitude
     probe.reason = text
-    probe.evidence = evidence or ""  # type: ignore[assignment]  # FieldFile accepts an upload or ""
+    probe.evidence = evidence or ""
     probe.created_by = actor
     probe.save()
     _move_totals(probe, sign=1)

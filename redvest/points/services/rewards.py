@@ -222,7 +222,7 @@ def item_create(
     errors = _item_errors(data)
     if errors:
         raise ValidationFailed(errors)
-    item = RewardItem.objects.create(org=org, merchant=merchant, created_by=actor, **_item_values(data))  # type: ignore[arg-type]  # values typed per field above
+    item = RewardItem.objects.create(org=org, merchant=merchant, created_by=actor, **_item_values(data))
     audit_record(actor=actor, action="create", target=item, org=org, after=snapshot(item))
     return item
 

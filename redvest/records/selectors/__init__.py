@@ -1,5 +1,11 @@
 """Reads over the ledger. Totals and rankings read ServiceTotal rows, never SUM over the entries."""
 
+from redvest.records.selectors.calendar import (
+    HolidayYearDetail,
+    holiday_year_detail,
+    holiday_year_page,
+    importable_years,
+)
 from redvest.records.selectors.certificates import (
     CertificateVerification,
     certificate_by_token,
@@ -57,6 +63,10 @@ from redvest.records.selectors.work import (
 )
 
 __all__ = [
+    "HolidayYearDetail",
+    "holiday_year_detail",
+    "holiday_year_page",
+    "importable_years",
     "RECENT_DAYS",
     "CategoryTotals",
     "CertificateVerification",

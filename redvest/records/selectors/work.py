@@ -12,6 +12,7 @@ from django.utils import timezone
 from redvest.accounts.policy import can, scope
 from redvest.activities.models import Activity, ActivityKind, ActivityStatus
 from redvest.core.errors import NotFound
+from redvest.records.errors import WorkCalendarMissing
 from redvest.records.models import (
     Anomaly,
     AnomalyStatus,
@@ -22,8 +23,9 @@ from redvest.records.models import (
     RecordKind,
     ServiceRecord,
 )
-from redvest.records.services.grants import makeup_deadline
+from redvest.records.services.grants import MAKEUP_WORKING_DAYS, makeup_deadline
 from redvest.records.services.ledger import may_change_record
+from redvest.records.workdays import WorkCalendar, horizon, work_calendar
 
 if TYPE_CHECKING:
     from redvest.volunteers.models import Volunteer
@@ -172,7 +174,21 @@ def makeup_activities(*, user: Any, now: datetime.datetime | None = None) -> lis
         .order_by("-end_at")
     )
     today = timezone.localdate(now)
-    return [a for a in qs[:200] if makeup_deadline(a) >= today]
+    activities = list(qs[:200])
+    if not activities:
+        return []
+    ended = [timezone.localtime(a.end_at).date() for a in activities]
+    calendar = work_calendar(min(ended), max(ended) + horizon(MAKEUP_WORKING_DAYS))
+    return [a for a in activities if _makeup_open(a, calendar, today)]
+
+
+def _makeup_open(activity: Activity, calendar: WorkCalendar, today: datetime.date) -> bool:
+    """Still inside the window; an activity whose deadline falls in a year without its holiday arrangement
+    stays listed, so that choosing it shows why the make-up cannot be recorded yet."""
+    try:
+        return makeup_deadline(activity, calendar=calendar) >= today
+    except WorkCalendarMissing:
+        return True
 
 
 def volunteer_by_number(*, number: str) -> Volunteer:

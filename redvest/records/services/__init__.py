@@ -5,6 +5,12 @@ activities app calls when a stay closes.
 """
 
 from redvest.records.services.anomalies import anomaly_resolve, anomaly_settle_for_attendance, may_review_anomaly
+from redvest.records.services.calendar import (
+    calendar_days_set,
+    holiday_year_confirm,
+    holiday_year_create,
+    holiday_year_import,
+)
 from redvest.records.services.certificates import certificate_issue, certificate_revoke
 from redvest.records.services.disputes import dispute_open, dispute_review
 from redvest.records.services.grants import (
@@ -40,6 +46,10 @@ from redvest.records.services.proposals import (
 from redvest.records.services.stars import star_levels_clear, star_levels_set
 
 __all__ = [
+    "calendar_days_set",
+    "holiday_year_confirm",
+    "holiday_year_create",
+    "holiday_year_import",
     "MyDataFile",
     "my_data_collect",
     "my_data_export",

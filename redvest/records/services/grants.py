@@ -35,7 +35,7 @@ from redvest.records.services.ledger import (
     effective_records_q,
     record_append,
 )
-from redvest.records.workdays import add_working_days
+from redvest.records.workdays import WorkCalendar, add_working_days
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -78,9 +78,14 @@ def evidence_check(evidence: Any) -> None:
         raise EvidenceInvalid("佐证材料的内容与文件类型不符", field="evidence")
 
 
-def makeup_deadline(activity: Activity) -> datetime.date:
-    """The last day a make-up may be recorded: the 10th working day after the activity ended."""
-    return add_working_days(timezone.localtime(activity.end_at).date(), MAKEUP_WORKING_DAYS)
+def makeup_deadline(activity: Activity, *, calendar: WorkCalendar | None = None) -> datetime.date:
+    """The last day a make-up may be recorded: the 10th working day after the activity ended (one query,
+    none with a `calendar` already loaded for the span). Raises WorkCalendarMissing for a year without
+    its holiday arrangement."""
+    ended = timezone.localtime(activity.end_at).date()
+    if calendar is None:
+        return add_working_days(ended, MAKEUP_WORKING_DAYS)
+    return calendar.add_working_days(ended, MAKEUP_WORKING_DAYS)
 
 
 @transaction.atomic
@@ -95,7 +100,8 @@ def makeup_record(
 ) -> ServiceRecord:
     """补录: credit for a volunteer who was there but has no record, within 10 working days of the activity's
     end, never longer than its planned duration, with evidence. Raises PermissionDenied, ActivityCancelled,
-    ActivityNotEnded, MakeupWindowClosed, MakeupTooLong, InvalidMinutes, AlreadyRecorded, Evidence*."""
+    ActivityNotEnded, WorkCalendarMissing, MakeupWindowClosed, MakeupTooLong, InvalidMinutes, AlreadyRecorded,
+    Evidence*."""
     if not can(actor, "change", activity):
         raise PermissionDenied("只有组织该活动的服务队负责人、联络员或管理员可以补录")
     reason = clean_reason(reason)

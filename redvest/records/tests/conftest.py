@@ -14,6 +14,7 @@ from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.models import Activity
 from redvest.activities.tests.factories import ActivityFactory
 from redvest.orgs.tests.factories import OrgTree
+from redvest.records.tests.factories import calendar_around_today
 from redvest.teams.models import Team
 from redvest.teams.tests.factories import MembershipFactory, TeamFactory
 from redvest.volunteers.models import Volunteer
@@ -45,6 +46,7 @@ def ended_activity(*, org: object, team: Team, hours_ago: float = 1, duration_ho
 
 @pytest.fixture
 def w(db: None) -> World:
+    calendar_around_today()
     tree = OrgTree()
     leader_user = UserFactory(name="负责人")
     leader = VolunteerFactory(org=tree.town_a, user=leader_user, name="王队长")

@@ -12,8 +12,11 @@ from redvest.activities.models import ServiceCategory
 from redvest.records.models import (
     Anomaly,
     AnomalyKind,
+    CalendarDay,
+    CalendarSource,
     Certificate,
     CorrectionProposal,
+    HolidayYear,
     RecordDispute,
     RecordKind,
     RecordSource,
@@ -113,3 +116,33 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     credit_minutes = 600
     honour_minutes = 0
     issuing_org = factory.LazyAttribute(lambda o: o.volunteer.org)
+
+
+class HolidayYearFactory(factory.django.DjangoModelFactory):
+    """A year's arrangement, complete and with no days unless given: a year of plain weeks."""
+
+    class Meta:
+        model = HolidayYear
+        django_get_or_create = ("year",)
+
+    year = 2027
+    notice = "国务院办公厅关于部分节假日安排的通知"
+    source = CalendarSource.NOTICE
+    complete = True
+
+
+class CalendarDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarDay
+
+    holiday_year = factory.LazyAttribute(lambda o: HolidayYearFactory(year=o.date.year))
+    is_workday = False
+    name = "春节"
+
+
+def calendar_around_today() -> None:
+    """Make sure last, this and next year have an arrangement, so that make-up tests do not depend on the
+    date they run: years the seed holds keep theirs, later ones get plain weeks."""
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year, this_year + 1):
+        HolidayYearFactory(year=year)

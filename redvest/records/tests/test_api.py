@@ -16,6 +16,7 @@ from redvest.records.models import (
     AnomalyStatus,
     Certificate,
     DisputeStatus,
+    HolidayYear,
     RecordDispute,
     RecordKind,
     RecordSource,
@@ -181,6 +182,26 @@ def test_makeup_past_the_window_through_the_api_is_refused(w: World, client: Cli
         },
     )
     assert response.status_code == 409 and response.json()["code"] == "makeup_window_closed"
+    assert not ServiceRecord.objects.exists()
+
+
+def test_makeup_through_the_api_without_the_year_s_holiday_arrangement_is_refused(w: World, client: Client) -> None:
+    HolidayYear.objects.update(complete=False)
+    year = (timezone.localtime(w.activity.end_at) + datetime.timedelta(days=1)).year
+    response = as_user(client, w.leader_user).post(
+        f"{BASE}/makeups",
+        {
+            "activity_id": w.activity.pk,
+            "volunteer_number": w.volunteer.number,
+            "minutes": 60,
+            "reason": "漏签",
+            "evidence": png_upload(),
+        },
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "work_calendar_missing"
+    assert f"{year}年的节假日和调休安排尚未录入" in body["message"]
     assert not ServiceRecord.objects.exists()
 
 

@@ -27,11 +27,12 @@ from redvest.records.errors import (
     InvalidMinutes,
     MakeupTooLong,
     MakeupWindowClosed,
+    WorkCalendarMissing,
 )
-from redvest.records.models import RecordKind, RecordSource, ServiceRecord, ServiceTotal
+from redvest.records.models import HolidayYear, RecordKind, RecordSource, ServiceRecord, ServiceTotal
 from redvest.records.services import honour_grant, makeup_record
 from redvest.records.tests.conftest import World
-from redvest.records.tests.factories import PDF_BYTES, png_upload, post_record
+from redvest.records.tests.factories import PDF_BYTES, HolidayYearFactory, png_upload, post_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -97,6 +98,33 @@ def test_makeup_on_the_tenth_working_day_is_accepted_and_the_next_day_refused(w:
         assert "2026-10-09" in info.value.message
         assert _snapshot() == before
     with frozen(datetime.datetime(2026, 10, 9, 17, 0, tzinfo=SHANGHAI)):
+        assert _makeup(w, activity=activity).source == RecordSource.MAKEUP
+
+
+def test_makeup_deadline_across_the_spring_festival_counts_the_swapped_working_saturdays(w: World) -> None:
+    # Ended Thursday 2026-02-12: 2/13, Sat 2/14 (调休上班), 春节 2/15–2/23 off, 2/24–2/27, Sat 2/28 (调休上班),
+    # 3/2, 3/3 and the 10th working day Wednesday 3/4.
+    activity = _activity_ending(w, datetime.datetime(2026, 2, 12, 16, 0, tzinfo=SHANGHAI))
+    with frozen(datetime.datetime(2026, 3, 5, 8, 30, tzinfo=SHANGHAI)):
+        with pytest.raises(MakeupWindowClosed) as info:
+            _makeup(w, activity=activity)
+        assert "截止 2026-03-04" in info.value.message
+    with frozen(datetime.datetime(2026, 3, 4, 18, 0, tzinfo=SHANGHAI)):
+        assert _makeup(w, activity=activity).source == RecordSource.MAKEUP
+
+
+def test_makeup_whose_deadline_falls_in_a_year_without_its_arrangement_is_refused(w: World) -> None:
+    HolidayYear.objects.filter(year=2027).delete()
+    # Ended Thursday 2026-12-24: the 10 working days reach into January 2027, which has no data.
+    activity = _activity_ending(w, datetime.datetime(2026, 12, 24, 16, 0, tzinfo=SHANGHAI))
+    with frozen(datetime.datetime(2026, 12, 28, 9, 0, tzinfo=SHANGHAI)):
+        before = _snapshot()
+        with pytest.raises(WorkCalendarMissing) as info:
+            _makeup(w, activity=activity)
+        assert info.value.code == "work_calendar_missing" and "2027年" in info.value.message
+        assert _snapshot() == before
+        # Once the system admin has entered and confirmed 2027, the same make-up goes through.
+        HolidayYearFactory(year=2027)
         assert _makeup(w, activity=activity).source == RecordSource.MAKEUP
 
 

@@ -21,6 +21,7 @@ from redvest.records.models import (
     AnomalyStatus,
     Certificate,
     DisputeStatus,
+    HolidayYear,
     RecordDispute,
     RecordKind,
     RecordSource,
@@ -216,6 +217,27 @@ def test_a_makeup_past_the_window_shows_the_deadline_and_writes_nothing(w: World
     )
     assert response.status_code == 409
     assert "已超过补录期限" in response.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_makeup_needing_a_year_without_its_holiday_arrangement_shows_why_on_the_page(
+    w: World, client: Client
+) -> None:
+    HolidayYear.objects.update(complete=False)
+    year = (timezone.localtime(w.activity.end_at) + datetime.timedelta(days=1)).year
+    response = login(client, w.leader_user).post(
+        reverse("records:makeup-create"),
+        {
+            "activity": w.activity.pk,
+            "volunteer_number": w.volunteer.number,
+            "minutes": 60,
+            "reason": "忘记签到",
+            "evidence": png_upload(),
+        },
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert f"{year}年的节假日和调休安排尚未录入" in body and "工作日历" in body
     assert not ServiceRecord.objects.exists()
 
 

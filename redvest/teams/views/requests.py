@@ -83,7 +83,7 @@ def _decide(request: HttpRequest, request_id: int, *, approve: bool) -> HttpResp
         messages.error(request, exc.message)
         page = paginate(join_request_inbox(user=request.user), page=1)
         return render(request, "teams/joinrequest_list.html", {"page": page, "form": DecisionForm()}, status=exc.status)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx
         return _row(request, join_request)
     messages.success(request, f"已{'同意' if approve else '拒绝'}{join_request.volunteer.name}的申请")
     return redirect("teams:joinrequest-list")

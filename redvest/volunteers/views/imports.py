@@ -35,7 +35,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The ledger of what the user sees, narrowed by the list's filters (columns: see volunteers.excel)."""
-    file = volunteer_export(actor=request.user, filters=filters_from(request.GET))  # type: ignore[arg-type]
+    file = volunteer_export(actor=request.user, filters=filters_from(request.GET))  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
     return xlsx_response(file.content, file.filename)
 
 
@@ -61,7 +61,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             imp = volunteer_import_start(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
                 org=form.cleaned_data.get("org"),
                 upload=form.cleaned_data.get("file"),
             )
@@ -108,7 +108,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     try:
         volunteer_import_confirm(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
             imp=imp,
             skip_bad_rows=bool(form.cleaned_data.get("skip_bad_rows")),
         )
@@ -126,7 +126,7 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue again an import that was interrupted or failed by a system error."""
     imp = selectors.import_get(user=request.user, pk=pk)
     try:
-        volunteer_import_retry(actor=request.user, imp=imp)  # type: ignore[arg-type]
+        volunteer_import_retry(actor=request.user, imp=imp)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
     except DomainError as exc:
         messages.error(request, exc.message)
         return render(request, "volunteers/import_detail.html", _import_context(request, pk), status=exc.status)

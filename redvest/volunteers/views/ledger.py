@@ -93,7 +93,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def volunteer_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: swap the masked ID and phone for the full values (audited each time)."""
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
-    info = volunteer_reveal(actor=request.user, volunteer=volunteer)  # type: ignore[arg-type]
+    info = volunteer_reveal(actor=request.user, volunteer=volunteer)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
     return render(request, "volunteers/_sensitive.html", {"volunteer": volunteer, "info": info})
 
 
@@ -107,7 +107,7 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             volunteer = volunteer_set_status(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
                 volunteer=volunteer,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
@@ -151,7 +151,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             volunteer = volunteer_register(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
                 org=form.cleaned_data.get("org"),
                 team=form.cleaned_data.get("team"),
                 data=form.to_data(),
@@ -177,7 +177,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VolunteerEditForm(request.POST)
     if form.is_valid():
         try:
-            volunteer = volunteer_update(actor=request.user, volunteer=volunteer, data=form.to_data())  # type: ignore[arg-type]
+            volunteer = volunteer_update(actor=request.user, volunteer=volunteer, data=form.to_data())  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         except DomainError as exc:

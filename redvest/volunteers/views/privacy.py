@@ -29,7 +29,7 @@ def deregistration_list(request: HttpRequest) -> HttpResponse:
 def deregistration_create(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
     try:
-        deregistration_request(actor=request.user, volunteer=volunteer, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        deregistration_request(actor=request.user, volunteer=volunteer, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
     except DomainError as exc:
         return render(request, "volunteers/error.html", {"message": exc.message}, status=exc.status)
     messages.success(request, "已提交注销申请，所属组织确认后将删除您的个人信息并关闭登录")
@@ -43,7 +43,7 @@ def deregistration_decision(request: HttpRequest, pk: int) -> HttpResponse:
     pending = selectors.deregistration_get(user=request.user, pk=pk)
     approve = request.POST.get("approve") == "1"
     try:
-        deregistration_decide(actor=request.user, request=pending, approve=approve, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+        deregistration_decide(actor=request.user, request=pending, approve=approve, note=request.POST.get("note", ""))  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
     except DomainError as exc:
         return render(request, "volunteers/error.html", {"message": exc.message}, status=exc.status)
     messages.success(request, "已确认注销，个人信息已按保留规则删除" if approve else "已回复：不同意注销")
