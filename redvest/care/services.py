@@ -13,15 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts.models import Role, RoleAssignment
-from redvest.accounts.policy import (
-    can_administer,
-    can_log_care_visit,
-    can_view_care_health,
-    grants_for,
-    is_system_admin,
-    may_take_requests,
-)
+from redvest.accounts.policy import can_administer, grants_for
 from redvest.audit.services import audit_record
+from redvest.care.access import can_log_care_visit, can_view_care_health, may_set_cadence
 from redvest.care.models import (
     CareCategory,
     CareConsent,
@@ -46,6 +40,7 @@ from redvest.core.crypto import blind_index, decrypt, encrypt, mask_phone
 from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.core.validators import normalize_phone, phone_error
+from redvest.demand.access import may_take_requests
 from redvest.orgs.models import OrgKind, OrgNode
 
 if TYPE_CHECKING:
@@ -390,7 +385,7 @@ def health_save(*, actor: User, recipient: CareRecipient, data: HealthData) -> C
 
 @transaction.atomic
 def health_reveal(*, actor: User, recipient: CareRecipient) -> HealthData | None:
-    """Health data for the roles that need it (`policy.can_view_care_health`), read under a consent in
+    """Health data for the roles that need it (`care.access.can_view_care_health`), read under a consent in
     force only; each read writes a `view_sensitive` audit row. None when nothing is kept."""
     if not can_view_care_health(actor, recipient):
         raise PermissionDenied("您无权查看该帮扶对象的健康信息")
@@ -511,13 +506,6 @@ def _reschedule(pairings: Any) -> int:
         pairing.next_visit_due = base + datetime.timedelta(days=cadence_days_for(pairing.recipient, table=table))
     CarePairing.objects.bulk_update(rows, ["next_visit_due"], batch_size=500)
     return len(rows)
-
-
-def may_set_cadence(user: Any) -> bool:
-    """The cadence table is county-wide: system admins and org admins of a top-level node."""
-    return is_system_admin(user) or any(
-        g.role == Role.ORG_ADMIN and len(g.path) == OrgNode.steplen for g in grants_for(user)
-    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Writes over the org tree: nodes, stations and their 五有 checklist, and role assignments at a node.
 
 Every write is one transaction with its audit row; bad input raises a DomainError before anything
-is written. Permissions are asked of `redvest.accounts.policy` only.
+is written. Permissions are asked of the access engine (`redvest.core.policy`) only.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from django.utils import timezone
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
 from redvest.accounts.models import ASSIGNABLE_ROLES, Role, RoleAssignment, User
-from redvest.accounts.policy import can, can_administer, can_manage_under, is_system_admin
 from redvest.accounts.services import role_assign, user_create
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.crypto import blind_index
 from redvest.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from redvest.core.policy import can, can_administer, can_manage_under, is_system_admin
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import (
     STATION_KINDS,

@@ -20,6 +20,7 @@ from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
 from redvest.reports import conf
+from redvest.reports.access import can_review, require_may_file
 from redvest.reports.figures import record_figures
 from redvest.reports.models import (
     EDITABLE_STATUSES,
@@ -38,7 +39,7 @@ from redvest.reports.models import (
 )
 from redvest.reports.narrative import draft_narrative
 from redvest.reports.quarters import previous_quarter, quarter_bounds, quarter_due_on, quarter_label, quarter_of
-from redvest.reports.selectors import can_review, filing_orgs, records_path
+from redvest.reports.selectors import filing_orgs, records_path
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -83,11 +84,6 @@ def _figures_now(org: OrgNode, year: int, quarter: int) -> dict[str, int]:
     return record_figures([path], first, last)[path]
 
 
-def _may_file(actor: User, report: QuarterlyReport) -> None:
-    if not can(actor, "change", report):
-        raise PermissionDenied("您无权填报该组织的季报")
-
-
 @transaction.atomic
 def report_open(
     *, actor: User, org: OrgNode, year: int, quarter: int, now: datetime.datetime | None = None
@@ -128,7 +124,7 @@ def report_refresh(*, actor: User, report: QuarterlyReport, now: datetime.dateti
     """Recompute the record values of a draft or returned report. A figure the organisation had not
     edited follows the records; an edited one keeps its reported value (and reason)."""
     report = _lock(report)
-    _may_file(actor, report)
+    require_may_file(actor, report)
     if report.status not in EDITABLE_STATUSES:
         raise ReportNotEditable()
     fresh = _figures_now(report.org, report.year, report.quarter)
@@ -177,7 +173,7 @@ def report_update(
     from the record needs a reason. Raises ValidationFailed (field per figure: `figure_<key>`),
     ReportNotEditable, PermissionDenied. Bad input writes nothing."""
     report = _lock(report)
-    _may_file(actor, report)
+    require_may_file(actor, report)
     if report.status not in EDITABLE_STATUSES:
         raise ReportNotEditable()
     rows = {f.key: f for f in report.figures.all()}
@@ -259,7 +255,7 @@ def report_submit(*, actor: User, report: QuarterlyReport, now: datetime.datetim
     must carry a reason and the highlights must be written. Raises ValidationFailed, ReportNotEditable."""
     now = now or timezone.now()
     report = _lock(report)
-    _may_file(actor, report)
+    require_may_file(actor, report)
     if report.status not in EDITABLE_STATUSES:
         raise ReportNotEditable("季报已报送，请勿重复报送")
     errors = {

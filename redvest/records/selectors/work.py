@@ -12,6 +12,7 @@ from django.utils import timezone
 from redvest.accounts.policy import can, scope
 from redvest.activities.models import Activity, ActivityKind, ActivityStatus
 from redvest.core.errors import NotFound
+from redvest.records.access import may_change_record
 from redvest.records.models import (
     Anomaly,
     AnomalyStatus,
@@ -23,7 +24,6 @@ from redvest.records.models import (
     ServiceRecord,
 )
 from redvest.records.services.grants import makeup_deadline
-from redvest.records.services.ledger import may_change_record
 
 if TYPE_CHECKING:
     from redvest.volunteers.models import Volunteer
