@@ -16,6 +16,8 @@ from redvest.orgs.tests.factories import OrgTree, org_node
 def test_dashboard_access_by_role() -> None:
     tree = OrgTree()
     hotline = org_node(name="96345热线中心", kind=OrgKind.HOTLINE, parent=tree.county)
+    for node in (tree.town_a, tree.town_b, tree.community_a):
+        node.refresh_from_db()  # siblings are ordered by name: adding the hotline renumbers the towns' paths
     admin, dispatcher, keeper = UserFactory(), UserFactory(), UserFactory()
     RoleAssignmentFactory(user=admin, role=Role.ORG_ADMIN, org=tree.town_a)
     RoleAssignmentFactory(user=dispatcher, role=Role.DISPATCHER, org=hotline)
