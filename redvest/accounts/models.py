@@ -7,6 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from redvest.core.crypto import decrypt, mask_phone
+from redvest.core.roles import ADMIN_ROLES, LEAD_ROLES, STAFF_ROLES, Role
+
+__all__ = ["ADMIN_ROLES", "ASSIGNABLE_ROLES", "LEAD_ROLES", "STAFF_ROLES", "ApiToken", "Role", "RoleAssignment", "User"]
 
 
 class User(AbstractUser):
@@ -34,23 +37,6 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.name or self.get_full_name() or self.username
 
-
-class Role(models.TextChoices):
-    SYSTEM_ADMIN = "system_admin", "系统管理员"
-    ORG_ADMIN = "org_admin", "组织管理员"
-    TEAM_LEADER = "team_leader", "服务队负责人"
-    TEAM_LIAISON = "team_liaison", "服务队联络员"
-    DISPATCHER = "dispatcher", "热线调度员"
-    STATION_KEEPER = "station_keeper", "站点管理员"
-    MERCHANT = "merchant", "加盟商家"
-    VOLUNTEER = "volunteer", "志愿者"
-    RESIDENT = "resident", "群众"
-
-
-# Role groups the menus and to-dos of every app ask about.
-ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
-LEAD_ROLES = frozenset({Role.TEAM_LEADER, Role.TEAM_LIAISON})
-STAFF_ROLES = ADMIN_ROLES | {Role.DISPATCHER, Role.STATION_KEEPER}
 
 # Team leader, liaison and volunteer come from the team and volunteer records themselves
 # (Team.leader, Team.liaison, Volunteer.user), so they cannot drift from the roster.

@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from redvest.accounts.models import Role, User
 from redvest.accounts.policy import grants_for
 from redvest.core.crypto import blind_index
@@ -27,9 +29,12 @@ def profile_for(*, user: Any) -> Profile:
     grants = grants_for(user)
     names = dict(OrgNode.objects.filter(pk__in={g.org_id for g in grants}).values_list("id", "name"))
     labels = dict(Role.choices)
-    from redvest.volunteers.models import Volunteer
-
-    volunteer = Volunteer.objects.filter(user=user).select_related("org").first()
+    # The user's volunteer record through its reverse one-to-one (accounts imports no app above it).
+    me = User.objects.select_related("volunteer__org").filter(pk=user.pk).first()
+    try:
+        volunteer = me.volunteer if me is not None else None
+    except ObjectDoesNotExist:
+        volunteer = None
     return Profile(
         user=user,
         roles=[RoleLine(role=labels[g.role], org_name=names.get(g.org_id, "全部")) for g in grants],

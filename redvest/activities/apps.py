@@ -9,7 +9,13 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "活动与服务时长"
 
     def ready(self) -> None:
-        from redvest.activities import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.activities import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

@@ -8,6 +8,8 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from redvest.audit import nav  # the app's menu entries, read once apps are loaded
+        from redvest.audit import access, nav  # the app's access rules and menu, read once apps are loaded
+
+        access.register()
 
         navigation.register(nav.entries)

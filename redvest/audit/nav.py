@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import ADMIN_ROLES
-from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
+from redvest.core.policy import roles_of
+from redvest.core.roles import ADMIN_ROLES
 
 
 def entries(user: Any) -> list[NavEntry]:

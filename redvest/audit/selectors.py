@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from redvest.accounts.policy import scope
 from redvest.audit.models import AuditEntry
+from redvest.core.policy import scope
 
 
 def audit_entry_list(*, user: Any, target_type: str = "", action: str = "") -> QuerySet[AuditEntry]:

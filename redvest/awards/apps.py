@@ -10,7 +10,13 @@ class AwardsConfig(AppConfig):
     verbose_name = "年度评选"
 
     def ready(self) -> None:
-        from redvest.awards import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.awards import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

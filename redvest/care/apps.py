@@ -10,7 +10,13 @@ class CareConfig(AppConfig):
     verbose_name = "结对帮扶"
 
     def ready(self) -> None:
-        from redvest.care import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.care import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

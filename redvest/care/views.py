@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from redvest.accounts.policy import can_administer, can_log_care_visit, can_view_care_health
+from redvest.accounts.policy import can_administer
 from redvest.care import selectors, services
+from redvest.care.access import can_log_care_visit, can_view_care_health, may_set_cadence
 from redvest.care.forms import (
     CadenceForm,
     ConsentForm,
@@ -420,7 +421,7 @@ def visit_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_domain_errors
 def cadence_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    editable = services.may_set_cadence(user)
+    editable = may_set_cadence(user)
     if request.method == "POST":
         form = CadenceForm(request.POST)
         if form.is_valid():

@@ -5,6 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from redvest.core.navigation import menu_for
+from redvest.core.policy import roles_of
+from redvest.core.roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,9 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from redvest.accounts.models import Role  # the bottom tabs are for volunteers; accounts sits above core
-    from redvest.accounts.policy import roles_of
-
     sections = menu_for(user, request.path)
     current = next(((s, link) for s in sections for link in s.links if link.current), None)
     return {

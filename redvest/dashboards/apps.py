@@ -19,6 +19,8 @@ class DashboardsConfig(AppConfig):
             JobKind(model=DataExport, running=ExportStatus.RUNNING, task=data_export_task, recover=data_export_recover)
         )
 
-        from redvest.dashboards import nav  # the app's menu entries, read once apps are loaded
+        from redvest.dashboards import access, nav  # the app's access rules and menu, read once apps are loaded
+
+        access.register()
 
         navigation.register(nav.entries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Substr
@@ -14,14 +14,15 @@ from django.utils import timezone
 from redvest.accounts import policy
 from redvest.accounts.models import Role
 from redvest.core.errors import NotFound, PermissionDenied
+from redvest.dashboards.access import Access, dashboard_access
 from redvest.dashboards.models import DataExport, MonthlyOrgStat, OrgStock, RefreshRun
 from redvest.dashboards.services.rollups import month_start, next_month
 from redvest.dashboards.tables import tables
+from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.volunteers.models import PoliticalStatus
 
-Access = Literal["full", "requests"]
 MONTHS = 12
 REQUEST_DAYS = 7
 MAX_STATIONS = 2000
@@ -54,17 +55,6 @@ POLITICAL = (
 # ---- access -------------------------------------------------------------------------------------
 
 
-def dashboard_access(user: Any, node: OrgNode) -> Access | None:
-    """Administrators of the node's subtree see every panel; dispatchers whose service area holds it see
-    the requests and SLA panel; nobody else opens it."""
-    if policy.can_administer(user, node):
-        return "full"
-    for grant in policy.grants_for(user):
-        if grant.role == Role.DISPATCHER and node.path.startswith(policy.service_area_path(grant)):
-            return "requests"
-    return None
-
-
 def dashboard_home(*, user: Any) -> OrgNode:
     """Where the viewer starts: the root for a system admin, else the highest node they administer (or,
     for a dispatcher, the area their hotline serves)."""
@@ -74,7 +64,7 @@ def dashboard_home(*, user: Any) -> OrgNode:
         if root is not None:
             return root
     paths = sorted((g.path for g in grants if g.role == Role.ORG_ADMIN), key=len)
-    paths += sorted((policy.service_area_path(g) for g in grants if g.role == Role.DISPATCHER), key=len)
+    paths += sorted((service_area_path(g) for g in grants if g.role == Role.DISPATCHER), key=len)
     node = OrgNode.objects.filter(path=paths[0]).first() if paths else None
     if node is None:
         raise PermissionDenied("数据看板仅对管理员和调度员开放")

@@ -13,10 +13,10 @@ from ninja.files import UploadedFile
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from redvest.accounts.policy import dispatch_area_paths
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.core.pagination import paginate
 from redvest.demand import schemas as s
+from redvest.demand.access import dispatch_area_paths
 from redvest.demand.selectors.menu import item_get, menu_items
 from redvest.demand.selectors.recommend import recommend
 from redvest.demand.selectors.requests import (

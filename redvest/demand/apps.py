@@ -10,7 +10,13 @@ class DemandConfig(AppConfig):
     verbose_name = "需求对接"
 
     def ready(self) -> None:
-        from redvest.demand import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.demand import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.policy import may_take_requests
 from redvest.core.workbench import Todo
+from redvest.demand.access import may_take_requests
 from redvest.demand.models import RequestChannel
 from redvest.demand.selectors.requests import desk_counts, my_open_counts
 

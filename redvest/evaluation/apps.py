@@ -9,6 +9,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = "评议与考核"
 
     def ready(self) -> None:
-        from redvest.evaluation import nav  # the app's menu entries, read once apps are loaded
+        from redvest.evaluation import access, nav  # the app's access rules and menu, read once apps are loaded
+
+        access.register()
 
         navigation.register(nav.entries)

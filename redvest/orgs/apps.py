@@ -9,7 +9,13 @@ class OrgsConfig(AppConfig):
     verbose_name = "组织网络"
 
     def ready(self) -> None:
-        from redvest.orgs import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.orgs import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

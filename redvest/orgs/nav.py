@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from redvest.accounts.models import STAFF_ROLES, Role
-from redvest.accounts.policy import roles_of
 from redvest.core.navigation import NavEntry
+from redvest.core.policy import roles_of
+from redvest.core.roles import STAFF_ROLES, Role
 
 
 def entries(user: Any) -> list[NavEntry]:

@@ -13,9 +13,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from redvest.accounts.models import Role, RoleAssignment
-from redvest.accounts.policy import can, can_administer, can_manage_under, is_system_admin, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.core.pagination import Page, paginate
+from redvest.core.policy import can, can_administer, can_manage_under, is_system_admin, scope
 from redvest.core.validators import id_in_range
 from redvest.orgs.models import (
     DEFAULT_TEAM_MIN_SIZE,

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.models import User
-from redvest.accounts.policy import is_system_admin
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.policy import is_system_admin
 from redvest.orgs import selectors, services
 from redvest.orgs.forms import (
     EvidenceForm,

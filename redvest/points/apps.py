@@ -9,7 +9,13 @@ class PointsConfig(AppConfig):
     verbose_name = "积分银行与先锋指数"
 
     def ready(self) -> None:
-        from redvest.points import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.points import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos, figures=todos.figures)
         navigation.register(nav.entries)

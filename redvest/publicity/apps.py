@@ -9,6 +9,8 @@ class PublicityConfig(AppConfig):
     verbose_name = "承诺、典型与培训"
 
     def ready(self) -> None:
-        from redvest.publicity import nav  # the app's menu entries, read once apps are loaded
+        from redvest.publicity import access, nav  # the app's access rules and menu, read once apps are loaded
+
+        access.register()
 
         navigation.register(nav.entries)

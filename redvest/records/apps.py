@@ -9,7 +9,13 @@ class RecordsConfig(AppConfig):
     verbose_name = "服务记录与证明"
 
     def ready(self) -> None:
-        from redvest.records import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.records import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos, figures=todos.figures)
         navigation.register(nav.entries)

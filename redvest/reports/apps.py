@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "季报与通报"
 
     def ready(self) -> None:
-        from redvest.reports import nav  # the app's menu entries, read once apps are loaded
+        from redvest.reports import access, nav  # the app's access rules and menu, read once apps are loaded
+
+        access.register()
 
         navigation.register(nav.entries)

@@ -46,18 +46,6 @@ def filing_orgs_for(*, user: Any) -> QuerySet[OrgNode]:
     return scope(user, "org", filing_orgs(""), "change")
 
 
-def can_review(user: Any, report: QuarterlyReport) -> bool:
-    """The 工委 reviews: a system admin, or an org admin at a node strictly above the organisation and
-    its host (the 党支部's own 单位/村社区 admins file, they do not review themselves)."""
-    host = records_path(report.org)
-    for grant in grants_for(user):
-        if grant.role == Role.SYSTEM_ADMIN:
-            return True
-        if grant.role == Role.ORG_ADMIN and host.startswith(grant.path) and len(grant.path) < len(host):
-            return True
-    return False
-
-
 def review_roots(*, user: Any) -> QuerySet[OrgNode]:
     """Nodes the user reviews from: nodes they administer that have filing organisations below them."""
     paths = [g.path for g in grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]

@@ -17,6 +17,7 @@ from redvest.core.errors import DomainError, NotFound
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
+from redvest.reports.access import can_review
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
 from redvest.reports.forms import (
@@ -30,7 +31,6 @@ from redvest.reports.forms import (
 from redvest.reports.models import ReportStatus
 from redvest.reports.quarters import quarter_label, quarter_of
 from redvest.reports.selectors import (
-    can_review,
     circular_get,
     circular_list,
     filing_orgs_for,

@@ -9,7 +9,13 @@ class TeamsConfig(AppConfig):
     verbose_name = "服务队"
 
     def ready(self) -> None:
-        from redvest.teams import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.teams import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

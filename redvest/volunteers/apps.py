@@ -24,7 +24,13 @@ class VolunteersConfig(AppConfig):
             )
         )
 
-        from redvest.volunteers import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.volunteers import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
+
+        access.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

@@ -225,11 +225,6 @@ def team_get(*, pk: int | None) -> Team | None:
 # ---- Excel export -------------------------------------------------------------------------------
 
 
-def export_sensitive_allowed(*, user: Any, org: OrgNode | None) -> bool:
-    """Full values in an export only when the user may see them across the whole exported subtree."""
-    return org is not None and policy.can_view_sensitive(user, org)
-
-
 def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
     return dict(choices)
 

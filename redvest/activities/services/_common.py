@@ -1,21 +1,17 @@
-"""Pieces the activity services share: who the acting volunteer is, who may organise where."""
+"""Pieces the activity services share: who the acting volunteer is (who may organise where: `activities.access`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 
-from redvest.accounts.policy import can, can_administer
 from redvest.activities.errors import NotRegisteredVolunteer
 from redvest.activities.models import Activity
-from redvest.core.errors import PermissionDenied
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
-    from redvest.orgs.models import OrgNode
-    from redvest.teams.models import Team
+    pass
 
 
 def volunteer_of(actor: Any) -> Volunteer:
@@ -25,17 +21,6 @@ def volunteer_of(actor: Any) -> Volunteer:
     if volunteer is None or volunteer.status != VolunteerStatus.REGISTERED:
         raise NotRegisteredVolunteer()
     return volunteer
-
-
-def require_can_organise(actor: Any, *, org: OrgNode, teams: Iterable[Team]) -> None:
-    """Org admins organise anywhere in their subtree; a team leader or liaison organises activities
-    their own team runs, held at the team's node or below it."""
-    if can_administer(actor, org):
-        return
-    for team in teams:
-        if can(actor, "change", team) and org.path.startswith(team.org.path):
-            return
-    raise PermissionDenied("只有组织管理员或本队负责人（联络员）可以组织该活动")
 
 
 def locked(activity: Activity) -> Activity:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from redvest.accounts.policy import require
+from redvest.activities.access import require_can_organise
 from redvest.activities.conf import checkout_grace
 from redvest.activities.errors import (
     ActivityAlreadyPublished,
@@ -31,7 +32,7 @@ from redvest.activities.models import (
     lifecycle_status,
 )
 from redvest.activities.selectors.calendar import theme_for_time
-from redvest.activities.services._common import activity_url, locked, require_can_organise
+from redvest.activities.services._common import activity_url, locked
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.services import notification_send

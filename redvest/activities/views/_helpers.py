@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
 
-from redvest.accounts.models import Role
-from redvest.accounts.policy import roles_of
 from redvest.core.pages import domain_error_pages
 
 if TYPE_CHECKING:
@@ -35,11 +33,3 @@ def parse_date(value: Any) -> datetime.date | None:
         return datetime.date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
-
-
-ORGANISER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN, Role.TEAM_LEADER, Role.TEAM_LIAISON})
-
-
-def can_organise(user: Any) -> bool:
-    """Whether to offer the organiser's links; each page and service still asks the policy itself."""
-    return bool(roles_of(user) & ORGANISER_ROLES)

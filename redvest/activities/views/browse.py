@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from redvest.activities.access import can_organise
 from redvest.activities.forms import decimal_or_none
 from redvest.activities.models import ServiceCategory, SignUpStatus
 from redvest.activities.selectors import (
@@ -20,7 +21,7 @@ from redvest.activities.selectors import (
     signup_get,
 )
 from redvest.activities.services import signup_cancel, signup_create
-from redvest.activities.views._helpers import can_organise, parse_date, parse_int, shows_domain_errors, user_of
+from redvest.activities.views._helpers import parse_date, parse_int, shows_domain_errors, user_of
 from redvest.core.errors import DomainError
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text

@@ -3,8 +3,9 @@ pairings and the visit cadence (`pairings`), visits (`visits`), reminders (`remi
 
 from __future__ import annotations
 
+from redvest.care.access import may_set_cadence
 from redvest.care.services.health import HealthData, consent_record, consent_withdraw, health_reveal, health_save
-from redvest.care.services.pairings import cadence_set, may_set_cadence, pairing_create, pairing_end
+from redvest.care.services.pairings import cadence_set, pairing_create, pairing_end
 from redvest.care.services.registry import (
     RecipientData,
     recipient_create,

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from redvest.accounts.policy import can_administer, can_view_care_health
+from redvest.accounts.policy import can_administer
 from redvest.audit.services import audit_record
+from redvest.care.access import can_view_care_health
 from redvest.care.errors import ConsentRequired
 from redvest.care.models import (
     CareConsent,
@@ -176,7 +177,7 @@ def health_save(*, actor: User, recipient: CareRecipient, data: HealthData) -> C
 
 @transaction.atomic
 def health_reveal(*, actor: User, recipient: CareRecipient) -> HealthData | None:
-    """Health data for the roles that need it (`policy.can_view_care_health`), read under a consent in
+    """Health data for the roles that need it (`care.access.can_view_care_health`), read under a consent in
     force only; each read writes a `view_sensitive` audit row. None when nothing is kept."""
     if not can_view_care_health(actor, recipient):
         raise PermissionDenied("您无权查看该帮扶对象的健康信息")

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from redvest.accounts.models import Role
-from redvest.accounts.policy import can_administer, grants_for, is_system_admin
+from redvest.accounts.policy import can_administer
 from redvest.audit.services import audit_record
+from redvest.care.access import may_set_cadence
 from redvest.care.models import CareCategory, CarePairing, CareRecipient, PairingStatus, RecipientStatus, VisitCadence
 from redvest.care.selectors import cadence_days_for, cadence_table
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -123,13 +123,6 @@ def reschedule(pairings: Any) -> int:
         pairing.next_visit_due = base + datetime.timedelta(days=cadence_days_for(pairing.recipient, table=table))
     CarePairing.objects.bulk_update(rows, ["next_visit_due"], batch_size=500)
     return len(rows)
-
-
-def may_set_cadence(user: Any) -> bool:
-    """The cadence table is county-wide: system admins and org admins of a top-level node."""
-    return is_system_admin(user) or any(
-        g.role == Role.ORG_ADMIN and len(g.path) == OrgNode.steplen for g in grants_for(user)
-    )
 
 
 @transaction.atomic

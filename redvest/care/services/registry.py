@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from redvest.accounts.policy import can_administer, can_log_care_visit
+from redvest.accounts.policy import can_administer
 from redvest.audit.services import audit_record
+from redvest.care.access import can_log_care_visit
 from redvest.care.models import (
     CareCategory,
     CarePairing,

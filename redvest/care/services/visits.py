@@ -11,12 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from redvest.accounts.models import Role
-from redvest.accounts.policy import can_administer, can_log_care_visit, grants_for, may_take_requests
+from redvest.accounts.policy import can_administer, grants_for
 from redvest.audit.services import audit_record
+from redvest.care.access import can_log_care_visit
 from redvest.care.models import CarePairing, CareRecipient, CareVisit, PairingStatus, RecipientStatus, VisitForm
 from redvest.care.selectors import cadence_days_for
 from redvest.care.services._files import file_errors, has_file
 from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from redvest.demand.access import may_take_requests
 from redvest.demand.models import RequestChannel
 from redvest.demand.services import RequestData, request_create
 

@@ -205,7 +205,7 @@ def test_health_visibility_per_role(world: CareWorld, who: str, allowed: bool) -
 
 def test_an_ended_pairing_no_longer_opens_health_data(world: CareWorld) -> None:
     services.pairing_end(actor=world.admin, pairing=world.pairing, reason="志愿者调离")
-    from redvest.accounts.policy import can_view_care_health
+    from redvest.care.access import can_view_care_health
 
     assert not can_view_care_health(world.fresh(world.volunteer_user), world.recipient)
     assert can_view_care_health(world.fresh(world.leader), world.recipient)

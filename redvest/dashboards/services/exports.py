@@ -130,7 +130,7 @@ def export_queryset(*, export: DataExport, spec: Table) -> QuerySet[Any]:
     if export.category and spec.category_field:
         qs = qs.filter(**{spec.category_field: export.category})
     if spec.resource:
-        qs = policy.scope(export.created_by, spec.resource, qs)  # type: ignore[arg-type]  # a registered resource
+        qs = policy.scope(export.created_by, spec.resource, qs)
     return qs.order_by(field, "pk")
 
 

@@ -8,18 +8,11 @@ from typing import Any
 
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
-from redvest.accounts.policy import (
-    Action,
-    can,
-    can_handle_request,
-    can_record_feedback,
-    can_view_resident_phone,
-    dispatch_area_paths,
-    scope,
-)
+from redvest.accounts.policy import Action, can, scope
 from redvest.core.crypto import blind_index
 from redvest.core.errors import NotFound
 from redvest.core.validators import normalize_phone
+from redvest.demand.access import can_handle_request, can_record_feedback, can_view_resident_phone, dispatch_area_paths
 from redvest.demand.models import (
     ACTIVE_DISPATCH_STATUSES,
     DONE_STATUSES,

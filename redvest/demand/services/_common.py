@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from redvest.accounts.models import Role, RoleAssignment, User
-from redvest.accounts.policy import dispatcher_assignments_over
 from redvest.core.errors import DomainError
 from redvest.core.services import notification_send
+from redvest.demand.access import dispatcher_assignments_over
 from redvest.demand.errors import RequestNotOpen
 from redvest.demand.models import Dispatch, EventKind, RequestEvent, ServiceRequest
 

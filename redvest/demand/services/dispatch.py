@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
-from redvest.accounts.policy import can_dispatch_to, dispatch_area_paths, require
+from redvest.accounts.policy import require
 from redvest.audit.services import audit_record
 from redvest.core.errors import NotFound, ValidationFailed
+from redvest.demand.access import can_dispatch_to, dispatch_area_paths
 from redvest.demand.conf import accept_timeout
 from redvest.demand.errors import DispatchStateInvalid, DuplicateAssignee, NoCandidate, OutsideDispatchArea
 from redvest.demand.models import (

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from redvest.accounts.models import Role
-from redvest.accounts.policy import can_view_resident_phone, dispatch_area_paths, grants_for, may_take_requests
+from redvest.accounts.policy import grants_for
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index, encrypt, mask_phone
 from redvest.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.demand import geo
+from redvest.demand.access import can_view_resident_phone, dispatch_area_paths, may_take_requests
 from redvest.demand.conf import ORDER_RESOLUTION_GRACE
 from redvest.demand.errors import IdempotencyConflict, LocationRequired, UnknownServiceItem
 from redvest.demand.models import (

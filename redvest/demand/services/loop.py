@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from redvest.accounts.policy import can_record_feedback, require, scope
+from redvest.accounts.policy import require, scope
 from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.demand.access import can_record_feedback
 from redvest.demand.errors import AlreadyEvaluated
 from redvest.demand.models import (
     DONE_STATUSES,

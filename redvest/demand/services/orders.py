@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from redvest.accounts.policy import can_dispatch_to, can_handle_request, may_take_requests
 from redvest.audit.services import audit_record
 from redvest.core.crypto import encrypt, mask_phone
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.core.validators import normalize_phone, phone_error
+from redvest.demand.access import can_dispatch_to, can_handle_request, may_take_requests
 from redvest.demand.errors import RequestNotOpen
 from redvest.demand.models import (
     DONE_STATUSES,

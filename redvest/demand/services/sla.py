@@ -16,8 +16,8 @@ from django.db.models import Count, F, Field, QuerySet
 from django.urls import reverse
 
 from redvest.accounts.models import Role, RoleAssignment, User
-from redvest.accounts.policy import dispatcher_service_areas
 from redvest.core.services import notification_send
+from redvest.demand.access import dispatcher_service_areas
 from redvest.demand.models import (
     ACTIVE_DISPATCH_STATUSES,
     OPEN_STATUSES,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from redvest.accounts.models import Role
-from redvest.accounts.policy import can, can_dispatch_to, can_handle_request, can_view_resident_phone, scope
+from redvest.accounts.policy import can, scope
 from redvest.accounts.tests.factories import UserFactory
+from redvest.demand.access import can_dispatch_to, can_handle_request, can_view_resident_phone
 from redvest.demand.models import Dispatch, ServiceRequest
 from redvest.demand.tests.factories import DispatchFactory, ResidentFactory, ServiceRequestFactory, role_at
 from redvest.volunteers.tests.factories import VolunteerFactory

@@ -59,7 +59,7 @@ def test_team_with_the_items_specialty_ranks_first(county, now):
 
 def test_only_candidates_in_the_askers_area_are_offered(county, now):
     town_dispatcher = role_at(county.town_b, Role.DISPATCHER)
-    from redvest.accounts.policy import dispatch_area_paths
+    from redvest.demand.access import dispatch_area_paths
 
     VolunteerFactory(org=county.community_a)
     far = VolunteerFactory(org=county.community_c)

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from redvest.accounts.policy import may_take_requests
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.pagination import paginate, parse_page
+from redvest.demand.access import may_take_requests
 from redvest.demand.forms import IntakeForm, add_domain_error
 from redvest.demand.models import RequestChannel
 from redvest.demand.selectors.requests import (

@@ -10,9 +10,9 @@ from django.db.models import ProtectedError
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
 from redvest.accounts.models import User
-from redvest.accounts.policy import can, can_manage_under, is_system_admin
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import DomainError, PermissionDenied, ValidationFailed
+from redvest.core.policy import can, can_manage_under, is_system_admin
 from redvest.orgs.errors import InvalidMove, NodeNotEmpty
 from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, OrgKind, OrgNode
 from redvest.orgs.services._common import UNSET, Unset, clean_text, lock_node

@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from redvest.accounts.models import ASSIGNABLE_ROLES, Role, RoleAssignment, User
-from redvest.accounts.policy import can_administer, is_system_admin
 from redvest.accounts.services import role_assign, user_create
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from redvest.core.policy import can_administer, is_system_admin
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.services._common import clean_text, lock_node

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from redvest.accounts.models import User
-from redvest.accounts.policy import can, can_administer
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
+from redvest.core.policy import can, can_administer
 from redvest.orgs.models import (
     FiveHaveEvidence,
     FiveHaveInspection,

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from redvest.accounts.policy import can, can_administer, can_manage_bank, home_orgs, scope
+from redvest.accounts.policy import can, can_administer, home_orgs, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
+from redvest.points.access import bank_nodes_q, can_manage_bank
 from redvest.points.errors import NotAVolunteer
 from redvest.points.models import (
     AccountKind,
@@ -238,18 +239,7 @@ def bank_report(*, user: Any, org: OrgNode, start: datetime.date, end: datetime.
 
 def bank_orgs(*, user: Any) -> QuerySet[OrgNode]:
     """Nodes whose bank the user runs: stations they keep and the subtrees they administer."""
-    from redvest.accounts.models import Role
-    from redvest.accounts.policy import grants_for
-
-    q = Q(pk__in=[])
-    for grant in grants_for(user):
-        if grant.role == Role.SYSTEM_ADMIN:
-            return OrgNode.objects.all()
-        if grant.role == Role.ORG_ADMIN:
-            q |= Q(path__startswith=grant.path)
-        elif grant.role == Role.STATION_KEEPER:
-            q |= Q(path=grant.path)
-    return OrgNode.objects.filter(q)
+    return OrgNode.objects.filter(bank_nodes_q(user))
 
 
 def funds_for(*, volunteer: Volunteer) -> QuerySet[PointsAccount]:

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts.models import Role, RoleAssignment
-from redvest.accounts.policy import can, can_administer, can_manage_bank
+from redvest.accounts.policy import can, can_administer
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import PermissionDenied, ValidationFailed
+from redvest.points.access import can_manage_bank
 from redvest.points.errors import MerchantNotApproved, MerchantNotPending, NoteRequired
 from redvest.points.models import (
     AccountKind,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from redvest.accounts.policy import Action, can_administer, scope
+from redvest.accounts.policy import Action, scope
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
@@ -43,10 +43,6 @@ def exemplar_get(*, user: Any, pk: int, action: Action = "view") -> Exemplar:
 
 def exemplar_photos(*, exemplar: Exemplar) -> list[ExemplarPhoto]:
     return list(exemplar.photos.order_by("order", "id"))
-
-
-def may_publish(*, user: Any, exemplar: Exemplar) -> bool:
-    return can_administer(user, exemplar.org)
 
 
 @dataclass(frozen=True)

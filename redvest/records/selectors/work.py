@@ -12,6 +12,7 @@ from django.utils import timezone
 from redvest.accounts.policy import can, scope
 from redvest.activities.models import Activity, ActivityKind, ActivityStatus
 from redvest.core.errors import NotFound
+from redvest.records.access import may_change_record
 from redvest.records.errors import WorkCalendarMissing
 from redvest.records.models import (
     Anomaly,
@@ -24,7 +25,6 @@ from redvest.records.models import (
     ServiceRecord,
 )
 from redvest.records.services.grants import MAKEUP_WORKING_DAYS, makeup_deadline
-from redvest.records.services.ledger import may_change_record
 from redvest.records.workdays import WorkCalendar, horizon, work_calendar
 
 if TYPE_CHECKING:

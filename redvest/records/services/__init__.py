@@ -4,7 +4,9 @@
 activities app calls when a stay closes.
 """
 
-from redvest.records.services.anomalies import anomaly_resolve, anomaly_settle_for_attendance, may_review_anomaly
+# Who may correct a record or review an anomaly is decided in records.access (re-exported here).
+from redvest.records.access import may_change_record, may_review_anomaly
+from redvest.records.services.anomalies import anomaly_resolve, anomaly_settle_for_attendance
 from redvest.records.services.calendar import (
     calendar_days_set,
     holiday_year_confirm,
@@ -27,7 +29,6 @@ from redvest.records.services.ledger import (
     anomaly_flag,
     clipped_minutes,
     effective_records_q,
-    may_change_record,
     record_append,
     record_correct,
     record_current,

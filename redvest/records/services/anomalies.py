@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Literal
 from django.db import transaction
 from django.utils import timezone
 
-from redvest.accounts.policy import can
 from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
+from redvest.records.access import may_review_anomaly
 from redvest.records.errors import (
     AnomalyClosed,
     AnomalyHasNoRecord,
@@ -25,20 +25,13 @@ from redvest.records.models import (
     RecordSource,
     ServiceRecord,
 )
-from redvest.records.services.ledger import clean_reason, may_change_record, record_correct, record_current
+from redvest.records.services.ledger import clean_reason, record_correct, record_current
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
     from redvest.activities.models import Attendance
 
 AnomalyAction = Literal["clear", "correct"]
-
-
-def may_review_anomaly(user: User, anomaly: Anomaly) -> bool:
-    """The record policy for its record, or the activity policy for its activity."""
-    if anomaly.record is not None and may_change_record(user, anomaly.record):
-        return True
-    return anomaly.activity is not None and can(user, "change", anomaly.activity)
 
 
 def made_by(anomaly: Anomaly) -> set[int]:

@@ -13,6 +13,7 @@ from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
 from redvest.orgs.selectors import ancestors_paths
+from redvest.records.access import may_change_record
 from redvest.records.errors import (
     DisputeAlreadyOpen,
     DisputeClosed,
@@ -27,7 +28,6 @@ from redvest.records.services.ledger import (
     adds_credit,
     clean_reason,
     max_minutes_for,
-    may_change_record,
     record_correct,
 )
 from redvest.records.services.proposals import correction_propose

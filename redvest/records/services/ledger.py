@@ -11,11 +11,11 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.policy import can
 from redvest.activities.models import Activity, Attendance
 from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
+from redvest.records.access import may_change_record
 from redvest.records.errors import (
     CorrectionNeedsApproval,
     CorrectionTooLong,
@@ -228,14 +228,6 @@ def clean_reason(reason: str, *, field: str = "reason") -> str:
     if len(text) > 300:
         raise ReasonRequired("原因不能超过300字", field=field)
     return text
-
-
-def may_change_record(user: User, record: ServiceRecord) -> bool:
-    """The record policy, or the activity policy for the activity the record belongs to."""
-    if can(user, "change", record):
-        return True
-    activity = record.activity
-    return activity is not None and can(user, "change", activity)
 
 
 def max_minutes_for(record: ServiceRecord) -> int:

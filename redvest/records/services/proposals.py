@@ -20,6 +20,7 @@ from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
 from redvest.orgs.selectors import ancestors_paths
+from redvest.records.access import may_change_record
 from redvest.records.errors import (
     EvidenceRequired,
     InvalidMinutes,
@@ -37,7 +38,6 @@ from redvest.records.services.ledger import (
     check_correction,
     clean_reason,
     lock_record,
-    may_change_record,
     post_correction,
     record_correct,
 )

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
-from redvest.accounts.policy import can_approve_corrections, can_grant_honour
 from redvest.core.errors import PermissionDenied
 from redvest.core.pagination import paginate, parse_page
 from redvest.records import selectors
+from redvest.records.access import can_approve_corrections, can_grant_honour
 from redvest.records.forms import (
     AnomalyResolveForm,
     CorrectionForm,

@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts.models import Role, RoleAssignment
-from redvest.accounts.policy import can, can_administer
+from redvest.accounts.policy import can_administer
 from redvest.audit.services import audit_record, snapshot
 from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
+from redvest.reports.access import require_may_file
 from redvest.reports.errors import ReportNotEditable
 from redvest.reports.figures import record_figures
 from redvest.reports.models import (
@@ -68,11 +69,6 @@ def _figures_now(org: OrgNode, year: int, quarter: int) -> dict[str, int]:
     return record_figures([path], first, last)[path]
 
 
-def _may_file(actor: User, report: QuarterlyReport) -> None:
-    if not can(actor, "change", report):
-        raise PermissionDenied("您无权填报该组织的季报")
-
-
 @transaction.atomic
 def report_open(
     *, actor: User, org: OrgNode, year: int, quarter: int, now: datetime.datetime | None = None
@@ -113,7 +109,7 @@ def report_refresh(*, actor: User, report: QuarterlyReport, now: datetime.dateti
     """Recompute the record values of a draft or returned report. A figure the organisation had not
     edited follows the records; an edited one keeps its reported value (and reason)."""
     report = lock(report)
-    _may_file(actor, report)
+    require_may_file(actor, report)
     if report.status not in EDITABLE_STATUSES:
         raise ReportNotEditable()
     fresh = _figures_now(report.org, report.year, report.quarter)
@@ -162,7 +158,7 @@ def report_update(
     from the record needs a reason. Raises ValidationFailed (field per figure: `figure_<key>`),
     ReportNotEditable, PermissionDenied. Bad input writes nothing."""
     report = lock(report)
-    _may_file(actor, report)
+    require_may_file(actor, report)
     if report.status not in EDITABLE_STATUSES:
         raise ReportNotEditable()
     rows = {f.key: f for f in report.figures.all()}
@@ -231,7 +227,7 @@ def report_submit(*, actor: User, report: QuarterlyReport, now: datetime.datetim
     must carry a reason and the highlights must be written. Raises ValidationFailed, ReportNotEditable."""
     now = now or timezone.now()
     report = lock(report)
-    _may_file(actor, report)
+    require_may_file(actor, report)
     if report.status not in EDITABLE_STATUSES:
         raise ReportNotEditable("季报已报送，请勿重复报送")
     errors = {

@@ -13,10 +13,11 @@ from redvest.audit.services import audit_record, snapshot
 from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
+from redvest.reports.access import can_review
 from redvest.reports.errors import ReportNotSubmitted
 from redvest.reports.models import EDITABLE_STATUSES, EventKind, QuarterlyReport, ReportEvent, ReportStatus
 from redvest.reports.quarters import quarter_label
-from redvest.reports.selectors import can_review, records_path
+from redvest.reports.selectors import records_path
 from redvest.reports.services.filing import NARRATIVE_MAX, lock, report_url
 
 if TYPE_CHECKING:

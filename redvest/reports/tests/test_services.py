@@ -15,9 +15,10 @@ from redvest.demand.tests.factories import ServiceRequestFactory
 from redvest.records.models import RecordKind, RecordSource
 from redvest.records.services import record_correct
 from redvest.records.tests.factories import post_record
+from redvest.reports.access import can_review
 from redvest.reports.errors import ReportNotEditable, ReportNotSubmitted
 from redvest.reports.models import EventKind, FigureKey, QuarterlyReport, ReportEvent, ReportStatus
-from redvest.reports.selectors import can_review, report_get, report_punctuality
+from redvest.reports.selectors import report_get, report_punctuality
 from redvest.reports.services import (
     FigureInput,
     report_accept,

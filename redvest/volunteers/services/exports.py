@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
+from redvest.volunteers.access import export_sensitive_allowed
 from redvest.volunteers.excel import export_workbook
 from redvest.volunteers.selectors import (
     VolunteerFilters,
-    export_sensitive_allowed,
     org_get,
     volunteer_export_rows,
     volunteer_list_filtered,

@@ -1,0 +1,71 @@
+"""Who sees and changes the volunteer ledger, and the role a volunteer record gives its user: volunteer
+at the record's node (registered from VolunteersConfig.ready())."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from redvest.core.policy import (
+    Action,
+    Grant,
+    ResourceRules,
+    Rows,
+    can_view_sensitive,
+    register_resource,
+    register_role_source,
+    register_sensitive,
+)
+from redvest.core.roles import LEAD_ROLES, Role
+from redvest.orgs.access import service_area_path
+from redvest.orgs.models import OrgNode
+from redvest.teams.access import current_members
+from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+
+def volunteer_grants(user: Any, earlier: list[Grant]) -> list[Grant]:
+    """The user's volunteer record (unless deregistered) makes them a volunteer at its node (one query)."""
+    volunteer = (
+        Volunteer.objects.filter(user=user)
+        .exclude(status=VolunteerStatus.DEREGISTERED)
+        .select_related("org")
+        .only("id", "org__path", "org_id")
+        .first()
+    )
+    if volunteer is None:
+        return []
+    return [
+        Grant(
+            role=Role.VOLUNTEER,
+            path=volunteer.org.path,
+            org_id=volunteer.org_id,
+            volunteer_id=volunteer.id,
+            user_id=user.pk,
+        )
+    ]
+
+
+def _volunteer_rule(grant: Grant, action: Action, rows: Rows) -> Q | None:
+    """Below org admin: a dispatcher looks up the people of their service area; team leaders and liaisons
+    view their team's current members; a volunteer views and changes their own record."""
+    if grant.role == Role.DISPATCHER:
+        return rows.under(service_area_path(grant)) if action == "view" else None
+    if grant.role in LEAD_ROLES:
+        return Q(pk__in=current_members(grant.team_id or 0)) if action == "view" else None
+    if grant.role == Role.VOLUNTEER:
+        return Q(pk=grant.volunteer_id)
+    return None
+
+
+def export_sensitive_allowed(*, user: Any, org: OrgNode | None) -> bool:
+    """Full values in an export only when the user may see them across the whole exported subtree."""
+    return org is not None and can_view_sensitive(user, org)
+
+
+def register() -> None:
+    register_role_source(volunteer_grants, order=10)
+    register_resource(
+        ResourceRules(name="volunteer", models=("volunteers.volunteer",), path="org__path", rule=_volunteer_rule)
+    )
+    register_sensitive("volunteers.volunteer", lambda volunteer: volunteer.org.path)
