@@ -13,9 +13,7 @@ from pydantic import field_validator
 
 from redvest.activities.models import Activity, Attendance, SignUp
 from redvest.activities.selectors import ActivityReport, BrowseRow, DayTag, activity_tags
-from redvest.core.schemas import Id, Int32, UInt16, UInt32
-
-PageSize = Field(20, ge=1, le=200)
+from redvest.core.schemas import Id, UInt16, UInt32
 
 
 def aware(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -79,11 +77,6 @@ class ActivityOut(Schema):
     my_signup_status: str = ""
 
 
-class ActivityPageOut(Schema):
-    items: list[ActivityOut]
-    count: int
-
-
 def tags_out(tags: list[DayTag]) -> list[dict[str, str]]:
     return [{"label": t.label, "kind": t.kind} for t in tags]
 
@@ -135,8 +128,6 @@ class BrowseQuery(Schema):
     date: datetime.date | None = None
     q: str = Field("", max_length=50)
     org_id: Id | None = None
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: Int32 = PageSize
 
 
 class ManageQuery(Schema):
@@ -144,8 +135,6 @@ class ManageQuery(Schema):
         "", description="活动状态：draft 草稿、published 招募中、in_progress 进行中、ended 已结束、cancelled 已取消"
     )
     q: str = Field("", max_length=50)
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: Int32 = PageSize
 
 
 class ActivityIn(AwareSchema):
@@ -190,11 +179,6 @@ class SignUpOut(Schema):
     note: str
 
 
-class SignUpPageOut(Schema):
-    items: list[SignUpOut]
-    count: int
-
-
 def signup_out(signup: SignUp) -> dict[str, Any]:
     return {
         "id": signup.pk,
@@ -211,8 +195,6 @@ def signup_out(signup: SignUp) -> dict[str, Any]:
 
 class ListQuery(Schema):
     status: str = ""
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: Int32 = PageSize
 
 
 class CodeOut(Schema):
@@ -244,11 +226,6 @@ class AttendanceOut(Schema):
     check_in_distance_m: int | None
     late_sync: bool
     credit_minutes: int | None = None
-
-
-class AttendancePageOut(Schema):
-    items: list[AttendanceOut]
-    count: int
 
 
 def attendance_out(attendance: Attendance) -> dict[str, Any]:
@@ -393,11 +370,6 @@ class ThemeOut(Schema):
         return str(obj.org.name)
 
 
-class ThemePageOut(Schema):
-    items: list[ThemeOut]
-    count: int
-
-
 class ThemeIn(Schema):
     org_id: Id
     year: UInt16
@@ -408,8 +380,6 @@ class ThemeIn(Schema):
 
 class ThemeQuery(Schema):
     org_id: Id
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: Int32 = PageSize
 
 
 class TallyCategoryOut(Schema):
@@ -420,11 +390,6 @@ class TallyCategoryOut(Schema):
     is_active: bool
 
 
-class TallyCategoryPageOut(Schema):
-    items: list[TallyCategoryOut]
-    count: int
-
-
 class TallyCategoryIn(Schema):
     org_id: Id
     name: str = Field(..., max_length=50)
@@ -433,8 +398,6 @@ class TallyCategoryIn(Schema):
 
 class TallyCategoryQuery(Schema):
     org_id: Id | None = Field(None, description="给出时：该组织可用的统计项（含上级设置）")
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: Int32 = PageSize
 
 
 class CalendarQuery(Schema):

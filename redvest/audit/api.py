@@ -3,13 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from redvest.audit.display import Change, action_label, change_rows, object_label
 from redvest.audit.selectors import audit_entry_list
-from redvest.core.pagination import paginate
-from redvest.core.schemas import Int32
+from redvest.core.api_pagination import paginate
 
 router = Router(tags=["审计日志"])
 
@@ -61,20 +61,12 @@ class AuditEntryOut(Schema):
         return change_rows(target_type=obj.target_type, before=obj.before, after=obj.after)
 
 
-class AuditPageOut(Schema):
-    items: list[AuditEntryOut]
-    count: int
-
-
 class AuditFilter(Schema):
     target_type: str = ""
     action: str = ""
-    page: Int32 = 1
-    page_size: Int32 = 20
 
 
-@router.get("/entries", response=AuditPageOut, summary="本辖区审计日志")
-def entries(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str, Any]:
-    qs = audit_entry_list(user=request.auth, target_type=filters.target_type, action=filters.action)  # type: ignore[attr-defined]  # ninja sets request.auth
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/entries", response=list[AuditEntryOut], summary="本辖区审计日志")
+@paginate
+def entries(request: HttpRequest, filters: Query[AuditFilter]) -> QuerySet[Any]:
+    return audit_entry_list(user=request.auth, target_type=filters.target_type, action=filters.action)  # type: ignore[attr-defined]  # ninja sets request.auth

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
 from redvest.awards import schemas as s
 from redvest.awards import selectors as sel
 from redvest.awards import services
 from redvest.awards.models import AwardCampaign, DecisionKind
 from redvest.awards.ranking import TIER_RULE
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import NotFound
-from redvest.core.pagination import paginate
 from redvest.orgs.models import OrgNode
 
 if TYPE_CHECKING:
@@ -27,11 +28,6 @@ ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409
 
 def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
-
-
-def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
-    page = paginate(qs, page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
 
 
 def _decision(campaign: AwardCampaign, kind: str) -> dict[str, Any]:
@@ -51,9 +47,10 @@ def _decision(campaign: AwardCampaign, kind: str) -> dict[str, Any]:
     }
 
 
-@router.get("/campaigns", response=s.CampaignPageOut, summary="评选列表（按权限范围）")
-def campaigns(request: HttpRequest, q: Query[s.PageQuery], stage: str = "") -> dict[str, Any]:
-    return _page(sel.campaign_list(user=_user(request), stage=stage), q)
+@router.get("/campaigns", response=list[s.CampaignOut], summary="评选列表（按权限范围）")
+@paginate
+def campaigns(request: HttpRequest, stage: str = "") -> QuerySet[Any]:
+    return sel.campaign_list(user=_user(request), stage=stage)
 
 
 @router.get("/campaigns/{campaign_id}", response={200: s.CampaignOut, **ERRORS}, summary="评选详情")
@@ -74,11 +71,12 @@ def campaign_create(request: HttpRequest, body: s.CampaignIn) -> Any:
     return Status(201, services.campaign_create(actor=_user(request), org=org, data=data))
 
 
-@router.get("/campaigns/{campaign_id}/nominations", response={200: s.NominationPageOut, **ERRORS}, summary="参评名单")
-def nominations(request: HttpRequest, campaign_id: int, q: Query[s.PageQuery], status: str = "") -> Any:
+@router.get("/campaigns/{campaign_id}/nominations", response={200: list[s.NominationOut], **ERRORS}, summary="参评名单")
+@paginate
+def nominations(request: HttpRequest, campaign_id: int, status: str = "") -> QuerySet[Any]:
     user = _user(request)
     campaign = sel.campaign_get(user=user, pk=campaign_id)
-    return _page(sel.nomination_list(user=user, campaign=campaign, status=status), q)
+    return sel.nomination_list(user=user, campaign=campaign, status=status)
 
 
 @router.post(
@@ -198,12 +196,13 @@ def objection_create(request: HttpRequest, nomination_id: int, body: s.Objection
 
 @router.get(
     "/campaigns/{campaign_id}/objections",
-    response={200: s.ObjectionPageOut, **ERRORS},
+    response={200: list[s.ObjectionOut], **ERRORS},
     summary="公示异议列表（主办单位）",
 )
-def objections(request: HttpRequest, campaign_id: int, q: Query[s.PageQuery], status: str = "") -> Any:
+@paginate
+def objections(request: HttpRequest, campaign_id: int, status: str = "") -> QuerySet[Any]:
     campaign = sel.campaign_get(user=_user(request), pk=campaign_id, action="change")
-    return _page(sel.objection_list(campaign=campaign, status=status), q)
+    return sel.objection_list(campaign=campaign, status=status)
 
 
 @router.post("/objections/{objection_id}/resolve", response={200: s.ObjectionOut, **ERRORS}, summary="处理异议")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, UInt16  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class RuleIn(Schema):
@@ -63,11 +63,6 @@ class CampaignOut(Schema):
     tiers: list[tuple[str, int]]
 
 
-class CampaignPageOut(Schema):
-    items: list[CampaignOut]
-    count: int
-
-
 class NominationIn(Schema):
     org: Id
     target: Id = Field(description="志愿者、服务队或品牌项目的 id（按评选的参评对象）")
@@ -91,11 +86,6 @@ class NominationOut(Schema):
     status_reason: str
     nominated_at: datetime.datetime
     vote_count: int | None = Field(None, description="票数（仅主办单位可见）")
-
-
-class NominationPageOut(Schema):
-    items: list[NominationOut]
-    count: int
 
 
 class WithdrawIn(Schema):
@@ -193,11 +183,6 @@ class ObjectionOut(Schema):
     filed_at: datetime.datetime
     status: str
     resolution: str
-
-
-class ObjectionPageOut(Schema):
-    items: list[ObjectionOut]
-    count: int
 
 
 class ResolveIn(Schema):

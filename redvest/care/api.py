@@ -6,14 +6,15 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from redvest.care import schemas as s
 from redvest.care import selectors, services
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import NotFound
-from redvest.core.pagination import paginate
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer
 
@@ -28,20 +29,16 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
-def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
-    page = paginate(qs, page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
-
-
 # ---- Recipients -------------------------------------------------------------------------------
 
 
-@router.get("/recipients", response=s.RecipientPageOut, summary="帮扶对象列表（按权限范围，电话脱敏）")
-def recipients(request: HttpRequest, filters: Query[s.RecipientFilter]) -> dict[str, Any]:
+@router.get("/recipients", response=list[s.RecipientRowOut], summary="帮扶对象列表（按权限范围，电话脱敏）")
+@paginate
+def recipients(request: HttpRequest, filters: Query[s.RecipientFilter]) -> QuerySet[Any]:
     f = selectors.RecipientFilters(
         category=filters.category, org_id=filters.org, overdue=filters.overdue, status=filters.status, q=filters.q
     )
-    return _page(selectors.recipient_list(user=_user(request), filters=f), filters)
+    return selectors.recipient_list(user=_user(request), filters=f)
 
 
 @router.post("/recipients", response={201: s.RecipientOut, **ERRORS}, summary="登记帮扶对象")
@@ -105,10 +102,11 @@ def health_put(request: HttpRequest, recipient_id: int, payload: s.HealthIn) -> 
 # ---- Pairings ---------------------------------------------------------------------------------
 
 
-@router.get("/pairings", response=s.PairingPageOut, summary="结对关系列表")
-def pairings(request: HttpRequest, filters: Query[s.PairingFilter]) -> dict[str, Any]:
+@router.get("/pairings", response=list[s.PairingOut], summary="结对关系列表")
+@paginate
+def pairings(request: HttpRequest, filters: Query[s.PairingFilter]) -> QuerySet[Any]:
     qs = selectors.pairing_list(user=_user(request), recipient_id=filters.recipient, status=filters.status)
-    return _page(qs, filters)
+    return qs
 
 
 @router.post("/pairings", response={201: s.PairingOut, **ERRORS}, summary="建立结对（志愿者或服务队二选一）")
@@ -138,20 +136,22 @@ def pairing_end(request: HttpRequest, pairing_id: int, payload: s.EndIn) -> Any:
     return selectors.pairing_get(user=user, pk=pairing_id)
 
 
-@router.get("/overdue", response=s.OverduePageOut, summary="逾期走访（逾期天数排序）")
-def overdue(request: HttpRequest, filters: Query[s.OverdueFilter]) -> dict[str, Any]:
+@router.get("/overdue", response=list[s.OverdueOut], summary="逾期走访（逾期天数排序）")
+@paginate
+def overdue(request: HttpRequest, filters: Query[s.OverdueFilter]) -> QuerySet[Any]:
     today = timezone.localdate()
     qs = selectors.overdue_pairings(user=_user(request), today=today, org_id=filters.org, sort=filters.sort)
-    return _page(qs, filters)
+    return qs
 
 
 # ---- Visits -----------------------------------------------------------------------------------
 
 
-@router.get("/visits", response=s.VisitPageOut, summary="走访记录")
-def visits(request: HttpRequest, filters: Query[s.VisitFilter]) -> dict[str, Any]:
+@router.get("/visits", response=list[s.VisitOut], summary="走访记录")
+@paginate
+def visits(request: HttpRequest, filters: Query[s.VisitFilter]) -> QuerySet[Any]:
     qs = selectors.visit_list(user=_user(request), recipient_id=filters.recipient, start=filters.start, end=filters.end)
-    return _page(qs, filters)
+    return qs
 
 
 @router.post(

@@ -9,10 +9,10 @@ from django.utils import timezone
 from ninja import Schema
 
 from redvest.care.models import CarePairing, CareRecipient, CareVisit
-from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
-class RecipientFilter(PageQuery):
+class RecipientFilter(Schema):
     category: str = ""
     org: Id | None = None
     overdue: bool = False
@@ -69,11 +69,6 @@ class RecipientOut(Schema):
 class RecipientRowOut(RecipientOut):
     active_pairings: int
     next_due: datetime.date | None
-
-
-class RecipientPageOut(Schema):
-    items: list[RecipientRowOut]
-    count: int
 
 
 class ConsentIn(Schema):
@@ -153,14 +148,9 @@ class PairingOut(Schema):
         return obj.team_id
 
 
-class PairingFilter(PageQuery):
+class PairingFilter(Schema):
     recipient: Id | None = None
     status: str = ""
-
-
-class PairingPageOut(Schema):
-    items: list[PairingOut]
-    count: int
 
 
 class OverdueOut(PairingOut):
@@ -171,12 +161,7 @@ class OverdueOut(PairingOut):
         return obj.days_overdue(timezone.localdate())
 
 
-class OverduePageOut(Schema):
-    items: list[OverdueOut]
-    count: int
-
-
-class OverdueFilter(PageQuery):
+class OverdueFilter(Schema):
     org: Id | None = None
     sort: str = "most"
 
@@ -229,12 +214,7 @@ class VisitOut(Schema):
         return obj.request.number if obj.request is not None else None
 
 
-class VisitFilter(PageQuery):
+class VisitFilter(Schema):
     recipient: Id | None = None
     start: datetime.date | None = None
     end: datetime.date | None = None
-
-
-class VisitPageOut(Schema):
-    items: list[VisitOut]
-    count: int

@@ -1,7 +1,8 @@
-"""One way to page a queryset, for pages and API alike."""
+"""The one page helper for pages (HTML views); API lists use ninja's @paginate (core.api_pagination)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -38,9 +39,11 @@ def parse_page(value: Any) -> int:
         return 1
 
 
-def paginate(qs: QuerySet[Any], *, page: int = 1, size: int | None = None) -> Page[Any]:
+def paginate(qs: QuerySet[Any] | Sequence[Any], *, page: int = 1, size: int | None = None) -> Page[Any]:
+    """One page of a queryset (one COUNT, one slice) or of a list already computed; a page past the
+    last is the last page. The API's lists use core.api_pagination instead."""
     size = min(max(1, size or settings.PAGE_SIZE), 200)
-    count = qs.count()
+    count = qs.count() if isinstance(qs, QuerySet) else len(qs)
     number = min(max(1, page), max(1, -(-count // size)))
     offset = (number - 1) * size
     return Page(items=list(qs[offset : offset + size]), count=count, number=number, size=size)

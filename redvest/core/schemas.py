@@ -1,4 +1,4 @@
-"""API shapes every router shares: the JSON error body, the page query and bounded integers.
+"""API shapes every router shares: the JSON error body and bounded integers (pages: core.api_pagination).
 
 Every integer a client sends is bounded to the column it ends up in, so an out-of-range value is a
 422 naming the field instead of a database error (PostgreSQL: "integer out of range")."""
@@ -35,8 +35,3 @@ class ErrorOut(Schema):
     code: str
     message: str
     errors: dict[str, str] | None = None
-
-
-class PageQuery(Schema):
-    page: Int32 = 1  # out-of-range pages and sizes are clamped by the paginator
-    page_size: Int32 = 20

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
-from redvest.core.pagination import paginate
+from redvest.core.api_pagination import paginate
 from redvest.dashboards import schemas as s
 from redvest.dashboards import selectors
 from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
@@ -47,10 +48,10 @@ def export_create(request: HttpRequest, payload: s.ExportIn) -> Status[Any]:
     return Status(201, export)
 
 
-@router.get("/exports", response=s.ExportPageOut, summary="我的导出")
-def export_list(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(selectors.export_list(user=_user(request)), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/exports", response=list[s.ExportOut], summary="我的导出")
+@paginate
+def export_list(request: HttpRequest) -> QuerySet[Any]:
+    return selectors.export_list(user=_user(request))
 
 
 @router.get("/exports/{export_id}", response={200: s.ExportOut, 404: s.ErrorOut}, summary="导出详情")
@@ -87,7 +88,7 @@ def dashboard(request: HttpRequest, org_id: int) -> dict[str, Any]:
     return selectors.dashboard_get(user=_user(request), org_id=org_id).as_json()
 
 
-@router.get("/{org_id}/children", response={200: s.ChildPageOut, **ERRORS}, summary="下级组织（逐级下钻）")
-def children(request: HttpRequest, org_id: int) -> dict[str, Any]:
-    rows = selectors.dashboard_get(user=_user(request), org_id=org_id).children
-    return {"items": rows, "count": len(rows)}
+@router.get("/{org_id}/children", response={200: list[s.ChildOut], **ERRORS}, summary="下级组织（逐级下钻）")
+@paginate
+def children(request: HttpRequest, org_id: int) -> list[Any]:
+    return list(selectors.dashboard_get(user=_user(request), org_id=org_id).children)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from redvest.core.schemas import ErrorOut, Id, PageQuery  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class ChildOut(Schema):
@@ -25,11 +25,6 @@ class ChildOut(Schema):
     credit_minutes: int = 0
     honour_minutes: int = 0
     requests_opened: int = 0
-
-
-class ChildPageOut(Schema):
-    items: list[ChildOut]
-    count: int
 
 
 class DashboardOut(Schema):
@@ -75,11 +70,6 @@ class ExportOut(Schema):
     retryable: bool
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
-
-
-class ExportPageOut(Schema):
-    items: list[ExportOut]
-    count: int
 
 
 class TableOut(Schema):

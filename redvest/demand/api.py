@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
@@ -13,8 +14,8 @@ from ninja.files import UploadedFile
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
-from redvest.core.pagination import paginate
 from redvest.demand import schemas as s
 from redvest.demand.access import dispatch_area_paths
 from redvest.demand.selectors.menu import item_get, menu_items
@@ -84,11 +85,6 @@ def _now() -> datetime.datetime:
     return timezone.now()
 
 
-def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
-    page = paginate(qs, page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
-
-
 def _targets(rows: list[s.TargetIn]) -> list[Target]:
     return [Target(t.kind, t.id, part_label=t.part_label) for t in rows]
 
@@ -100,9 +96,10 @@ def _detail(request: HttpRequest, request_id: int) -> Any:
 # ---- Menu -------------------------------------------------------------------------------------
 
 
-@router.get("/items", response=s.ItemPageOut, summary="服务菜单（五大类服务项目）")
-def items(request: HttpRequest, filters: Query[s.ItemFilter]) -> dict[str, Any]:
-    return _page(menu_items(category=filters.category, q=filters.q), filters)
+@router.get("/items", response=list[s.ItemOut], summary="服务菜单（五大类服务项目）")
+@paginate
+def items(request: HttpRequest, filters: Query[s.ItemFilter]) -> QuerySet[Any]:
+    return menu_items(category=filters.category, q=filters.q)
 
 
 @router.get("/items/{code}", response={200: s.ItemOut, 404: s.ErrorOut}, summary="服务项目详情（含附加信息）")
@@ -113,8 +110,9 @@ def item(request: HttpRequest, code: str) -> Any:
 # ---- Intake and requests ----------------------------------------------------------------------
 
 
-@router.get("/requests", response=s.RequestPageOut, summary="工单列表（按权限范围）")
-def requests(request: HttpRequest, filters: Query[s.RequestFilter]) -> dict[str, Any]:
+@router.get("/requests", response=list[s.RequestOut], summary="工单列表（按权限范围）")
+@paginate
+def requests(request: HttpRequest, filters: Query[s.RequestFilter]) -> QuerySet[Any]:
     qs = request_list(
         user=_user(request),
         status=filters.status,
@@ -124,7 +122,7 @@ def requests(request: HttpRequest, filters: Query[s.RequestFilter]) -> dict[str,
         overdue=filters.overdue,
         mine=filters.mine,
     )
-    return _page(qs, filters)
+    return qs
 
 
 @router.post("/requests", response={200: s.RequestDetailOut, 201: s.RequestDetailOut, **ERRORS}, summary="受理诉求")
@@ -172,9 +170,10 @@ def request_one(request: HttpRequest, request_id: int) -> Any:
     return _detail(request, request_id)
 
 
-@router.get("/board", response=s.RequestPageOut, summary="调度看板：未办结工单，按紧急程度和时限排序")
-def board_api(request: HttpRequest, filters: Query[s.BoardFilter]) -> dict[str, Any]:
-    return _page(board(user=_user(request), overdue=filters.overdue, category=filters.category), filters)
+@router.get("/board", response=list[s.RequestOut], summary="调度看板：未办结工单，按紧急程度和时限排序")
+@paginate
+def board_api(request: HttpRequest, filters: Query[s.BoardFilter]) -> QuerySet[Any]:
+    return board(user=_user(request), overdue=filters.overdue, category=filters.category)
 
 
 @router.get("/callers", response=s.CallerOut, summary="来电号码查老来电及历史诉求")
@@ -301,9 +300,10 @@ def errand_step(request: HttpRequest, request_id: int, step_id: int, payload: s.
 # ---- Dispatch parts ---------------------------------------------------------------------------
 
 
-@router.get("/dispatches", response=s.DispatchPageOut, summary="我的派单（志愿者、服务队负责人、站点管理员）")
-def dispatches(request: HttpRequest, filters: Query[s.DispatchFilter]) -> dict[str, Any]:
-    return _page(my_tasks(user=_user(request), status=filters.status), filters)
+@router.get("/dispatches", response=list[s.DispatchOut], summary="我的派单（志愿者、服务队负责人、站点管理员）")
+@paginate
+def dispatches(request: HttpRequest, filters: Query[s.DispatchFilter]) -> QuerySet[Any]:
+    return my_tasks(user=_user(request), status=filters.status)
 
 
 def _time_spent(raw: str) -> list[TimeSpent]:
@@ -367,9 +367,10 @@ def recall(request: HttpRequest, dispatch_id: int, payload: s.ReasonIn) -> Any:
 # ---- Callbacks and spot checks ----------------------------------------------------------------
 
 
-@router.get("/callbacks", response=s.CallbackPageOut, summary="电话回访任务")
-def callbacks(request: HttpRequest, filters: Query[s.CallbackFilter]) -> dict[str, Any]:
-    return _page(callback_list(user=_user(request), status=filters.status), filters)
+@router.get("/callbacks", response=list[s.CallbackOut], summary="电话回访任务")
+@paginate
+def callbacks(request: HttpRequest, filters: Query[s.CallbackFilter]) -> QuerySet[Any]:
+    return callback_list(user=_user(request), status=filters.status)
 
 
 @router.post(
@@ -388,9 +389,10 @@ def unreachable(request: HttpRequest, callback_id: int) -> Any:
     return callback_unreachable(actor=_user(request), callback=row, now=_now())
 
 
-@router.get("/spot-checks", response=s.SpotCheckPageOut, summary="抽查")
-def spot_checks(request: HttpRequest, filters: Query[s.SpotCheckFilter]) -> dict[str, Any]:
-    return _page(spot_check_list(user=_user(request), status=filters.status), filters)
+@router.get("/spot-checks", response=list[s.SpotCheckOut], summary="抽查")
+@paginate
+def spot_checks(request: HttpRequest, filters: Query[s.SpotCheckFilter]) -> QuerySet[Any]:
+    return spot_check_list(user=_user(request), status=filters.status)
 
 
 def _root(request: HttpRequest, root_id: int | None) -> Any:
@@ -494,9 +496,10 @@ def satisfaction(request: HttpRequest, q: Query[s.SatisfactionQuery]) -> list[di
 # ---- 点菜 orders --------------------------------------------------------------------------------
 
 
-@router.get("/orders", response=s.OrderPageOut, summary="点菜订单")
-def orders(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
-    return _page(order_list(user=_user(request)), filters)
+@router.get("/orders", response=list[s.OrderOut], summary="点菜订单")
+@paginate
+def orders(request: HttpRequest) -> QuerySet[Any]:
+    return order_list(user=_user(request))
 
 
 def _order(request: HttpRequest, order_id: int) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, UInt16  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class AttributeOut(Schema):
@@ -49,12 +49,7 @@ class ItemOut(Schema):
         return list(obj.attributes.all())
 
 
-class ItemPageOut(Schema):
-    items: list[ItemOut]
-    count: int
-
-
-class ItemFilter(PageQuery):
+class ItemFilter(Schema):
     category: str = ""
     q: str = ""
 
@@ -161,12 +156,7 @@ class RequestOut(Schema):
         return list(getattr(obj, "active_parts", []))
 
 
-class RequestPageOut(Schema):
-    items: list[RequestOut]
-    count: int
-
-
-class RequestFilter(PageQuery):
+class RequestFilter(Schema):
     status: str = Field("", description="状态；open 表示全部未办结")
     category: str = ""
     channel: str = ""
@@ -175,7 +165,7 @@ class RequestFilter(PageQuery):
     mine: bool = Field(False, description="只看本人提交或本人作为服务对象的诉求")
 
 
-class BoardFilter(PageQuery):
+class BoardFilter(Schema):
     overdue: bool = False
     category: str = ""
 
@@ -338,12 +328,7 @@ class DispatchOut(PartOut):
         return str(obj.request.address or obj.request.area.name)
 
 
-class DispatchPageOut(Schema):
-    items: list[DispatchOut]
-    count: int
-
-
-class DispatchFilter(PageQuery):
+class DispatchFilter(Schema):
     status: str = Field("active", description="active（进行中）/ 空（全部）/ 具体状态")
 
 
@@ -382,12 +367,7 @@ class CallbackOut(Schema):
         return str(obj.request.item.name)
 
 
-class CallbackPageOut(Schema):
-    items: list[CallbackOut]
-    count: int
-
-
-class CallbackFilter(PageQuery):
+class CallbackFilter(Schema):
     status: str = "pending"
 
 
@@ -419,12 +399,7 @@ class SpotCheckOut(Schema):
         return str(obj.request.number)
 
 
-class SpotCheckPageOut(Schema):
-    items: list[SpotCheckOut]
-    count: int
-
-
-class SpotCheckFilter(PageQuery):
+class SpotCheckFilter(Schema):
     status: str = ""
 
 
@@ -526,11 +501,6 @@ class OrderOut(Schema):
     @staticmethod
     def resolve_lines(obj: Any) -> list[Any]:
         return list(getattr(obj, "lines", []))
-
-
-class OrderPageOut(Schema):
-    items: list[OrderOut]
-    count: int
 
 
 class AssignmentIn(Schema):

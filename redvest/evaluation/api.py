@@ -1,17 +1,19 @@
 """/api/v1/evaluation: schemes and criteria, rounds (compute, scores, adjustments, review, publish), the
 published ranking, the 党建考核 bonus table, volunteer evaluations and publicity consent.
-Lists are {"items", "count"} with page/page_size."""
+Lists are {"items", "count"} with page/page_size (core.api_pagination)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from redvest.core.api_pagination import Fetched, Rows, each, paginate
 from redvest.core.errors import NotFound
 from redvest.core.excel import XLSX_CONTENT_TYPE
-from redvest.core.pagination import paginate
+from redvest.core.pagination import Page
 from redvest.evaluation import schemas as s
 from redvest.evaluation.models import EvaluationRound, EvaluationScheme, EvaluationScore, Metric
 from redvest.evaluation.period import Period, parse_period
@@ -123,10 +125,10 @@ def _period(q: s.PeriodQuery) -> Period:
 # ---- schemes --------------------------------------------------------------------------------------
 
 
-@router.get("/schemes", response=s.SchemePageOut, summary="评议方案列表（本级及下级）")
-def schemes(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(scheme_list(user=_user(request)), page=q.page, size=q.page_size)
-    return {"items": [_scheme_out(x) for x in page.items], "count": page.count}
+@router.get("/schemes", response=list[s.SchemeOut], summary="评议方案列表（本级及下级）")
+@paginate
+def schemes(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
+    return each(scheme_list(user=_user(request)), _scheme_out)
 
 
 @router.post("/schemes", response={201: s.SchemeOut, **ERRORS}, summary="制定评议方案（权重合计须为100）")
@@ -159,10 +161,10 @@ def scheme_criteria(request: HttpRequest, scheme_id: int, payload: s.CriteriaIn)
 # ---- rounds ---------------------------------------------------------------------------------------
 
 
-@router.get("/rounds", response=s.RoundPageOut, summary="评议轮次列表")
-def rounds(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(round_list(user=_user(request)), page=q.page, size=q.page_size)
-    return {"items": [_round_out(r) for r in page.items], "count": page.count}
+@router.get("/rounds", response=list[s.RoundOut], summary="评议轮次列表")
+@paginate
+def rounds(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
+    return each(round_list(user=_user(request)), _round_out)
 
 
 @router.post("/rounds", response={201: s.RoundOut, **ERRORS}, summary="新建季度评议并计算得分")
@@ -177,14 +179,16 @@ def round_new(request: HttpRequest, payload: s.RoundIn) -> Status[Any]:
     return Status(201, _round_out(r, unreviewed=unreviewed_count(round=r)))
 
 
-@router.get("/rounds/{round_id}", response={200: s.RoundDetailOut, 404: s.ErrorOut}, summary="评议详情及得分")
-def round_one(request: HttpRequest, round_id: int, q: Query[s.PageQuery]) -> dict[str, Any]:
+@router.get("/rounds/{round_id}", response={200: s.RoundDetailOut, 404: s.ErrorOut}, summary="评议详情")
+def round_one(request: HttpRequest, round_id: int) -> dict[str, Any]:
     r = round_get(user=_user(request), round_id=round_id)
-    page = paginate(round_scores(round=r), page=q.page, size=q.page_size)
-    return {
-        "round": _round_out(r, unreviewed=unreviewed_count(round=r)),
-        "scores": {"items": [_score_out(x) for x in page.items], "count": page.count},
-    }
+    return {"round": _round_out(r, unreviewed=unreviewed_count(round=r))}
+
+
+@router.get("/rounds/{round_id}/scores", response={200: list[s.ScoreOut], 404: s.ErrorOut}, summary="评议得分（分页）")
+@paginate
+def round_score_list(request: HttpRequest, round_id: int) -> Rows[Any, dict[str, Any]]:
+    return each(round_scores(round=round_get(user=_user(request), round_id=round_id)), _score_out)
 
 
 @router.post("/rounds/{round_id}/recompute", response={200: s.RoundOut, **ERRORS}, summary="重新计算（保留历史版本）")
@@ -222,48 +226,27 @@ def publish(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/ranking", response={200: s.RankingOut, 404: s.ErrorOut}, auth=None, summary="已晾晒的排名（公开，无需登录）"
+    "/ranking",
+    response={200: list[s.RankingRowOut], 404: s.ErrorOut},
+    auth=None,
+    summary="已晾晒的排名（公开，无需登录）",
 )
-def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> dict[str, Any]:
+@paginate
+def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> QuerySet[Any]:
     org = OrgNode.objects.filter(pk=q.org).only("path").first()
     found = published_round(path=org.path, year=q.year, quarter=q.quarter) if org else None
     if found is None:
         raise NotFound("该季度尚未晾晒评议结果")
-    page = paginate(ranking_entries(round=found), page=q.page, size=q.page_size)
-    return {
-        "round": found.pk,
-        "org": found.org_id,
-        "org_name": found.org.name,
-        "year": found.year,
-        "quarter": found.quarter,
-        "items": [{"org_id": e.org_id, "org_name": e.org_name, "score": e.score, "rank": e.rank} for e in page.items],
-        "count": page.count,
-    }
+    return ranking_entries(round=found)
 
 
 # ---- 党建考核 bonus ----------------------------------------------------------------------------------
 
 
-@router.get("/bonus", response={200: s.BonusPageOut, **ERRORS}, summary="组团服务党建考核加分表")
-def bonus(request: HttpRequest, q: Query[s.PeriodQuery]) -> dict[str, Any]:
-    org = admin_root(user=_user(request), org_id=q.org)
-    rows = bonus_table(org=org, period=_period(q))
-    start = (q.page - 1) * q.page_size
-    return {
-        "items": [
-            {
-                "org_id": r.org_id,
-                "org_name": r.org_name,
-                "organised": r.organised,
-                "joined": r.joined,
-                "raw_points": r.raw_points,
-                "points": r.points,
-                "capped": r.capped,
-            }
-            for r in rows[start : start + q.page_size]
-        ],
-        "count": len(rows),
-    }
+@router.get("/bonus", response={200: list[s.BonusRowOut], **ERRORS}, summary="组团服务党建考核加分表")
+@paginate
+def bonus(request: HttpRequest, q: Query[s.PeriodQuery]) -> list[Any]:
+    return bonus_table(org=admin_root(user=_user(request), org_id=q.org), period=_period(q))
 
 
 @router.get("/bonus.xlsx", response={200: None, **ERRORS}, summary="导出组团服务党建考核加分表（Excel）")
@@ -314,23 +297,30 @@ def _evaluation_out(e: Any) -> dict[str, Any]:
 
 
 @router.get(
-    "/volunteer-evaluations", response={200: s.VolunteerEvaluationPageOut, **ERRORS}, summary="志愿者综合评价（辖区）"
+    "/volunteer-evaluations", response={200: list[s.VolunteerEvaluationOut], **ERRORS}, summary="志愿者综合评价（辖区）"
 )
-def volunteer_evaluation_list(request: HttpRequest, q: Query[s.VolunteerEvaluationQuery]) -> dict[str, Any]:
+@paginate
+def volunteer_evaluation_list(request: HttpRequest, q: Query[s.VolunteerEvaluationQuery]) -> Fetched[dict[str, Any]]:
     org = admin_root(user=_user(request), org_id=q.org)
-    items, count, _ = evaluation_page(
-        period=_period(q), root_path=org.path, page=q.page, size=q.page_size, grade=q.grade
-    )
-    return {"items": [_evaluation_out(e) for e in items], "count": count}
+
+    def fetch(page: int, size: int) -> Page[Any]:
+        items, count, number = evaluation_page(
+            period=_period(q), root_path=org.path, page=page, size=size, grade=q.grade
+        )
+        return Page(items=items, count=count, number=number, size=size)
+
+    return Fetched(fetch, _evaluation_out)
 
 
-@router.get("/volunteer-evaluations/me", response={200: s.VolunteerEvaluationPageOut, **ERRORS}, summary="我的综合评价")
-def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> dict[str, Any]:
+@router.get(
+    "/volunteer-evaluations/me", response={200: list[s.VolunteerEvaluationOut], **ERRORS}, summary="我的综合评价"
+)
+@paginate
+def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> Rows[Any, dict[str, Any]]:
     from redvest.records.selectors import volunteer_of
 
     volunteer = volunteer_of(user=_user(request))
-    items = with_names(volunteer_evaluations(period=_period(q), volunteer_id=volunteer.pk))
-    return {"items": [_evaluation_out(e) for e in items], "count": len(items)}
+    return each(with_names(volunteer_evaluations(period=_period(q), volunteer_id=volunteer.pk)), _evaluation_out)
 
 
 @router.post("/consent", response={201: s.ConsentOut, **ERRORS}, summary="登记公开展示姓名的同意（本人或管理员）")

@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from redvest.core.schemas import (
     ErrorOut,  # noqa: F401  (re-exported: handlers use s.ErrorOut)
@@ -16,12 +16,7 @@ from redvest.core.schemas import (
 )
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: int = Field(20, ge=1, le=200)
-
-
-class PeriodQuery(PageQuery):
+class PeriodQuery(Schema):
     org: Id | None = None
     year: UInt16 | None = None
     quarter: UInt16 | None = None
@@ -63,11 +58,6 @@ class SchemeOut(Schema):
     criteria: list[CriterionOut]
 
 
-class SchemePageOut(Schema):
-    items: list[SchemeOut]
-    count: int
-
-
 class RoundIn(Schema):
     org: Id
     year: UInt16
@@ -91,11 +81,6 @@ class RoundOut(Schema):
     unreviewed: int | None = None
 
 
-class RoundPageOut(Schema):
-    items: list[RoundOut]
-    count: int
-
-
 class ScoreOut(Schema):
     id: int
     org: int
@@ -109,14 +94,8 @@ class ScoreOut(Schema):
     status: str
 
 
-class ScorePageOut(Schema):
-    items: list[ScoreOut]
-    count: int
-
-
 class RoundDetailOut(Schema):
-    round: RoundOut
-    scores: ScorePageOut
+    round: RoundOut  # its scores: GET /rounds/{round_id}/scores
 
 
 class AdjustmentIn(Schema):
@@ -150,17 +129,7 @@ class RankingRowOut(Schema):
     rank: int
 
 
-class RankingOut(Schema):
-    round: int
-    org: int
-    org_name: str
-    year: int
-    quarter: int
-    items: list[RankingRowOut]
-    count: int
-
-
-class RankingQuery(PageQuery):
+class RankingQuery(Schema):
     org: Id
     year: UInt16
     quarter: UInt16
@@ -174,11 +143,6 @@ class BonusRowOut(Schema):
     raw_points: int
     points: int
     capped: bool
-
-
-class BonusPageOut(Schema):
-    items: list[BonusRowOut]
-    count: int
 
 
 class BonusRuleIn(Schema):
@@ -207,11 +171,6 @@ class VolunteerEvaluationOut(Schema):
     overall: Decimal | None
     grade: str
     ratings: int
-
-
-class VolunteerEvaluationPageOut(Schema):
-    items: list[VolunteerEvaluationOut]
-    count: int
 
 
 class VolunteerEvaluationQuery(PeriodQuery):

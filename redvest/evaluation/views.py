@@ -343,9 +343,7 @@ def bonus_view(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     rows = bonus_table(org=root, period=period)
-    number = parse_page(request.GET.get("page"))
-    size = 50
-    page = Page(items=rows[(number - 1) * size : number * size], count=len(rows), number=number, size=size)
+    page = paginate(rows, page=parse_page(request.GET.get("page")), size=50)
     context = {
         "root": root,
         "orgs": admin_org_choices(user=request.user),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, PatchDict, Query, Router, Status, UploadedFile
 
 from redvest.accounts.models import User
-from redvest.core.pagination import paginate
+from redvest.core.api_pagination import paginate
 from redvest.orgs import selectors, services
 from redvest.orgs.models import OrgNode
 from redvest.orgs.schemas import (
@@ -19,15 +20,13 @@ from redvest.orgs.schemas import (
     NodeDetailOut,
     NodeFilter,
     NodeMoveIn,
-    NodePageOut,
+    NodeOut,
     NodePatchIn,
-    PageQuery,
     RoleGrantIn,
     RoleOut,
-    RolePageOut,
     StationDetailOut,
     StationFilter,
-    StationPageOut,
+    StationOut,
     StationPatchIn,
 )
 
@@ -56,13 +55,12 @@ def _detail_out(request: HttpRequest, node_id: int) -> OrgNode:
 # ---- nodes -------------------------------------------------------------------------------------
 
 
-@router.get("/nodes", response=NodePageOut, summary="组织节点列表（可按上级、类型、名称筛选）")
-def node_list(request: HttpRequest, filters: Query[NodeFilter]) -> dict[str, Any]:
+@router.get("/nodes", response=list[NodeOut], summary="组织节点列表（可按上级、类型、名称筛选）")
+@paginate
+def node_list(request: HttpRequest, filters: Query[NodeFilter]) -> QuerySet[OrgNode]:
     user = _actor(request)
     parent = selectors.node_get(user=user, node_id=filters.parent_id) if filters.parent_id is not None else None
-    qs = selectors.node_search(user=user, q=filters.q.strip()[:100], kind=filters.kind, parent=parent)
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+    return selectors.node_search(user=user, q=filters.q.strip()[:100], kind=filters.kind, parent=parent)
 
 
 @router.post("/nodes", response={201: NodeDetailOut}, summary="新建组织节点")
@@ -112,12 +110,11 @@ def node_delete(request: HttpRequest, node_id: int) -> Status[None]:
 # ---- roles at a node ---------------------------------------------------------------------------
 
 
-@router.get("/nodes/{node_id}/roles", response=RolePageOut, summary="节点上的角色分配")
-def role_list(request: HttpRequest, node_id: int, filters: Query[PageQuery]) -> dict[str, Any]:
+@router.get("/nodes/{node_id}/roles", response=list[RoleOut], summary="节点上的角色分配")
+@paginate
+def role_list(request: HttpRequest, node_id: int) -> QuerySet[Any]:
     user = _actor(request)
-    qs = selectors.node_roles(user=user, node=selectors.node_get(user=user, node_id=node_id))
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+    return selectors.node_roles(user=user, node=selectors.node_get(user=user, node_id=node_id))
 
 
 @router.post("/nodes/{node_id}/roles", response={201: RoleOut}, summary="在节点上分配角色（已有账号或新建账号）")
@@ -148,17 +145,16 @@ def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> Statu
 # ---- stations ----------------------------------------------------------------------------------
 
 
-@router.get("/stations", response=StationPageOut, summary="站点列表（可只看五有未达标）")
-def station_list(request: HttpRequest, filters: Query[StationFilter]) -> dict[str, Any]:
-    qs = selectors.station_list(
+@router.get("/stations", response=list[StationOut], summary="站点列表（可只看五有未达标）")
+@paginate
+def station_list(request: HttpRequest, filters: Query[StationFilter]) -> QuerySet[Any]:
+    return selectors.station_list(
         user=_actor(request),
         org_id=filters.org_id,
         kind=filters.kind,
         shortfall_only=filters.shortfall,
         q=filters.q.strip()[:100],
     )
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
 
 
 def _station_detail_out(request: HttpRequest, station_id: int) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from ninja import Field, Schema
 
-from redvest.core.schemas import Id, PageQuery, UInt16
+from redvest.core.schemas import Id, UInt16
 from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, FiveHaveKind, OrgKind
 
 KINDS_HELP = "节点类型：" + "、".join(f"{k.value}={k.label}" for k in OrgKind)
@@ -15,7 +15,7 @@ STATION_KINDS_HELP = "站点类型：" + "、".join(f"{k.value}={k.label}" for k
 FIVEHAVE_HELP = "五有项目：" + "、".join(f"{k.value}={k.label}" for k in FiveHaveKind)
 
 
-class NodeFilter(PageQuery):
+class NodeFilter(Schema):
     parent_id: Id | None = Field(None, description="只列出该节点的直属下级")
     kind: str = Field("", description=KINDS_HELP)
     q: str = Field("", description="名称包含，或代码开头")
@@ -36,11 +36,6 @@ class NodeOut(Schema):
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
         return str(obj.get_kind_display())
-
-
-class NodePageOut(Schema):
-    items: list[NodeOut]
-    count: int
 
 
 class NodeRef(Schema):
@@ -87,7 +82,7 @@ class NodeMoveIn(Schema):
     target_id: Id = Field(..., description="新的上级节点")
 
 
-class StationFilter(PageQuery):
+class StationFilter(Schema):
     org_id: Id | None = Field(None, description="只列出该节点子树中的站点")
     kind: str = Field("", description=STATION_KINDS_HELP)
     shortfall: bool = Field(False, description="只看五有未达标的站点")
@@ -149,11 +144,6 @@ class StationOut(Schema):
             {"kind": s.kind, "label": s.label, "result": s.result, "result_label": s.result_label, "passed": s.passed}
             for s in obj.fivehave_status
         ]
-
-
-class StationPageOut(Schema):
-    items: list[StationOut]
-    count: int
 
 
 class StationPatchIn(Schema):
@@ -252,11 +242,6 @@ class RoleOut(Schema):
     @staticmethod
     def resolve_role_label(obj: Any) -> str:
         return str(obj.get_role_display())
-
-
-class RolePageOut(Schema):
-    items: list[RoleOut]
-    count: int
 
 
 class RoleGrantIn(Schema):

@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import DomainError, NotFound
-from redvest.core.pagination import paginate
 from redvest.core.schemas import Id
 from redvest.points import schemas as s
 from redvest.points._api import ERRORS, org_of, user_of
 from redvest.points.api_pioneer import router as pioneer_router
 from redvest.points.api_rewards import router as rewards_router
-from redvest.points.models import AccountKind, EarningRule, PointsAccount
+from redvest.points.models import AccountKind, EarningRule, PointsAccount, PointsEntry
 from redvest.points.selectors import (
     account_get,
     bank_report,
@@ -81,21 +82,26 @@ def qr_token(request: HttpRequest) -> dict[str, Any]:
     return {"token": counter_token(volunteer=volunteer), "expires_in": COUNTER_TOKEN_MAX_AGE}
 
 
-@router.get("/me/entries", response={200: s.EntryPageOut, 403: s.ErrorOut}, summary="我的积分明细（含每笔后余额）")
-def my_entries(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
+@router.get(
+    "/me/entries",
+    response={200: list[s.EntryOut], 403: s.ErrorOut},
+    summary="我的积分明细（含每笔后余额；当前余额见 GET /me）",
+)
+@paginate
+def my_entries(request: HttpRequest) -> QuerySet[Any]:
     volunteer = volunteer_of(user=user_of(request))
     account = PointsAccount.objects.filter(kind=AccountKind.VOLUNTEER, volunteer=volunteer).first()
-    if account is None:
-        return {"items": [], "count": 0, "balance": 0}
-    page = paginate(statement(account=account), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count, "balance": account.balance}
+    return statement(account=account) if account is not None else PointsEntry.objects.none()
 
 
-@router.get("/accounts/{account_id}/entries", response={200: s.EntryPageOut, 404: s.ErrorOut}, summary="账户明细")
-def account_entries(request: HttpRequest, account_id: int, q: Query[s.PageQuery]) -> dict[str, Any]:
-    account = account_get(user=user_of(request), account_id=account_id)
-    page = paginate(statement(account=account), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count, "balance": account.balance}
+@router.get(
+    "/accounts/{account_id}/entries",
+    response={200: list[s.EntryOut], 404: s.ErrorOut},
+    summary="账户明细（每笔后余额；最新一笔的即当前余额）",
+)
+@paginate
+def account_entries(request: HttpRequest, account_id: int) -> QuerySet[Any]:
+    return statement(account=account_get(user=user_of(request), account_id=account_id))
 
 
 # ---- rules and policy --------------------------------------------------------------------------------
@@ -103,16 +109,13 @@ def account_entries(request: HttpRequest, account_id: int, q: Query[s.PageQuery]
 
 @router.get(
     "/rules",
-    response={200: s.RuleInForcePageOut, 404: s.ErrorOut},
+    response={200: list[s.RuleInForceOut], 404: s.ErrorOut},
     summary="某组织执行的积分规则（不填为本人所在组织）",
 )
-def rules(request: HttpRequest, org: Id | None = None) -> dict[str, Any]:
+@paginate
+def rules(request: HttpRequest, org: Id | None = None) -> list[Any]:
     node = org_of(org) if org else volunteer_of(user=user_of(request)).org
-    items = [
-        {"point_type": r.point_type, "label": r.label, "earns": r.earns, "rule": r.rule}
-        for r in rules_in_force(org=node)
-    ]
-    return {"items": items, "count": len(items)}
+    return rules_in_force(org=node)
 
 
 @router.put("/rules", response={200: s.RuleOut, **ERRORS}, summary="设置本组织某类积分规则（覆盖上级）")
@@ -146,12 +149,10 @@ def policy_put(request: HttpRequest, org_id: int, payload: s.PolicyIn) -> Any:
 # ---- claims (好人好事登记) ------------------------------------------------------------------------------
 
 
-@router.get("/claims", response=s.ClaimPageOut, summary="积分申报列表（我登记的、我的、待我审核的）")
-def claims(request: HttpRequest, q: Query[s.ClaimFilter]) -> dict[str, Any]:
-    page = paginate(
-        claim_list(user=user_of(request), status=q.status, point_type=q.point_type), page=q.page, size=q.page_size
-    )
-    return {"items": page.items, "count": page.count}
+@router.get("/claims", response=list[s.ClaimOut], summary="积分申报列表（我登记的、我的、待我审核的）")
+@paginate
+def claims(request: HttpRequest, q: Query[s.ClaimFilter]) -> QuerySet[Any]:
+    return claim_list(user=user_of(request), status=q.status, point_type=q.point_type)
 
 
 @router.post("/claims", response={201: s.ClaimOut, **ERRORS}, summary="登记好人好事（附佐证材料）")
@@ -210,10 +211,10 @@ def claim_revoke_api(request: HttpRequest, claim_id: int, payload: s.NoteIn) -> 
 # ---- funds, donations, bank --------------------------------------------------------------------------
 
 
-@router.get("/funds", response=s.AccountPageOut, summary="我管理的爱心基金")
-def funds(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(fund_list(user=user_of(request)), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/funds", response=list[s.AccountOut], summary="我管理的爱心基金")
+@paginate
+def funds(request: HttpRequest) -> QuerySet[Any]:
+    return fund_list(user=user_of(request))
 
 
 @router.post("/funds", response={201: s.AccountOut, **ERRORS}, summary="设立爱心基金")

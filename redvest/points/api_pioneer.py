@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from redvest.accounts.policy import home_orgs
+from redvest.core.api_pagination import Fetched, paginate
 from redvest.core.errors import PermissionDenied
-from redvest.core.pagination import paginate
+from redvest.core.pagination import Page
 from redvest.core.schemas import Id, UInt16
 from redvest.orgs.models import OrgNode
 from redvest.points import schemas as s
@@ -40,8 +42,9 @@ def mine(request: HttpRequest, year: UInt16 | None = None) -> Breakdown:
     return pioneer_breakdown(volunteer=volunteer_of(user=user_of(request)), year=_year(year))
 
 
-@router.get("/ranking", response={200: s.RankingOut, **ERRORS}, summary="本辖区党员先锋指数排名（分页）")
-def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> dict[str, Any]:
+@router.get("/ranking", response={200: list[s.RankingRowOut], **ERRORS}, summary="本辖区党员先锋指数排名（分页）")
+@paginate
+def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[Any]:
     actor = user_of(request)
     if q.org:
         org = org_of(q.org)
@@ -50,20 +53,19 @@ def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> dict[str, Any]:
         if home is None:
             raise PermissionDenied("只有组织管理员可以查看先锋指数排名")
         org = home
-    result = pioneer_ranking(user=actor, org=org, year=_year(q.year), page=q.page, size=q.page_size)
-    return {
-        "org": org.pk,
-        "year": result.year,
-        "grade_mode": result.config.grade_mode,
-        "items": result.rows,
-        "count": result.count,
-    }
+    year = _year(q.year)
+
+    def fetch(page: int, size: int) -> Page[Any]:
+        found = pioneer_ranking(user=actor, org=org, year=year, page=page, size=size)
+        return Page(items=found.rows, count=found.count, number=found.number, size=found.size)
+
+    return Fetched(fetch)
 
 
-@router.get("/entries", response=s.PioneerEntryPageOut, summary="先锋指数加减分记录")
-def entries(request: HttpRequest, q: Query[s.PioneerEntryFilter]) -> dict[str, Any]:
-    page = paginate(pioneer_entries(user=user_of(request), year=q.year, number=q.number), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/entries", response=list[s.PioneerEntryOut], summary="先锋指数加减分记录")
+@paginate
+def entries(request: HttpRequest, q: Query[s.PioneerEntryFilter]) -> QuerySet[Any]:
+    return pioneer_entries(user=user_of(request), year=q.year, number=q.number)
 
 
 @router.post(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import DomainError
-from redvest.core.pagination import paginate
 from redvest.points import schemas as s
 from redvest.points._api import ERRORS, org_of, user_of
 from redvest.points.models import MerchantStatus, Redemption, RewardItem
@@ -24,7 +25,7 @@ from redvest.points.selectors import (
     redemption_get,
     volunteer_of,
 )
-from redvest.points.selectors.rewards import month_of
+from redvest.points.selectors.rewards import Settlement, month_of
 from redvest.points.services import (
     ItemData,
     MerchantData,
@@ -44,11 +45,11 @@ router = Router(tags=["积分兑换与联盟商家"])
 # ---- catalog and items ---------------------------------------------------------------------------------
 
 
-@router.get("/items", response=s.ItemPageOut, summary="兑换商城：当前可兑换的物品")
-def items(request: HttpRequest, q: Query[s.ItemFilter]) -> dict[str, Any]:
+@router.get("/items", response=list[s.ItemOut], summary="兑换商城：当前可兑换的物品")
+@paginate
+def items(request: HttpRequest, q: Query[s.ItemFilter]) -> QuerySet[Any]:
     qs = catalog(user=user_of(request), q=q.q, kind=q.kind, provider=q.provider, merchant_id=q.merchant)
-    page = paginate(qs, page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+    return qs
 
 
 @router.get("/items/{item_id}", response={200: s.ItemOut, 404: s.ErrorOut}, summary="物品详情")
@@ -88,11 +89,11 @@ def reserve(request: HttpRequest, item_id: int, payload: s.ReserveIn) -> Status[
 # ---- redemptions and the counter -----------------------------------------------------------------------
 
 
-@router.get("/redemptions", response={200: s.RedemptionPageOut, 403: s.ErrorOut}, summary="我的兑换")
-def redemptions(request: HttpRequest, q: Query[s.PageQuery], status: str = "") -> dict[str, Any]:
+@router.get("/redemptions", response={200: list[s.RedemptionOut], 403: s.ErrorOut}, summary="我的兑换")
+@paginate
+def redemptions(request: HttpRequest, status: str = "") -> QuerySet[Any]:
     volunteer = volunteer_of(user=user_of(request))
-    page = paginate(my_redemptions(volunteer=volunteer, status=status), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+    return my_redemptions(volunteer=volunteer, status=status)
 
 
 @router.post(
@@ -107,18 +108,18 @@ def cancel(request: HttpRequest, redemption_id: int) -> Redemption:
     return redemption_get(user=actor, redemption_id=redemption_id)
 
 
-@router.get("/counter/redemptions", response=s.RedemptionPageOut, summary="本柜台待核销的预约")
-def counter_pending(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(counter_redemptions(user=user_of(request)), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/counter/redemptions", response=list[s.RedemptionOut], summary="本柜台待核销的预约")
+@paginate
+def counter_pending(request: HttpRequest) -> QuerySet[Any]:
+    return counter_redemptions(user=user_of(request))
 
 
 @router.post(
-    "/counter/lookup", response={200: s.RedemptionPageOut, **ERRORS}, summary="按6位核销码或二维码令牌查找待核销预约"
+    "/counter/lookup", response={200: list[s.RedemptionOut], **ERRORS}, summary="按6位核销码或二维码令牌查找待核销预约"
 )
-def counter_find(request: HttpRequest, payload: s.CounterIn) -> dict[str, Any]:
-    found = counter_lookup(user=user_of(request), text=payload.code)
-    return {"items": found, "count": len(found)}
+@paginate
+def counter_find(request: HttpRequest, payload: s.CounterIn) -> list[Redemption]:
+    return counter_lookup(user=user_of(request), text=payload.code)
 
 
 @router.post(
@@ -134,11 +135,11 @@ def confirm(request: HttpRequest, redemption_id: int) -> Redemption:
 # ---- merchants -------------------------------------------------------------------------------------------
 
 
-@router.get("/merchants", response=s.MerchantPageOut, summary="联盟商家（审核人可按状态查看）")
-def merchants(request: HttpRequest, q: Query[s.MerchantFilter]) -> dict[str, Any]:
+@router.get("/merchants", response=list[s.MerchantOut], summary="联盟商家（审核人可按状态查看）")
+@paginate
+def merchants(request: HttpRequest, q: Query[s.MerchantFilter]) -> QuerySet[Any]:
     status = q.status if q.status in MerchantStatus.values else MerchantStatus.APPROVED
-    page = paginate(merchant_list(user=user_of(request), status=status, q=q.q), page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
+    return merchant_list(user=user_of(request), status=status, q=q.q)
 
 
 @router.post("/merchants", response={201: s.MerchantOut, **ERRORS}, summary="商家申请加盟")
@@ -167,20 +168,32 @@ def merchant_review_api(request: HttpRequest, merchant_id: int, payload: s.Revie
 @router.get(
     "/merchants/{merchant_id}/settlement",
     response={200: s.SettlementOut, **ERRORS},
-    summary="商家月度结算（month=2026-07）",
+    summary="商家月度结算汇总（month=2026-07；明细见 /settlement/items）",
 )
-def settlement(request: HttpRequest, merchant_id: int, q: Query[s.PageQuery], month: str = "") -> dict[str, Any]:
+def settlement(request: HttpRequest, merchant_id: int, month: str = "") -> dict[str, Any]:
+    result = _settlement(request, merchant_id, month)
+    return {
+        "merchant": merchant_id,
+        "month": f"{result.month:%Y-%m}",
+        "count": result.count,
+        "quantity": result.quantity,
+        "points": result.points,
+    }
+
+
+@router.get(
+    "/merchants/{merchant_id}/settlement/items",
+    response={200: list[s.SettlementRowOut], **ERRORS},
+    summary="商家月度结算明细（month=2026-07，分页）",
+)
+@paginate
+def settlement_items(request: HttpRequest, merchant_id: int, month: str = "") -> QuerySet[Redemption]:
+    return _settlement(request, merchant_id, month).rows
+
+
+def _settlement(request: HttpRequest, merchant_id: int, month: str) -> Settlement:
     merchant = merchant_get(user=user_of(request), merchant_id=merchant_id, action="change")
     first = month_of(month)
     if first is None:
         raise DomainError("月份格式应为 2026-07", field="month", code="bad_month")
-    result = merchant_settlement(merchant=merchant, month=first)
-    page = paginate(result.rows, page=q.page, size=q.page_size)
-    return {
-        "merchant": merchant.pk,
-        "month": f"{first:%Y-%m}",
-        "count": result.count,
-        "quantity": result.quantity,
-        "points": result.points,
-        "items": page.items,
-    }
+    return merchant_settlement(merchant=merchant, month=first)

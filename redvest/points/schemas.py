@@ -18,11 +18,6 @@ class ErrorOut(Schema):
     errors: dict[str, str] | None = None
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=2**31 - 1)
-    page_size: int = Field(20, ge=1, le=200)
-
-
 # ---- ledger -------------------------------------------------------------------------------------
 
 
@@ -72,11 +67,6 @@ class RedemptionOut(Schema):
         return str(obj.volunteer.name)
 
 
-class RedemptionPageOut(Schema):
-    items: list[RedemptionOut]
-    count: int
-
-
 class MeOut(Schema):
     volunteer: int
     name: str
@@ -122,23 +112,12 @@ class EntryOut(Schema):
         return str(obj.transaction.memo)
 
 
-class EntryPageOut(Schema):
-    items: list[EntryOut]
-    count: int
-    balance: int
-
-
 class AccountOut(Schema):
     id: int
     kind: str
     name: str
     org: int | None = Field(None, alias="org_id")
     balance: int
-
-
-class AccountPageOut(Schema):
-    items: list[AccountOut]
-    count: int
 
 
 class FundIn(Schema):
@@ -216,11 +195,6 @@ class RuleInForceOut(Schema):
     rule: RuleOut | None
 
 
-class RuleInForcePageOut(Schema):
-    items: list[RuleInForceOut]
-    count: int
-
-
 class RuleIn(Schema):
     org: int
     point_type: str
@@ -282,12 +256,7 @@ class ClaimOut(Schema):
         return str(obj.get_status_display())
 
 
-class ClaimPageOut(Schema):
-    items: list[ClaimOut]
-    count: int
-
-
-class ClaimFilter(PageQuery):
+class ClaimFilter(Schema):
     status: str = ""
     point_type: str = ""
 
@@ -325,12 +294,7 @@ class ItemOut(Schema):
         return str(obj.provider_name)
 
 
-class ItemPageOut(Schema):
-    items: list[ItemOut]
-    count: int
-
-
-class ItemFilter(PageQuery):
+class ItemFilter(Schema):
     q: str = ""
     kind: str = ""
     provider: str = ""
@@ -392,12 +356,7 @@ class MerchantOut(Schema):
         return str(obj.get_status_display())
 
 
-class MerchantPageOut(Schema):
-    items: list[MerchantOut]
-    count: int
-
-
-class MerchantFilter(PageQuery):
+class MerchantFilter(Schema):
     status: str = "approved"
     q: str = ""
 
@@ -440,7 +399,6 @@ class SettlementOut(Schema):
     count: int
     quantity: int
     points: int
-    items: list[SettlementRowOut]
 
 
 # ---- pioneer index ----------------------------------------------------------------------------------
@@ -477,15 +435,7 @@ class RankingRowOut(Schema):
         return str(obj.volunteer.org.name)
 
 
-class RankingOut(Schema):
-    org: int
-    year: int
-    grade_mode: str
-    items: list[RankingRowOut]
-    count: int
-
-
-class RankingQuery(PageQuery):
+class RankingQuery(Schema):
     org: Id | None = None
     year: UInt16 | None = None
 
@@ -510,12 +460,7 @@ class PioneerEntryOut(Schema):
         return obj.revoked_at is not None
 
 
-class PioneerEntryPageOut(Schema):
-    items: list[PioneerEntryOut]
-    count: int
-
-
-class PioneerEntryFilter(PageQuery):
+class PioneerEntryFilter(Schema):
     year: UInt16 | None = None
     number: str = ""
 

@@ -7,20 +7,22 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from redvest.accounts.policy import scope
+from redvest.core.api_pagination import Fetched, Rows, paginate
 from redvest.core.errors import NotFound
-from redvest.core.pagination import paginate
 from redvest.orgs.models import OrgNode
 from redvest.publicity import schemas as s
 from redvest.publicity.models import Commitment, ExemplarPhoto
 from redvest.publicity.selectors import (
     Progress,
     PublicExemplar,
+    WallRow,
     commitment_get,
     commitment_list,
     commitment_progress,
@@ -115,8 +117,9 @@ def _volunteer(request: HttpRequest, volunteer_id: int | None) -> Volunteer:
 # ---- commitments ---------------------------------------------------------------------------------
 
 
-@router.get("/commitments", response=s.CommitmentPageOut, summary="公开承诺列表（按权限范围）")
-def commitments(request: HttpRequest, filters: Query[s.CommitmentFilter]) -> dict[str, Any]:
+@router.get("/commitments", response=list[s.CommitmentOut], summary="公开承诺列表（按权限范围）")
+@paginate
+def commitments(request: HttpRequest, filters: Query[s.CommitmentFilter]) -> Rows[Commitment, dict[str, Any]]:
     qs = commitment_list(
         user=_user(request),
         year=filters.year,
@@ -125,9 +128,12 @@ def commitments(request: HttpRequest, filters: Query[s.CommitmentFilter]) -> dic
         org=_org(filters.org),
         q=filters.q,
     )
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    progress = commitment_progress(page.items)
-    return {"items": [_commitment(c, progress.get(c.pk)) for c in page.items], "count": page.count}
+
+    def rows(page: list[Commitment]) -> list[dict[str, Any]]:
+        progress = commitment_progress(page)
+        return [_commitment(c, progress.get(c.pk)) for c in page]
+
+    return Rows(qs, rows)
 
 
 @router.post("/commitments", response={201: s.CommitmentOut, **ERRORS}, summary="作出承诺（本人，或管理员代为登记）")
@@ -206,41 +212,37 @@ def commitment_follow(request: HttpRequest, commitment_id: int, payload: s.Follo
     )
 
 
-@router.get("/wall", response={200: s.WallPageOut, 404: s.ErrorOut}, auth=None, summary="公开承诺墙（无需登录）")
-def wall_api(request: HttpRequest, filters: Query[s.WallFilter]) -> dict[str, Any]:
+def _wall_row(r: WallRow) -> dict[str, Any]:
+    return {
+        "id": r.commitment.pk,
+        "name": r.name,
+        "org_name": r.commitment.volunteer.org.name,
+        "year": r.commitment.year,
+        "setting": r.commitment.setting,
+        "text": r.commitment.text,
+        "status": r.commitment.status,
+        "progress": _progress(r.progress),
+    }
+
+
+@router.get("/wall", response={200: list[s.WallItemOut], 404: s.ErrorOut}, auth=None, summary="公开承诺墙（无需登录）")
+@paginate
+def wall_api(request: HttpRequest, filters: Query[s.WallFilter]) -> Fetched[dict[str, Any]]:
     """某组织及其下级的公开承诺；未同意公开的志愿者姓名以掩码显示。"""
-    found = wall(
-        org=wall_org(org_id=filters.org),
-        year=filters.year,
-        setting=filters.setting,
-        page=filters.page,
-        size=filters.page_size,
+    org = wall_org(org_id=filters.org)
+    return Fetched(
+        lambda page, size: wall(org=org, year=filters.year, setting=filters.setting, page=page, size=size).page,
+        _wall_row,
     )
-    items = [
-        {
-            "id": r.commitment.pk,
-            "name": r.name,
-            "org_name": r.commitment.volunteer.org.name,
-            "year": r.commitment.year,
-            "setting": r.commitment.setting,
-            "text": r.commitment.text,
-            "status": r.commitment.status,
-            "progress": _progress(r.progress),
-        }
-        for r in found.page.items
-    ]
-    return {"items": items, "count": found.page.count}
 
 
 # ---- exemplars -----------------------------------------------------------------------------------
 
 
-@router.get("/exemplars", response=s.ExemplarPageOut, summary="先进典型（管理，按权限范围）")
-def exemplars(request: HttpRequest, filters: Query[s.ExemplarFilter]) -> dict[str, Any]:
-    page = paginate(
-        exemplar_list(user=_user(request), status=filters.status), page=filters.page, size=filters.page_size
-    )
-    return {"items": page.items, "count": page.count}
+@router.get("/exemplars", response=list[s.ExemplarOut], summary="先进典型（管理，按权限范围）")
+@paginate
+def exemplars(request: HttpRequest, filters: Query[s.ExemplarFilter]) -> QuerySet[Any]:
+    return exemplar_list(user=_user(request), status=filters.status)
 
 
 @router.post("/exemplars", response={201: s.ExemplarOut, **ERRORS}, summary="撰写典型（草稿）")
@@ -313,10 +315,10 @@ def _public(p: PublicExemplar) -> dict[str, Any]:
     }
 
 
-@router.get("/public/exemplars", response=s.PublicExemplarPageOut, auth=None, summary="已发布的先进典型（无需登录）")
-def public_exemplar_list(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
-    page = public_exemplars(page=filters.page, size=filters.page_size)
-    return {"items": [_public(p) for p in page.items], "count": page.count}
+@router.get("/public/exemplars", response=list[s.PublicExemplarOut], auth=None, summary="已发布的先进典型（无需登录）")
+@paginate
+def public_exemplar_list(request: HttpRequest) -> Fetched[dict[str, Any]]:
+    return Fetched(lambda page, size: public_exemplars(page=page, size=size), _public)
 
 
 @router.get(
@@ -332,11 +334,10 @@ def public_exemplar_one(request: HttpRequest, exemplar_id: int) -> dict[str, Any
 # ---- training ------------------------------------------------------------------------------------
 
 
-@router.get("/training/sessions", response=s.SessionPageOut, summary="培训列表")
-def sessions(request: HttpRequest, filters: Query[s.SessionFilter]) -> dict[str, Any]:
-    qs = session_list(user=_user(request), category=filters.category, upcoming=filters.upcoming)
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/training/sessions", response=list[s.SessionOut], summary="培训列表")
+@paginate
+def sessions(request: HttpRequest, filters: Query[s.SessionFilter]) -> QuerySet[Any]:
+    return session_list(user=_user(request), category=filters.category, upcoming=filters.upcoming)
 
 
 @router.post("/training/sessions", response={201: s.SessionOut, **ERRORS}, summary="发布培训")
@@ -367,18 +368,16 @@ def session_attendance(request: HttpRequest, session_id: int, payload: s.Attenda
     return dataclasses.asdict(result)
 
 
-@router.get("/training/hours", response={200: s.HoursPageOut, **ERRORS}, summary="志愿者培训时长（按组织和期间）")
-def training_hours(request: HttpRequest, filters: Query[s.HoursFilter]) -> dict[str, Any]:
-    page = training_hours_report(
-        user=_user(request),
-        org=_required_org(filters.org),
-        start=filters.start,
-        end=filters.end,
-        page=filters.page,
-        size=filters.page_size,
+@router.get("/training/hours", response={200: list[s.HoursOut], **ERRORS}, summary="志愿者培训时长（按组织和期间）")
+@paginate
+def training_hours(request: HttpRequest, filters: Query[s.HoursFilter]) -> Fetched[dict[str, Any]]:
+    user, org = _user(request), _required_org(filters.org)
+    return Fetched(
+        lambda page, size: training_hours_report(
+            user=user, org=org, start=filters.start, end=filters.end, page=page, size=size
+        ),
+        lambda r: {**dataclasses.asdict(r), "volunteer": r.volunteer_id},
     )
-    items = [{**dataclasses.asdict(r), "volunteer": r.volunteer_id} for r in page.items]
-    return {"items": items, "count": page.count}
 
 
 @router.get("/training/mine", response={200: s.MyTrainingOut, **ERRORS}, summary="我的培训")

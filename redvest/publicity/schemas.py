@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 
-from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 # ---- commitments ---------------------------------------------------------------------------------
 
@@ -19,7 +19,7 @@ class ProgressOut(Schema):
     percent: int
 
 
-class CommitmentFilter(PageQuery):
+class CommitmentFilter(Schema):
     year: UInt16 | None = None
     setting: str = ""
     status: str = ""
@@ -57,11 +57,6 @@ class CommitmentOut(Schema):
     progress: ProgressOut | None = None
 
 
-class CommitmentPageOut(Schema):
-    items: list[CommitmentOut]
-    count: int
-
-
 class FollowUpIn(Schema):
     status: str
     note: str
@@ -81,7 +76,7 @@ class CommitmentDetailOut(CommitmentOut):
     follow_ups: list[FollowUpOut]
 
 
-class WallFilter(PageQuery):
+class WallFilter(Schema):
     org: Id
     year: UInt16 | None = None
     setting: str = ""
@@ -96,11 +91,6 @@ class WallItemOut(Schema):
     text: str
     status: str
     progress: ProgressOut | None
-
-
-class WallPageOut(Schema):
-    items: list[WallItemOut]
-    count: int
 
 
 # ---- exemplars -----------------------------------------------------------------------------------
@@ -148,12 +138,7 @@ class ExemplarOut(Schema):
         return int(obj.org_id)
 
 
-class ExemplarPageOut(Schema):
-    items: list[ExemplarOut]
-    count: int
-
-
-class ExemplarFilter(PageQuery):
+class ExemplarFilter(Schema):
     status: str = ""
 
 
@@ -168,15 +153,10 @@ class PublicExemplarOut(Schema):
     photos: list[PhotoOut]
 
 
-class PublicExemplarPageOut(Schema):
-    items: list[PublicExemplarOut]
-    count: int
-
-
 # ---- training ------------------------------------------------------------------------------------
 
 
-class SessionFilter(PageQuery):
+class SessionFilter(Schema):
     category: str = ""
     upcoming: bool = False
 
@@ -222,11 +202,6 @@ class SessionOut(Schema):
         return int(getattr(obj, "enrolled", 0) or 0)
 
 
-class SessionPageOut(Schema):
-    items: list[SessionOut]
-    count: int
-
-
 class EnrolIn(Schema):
     volunteer: Id | None = None  # empty: the signed-in volunteer themselves
 
@@ -253,7 +228,7 @@ class MarkResultOut(Schema):
     unchanged: int
 
 
-class HoursFilter(PageQuery):
+class HoursFilter(Schema):
     org: Id
     start: datetime.date | None = None
     end: datetime.date | None = None
@@ -266,11 +241,6 @@ class HoursOut(Schema):
     org_name: str
     sessions: int
     minutes: int
-
-
-class HoursPageOut(Schema):
-    items: list[HoursOut]
-    count: int
 
 
 class MyTrainingRowOut(Schema):

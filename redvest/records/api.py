@@ -7,12 +7,14 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from redvest.core.pagination import paginate
+from redvest.core.api_pagination import Fetched, paginate
+from redvest.core.pagination import Page
 from redvest.core.schemas import Id, Int32
 from redvest.records import schemas as s
 from redvest.records import selectors
@@ -46,11 +48,6 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
-def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
-    page = paginate(qs, page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
-
-
 def _fresh(record: ServiceRecord) -> ServiceRecord:
     """Re-read with the relations RecordOut shows (a record just appended has them unloaded)."""
     return ServiceRecord.objects.select_related("volunteer", "activity", "reversed_by", "created_by").get(pk=record.pk)
@@ -59,9 +56,10 @@ def _fresh(record: ServiceRecord) -> ServiceRecord:
 # ---- my records ------------------------------------------------------------------------------
 
 
-@router.get("/mine", response={200: s.RecordPageOut, 404: s.ErrorOut}, summary="我的服务记录（分页，含冲销与更正）")
-def my_records(request: HttpRequest, q: Query[s.RecordFilter]) -> dict[str, Any]:
-    return _page(selectors.my_records(user=_user(request), kind=q.kind), q)
+@router.get("/mine", response={200: list[s.RecordOut], 404: s.ErrorOut}, summary="我的服务记录（分页，含冲销与更正）")
+@paginate
+def my_records(request: HttpRequest, q: Query[s.RecordFilter]) -> QuerySet[Any]:
+    return selectors.my_records(user=_user(request), kind=q.kind)
 
 
 @router.get(
@@ -97,13 +95,14 @@ def my_totals(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get(
-    "/manage", response=s.RecordPageOut, summary="我可更正的服务记录（分页；未按活动或志愿者筛选时默认最近30天）"
+    "/manage", response=list[s.RecordOut], summary="我可更正的服务记录（分页；未按活动或志愿者筛选时默认最近30天）"
 )
-def manage_records(request: HttpRequest, q: Query[s.ManageFilter]) -> dict[str, Any]:
+@paginate
+def manage_records(request: HttpRequest, q: Query[s.ManageFilter]) -> QuerySet[Any]:
     qs = selectors.record_list(
         user=_user(request), activity_id=q.activity_id, volunteer_number=q.volunteer_number, kind=q.kind, since=q.since
     )
-    return _page(qs, q)
+    return qs
 
 
 @router.get("/{int:record_id}", response={200: s.RecordOut, 404: s.ErrorOut}, summary="服务记录详情")
@@ -162,9 +161,10 @@ def proposal_create(
     return Status(201, selectors.proposal_detail(user=user, pk=proposal.pk).proposal)
 
 
-@router.get("/correction-proposals", response=s.ProposalPageOut, summary="待我审批的与我提交的更正申请（分页）")
-def proposals(request: HttpRequest, q: Query[s.ProposalFilter]) -> dict[str, Any]:
-    return _page(selectors.proposal_list(user=_user(request), status=q.status), q)
+@router.get("/correction-proposals", response=list[s.ProposalOut], summary="待我审批的与我提交的更正申请（分页）")
+@paginate
+def proposals(request: HttpRequest, q: Query[s.ProposalFilter]) -> QuerySet[Any]:
+    return selectors.proposal_list(user=_user(request), status=q.status)
 
 
 @router.post(
@@ -203,9 +203,10 @@ def dispute_create(request: HttpRequest, record_id: int, payload: s.DisputeIn) -
     return Status(201, selectors.dispute_for_review(user=_user(request), pk=dispute.pk))
 
 
-@router.get("/disputes", response=s.DisputePageOut, summary="待我处理的异议与我提出的异议（分页）")
-def disputes(request: HttpRequest, q: Query[s.DisputeFilter]) -> dict[str, Any]:
-    return _page(selectors.dispute_list(user=_user(request), status=q.status), q)
+@router.get("/disputes", response=list[s.DisputeOut], summary="待我处理的异议与我提出的异议（分页）")
+@paginate
+def disputes(request: HttpRequest, q: Query[s.DisputeFilter]) -> QuerySet[Any]:
+    return selectors.dispute_list(user=_user(request), status=q.status)
 
 
 @router.post("/disputes/{int:dispute_id}/review", response={200: s.DisputeOut, **ERRORS}, summary="处理异议")
@@ -279,9 +280,10 @@ def honour_create(
 # ---- anomalies -------------------------------------------------------------------------------
 
 
-@router.get("/anomalies", response=s.AnomalyPageOut, summary="异常复核队列（分页）")
-def anomalies(request: HttpRequest, q: Query[s.AnomalyFilter]) -> dict[str, Any]:
-    return _page(selectors.anomaly_queue(user=_user(request), status=q.status, kind=q.kind), q)
+@router.get("/anomalies", response=list[s.AnomalyOut], summary="异常复核队列（分页）")
+@paginate
+def anomalies(request: HttpRequest, q: Query[s.AnomalyFilter]) -> QuerySet[Any]:
+    return selectors.anomaly_queue(user=_user(request), status=q.status, kind=q.kind)
 
 
 @router.post(
@@ -298,34 +300,35 @@ def anomaly_resolve_api(request: HttpRequest, anomaly_id: int, payload: s.Anomal
 # ---- ranking ---------------------------------------------------------------------------------
 
 
-@router.get("/ranking", response=s.RankingPageOut, summary="服务信用时数排行（辖区、年度，分页）")
-def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> dict[str, Any]:
-    data = selectors.ranking_page(user=_user(request), org_id=q.org_id, year=q.year, page=q.page, size=q.page_size)
+def _ranking_row(row: selectors.RankingRow) -> dict[str, Any]:
     return {
-        "items": [
-            {
-                "rank": row.rank,
-                "volunteer_id": row.volunteer.pk,
-                "volunteer_number": row.volunteer.number,
-                "name": row.volunteer.name,
-                "org_name": row.volunteer.org.name,
-                "credit_minutes": row.credit_minutes,
-                "honour_minutes": row.honour_minutes,
-            }
-            for row in data.rows
-        ],
-        "count": data.page.count,
-        "org_id": data.org.pk if data.org else None,
-        "year": data.year,
+        "rank": row.rank,
+        "volunteer_id": row.volunteer.pk,
+        "volunteer_number": row.volunteer.number,
+        "name": row.volunteer.name,
+        "org_name": row.volunteer.org.name,
+        "credit_minutes": row.credit_minutes,
+        "honour_minutes": row.honour_minutes,
     }
+
+
+@router.get("/ranking", response=list[s.RankingRowOut], summary="服务信用时数排行（辖区、年度，分页）")
+@paginate
+def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[dict[str, Any]]:
+    def fetch(page: int, size: int) -> Page[Any]:
+        data = selectors.ranking_page(user=_user(request), org_id=q.org_id, year=q.year, page=page, size=size)
+        return Page(items=data.rows, count=data.page.count, number=data.page.number, size=data.page.size)
+
+    return Fetched(fetch, _ranking_row)
 
 
 # ---- certificates ----------------------------------------------------------------------------
 
 
-@router.get("/certificates", response=s.CertificatePageOut, summary="志愿服务证明列表（分页）")
-def certificates(request: HttpRequest, q: Query[s.PageQuery]) -> dict[str, Any]:
-    return _page(selectors.certificate_list(user=_user(request)), q)
+@router.get("/certificates", response=list[s.CertificateOut], summary="志愿服务证明列表（分页）")
+@paginate
+def certificates(request: HttpRequest) -> QuerySet[Any]:
+    return selectors.certificate_list(user=_user(request))
 
 
 @router.post(

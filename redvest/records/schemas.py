@@ -15,12 +15,7 @@ MAX_ID = 2**62
 MAX_MINUTES = 10**7
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, le=10**6)
-    page_size: int = Field(20, ge=1, le=200)
-
-
-class RecordFilter(PageQuery):
+class RecordFilter(Schema):
     kind: Literal["", "credit", "honour"] = ""
 
 
@@ -85,11 +80,6 @@ class RecordOut(Schema):
         return str(obj.created_by) if obj.created_by_id else None
 
 
-class RecordPageOut(Schema):
-    items: list[RecordOut]
-    count: int
-
-
 class YearTotalsOut(Schema):
     year: int
     credit_minutes: int
@@ -143,7 +133,7 @@ class DisputeReviewIn(Schema):
     minutes: int | None = Field(None, ge=0, le=MAX_MINUTES, description="更正后的时长；留空按申报时长")
 
 
-class DisputeFilter(PageQuery):
+class DisputeFilter(Schema):
     status: Literal["", "open", "upheld", "dismissed"] = "open"
 
 
@@ -174,12 +164,7 @@ class DisputeOut(Schema):
         return str(obj.get_status_display())
 
 
-class DisputePageOut(Schema):
-    items: list[DisputeOut]
-    count: int
-
-
-class AnomalyFilter(PageQuery):
+class AnomalyFilter(Schema):
     status: Literal["", "open", "cleared", "corrected"] = "open"
     kind: Literal[
         "", "overlap", "far_from_site", "over_12h", "late_sync", "auto_closed", "correction", "duplicate_honour"
@@ -214,18 +199,13 @@ class AnomalyOut(Schema):
         return bool(obj.kind == "auto_closed")
 
 
-class AnomalyPageOut(Schema):
-    items: list[AnomalyOut]
-    count: int
-
-
 class AnomalyResolveIn(Schema):
     action: Literal["clear", "correct"]
     note: str = Field(..., min_length=1, max_length=300)
     minutes: int | None = Field(None, ge=0, le=MAX_MINUTES)
 
 
-class RankingQuery(PageQuery):
+class RankingQuery(Schema):
     org_id: int | None = Field(None, ge=1, le=MAX_ID)
     year: int | None = Field(None, ge=2000, le=2100)
 
@@ -238,13 +218,6 @@ class RankingRowOut(Schema):
     org_name: str
     credit_minutes: int
     honour_minutes: int
-
-
-class RankingPageOut(Schema):
-    items: list[RankingRowOut]
-    count: int
-    org_id: int | None
-    year: int
 
 
 class CertificateIn(Schema):
@@ -290,11 +263,6 @@ class CertificateOut(Schema):
         return list(obj.activities_snapshot or [])
 
 
-class CertificatePageOut(Schema):
-    items: list[CertificateOut]
-    count: int
-
-
 class RevokeIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
@@ -313,7 +281,7 @@ class VerifyOut(Schema):
     revoked_at: datetime.datetime | None
 
 
-class ProposalFilter(PageQuery):
+class ProposalFilter(Schema):
     status: Literal["", "pending", "approved", "rejected"] = "pending"
 
 
@@ -361,11 +329,6 @@ class ProposalOut(Schema):
     @staticmethod
     def resolve_decided_by(obj: Any) -> str | None:
         return str(obj.decided_by) if obj.decided_by_id else None
-
-
-class ProposalPageOut(Schema):
-    items: list[ProposalOut]
-    count: int
 
 
 class ProposalDecisionIn(Schema):

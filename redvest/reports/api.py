@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import NotFound
-from redvest.core.pagination import paginate
 from redvest.reports import schemas as s
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
@@ -47,11 +48,6 @@ def _user(request: HttpRequest) -> User:
     return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
-def _page(qs: Any, q: s.PageQuery) -> dict[str, Any]:
-    page = paginate(qs, page=q.page, size=q.page_size)
-    return {"items": page.items, "count": page.count}
-
-
 def _detail(request: HttpRequest, report_id: int) -> Any:
     return report_get(user=_user(request), report_id=report_id)
 
@@ -59,10 +55,11 @@ def _detail(request: HttpRequest, report_id: int) -> Any:
 # ---- quarterly reports ----------------------------------------------------------------------------
 
 
-@router.get("/quarterly", response=s.ReportPageOut, summary="季报列表（年度、季度、状态筛选）")
-def reports(request: HttpRequest, filters: Query[s.ReportFilter]) -> dict[str, Any]:
+@router.get("/quarterly", response=list[s.ReportOut], summary="季报列表（年度、季度、状态筛选）")
+@paginate
+def reports(request: HttpRequest, filters: Query[s.ReportFilter]) -> QuerySet[Any]:
     qs = report_list(user=_user(request), year=filters.year, quarter=filters.quarter, status=filters.status)
-    return _page(qs, filters)
+    return qs
 
 
 @router.get("/quarterly/{report_id}", response={200: s.ReportDetailOut, **ERRORS}, summary="季报详情（记录值与填报值）")
@@ -131,9 +128,10 @@ def _circular_out(circular: Circular) -> Circular:
     return circular
 
 
-@router.get("/circulars", response=s.CircularPageOut, summary="情况通报列表")
-def circulars(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
-    return _page(circular_list(user=_user(request)), filters)
+@router.get("/circulars", response=list[s.CircularOut], summary="情况通报列表")
+@paginate
+def circulars(request: HttpRequest) -> QuerySet[Any]:
+    return circular_list(user=_user(request))
 
 
 @router.get("/circulars/{circular_id}", response={200: s.CircularDetailOut, **ERRORS}, summary="情况通报（含表格）")

@@ -7,10 +7,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, Id, PageQuery, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, UInt16, UInt32  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
-class ReportFilter(PageQuery):
+class ReportFilter(Schema):
     year: UInt16 | None = None
     quarter: UInt16 | None = None
     status: str = ""
@@ -84,11 +84,6 @@ class ReportDetailOut(ReportOut):
         return list(obj.events.all())
 
 
-class ReportPageOut(Schema):
-    items: list[ReportOut]
-    count: int
-
-
 class ReportOpenIn(Schema):
     org: Id
     year: UInt16
@@ -136,11 +131,6 @@ class CircularDetailOut(CircularOut):
     next_steps: str
     correction_note: str
     tables: dict[str, Any]
-
-
-class CircularPageOut(Schema):
-    items: list[CircularOut]
-    count: int
 
 
 class CircularIn(Schema):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from redvest.core.pagination import paginate
+from redvest.core.api_pagination import paginate
 from redvest.teams import schemas as s
 from redvest.teams.selectors import (
     brand_get,
@@ -54,14 +55,10 @@ def _team(request: HttpRequest, team_id: int) -> Any:
 # ---- Brands (declared before /{team_id} for readability; the int converter keeps them apart) --
 
 
-@router.get("/brands", response=s.BrandPageOut, summary="品牌项目列表")
-def brands(request: HttpRequest, filters: Query[s.BrandFilter]) -> dict[str, Any]:
-    page = paginate(
-        brand_list(user=_user(request), q=filters.q, owner_id=filters.owner_id),
-        page=filters.page,
-        size=filters.page_size,
-    )
-    return {"items": page.items, "count": page.count}
+@router.get("/brands", response=list[s.BrandOut], summary="品牌项目列表")
+@paginate
+def brands(request: HttpRequest, filters: Query[s.BrandFilter]) -> QuerySet[Any]:
+    return brand_list(user=_user(request), q=filters.q, owner_id=filters.owner_id)
 
 
 @router.post("/brands", response={201: s.BrandDetailOut, **ERRORS}, summary="新建品牌项目")
@@ -91,10 +88,10 @@ def brand_patch(request: HttpRequest, brand_id: int, payload: s.BrandPatch) -> A
 # ---- Join requests ----------------------------------------------------------------------------
 
 
-@router.get("/join-requests", response=s.JoinRequestPageOut, summary="待我审批的入队申请")
-def join_requests(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(join_request_inbox(user=_user(request)), page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/join-requests", response=list[s.JoinRequestOut], summary="待我审批的入队申请")
+@paginate
+def join_requests(request: HttpRequest) -> QuerySet[Any]:
+    return join_request_inbox(user=_user(request))
 
 
 @router.post("/join-requests/{request_id}/approve", response={200: s.JoinRequestOut, **ERRORS}, summary="同意入队申请")
@@ -120,8 +117,9 @@ def join_request_withdraw_api(request: HttpRequest, request_id: int) -> Any:
 # ---- Teams ------------------------------------------------------------------------------------
 
 
-@router.get("/", response=s.TeamPageOut, summary="服务队列表（含人数与人数不足标记）")
-def teams(request: HttpRequest, filters: Query[s.TeamFilter]) -> dict[str, Any]:
+@router.get("/", response=list[s.TeamOut], summary="服务队列表（含人数与人数不足标记）")
+@paginate
+def teams(request: HttpRequest, filters: Query[s.TeamFilter]) -> QuerySet[Any]:
     qs = team_list(
         user=_user(request),
         q=filters.q,
@@ -131,8 +129,7 @@ def teams(request: HttpRequest, filters: Query[s.TeamFilter]) -> dict[str, Any]:
         below_min_size=filters.below_min_size,
         status=filters.status,
     )
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+    return qs
 
 
 @router.post("/", response={201: s.TeamDetailOut, **ERRORS}, summary="新建服务队")
@@ -165,10 +162,10 @@ def team_patch(request: HttpRequest, team_id: int, payload: s.TeamPatch) -> Any:
     return _team(request, team_id)
 
 
-@router.get("/{team_id}/members", response={200: s.MemberPageOut, 404: s.ErrorOut}, summary="队员名单（分页）")
-def team_members(request: HttpRequest, team_id: int, filters: Query[s.PageQuery]) -> dict[str, Any]:
-    page = paginate(team_roster(team=_team(request, team_id)), page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/{team_id}/members", response={200: list[s.MemberOut], 404: s.ErrorOut}, summary="队员名单（分页）")
+@paginate
+def team_members(request: HttpRequest, team_id: int) -> QuerySet[Any]:
+    return team_roster(team=_team(request, team_id))
 
 
 @router.post("/{team_id}/join-requests", response={201: s.JoinRequestOut, **ERRORS}, summary="申请加入服务队")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from redvest.core.schemas import ErrorOut, Id, Int32, PageQuery, omittable  # noqa: F401  (re-exported: handlers use s.ErrorOut)
+from redvest.core.schemas import ErrorOut, Id, Int32, omittable  # noqa: F401  (re-exported: handlers use s.ErrorOut)
 
 
 class PersonOut(Schema):
@@ -63,11 +63,6 @@ class TeamDetailOut(TeamOut):
         return [b.volunteer for b in obj.backbones.all()]
 
 
-class TeamPageOut(Schema):
-    items: list[TeamOut]
-    count: int
-
-
 class TeamIn(Schema):
     name: str = Field(..., description="队名，同一组织内唯一")
     kind: str = Field(..., description="类型：corps/detachment/specialist/vanguard/grid/youth/floating/free")
@@ -93,8 +88,6 @@ class TeamFilter(Schema):
     org_id: Id | None = None
     below_min_size: bool | None = None
     status: str = Field("active", description="active / inactive / all")
-    page: Int32 = 1
-    page_size: Int32 = 20
 
 
 class MemberOut(Schema):
@@ -108,11 +101,6 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
         return str(obj.get_kind_display())
-
-
-class MemberPageOut(Schema):
-    items: list[MemberOut]
-    count: int
 
 
 class VolunteerRefIn(Schema):
@@ -152,11 +140,6 @@ class JoinRequestOut(Schema):
     @staticmethod
     def resolve_team_name(obj: Any) -> str:
         return str(obj.team.name)
-
-
-class JoinRequestPageOut(Schema):
-    items: list[JoinRequestOut]
-    count: int
 
 
 class BrandIn(Schema):
@@ -207,13 +190,6 @@ class BrandDetailOut(BrandOut):
         return len(obj.teams.all())
 
 
-class BrandPageOut(Schema):
-    items: list[BrandOut]
-    count: int
-
-
 class BrandFilter(Schema):
     q: str = ""
     owner_id: Id | None = None
-    page: Int32 = 1
-    page_size: Int32 = 20

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import ValidationFailed
-from redvest.core.pagination import paginate
 from redvest.core.schemas import Id
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import selectors
@@ -30,7 +31,6 @@ from redvest.volunteers.schemas import (
     VolunteerFilter,
     VolunteerIn,
     VolunteerOut,
-    VolunteerPageOut,
     VolunteerPatch,
 )
 from redvest.volunteers.services import (
@@ -84,12 +84,12 @@ def _fresh(request: HttpRequest, volunteer: Volunteer) -> Volunteer:
 
 
 @router.get(
-    "/", response=VolunteerPageOut, summary="志愿者列表（脱敏），可按姓名/编号、手机号、证件号、组织子树、状态筛选"
+    "/", response=list[VolunteerOut], summary="志愿者列表（脱敏），可按姓名/编号、手机号、证件号、组织子树、状态筛选"
 )
-def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> dict[str, Any]:
+@paginate
+def volunteer_list(request: HttpRequest, filters: Query[VolunteerFilter]) -> QuerySet[Any]:
     qs = selectors.volunteer_list_filtered(user=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]  # ninja sets request.auth
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+    return qs
 
 
 @router.post("/", response={201: VolunteerOut}, summary="登记志愿者（错误时400，errors 指明字段）")

@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from redvest.core.schemas import Id, Int32, omittable
+from redvest.core.schemas import Id, omittable
 from redvest.volunteers.models import IdType
 
 
@@ -53,11 +53,6 @@ class VolunteerOut(Schema):
     def resolve_org_team_name(obj: Any) -> str | None:
         team = obj.org_team
         return team.name if team else None
-
-
-class VolunteerPageOut(Schema):
-    items: list[VolunteerOut]
-    count: int
 
 
 class VolunteerFields(Schema):
@@ -122,8 +117,6 @@ class VolunteerFilter(Schema):
     status: str = ""
     political_status: str = ""
     team: Id | None = None
-    page: Int32 = 1
-    page_size: Int32 = 20
 
 
 class StatusIn(Schema):

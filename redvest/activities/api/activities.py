@@ -14,7 +14,6 @@ from redvest.activities.schemas import (
     ActivityDetailOut,
     ActivityIn,
     ActivityOut,
-    ActivityPageOut,
     BrowseQuery,
     ManageQuery,
     ReasonIn,
@@ -38,8 +37,8 @@ from redvest.activities.services import (
     activity_publish,
     activity_update,
 )
+from redvest.core.api_pagination import Fetched, Rows, each, paginate
 from redvest.core.errors import ValidationFailed
-from redvest.core.pagination import paginate
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
 
@@ -48,36 +47,35 @@ router = Router(tags=["活动"])
 
 @router.get(
     "",
-    response=ActivityPageOut,
+    response=list[ActivityOut],
     url_name="activity-list",
     summary="浏览招募中、进行中的活动（可按距离、类别、日期筛选）",
 )
-def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> dict[str, Any]:
+@paginate
+def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> Fetched[dict[str, Any]]:
     org = OrgNode.objects.filter(pk=filters.org_id).first() if filters.org_id else None
-    page = activity_browse(
-        user=user_of(request),
-        filters=BrowseFilters(
-            latitude=filters.lat,
-            longitude=filters.lng,
-            radius_km=filters.radius_km,
-            category=filters.category if filters.category in ServiceCategory.values else "",
-            day=filters.date,
-            q=filters.q.strip(),
-            org=org,
-        ),
-        at=timezone.now(),
-        page=filters.page,
-        size=filters.page_size,
+    found = BrowseFilters(
+        latitude=filters.lat,
+        longitude=filters.lng,
+        radius_km=filters.radius_km,
+        category=filters.category if filters.category in ServiceCategory.values else "",
+        day=filters.date,
+        q=filters.q.strip(),
+        org=org,
     )
-    return {"items": [browse_row_out(row) for row in page.items], "count": page.count}
+    at = timezone.now()
+    return Fetched(
+        lambda page, size: activity_browse(user=user_of(request), filters=found, at=at, page=page, size=size),
+        browse_row_out,
+    )
 
 
-@router.get("/manage", response=ActivityPageOut, url_name="activity-manage", summary="我组织的活动")
-def manage(request: HttpRequest, filters: Query[ManageQuery]) -> dict[str, Any]:
+@router.get("/manage", response=list[ActivityOut], url_name="activity-manage", summary="我组织的活动")
+@paginate
+def manage(request: HttpRequest, filters: Query[ManageQuery]) -> Rows[Any, dict[str, Any]]:
     status = filters.status if filters.status in ActivityStatus.values else ""
     qs = activity_manage_list(user=user_of(request), status=status, q=filters.q.strip(), at=timezone.now())
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": [activity_out(a) for a in page.items], "count": page.count}
+    return each(qs, activity_out)
 
 
 @router.get("/{int:activity_id}", response=responses(ActivityDetailOut), url_name="activity-detail", summary="活动详情")

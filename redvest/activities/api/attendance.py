@@ -15,7 +15,6 @@ from redvest.activities.codes import code_at, qr_svg, seconds_left
 from redvest.activities.models import AttendanceMethod, AttendanceStatus
 from redvest.activities.schemas import (
     AttendanceOut,
-    AttendancePageOut,
     CheckInIn,
     CodeOut,
     ConfirmIn,
@@ -37,8 +36,8 @@ from redvest.activities.services import (
     attendance_proxy_check_out,
     attendance_sync,
 )
+from redvest.core.api_pagination import Rows, each, paginate
 from redvest.core.errors import NotFound
-from redvest.core.pagination import paginate
 from redvest.volunteers.models import Volunteer
 
 router = Router(tags=["签到签退"])
@@ -139,27 +138,23 @@ def sync(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
 
 @router.get(
     "/{int:activity_id}/attendances",
-    response=responses(AttendancePageOut),
+    response=responses(list[AttendanceOut]),
     url_name="attendance-list",
     summary="活动的签到记录（组织者）",
 )
-def list_attendances(request: HttpRequest, activity_id: int, filters: Query[ListQuery]) -> dict[str, Any]:
+@paginate
+def list_attendances(request: HttpRequest, activity_id: int, filters: Query[ListQuery]) -> Rows[Any, dict[str, Any]]:
     activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
     status = filters.status if filters.status in AttendanceStatus.values else ""
-    page = paginate(
-        attendance_list_for_activity(user=user_of(request), activity=activity, status=status),
-        page=filters.page,
-        size=filters.page_size,
-    )
-    return {"items": [attendance_out(a) for a in page.items], "count": page.count}
+    return each(attendance_list_for_activity(user=user_of(request), activity=activity, status=status), attendance_out)
 
 
 @router.get(
-    "/attendances/mine", response=AttendancePageOut, url_name="attendance-mine", summary="我的签到记录与服务时长"
+    "/attendances/mine", response=list[AttendanceOut], url_name="attendance-mine", summary="我的签到记录与服务时长"
 )
-def mine(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, Any]:
-    page = paginate(attendance_of_user(user=user_of(request)), page=filters.page, size=filters.page_size)
-    return {"items": [attendance_out(a) for a in page.items], "count": page.count}
+@paginate
+def mine(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
+    return each(attendance_of_user(user=user_of(request)), attendance_out)
 
 
 @router.post(

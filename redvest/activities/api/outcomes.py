@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
@@ -18,11 +19,9 @@ from redvest.activities.schemas import (
     PhotoOut,
     TallyCategoryIn,
     TallyCategoryOut,
-    TallyCategoryPageOut,
     TallyCategoryQuery,
     ThemeIn,
     ThemeOut,
-    ThemePageOut,
     ThemeQuery,
     outcome_out,
     tags_out,
@@ -37,8 +36,8 @@ from redvest.activities.selectors import (
     theme_list,
 )
 from redvest.activities.services import OutcomeData, outcome_save, photo_add, tally_category_create, theme_set
+from redvest.core.api_pagination import paginate
 from redvest.core.errors import NotFound
-from redvest.core.pagination import paginate
 from redvest.orgs.models import OrgNode
 
 router = Router(tags=["活动成效与日历"])
@@ -96,10 +95,10 @@ def add_photo(
     return Status(201, {"id": photo.pk, "url": reverse("activities:photo", args=[photo.pk]), "caption": photo.caption})
 
 
-@router.get("/themes", response=responses(ThemePageOut), url_name="theme-list", summary="组织的季度主题（含上级）")
-def list_themes(request: HttpRequest, filters: Query[ThemeQuery]) -> dict[str, Any]:
-    page = paginate(theme_list(org=_org(filters.org_id)), page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+@router.get("/themes", response=responses(list[ThemeOut]), url_name="theme-list", summary="组织的季度主题（含上级）")
+@paginate
+def list_themes(request: HttpRequest, filters: Query[ThemeQuery]) -> QuerySet[Any]:
+    return theme_list(org=_org(filters.org_id))
 
 
 @router.post("/themes", response=responses(ThemeOut), url_name="theme-set", summary="设置季度主题（组织管理员）")
@@ -116,18 +115,15 @@ def set_theme(request: HttpRequest, payload: ThemeIn) -> Any:
 
 @router.get(
     "/tally-categories",
-    response=responses(TallyCategoryPageOut),
+    response=responses(list[TallyCategoryOut]),
     url_name="tally-category-list",
     summary="成效统计项：给出 org_id 时为该组织可用的（含上级），否则为我管理的",
 )
-def list_tally_categories(request: HttpRequest, filters: Query[TallyCategoryQuery]) -> dict[str, Any]:
-    qs = (
-        tally_categories_for(org=_org(filters.org_id))
-        if filters.org_id is not None
-        else tally_category_list(user=user_of(request))
-    )
-    page = paginate(qs, page=filters.page, size=filters.page_size)
-    return {"items": page.items, "count": page.count}
+@paginate
+def list_tally_categories(request: HttpRequest, filters: Query[TallyCategoryQuery]) -> QuerySet[Any]:
+    if filters.org_id is not None:
+        return tally_categories_for(org=_org(filters.org_id))
+    return tally_category_list(user=user_of(request))
 
 
 @router.post(

@@ -10,10 +10,10 @@ from ninja import Query, Router, Status
 
 from redvest.activities.api._common import responses, user_of
 from redvest.activities.models import SignUpStatus
-from redvest.activities.schemas import ListQuery, NoteIn, SignUpOut, SignUpPageOut, signup_out
+from redvest.activities.schemas import ListQuery, NoteIn, SignUpOut, signup_out
 from redvest.activities.selectors import activity_get, signup_get, signup_list_for_activity
 from redvest.activities.services import signup_cancel, signup_create, signup_decide
-from redvest.core.pagination import paginate
+from redvest.core.api_pagination import Rows, each, paginate
 
 router = Router(tags=["活动报名"])
 
@@ -32,19 +32,15 @@ def create(request: HttpRequest, activity_id: int, payload: NoteIn) -> Status[di
 
 @router.get(
     "/{int:activity_id}/signups",
-    response=responses(SignUpPageOut),
+    response=responses(list[SignUpOut]),
     url_name="signup-list",
     summary="活动的报名名单（组织者）",
 )
-def list_signups(request: HttpRequest, activity_id: int, filters: Query[ListQuery]) -> dict[str, Any]:
+@paginate
+def list_signups(request: HttpRequest, activity_id: int, filters: Query[ListQuery]) -> Rows[Any, dict[str, Any]]:
     activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
     status = filters.status if filters.status in SignUpStatus.values else ""
-    page = paginate(
-        signup_list_for_activity(user=user_of(request), activity=activity, status=status),
-        page=filters.page,
-        size=filters.page_size,
-    )
-    return {"items": [signup_out(s) for s in page.items], "count": page.count}
+    return each(signup_list_for_activity(user=user_of(request), activity=activity, status=status), signup_out)
 
 
 @router.post(

@@ -46,7 +46,7 @@ def test_volunteer_reserves_and_merchant_confirms_by_code(bank: Bank) -> None:
     assert again.status_code == 409
     assert again.json()["code"] == "already_confirmed"
     entries = me.get(f"{API}/me/entries").json()
-    assert entries["balance"] == 20
+    assert me.get(f"{API}/me").json()["balance"] == 20 == entries["items"][0]["balance_after"]
     assert [e["delta"] for e in entries["items"]] == [-80, 100]
 
 

@@ -121,7 +121,7 @@ CASES: dict[str, Case] = {
         row_marker='data-label="核销时间"',
     ),
     "settlement-api": Case(
-        url=lambda b: f"/api/v1/points/merchants/{b.merchant.pk}/settlement",
+        url=lambda b: f"/api/v1/points/merchants/{b.merchant.pk}/settlement/items",
         who=lambda b: b.merchant.operator,
         add=_fulfilled,
     ),

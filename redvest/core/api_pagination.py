@@ -1,0 +1,99 @@
+"""The one API pagination: django-ninja's `@paginate` with the `PageNumber` class below.
+
+A list endpoint declares `response=list[ItemOut]`, returns its (already scoped) queryset or list and
+is decorated with `@paginate` from here; ninja adds the `page` and `page_size` query parameters and
+answers `{"items": [...], "count": N}` with one count and one slice. Pages (HTML views) use
+`redvest.core.pagination.paginate` instead.
+
+Both parameters are bounded so a wrong value is a 422 naming the field (like every schema error), never
+a database error: `page` stops at the 32-bit range, so OFFSET = (page - 1) × page_size stays far below
+PostgreSQL's bigint limit. A page past the last one is empty."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, get_type_hints
+
+from django.conf import settings
+from django.db.models import QuerySet
+from ninja import Field
+from ninja.pagination import PageNumberPagination
+from ninja.pagination import paginate as ninja_paginate
+
+from redvest.core.pagination import Page
+from redvest.core.schemas import INT32_MAX
+
+MAX_PAGE_SIZE = 200
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class PageNumber(PageNumberPagination):
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=INT32_MAX, description="页码，从 1 开始")
+        page_size: int = Field(settings.PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="每页条数（1–200）")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=settings.PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+def paginate(handler: F) -> F:
+    """ninja's `@paginate(PageNumber)` for a handler returning a queryset or list.
+
+    ninja resolves the handler's parameter annotations in its wrapper's module, where our modules'
+    postponed annotations (`from __future__ import annotations`) name nothing; they are resolved here,
+    in the handler's own module, first."""
+    resolved = get_type_hints(handler, include_extras=True)
+    handler.__annotations__.update({name: hint for name, hint in resolved.items() if name != "return"})
+    return ninja_paginate(PageNumber)(handler)
+
+
+class Rows(Generic[T, R]):
+    """A queryset or list whose page is turned into output rows after slicing, in one call for the
+    page (a batch lookup, or a converter per row), so the work stays one page's worth.
+
+    ninja counts it with len() (one COUNT for a queryset) and slices it once."""
+
+    def __init__(self, source: QuerySet[Any] | Sequence[T], build: Callable[[list[T]], list[R]]) -> None:
+        self.source = source
+        self.build = build
+
+    def __len__(self) -> int:
+        return self.source.count() if isinstance(self.source, QuerySet) else len(self.source)
+
+    def __getitem__(self, window: slice) -> list[R]:
+        return self.build(list(self.source[window]))
+
+
+def each(source: QuerySet[Any] | Sequence[T], convert: Callable[[T], R]) -> Rows[T, R]:
+    """`source` with every row of the page passed through `convert`."""
+    return Rows(source, lambda rows: [convert(row) for row in rows])
+
+
+class Fetched(Generic[R]):
+    """A selector that pages itself (it orders in Python, or computes figures for one page only), as
+    something ninja can paginate: its one slice, at (page - 1) × size, becomes one call
+    `fetch(page, size)` returning a `Page`, and len() is that page's count (ninja slices first, then
+    counts, so the count costs nothing more). A page past the last one is empty, as for a queryset."""
+
+    def __init__(self, fetch: Callable[[int, int], Page[Any]], convert: Callable[[Any], R] | None = None) -> None:
+        self.fetch = fetch
+        self.convert = convert
+        self.count: int | None = None
+
+    def __getitem__(self, window: slice) -> list[Any]:
+        start, stop = int(window.start or 0), int(window.stop)
+        size = max(1, stop - start)
+        number = start // size + 1
+        found = self.fetch(number, size)
+        self.count = found.count
+        if found.number != number:  # the selector fell back to its last page
+            return []
+        return [self.convert(row) for row in found.items] if self.convert else list(found.items)
+
+    def __len__(self) -> int:
+        if self.count is None:
+            self[0:1]
+        return int(self.count or 0)
