@@ -3,11 +3,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from redvest.accounts.models import Role, User
 from redvest.accounts.policy import grants_for
 from redvest.core.crypto import blind_index
 from redvest.core.validators import normalize_phone, phone_error
-from redvest.orgs.models import OrgNode
+from redvest.orgs.models import OrgKind, OrgNode
 
 
 @dataclass
@@ -45,6 +47,16 @@ def user_for_login(*, login: str) -> User | None:
     if user is None and phone_error(login) is None:
         user = User.objects.filter(phone_hash=blind_index(normalize_phone(login))).first()
     return user
+
+
+def user_for_phone(*, phone: str) -> User | None:
+    """The account bound to an 11-digit phone number (phones are unique among accounts)."""
+    return User.objects.filter(phone_hash=blind_index(normalize_phone(phone))).first() if phone else None
+
+
+def signup_community_choices() -> QuerySet[OrgNode]:
+    """村社区 a resident may say they live in when signing up."""
+    return OrgNode.objects.filter(kind=OrgKind.COMMUNITY).order_by("path")
 
 
 def login_lockout_key(*, login: str) -> str:
