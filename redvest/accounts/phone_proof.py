@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-PhoneProven = Callable[..., Any]  # called as hook(user=<User>, phone=<11 digits>)
+PhoneProven = Callable[..., Any]  # called as hook(user=<User>, phone=<11 digits>, new_account=<bool>)
 
 _hooks: list[PhoneProven] = []
 
@@ -21,6 +21,7 @@ def register(hook: PhoneProven) -> None:
         _hooks.append(hook)
 
 
-def phone_proven(*, user: Any, phone: str) -> None:
+def phone_proven(*, user: Any, phone: str, new_account: bool) -> None:
+    """`new_account`: the proof opened the account (sign-up), rather than recovered it (password reset)."""
     for hook in _hooks:
-        hook(user=user, phone=phone)
+        hook(user=user, phone=phone, new_account=new_account)

@@ -340,7 +340,8 @@ def _demand_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
     """Demand requests and their dispatch parts below org admin. Dispatchers view and change what is in
     their service area; a station keeper what was registered at or sent to their station; team leaders
     and liaisons the parts sent to their team (and view those requests); a volunteer the parts sent to
-    them; a resident views their own requests. Anyone views the requests they submitted themselves."""
+    them. Anyone (a resident, a volunteer…) views their own requests: submitted by them, or theirs as the
+    resident the hotline knows by a phone they proved with a one-time code."""
     from redvest.demand.models import Dispatch
 
     role = grant.role
@@ -363,11 +364,9 @@ def _demand_grant_q(grant: Grant, resource: str, action: Action) -> Q | None:
             rule = Q(volunteer_id=volunteer_id)
         elif action == "view":
             rule = Q(pk__in=Dispatch.objects.filter(volunteer_id=volunteer_id).values("request_id"))
-    elif role == Role.RESIDENT and is_request and action == "view":
-        rule = Q(resident__user_id=grant.user_id or 0)
     if is_request and action == "view" and grant.user_id:
-        submitted = Q(submitted_by_id=grant.user_id)
-        rule = submitted if rule is None else rule | submitted
+        own = Q(submitted_by_id=grant.user_id) | Q(resident__user_id=grant.user_id)
+        rule = own if rule is None else rule | own
     return rule
 
 

@@ -236,7 +236,7 @@ def resident_sign_up(
         after={"name": name, "role": Role.RESIDENT.label, "policy_version": RESIDENT_NOTICE.version},
         reason="居民本人用手机验证码注册账号，并同意个人信息处理告知",
     )
-    phone_proven(user=user, phone=phone)
+    phone_proven(user=user, phone=phone, new_account=True)
     return user
 
 
@@ -260,5 +260,5 @@ def password_reset_by_phone(*, phone: str, password: str, password_confirm: str,
     ApiToken.objects.filter(user=user).delete()
     lockout_clear(user=user)
     audit_record(actor=user, action="update", target=user, reason="本人用手机验证码重设登录密码（找回密码）")
-    phone_proven(user=user, phone=phone)
+    phone_proven(user=user, phone=phone, new_account=False)
     return user

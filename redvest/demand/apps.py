@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from redvest.accounts import phone_proof
 from redvest.core import navigation
 from redvest.core.workbench import register
 
@@ -11,6 +12,8 @@ class DemandConfig(AppConfig):
 
     def ready(self) -> None:
         from redvest.demand import nav, todos  # the app's menu and to-dos, read once apps are loaded
+        from redvest.demand.services import resident_link_user
 
         register(todos=todos.todos)
+        phone_proof.register(resident_link_user)
         navigation.register(nav.entries)
