@@ -203,6 +203,10 @@ NOTIFICATION_CHANNELS = [
     if c.strip()
 ]
 
+# A dotted callable(phone, text) that sends one SMS (the SMS channel and one-time codes use it). Unset, codes
+# go to the log through the console channel, so `make run` users read them from the server output.
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
+
 PAGE_SIZE = 20
 API_TOKEN_TTL_DAYS = 30
 
@@ -248,6 +252,10 @@ RATE_LIMITS = {
     "self-register": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
     "open311-post": os.environ.get("RATE_LIMIT_OPEN311", "60/h"),
     "api-token": os.environ.get("RATE_LIMIT_TOKEN", "30/m"),
+    # One-time codes (注册, 找回密码): sending per address and per phone number, checking per address.
+    "phone-code-send": os.environ.get("RATE_LIMIT_CODE_SEND", "20/h"),
+    "phone-code-phone": os.environ.get("RATE_LIMIT_CODE_PHONE", "5/h"),
+    "phone-code-check": os.environ.get("RATE_LIMIT_CODE_CHECK", "30/h"),
 }
 
 # Production is https behind a TLS-terminating proxy that sets X-Forwarded-Proto (and overwrites any sent by

@@ -46,3 +46,8 @@ class LockoutHandler(AxesDatabaseHandler):
     def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         count, _ = AccessAttempt.objects.filter(username=lockout_username(request, credentials)).delete()
         return count
+
+
+def lockout_clear(*, user: User) -> None:
+    """Forget the account's failed logins (after a password reset by phone), not the address's."""
+    AccessAttempt.objects.filter(username=user.username).delete()

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 
-from redvest.core.forms import ControlCharacterChecks
+from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import CheckedForm, ControlCharacterChecks
+from redvest.orgs.models import OrgNode
 
 
 class LoginForm(ControlCharacterChecks, AuthenticationForm):
@@ -14,3 +19,62 @@ class LoginForm(ControlCharacterChecks, AuthenticationForm):
         "invalid_login": "用户名/手机号或密码错误",
         "inactive": "该账号已停用",
     }
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's error on the field it names, or on the form."""
+    if isinstance(exc, ValidationFailed):
+        for field, message in exc.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+class PhoneForm(CheckedForm):
+    phone = forms.CharField(
+        label="手机号",
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "autofocus": True}),
+    )
+
+
+class CodeForm(CheckedForm):
+    code = forms.CharField(
+        label="短信验证码",
+        max_length=6,
+        help_text="6位数字，10分钟内有效",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*", "autofocus": True}
+        ),
+    )
+
+
+class NewPasswordForm(CheckedForm):
+    password = forms.CharField(
+        label="设置密码",
+        strip=False,
+        help_text="至少8位，不能全是数字，不要用常见密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirm = forms.CharField(
+        label="再次输入密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+class SignUpForm(NewPasswordForm):
+    name = forms.CharField(label="姓名", max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    community = forms.ModelChoiceField(
+        label="所在村社区",
+        queryset=OrgNode.objects.none(),
+        required=False,
+        empty_label="暂不选择",
+        help_text="选填，便于就近为您服务",
+    )
+    consent = forms.BooleanField(label="我已阅读并同意《居民账号个人信息处理告知同意书》", required=False)
+
+    field_order = ["name", "password", "password_confirm", "community", "consent"]
+
+    def __init__(self, *args: Any, communities: QuerySet[OrgNode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        community: Any = self.fields["community"]
+        community.queryset = communities

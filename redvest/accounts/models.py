@@ -8,6 +8,7 @@ from django.db import models
 
 from redvest.core.crypto import decrypt, mask_phone
 from redvest.core.roles import ADMIN_ROLES, LEAD_ROLES, STAFF_ROLES, Role
+from redvest.core.validators import phone_error
 
 __all__ = ["ADMIN_ROLES", "ASSIGNABLE_ROLES", "LEAD_ROLES", "STAFF_ROLES", "ApiToken", "Role", "RoleAssignment", "User"]
 
@@ -23,7 +24,10 @@ class User(AbstractUser):
         verbose_name = verbose_name_plural = "用户"
 
     def __str__(self) -> str:
-        return self.name or self.username
+        if self.name:
+            return self.name
+        # Logins made from a phone number (volunteer registration) must not show it in clear (audit labels).
+        return mask_phone(self.username) if phone_error(self.username) is None else self.username
 
     @property
     def phone(self) -> str:
@@ -77,3 +81,48 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(f"{settings.SECRET_KEY}:{key}".encode()).hexdigest()
+
+
+class CodePurpose(models.TextChoices):
+    SIGNUP = "signup", "注册"
+    PASSWORD_RESET = "password_reset", "找回密码"
+
+
+class PhoneCode(models.Model):
+    """The one live six-digit code for a phone and purpose (redvest.accounts.otp). Only keyed hashes of the
+    phone and the code are stored; sending again replaces the code. `verified_at` marks the code proven
+    by its owner, `consumed_at` the sign-up or reset that used that proof."""
+
+    phone_hash = models.CharField(max_length=64, editable=False)
+    purpose = models.CharField("用途", max_length=20, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=64, editable=False)
+    sent_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+    verified_at = models.DateTimeField("验证时间", null=True, blank=True)
+    consumed_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "手机验证码"
+        constraints = [models.UniqueConstraint(fields=["phone_hash", "purpose"], name="uniq_phone_code_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}验证码#{self.pk}"
+
+
+class AccountConsent(models.Model):
+    """The consent (个人信息保护法) a person gave when signing up for a resident account: which notice text
+    version, when, how. Never edited except to stamp `withdrawn_at`."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_consents")
+    policy_version = models.CharField("告知文本版本", max_length=30)
+    given_at = models.DateTimeField("同意时间")
+    method = models.CharField("方式", max_length=10, choices=[("online", "线上")], default="online")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "账号个人信息处理同意"
+        ordering = ["-given_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"个人信息处理同意（{self.policy_version}）"

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 
 from redvest.accounts.models import Role, User
 from redvest.accounts.policy import grants_for
 from redvest.core.crypto import blind_index
 from redvest.core.validators import normalize_phone, phone_error
-from redvest.orgs.models import OrgNode
+from redvest.orgs.models import OrgKind, OrgNode
 
 
 @dataclass
@@ -50,6 +51,16 @@ def user_for_login(*, login: str) -> User | None:
     if user is None and phone_error(login) is None:
         user = User.objects.filter(phone_hash=blind_index(normalize_phone(login))).first()
     return user
+
+
+def user_for_phone(*, phone: str) -> User | None:
+    """The account bound to an 11-digit phone number (phones are unique among accounts)."""
+    return User.objects.filter(phone_hash=blind_index(normalize_phone(phone))).first() if phone else None
+
+
+def signup_community_choices() -> QuerySet[OrgNode]:
+    """村社区 a resident may say they live in when signing up."""
+    return OrgNode.objects.filter(kind=OrgKind.COMMUNITY).order_by("path")
 
 
 def login_lockout_key(*, login: str) -> str:

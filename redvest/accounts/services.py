@@ -1,23 +1,38 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from redvest.accounts.errors import AccountLocked, InvalidCredentials
-from redvest.accounts.models import ASSIGNABLE_ROLES, ApiToken, Role, RoleAssignment, User
+from redvest.accounts.backends import lockout_clear
+from redvest.accounts.consent import RESIDENT_NOTICE
+from redvest.accounts.errors import AccountInactive, AccountLocked, InvalidCredentials, PhoneTaken, PhoneWithoutAccount
+from redvest.accounts.models import (
+    ASSIGNABLE_ROLES,
+    AccountConsent,
+    ApiToken,
+    CodePurpose,
+    Role,
+    RoleAssignment,
+    User,
+)
+from redvest.accounts.otp import clean_phone, phone_code_consume, phone_code_send
+from redvest.accounts.phone_proof import phone_proven
 from redvest.accounts.policy import can_manage_under, is_system_admin
+from redvest.accounts.selectors import user_for_phone
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index, encrypt
-from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from redvest.core.validators import normalize_phone, phone_error
-from redvest.orgs.models import OrgNode
+from redvest.orgs.models import OrgKind, OrgNode
 
 
 def user_create(
@@ -109,3 +124,114 @@ def user_erase_personal(*, user: User, masked_name: str) -> None:
     user.set_unusable_password()
     user.save()
     ApiToken.objects.filter(user=user).delete()
+
+
+def signup_code_send(*, phone: str, now: datetime) -> None:
+    """注册 step 1: a code for a number that has no account yet; PhoneTaken points an owner to 找回密码."""
+    phone = clean_phone(phone)
+    if user_for_phone(phone=phone) is not None:
+        raise PhoneTaken(field="phone")
+    phone_code_send(phone=phone, purpose=CodePurpose.SIGNUP, now=now)
+
+
+def reset_code_send(*, phone: str, now: datetime) -> None:
+    """找回密码 step 1: a code for a number some account (resident, volunteer, staff) is bound to."""
+    phone = clean_phone(phone)
+    if user_for_phone(phone=phone) is None:
+        raise PhoneWithoutAccount(field="phone")
+    phone_code_send(phone=phone, purpose=CodePurpose.PASSWORD_RESET, now=now)
+
+
+def _password_errors(*, password: str, password_confirm: str, user: User) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not password:
+        errors["password"] = "请设置登录密码"
+    else:
+        try:
+            validate_password(password, user=user)
+        except DjangoValidationError as exc:
+            errors["password"] = "；".join(str(m) for m in exc.messages)
+    if password != password_confirm:
+        errors["password_confirm"] = "两次输入的密码不一致"
+    return errors
+
+
+def _resident_username() -> str:
+    """A login name that is not the phone (which must not show in clear): 居民 and eight random digits."""
+    while True:
+        username = f"居民{secrets.randbelow(10**8):08d}"
+        if not User.objects.filter(username=username).exists():
+            return username
+
+
+@transaction.atomic
+def resident_sign_up(
+    *,
+    phone: str,
+    name: str,
+    password: str,
+    password_confirm: str,
+    community: OrgNode | None,
+    consent: bool,
+    now: datetime,
+) -> User:
+    """注册 step 3, once the phone is proven by its code: a login with the resident role at the chosen
+    community (else the top of the tree), the consent row, and every app's link to what that phone did
+    before. Raises ValidationFailed, PhoneNotProven, PhoneTaken."""
+    phone = clean_phone(phone)
+    name = (name or "").strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "请填写姓名"
+    elif len(name) > 50:
+        errors["name"] = "姓名不能超过50个字"
+    errors.update(_password_errors(password=password, password_confirm=password_confirm, user=User(name=name)))
+    if community is not None and community.kind != OrgKind.COMMUNITY:
+        errors["community"] = "请选择所在的村社区"
+    if not consent:
+        errors["consent"] = f"请阅读并同意《{RESIDENT_NOTICE.title}》"
+    if errors:
+        raise ValidationFailed(errors)
+    org = community or OrgNode.objects.get_first_root_node()
+    if org is None:
+        raise DomainError("平台尚未建立组织，暂不能注册，请拨打96345热线")
+    phone_code_consume(phone=phone, purpose=CodePurpose.SIGNUP, now=now)  # locks the proof: one sign-up per code
+    if user_for_phone(phone=phone) is not None:
+        raise PhoneTaken(field="phone")
+    user = user_create(username=_resident_username(), password=password, name=name, phone=phone)
+    role_assign(actor=None, user=user, role=Role.RESIDENT, org=org)
+    AccountConsent.objects.create(user=user, policy_version=RESIDENT_NOTICE.version, given_at=now)
+    audit_record(
+        actor=user,
+        action="create",
+        target=user,
+        org=org,
+        after={"name": name, "role": Role.RESIDENT.label, "policy_version": RESIDENT_NOTICE.version},
+        reason="居民本人用手机验证码注册账号，并同意个人信息处理告知",
+    )
+    phone_proven(user=user, phone=phone, new_account=True)
+    return user
+
+
+@transaction.atomic
+def password_reset_by_phone(*, phone: str, password: str, password_confirm: str, now: datetime) -> User:
+    """找回密码 step 3, once the phone is proven by its code: the account bound to that phone gets the new
+    password, loses its API tokens (and, by Django, its other sessions), and only now its login lockout
+    is cleared. Raises ValidationFailed, PhoneNotProven, PhoneWithoutAccount, AccountInactive."""
+    phone = clean_phone(phone)
+    user = User.objects.select_for_update().filter(phone_hash=blind_index(phone)).first()
+    if user is None:
+        raise PhoneWithoutAccount(field="phone")
+    if not user.is_active:
+        raise AccountInactive()
+    errors = _password_errors(password=password, password_confirm=password_confirm, user=user)
+    if errors:
+        raise ValidationFailed(errors)
+    phone_code_consume(phone=phone, purpose=CodePurpose.PASSWORD_RESET, now=now)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user).delete()
+    lockout_clear(user=user)
+    audit_record(actor=user, action="update", target=user, reason="本人用手机验证码重设登录密码（找回密码）")
+    phone_proven(user=user, phone=phone, new_account=False)
+    return user

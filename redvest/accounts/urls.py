@@ -25,4 +25,10 @@ urlpatterns = [
         name="password-done",
     ),
     path("profile/", views.profile, name="profile"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/code/", views.signup_code, name="signup-code"),
+    path("signup/details/", views.signup_details, name="signup-details"),
+    path("password/reset/", views.password_reset, name="password-reset"),
+    path("password/reset/code/", views.password_reset_code, name="password-reset-code"),
+    path("password/reset/new/", views.password_reset_new, name="password-reset-new"),
 ]

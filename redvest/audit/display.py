@@ -42,6 +42,7 @@ KEY_LABELS: dict[str, str] = {
     "file": "文件",
     "filters": "筛选条件",
     "role": "角色",
+    "user": "账号",
     "org": "组织",
     "org_id": "组织",
     "team": "服务队",

@@ -17,10 +17,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
+from redvest.core.crypto import blind_index
 from redvest.core.errors import RateLimited
+from redvest.core.validators import normalize_phone
 
 View = Callable[..., HttpResponseBase]
 Responder = Callable[[HttpRequest, RateLimited], HttpResponseBase]
+Key = str | Callable[[str, HttpRequest], str]  # django-ratelimit's key: a name ("ip", "user_or_ip") or a callable
 
 
 UNKNOWN_ADDRESS = "0.0.0.0"  # no usable address (a Unix socket, a test client): such requests share one counter
@@ -38,7 +41,12 @@ def client_ip(request: HttpRequest) -> str:
     return UNKNOWN_ADDRESS
 
 
-def rate_limit_check(*, request: HttpRequest, group: str, key: str = "ip") -> None:
+def posted_phone(group: str, request: HttpRequest) -> str:
+    """Key: the phone number posted, in any spelling, as its keyed hash (never the number itself)."""
+    return blind_index(normalize_phone(str(request.POST.get("phone", "")))) or "no-phone"
+
+
+def rate_limit_check(*, request: HttpRequest, group: str, key: Key = "ip") -> None:
     """Count this POST against the group's rate; raises RateLimited once the rate is used up."""
     if is_ratelimited(request, group=group, key=key, rate=settings.RATE_LIMITS[group], method=["POST"], increment=True):
         raise RateLimited()
@@ -48,7 +56,7 @@ def page_response(request: HttpRequest, exc: RateLimited) -> HttpResponseBase:
     return render(request, "core/rate_limited.html", {"message": exc.message}, status=exc.status)
 
 
-def rate_limited(group: str, *, key: str = "ip", respond: Responder = page_response) -> Callable[[View], View]:
+def rate_limited(group: str, *, key: Key = "ip", respond: Responder = page_response) -> Callable[[View], View]:
     """A view decorator: refuse POSTs beyond the group's rate with `respond` (a page unless told otherwise)."""
 
     def decorator(view: View) -> View:

@@ -25,7 +25,8 @@ def _demand_rule(resource: str) -> Rule:
         """Demand requests and their dispatch parts below org admin. Dispatchers view and change what is
         in their service area; a station keeper what was registered at or sent to their station; team
         leaders and liaisons the parts sent to their team (and view those requests); a volunteer the parts
-        sent to them; a resident views their own requests. Anyone views the requests they submitted."""
+        sent to them. Anyone (a resident, a volunteer…) views their own requests: submitted by them, or theirs
+        as the resident the hotline knows by a phone they proved with a one-time code."""
         role = grant.role
         found: Q | None = None
         if role == Role.DISPATCHER:
@@ -47,11 +48,9 @@ def _demand_rule(resource: str) -> Rule:
                 found = Q(volunteer_id=volunteer_id)
             elif action == "view":
                 found = Q(pk__in=Dispatch.objects.filter(volunteer_id=volunteer_id).values("request_id"))
-        elif role == Role.RESIDENT and is_request and action == "view":
-            found = Q(resident__user_id=grant.user_id or 0)
         if is_request and action == "view" and grant.user_id:
-            submitted = Q(submitted_by_id=grant.user_id)
-            found = submitted if found is None else found | submitted
+            own = Q(submitted_by_id=grant.user_id) | Q(resident__user_id=grant.user_id)
+            found = own if found is None else found | own
         return found
 
     return rule

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from redvest.accounts import phone_proof
 from redvest.core import navigation
 from redvest.core.workbench import register
 
@@ -15,8 +16,10 @@ class DemandConfig(AppConfig):
             nav,
             todos,
         )
+        from redvest.demand.services import resident_link_user  # the services need the models loaded
 
         access.register()
 
         register(todos=todos.todos)
+        phone_proof.register(resident_link_user)
         navigation.register(nav.entries)

@@ -28,8 +28,10 @@ def todos(user: Any) -> list[Todo]:
         ]
     elif may_take_requests(user, RequestChannel.WALK_IN):
         items.append(Todo("服务点登记", url=reverse("demand:walkin"), order=1))
-    tasks, mine = my_open_counts(user=user)
+    mine = my_open_counts(user=user)
     if not may_take_requests(user, RequestChannel.HOTLINE):  # the desk sees every part on its board instead
-        items.append(Todo("派给我的服务任务", url=reverse("demand:my-tasks"), count=tasks, urgent=True, order=5))
-    items.append(Todo("我的求助（办理中）", url=reverse("demand:my-requests"), count=mine, order=40))
+        items.append(Todo("派给我的服务任务", url=reverse("demand:my-tasks"), count=mine.tasks, urgent=True, order=5))
+    my_requests = reverse("demand:my-requests")
+    items.append(Todo("我的求助（办理中）", url=f"{my_requests}?status=open", count=mine.open, order=40))
+    items.append(Todo("我的求助（待评价）", url=f"{my_requests}?status=to_rate", count=mine.to_rate, order=41))
     return items

@@ -6,7 +6,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 
 from redvest.accounts.policy import Action, can, scope
 from redvest.core.crypto import blind_index
@@ -64,9 +76,11 @@ def request_list(
     the user submitted or that are theirs as a resident."""
     qs = _requests(user).select_related(*LIST_RELATED).prefetch_related(_active_parts())
     if mine:
-        qs = qs.filter(Q(submitted_by_id=user.pk) | Q(resident__user_id=user.pk))
+        qs = qs.filter(_mine_q(user)).annotate(awaiting_rating=ExpressionWrapper(_awaiting_rating(), BooleanField()))
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status == "to_rate":
+        qs = qs.filter(_awaiting_rating())
     elif status:
         qs = qs.filter(status=status)
     if category:
@@ -128,15 +142,32 @@ def desk_counts(*, user: Any, now: datetime.datetime) -> DeskCounts:
     return DeskCounts(**counts, callbacks=callback_list(user=user).count())
 
 
-def my_open_counts(*, user: Any) -> tuple[int, int]:
-    """The user's parts to handle, and their own requests still open. One query each."""
+def _mine_q(user: Any) -> Q:
+    """The user's own requests: submitted while signed in, or theirs as the resident (proven phone)."""
+    return Q(submitted_by_id=user.pk) | Q(resident__user_id=user.pk)
+
+
+def _awaiting_rating() -> Q:
+    """Done, and no feedback yet for the request's current round of handling."""
+    rated = Exists(Feedback.objects.filter(request_id=OuterRef("pk"), round=OuterRef("reopened_count")))
+    return Q(status__in=DONE_STATUSES) & ~Q(rated)
+
+
+@dataclass(frozen=True)
+class MyCounts:
+    tasks: int  # dispatched parts the user handles
+    open: int  # their own requests still being handled
+    to_rate: int  # their own requests done and not rated yet
+
+
+def my_open_counts(*, user: Any) -> MyCounts:
+    """The user's parts to handle, and their own requests still open or waiting for a rating. Two queries."""
     tasks = my_tasks(user=user).count()
-    mine = (
-        ServiceRequest.objects.filter(Q(submitted_by_id=user.pk) | Q(resident__user_id=user.pk))
-        .filter(status__in=OPEN_STATUSES)
-        .count()
+    mine = ServiceRequest.objects.filter(_mine_q(user)).aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        to_rate=Count("pk", filter=_awaiting_rating()),
     )
-    return tasks, mine
+    return MyCounts(tasks=tasks, **mine)
 
 
 def request_get(*, user: Any, request_id: int, action: Action = "view") -> ServiceRequest:

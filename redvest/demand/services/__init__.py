@@ -19,6 +19,7 @@ from redvest.demand.services.intake import (
     attributes_clean,
     item_for_code,
     request_create,
+    resident_link_user,
     resident_phone_reveal,
     resident_upsert,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "request_create",
     "request_redispatch",
     "request_resolve",
+    "resident_link_user",
     "resident_phone_reveal",
     "resident_upsert",
     "service_menu_load",

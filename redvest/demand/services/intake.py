@@ -361,6 +361,48 @@ def request_create(
 
 
 @transaction.atomic
+def resident_link_user(*, user: User, phone: str, new_account: bool = False) -> Resident | None:
+    """The person proved this phone with a one-time code (sign-up, password reset): the resident the hotline
+    knows by it becomes theirs, so what they asked before (hotline, help form) shows in 我的求助; a new
+    account unknown to the hotline becomes a resident, so that later calls from the phone show there too.
+    The proof outranks a link made without one; an account holds one resident. Audited."""
+    resident = (
+        Resident.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(phone_hash=blind_index(phone))
+        .first()
+    )
+    if resident is None and new_account:
+        resident = resident_upsert(actor=user, name=user.display_name, phone=phone)
+    if resident is None or resident.user_id == user.pk:
+        return resident
+    for earlier in Resident.objects.select_for_update(of=("self",)).filter(user=user).exclude(pk=resident.pk):
+        earlier.user = None
+        earlier.save(update_fields=["user"])
+        audit_record(
+            actor=user,
+            action="update",
+            target=earlier,
+            org=earlier.area,
+            before={"user": str(user)},
+            after={"user": ""},
+        )
+    before = {"user": str(resident.user) if resident.user_id else ""}
+    resident.user = user
+    resident.save(update_fields=["user"])
+    audit_record(
+        actor=user,
+        action="update",
+        target=resident,
+        org=resident.area,
+        before=before,
+        after={"user": str(user)},
+        reason="本人用手机验证码证明了手机号，此前的求助归入其账号",
+    )
+    return resident
+
+
+@transaction.atomic
 def resident_phone_reveal(*, actor: User, request: ServiceRequest) -> str:
     """The resident's full phone for whoever must call them (the policy says who); audited as a sensitive view."""
     if request.resident is None:
@@ -388,7 +430,9 @@ def _resident_for(
                 point=point,
                 area=area,
             )
-            if resident is not None and resident.user_id is None:
+            # Only the account's own number joins the caller to the account: a number typed for someone else
+            # would otherwise show that person's requests in 我的求助.
+            if resident is not None and resident.user_id is None and normalize_phone(phone) == actor.phone:
                 resident.user = actor
                 resident.save(update_fields=["user"])
         return resident

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from redvest.accounts.models import Role
+from redvest.accounts.services import user_set_phone
 from redvest.audit.models import AuditEntry
 from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.demand.errors import IdempotencyConflict, LocationRequired, UnknownServiceItem
@@ -186,14 +187,28 @@ def test_walk_in_is_registered_at_the_keepers_station(county, now):
 
 def test_web_request_links_the_resident_to_the_user(county, now):
     user = role_at(county.community_a, Role.RESIDENT)
+    user_set_phone(user=user, phone="13900001111")
+    user.save()
+    r = request_create(
+        actor=user,
+        channel="web",
+        data=call(ServiceItemFactory(), area_id=county.community_a.pk, caller_phone="139 0000 1111"),
+        now=now,
+    ).request
+    assert r.submitted_by == user
+    assert r.resident is not None and r.resident.user == user
+
+
+def test_web_request_for_another_number_does_not_make_that_resident_the_users(county, now):
+    user = role_at(county.community_a, Role.RESIDENT)
     r = request_create(
         actor=user,
         channel="web",
         data=call(ServiceItemFactory(), area_id=county.community_a.pk, caller_phone="13900001111"),
         now=now,
     ).request
-    assert r.submitted_by == user
-    assert r.resident is not None and r.resident.user == user
+    assert r.submitted_by == user  # still the user's own request
+    assert r.resident is not None and r.resident.user is None
 
 
 def test_errand_request_copies_checklist_and_steps(county, now):

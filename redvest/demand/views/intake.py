@@ -95,8 +95,14 @@ def attributes_view(request: HttpRequest) -> HttpResponse:
     return render(request, "demand/_partials/attributes.html", {"form": form})
 
 
+MY_REQUEST_TABS = {"": "全部", "open": "办理中", "to_rate": "待评价"}
+
+
 @login_required
 def my_requests_view(request: HttpRequest) -> HttpResponse:
-    """The requests I submitted (or that are mine as a resident)."""
-    page = paginate(request_list(user=request.user, mine=True), page=parse_page(request.GET.get("page")))
-    return render(request, "demand/my_requests.html", {"page": page})
+    """The requests I submitted (or that are mine as a resident): all, still being handled, waiting for my rating."""
+    status = request.GET.get("status", "")
+    status = status if status in MY_REQUEST_TABS else ""
+    qs = request_list(user=request.user, mine=True, status=status)
+    page = paginate(qs, page=parse_page(request.GET.get("page")))
+    return render(request, "demand/my_requests.html", {"page": page, "status": status, "tabs": MY_REQUEST_TABS})
