@@ -2,9 +2,10 @@
 exemplars with small generated photos, and twenty training sessions with attendance.
 
 Each commitment's setting (社区、村、企业, seed 002) and text follow where the volunteer serves; each
-exemplar's story is told of a party member it fits (a 供电公司 story of a 供电公司 member). Commitments
-and follow-ups go through the services (follow-ups back-dated); exemplars, enrolments and marks are
-written directly, as the services would write them. Training minutes never become service records.
+exemplar's story is told of a party member it fits (a 供电公司 story of a 供电公司 member). Commitments,
+follow-ups and exemplars (created, submitted, published, back-dated) go through the services; training
+enrolments and marks are written directly, as the services would write them. Training minutes never
+become service records.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import random
 from dataclasses import dataclass
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from redvest.accounts.models import User
@@ -24,14 +25,22 @@ from redvest.publicity.models import (
     CommitmentSetting,
     CommitmentStatus,
     Enrolment,
-    Exemplar,
-    ExemplarPhoto,
-    ExemplarStatus,
     TargetKind,
     TrainingCategory,
     TrainingSession,
 )
-from redvest.publicity.services import CommitmentData, commitment_create, commitment_follow_up
+from redvest.publicity.services import (
+    CommitmentData,
+    commitment_create,
+    commitment_follow_up,
+)
+from redvest.publicity.services.exemplars import (
+    ExemplarData,
+    PhotoIn,
+    exemplar_create,
+    exemplar_publish,
+    exemplar_submit,
+)
 from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
 
 COMMITMENTS = 300
@@ -263,24 +272,20 @@ def _write_exemplars(rng: random.Random, *, admin: User, pool: list[Volunteer], 
             continue
         person = rng.choice(fitting)
         written += 1
-        exemplar = Exemplar.objects.create(
-            title=title,
-            body=body,
-            org=person.org,
-            status=ExemplarStatus.PUBLISHED,
-            created_by=admin,
-            submitted_at=now - datetime.timedelta(days=40 - i),
-            published_at=now - datetime.timedelta(days=30 - i),
-            published_by=admin,
-        )
-        exemplar.volunteers.add(person)
-        for order in range(1 + i % 2):
-            ExemplarPhoto.objects.create(
-                exemplar=exemplar,
-                image=ContentFile(_png(rng), name=f"exemplar-{i}-{order}.png"),
+        photos = [
+            PhotoIn(
+                file=SimpleUploadedFile(f"exemplar-{i}-{order}.png", _png(rng), content_type="image/png"),
                 caption=("服务现场", "与群众在一起")[order],
-                order=order,
             )
+            for order in range(1 + i % 2)
+        ]
+        exemplar = exemplar_create(
+            actor=admin,
+            org=person.org,
+            data=ExemplarData(title=title, body=body, volunteer_ids=[person.pk], photos=photos),
+        )
+        exemplar = exemplar_submit(actor=admin, exemplar=exemplar, now=now - datetime.timedelta(days=40 - i))
+        exemplar_publish(actor=admin, exemplar=exemplar, now=now - datetime.timedelta(days=30 - i))
     return written
 
 
