@@ -62,7 +62,6 @@ TEAM_WEIGHTS: dict[str, float] = {
     TeamKind.DETACHMENT: 0.6,
 }
 CORE_TURNOUT = 0.85  # a core member (leader, liaison, backbone) comes to most of the team's activities
-THEME_TITLE = catalog.THEMES[4][1]
 HONOUR_REASON = "抗台救灾突出表现，经县委组织部研究授予荣誉时数"
 
 
@@ -181,11 +180,12 @@ def _crews(teams: dict[str, Team]) -> dict[str, Crew]:
     return crews
 
 
-def _idea(rng: random.Random, crew: Crew, day: datetime.date) -> tuple[catalog.Idea, bool]:
+def _idea(rng: random.Random, crew: Crew, day: datetime.date) -> catalog.Idea:
+    """The quarter's themed work (in its months) for about a third, else what the organiser does."""
     quarter = (day.month - 1) // 3 + 1
     if day.month in catalog.THEME_MONTHS[quarter] and rng.random() < catalog.THEME_SHARE:
-        return rng.choice(catalog.THEMED[quarter]), True
-    return rng.choice(crew.organiser.ideas), False
+        return rng.choice(catalog.THEMED[quarter])
+    return rng.choice(crew.organiser.ideas)
 
 
 def _activity(rng: random.Random, crew: Crew, idea: catalog.Idea, day: datetime.date, actor: User) -> Activity:
@@ -283,7 +283,7 @@ def write_activities(
     plans: list[tuple[Activity, Crew, catalog.Idea]] = []
     for index, day in enumerate(_days(rng, today)):
         crew = _pick_crew(rng, index, busy_crews, demo)
-        idea, _themed = _idea(rng, crew, day)
+        idea = _idea(rng, crew, day)
         plans.append((_activity(rng, crew, idea, day, actor), crew, idea))
     running = _running(demo.team, actor, now)
     plans.append((running, demo, catalog.DOMAIN["elderly"][0]))
