@@ -37,23 +37,63 @@ CATEGORY_WEIGHTS = (
     (CareCategory.OTHER, 2),
 )
 CHILD_CATEGORIES = frozenset({CareCategory.POOR_STUDENT, CareCategory.LEFT_BEHIND_CHILD})
-NOTES = (
+ELDERLY_CATEGORIES = frozenset(
+    {CareCategory.LONELY_ELDERLY, CareCategory.EMPTY_NEST, CareCategory.MILITARY_FAMILY, CareCategory.POOR_RETIREE}
+)
+L = LivingSituation
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a category implies: the age range and the ways of living that go with it."""
+
+    ages: tuple[int, int]
+    living: tuple[str, ...]
+
+
+PROFILES: dict[str, Profile] = {
+    CareCategory.LONELY_ELDERLY: Profile((70, 92), (L.ALONE, L.ALONE, L.INSTITUTION)),  # 孤寡: no family at home
+    CareCategory.EMPTY_NEST: Profile((65, 88), (L.ALONE, L.WITH_SPOUSE, L.WITH_SPOUSE)),  # children gone
+    CareCategory.DISABLED: Profile((25, 75), (L.WITH_FAMILY, L.WITH_FAMILY, L.WITH_SPOUSE, L.ALONE)),
+    CareCategory.MILITARY_FAMILY: Profile((60, 90), (L.WITH_FAMILY, L.WITH_SPOUSE, L.ALONE)),
+    CareCategory.POOR_RETIREE: Profile((62, 85), (L.ALONE, L.WITH_SPOUSE, L.WITH_FAMILY)),
+    CareCategory.LAID_OFF: Profile((42, 58), (L.WITH_FAMILY, L.WITH_SPOUSE)),  # 下岗: working age
+    CareCategory.POOR_STUDENT: Profile((8, 17), (L.WITH_FAMILY, L.WITH_GUARDIAN)),
+    CareCategory.LEFT_BEHIND_CHILD: Profile((6, 14), (L.WITH_GUARDIAN,)),  # parents work away: grandparents
+    CareCategory.OTHER: Profile((50, 80), (L.ALONE, L.WITH_SPOUSE, L.WITH_FAMILY)),
+}
+ELDERLY_NOTES = (
     "老人精神状态良好，家中整洁",
     "陪老人聊天，了解近期身体情况",
     "帮助打扫卫生，检查水电煤安全",
-    "电话问候，提醒按时服药",
+    "提醒按时服药，检查药品是否过期",
     "陪同到社区卫生服务站测量血压",
     "送去米油等慰问品",
 )
-CHILD_NOTES = ("辅导孩子作业，了解学习情况", "和孩子视频聊天，了解在校情况", "送去学习用品", "与监护人沟通孩子近况")
+NOTES: dict[str, tuple[str, ...]] = {
+    CareCategory.DISABLED: ("协助康复训练，了解辅具需求", "帮助申请残疾人两项补贴", "送去慰问品，了解生活情况"),
+    CareCategory.LAID_OFF: ("了解就业意向，推荐招聘岗位信息", "介绍技能培训报名方式", "帮助申请临时救助"),
+    CareCategory.POOR_STUDENT: ("辅导作业，了解学习情况", "送去学习用品", "与家长沟通助学金申请"),
+    CareCategory.LEFT_BEHIND_CHILD: ("辅导孩子作业，了解学习情况", "送去学习用品", "与监护人沟通孩子近况"),
+    CareCategory.OTHER: ("了解近况和困难", "送去慰问品"),
+    **{c: ELDERLY_NOTES for c in ELDERLY_CATEGORIES},
+}
 NEEDS = (("需要上门理发", ""), ("家中灯泡损坏需更换", ""), ("希望了解高龄津贴申领政策", ""))
-HEALTH = (
+# (conditions, disability type, grade, medication): elderly ailments, and disabilities for 残疾人.
+AILMENTS = (
     ("高血压，需定期测量血压", "", None, "每日服用降压药"),
-    ("行动不便，需助行器", "physical", 2, ""),
-    ("视力下降", "vision", 3, "滴眼液"),
     ("糖尿病", "", None, "胰岛素注射"),
+    ("视力下降", "", None, "滴眼液"),
+)
+DISABILITIES = (
+    ("行动不便，需助行器", "physical", 2, ""),
+    ("低视力，出行需陪同", "vision", 3, ""),
     ("听力障碍，沟通需大声慢说", "hearing", 3, ""),
 )
+
+
+# Calls and video calls get their own words (no 打扫卫生 over the phone).
+REMOTE_NOTES = {VisitForm.PHONE: "电话问候，了解近况和需求", VisitForm.VIDEO: "视频通话，了解近况，提醒注意安全"}
 
 
 @dataclass
@@ -99,9 +139,17 @@ def write_care(
     for i in range(RECIPIENTS):
         community = demo_community if i < 5 else communities[(i * 7) % len(communities)]
         category = rng.choices(categories, weights=weights)[0]
+        profile = PROFILES[category]
         female = rng.random() < 0.6
         child = category in CHILD_CATEGORIES
-        birth_year = today.year - (rng.randint(7, 16) if child else rng.randint(62, 92))
+        birth_year = today.year - rng.randint(*profile.ages)
+        village = community.name.endswith("村")
+        address = (
+            f"{community.name}{rng.randint(1, 12)}组{rng.randint(1, 80)}号"
+            if village
+            else f"{community.name}{rng.randint(1, 60)}幢{rng.randint(1, 6)}0{rng.randint(1, 4)}室"
+        )
+        also_disabled = category in ELDERLY_CATEGORIES and rng.random() < 0.15
         recipient = services.recipient_create(
             actor=admin,
             data=services.RecipientData(
@@ -111,12 +159,12 @@ def write_care(
                 category=category,
                 birth_year=birth_year,
                 phone=f"137{5720000 + i:08d}",
-                address=f"{community.name}{rng.randint(1, 60)}幢{rng.randint(1, 6)}0{rng.randint(1, 4)}室",
-                other_categories=[CareCategory.DISABLED] if not child and rng.random() < 0.15 else [],
-                living_situation=(LivingSituation.WITH_GUARDIAN if child else rng.choice(LivingSituation.values)),
+                address=address,
+                other_categories=[CareCategory.DISABLED] if also_disabled else [],
+                living_situation=rng.choice(profile.living),
             ),
         )
-        if i % 5 == 0:  # consent and health data for every fifth person
+        if i % 5 == 0:  # consent (and, for adults, health data) for every fifth person
             services.consent_record(
                 actor=admin,
                 recipient=recipient,
@@ -125,14 +173,17 @@ def write_care(
                 method=rng.choice(["written", "oral", "electronic"]),
                 given_on=today - datetime.timedelta(days=rng.randint(20, 200)),
             )
-            conditions, kind, grade, medication = HEALTH[(i // 5) % len(HEALTH)]
-            services.health_save(
-                actor=admin,
-                recipient=recipient,
-                data=services.HealthData(
-                    conditions=conditions, disability_type=kind, disability_grade=grade, medication=medication
-                ),
-            )
+            disabled = category == CareCategory.DISABLED or also_disabled
+            if disabled or not child:
+                table_ = DISABILITIES if disabled else AILMENTS
+                conditions, kind, grade, medication = table_[(i // 5) % len(table_)]
+                services.health_save(
+                    actor=admin,
+                    recipient=recipient,
+                    data=services.HealthData(
+                        conditions=conditions, disability_type=kind, disability_grade=grade, medication=medication
+                    ),
+                )
         town = community.path[: OrgNode.steplen * 2]
         partners: list[Volunteer | Team] = []
         if i < 3:
@@ -164,14 +215,15 @@ def write_care(
             stop = today - datetime.timedelta(days=cadence + rng.randint(3, 20)) if late else today
             day = started + datetime.timedelta(days=max(1, cadence - rng.randint(0, 3)))
             while day <= stop:
+                form = rng.choice([VisitForm.HOME, VisitForm.HOME, VisitForm.PHONE, VisitForm.VIDEO])
                 visits.append(
                     CareVisit(
                         recipient=recipient,
                         pairing=pairing,
                         visited_on=day,
-                        form=rng.choice([VisitForm.HOME, VisitForm.HOME, VisitForm.PHONE, VisitForm.VIDEO]),
-                        duration_minutes=rng.choice([15, 30, 45, 60, 90]),
-                        notes=rng.choice(CHILD_NOTES if child else NOTES),
+                        form=form,
+                        duration_minutes=rng.choice([30, 45, 60, 90] if form == VisitForm.HOME else [10, 15, 20]),
+                        notes=REMOTE_NOTES.get(form) or rng.choice(NOTES[category]),
                         due_on=due,
                         visitor=admin,
                     )

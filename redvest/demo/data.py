@@ -176,7 +176,7 @@ FREE_TEAMS: Final[tuple[tuple[str, str, str, int], ...]] = (
     ("雉城街道", "金陵社区", "银发先锋小组", 3),
     ("画溪街道", "画溪社区", "邻里守望小组", 4),
     ("太湖街道", "太湖社区", "夜间巡河小分队", 4),
-    ("龙山街道", "龙山社区", "周末书屋志愿组", 7),
+    ("龙山街道", "长中村", "农家书屋志愿组", 7),
 )
 
 # People: 浙江-weighted surnames and given-name characters.

@@ -7,9 +7,17 @@ from dataclasses import dataclass, replace
 
 from redvest.accounts.models import User
 from redvest.orgs.models import OrgNode
-from redvest.points.models import EarningBasis, ItemKind, PointsAccount, PointType, Redemption, RewardItem
+from redvest.points.models import (
+    EarningBasis,
+    ItemKind,
+    PointsAccount,
+    PointType,
+    PostingOutcome,
+    RecordPosting,
+    Redemption,
+    RewardItem,
+)
 from redvest.points.services.config import RuleData, rule_set
-from redvest.points.services.earning import points_post_for_service_record
 from redvest.points.services.redemption import redemption_confirm, redemption_reserve
 from redvest.points.services.rewards import ItemData, MerchantData, item_create, merchant_apply, merchant_review
 from redvest.records.models import ServiceRecord
@@ -76,8 +84,8 @@ def write_points(
     records: list[ServiceRecord],
     spenders: list[tuple[User, Volunteer]],
 ) -> PointsSummary:
-    # Idempotent: a record the ledger already posted keeps its first posting.
-    postings = [points_post_for_service_record(record=r) for r in records]
+    # The ledger posted each record's points as it was appended (the rules came first): count them.
+    postings = RecordPosting.objects.filter(record__in=[r.pk for r in records], outcome=PostingOutcome.POSTED).count()
     items = [item_create(actor=county, data=d, org=root) for d in BANK_ITEMS]
     merchant = merchant_apply(actor=merchant_user, data=replace(MERCHANT, org=town))
     merchant = merchant_review(actor=county, merchant=merchant, approve=True, note="资料齐全，同意加盟")
@@ -97,7 +105,7 @@ def write_points(
                 break
     return PointsSummary(
         rules=len(RULES),
-        postings=sum(1 for p in postings if p.points),
+        postings=postings,
         items=RewardItem.objects.count(),
         redemptions=len(redemptions),
     )

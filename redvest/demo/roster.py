@@ -276,7 +276,7 @@ def plan_member(team: TeamPlan, maker: PersonMaker, *, officer: bool, minor: boo
     else:
         person = maker.make(min_age=team.ages[0], max_age=team.ages[1])
         politics = rng.choices(list(team.politics), weights=list(team.politics.values()))[0]
-    work_unit = team.work_unit or ("长兴中学" if minor else rng.choice(data.ENTERPRISES))
+    work_unit = team.work_unit or ("长兴中学" if minor else _local(rng.choice(data.ENTERPRISES), team))
     profile = maker.profile(political_status=politics, work_unit=work_unit, town=team.town or rng.choice(data.TOWNS)[0])
     if officer:
         profile.status = VolunteerStatus.REGISTERED
@@ -288,6 +288,13 @@ def plan_member(team: TeamPlan, maker: PersonMaker, *, officer: bool, minor: boo
     in_party = politics in {PARTY, PoliticalStatus.PROBATIONARY}
     party_org_key = rng.choice(team.party_org_keys) if in_party and team.party_org_keys else None
     return MemberPlan(person=person, profile=profile, party_org_key=party_org_key)
+
+
+def _local(work: str, team: TeamPlan) -> str:
+    """A village's people work for the 村民委员会, a community's for the 社区居民委员会, not the other way."""
+    rural = team.org_key.startswith("community:") and team.org_key.endswith("村")
+    committees = {"村民委员会", "社区居民委员会"}
+    return ("村民委员会" if rural else "社区居民委员会") if work in committees else work
 
 
 def _activity_links(teams: list[TeamPlan], maker: PersonMaker) -> list[tuple[str, int, str]]:

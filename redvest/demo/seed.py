@@ -103,8 +103,8 @@ def seed_demo() -> SeedSummary | None:
     write_rules(county=staff["county"], root=root)
     done = write_activities(
         rng,
-        teams=list(roster.teams.values()),
-        demo_team=demo_team,
+        teams=roster.teams,
+        demo_key=f"det:{data.DEMO_UNIT}",
         demo_people=people,
         actor=staff["county"],
         root=root,
