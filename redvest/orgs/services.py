@@ -131,6 +131,11 @@ def _team_min_size(value: Any, errors: dict[str, str]) -> int | None:
     return number
 
 
+def _both_or_neither(latitude: Decimal | None, longitude: Decimal | None, errors: dict[str, str]) -> None:
+    if not errors and (latitude is None) != (longitude is None):
+        errors["latitude" if latitude is None else "longitude"] = "经度和纬度需同时填写"
+
+
 def _coordinate(value: Any, *, field: str, label: str, limit: int, errors: dict[str, str]) -> Decimal | None:
     if value is None or value == "":
         return None
@@ -199,10 +204,19 @@ def _checklist_ensure(station: Station) -> None:
 
 @transaction.atomic
 def node_create(
-    *, actor: User, parent: OrgNode | None, name: str, kind: str, code: str = "", team_min_size: int | None = None
+    *,
+    actor: User,
+    parent: OrgNode | None,
+    name: str,
+    kind: str,
+    code: str = "",
+    team_min_size: int | None = None,
+    latitude: Decimal | float | str | None = None,
+    longitude: Decimal | float | str | None = None,
 ) -> OrgNode:
     """Add a node under a parent the actor can manage (a new root: system admins only); a station kind
-    also gets its Station and six 五有 items. Raises PermissionDenied, ValidationFailed."""
+    also gets its Station and six 五有 items; a centre is both coordinates or neither. Raises
+    PermissionDenied, ValidationFailed."""
     if parent is None:
         if not is_system_admin(actor):
             raise PermissionDenied("只有系统管理员可以新建顶级节点")
@@ -212,12 +226,18 @@ def node_create(
             raise PermissionDenied("您无权在该节点下新建下级节点")
     errors: dict[str, str] = {}
     clean_name = _text(name, field="name", label="名称", max_length=100, required=True, errors=errors)
-    values = {
+    values: dict[str, Any] = {
         "name": clean_name,
         "kind": _kind(kind, errors),
         "code": _text(code, field="code", label="机构代码", max_length=20, errors=errors),
         "team_min_size": _team_min_size(team_min_size, errors),
     }
+    centre = (
+        _coordinate(latitude, field="latitude", label="纬度", limit=90, errors=errors),
+        _coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors),
+    )
+    _both_or_neither(*centre, errors)
+    values.update(latitude=centre[0], longitude=centre[1])
     if errors:
         raise ValidationFailed(errors)
     _check_sibling_name(parent=parent, name=clean_name)
@@ -243,9 +263,11 @@ def node_update(
     kind: str | _Unset = UNSET,
     code: str | _Unset = UNSET,
     team_min_size: int | None | _Unset = UNSET,
+    latitude: Decimal | float | str | None | _Unset = UNSET,
+    longitude: Decimal | float | str | None | _Unset = UNSET,
 ) -> OrgNode:
-    """Edit a node; a station may only change to another station kind (its checklist would be lost).
-    Raises PermissionDenied, ValidationFailed."""
+    """Edit a node; a station may only change to another station kind (its checklist would be lost); a
+    centre is both coordinates or neither. Raises PermissionDenied, ValidationFailed."""
     node = _lock_node(node)
     if not can(actor, "change", node):
         raise PermissionDenied("您无权修改该节点")
@@ -262,13 +284,18 @@ def node_update(
         if before["kind"] in STATION_KINDS and new_kind not in STATION_KINDS and "kind" not in errors:
             errors["kind"] = "站点只能改为其他站点类型（总站/分站/服务点/驿站）；如需撤销站点请删除该节点"
         node.kind = new_kind
+    if not isinstance(latitude, _Unset):
+        node.latitude = _coordinate(latitude, field="latitude", label="纬度", limit=90, errors=errors)
+    if not isinstance(longitude, _Unset):
+        node.longitude = _coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors)
+    _both_or_neither(node.latitude, node.longitude, errors)
     if errors:
         raise ValidationFailed(errors)
     renamed = node.name != before["name"]
     parent = _parent_of(node)
     if renamed:
         _check_sibling_name(parent=parent, name=node.name, exclude_pk=node.pk)
-    node.save(update_fields=["name", "kind", "code", "team_min_size"])
+    node.save(update_fields=["name", "kind", "code", "team_min_size", "latitude", "longitude"])
     if node.is_station:
         _station_open(node)
     if renamed:
@@ -402,8 +429,7 @@ def station_update(
         if unknown:
             errors["amenities"] = f"便民服务选项无效：{'、'.join(str(a) for a in unknown)[:100]}"
         station.amenities = [a for a in StationAmenity.values if a in (amenities or [])]
-    if not errors and (station.latitude is None) != (station.longitude is None):
-        errors["latitude" if station.latitude is None else "longitude"] = "经度和纬度需同时填写"
+    _both_or_neither(station.latitude, station.longitude, errors)
     if errors:
         raise ValidationFailed(errors)
     station.save()
