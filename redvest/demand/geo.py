@@ -83,9 +83,13 @@ class Place:
     name: str
 
 
-def places_under(path: str) -> list[Place]:
-    """The towns, villages/communities and grids of a subtree: the names an address may hold (one query)."""
-    rows = OrgNode.objects.filter(in_subtree_q("path", path), kind__in=PLACE_KINDS).values_list("path", "name")
+def places_under(path: str, *, at_most: int | None = None) -> list[Place]:
+    """The towns, villages/communities and grids of a subtree: the names an address may hold (one query).
+    With `at_most`, a subtree holding more places than that (a city or province) gives none."""
+    qs = OrgNode.objects.filter(in_subtree_q("path", path), kind__in=PLACE_KINDS).values_list("path", "name")
+    rows = list(qs if at_most is None else qs[: at_most + 1])
+    if at_most is not None and len(rows) > at_most:
+        return []
     return [Place(p, n) for p, n in rows if len(n) >= 2]
 
 

@@ -7,8 +7,9 @@ for, so a county of 100,000 volunteers is never read in full.
 
 Distances run from the request's point (its coordinates, else the village or community its address
 names, else its area) to each candidate's: a station's own; a volunteer's village or community of
-residence when their 居住地区 names one in the request's town, else their organisational team's node,
-else their own node; a team's node. A node's position is its station's (`geo.locate_paths`).
+residence when their 居住地区 names one in the request's town (the whole county for a request outside
+any town), else their organisational team's node, else their own node; a team's node. A node's position
+is its station's, else its centre, else a station's under it (`geo.locate_paths`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 POOL_MIN = 20  # widen the search area until this many volunteers are in the pool
 POOL_MAX = 100  # never score more than this many candidates of a kind
+PLACES_MAX = 2_000  # a county's towns, villages and grids; a larger tree is not read for address matching
 WEIGHTS = {"skill": 40, "distance": 30, "load": 20, "availability": 10}
 WEEKDAYS = "一二三四五六日"
 
@@ -297,9 +299,10 @@ def recommend(
     volunteers = _volunteer_pool(start=area, ceiling=ceiling, skills=required, within=within, cache=cache)
     teams = _team_pool(start=area, ceiling=ceiling, specialty=specialty, within=within)
     stations = _station_pool(start=area, within=within)
-    # Addresses are matched against the places of the request's town only (never a whole province).
+    # Addresses are matched against the places of the request's town; a request outside any town (a walk-in
+    # at a county unit's service point) against those of the whole tree when it is county-sized.
     town = ceiling if len(ceiling) > OrgNode.steplen else ""
-    places = geo.places_under(town) if town else []
+    places = geo.places_under(town) if town else geo.places_under(ceiling, at_most=PLACES_MAX)
     spots = _volunteer_spots(volunteers, places, town=town, near=area)
     origin_path = _origin_path(request, places)
     paths = {s.path for s in spots.values()} | {t.org.path for t in teams} | {origin_path}
