@@ -261,6 +261,9 @@ class CandidateOut(Schema):
     reasons: list[str]
     distance_m: int | None
     open_load: int
+    skills: list[str] = Field(description="志愿者的技能；服务队的专业方向")
+    contact: str = Field(description="联系人：志愿者本人、服务队负责人或站点联系人")
+    phone_masked: str = Field(description="联系电话（志愿者和负责人的已脱敏；站点为公开电话）")
 
 
 class TargetIn(Schema):

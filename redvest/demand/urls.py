@@ -23,6 +23,11 @@ urlpatterns = [
     path("requests/<int:request_id>/cancel/", requests.cancel_view, name="request-cancel"),
     path("requests/<int:request_id>/resolve/", requests.resolve_view, name="request-resolve"),
     path("requests/<int:request_id>/phone/", requests.phone_view, name="request-phone"),
+    path(
+        "requests/<int:request_id>/candidates/<int:volunteer_id>/phone/",
+        requests.candidate_phone_view,
+        name="candidate-phone",
+    ),
     path("requests/<int:request_id>/feedback/", requests.feedback_view, name="request-feedback"),
     path(
         "requests/<int:request_id>/errand/documents/<int:document_id>/",

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from redvest.demo import data
@@ -60,12 +61,29 @@ class CountyPlan:
         ]
 
 
-def _station(node: PlannedNode, maker: PersonMaker, *, town: str, hours: str | None = None) -> PlannedNode:
+def _station(
+    node: PlannedNode,
+    maker: PersonMaker,
+    *,
+    town: str,
+    hours: str | None = None,
+    near: tuple[float, float] | None = None,
+) -> PlannedNode:
     rng = maker.rng
     contact = maker.name("M" if rng.random() < 0.5 else "F")
     short = rng.random() < SHORT_STATION_SHARE
-    node.station = plan_station(rng, town=town, contact_name=contact, short=short, opening_hours=hours)
+    node.station = plan_station(rng, town=town, contact_name=contact, short=short, opening_hours=hours, near=near)
     return node
+
+
+def village_centre(town: str, community: str) -> tuple[float, float]:
+    """A village or community's 中心点: the town's first community at its centre, the others up to about
+    4 km around it, drawn from the names (so the rest of the demo's random draws stay as they were)."""
+    lat, lng = data.TOWN_CENTRES[town]
+    if community == dict(data.TOWNS)[town][0]:
+        return lat, lng
+    own = random.Random(f"{town}{community}")
+    return round(lat + own.uniform(-0.035, 0.035), 6), round(lng + own.uniform(-0.04, 0.04), 6)
 
 
 def plan_county(maker: PersonMaker) -> CountyPlan:
@@ -101,17 +119,22 @@ def plan_county(maker: PersonMaker) -> CountyPlan:
     grids = set(plan.grids())
     for town in plan.towns:
         town_node = root.add(plan.town_key(town), town, OrgKind.TOWN)
+        town_node.centre = data.TOWN_CENTRES[town]
         if town in data.TOWNS_WITH_BRANCH_STATION:
             _station(
-                town_node.add(f"branch:{town}", f"{town}党员志愿服务分站", OrgKind.BRANCH_STATION), maker, town=town
+                town_node.add(f"branch:{town}", f"{town}党员志愿服务分站", OrgKind.BRANCH_STATION),
+                maker,
+                town=town,
+                near=town_node.centre,
             )
         for community in plan.communities[town]:
             c_node = town_node.add(plan.community_key(town, community), community, OrgKind.COMMUNITY)
+            c_node.centre = village_centre(town, community)
             c_node.add(plan.community_party_key(town, community), f"{community}党支部", OrgKind.PARTY_ORG)
             for grid in GRID_NAMES:
                 if (town, community, grid) in grids:
                     c_node.add(plan.grid_key(town, community, grid), f"{community}{grid}", OrgKind.GRID)
             if (town, community) in with_post:
                 post = c_node.add(f"post:{town}/{community}", f"{community}红立方驿站", OrgKind.POST)
-                _station(post, maker, town=town, hours="每天 07:30-19:30")
+                _station(post, maker, town=town, hours="每天 07:30-19:30", near=c_node.centre)
     return plan

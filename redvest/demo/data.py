@@ -25,6 +25,19 @@ TOWNS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("林城镇", ("林城社区", "天目村", "大云寺村", "畎桥村")),
     ("煤山镇", ("煤山社区", "新槐村", "尚儒村", "白岘村")),
 )
+# Roughly where each 镇街 lies (the county seat is 雉城): its stations stand within a couple of kilometres,
+# so "nearest" in the dispatch recommendation means the same town, the same village first.
+TOWN_CENTRES: Final[dict[str, tuple[float, float]]] = {
+    "雉城街道": (30.930, 119.900),
+    "画溪街道": (30.900, 119.935),
+    "太湖街道": (30.965, 119.970),
+    "龙山街道": (30.905, 119.860),
+    "洪桥镇": (30.975, 120.020),
+    "李家巷镇": (30.870, 119.975),
+    "夹浦镇": (31.020, 119.990),
+    "林城镇": (30.830, 119.800),
+    "煤山镇": (31.000, 119.720),
+}
 TOWNS_WITH_GRIDS: Final = ("雉城街道", "画溪街道", "太湖街道", "龙山街道")
 TOWNS_WITH_BRANCH_STATION: Final = ("雉城街道", "画溪街道", "洪桥镇", "煤山镇")
 

@@ -97,6 +97,8 @@ class PersonMaker:
         self.area = area
         self._ids: set[str] = set()
         self._phones: set[str] = set()
+        # Where people live is drawn from its own stream, so the other draws stay as they were.
+        self._homes = random.Random(data.DEMO_SEED + 1)
 
     def reserve_phone(self, phone: str) -> None:
         self._phones.add(phone)
@@ -154,7 +156,14 @@ class PersonMaker:
             consent_date=self.reference - datetime.timedelta(days=self.rng.randrange(20, 200)),
         )
 
-    def profile(self, *, political_status: str, work_unit: str, town: str) -> Profile:
+    def home(self, town: str, community: str = "") -> str:
+        """A 居住地区 naming the village or community (the recommendation places volunteers by it)."""
+        villages = dict(data.TOWNS).get(town, ())
+        if not community and villages:
+            community = self._homes.choice(villages)
+        return f"{data.COUNTY_PLACE}{town}{community}"
+
+    def profile(self, *, political_status: str, work_unit: str, town: str, community: str = "") -> Profile:
         rng = self.rng
         return Profile(
             political_status=political_status,
@@ -164,7 +173,7 @@ class PersonMaker:
             service_post=rng.choice(data.SERVICE_POSTS),
             availability=rng.choice(data.AVAILABILITY),
             work_unit=work_unit,
-            residence_area=f"{data.COUNTY_PLACE}{town}",
+            residence_area=self.home(town, community),
         )
 
 

@@ -73,6 +73,7 @@ class TeamPlan:
     # How its members are drawn.
     work_unit: str = ""
     town: str = ""
+    community: str = ""  # a village/community team's members live there
     party_org_keys: tuple[str, ...] = ()
     politics: dict[str, float] = field(default_factory=lambda: dict(UNIT_POLITICS))
     ages: tuple[int, int] = (23, 60)
@@ -211,6 +212,7 @@ def _team_specs(county: CountyPlan, maker: PersonMaker) -> list[TeamPlan]:
         teams.append(
             TeamPlan(
                 key=f"grid:{town}/{community}/{grid}",
+                community=community,
                 name=f"{community}{grid}服务队",
                 kind=TeamKind.GRID,
                 org_key=county.grid_key(town, community, grid),
@@ -239,6 +241,7 @@ def _team_specs(county: CountyPlan, maker: PersonMaker) -> list[TeamPlan]:
         teams.append(
             TeamPlan(
                 key=f"free:{town}/{community}",
+                community=community,
                 name=name,
                 kind=TeamKind.FREE,
                 org_key=county.community_key(town, community),
@@ -277,7 +280,8 @@ def plan_member(team: TeamPlan, maker: PersonMaker, *, officer: bool, minor: boo
         person = maker.make(min_age=team.ages[0], max_age=team.ages[1])
         politics = rng.choices(list(team.politics), weights=list(team.politics.values()))[0]
     work_unit = team.work_unit or ("长兴中学" if minor else _local(rng.choice(data.ENTERPRISES), team))
-    profile = maker.profile(political_status=politics, work_unit=work_unit, town=team.town or rng.choice(data.TOWNS)[0])
+    town = team.town or rng.choice(data.TOWNS)[0]
+    profile = maker.profile(political_status=politics, work_unit=work_unit, town=town, community=team.community)
     if officer:
         profile.status = VolunteerStatus.REGISTERED
     else:

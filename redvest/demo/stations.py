@@ -50,6 +50,8 @@ FAIL_NOTES = {
     FiveHaveKind.FUNDS: "年度经费尚未落实",
 }
 PASS_NOTES = ("符合标准", "资料齐全", "现场查看符合要求", "已整改到位")
+TOWN_SPREAD = (0.018, 0.022)  # degrees of latitude and longitude: about 2 km each way
+NEAR_SPREAD = (0.003, 0.003)  # about 300 m
 
 
 @dataclass(frozen=True)
@@ -102,13 +104,21 @@ def _coordinate(rng: random.Random, centre: float, spread: float) -> Decimal:
 
 
 def plan_station(
-    rng: random.Random, *, town: str, contact_name: str, short: bool, opening_hours: str | None = None
+    rng: random.Random,
+    *,
+    town: str,
+    contact_name: str,
+    short: bool,
+    opening_hours: str | None = None,
+    near: tuple[float, float] | None = None,
 ) -> StationPlan:
-    """A station near 长兴 (30.9N 119.9E); `short` makes one checklist item fail or go uninspected."""
+    """A station a few hundred metres from `near` (its village's centre), else within a couple of kilometres
+    of its town's centre; `short` makes one checklist item fail or go uninspected."""
+    centre, spread = (near, NEAR_SPREAD) if near is not None else (data.TOWN_CENTRES[town], TOWN_SPREAD)
     plan = StationPlan(
         address=f"{data.COUNTY_PLACE}{town}{rng.choice(data.STREETS)}{rng.randint(1, 399)}号",
-        latitude=_coordinate(rng, 30.93, 0.10),
-        longitude=_coordinate(rng, 119.88, 0.16),
+        latitude=_coordinate(rng, centre[0], spread[0]),
+        longitude=_coordinate(rng, centre[1], spread[1]),
         opening_hours=opening_hours or rng.choice(OPENING_HOURS),
         contact_name=contact_name,
         contact_phone=f"0572-6{rng.randrange(10**6):06d}",

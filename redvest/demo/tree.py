@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from redvest.orgs.models import OrgNode
@@ -25,6 +26,7 @@ class PlannedNode:
     code: str = ""
     children: list[PlannedNode] = field(default_factory=list)
     station: StationPlan | None = None
+    centre: tuple[float, float] | None = None  # a town's or village's 中心点
     instance: OrgNode | None = None
 
     def add(self, key: str, name: str, kind: str, code: str = "") -> PlannedNode:
@@ -65,6 +67,8 @@ def write_tree(root: PlannedNode, *, batch_size: int = 2000) -> dict[str, Planne
             code=planned.code,
             path=path,
             depth=depth,
+            latitude=Decimal(f"{planned.centre[0]:.6f}") if planned.centre else None,
+            longitude=Decimal(f"{planned.centre[1]:.6f}") if planned.centre else None,
             numchild=len(planned.children),
         )
         rows.append(planned.instance)

@@ -74,6 +74,8 @@ def node_create(request: HttpRequest, payload: NodeCreateIn) -> Status[OrgNode]:
         kind=payload.kind,
         code=payload.code,
         team_min_size=payload.team_min_size,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
     )
     return Status(201, _detail_out(request, node.pk))
 

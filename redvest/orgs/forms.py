@@ -27,6 +27,14 @@ class NodeForm(CheckedForm):
     team_min_size = forms.IntegerField(
         label="服务队最少人数", required=False, min_value=1, max_value=200, help_text="留空则沿用上级设置（默认5人）"
     )
+    latitude = forms.DecimalField(
+        label="中心点纬度",
+        required=False,
+        max_digits=12,
+        decimal_places=8,
+        help_text="村社区、镇街的中心位置，派单按此计算距离",
+    )
+    longitude = forms.DecimalField(label="中心点经度", required=False, max_digits=12, decimal_places=8)
 
 
 class NodeMoveForm(CheckedForm):

@@ -66,6 +66,10 @@ class OrgNode(MP_Node):
     team_min_size = models.PositiveSmallIntegerField(
         "服务队最少人数", null=True, blank=True, help_text="留空则沿用上级设置（默认5人）"
     )
+    # Where a town or village lies (its 村委会/社区服务中心): requests and volunteers placed at the node are
+    # measured from here when dispatching. Stations keep their own coordinates.
+    latitude = models.DecimalField("中心点纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("中心点经度", max_digits=9, decimal_places=6, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     node_order_by = ["name"]
@@ -74,6 +78,16 @@ class OrgNode(MP_Node):
     class Meta:
         verbose_name = verbose_name_plural = "组织节点"
         indexes = [models.Index(fields=["kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="orgnode_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="orgnode_longitude_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -28,6 +28,8 @@ class NodeOut(Schema):
     kind_label: str
     code: str
     team_min_size: int | None
+    latitude: float | None = Field(None, description="中心点纬度（村社区、镇街）")
+    longitude: float | None = Field(None, description="中心点经度")
     depth: int
     numchild: int
     parent_id: int | None = None
@@ -69,6 +71,8 @@ class NodeCreateIn(Schema):
     kind: str = Field(..., description=KINDS_HELP)
     code: str = ""
     team_min_size: UInt16 | None = None
+    latitude: float | str | None = Field(None, description="中心点纬度，-90 到 90（与经度同时填写）")
+    longitude: float | str | None = Field(None, description="中心点经度，-180 到 180")
 
 
 class NodePatchIn(Schema):
@@ -76,6 +80,8 @@ class NodePatchIn(Schema):
     kind: str = Field(..., description=KINDS_HELP)
     code: str
     team_min_size: UInt16 | None = None
+    latitude: float | str | None = Field(None, description="中心点纬度，-90 到 90（与经度同时填写）")
+    longitude: float | str | None = Field(None, description="中心点经度，-180 到 180")
 
 
 class NodeMoveIn(Schema):

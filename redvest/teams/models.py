@@ -28,6 +28,24 @@ class Specialty(models.TextChoices):
     SAFETY = "safety", "平安巡防"
 
 
+# The volunteer skills a specialist team stands for. A service item asks for both (its required skills for
+# volunteers, its team specialty for teams); the two must name the same kind of help. Specialties without
+# a defining skill (养老服务, 环境保护, 平安巡防) are broad fields any member can serve in.
+SPECIALTY_SKILLS: dict[str, tuple[str, ...]] = {
+    Specialty.FIRST_AID: ("应急救护",),
+    Specialty.LEGAL: ("法律咨询",),
+    Specialty.MEDICAL: ("医疗护理",),
+    Specialty.EDUCATION: ("教育辅导",),
+    Specialty.CULTURE: ("文艺表演", "书法", "摄影摄像"),
+}
+
+
+def specialty_for_skills(skills: list[str] | tuple[str, ...]) -> str:
+    """The one specialty the skills point to ("" when none or several do): 法律咨询 → 法律援助."""
+    found = {sp for sp, own in SPECIALTY_SKILLS.items() if set(own) & set(skills)}
+    return str(found.pop()) if len(found) == 1 else ""
+
+
 class Team(models.Model):
     name = models.CharField("队名", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=TeamKind.choices)

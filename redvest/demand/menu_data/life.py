@@ -48,6 +48,7 @@ LIFE: Final = (
         "SH014",
         "燃气异味协助",
         "闻到燃气异味时协助开窗通风、联系燃气公司，确保人员撤离。",
+        ("应急救护",),
         arrival=15,
         resolution_hours=2,
         specialty=Sp.FIRST_AID,

@@ -6,10 +6,19 @@ from django.db import models
 from django.db.models import Q
 
 from redvest.activities.models import ServiceCategory
-from redvest.teams.models import Specialty
+from redvest.teams.models import SPECIALTY_SKILLS, Specialty, specialty_for_skills
 
 DEFAULT_ARRIVAL_MINUTES = 30
 DEFAULT_RESOLUTION_MINUTES = 24 * 60
+
+
+def requirement_conflict(skills: list[str] | tuple[str, ...], specialty: str) -> str:
+    """Why an item's volunteer skills and its team specialty disagree ("" when they agree): a specialty that
+    stands for skills (法律援助 → 法律咨询) needs one of them among the required skills."""
+    own = SPECIALTY_SKILLS.get(specialty, ())
+    if own and not set(own) & set(skills):
+        return f"对口专业服务队为“{Specialty(specialty).label}”，所需技能应包含{'或'.join(own)}"
+    return ""
 
 
 class DemandCategory(models.TextChoices):
@@ -81,6 +90,16 @@ class ServiceItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def skills_wanted(self) -> list[str]:
+        """The volunteer skills asked for: the item's own, else those its team specialty stands for."""
+        return [str(s) for s in self.required_skills] or list(SPECIALTY_SKILLS.get(self.team_specialty, ()))
+
+    @property
+    def specialty_wanted(self) -> str:
+        """The team specialty asked for: the item's own, else the one its required skills point to."""
+        return self.team_specialty or specialty_for_skills([str(s) for s in self.required_skills])
 
     @property
     def open311_type(self) -> str:

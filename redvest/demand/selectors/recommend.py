@@ -4,6 +4,12 @@ open load and availability, each with the reasons for its place.
 The pool grows outwards from the request's area (its node, then the parent, …) until it holds enough
 candidates, starting at the level the item is handled at; SQL narrows volunteers to the skills asked
 for, so a county of 100,000 volunteers is never read in full.
+
+Distances run from the request's point (its coordinates, else the village or community its address
+names, else its area) to each candidate's: a station's own; a volunteer's village or community of
+residence when their 居住地区 names one in the request's town (the whole county for a request outside
+any town), else their organisational team's node, else their own node; a team's node. A node's position
+is its station's, else its centre, else a station's under it (`geo.locate_paths`).
 """
 
 from __future__ import annotations
@@ -19,15 +25,17 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from redvest.accounts.policy import can_view_sensitive
 from redvest.demand import geo
-from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch, ServiceItem, ServiceRequest
+from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch, ServiceRequest
 from redvest.orgs.models import OrgKind, OrgNode, Station
 from redvest.orgs.selectors import ancestors_paths
-from redvest.teams.models import Specialty, Team
+from redvest.teams.models import Membership, MembershipKind, Specialty, Team
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 POOL_MIN = 20  # widen the search area until this many volunteers are in the pool
 POOL_MAX = 100  # never score more than this many candidates of a kind
+PLACES_MAX = 2_000  # a county's towns, villages and grids; a larger tree is not read for address matching
 WEIGHTS = {"skill": 40, "distance": 30, "load": 20, "availability": 10}
 WEEKDAYS = "一二三四五六日"
 
@@ -42,6 +50,11 @@ class Candidate:
     reasons: list[str]
     distance_m: int | None
     open_load: int
+    skills: tuple[str, ...] = ()  # a volunteer's skills; a team's specialty
+    contact: str = ""  # whom to call: the volunteer, the team's leader, the station's contact
+    phone_masked: str = ""  # masked unless it is a station's public phone
+    phone_of: int | None = None  # the volunteer whose full phone the policy may show (audited)
+    phone_org_id: int | None = None  # that volunteer's org node, for the policy
 
     @property
     def value(self) -> str:
@@ -201,7 +214,9 @@ def _volunteer_pool(
     read by their org's index, so only the subtree's rows are touched, never the whole county."""
     # The status is checked here, not in SQL: SQLite would otherwise read the whole county through the
     # status index instead of the subtree through the org index.
-    base = Volunteer.objects.order_by().values_list("id", "name", "org_id", "skills", "availability", "status")
+    base = Volunteer.objects.order_by().values_list(
+        "id", "name", "org_id", "skills", "availability", "residence_area", "phone_masked", "status"
+    )
     rows: list[tuple[Any, ...]] = []
     nodes: dict[int, tuple[str, str]] = {}
     for filtered in (True, False) if skills else (False,):
@@ -209,12 +224,44 @@ def _volunteer_pool(
         for path in _widening(start, ceiling):
             nodes = _nodes_under(path, within, cache)
             found = list(qs.filter(org_id__in=list(nodes))[: POOL_MAX + POOL_MAX // 4]) if nodes else []
-            rows = [r[:5] for r in found if r[5] == VolunteerStatus.REGISTERED][:POOL_MAX]
+            rows = [r[:-1] for r in found if r[-1] == VolunteerStatus.REGISTERED][:POOL_MAX]
             if len(rows) >= POOL_MIN:
                 break
         if rows:
             break
-    return [(vid, name, *nodes[org_id], skills_, availability) for vid, name, org_id, skills_, availability in rows]
+    return [(vid, name, org_id, *nodes[org_id], *rest) for vid, name, org_id, *rest in rows]
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a volunteer is taken to be, and why."""
+
+    path: str
+    basis: str
+
+
+def _volunteer_spots(rows: list[tuple[Any, ...]], places: list[geo.Place], *, town: str, near: str) -> dict[int, Spot]:
+    """Each pooled volunteer's position: the village/community they live in (their 居住地区 names one of
+    `places`), else their organisational team's node, else their own node. One query for the teams."""
+    teams = {
+        vid: (path, name)
+        for vid, path, name in Membership.objects.filter(
+            volunteer_id__in=[r[0] for r in rows], kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True
+        ).values_list("volunteer_id", "team__org__path", "team__name")
+    }
+    homes: dict[str, geo.Place | None] = {}
+    spots: dict[int, Spot] = {}
+    for vid, _name, _org_id, path, org_name, _skills, _text, residence, _phone in rows:
+        if residence not in homes:
+            homes[residence] = geo.place_in_text(residence, places, near=near)
+        home = homes[residence]
+        if home is not None and home.path != town:
+            spots[vid] = Spot(home.path, f"按居住地：{home.name}")
+        elif vid in teams:
+            spots[vid] = Spot(teams[vid][0], f"按所在服务队：{teams[vid][1]}")
+        else:
+            spots[vid] = Spot(path, f"按所属组织：{org_name}")
+    return spots
 
 
 def _loads(field_name: str, ids: list[int]) -> dict[int, int]:
@@ -229,8 +276,12 @@ def _loads(field_name: str, ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
-def _origin(request: ServiceRequest, located: dict[str, geo.Point]) -> geo.Point | None:
-    return geo.point_of(request.latitude, request.longitude) or located.get(request.area.path)
+def _origin_path(request: ServiceRequest, places: list[geo.Place]) -> str:
+    """The node a request without coordinates is placed at: the village/community its address names
+    within its town when that is more precise than its area, else its area."""
+    named = geo.place_in_text(request.address, places, near=request.area.path)
+    area = request.area.path
+    return named.path if named is not None and not area.startswith(named.path) else area
 
 
 # ---- The ranking ------------------------------------------------------------------------------
@@ -242,43 +293,77 @@ def recommend(
     """Rank candidates for a request. `within` (the policy's dispatch area of the person asking) keeps
     out anyone they could not dispatch to. A constant number of queries whatever the county's size."""
     item = request.item
-    required = [str(s) for s in item.required_skills]
+    required, specialty = item.skills_wanted, item.specialty_wanted  # the two asks agree (menu rule)
     area, ceiling = request.area.path, _ceiling(request)
     cache: NodeCache = {}
     volunteers = _volunteer_pool(start=area, ceiling=ceiling, skills=required, within=within, cache=cache)
-    teams = _team_pool(start=area, ceiling=ceiling, specialty=item.team_specialty, within=within)
+    teams = _team_pool(start=area, ceiling=ceiling, specialty=specialty, within=within)
     stations = _station_pool(start=area, within=within)
-    paths = {r[2] for r in volunteers} | {t.org.path for t in teams} | {request.area.path}
+    # Addresses are matched against the places of the request's town; a request outside any town (a walk-in
+    # at a county unit's service point) against those of the whole tree when it is county-sized.
+    town = ceiling if len(ceiling) > OrgNode.steplen else ""
+    places = geo.places_under(town) if town else geo.places_under(ceiling, at_most=PLACES_MAX)
+    spots = _volunteer_spots(volunteers, places, town=town, near=area)
+    origin_path = _origin_path(request, places)
+    paths = {s.path for s in spots.values()} | {t.org.path for t in teams} | {origin_path}
     located = geo.locate_paths(paths)
-    origin = _origin(request, located)
+    origin = geo.point_of(request.latitude, request.longitude) or located.get(origin_path)
     result = Recommendation()
 
     loads = _loads("volunteer_id", [r[0] for r in volunteers])
     availability = functools.cache(availability_score)  # a handful of distinct texts among the pool
-    for vid, name, path, org_name, skills, text in volunteers:
-        metres = geo.distance_m(origin, located.get(path))
+    for vid, name, org_id, _path, org_name, skills, text, _residence, phone in volunteers:
+        spot = spots[vid]
+        metres = geo.distance_m(origin, located.get(spot.path))
         parts, reasons = _scored(
             skill=skill_score(required, skills or []),
-            distance=distance_score(metres),
+            distance=_placed(distance_score(metres), spot.basis if metres is not None else ""),
             load=load_score(loads.get(vid, 0)),
             availability=availability(text, now),
         )
         result.volunteers.append(
-            Candidate("volunteer", vid, name, org_name, _total(parts), reasons, _round(metres), loads.get(vid, 0))
+            Candidate(
+                "volunteer",
+                vid,
+                name,
+                org_name,
+                _total(parts),
+                reasons,
+                _round(metres),
+                loads.get(vid, 0),
+                skills=tuple(str(s) for s in skills or []),
+                contact=name,
+                phone_masked=phone,
+                phone_of=vid,
+                phone_org_id=org_id,
+            )
         )
 
     loads = _loads("team_id", [t.pk for t in teams])
     for team in teams:
         metres = geo.distance_m(origin, located.get(team.org.path))
         parts, reasons = _scored(
-            skill=_specialty_score(item, team),
+            skill=_specialty_score(specialty, team),
             distance=distance_score(metres),
             load=load_score(loads.get(team.pk, 0)),
             availability=(0.5, "服务队统筹安排队员"),
         )
+        leader = team.leader
         result.teams.append(
             Candidate(
-                "team", team.pk, team.name, team.org.name, _total(parts), reasons, _round(metres), loads.get(team.pk, 0)
+                "team",
+                team.pk,
+                team.name,
+                team.org.name,
+                _total(parts),
+                reasons,
+                _round(metres),
+                loads.get(team.pk, 0),
+                skills=(Specialty(team.specialty).label,) if team.specialty else (),
+                contact=f"负责人 {leader.name}" if leader is not None else "",
+                phone_masked=leader.phone_masked if leader is not None else "",
+                phone_of=leader.pk if leader is not None else None,
+                phone_org_id=leader.org_id if leader is not None else None,
             )
         )
 
@@ -302,6 +387,8 @@ def recommend(
                 reasons,
                 _round(metres),
                 loads.get(station.pk, 0),
+                contact=station.contact_name,
+                phone_masked=station.contact_phone,  # the station's public phone, as on the portal
             )
         )
 
@@ -309,6 +396,14 @@ def recommend(
         return sorted(rows, key=lambda c: (-c.score, c.distance_m if c.distance_m is not None else 10**9, c.id))[:limit]
 
     return Recommendation(stations=top(result.stations), teams=top(result.teams), volunteers=top(result.volunteers))
+
+
+def phones_revealable(*, user: Any, candidates: Iterable[Candidate]) -> set[int]:
+    """The volunteers (candidates, team leaders) whose full phone the user may see: the policy's rule for
+    full phones over each one's org node (one query)."""
+    owners = {c.phone_of: c.phone_org_id for c in candidates if c.phone_of is not None and c.phone_org_id}
+    nodes = OrgNode.objects.in_bulk(set(owners.values()))
+    return {vid for vid, org_id in owners.items() if org_id in nodes and can_view_sensitive(user, nodes[org_id])}
 
 
 def _scored(**parts: tuple[float, str]) -> tuple[dict[str, float], list[str]]:
@@ -319,11 +414,15 @@ def _round(metres: float | None) -> int | None:
     return None if metres is None else int(metres)
 
 
-def _specialty_score(item: ServiceItem, team: Team) -> tuple[float, str]:
-    if not item.team_specialty:
+def _placed(part: tuple[float, str], basis: str) -> tuple[float, str]:
+    return (part[0], f"{part[1]}（{basis}）") if basis else part
+
+
+def _specialty_score(specialty: str, team: Team) -> tuple[float, str]:
+    if not specialty:
         return 0.5, "该项目无对口专业要求"
-    label = Specialty(item.team_specialty).label
-    if team.specialty == item.team_specialty:
+    label = Specialty(specialty).label
+    if team.specialty == specialty:
         return 1.0, f"对口专业：{label}"
     return 0.2, f"非对口专业（需：{label}）"
 
@@ -356,7 +455,7 @@ def _widen(qs: QuerySet[Any], path_lookup: str, *, start: str, ceiling: str, wit
 def _team_pool(*, start: str, ceiling: str, specialty: str, within: list[str] | None) -> list[Team]:
     """Teams of the item's specialty nearest the request (looked for up the whole tree: specialist teams
     often hang off a county unit), then the nearest teams of any kind up to the ceiling."""
-    qs = Team.objects.filter(is_active=True).select_related("org").order_by("id")
+    qs = Team.objects.filter(is_active=True).select_related("org", "leader").order_by("id")
     rows: list[Team] = []
     if specialty:
         rows = _widen(qs.filter(specialty=specialty), "org__path", start=start, ceiling="", within=within)

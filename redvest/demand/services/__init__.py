@@ -4,6 +4,7 @@ from redvest.demand.services.completion import TimeSpent, dispatch_complete, eli
 from redvest.demand.services.dispatch import (
     Target,
     auto_dispatch_quietly,
+    candidate_phone_reveal,
     dispatch_accept,
     dispatch_arrive,
     dispatch_create,
@@ -56,6 +57,7 @@ __all__ = [
     "TimeSpent",
     "attributes_clean",
     "auto_dispatch_quietly",
+    "candidate_phone_reveal",
     "callback_record",
     "callback_unreachable",
     "dispatch_accept",

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
-from redvest.accounts.policy import require
+from redvest.accounts.policy import can_view_sensitive, require
 from redvest.audit.services import audit_record
-from redvest.core.errors import NotFound, ValidationFailed
+from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.demand.access import can_dispatch_to, dispatch_area_paths
 from redvest.demand.conf import accept_timeout
 from redvest.demand.errors import DispatchStateInvalid, DuplicateAssignee, NoCandidate, OutsideDispatchArea
@@ -443,3 +443,22 @@ def request_cancel(*, actor: User, request: ServiceRequest, reason: str, now: da
 
         order_refresh(order_id=request.order_id, now=now)
     return request
+
+
+@transaction.atomic
+def candidate_phone_reveal(*, actor: User, request: ServiceRequest, volunteer_id: int) -> str:
+    """A candidate's (volunteer's or team leader's) full phone, to call them before dispatching; only where
+    the policy shows full phones (`can_view_sensitive`), each look a `view_sensitive` audit row."""
+    volunteer = Volunteer.objects.select_related("org").filter(pk=volunteer_id).first()
+    if volunteer is None:
+        raise NotFound("志愿者不存在")
+    if not can_view_sensitive(actor, volunteer):
+        raise PermissionDenied("您无权查看完整的手机号")
+    audit_record(
+        actor=actor,
+        action="view_sensitive",
+        target=volunteer,
+        org=volunteer.org,
+        reason=f"派单联系（工单{request.number}）",
+    )
+    return volunteer.phone

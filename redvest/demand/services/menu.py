@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from redvest.core.errors import ValidationFailed
 from redvest.demand.menu_data import CATEGORY_RECORD, MENU, Item
 from redvest.demand.models import ServiceAttribute, ServiceItem
+from redvest.demand.models.menu import requirement_conflict
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,15 @@ def _fields(row: Item, order: int) -> dict[str, object]:
 @transaction.atomic
 def service_menu_load(*, items: tuple[Item, ...] = MENU) -> MenuLoad:
     """Create or refresh the standard items by code (idempotent); items added by admins stay untouched,
-    and an item an admin switched off stays off."""
+    and an item an admin switched off stays off. Raises ValidationFailed when a row's required skills and
+    team specialty disagree (the recommendation would look for two different kinds of help)."""
+    conflicts = {
+        row.code: f"{row.code} {row.name}：{msg}"
+        for row in items
+        if (msg := requirement_conflict(row.skills, row.specialty))
+    }
+    if conflicts:
+        raise ValidationFailed(conflicts)
     created = updated = 0
     existing = {i.code: i for i in ServiceItem.objects.filter(code__in=[r.code for r in items])}
     for order, row in enumerate(items, start=1):

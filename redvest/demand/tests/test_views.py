@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts.models import Role
+from redvest.audit.models import AuditEntry
 from redvest.demand.models import Callback, Dispatch, RequestStatus, ServiceRequest
 from redvest.demand.services import Target, dispatch_complete, dispatch_create
 from redvest.demand.tests.factories import (
@@ -25,6 +26,7 @@ from redvest.demand.tests.factories import (
 )
 from redvest.records.models import ServiceRecord
 from redvest.teams.tests.factories import TeamFactory, leader_login, member_of
+from redvest.volunteers.tests.factories import VolunteerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +215,31 @@ def test_resident_phone_is_revealed_only_to_those_who_handle_it(operator, county
     stranger = login(role_at(county.community_c, Role.STATION_KEEPER))
     response = stranger.post(reverse("demand:request-phone", args=[request.pk]))
     assert response.status_code == 404 and "13911112222" not in response.content.decode()
+
+
+def test_recommended_candidates_show_skills_and_a_masked_phone_to_the_dispatcher(operator, county):
+    request = ServiceRequestFactory(area=county.community_a)
+    VolunteerFactory(org=county.community_a, skills=["驾驶"], raw_phone="13712345678", name="赵师傅")
+    html = page_ok(operator.get(reverse("demand:request-recommend", args=[request.pk])))
+    assert "技能：驾驶" in html and "赵师傅 电话" in html and "137****5678" in html
+    assert "13712345678" not in html and "显示完整号码" not in html
+
+
+def test_a_candidates_full_phone_is_shown_to_an_admin_over_them_and_audited(operator, county):
+    request = ServiceRequestFactory(area=county.community_a)
+    volunteer = VolunteerFactory(org=county.community_a, raw_phone="13712345678")
+    admin = login(role_at(county.town_a, Role.ORG_ADMIN))
+    html = page_ok(admin.get(reverse("demand:request-recommend", args=[request.pk])))
+    url = reverse("demand:candidate-phone", args=[request.pk, volunteer.pk])
+    assert "显示完整号码" in html and url in html
+    assert "13712345678" in page_ok(admin.post(url))
+    entry = AuditEntry.objects.get(action="view_sensitive")
+    assert entry.reason == f"派单联系（工单{request.number}）" and entry.target_id == str(volunteer.pk)
+
+    response = operator.post(url)  # a dispatcher sees masked phones only
+    assert response.status_code == 403 and "13712345678" not in response.content.decode()
+    assert "您无权查看完整的手机号" in response.content.decode()
+    assert AuditEntry.objects.filter(action="view_sensitive").count() == 1
 
 
 def test_callback_page_records_the_result(operator, county):

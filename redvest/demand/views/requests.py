@@ -17,7 +17,7 @@ from redvest.core.text import posted_text
 from redvest.demand.access import dispatch_area_paths
 from redvest.demand.forms import DispatchForm, FeedbackForm, NoteForm, ReasonForm, add_domain_error
 from redvest.demand.models import DemandCategory, FeedbackSource, RequestChannel, RequestStatus
-from redvest.demand.selectors.recommend import recommend
+from redvest.demand.selectors.recommend import phones_revealable, recommend
 from redvest.demand.selectors.requests import (
     board,
     dispatch_get,
@@ -27,6 +27,7 @@ from redvest.demand.selectors.requests import (
     request_list,
 )
 from redvest.demand.services import (
+    candidate_phone_reveal,
     dispatch_create,
     dispatch_recall,
     errand_document_receive,
@@ -134,8 +135,21 @@ def recommend_view(request: HttpRequest, request_id: int) -> HttpResponse:
     ordered = [sections[first]] + [v for k, v in sections.items() if k != first]
     first_choice = next((rows[0].value for _label, rows in ordered if rows), "")
     preselect = first_choice if not service_request.dispatches.exists() else ""
-    context = {"sections": ordered, "r": service_request, "preselect": preselect}
+    revealable = phones_revealable(user=request.user, candidates=ranking.all())
+    context = {"sections": ordered, "r": service_request, "preselect": preselect, "revealable": revealable}
     return render(request, "demand/_partials/recommend.html", context)
+
+
+@login_required
+@require_POST
+def candidate_phone_view(request: HttpRequest, request_id: int, volunteer_id: int) -> HttpResponse:
+    """htmx: a candidate's full phone where the policy allows it (audited)."""
+    try:
+        service_request = request_get(user=request.user, request_id=request_id, action="change")
+        phone = candidate_phone_reveal(actor=user_of(request), request=service_request, volunteer_id=volunteer_id)
+    except DomainError as exc:
+        return error_fragment(request, exc)
+    return render(request, "demand/_partials/phone.html", {"phone": phone})
 
 
 def _act(request: HttpRequest, request_id: int, action: Any, success: str, **forms: Any) -> HttpResponse:

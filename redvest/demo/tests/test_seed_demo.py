@@ -39,7 +39,9 @@ from redvest.core.crypto import decrypt
 from redvest.core.models import Notification
 from redvest.core.validators import id_gender, id_number_error, phone_error
 from redvest.dashboards.selectors import dashboard_get
-from redvest.demand.models import Callback, CallbackStatus, Dispatch, ServiceItem, ServiceRequest
+from redvest.demand.geo import distance_m, point_of
+from redvest.demand.models import OPEN_STATUSES, Callback, CallbackStatus, Dispatch, ServiceItem, ServiceRequest
+from redvest.demand.selectors.recommend import recommend
 from redvest.demand.selectors.stats import demand_stats
 from redvest.demo import care, catalog, publicity
 from redvest.demo.activity import ACTIVITY_COUNT
@@ -206,6 +208,26 @@ def test_every_station_has_the_six_items_and_a_few_fall_short() -> None:
     short_stations = short_items.values("station").distinct().count()
     assert 2 <= short_stations <= 20
     assert Station.objects.exclude(latitude=None).aggregate(Max("latitude"))["latitude__max"] < 31.1
+
+
+@pytest.mark.django_db
+def test_towns_and_villages_have_centres_their_stations_stand_near() -> None:
+    places = OrgNode.objects.filter(kind__in=[OrgKind.TOWN, OrgKind.COMMUNITY])
+    assert not places.filter(latitude=None).exists()
+    for post in Station.objects.filter(node__kind=OrgKind.POST).select_related("node"):
+        village = OrgNode.objects.get(path=post.node.path[: -OrgNode.steplen])
+        assert distance_m(point_of(post.latitude, post.longitude), point_of(village.latitude, village.longitude)) < 600
+
+
+@pytest.mark.django_db
+def test_dispatch_recommendations_tell_the_candidates_apart() -> None:
+    """Today's open requests: the candidates offered stand at different distances, volunteers where they live."""
+    now, by_home = timezone.now(), 0
+    for request in ServiceRequest.objects.filter(status__in=OPEN_STATUSES).select_related("item", "area"):
+        ranking = recommend(request=request, now=now)
+        assert len({c.distance_m for c in ranking.all()}) > 1, request.number
+        by_home += any("按居住地" in reason for c in ranking.volunteers for reason in c.reasons)
+    assert by_home >= 10
 
 
 @pytest.mark.django_db

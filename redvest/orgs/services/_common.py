@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Final
 
 from redvest.core.errors import NotFound
@@ -47,3 +48,23 @@ def lock_node(node: OrgNode) -> OrgNode:
         return OrgNode.objects.select_for_update(of=("self",)).get(pk=node.pk)
     except OrgNode.DoesNotExist as exc:
         raise NotFound("组织节点不存在") from exc
+
+
+def coordinate(value: Any, *, field: str, label: str, limit: int, errors: dict[str, str]) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        errors[field] = f"{label}必须是数字"
+        return None
+    if not number.is_finite() or not -limit <= number <= limit:
+        errors[field] = f"{label}应在-{limit}到{limit}之间"
+        return None
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def both_or_neither(latitude: Decimal | None, longitude: Decimal | None, errors: dict[str, str]) -> None:
+    """A position is both coordinates or neither."""
+    if not errors and (latitude is None) != (longitude is None):
+        errors["latitude" if latitude is None else "longitude"] = "经度和纬度需同时填写"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -15,7 +16,7 @@ from redvest.core.errors import DomainError, PermissionDenied, ValidationFailed
 from redvest.core.policy import can, can_manage_under, is_system_admin
 from redvest.orgs.errors import InvalidMove, NodeNotEmpty
 from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, OrgKind, OrgNode
-from redvest.orgs.services._common import UNSET, Unset, clean_text, lock_node
+from redvest.orgs.services._common import UNSET, Unset, both_or_neither, clean_text, coordinate, lock_node
 from redvest.orgs.services.stations import station_open
 
 TEAM_MIN_SIZE_RANGE = (1, 200)
@@ -72,10 +73,19 @@ def _files_delete(names: list[str]) -> None:
 
 @transaction.atomic
 def node_create(
-    *, actor: User, parent: OrgNode | None, name: str, kind: str, code: str = "", team_min_size: int | None = None
+    *,
+    actor: User,
+    parent: OrgNode | None,
+    name: str,
+    kind: str,
+    code: str = "",
+    team_min_size: int | None = None,
+    latitude: Decimal | float | str | None = None,
+    longitude: Decimal | float | str | None = None,
 ) -> OrgNode:
     """Add a node under a parent the actor can manage (a new root: system admins only); a station kind
-    also gets its Station and six 五有 items. Raises PermissionDenied, ValidationFailed."""
+    also gets its Station and six 五有 items; a centre is both coordinates or neither. Raises
+    PermissionDenied, ValidationFailed."""
     if parent is None:
         if not is_system_admin(actor):
             raise PermissionDenied("只有系统管理员可以新建顶级节点")
@@ -85,12 +95,18 @@ def node_create(
             raise PermissionDenied("您无权在该节点下新建下级节点")
     errors: dict[str, str] = {}
     clean_name = clean_text(name, field="name", label="名称", max_length=100, required=True, errors=errors)
-    values = {
+    values: dict[str, Any] = {
         "name": clean_name,
         "kind": _kind(kind, errors),
         "code": clean_text(code, field="code", label="机构代码", max_length=20, errors=errors),
         "team_min_size": _team_min_size(team_min_size, errors),
     }
+    centre = (
+        coordinate(latitude, field="latitude", label="纬度", limit=90, errors=errors),
+        coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors),
+    )
+    both_or_neither(*centre, errors)
+    values.update(latitude=centre[0], longitude=centre[1])
     if errors:
         raise ValidationFailed(errors)
     _check_sibling_name(parent=parent, name=clean_name)
@@ -116,9 +132,11 @@ def node_update(
     kind: str | Unset = UNSET,
     code: str | Unset = UNSET,
     team_min_size: int | None | Unset = UNSET,
+    latitude: Decimal | float | str | None | Unset = UNSET,
+    longitude: Decimal | float | str | None | Unset = UNSET,
 ) -> OrgNode:
-    """Edit a node; a station may only change to another station kind (its checklist would be lost).
-    Raises PermissionDenied, ValidationFailed."""
+    """Edit a node; a station may only change to another station kind (its checklist would be lost); a
+    centre is both coordinates or neither. Raises PermissionDenied, ValidationFailed."""
     node = lock_node(node)
     if not can(actor, "change", node):
         raise PermissionDenied("您无权修改该节点")
@@ -135,13 +153,18 @@ def node_update(
         if before["kind"] in STATION_KINDS and new_kind not in STATION_KINDS and "kind" not in errors:
             errors["kind"] = "站点只能改为其他站点类型（总站/分站/服务点/驿站）；如需撤销站点请删除该节点"
         node.kind = new_kind
+    if not isinstance(latitude, Unset):
+        node.latitude = coordinate(latitude, field="latitude", label="纬度", limit=90, errors=errors)
+    if not isinstance(longitude, Unset):
+        node.longitude = coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors)
+    both_or_neither(node.latitude, node.longitude, errors)
     if errors:
         raise ValidationFailed(errors)
     renamed = node.name != before["name"]
     parent = _parent_of(node)
     if renamed:
         _check_sibling_name(parent=parent, name=node.name, exclude_pk=node.pk)
-    node.save(update_fields=["name", "kind", "code", "team_min_size"])
+    node.save(update_fields=["name", "kind", "code", "team_min_size", "latitude", "longitude"])
     if node.is_station:
         station_open(node)
     if renamed:

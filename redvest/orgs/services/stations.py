@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -28,7 +27,7 @@ from redvest.orgs.models import (
     Station,
     StationAmenity,
 )
-from redvest.orgs.services._common import ONE_LINE_BAD, UNSET, Unset, clean_text
+from redvest.orgs.services._common import ONE_LINE_BAD, UNSET, Unset, both_or_neither, clean_text, coordinate
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (.doc/.xls/.ppt)
@@ -52,20 +51,6 @@ EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 
 
 _CONTACT_PHONE = re.compile(r"^[0-9+\-() 转]{5,30}$")
-
-
-def _coordinate(value: Any, *, field: str, label: str, limit: int, errors: dict[str, str]) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        errors[field] = f"{label}必须是数字"
-        return None
-    if not number.is_finite() or not -limit <= number <= limit:
-        errors[field] = f"{label}应在-{limit}到{limit}之间"
-        return None
-    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
 
 
 def station_open(node: OrgNode) -> Station:
@@ -110,9 +95,9 @@ def station_update(
     if not isinstance(address, Unset):
         station.address = clean_text(address, field="address", label="地址", max_length=200, errors=errors)
     if not isinstance(latitude, Unset):
-        station.latitude = _coordinate(latitude, field="latitude", label="纬度", limit=90, errors=errors)
+        station.latitude = coordinate(latitude, field="latitude", label="纬度", limit=90, errors=errors)
     if not isinstance(longitude, Unset):
-        station.longitude = _coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors)
+        station.longitude = coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors)
     if not isinstance(opening_hours, Unset):
         station.opening_hours = clean_text(
             opening_hours, field="opening_hours", label="开放时间", max_length=100, errors=errors
@@ -131,8 +116,7 @@ def station_update(
         if unknown:
             errors["amenities"] = f"便民服务选项无效：{'、'.join(str(a) for a in unknown)[:100]}"
         station.amenities = [a for a in StationAmenity.values if a in (amenities or [])]
-    if not errors and (station.latitude is None) != (station.longitude is None):
-        errors["latitude" if station.latitude is None else "longitude"] = "经度和纬度需同时填写"
+    both_or_neither(station.latitude, station.longitude, errors)
     if errors:
         raise ValidationFailed(errors)
     station.save()

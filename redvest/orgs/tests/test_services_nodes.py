@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -38,6 +39,31 @@ def test_creating_a_station_kind_opens_its_station_and_six_items(tree: OrgTree, 
     node = node_create(actor=town_a_admin, parent=tree.community_a, name="红立方驿站", kind=OrgKind.POST)
     station = Station.objects.get(node=node)
     assert sorted(station.checklist.values_list("kind", flat=True)) == sorted(FiveHaveKind.values)
+
+
+def test_a_village_is_created_with_its_centre(tree: OrgTree, town_a_admin: Any) -> None:
+    node = node_create(
+        actor=town_a_admin,
+        parent=tree.town_a,
+        name="城西村",
+        kind=OrgKind.COMMUNITY,
+        latitude="30.9312345",
+        longitude=119.9,
+    )
+    node.refresh_from_db()
+    assert (node.latitude, node.longitude) == (Decimal("30.931235"), Decimal("119.900000"))
+
+
+def test_a_centre_needs_both_coordinates_within_range(tree: OrgTree, town_a_admin: Any) -> None:
+    with pytest.raises(ValidationFailed) as half:
+        node_create(actor=town_a_admin, parent=tree.town_a, name="城西村", kind=OrgKind.COMMUNITY, latitude="30.9")
+    assert half.value.errors == {"longitude": "经度和纬度需同时填写"}
+    with pytest.raises(ValidationFailed) as out:
+        node_update(actor=town_a_admin, node=tree.community_a, latitude="91", longitude="119.9")
+    assert out.value.errors == {"latitude": "纬度应在-90到90之间"}
+    node_update(actor=town_a_admin, node=tree.community_a, latitude="30.95", longitude="119.91")
+    entry = AuditEntry.objects.get(target_id=str(tree.community_a.pk), action="update")
+    assert entry.after is not None and "latitude" in entry.after
 
 
 def test_org_admin_cannot_create_under_other_town(tree: OrgTree, town_a_admin: Any) -> None:
