@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from redvest.core import navigation
+from redvest.core.workbench import register
 
 
 class ReportsConfig(AppConfig):
@@ -9,8 +10,12 @@ class ReportsConfig(AppConfig):
     verbose_name = "季报与通报"
 
     def ready(self) -> None:
-        from redvest.reports import access, nav  # the app's access rules and menu, read once apps are loaded
+        from redvest.reports import (  # the app's access rules, menu and to-dos, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
 
         access.register()
-
+        register(todos=todos.todos)
         navigation.register(nav.entries)

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from redvest.accounts.models import Role
@@ -14,6 +14,7 @@ from redvest.accounts.policy import grants_for, scope
 from redvest.core.errors import NotFound
 from redvest.core.validators import id_in_range
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.reports.models import (
     FILING_KINDS,
     Circular,
@@ -54,6 +55,41 @@ def review_roots(*, user: Any) -> QuerySet[OrgNode]:
     if "" in paths:
         return OrgNode.objects.filter(depth=1).order_by("path")
     return OrgNode.objects.filter(path__in=paths).exclude(kind__in=FILING_KINDS).order_by("path")
+
+
+# ---- what waits for the user (the workbench) ----------------------------------------------------
+
+FILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+def unfiled_count(*, user: Any, year: int, quarter: int) -> int:
+    """Organisations the user files for whose report for the quarter is not submitted (or was returned)."""
+    filed = QuarterlyReport.objects.filter(org=OuterRef("pk"), year=year, quarter=quarter, status__in=FILED_STATUSES)
+    return filing_orgs_for(user=user).filter(~Exists(filed)).count()
+
+
+def returned_count(*, user: Any) -> int:
+    """Reports the user files that a reviewer returned for changes."""
+    return filing_orgs_for(user=user).filter(quarterly_reports__status=ReportStatus.RETURNED).count()
+
+
+def awaiting_review_count(*, user: Any) -> int:
+    """Submitted reports the user reviews: below a node they administer and strictly above the report's
+    host (`records_path`), as `reports.access.can_review` decides for one report; one query."""
+    paths = list(review_roots(user=user).values_list("path", flat=True)[:50])
+    if not paths:
+        return 0
+    below = Q()
+    for path in paths:
+        below |= in_subtree_q("org__path", path) & ~Q(org__path=path)
+    rows = QuarterlyReport.objects.filter(below, status=ReportStatus.SUBMITTED).values_list(
+        "org__path", "org__kind", "org__numchild", "org__depth"
+    )
+    count = 0
+    for path, kind, numchild, depth in rows:
+        host = path[: -OrgNode.steplen] if kind in FILING_KINDS and numchild == 0 and depth > 1 else path
+        count += any(host.startswith(root) and len(root) < len(host) for root in paths)
+    return count
 
 
 # ---- reports -----------------------------------------------------------------------------------
