@@ -219,7 +219,7 @@ def _activity(rng: random.Random, crew: Crew, idea: catalog.Idea, day: datetime.
 def _running(demo_team: Team, actor: User, now: datetime.datetime) -> Activity:
     start = now.replace(minute=0, second=0, microsecond=0) - datetime.timedelta(hours=1)
     return Activity(
-        title="主题党日·金陵社区助老志愿服务（进行中）",
+        title="主题党日·金陵社区助老志愿服务",
         org=demo_team.org,
         category=ServiceCategory.ELDERLY_DISABLED,
         mode=ActivityMode.CONCENTRATED,
