@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from redvest.core import navigation
+from redvest.core.workbench import register
 
 
 class DashboardsConfig(AppConfig):
@@ -19,8 +20,13 @@ class DashboardsConfig(AppConfig):
             JobKind(model=DataExport, running=ExportStatus.RUNNING, task=data_export_task, recover=data_export_recover)
         )
 
-        from redvest.dashboards import access, nav  # the app's access rules and menu, read once apps are loaded
+        from redvest.dashboards import (  # the app's access rules, menu and figures, read once apps are loaded
+            access,
+            nav,
+            todos,
+        )
 
         access.register()
+        register(figures=todos.figures)
 
         navigation.register(nav.entries)
