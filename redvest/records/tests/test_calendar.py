@@ -24,11 +24,16 @@ from redvest.records.services import (
     holiday_year_import,
 )
 from redvest.records.tests.conftest import World
-from redvest.records.tests.factories import HolidayYearFactory
+from redvest.records.tests.factories import HolidayYearFactory, package_calendar
 from redvest.records.tests.test_views import assert_constant_queries
 from redvest.records.workdays import add_working_days, package_arrangement
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _seeded(db: None) -> None:
+    package_calendar()
 
 
 @pytest.fixture

@@ -10,10 +10,15 @@ import pytest
 
 from redvest.records.errors import WorkCalendarMissing
 from redvest.records.models import CalendarDay, CalendarSource, HolidayYear
-from redvest.records.tests.factories import CalendarDayFactory, HolidayYearFactory
+from redvest.records.tests.factories import CalendarDayFactory, HolidayYearFactory, package_calendar
 from redvest.records.workdays import add_working_days, is_working_day, package_arrangement, package_years
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _seeded(db: None) -> None:
+    package_calendar()
 
 
 @pytest.mark.parametrize(
