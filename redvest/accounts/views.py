@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from redvest.accounts.consent import RESIDENT_NOTICE
 from redvest.accounts.errors import AccountLocked
-from redvest.accounts.forms import CodeForm, NewPasswordForm, PhoneForm, SignUpForm, add_domain_error
+from redvest.accounts.forms import CodeForm, NewPasswordForm, PhoneForm, SignUpForm
 from redvest.accounts.models import CodePurpose
 from redvest.accounts.otp import CodeResendTooSoon, phone_code_proven, phone_code_verify
 from redvest.accounts.selectors import profile_for, signup_community_choices
 from redvest.accounts.services import password_reset_by_phone, reset_code_send, resident_sign_up, signup_code_send
 from redvest.core.crypto import mask_phone
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.ratelimit import posted_phone, rate_limited
 from redvest.core.validators import normalize_phone
 

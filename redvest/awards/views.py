@@ -26,13 +26,13 @@ from redvest.awards.forms import (
     ResolveForm,
     ScoreForm,
     WithdrawForm,
-    add_domain_error,
 )
 from redvest.awards.models import AwardCampaign, EntryType, Stage, TieRule
 from redvest.awards.pdf import results_pdf
 from redvest.awards.ranking import TIER_RULE
 from redvest.awards.rules import describe_rules
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode

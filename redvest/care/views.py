@@ -24,10 +24,10 @@ from redvest.care.forms import (
     ReasonForm,
     RecipientForm,
     VisitLogForm,
-    add_domain_error,
 )
 from redvest.care.models import CareCategory, CareRecipient, RecipientStatus
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text

@@ -14,17 +14,10 @@ from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
 from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import Page, paginate, parse_page
-from redvest.evaluation.forms import (
-    AdjustmentForm,
-    BonusRuleForm,
-    ConsentForm,
-    CriteriaForm,
-    RoundForm,
-    SchemeForm,
-    add_domain_error,
-)
+from redvest.evaluation.forms import AdjustmentForm, BonusRuleForm, ConsentForm, CriteriaForm, RoundForm, SchemeForm
 from redvest.evaluation.models import Metric, ScoreStatus
 from redvest.evaluation.period import Period, parse_period, previous_period
 from redvest.evaluation.selectors import (

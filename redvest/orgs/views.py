@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.models import User
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.policy import is_system_admin
 from redvest.orgs import selectors, services
@@ -29,7 +30,6 @@ from redvest.orgs.forms import (
     RoleGrantForm,
     StationFilterForm,
     StationForm,
-    form_apply_error,
 )
 from redvest.orgs.models import FiveHaveKind, OrgKind
 
@@ -59,7 +59,7 @@ def _onto_form(form: forms.Form, exc: DomainError) -> None:
     """Input mistakes go on the form; a refusal or a missing record is a page of its own (domain_errors)."""
     if isinstance(exc, (PermissionDenied, NotFound)):
         raise exc
-    form_apply_error(form, exc)
+    add_domain_error(form, exc)
 
 
 # ---- the tree ----------------------------------------------------------------------------------

@@ -14,20 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.policy import can
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.reports.access import can_review
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
-from redvest.reports.forms import (
-    CircularEditForm,
-    CircularForm,
-    QuarterForm,
-    ReportForm,
-    ReviewForm,
-    add_domain_error,
-)
+from redvest.reports.forms import CircularEditForm, CircularForm, QuarterForm, ReportForm, ReviewForm
 from redvest.reports.models import ReportStatus
 from redvest.reports.quarters import quarter_label, quarter_of
 from redvest.reports.selectors import (

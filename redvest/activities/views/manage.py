@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import scope
-from redvest.activities.forms import ActivityForm, CancelForm, TallyCategoryForm, ThemeForm, add_domain_error
+from redvest.activities.forms import ActivityForm, CancelForm, TallyCategoryForm, ThemeForm
 from redvest.activities.models import ActivityStatus, TallyCategory
 from redvest.activities.selectors import activity_get, activity_manage_list, tally_category_list, theme_list
 from redvest.activities.services import (
@@ -25,6 +25,7 @@ from redvest.activities.services import (
 )
 from redvest.activities.views._helpers import shows_domain_errors, user_of
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.volunteers.models import Volunteer

@@ -9,12 +9,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from redvest.activities.forms import OutcomeForm, PhotoForm, add_domain_error
+from redvest.activities.forms import OutcomeForm, PhotoForm
 from redvest.activities.models import ActivityOutcome
 from redvest.activities.selectors import activity_get, activity_report, photo_get, tally_categories_for, tally_values
 from redvest.activities.services import outcome_save, photo_add
 from redvest.activities.views._helpers import shows_domain_errors, user_of
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.forms import add_domain_error
 
 
 @login_required

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.demand.access import may_take_requests
-from redvest.demand.forms import IntakeForm, add_domain_error
+from redvest.demand.forms import IntakeForm
 from redvest.demand.models import RequestChannel
 from redvest.demand.selectors.requests import (
     area_choices,

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
-from redvest.demand.forms import PeriodForm, RatingForm, SpotDrawForm, SpotRecordForm, add_domain_error
+from redvest.demand.forms import PeriodForm, RatingForm, SpotDrawForm, SpotRecordForm
 from redvest.demand.models import CallbackStatus, SpotCheckStatus
 from redvest.demand.selectors.requests import (
     callback_get,

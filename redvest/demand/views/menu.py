@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.demand.access import dispatch_area_paths
-from redvest.demand.forms import OrderForm, ReasonForm, add_domain_error
+from redvest.demand.forms import OrderForm, ReasonForm
 from redvest.demand.models import DemandCategory
 from redvest.demand.selectors.menu import menu_items
 from redvest.demand.selectors.recommend import recommend

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.forms import add_domain_error
 from redvest.core.ratelimit import rate_limited
-from redvest.demand.forms import ResidentRequestForm, TrackedFeedbackForm, TrackForm, add_domain_error
+from redvest.demand.forms import ResidentRequestForm, TrackedFeedbackForm, TrackForm
 from redvest.demand.models import DemandCategory, RequestChannel, ServiceRequest
 from redvest.demand.selectors.menu import help_item_get, help_items
 from redvest.demand.selectors.requests import (

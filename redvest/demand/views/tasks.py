@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
-from redvest.demand.forms import CompleteForm, ReasonForm, add_domain_error
+from redvest.demand.forms import CompleteForm, ReasonForm
 from redvest.demand.models import DispatchStatus
 from redvest.demand.selectors.requests import dispatch_get, my_tasks
 from redvest.demand.services import (

@@ -15,11 +15,12 @@ from django.utils.safestring import mark_safe
 from redvest.accounts.models import Role
 from redvest.accounts.policy import home_orgs, roles_of
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import DonateForm, FundForm, add_domain_error
+from redvest.points.forms import DonateForm, FundForm
 from redvest.points.models import AccountKind, PointsAccount
 from redvest.points.selectors import (
     account_get,

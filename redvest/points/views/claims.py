@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import ClaimForm, DecisionForm, add_domain_error
+from redvest.points.forms import ClaimForm, DecisionForm
 from redvest.points.models import ClaimStatus, PointType
 from redvest.points.selectors import claim_get, claim_list, volunteer_by_number, volunteer_of
 from redvest.points.services import ClaimData, claim_approve, claim_reject, claim_report, claim_revoke

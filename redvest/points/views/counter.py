@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
-from redvest.points.forms import CounterForm, add_domain_error
+from redvest.points.forms import CounterForm
 from redvest.points.models import RedemptionStatus
 from redvest.points.selectors import counter_lookup, counter_redemptions, my_redemptions, redemption_get, volunteer_of
 from redvest.points.services import redemption_cancel, redemption_confirm

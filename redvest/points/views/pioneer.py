@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
-from redvest.points.forms import PioneerConfigForm, PioneerEntryForm, RevokeForm, add_domain_error
+from redvest.points.forms import PioneerConfigForm, PioneerEntryForm, RevokeForm
 from redvest.points.models import PioneerConfig
 from redvest.points.selectors import (
     party_member_for,

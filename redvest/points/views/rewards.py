@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can, can_administer
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
 from redvest.points.access import can_manage_bank
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import ItemForm, MerchantApplyForm, ReviewForm, add_domain_error
+from redvest.points.forms import ItemForm, MerchantApplyForm, ReviewForm
 from redvest.points.models import ItemKind, MerchantStatus, RewardItem
 from redvest.points.selectors import (
     bank_orgs,

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.orgs.models import OrgNode
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import PolicyForm, RuleForm, add_domain_error, tri_state
+from redvest.points.forms import PolicyForm, RuleForm, tri_state
 from redvest.points.models import EarningRule, PointsPolicy
 from redvest.points.selectors import policy_for, rules_in_force, volunteer_of
 from redvest.points.services import PolicyData, RuleData, policy_set, rule_clear, rule_set

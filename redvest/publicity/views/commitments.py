@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from redvest.accounts.policy import can_administer
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import node_visible
@@ -18,7 +19,6 @@ from redvest.publicity.forms import (
     CommitmentFilterForm,
     CommitmentForm,
     FollowUpForm,
-    add_domain_error,
 )
 from redvest.publicity.models import CommitmentSetting
 from redvest.publicity.selectors import (

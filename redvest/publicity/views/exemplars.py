@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import scope
 from redvest.core.errors import DomainError, NotFound, ValidationFailed
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.publicity.access import may_publish
-from redvest.publicity.forms import ExemplarForm, UnpublishForm, add_domain_error
+from redvest.publicity.forms import ExemplarForm, UnpublishForm
 from redvest.publicity.models import Exemplar, ExemplarStatus
 from redvest.publicity.selectors import (
     exemplar_get,

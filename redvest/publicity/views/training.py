@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.publicity.excel import training_hours_xlsx
-from redvest.publicity.forms import EnrolForm, PeriodForm, SessionForm, add_domain_error, year_start
+from redvest.publicity.forms import EnrolForm, PeriodForm, SessionForm, year_start
 from redvest.publicity.models import TrainingCategory
 from redvest.publicity.selectors import (
     is_enrolled,

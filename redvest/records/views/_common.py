@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from redvest.core.errors import DomainError
-from redvest.records.forms import apply_error
+from redvest.core.forms import add_domain_error
 
 
 def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -46,6 +46,6 @@ def submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> int:
     try:
         action(form.cleaned_data)
     except DomainError as exc:
-        apply_error(form, exc)
+        add_domain_error(form, exc)
         return exc.status
     return 0

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 
 from redvest.accounts.policy import can, home_orgs
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
-from redvest.teams.forms import BrandForm, add_domain_error
+from redvest.teams.forms import BrandForm
 from redvest.teams.selectors import brand_get, brand_list
 from redvest.teams.services import brand_create, brand_update
 from redvest.teams.views._helpers import shows_domain_errors, user_of

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
-from redvest.teams.forms import DecisionForm, JoinForm, add_domain_error
+from redvest.teams.forms import DecisionForm, JoinForm
 from redvest.teams.models import JoinRequest
 from redvest.teams.selectors import join_request_get, join_request_inbox, team_get
 from redvest.teams.services import join_request_approve, join_request_create, join_request_reject, join_request_withdraw

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import home_orgs
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
 from redvest.core.pagination import paginate, parse_page
 from redvest.teams.forms import (
     BackboneForm,
@@ -20,7 +21,6 @@ from redvest.teams.forms import (
     MemberAddForm,
     ReasonForm,
     TeamForm,
-    add_domain_error,
     names_a_field_of,
 )
 from redvest.teams.models import MembershipKind, Specialty, TeamKind
