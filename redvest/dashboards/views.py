@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,19 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from redvest.accounts.models import User
 from redvest.core.errors import DomainError, ValidationFailed
-from redvest.core.pages import domain_error_pages
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.dashboards import selectors
 from redvest.dashboards.forms import ExportForm
 from redvest.dashboards.models import ExportStatus
 from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
 
 shows_domain_errors = domain_error_pages("dashboards/error.html")
 
@@ -110,7 +104,7 @@ def _export_page(request: HttpRequest, form: ExportForm, status: int = 200) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def export_view(request: HttpRequest) -> HttpResponse:
+def export_view(request: AuthedRequest) -> HttpResponse:
     if not selectors.export_org_choices(user=request.user):
         return render(request, "dashboards/error.html", {"message": "数据导出仅对管理员开放"}, status=403)
     if request.method != "POST":
@@ -120,7 +114,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             export = data_export_request(
-                actor=_user(request),
+                actor=request.user,
                 table=data["table"],
                 org_id=data["org"],
                 category=data["category"],
@@ -148,8 +142,8 @@ def export_list_partial(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    export = data_export_download(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
+def export_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    export = data_export_download(actor=request.user, export=selectors.export_get(user=request.user, pk=pk))
     name = str(export.file.name).rsplit("/", 1)[-1]
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
 
@@ -157,8 +151,8 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 @shows_domain_errors
-def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def export_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue again an export that failed (e.g. its worker stopped)."""
-    export = data_export_retry(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
+    export = data_export_retry(actor=request.user, export=selectors.export_get(user=request.user, pk=pk))
     messages.success(request, f"已重新提交导出（{export.pk}号），生成后可在“我的导出”中下载")
     return redirect("dashboards:export")

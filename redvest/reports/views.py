@@ -3,7 +3,7 @@ page, and circulars (compose, preview, publish, PDF). Thin: parse, call one serv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from redvest.accounts.policy import can
 from redvest.core.errors import DomainError, NotFound
 from redvest.core.forms import add_domain_error
-from redvest.core.pages import domain_error_pages
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.reports.access import can_review
@@ -48,14 +48,6 @@ from redvest.reports.services import (
     report_update,
 )
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
-
 shows_domain_errors = domain_error_pages("reports/error.html")
 
 
@@ -83,9 +75,9 @@ def _quarter_context(year: int, quarter: int) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The party organisations I file for, with their report for the quarter, and published circulars."""
-    user = _user(request)
+    user = request.user
     year, quarter = _quarter(request)
     page = paginate(filing_orgs_for(user=user), page=parse_page(request.GET.get("page")))
     rows = review_rows(page.items, year=year, quarter=quarter)
@@ -102,13 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def report_open_view(request: HttpRequest) -> HttpResponse:
+def report_open_view(request: AuthedRequest) -> HttpResponse:
     form = QuarterForm(request.POST)
-    org = filing_orgs_for(user=_user(request)).filter(pk=_int(request.POST.get("org"))).first()
+    org = filing_orgs_for(user=request.user).filter(pk=_int(request.POST.get("org"))).first()
     if org is None or not form.is_valid():
         raise NotFound("党组织不存在或您无权填报")
     report = report_open(
-        actor=_user(request), org=org, year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"]
+        actor=request.user, org=org, year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"]
     )
     return redirect("reports:report-detail", report.pk)
 
@@ -124,14 +116,14 @@ def _int(value: Any) -> int:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthedRequest,
     report_id: int,
     *,
     form: ReportForm | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     report = report_get(user=user, report_id=report_id)
     may_file = report.is_editable and can(user, "change", report)
     may_review = report.status == ReportStatus.SUBMITTED and can_review(user, report)
@@ -153,16 +145,16 @@ def _detail(
 @login_required
 @require_GET
 @shows_domain_errors
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def report_save(request: HttpRequest, pk: int) -> HttpResponse:
+def report_save(request: AuthedRequest, pk: int) -> HttpResponse:
     """Save figures and narrative; with `action=submit`, submit as well."""
-    user = _user(request)
+    user = request.user
     report = report_get(user=user, report_id=pk, action="change")
     form = ReportForm(request.POST, report=report)
     if not form.is_valid():
@@ -190,8 +182,8 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def report_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def report_refresh_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     report_refresh(actor=user, report=report_get(user=user, report_id=pk, action="change"))
     messages.success(request, "已按最新记录重新生成数据")
     return redirect("reports:report-detail", pk)
@@ -200,8 +192,8 @@ def report_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     report = report_get(user=user, report_id=pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -234,8 +226,8 @@ STANDING_FILTERS = [
 @login_required
 @require_GET
 @shows_domain_errors
-def review_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def review_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     year, quarter = _quarter(request)
     roots = list(review_roots(user=user)[:50])
     if not roots:
@@ -262,19 +254,19 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def circular_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def circular_list_view(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     page = paginate(circular_list(user=user), page=parse_page(request.GET.get("page")))
     return render(request, "reports/circular_list.html", {"page": page, "composes": review_roots(user=user).exists()})
 
 
-def _compose_orgs(request: HttpRequest) -> list[OrgNode]:
-    return list(review_roots(user=_user(request))[:50])
+def _compose_orgs(request: AuthedRequest) -> list[OrgNode]:
+    return list(review_roots(user=request.user)[:50])
 
 
 @login_required
 @shows_domain_errors
-def circular_new(request: HttpRequest) -> HttpResponse:
+def circular_new(request: AuthedRequest) -> HttpResponse:
     orgs = _compose_orgs(request)
     if not orgs:
         raise NotFound("您没有可发布通报的组织")
@@ -284,7 +276,7 @@ def circular_new(request: HttpRequest) -> HttpResponse:
             org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
             try:
                 circular = circular_create(
-                    actor=_user(request),
+                    actor=request.user,
                     org=org,
                     year=form.cleaned_data["year"],
                     quarter=form.cleaned_data["quarter"],
@@ -316,9 +308,9 @@ def _tables(circular: Any) -> dict[str, Any]:
 
 
 def _circular_page(
-    request: HttpRequest, pk: int, *, form: CircularEditForm | None = None, status: int = 200
+    request: AuthedRequest, pk: int, *, form: CircularEditForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     circular = circular_get(user=user, circular_id=pk)
     may_change = can(user, "change", circular)
     if form is None and may_change and not circular.is_published:
@@ -344,9 +336,9 @@ def _circular_page(
 
 @login_required
 @shows_domain_errors
-def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def circular_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
-        user = _user(request)
+        user = request.user
         circular = circular_get(user=user, circular_id=pk, action="change")
         form = CircularEditForm(request.POST)
         if not form.is_valid():
@@ -364,8 +356,8 @@ def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def circular_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def circular_publish_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     circular_publish(actor=user, circular=circular_get(user=user, circular_id=pk, action="change"))
     messages.success(request, "通报已发布，下级组织管理员已收到通知")
     return redirect("reports:circular-detail", pk)
@@ -374,8 +366,8 @@ def circular_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def circular_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    circular = circular_get(user=_user(request), circular_id=pk)
+def circular_pdf_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    circular = circular_get(user=request.user, circular_id=pk)
     response = HttpResponse(circular_pdf(circular=circular, tables=_tables(circular)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="circular-{circular.pk}-v{circular.version}.pdf"'
     return response

@@ -21,8 +21,9 @@ from redvest.activities.selectors import (
     signup_get,
 )
 from redvest.activities.services import signup_cancel, signup_create
-from redvest.activities.views._helpers import parse_date, parse_int, shows_domain_errors, user_of
+from redvest.activities.views._helpers import parse_date, parse_int, shows_domain_errors
 from redvest.core.errors import DomainError
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 
@@ -70,11 +71,11 @@ def detail_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def signup_create_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def signup_create_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id)
     try:
         signup = signup_create(
-            actor=user_of(request),
+            actor=request.user,
             activity=activity,
             at=timezone.now(),
             note=posted_text(request.POST, "note", label="备注"),
@@ -97,9 +98,9 @@ def signup_create_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def signup_cancel_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel_view(request: AuthedRequest, signup_id: int) -> HttpResponse:
     signup = signup_get(user=request.user, signup_id=signup_id)
-    signup_cancel(actor=user_of(request), signup=signup, at=timezone.now())
+    signup_cancel(actor=request.user, signup=signup, at=timezone.now())
     messages.success(request, "已取消报名")
     return redirect("activities:activity-detail", activity_id=signup.activity_id)
 

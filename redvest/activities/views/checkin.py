@@ -20,8 +20,9 @@ from redvest.activities.models import AttendanceMethod
 from redvest.activities.selectors import activity_detail, activity_get
 from redvest.activities.selectors.signups import next_approved_signup
 from redvest.activities.services import Position, attendance_check_in, attendance_check_out
-from redvest.activities.views._helpers import shows_domain_errors, user_of
+from redvest.activities.views._helpers import shows_domain_errors
 from redvest.core.errors import DomainError
+from redvest.core.pages import AuthedRequest
 
 
 def _code_context(request: HttpRequest, activity_id: int) -> dict[str, object]:
@@ -62,7 +63,7 @@ def checkin_view(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(request, "activities/checkin.html", {"d": detail, "a": detail.activity, "form": form})
 
 
-def _submit(request: HttpRequest, activity_id: int, *, check_out: bool) -> HttpResponse:
+def _submit(request: AuthedRequest, activity_id: int, *, check_out: bool) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id)
     form = CheckInForm(request.POST)
     status = 400
@@ -76,7 +77,7 @@ def _submit(request: HttpRequest, activity_id: int, *, check_out: bool) -> HttpR
         service = attendance_check_out if check_out else attendance_check_in
         try:
             service(
-                actor=user_of(request),
+                actor=request.user,
                 activity=activity,
                 code=d["code"],
                 position=position,
@@ -97,12 +98,12 @@ def _submit(request: HttpRequest, activity_id: int, *, check_out: bool) -> HttpR
 @login_required
 @require_POST
 @shows_domain_errors
-def check_in_submit_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def check_in_submit_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return _submit(request, activity_id, check_out=False)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def check_out_submit_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def check_out_submit_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return _submit(request, activity_id, check_out=True)

@@ -13,14 +13,15 @@ from redvest.activities.forms import OutcomeForm, PhotoForm
 from redvest.activities.models import ActivityOutcome
 from redvest.activities.selectors import activity_get, activity_report, photo_get, tally_categories_for, tally_values
 from redvest.activities.services import outcome_save, photo_add
-from redvest.activities.views._helpers import shows_domain_errors, user_of
+from redvest.activities.views._helpers import shows_domain_errors
 from redvest.core.errors import DomainError, NotFound
-from redvest.core.forms import add_domain_error
+from redvest.core.forms import run_form
+from redvest.core.pages import AuthedRequest
 
 
 @login_required
 @shows_domain_errors
-def outcome_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def outcome_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     outcome = ActivityOutcome.objects.filter(activity=activity).first()
     initial = (
@@ -40,37 +41,30 @@ def outcome_view(request: HttpRequest, activity_id: int) -> HttpResponse:
         categories=list(tally_categories_for(org=activity.org)),
         values=tally_values(activity=activity),
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                outcome_save(actor=user_of(request), activity=activity, data=form.data_for_service())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "活动成效已保存")
-                return redirect("activities:activity-detail", activity_id=activity.pk)
-        else:
-            status = 400
+    done = run_form(
+        request, form, lambda _: outcome_save(actor=request.user, activity=activity, data=form.data_for_service())
+    )
+    if done:
+        messages.success(request, "活动成效已保存")
+        return redirect("activities:activity-detail", activity_id=activity.pk)
     return render(
         request,
         "activities/outcome_form.html",
         {"a": activity, "form": form, "photo_form": PhotoForm(), "report": activity_report(activity=activity)},
-        status=status,
+        status=done.status,
     )
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def photo_add_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def photo_add_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
         raise DomainError("请选择要上传的照片", field="image")
     photo_add(
-        actor=user_of(request),
+        actor=request.user,
         activity=activity,
         image=form.cleaned_data["image"],
         caption=form.cleaned_data["caption"],

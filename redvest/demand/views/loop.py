@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, PermissionDenied
-from redvest.core.forms import add_domain_error
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.demand.forms import PeriodForm, RatingForm, SpotDrawForm, SpotRecordForm
 from redvest.demand.models import CallbackStatus, SpotCheckStatus
@@ -26,7 +27,7 @@ from redvest.demand.selectors.requests import (
 )
 from redvest.demand.selectors.stats import BY_CHOICES, demand_stats, satisfaction_by
 from redvest.demand.services import callback_record, callback_unreachable, spot_check_draw, spot_check_record
-from redvest.demand.views._helpers import shows_domain_errors, user_of
+from redvest.demand.views._helpers import shows_domain_errors
 
 
 @login_required
@@ -38,39 +39,34 @@ def callback_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def callback_view(request: HttpRequest, callback_id: int) -> HttpResponse:
+def callback_view(request: AuthedRequest, callback_id: int) -> HttpResponse:
     callback = callback_get(user=request.user, callback_id=callback_id)
     form = RatingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                callback_record(
-                    actor=user_of(request),
-                    callback=callback,
-                    rating=form.cleaned_data["rating"],
-                    comment=form.cleaned_data.get("comment", ""),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"回访已登记：工单{callback.request.number}")
-                return redirect("demand:callback-list")
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: callback_record(
+            actor=request.user,
+            callback=callback,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data.get("comment", ""),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        messages.success(request, f"回访已登记：工单{callback.request.number}")
+        return redirect("demand:callback-list")
     return render(
-        request, "demand/callback_form.html", {"form": form, "c": callback, "r": callback.request}, status=status
+        request, "demand/callback_form.html", {"form": form, "c": callback, "r": callback.request}, status=done.status
     )
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def callback_unreachable_view(request: HttpRequest, callback_id: int) -> HttpResponse:
+def callback_unreachable_view(request: AuthedRequest, callback_id: int) -> HttpResponse:
     callback = callback_get(user=request.user, callback_id=callback_id)
-    callback_unreachable(actor=user_of(request), callback=callback, now=timezone.now())
+    callback_unreachable(actor=request.user, callback=callback, now=timezone.now())
     messages.success(request, "已记录未接通，请稍后再拨")
     return redirect("demand:callback-list")
 
@@ -84,7 +80,7 @@ def _roots(request: HttpRequest) -> Any:
 
 @login_required
 @shows_domain_errors
-def spot_check_list_view(request: HttpRequest) -> HttpResponse:
+def spot_check_list_view(request: AuthedRequest) -> HttpResponse:
     roots = _roots(request)
     today = timezone.localdate()
     form = SpotDrawForm(
@@ -99,7 +95,7 @@ def spot_check_list_view(request: HttpRequest) -> HttpResponse:
             tz = timezone.get_current_timezone()
             try:
                 checks = spot_check_draw(
-                    actor=user_of(request),
+                    actor=request.user,
                     root=d["root"],
                     start=datetime.datetime.combine(d["start"], datetime.time.min, tzinfo=tz),
                     end=datetime.datetime.combine(d["end"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
@@ -126,30 +122,27 @@ def spot_check_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def spot_check_view(request: HttpRequest, check_id: int) -> HttpResponse:
+def spot_check_view(request: AuthedRequest, check_id: int) -> HttpResponse:
     check = spot_check_get(user=request.user, check_id=check_id)
     form = SpotRecordForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                spot_check_record(
-                    actor=user_of(request),
-                    check=check,
-                    verified=form.cleaned_data["verified"],
-                    rating=form.cleaned_data["rating"],
-                    note=form.cleaned_data.get("note", ""),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "抽查结果已登记")
-                return redirect("demand:spot-check-list")
-        else:
-            status = 400
-    return render(request, "demand/spot_check_form.html", {"form": form, "c": check, "r": check.request}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda _: spot_check_record(
+            actor=request.user,
+            check=check,
+            verified=form.cleaned_data["verified"],
+            rating=form.cleaned_data["rating"],
+            note=form.cleaned_data.get("note", ""),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        messages.success(request, "抽查结果已登记")
+        return redirect("demand:spot-check-list")
+    return render(
+        request, "demand/spot_check_form.html", {"form": form, "c": check, "r": check.request}, status=done.status
+    )
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, Any, datetime.datetime, datetime.datetime]:

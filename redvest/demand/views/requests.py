@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, NotFound
 from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.demand.access import dispatch_area_paths
@@ -39,7 +40,7 @@ from redvest.demand.services import (
     request_resolve,
     resident_phone_reveal,
 )
-from redvest.demand.views._helpers import error_fragment, shows_domain_errors, user_of
+from redvest.demand.views._helpers import error_fragment, shows_domain_errors
 
 FILTER_KEYS = ("status", "category", "channel", "q", "overdue")
 
@@ -154,7 +155,7 @@ def _act(request: HttpRequest, request_id: int, action: Any, success: str, **for
 @login_required
 @require_POST
 @shows_domain_errors
-def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def dispatch_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     form = DispatchForm(request.POST)
     form.is_valid()
@@ -163,7 +164,7 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
     def run() -> None:
         if redispatch:
             request_redispatch(
-                actor=user_of(request),
+                actor=request.user,
                 request=service_request,
                 targets=form.targets(),
                 reason=posted_text(request.POST, "note", label="备注"),
@@ -171,7 +172,7 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
             )
         else:
             dispatch_create(
-                actor=user_of(request),
+                actor=request.user,
                 request=service_request,
                 targets=form.targets(),
                 note=form.cleaned_data.get("note", ""),
@@ -184,12 +185,12 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def auto_dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def auto_dispatch_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     return _act(
         request,
         request_id,
-        lambda: request_auto_dispatch(actor=user_of(request), request=service_request, now=timezone.now()),
+        lambda: request_auto_dispatch(actor=request.user, request=service_request, now=timezone.now()),
         "已按规则派单",
     )
 
@@ -197,7 +198,7 @@ def auto_dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def recall_view(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id)
     form = ReasonForm(request.POST)
     form.is_valid()
@@ -205,7 +206,7 @@ def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         request,
         part.request_id,
         lambda: dispatch_recall(
-            actor=user_of(request),
+            actor=request.user,
             dispatch=part,
             reason=posted_text(request.POST, "reason", label="原因"),
             now=timezone.now(),
@@ -218,7 +219,7 @@ def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def cancel_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     form = ReasonForm(request.POST)
     form.is_valid()
@@ -226,7 +227,7 @@ def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: request_cancel(
-            actor=user_of(request),
+            actor=request.user,
             request=service_request,
             reason=posted_text(request.POST, "reason", label="原因"),
             now=timezone.now(),
@@ -239,7 +240,7 @@ def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def resolve_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     form = NoteForm(request.POST)
     form.is_valid()
@@ -247,7 +248,7 @@ def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: request_resolve(
-            actor=user_of(request),
+            actor=request.user,
             request=service_request,
             note=posted_text(request.POST, "note", label="备注"),
             now=timezone.now(),
@@ -259,11 +260,11 @@ def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def phone_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def phone_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     """htmx: reveal the resident's full phone (audited)."""
     try:
         service_request = request_get(user=request.user, request_id=request_id)
-        phone = resident_phone_reveal(actor=user_of(request), request=service_request)
+        phone = resident_phone_reveal(actor=request.user, request=service_request)
     except DomainError as exc:
         return error_fragment(request, exc)
     return render(request, "demand/_partials/phone.html", {"phone": phone})
@@ -272,7 +273,7 @@ def phone_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def errand_document_view(request: HttpRequest, request_id: int, document_id: int) -> HttpResponse:
+def errand_document_view(request: AuthedRequest, request_id: int, document_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     document = service_request.errand_documents.filter(pk=document_id).first()
     if document is None:
@@ -281,7 +282,7 @@ def errand_document_view(request: HttpRequest, request_id: int, document_id: int
         request,
         request_id,
         lambda: errand_document_receive(
-            actor=user_of(request), document=document, received=request.POST.get("received") == "1", now=timezone.now()
+            actor=request.user, document=document, received=request.POST.get("received") == "1", now=timezone.now()
         ),
         "材料清单已更新",
     )
@@ -290,7 +291,7 @@ def errand_document_view(request: HttpRequest, request_id: int, document_id: int
 @login_required
 @require_POST
 @shows_domain_errors
-def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> HttpResponse:
+def errand_step_view(request: AuthedRequest, request_id: int, step_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     step = service_request.errand_steps.filter(pk=step_id).first()
     if step is None:
@@ -299,7 +300,7 @@ def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> Htt
         request,
         request_id,
         lambda: errand_step_done(
-            actor=user_of(request), step=step, note=posted_text(request.POST, "note", label="备注"), now=timezone.now()
+            actor=request.user, step=step, note=posted_text(request.POST, "note", label="备注"), now=timezone.now()
         ),
         "办理进度已更新",
     )
@@ -308,7 +309,7 @@ def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> Htt
 @login_required
 @require_POST
 @shows_domain_errors
-def feedback_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def feedback_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     """服务反馈单: the resident online, or staff typing in a paper form (source=paper)."""
     service_request = request_get(user=request.user, request_id=request_id)
     form = FeedbackForm(request.POST)
@@ -319,7 +320,7 @@ def feedback_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: feedback_submit(
-            actor=user_of(request),
+            actor=request.user,
             request=service_request,
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data.get("comment", ""),

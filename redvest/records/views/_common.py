@@ -25,11 +25,6 @@ def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     return wrapper
 
 
-def user_of(request: HttpRequest) -> Any:
-    """The signed-in user (login_required has run)."""
-    return request.user
-
-
 def int_or_none(value: str | None) -> int | None:
     """A query-string id or year; anything unparsable is simply absent."""
     try:
