@@ -21,6 +21,7 @@ from redvest.accounts.services import password_reset_by_phone, reset_code_send, 
 from redvest.core.crypto import mask_phone
 from redvest.core.errors import DomainError
 from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.ratelimit import posted_phone, rate_limited
 from redvest.core.validators import normalize_phone
 
@@ -28,7 +29,7 @@ PASSWORD_BACKEND = "redvest.accounts.backends.UsernameOrPhoneBackend"
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"profile": profile_for(user=request.user)})
 
 

@@ -54,7 +54,7 @@ def _back(campaign: AwardCampaign) -> HttpResponseRedirect:
 
 
 @login_required
-def campaign_list_view(request: HttpRequest) -> HttpResponse:
+def campaign_list_view(request: AuthedRequest) -> HttpResponse:
     page = paginate(sel.campaign_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(
         request,
@@ -94,7 +94,7 @@ def campaign_form_view(request: AuthedRequest, pk: int | None = None) -> HttpRes
 
 @login_required
 @shows_domain_errors
-def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     admin = can(request.user, "change", campaign)
     orgs = list(sel.nominating_orgs(user=request.user, campaign=campaign))
@@ -211,7 +211,7 @@ def nominate_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def entry_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_list_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     status = request.GET.get("status", "")
     page = paginate(
@@ -248,7 +248,7 @@ def entry_withdraw_view(request: AuthedRequest, nomination_id: int) -> HttpRespo
 
 @login_required
 @shows_domain_errors
-def ballot_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     ballot = sel.ballot(user=request.user, campaign=campaign, page=parse_page(request.GET.get("page")))
     return render(request, "awards/ballot.html", {"c": campaign, "ballot": ballot, "page": ballot})
@@ -400,7 +400,7 @@ def objection_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def objection_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_list_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
     status = request.GET.get("status", "")
     page = paginate(sel.objection_list(campaign=campaign, status=status), page=parse_page(request.GET.get("page")))

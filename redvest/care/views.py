@@ -59,7 +59,7 @@ def _int(value: Any) -> int | None:
 
 @login_required
 @require_GET
-def recipient_list_view(request: HttpRequest) -> HttpResponse:
+def recipient_list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     filters = selectors.RecipientFilters(
         category=g.get("category", ""),
@@ -339,14 +339,14 @@ def pairing_end_view(request: AuthedRequest, pairing_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_pairings_view(request: HttpRequest) -> HttpResponse:
+def my_pairings_view(request: AuthedRequest) -> HttpResponse:
     page = paginate(selectors.my_pairings(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "care/my_pairings.html", {"page": page, "today": timezone.localdate()})
 
 
 @login_required
 @require_GET
-def overdue_view(request: HttpRequest) -> HttpResponse:
+def overdue_view(request: AuthedRequest) -> HttpResponse:
     sort = request.GET.get("sort", "most")
     today = timezone.localdate()
     qs = selectors.overdue_pairings(user=request.user, today=today, org_id=_int(request.GET.get("org")), sort=sort)

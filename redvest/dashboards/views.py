@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ shows_domain_errors = domain_error_pages("dashboards/error.html")
 @login_required
 @require_GET
 @shows_domain_errors
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     node = selectors.dashboard_home(user=request.user)
     return redirect("dashboards:dashboard", org_id=node.pk)
 
@@ -34,12 +34,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def big_screen_home(request: HttpRequest) -> HttpResponse:
+def big_screen_home(request: AuthedRequest) -> HttpResponse:
     node = selectors.dashboard_home(user=request.user)
     return redirect("dashboards:big-screen", org_id=node.pk)
 
 
-def _context(request: HttpRequest, org_id: int) -> dict[str, Any]:
+def _context(request: AuthedRequest, org_id: int) -> dict[str, Any]:
     dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)
     return {
         "d": dashboard,
@@ -51,14 +51,14 @@ def _context(request: HttpRequest, org_id: int) -> dict[str, Any]:
 @login_required
 @require_GET
 @shows_domain_errors
-def dashboard_view(request: HttpRequest, org_id: int) -> HttpResponse:
+def dashboard_view(request: AuthedRequest, org_id: int) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", _context(request, org_id))
 
 
 @login_required
 @require_GET
 @shows_domain_errors
-def big_screen(request: HttpRequest, org_id: int) -> HttpResponse:
+def big_screen(request: AuthedRequest, org_id: int) -> HttpResponse:
     context = _context(request, org_id)
     context["child_url"] = reverse("dashboards:big-screen", args=[0])
     return render(request, "dashboards/big_screen.html", context)
@@ -66,7 +66,7 @@ def big_screen(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_json(request: HttpRequest, org_id: int) -> JsonResponse:
+def dashboard_json(request: AuthedRequest, org_id: int) -> JsonResponse:
     try:
         dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)
     except DomainError as exc:
@@ -74,7 +74,7 @@ def dashboard_json(request: HttpRequest, org_id: int) -> JsonResponse:
     return JsonResponse(dashboard.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
-def _export_form(request: HttpRequest, data: Any = None) -> ExportForm:
+def _export_form(request: AuthedRequest, data: Any = None) -> ExportForm:
     orgs = selectors.export_org_choices(user=request.user)
     today = timezone.localdate()
     initial = {"start": today.replace(month=1, day=1), "end": today} | ({"org": orgs[0].pk} if orgs else {})
@@ -86,7 +86,7 @@ def _export_form(request: HttpRequest, data: Any = None) -> ExportForm:
     )
 
 
-def _export_page(request: HttpRequest, form: ExportForm, status: int = 200) -> HttpResponse:
+def _export_page(request: AuthedRequest, form: ExportForm, status: int = 200) -> HttpResponse:
     page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(
         request,
@@ -133,7 +133,7 @@ def export_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_list_partial(request: HttpRequest) -> HttpResponse:
+def export_list_partial(request: AuthedRequest) -> HttpResponse:
     page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
     running = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in page.items)
     return render(request, "dashboards/_export_list.html", {"page": page, "running": running})

@@ -187,7 +187,7 @@ def _round_context(request: HttpRequest, round: Any, adjust_form: AdjustmentForm
 
 @login_required
 @shows_domain_errors
-def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_detail_view(request: AuthedRequest, round_id: int) -> HttpResponse:
     round = round_get(user=request.user, round_id=round_id)
     return render(request, "evaluation/round_detail.html", _round_context(request, round))
 
@@ -320,7 +320,7 @@ def bonus_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def bonus_export_view(request: HttpRequest) -> HttpResponse:
+def bonus_export_view(request: AuthedRequest) -> HttpResponse:
     root = admin_root(user=request.user, org_id=request.GET.get("org"))
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))
     data = bonus_xlsx(org=root, period=period, rows=bonus_table(org=root, period=period))
@@ -334,7 +334,7 @@ def bonus_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def volunteer_list_view(request: HttpRequest) -> HttpResponse:
+def volunteer_list_view(request: AuthedRequest) -> HttpResponse:
     root = admin_root(user=request.user, org_id=request.GET.get("org"))
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))
     grade = request.GET.get("grade", "")

@@ -63,7 +63,7 @@ def _onto_form(form: forms.Form, exc: DomainError) -> None:
 
 @login_required
 @require_GET
-def node_list(request: HttpRequest) -> HttpResponse:
+def node_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
     kind = kind if kind in OrgKind.values else ""
@@ -113,14 +113,14 @@ def node_create_root(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def node_children(request: HttpRequest, pk: int) -> HttpResponse:
+def node_children(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     page = paginate(selectors.node_children(user=request.user, node=node), page=parse_page(request.GET.get("page")))
     return render(request, "orgs/_partials/node_children.html", {"node": node, "page": page})
 
 
 def _node_detail_page(
-    request: HttpRequest, pk: int, status: int = 200, delete_error: str = "", **bound: forms.Form
+    request: AuthedRequest, pk: int, status: int = 200, delete_error: str = "", **bound: forms.Form
 ) -> HttpResponse:
     detail = selectors.node_detail(user=request.user, node_id=pk, children_page=parse_page(request.GET.get("page")))
     node = detail.node
@@ -144,7 +144,7 @@ def _node_detail_page(
 @login_required
 @require_GET
 @domain_errors
-def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def node_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _node_detail_page(request, pk)
 
 
@@ -203,7 +203,7 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def node_move_targets(request: HttpRequest, pk: int) -> HttpResponse:
+def node_move_targets(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     targets = selectors.node_move_targets(user=request.user, node=node, q=request.GET.get("q", "").strip()[:100])
     return render(request, "orgs/_partials/move_targets.html", {"form": NodeMoveForm(targets=targets)})
@@ -274,7 +274,7 @@ def role_revoke(request: AuthedRequest, pk: int, assignment_id: int) -> HttpResp
 
 @login_required
 @require_GET
-def station_list(request: HttpRequest) -> HttpResponse:
+def station_list(request: AuthedRequest) -> HttpResponse:
     form = StationFilterForm(request.GET or None, orgs=selectors.org_filter_choices(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.station_list(
@@ -290,7 +290,7 @@ def station_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _station_detail_page(request: HttpRequest, pk: int, status: int = 200, **bound: forms.Form) -> HttpResponse:
+def _station_detail_page(request: AuthedRequest, pk: int, status: int = 200, **bound: forms.Form) -> HttpResponse:
     detail = selectors.station_detail(user=request.user, station_id=pk)
     station = detail.station
     items = [
@@ -319,7 +319,7 @@ def _station_detail_page(request: HttpRequest, pk: int, status: int = 200, **bou
 @login_required
 @require_GET
 @domain_errors
-def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def station_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _station_detail_page(request, pk)
 
 
@@ -383,7 +383,7 @@ def inspection_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     evidence = selectors.evidence_get(user=request.user, evidence_id=pk)
     try:
         handle = evidence.file.open("rb")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from redvest.core.pagination import paginate, parse_page
 
 
 def _render_list(
-    request: HttpRequest, activity_id: int, *, proxy_form: ProxyCheckInForm | None = None, status: int = 200
+    request: AuthedRequest, activity_id: int, *, proxy_form: ProxyCheckInForm | None = None, status: int = 200
 ) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     state = request.GET.get("status", "")
@@ -50,7 +50,7 @@ def _render_list(
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def list_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return _render_list(request, activity_id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -32,7 +32,7 @@ RADIUS_CHOICES = (1, 3, 5, 10, 20, 50)
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     """Open activities on a phone: near me (the page's script fills lat/lng), by category and date."""
     lat, lng = decimal_or_none(request.GET.get("lat")), decimal_or_none(request.GET.get("lng"))
     radius = parse_int(request.GET.get("radius"))
@@ -63,7 +63,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def detail_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def detail_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     detail = activity_detail(user=request.user, activity_id=activity_id, at=timezone.now())
     return render(request, "activities/activity_detail.html", {"d": detail, "a": detail.activity})
 
@@ -107,7 +107,7 @@ def signup_cancel_view(request: AuthedRequest, signup_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def mine_view(request: HttpRequest) -> HttpResponse:
+def mine_view(request: AuthedRequest) -> HttpResponse:
     """My check-ins with the credited time of each (the records app's "my service" has the totals)."""
     page = paginate(attendance_of_user(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "activities/my_attendance.html", {"page": page})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from redvest.core.errors import DomainError
 from redvest.core.pages import AuthedRequest
 
 
-def _code_context(request: HttpRequest, activity_id: int) -> dict[str, object]:
+def _code_context(request: AuthedRequest, activity_id: int) -> dict[str, object]:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     now = timezone.now()
     code = code_at(activity.checkin_secret, now)
@@ -35,19 +35,19 @@ def _code_context(request: HttpRequest, activity_id: int) -> dict[str, object]:
 
 @login_required
 @shows_domain_errors
-def code_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def code_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     """The leader's screen: six digits and a QR code, refreshed by htmx."""
     return render(request, "activities/code.html", _code_context(request, activity_id))
 
 
 @login_required
 @shows_domain_errors
-def code_partial_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def code_partial_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return render(request, "activities/_partials/code.html", _code_context(request, activity_id))
 
 
 @login_required
-def checkin_home_view(request: HttpRequest) -> HttpResponse:
+def checkin_home_view(request: AuthedRequest) -> HttpResponse:
     """签到 (the phone's tab): scan the leader's QR with the camera, or go to the current or next activity."""
     upcoming = next_approved_signup(user=request.user, at=timezone.now())
     return render(request, "activities/checkin_home.html", {"upcoming": upcoming, "now": timezone.now()})
@@ -55,7 +55,7 @@ def checkin_home_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def checkin_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def checkin_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     """The phone page: the code (typed, or carried by the QR link), the location, check-in or check-out."""
     detail = activity_detail(user=request.user, activity_id=activity_id, at=timezone.now())
     code = request.GET.get("code", "")

@@ -34,7 +34,7 @@ from redvest.volunteers.models import Volunteer
 
 @login_required
 @shows_domain_errors
-def manage_view(request: HttpRequest) -> HttpResponse:
+def manage_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ActivityStatus.values else ""
     q = request.GET.get("q", "").strip()[:50]

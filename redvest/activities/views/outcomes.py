@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -75,7 +75,7 @@ def photo_add_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def photo_view(request: HttpRequest, photo_id: int) -> HttpResponseBase:
+def photo_view(request: AuthedRequest, photo_id: int) -> HttpResponseBase:
     """Photos are served through this login-checked view, not a public media URL."""
     photo = photo_get(user=request.user, photo_id=photo_id)
     if photo is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,7 +20,7 @@ from redvest.core.text import posted_text
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def list_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     status = request.GET.get("status", "")
     status = status if status in SignUpStatus.values else ""

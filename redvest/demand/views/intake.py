@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -76,7 +76,7 @@ def walkin_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def caller_view(request: HttpRequest) -> HttpResponse:
+def caller_view(request: AuthedRequest) -> HttpResponse:
     """htmx: the caller's phone → known resident and their past requests."""
     found = caller_lookup(user=request.user, phone=request.GET.get("caller_phone", ""))
     return render(request, "demand/_partials/caller.html", {"found": found})
@@ -84,7 +84,7 @@ def caller_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def attributes_view(request: HttpRequest) -> HttpResponse:
+def attributes_view(request: AuthedRequest) -> HttpResponse:
     """htmx: the chosen item's extra questions."""
     form = IntakeForm(areas=area_choices(user=request.user))
     form.add_attribute_fields(request.GET.get("item", ""))
@@ -95,7 +95,7 @@ MY_REQUEST_TABS = {"": "全部", "open": "办理中", "to_rate": "待评价"}
 
 
 @login_required
-def my_requests_view(request: HttpRequest) -> HttpResponse:
+def my_requests_view(request: AuthedRequest) -> HttpResponse:
     """The requests I submitted (or that are mine as a resident): all, still being handled, waiting for my rating."""
     status = request.GET.get("status", "")
     status = status if status in MY_REQUEST_TABS else ""

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -31,7 +31,7 @@ from redvest.demand.views._helpers import shows_domain_errors
 
 
 @login_required
-def callback_list_view(request: HttpRequest) -> HttpResponse:
+def callback_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", CallbackStatus.PENDING)
     page = paginate(callback_list(user=request.user, status=status), page=parse_page(request.GET.get("page")))
     return render(request, "demand/callback_list.html", {"page": page, "status": status, "now": timezone.now()})
@@ -71,7 +71,7 @@ def callback_unreachable_view(request: AuthedRequest, callback_id: int) -> HttpR
     return redirect("demand:callback-list")
 
 
-def _roots(request: HttpRequest) -> Any:
+def _roots(request: AuthedRequest) -> Any:
     roots = dispatch_root_choices(user=request.user)
     if not roots.exists():
         raise PermissionDenied("您没有可查看的调度范围")
@@ -145,7 +145,7 @@ def spot_check_view(request: AuthedRequest, check_id: int) -> HttpResponse:
     )
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, Any, datetime.datetime, datetime.datetime]:
+def _period(request: AuthedRequest) -> tuple[PeriodForm, Any, datetime.datetime, datetime.datetime]:
     roots = _roots(request)
     form = PeriodForm(request.GET or None, roots=roots)
     start, end = form.period()
@@ -156,7 +156,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Any, datetime.datetime, d
 @login_required
 @require_GET
 @shows_domain_errors
-def stats_view(request: HttpRequest) -> HttpResponse:
+def stats_view(request: AuthedRequest) -> HttpResponse:
     form, root, start, end = _period(request)
     stats = demand_stats(user=request.user, root=root, start=start, end=end)
     return render(
@@ -167,7 +167,7 @@ def stats_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def satisfaction_view(request: HttpRequest) -> HttpResponse:
+def satisfaction_view(request: AuthedRequest) -> HttpResponse:
     form, root, start, end = _period(request)
     by = request.GET.get("by", "item")
     by = by if by in BY_CHOICES else "item"

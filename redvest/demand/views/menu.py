@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +26,7 @@ from redvest.demand.views._helpers import shows_domain_errors
 
 @login_required
 @require_GET
-def menu_view(request: HttpRequest) -> HttpResponse:
+def menu_view(request: AuthedRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     q = request.GET.get("q", "")
     page = paginate(menu_items(category=category, q=q), page=parse_page(request.GET.get("page")), size=50)
@@ -38,7 +38,7 @@ def menu_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order_list_view(request: HttpRequest) -> HttpResponse:
+def order_list_view(request: AuthedRequest) -> HttpResponse:
     page = paginate(order_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "demand/order_list.html", {"page": page})
 
@@ -57,7 +57,7 @@ def order_new_view(request: AuthedRequest) -> HttpResponse:
     return render(request, "demand/order_form.html", {"form": form}, status=done.status)
 
 
-def _order_page(request: HttpRequest, order_id: int, *, status: int = 200, error: str = "") -> HttpResponse:
+def _order_page(request: AuthedRequest, order_id: int, *, status: int = 200, error: str = "") -> HttpResponse:
     order = order_get(user=request.user, order_id=order_id)
     lines = order_lines(order=order)
     within = dispatch_area_paths(request.user)
@@ -82,7 +82,7 @@ def _order_page(request: HttpRequest, order_id: int, *, status: int = 200, error
 
 @login_required
 @shows_domain_errors
-def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_detail_view(request: AuthedRequest, order_id: int) -> HttpResponse:
     return _order_page(request, order_id)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -45,7 +45,7 @@ from redvest.demand.views._helpers import error_fragment, shows_domain_errors
 FILTER_KEYS = ("status", "category", "channel", "q", "overdue")
 
 
-def _board_context(request: HttpRequest) -> dict[str, Any]:
+def _board_context(request: AuthedRequest) -> dict[str, Any]:
     overdue = request.GET.get("overdue") == "1"
     category = request.GET.get("category", "")
     page = paginate(
@@ -62,20 +62,20 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def board_view(request: HttpRequest) -> HttpResponse:
+def board_view(request: AuthedRequest) -> HttpResponse:
     """The dispatcher board: open requests with live countdowns; the rows refresh themselves (htmx)."""
     return render(request, "demand/board.html", _board_context(request))
 
 
 @login_required
 @require_GET
-def board_rows_view(request: HttpRequest) -> HttpResponse:
+def board_rows_view(request: AuthedRequest) -> HttpResponse:
     return render(request, "demand/_partials/board_rows.html", _board_context(request))
 
 
 @login_required
 @require_GET
-def request_list_view(request: HttpRequest) -> HttpResponse:
+def request_list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = request_list(
         user=request.user,
@@ -99,7 +99,7 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, request_id: int, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _detail(request: AuthedRequest, request_id: int, *, status: int = 200, **extra: Any) -> HttpResponse:
     detail = request_detail(user=request.user, request_id=request_id)
     context = {
         "d": detail,
@@ -116,14 +116,14 @@ def _detail(request: HttpRequest, request_id: int, *, status: int = 200, **extra
 
 @login_required
 @shows_domain_errors
-def request_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     return _detail(request, request_id)
 
 
 @login_required
 @require_GET
 @shows_domain_errors
-def recommend_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def recommend_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     """htmx: ranked candidates with their reasons (only those the user could dispatch to)."""
     service_request = request_get(user=request.user, request_id=request_id, action="change")
     ranking = recommend(request=service_request, now=timezone.now(), within=dispatch_area_paths(request.user))
@@ -140,7 +140,7 @@ def recommend_view(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(request, "demand/_partials/recommend.html", context)
 
 
-def _act(request: HttpRequest, request_id: int, action: Any, success: str, **forms: Any) -> HttpResponse:
+def _act(request: AuthedRequest, request_id: int, action: Any, success: str, **forms: Any) -> HttpResponse:
     """Run one service; on a domain error show the request page again with the message and its 4xx."""
     try:
         action()
@@ -335,6 +335,6 @@ def feedback_view(request: AuthedRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def photo_view(request: HttpRequest, photo_id: int) -> FileResponse:
+def photo_view(request: AuthedRequest, photo_id: int) -> FileResponse:
     photo = photo_get(user=request.user, photo_id=photo_id)
     return FileResponse(photo.image.open("rb"), filename=photo.original_name or f"photo-{photo.pk}")

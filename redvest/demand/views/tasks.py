@@ -30,7 +30,7 @@ MAX_LISTED_MEMBERS = 50
 
 
 @login_required
-def task_list_view(request: HttpRequest) -> HttpResponse:
+def task_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "active")
     page = paginate(my_tasks(user=request.user, status=status), page=parse_page(request.GET.get("page")))
     return render(

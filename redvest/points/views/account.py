@@ -7,7 +7,7 @@ import datetime
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -70,7 +70,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def qr(request: HttpRequest) -> HttpResponse:
+def qr(request: AuthedRequest) -> HttpResponse:
     """The QR partial the "my points" page swaps in before the token runs out."""
     volunteer = volunteer_of(user=request.user)
     return render(
@@ -182,7 +182,7 @@ def funds(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def bank(request: HttpRequest) -> HttpResponse:
+def bank(request: AuthedRequest) -> HttpResponse:
     orgs = list(bank_orgs(user=request.user).order_by("path")[:500])
     org_id = parse_int(request.GET.get("org"))
     org = next((o for o in orgs if o.pk == org_id), orgs[0] if orgs else None)

@@ -6,7 +6,7 @@ import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -25,7 +25,7 @@ from redvest.points.views._common import shows_domain_errors
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = claim_list(user=request.user, status=g.get("status", ""), point_type=g.get("type", ""))
     page = paginate(qs, page=parse_page(g.get("page")))
@@ -83,7 +83,7 @@ def new(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, claim_id: int, *, form: DecisionForm | None = None, status: int = 200
+    request: AuthedRequest, claim_id: int, *, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
     claim = claim_get(user=request.user, claim_id=claim_id)
     return render(
@@ -100,7 +100,7 @@ def _detail(
 
 @login_required
 @shows_domain_errors
-def detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+def detail(request: AuthedRequest, claim_id: int) -> HttpResponse:
     return _detail(request, claim_id)
 
 
@@ -134,7 +134,7 @@ def decide(request: AuthedRequest, claim_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def evidence(request: HttpRequest, claim_id: int) -> HttpResponseBase:
+def evidence(request: AuthedRequest, claim_id: int) -> HttpResponseBase:
     claim = claim_get(user=request.user, claim_id=claim_id)
     if not claim.evidence:
         raise Http404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,7 @@ from redvest.points.views._common import shows_domain_errors
 
 @login_required
 @shows_domain_errors
-def my_redemptions_view(request: HttpRequest) -> HttpResponse:
+def my_redemptions_view(request: AuthedRequest) -> HttpResponse:
     volunteer = volunteer_of(user=request.user)
     status = request.GET.get("status", "")
     page = paginate(my_redemptions(volunteer=volunteer, status=status), page=parse_page(request.GET.get("page")))
@@ -47,14 +47,14 @@ def cancel(request: AuthedRequest, redemption_id: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "points:redemption-list")
 
 
-def _counter_page(request: HttpRequest, *, form: CounterForm, found: list[object], status: int = 200) -> HttpResponse:
+def _counter_page(request: AuthedRequest, *, form: CounterForm, found: list[object], status: int = 200) -> HttpResponse:
     page = paginate(counter_redemptions(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "points/counter.html", {"form": form, "found": found, "page": page}, status=status)
 
 
 @login_required
 @shows_domain_errors
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: AuthedRequest) -> HttpResponse:
     """GET lists the reservations waiting at the user's counters; POST looks one up by code or QR."""
     if request.method != "POST":
         return _counter_page(request, form=CounterForm(), found=[])

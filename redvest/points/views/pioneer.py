@@ -41,7 +41,7 @@ from redvest.points.views.rules import picker_nodes
 
 @login_required
 @shows_domain_errors
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     volunteer = volunteer_of(user=request.user)
     year = parse_year(request.GET.get("year"))
     return render(request, "points/pioneer_mine.html", {"b": pioneer_breakdown(volunteer=volunteer, year=year)})

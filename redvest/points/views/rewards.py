@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -50,7 +50,7 @@ MAX_BANK_CHOICES = 500
 
 @login_required
 @shows_domain_errors
-def catalog_view(request: HttpRequest) -> HttpResponse:
+def catalog_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = catalog(
         user=request.user,
@@ -76,7 +76,7 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_page(request: HttpRequest, item: RewardItem, *, error: str = "", status: int = 200) -> HttpResponse:
+def _item_page(request: AuthedRequest, item: RewardItem, *, error: str = "", status: int = 200) -> HttpResponse:
     try:
         mine: Any = my_points(user=request.user)
     except NotAVolunteer:
@@ -97,7 +97,7 @@ def _item_page(request: HttpRequest, item: RewardItem, *, error: str = "", statu
 
 @login_required
 @shows_domain_errors
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_detail(request: AuthedRequest, item_id: int) -> HttpResponse:
     return _item_page(request, item_get(user=request.user, item_id=item_id))
 
 
@@ -121,7 +121,7 @@ def reserve(request: AuthedRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def item_manage(request: HttpRequest) -> HttpResponse:
+def item_manage(request: AuthedRequest) -> HttpResponse:
     page = paginate(managed_items(user=request.user), page=parse_page(request.GET.get("page")))
     banks = list(bank_orgs(user=request.user).order_by("path")[:MAX_BANK_CHOICES])
     return render(request, "points/item_manage.html", {"page": page, "banks": banks})
@@ -198,7 +198,7 @@ def item_edit(request: AuthedRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def merchant_list_view(request: HttpRequest) -> HttpResponse:
+def merchant_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", MerchantStatus.APPROVED)
     if status not in MerchantStatus.values:
         status = MerchantStatus.APPROVED
@@ -247,7 +247,7 @@ def merchant_apply_view(request: AuthedRequest) -> HttpResponse:
 
 
 def _merchant_page(
-    request: HttpRequest, merchant_id: int, *, form: ReviewForm | None = None, status: int = 200
+    request: AuthedRequest, merchant_id: int, *, form: ReviewForm | None = None, status: int = 200
 ) -> HttpResponse:
     merchant = merchant_get(user=request.user, merchant_id=merchant_id)
     items = (
@@ -272,7 +272,7 @@ def _merchant_page(
 
 @login_required
 @shows_domain_errors
-def merchant_detail(request: HttpRequest, merchant_id: int) -> HttpResponse:
+def merchant_detail(request: AuthedRequest, merchant_id: int) -> HttpResponse:
     return _merchant_page(request, merchant_id)
 
 
@@ -299,7 +299,7 @@ def merchant_review_view(request: AuthedRequest, merchant_id: int) -> HttpRespon
 
 @login_required
 @shows_domain_errors
-def settlement(request: HttpRequest, merchant_id: int) -> HttpResponse:
+def settlement(request: AuthedRequest, merchant_id: int) -> HttpResponse:
     merchant = merchant_get(user=request.user, merchant_id=merchant_id, action="change")
     month = parse_month(request.GET.get("month"))
     result = merchant_settlement(merchant=merchant, month=month)

@@ -27,7 +27,7 @@ from redvest.points.views._common import parse_int, shows_domain_errors
 MAX_PICKER_NODES = 300
 
 
-def _org_for(request: HttpRequest) -> OrgNode:
+def _org_for(request: AuthedRequest) -> OrgNode:
     org_id = parse_int(request.GET.get("org"))
     if org_id:
         return get_object_or_404(OrgNode, pk=org_id)
@@ -45,7 +45,7 @@ def _org_for(request: HttpRequest) -> OrgNode:
 
 @login_required
 @shows_domain_errors
-def how_to_earn(request: HttpRequest) -> HttpResponse:
+def how_to_earn(request: AuthedRequest) -> HttpResponse:
     org = _org_for(request)
     return render(
         request,

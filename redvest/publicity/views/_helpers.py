@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
-from redvest.core.pages import domain_error_pages
+from redvest.core.pages import AuthedRequest, domain_error_pages
 
 shows_domain_errors = domain_error_pages("publicity/error.html")
 
 
-def admin_orgs(request: HttpRequest) -> Any:
+def admin_orgs(request: AuthedRequest) -> Any:
     """Nodes the user may manage (for pickers)."""
     from redvest.orgs.selectors import node_manageable
 

@@ -62,7 +62,7 @@ def my_commitments_view(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-def commitment_list_view(request: HttpRequest) -> HttpResponse:
+def commitment_list_view(request: AuthedRequest) -> HttpResponse:
     orgs = node_visible(user=request.user)
     form = CommitmentFilterForm(request.GET or None, orgs=orgs)
     filters = form.cleaned_data if form.is_valid() else {}

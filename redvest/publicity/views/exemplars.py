@@ -41,7 +41,7 @@ from redvest.volunteers.models import Volunteer
 
 
 @login_required
-def exemplar_list_view(request: HttpRequest) -> HttpResponse:
+def exemplar_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ExemplarStatus.values:
         status = ""
@@ -113,7 +113,7 @@ def exemplar_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def exemplar_detail_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+def exemplar_detail_view(request: AuthedRequest, pk: int) -> HttpResponseBase:
     exemplar = exemplar_get(user=request.user, pk=pk)
     publisher = may_publish(user=request.user, exemplar=exemplar)
     if not publisher and exemplar.status == ExemplarStatus.PUBLISHED:

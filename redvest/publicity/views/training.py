@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -35,7 +35,7 @@ from redvest.records.selectors import volunteer_by_number
 
 
 @login_required
-def session_list_view(request: HttpRequest) -> HttpResponse:
+def session_list_view(request: AuthedRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category not in TrainingCategory.values:
         category = ""
@@ -76,7 +76,7 @@ def session_new_view(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = session_get(user=request.user, pk=pk)
     organiser = can_administer(request.user, session.org)
     try:
@@ -129,14 +129,14 @@ def session_attendance_view(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def my_training_view(request: HttpRequest) -> HttpResponse:
+def my_training_view(request: AuthedRequest) -> HttpResponse:
     mine = my_training(volunteer=my_volunteer(user=request.user))
     return render(request, "publicity/my_training.html", {"mine": mine, "year": timezone.localdate().year})
 
 
 @login_required
 @shows_domain_errors
-def hours_report_view(request: HttpRequest) -> HttpResponse:
+def hours_report_view(request: AuthedRequest) -> HttpResponse:
     orgs = admin_orgs(request)
     form = PeriodForm(request.GET or None, orgs=orgs, initial={"start": year_start()})
     if not form.is_bound:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from redvest.accounts.policy import can, home_orgs
@@ -19,7 +19,7 @@ from redvest.teams.views._helpers import shows_domain_errors
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     qs = brand_list(user=request.user, q=request.GET.get("q", ""), owner_id=request.GET.get("owner") or None)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
     return render(
@@ -31,7 +31,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def detail_view(request: HttpRequest, brand_id: int) -> HttpResponse:
+def detail_view(request: AuthedRequest, brand_id: int) -> HttpResponse:
     brand = brand_get(user=request.user, brand_id=brand_id)
     return render(
         request, "teams/brand_detail.html", {"brand": brand, "can_change": can(request.user, "change", brand)}

@@ -53,7 +53,7 @@ def withdraw_view(request: AuthedRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def inbox_view(request: HttpRequest) -> HttpResponse:
+def inbox_view(request: AuthedRequest) -> HttpResponse:
     page = paginate(join_request_inbox(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "teams/joinrequest_list.html", {"page": page, "form": DecisionForm()})
 

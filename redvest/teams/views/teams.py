@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -57,7 +57,7 @@ BELOW_MIN = {"1": True, "0": False}
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = team_list(
         user=request.user,
@@ -83,7 +83,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, team_id: int, **overrides: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, team_id: int, **overrides: Any) -> dict[str, Any]:
     detail = team_detail(user=request.user, team_id=team_id, page=parse_page(request.GET.get("page")))
     return {
         "d": detail,
@@ -99,11 +99,11 @@ def _detail_context(request: HttpRequest, team_id: int, **overrides: Any) -> dic
 
 @login_required
 @shows_domain_errors
-def detail_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def detail_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     return render(request, "teams/team_detail.html", _detail_context(request, team_id))
 
 
-def _fail(request: HttpRequest, team_id: int, exc: DomainError, **forms: Any) -> HttpResponse:
+def _fail(request: AuthedRequest, team_id: int, exc: DomainError, **forms: Any) -> HttpResponse:
     """Show the detail page again with the service's message and its 4xx status: next to the input when
     it names a field of the submitted form, otherwise at the top of the page."""
     error = exc.message
@@ -259,7 +259,7 @@ def membership_leave_view(request: AuthedRequest, membership_id: int) -> HttpRes
 
 @login_required
 @shows_domain_errors
-def history_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def history_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     page = paginate(team_member_history(team=team), page=parse_page(request.GET.get("page")))
     return render(request, "teams/team_history.html", {"team": team, "page": page})
@@ -267,7 +267,7 @@ def history_view(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def documents_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def documents_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     page = paginate(team_documents(team=team), page=parse_page(request.GET.get("page")))
     return render(request, "teams/team_documents.html", {"team": team, "page": page})
@@ -295,7 +295,7 @@ def document_upload_view(request: AuthedRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def document_download_view(request: HttpRequest, document_id: int) -> FileResponse:
+def document_download_view(request: AuthedRequest, document_id: int) -> FileResponse:
     document = document_get(user=request.user, document_id=document_id)
     name = (document.file.name or "").rsplit("/", 1)[-1]
     suffix = ("." + name.rsplit(".", 1)[-1]) if "." in name else ""
