@@ -18,7 +18,7 @@ from redvest.core.forms import add_domain_error, run_form
 from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import Page, paginate, parse_page
 from redvest.evaluation.forms import AdjustmentForm, BonusRuleForm, ConsentForm, CriteriaForm, RoundForm, SchemeForm
-from redvest.evaluation.models import Metric, ScoreStatus
+from redvest.evaluation.models import EvaluationScore, Metric, ScoreStatus
 from redvest.evaluation.period import Period, parse_period, previous_period
 from redvest.evaluation.selectors import (
     adjustments_of,
@@ -198,24 +198,17 @@ def round_detail_view(request: AuthedRequest, round_id: int) -> HttpResponse:
 def round_adjust_view(request: AuthedRequest, round_id: int) -> HttpResponse:
     round = round_get(user=request.user, round_id=round_id, action="change")
     form = AdjustmentForm(request.POST)
-    if form.is_valid():
-        try:
-            score = score_get(round=round, score_id=form.cleaned_data["score"])
-            score_adjust(
-                actor=request.user,
-                round=round,
-                score=score,
-                delta=form.cleaned_data["delta"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return render(
-                request, "evaluation/round_detail.html", _round_context(request, round, form), status=exc.status
-            )
-        messages.success(request, f"已调整{score.org.name}的得分")
+
+    def adjust(d: dict[str, Any]) -> EvaluationScore:
+        score = score_get(round=round, score_id=d["score"])
+        score_adjust(actor=request.user, round=round, score=score, delta=d["delta"], reason=d["reason"])
+        return score
+
+    done = run_form(request, form, adjust)
+    if done:
+        messages.success(request, f"已调整{done.value.org.name}的得分")
         return redirect("evaluation:round-detail", round.pk)
-    return render(request, "evaluation/round_detail.html", _round_context(request, round, form), status=400)
+    return render(request, "evaluation/round_detail.html", _round_context(request, round, form), status=done.status)
 
 
 @login_required

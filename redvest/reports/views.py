@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.policy import can
-from redvest.core.errors import DomainError, NotFound
-from redvest.core.forms import add_domain_error
+from redvest.core.errors import NotFound
+from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
@@ -22,7 +22,7 @@ from redvest.reports.access import can_review
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
 from redvest.reports.forms import CircularEditForm, CircularForm, QuarterForm, ReportForm, ReviewForm
-from redvest.reports.models import ReportStatus
+from redvest.reports.models import QuarterlyReport, ReportStatus
 from redvest.reports.quarters import quarter_label, quarter_of
 from redvest.reports.selectors import (
     circular_get,
@@ -157,26 +157,27 @@ def report_save(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     report = report_get(user=user, report_id=pk, action="change")
     form = ReportForm(request.POST, report=report)
-    if not form.is_valid():
-        return _detail(request, pk, form=form, status=400)
-    try:
-        report = report_update(
+    submit = request.POST.get("action") == "submit"
+
+    def save(d: dict[str, Any]) -> QuarterlyReport:
+        saved = report_update(
             actor=user,
             report=report,
             figures=form.figure_inputs(),
-            highlights=form.cleaned_data["highlights"],
-            problems=form.cleaned_data["problems"],
-            next_plan=form.cleaned_data["next_plan"],
+            highlights=d["highlights"],
+            problems=d["problems"],
+            next_plan=d["next_plan"],
         )
-        if request.POST.get("action") == "submit":
-            report = report_submit(actor=user, report=report)
-            messages.success(request, "季报已报送" + ("（已逾期，标记为逾期报送）" if report.is_late else ""))
-        else:
-            messages.success(request, "已保存")
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _detail(request, pk, form=form, status=exc.status)
-    return redirect("reports:report-detail", report.pk)
+        return report_submit(actor=user, report=saved) if submit else saved
+
+    done = run_form(request, form, save)
+    if not done:
+        return _detail(request, pk, form=form, status=done.status)
+    if submit:
+        messages.success(request, "季报已报送" + ("（已逾期，标记为逾期报送）" if done.value.is_late else ""))
+    else:
+        messages.success(request, "已保存")
+    return redirect("reports:report-detail", done.value.pk)
 
 
 @login_required
@@ -196,18 +197,18 @@ def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     report = report_get(user=user, report_id=pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, pk, review_form=form, status=400)
-    try:
-        if form.cleaned_data["decision"] == "accept":
-            report_accept(actor=user, report=report, comment=form.cleaned_data["comment"])
-            messages.success(request, "已审核通过")
-        else:
-            report_return(actor=user, report=report, comment=form.cleaned_data["comment"])
-            messages.success(request, "已退回")
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _detail(request, pk, review_form=form, status=exc.status)
+
+    def review(d: dict[str, Any]) -> str:
+        if d["decision"] == "accept":
+            report_accept(actor=user, report=report, comment=d["comment"])
+            return "已审核通过"
+        report_return(actor=user, report=report, comment=d["comment"])
+        return "已退回"
+
+    done = run_form(request, form, review)
+    if not done:
+        return _detail(request, pk, review_form=form, status=done.status)
+    messages.success(request, done.value)
     return redirect("reports:report-detail", pk)
 
 
@@ -272,24 +273,23 @@ def circular_new(request: AuthedRequest) -> HttpResponse:
         raise NotFound("您没有可发布通报的组织")
     if request.method == "POST":
         form = CircularForm(request.POST, orgs=orgs)
-        if form.is_valid():
-            org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
-            try:
-                circular = circular_create(
-                    actor=request.user,
-                    org=org,
-                    year=form.cleaned_data["year"],
-                    quarter=form.cleaned_data["quarter"],
-                    title=form.cleaned_data["title"],
-                    intro=form.cleaned_data["intro"],
-                    correction_note=form.cleaned_data["correction_note"],
-                    **{k: form.cleaned_data[k] or None for k in ("highlights", "problems", "next_steps")},
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                return render(request, "reports/circular_form.html", {"form": form}, status=exc.status)
-            return redirect("reports:circular-detail", circular.pk)
-        return render(request, "reports/circular_form.html", {"form": form}, status=400)
+        done = run_form(
+            request,
+            form,
+            lambda d: circular_create(
+                actor=request.user,
+                org=next(o for o in orgs if o.pk == d["org"]),
+                year=d["year"],
+                quarter=d["quarter"],
+                title=d["title"],
+                intro=d["intro"],
+                correction_note=d["correction_note"],
+                **{k: d[k] or None for k in ("highlights", "problems", "next_steps")},
+            ),
+        )
+        if done:
+            return redirect("reports:circular-detail", done.value.pk)
+        return render(request, "reports/circular_form.html", {"form": form}, status=done.status)
     year, quarter = _quarter(request)
     initial = {
         "org": _int(request.GET.get("org")) or orgs[0].pk,
@@ -341,13 +341,9 @@ def circular_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         user = request.user
         circular = circular_get(user=user, circular_id=pk, action="change")
         form = CircularEditForm(request.POST)
-        if not form.is_valid():
-            return _circular_page(request, pk, form=form, status=400)
-        try:
-            circular_update(actor=user, circular=circular, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _circular_page(request, pk, form=form, status=exc.status)
+        done = run_form(request, form, lambda _: circular_update(actor=user, circular=circular, **form.cleaned_data))
+        if not done:
+            return _circular_page(request, pk, form=form, status=done.status)
         messages.success(request, "已保存")
         return redirect("reports:circular-detail", pk)
     return _circular_page(request, pk)
