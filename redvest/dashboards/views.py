@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.dashboards import selectors
@@ -123,8 +124,7 @@ def export_view(request: AuthedRequest) -> HttpResponse:
                 include_sensitive=data["include_sensitive"],
             )
         except ValidationFailed as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已提交导出（{export.pk}号），生成后可在“我的导出”中下载")
             return redirect("dashboards:export")

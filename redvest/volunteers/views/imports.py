@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.volunteers import selectors
@@ -67,7 +68,7 @@ def import_create(request: AuthedRequest) -> HttpResponse:
                 upload=form.cleaned_data.get("file"),
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = exc.status

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts import policy
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.ratelimit import rate_limited
@@ -114,7 +115,7 @@ def volunteer_status(request: AuthedRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = exc.status
@@ -159,7 +160,7 @@ def volunteer_create(request: AuthedRequest) -> HttpResponse:
                 password=form.cleaned_data.get("password") or None,
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -180,7 +181,7 @@ def volunteer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             volunteer = volunteer_update(actor=request.user, volunteer=volunteer, data=form.to_data())
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -219,7 +220,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 consents=form.consents(),
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
