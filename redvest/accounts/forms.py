@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm, ControlCharacterChecks
 from redvest.orgs.models import OrgNode
 
@@ -19,15 +18,6 @@ class LoginForm(ControlCharacterChecks, AuthenticationForm):
         "invalid_login": "用户名/手机号或密码错误",
         "inactive": "该账号已停用",
     }
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class PhoneForm(CheckedForm):

@@ -21,12 +21,12 @@ class RoleLine:
 
 @dataclass
 class Profile:
-    user: Any
+    user: User
     roles: list[RoleLine]
     volunteer: Any
 
 
-def profile_for(*, user: Any) -> Profile:
+def profile_for(*, user: User) -> Profile:
     grants = grants_for(user)
     names = dict(OrgNode.objects.filter(pk__in={g.org_id for g in grants}).values_list("id", "name"))
     labels = dict(Role.choices)

@@ -13,13 +13,15 @@ from django.views.decorators.http import require_http_methods
 
 from redvest.accounts.consent import RESIDENT_NOTICE
 from redvest.accounts.errors import AccountLocked
-from redvest.accounts.forms import CodeForm, NewPasswordForm, PhoneForm, SignUpForm, add_domain_error
+from redvest.accounts.forms import CodeForm, NewPasswordForm, PhoneForm, SignUpForm
 from redvest.accounts.models import CodePurpose
 from redvest.accounts.otp import CodeResendTooSoon, phone_code_proven, phone_code_verify
 from redvest.accounts.selectors import profile_for, signup_community_choices
 from redvest.accounts.services import password_reset_by_phone, reset_code_send, resident_sign_up, signup_code_send
 from redvest.core.crypto import mask_phone
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.ratelimit import posted_phone, rate_limited
 from redvest.core.validators import normalize_phone
 
@@ -27,7 +29,7 @@ PASSWORD_BACKEND = "redvest.accounts.backends.UsernameOrPhoneBackend"
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"profile": profile_for(user=request.user)})
 
 
@@ -108,20 +110,17 @@ def _code_step(request: HttpRequest, flow: PhoneFlow) -> HttpResponse:
     if not phone:
         return redirect(flow.start)
     form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                phone_code_verify(phone=phone, purpose=flow.purpose, code=form.cleaned_data["code"], now=timezone.now())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                return redirect(flow.finish)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: phone_code_verify(
+            phone=phone, purpose=flow.purpose, code=form.cleaned_data["code"], now=timezone.now()
+        ),
+    )
+    if done:
+        return redirect(flow.finish)
     context = {"form": form, "flow": flow, "phone": phone, "phone_masked": mask_phone(phone)}
-    return render(request, "accounts/phone_code.html", context, status=status)
+    return render(request, "accounts/phone_code.html", context, status=done.status)
 
 
 def _proven_phone(request: HttpRequest, flow: PhoneFlow) -> str:
@@ -153,32 +152,27 @@ def signup_details(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "请先验证手机号")
         return redirect(SIGNUP.start)
     form = SignUpForm(request.POST or None, communities=signup_community_choices())
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                user = resident_sign_up(
-                    phone=phone,
-                    name=data["name"],
-                    password=data["password"],
-                    password_confirm=data["password_confirm"],
-                    community=data.get("community"),
-                    consent=bool(data.get("consent")),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                request.session.pop(SIGNUP.session_key, None)
-                login(request, user, backend=PASSWORD_BACKEND)
-                messages.success(request, "注册成功。您用本手机号提交过的求助已归入「我的求助」。")
-                return redirect("portal:home")
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda data: resident_sign_up(
+            phone=phone,
+            name=data["name"],
+            password=data["password"],
+            password_confirm=data["password_confirm"],
+            community=data.get("community"),
+            consent=bool(data.get("consent")),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        user = done.value
+        request.session.pop(SIGNUP.session_key, None)
+        login(request, user, backend=PASSWORD_BACKEND)
+        messages.success(request, "注册成功。您用本手机号提交过的求助已归入「我的求助」。")
+        return redirect("portal:home")
     context = {"form": form, "flow": SIGNUP, "phone_masked": mask_phone(phone), "notice": RESIDENT_NOTICE}
-    return render(request, "accounts/signup_details.html", context, status=status)
+    return render(request, "accounts/signup_details.html", context, status=done.status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,24 +196,19 @@ def password_reset_new(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "请先验证手机号")
         return redirect(RESET.start)
     form = NewPasswordForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                password_reset_by_phone(
-                    phone=phone,
-                    password=form.cleaned_data["password"],
-                    password_confirm=form.cleaned_data["password_confirm"],
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                request.session.pop(RESET.session_key, None)
-                messages.success(request, "密码已重设，请用手机号和新密码登录")
-                return redirect("accounts:login")
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: password_reset_by_phone(
+            phone=phone,
+            password=form.cleaned_data["password"],
+            password_confirm=form.cleaned_data["password_confirm"],
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        request.session.pop(RESET.session_key, None)
+        messages.success(request, "密码已重设，请用手机号和新密码登录")
+        return redirect("accounts:login")
     context = {"form": form, "flow": RESET, "phone_masked": mask_phone(phone)}
-    return render(request, "accounts/password_reset_new.html", context, status=status)
+    return render(request, "accounts/password_reset_new.html", context, status=done.status)

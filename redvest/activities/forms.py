@@ -10,22 +10,12 @@ from django import forms
 from redvest.activities.models import Activity, ActivityMode, ServiceCategory, TallyCategory
 from redvest.activities.selectors import brand_choices, org_choices_for_activity, team_choices_for_activity
 from redvest.activities.services import ActivityData, OutcomeData
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
 from redvest.volunteers.models import Volunteer
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -16,6 +16,7 @@ from redvest.awards import services
 from redvest.awards.models import AwardCampaign, DecisionKind
 from redvest.awards.ranking import TIER_RULE
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgNode
 
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
 
 router = Router(tags=["年度评选"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 def _decision(campaign: AwardCampaign, kind: str) -> dict[str, Any]:
@@ -50,12 +47,12 @@ def _decision(campaign: AwardCampaign, kind: str) -> dict[str, Any]:
 @router.get("/campaigns", response=list[s.CampaignOut], summary="评选列表（按权限范围）")
 @paginate
 def campaigns(request: HttpRequest, stage: str = "") -> QuerySet[Any]:
-    return sel.campaign_list(user=_user(request), stage=stage)
+    return sel.campaign_list(user=api_user(request), stage=stage)
 
 
 @router.get("/campaigns/{campaign_id}", response={200: s.CampaignOut, **ERRORS}, summary="评选详情")
 def campaign(request: HttpRequest, campaign_id: int) -> Any:
-    return sel.campaign_get(user=_user(request), pk=campaign_id)
+    return sel.campaign_get(user=api_user(request), pk=campaign_id)
 
 
 @router.post("/campaigns", response={201: s.CampaignOut, **ERRORS}, summary="发起评选")
@@ -68,13 +65,13 @@ def campaign_create(request: HttpRequest, body: s.CampaignIn) -> Any:
         rules=[r.dict() for r in body.rules],
         tiers=list(body.tiers),
     )
-    return Status(201, services.campaign_create(actor=_user(request), org=org, data=data))
+    return Status(201, services.campaign_create(actor=api_user(request), org=org, data=data))
 
 
 @router.get("/campaigns/{campaign_id}/nominations", response={200: list[s.NominationOut], **ERRORS}, summary="参评名单")
 @paginate
 def nominations(request: HttpRequest, campaign_id: int, status: str = "") -> QuerySet[Any]:
-    user = _user(request)
+    user = api_user(request)
     campaign = sel.campaign_get(user=user, pk=campaign_id)
     return sel.nomination_list(user=user, campaign=campaign, status=status)
 
@@ -83,7 +80,7 @@ def nominations(request: HttpRequest, campaign_id: int, status: str = "") -> Que
     "/campaigns/{campaign_id}/nominations", response={201: s.NominationOut, **ERRORS}, summary="推荐参评（限名额）"
 )
 def nomination_create(request: HttpRequest, campaign_id: int, body: s.NominationIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     campaign = sel.campaign_get(user=user, pk=campaign_id)
     org = OrgNode.objects.filter(pk=body.org).first()
     if org is None:
@@ -102,14 +99,14 @@ def nomination_create(request: HttpRequest, campaign_id: int, body: s.Nomination
 
 @router.post("/nominations/{nomination_id}/withdraw", response={200: s.NominationOut, **ERRORS}, summary="撤回推荐")
 def nomination_withdraw(request: HttpRequest, nomination_id: int, body: s.WithdrawIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     nomination = sel.nomination_get(user=user, pk=nomination_id, action="change")
     return services.nomination_withdraw(actor=user, nomination=nomination, reason=body.reason, now=timezone.now())
 
 
 @router.post("/votes", response={201: s.VoteOut, **ERRORS}, summary="评委投票（每人每个对象限1票）")
 def vote(request: HttpRequest, body: s.VoteIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     nomination = sel.nomination_for_judge(user=user, pk=body.nomination)
     cast_vote = services.vote_cast(actor=user, nomination=nomination, now=timezone.now())
     left = sel.ballot_row(user=user, nomination=nomination)[1].left
@@ -118,12 +115,12 @@ def vote(request: HttpRequest, body: s.VoteIn) -> Any:
 
 @router.get("/campaigns/{campaign_id}/cut", response={200: s.DecisionOut, **ERRORS}, summary="初评入围名单")
 def cut(request: HttpRequest, campaign_id: int) -> Any:
-    return _decision(sel.campaign_get(user=_user(request), pk=campaign_id), DecisionKind.CUT)
+    return _decision(sel.campaign_get(user=api_user(request), pk=campaign_id), DecisionKind.CUT)
 
 
 @router.post("/campaigns/{campaign_id}/cut", response={201: s.DecisionOut, **ERRORS}, summary="截止投票并初评入围")
 def cut_create(request: HttpRequest, campaign_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     campaign = sel.campaign_get(user=user, pk=campaign_id, action="change")
     services.campaign_cut(actor=user, campaign=campaign, now=timezone.now())
     return Status(201, _decision(campaign, DecisionKind.CUT))
@@ -131,14 +128,14 @@ def cut_create(request: HttpRequest, campaign_id: int) -> Any:
 
 @router.post("/scores", response={201: s.ScoreOut, **ERRORS}, summary="终审专家评分（0–100，每人每个对象一次）")
 def score(request: HttpRequest, body: s.ScoreIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     nomination = sel.nomination_for_judge(user=user, pk=body.nomination)
     return Status(201, services.score_record(actor=user, nomination=nomination, score=body.score, now=timezone.now()))
 
 
 @router.post("/campaigns/{campaign_id}/publish", response={201: s.DecisionOut, **ERRORS}, summary="评定等次并公示")
 def publish(request: HttpRequest, campaign_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     campaign = sel.campaign_get(user=user, pk=campaign_id, action="change")
     services.campaign_publish(actor=user, campaign=campaign, now=timezone.now())
     return Status(201, _decision(campaign, DecisionKind.TIERS))
@@ -201,13 +198,13 @@ def objection_create(request: HttpRequest, nomination_id: int, body: s.Objection
 )
 @paginate
 def objections(request: HttpRequest, campaign_id: int, status: str = "") -> QuerySet[Any]:
-    campaign = sel.campaign_get(user=_user(request), pk=campaign_id, action="change")
+    campaign = sel.campaign_get(user=api_user(request), pk=campaign_id, action="change")
     return sel.objection_list(campaign=campaign, status=status)
 
 
 @router.post("/objections/{objection_id}/resolve", response={200: s.ObjectionOut, **ERRORS}, summary="处理异议")
 def objection_resolve(request: HttpRequest, objection_id: int, body: s.ResolveIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     objection = sel.objection_get(user=user, pk=objection_id)
     return services.objection_resolve(
         actor=user, objection=objection, uphold=body.uphold, resolution=body.resolution, now=timezone.now()

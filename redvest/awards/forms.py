@@ -10,18 +10,9 @@ from django.utils import timezone
 
 from redvest.awards.models import AwardCampaign, AwardKind, EntryType, TieRule
 from redvest.awards.services import CampaignData
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    if isinstance(exc, ValidationFailed):
-        for name, message in exc.errors.items():
-            form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(None, exc.message)
 
 
 def _tiers_text(tiers: list[Any]) -> str:

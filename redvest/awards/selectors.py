@@ -33,10 +33,11 @@ from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgKind, OrgNode
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
     from redvest.teams.models import BrandProject, Team
 
 
-def campaign_list(*, user: Any, stage: str = "") -> QuerySet[AwardCampaign]:
+def campaign_list(*, user: User, stage: str = "") -> QuerySet[AwardCampaign]:
     qs = scope(user, "award_campaign", AwardCampaign.objects.select_related("org"))
     if getattr(user, "is_authenticated", False):  # judges holding no role: the Judge row is the grant
         judged = Judge.objects.filter(user=user).values("campaign_id")
@@ -46,7 +47,7 @@ def campaign_list(*, user: Any, stage: str = "") -> QuerySet[AwardCampaign]:
     return qs.order_by("-year", "-id")
 
 
-def campaign_get(*, user: Any, pk: Any, action: Action = "view") -> AwardCampaign:
+def campaign_get(*, user: User, pk: Any, action: Action = "view") -> AwardCampaign:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -61,7 +62,7 @@ def campaign_get(*, user: Any, pk: Any, action: Action = "view") -> AwardCampaig
     return campaign
 
 
-def _judges(user: Any, campaign_id: int) -> bool:
+def _judges(user: User, campaign_id: int) -> bool:
     return (
         bool(getattr(user, "is_authenticated", False))
         and Judge.objects.filter(campaign_id=campaign_id, user_id=user.pk).exists()
@@ -88,14 +89,14 @@ def public_campaigns() -> QuerySet[AwardCampaign]:
     )
 
 
-def judge_campaigns(*, user: Any) -> QuerySet[Judge]:
+def judge_campaigns(*, user: User) -> QuerySet[Judge]:
     """The campaigns the user judges, open ones first (the home page link and the awards index)."""
     if not getattr(user, "is_authenticated", False):
         return Judge.objects.none()
     return Judge.objects.filter(user=user).select_related("campaign__org").order_by("-campaign__year", "-campaign_id")
 
 
-def admin_roots(*, user: Any) -> QuerySet[OrgNode]:
+def admin_roots(*, user: User) -> QuerySet[OrgNode]:
     """Nodes the user may run campaigns at (their admin nodes)."""
     grants = [g for g in grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]
     if any(g.role == Role.SYSTEM_ADMIN for g in grants):
@@ -106,7 +107,7 @@ def admin_roots(*, user: Any) -> QuerySet[OrgNode]:
 NOMINATING_KINDS = (OrgKind.ORG_DEPT, OrgKind.TOWN, OrgKind.UNIT)
 
 
-def nominating_orgs(*, user: Any, campaign: AwardCampaign) -> QuerySet[OrgNode]:
+def nominating_orgs(*, user: User, campaign: AwardCampaign) -> QuerySet[OrgNode]:
     """Orgs the user may nominate from: each node they administer inside the campaign's subtree, and
     the towns and units up to two levels below it (a county admin puts forward for a 机关工委's units)."""
     base = campaign.org.path
@@ -201,7 +202,7 @@ def _with_votes(qs: QuerySet[Nomination]) -> QuerySet[Nomination]:
     )
 
 
-def nomination_list(*, user: Any, campaign: AwardCampaign, status: str = "", org: Any = None) -> QuerySet[Nomination]:
+def nomination_list(*, user: User, campaign: AwardCampaign, status: str = "", org: Any = None) -> QuerySet[Nomination]:
     """Entries of a campaign the user may see (admins of the campaign, of the nominating orgs, judges),
     with vote counts for the campaign's admins (votes are secret to nominators while voting is open)."""
     base = Nomination.objects.filter(campaign=campaign)
@@ -216,7 +217,7 @@ def nomination_list(*, user: Any, campaign: AwardCampaign, status: str = "", org
     return qs.order_by("nominated_at", "id")
 
 
-def nomination_get(*, user: Any, pk: Any, action: Action = "view") -> Nomination:
+def nomination_get(*, user: User, pk: Any, action: Action = "view") -> Nomination:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -228,7 +229,7 @@ def nomination_get(*, user: Any, pk: Any, action: Action = "view") -> Nomination
     return nomination
 
 
-def nomination_for_judge(*, user: Any, pk: Any) -> Nomination:
+def nomination_for_judge(*, user: User, pk: Any) -> Nomination:
     """An entry a judge may act on (vote, score): one of the judge's campaigns."""
     nomination = (
         Nomination.objects.select_related("campaign__org", "org").filter(pk=pk if str(pk).isdigit() else 0).first()
@@ -290,7 +291,7 @@ class Ballot:
         return self.number > 1
 
 
-def ballot(*, user: Any, campaign: AwardCampaign, page: int = 1, size: int = 20) -> Ballot:
+def ballot(*, user: User, campaign: AwardCampaign, page: int = 1, size: int = 20) -> Ballot:
     """The judge's voting page: active entries, whether the judge voted each, own-org entries marked
     (a fixed number of queries for any page)."""
     judge = judge_of(user=user, campaign=campaign)
@@ -308,7 +309,7 @@ def ballot(*, user: Any, campaign: AwardCampaign, page: int = 1, size: int = 20)
     return Ballot(judge=judge, rows=rows, count=count, number=number, size=size, used=votes_used(judge))
 
 
-def ballot_row(*, user: Any, nomination: Nomination) -> tuple[BallotRow, Ballot]:
+def ballot_row(*, user: User, nomination: Nomination) -> tuple[BallotRow, Ballot]:
     """One row of the ballot after a vote (the htmx swap) and the counters."""
     judge = judge_of(user=user, campaign=nomination.campaign)
     voted = Vote.objects.filter(
@@ -339,7 +340,7 @@ class ScoreRow:
     own_org: bool
 
 
-def score_sheet(*, user: Any, campaign: AwardCampaign) -> tuple[Judge, list[ScoreRow]]:
+def score_sheet(*, user: User, campaign: AwardCampaign) -> tuple[Judge, list[ScoreRow]]:
     """The expert's sheet: the finalists with the expert's own scores so far."""
     judge = judge_of(user=user, campaign=campaign)
     _, rows = cut_rows(campaign=campaign)
@@ -439,7 +440,7 @@ def objection_list(*, campaign: AwardCampaign, status: str = "") -> QuerySet[Obj
     return qs.order_by("-filed_at", "-id")
 
 
-def objection_get(*, user: Any, pk: Any) -> Objection:
+def objection_get(*, user: User, pk: Any) -> Objection:
     objection = (
         Objection.objects.select_related("campaign__org", "nomination")
         .filter(pk=pk if str(pk).isdigit() else 0)

@@ -26,14 +26,14 @@ from redvest.awards.forms import (
     ResolveForm,
     ScoreForm,
     WithdrawForm,
-    add_domain_error,
 )
-from redvest.awards.models import AwardCampaign, EntryType, Stage, TieRule
+from redvest.awards.models import AwardCampaign, EntryType, Nomination, Stage, TieRule
 from redvest.awards.pdf import results_pdf
 from redvest.awards.ranking import TIER_RULE
 from redvest.awards.rules import describe_rules
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
-from redvest.core.pages import domain_error_pages
+from redvest.core.forms import run_form
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
     from django.http import HttpResponseRedirect
 
 ALLOW_4XX_SWAP = "awards/_partials/htmx_config.html"
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 shows_domain_errors = domain_error_pages("awards/error.html", fragment="awards/_partials/error.html")
@@ -58,7 +54,7 @@ def _back(campaign: AwardCampaign) -> HttpResponseRedirect:
 
 
 @login_required
-def campaign_list_view(request: HttpRequest) -> HttpResponse:
+def campaign_list_view(request: AuthedRequest) -> HttpResponse:
     page = paginate(sel.campaign_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(
         request,
@@ -73,37 +69,32 @@ def campaign_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def campaign_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def campaign_form_view(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change") if pk else None
     roots = list(sel.admin_roots(user=request.user))
     if campaign is None and not roots:
         raise PermissionDenied("只有组织管理员可以发起评选")
     form = CampaignForm(request.POST or None, initial=CampaignForm.initial_for(campaign))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                if campaign is None:
-                    org = next((o for o in roots if str(o.pk) == request.POST.get("org")), roots[0])
-                    campaign = services.campaign_create(actor=_user(request), org=org, data=form.data_object())
-                else:
-                    services.campaign_update(actor=_user(request), campaign=campaign, data=form.data_object())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"评选已保存：{campaign.name}")
-                return _back(campaign)
-        else:
-            status = 400
+
+    def save(_: dict[str, Any]) -> AwardCampaign:
+        if campaign is None:
+            org = next((o for o in roots if str(o.pk) == request.POST.get("org")), roots[0])
+            return services.campaign_create(actor=request.user, org=org, data=form.data_object())
+        services.campaign_update(actor=request.user, campaign=campaign, data=form.data_object())
+        return campaign
+
+    done = run_form(request, form, save)
+    if done:
+        messages.success(request, f"评选已保存：{done.value.name}")
+        return _back(done.value)
     return render(
-        request, "awards/campaign_form.html", {"form": form, "campaign": campaign, "roots": roots}, status=status
+        request, "awards/campaign_form.html", {"form": form, "campaign": campaign, "roots": roots}, status=done.status
     )
 
 
 @login_required
 @shows_domain_errors
-def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     admin = can(request.user, "change", campaign)
     orgs = list(sel.nominating_orgs(user=request.user, campaign=campaign))
@@ -128,9 +119,9 @@ def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def campaign_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_advance_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
-    campaign = services.campaign_advance(actor=_user(request), campaign=campaign, now=timezone.now())
+    campaign = services.campaign_advance(actor=request.user, campaign=campaign, now=timezone.now())
     messages.success(request, f"已进入“{campaign.get_stage_display()}”阶段")
     return _back(campaign)
 
@@ -138,7 +129,7 @@ def campaign_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def judge_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def judge_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
     form = JudgeForm(request.POST, prefix="judge")
     cast(ChoiceField, form.fields["org"]).choices = [(o.pk, o.name) for o in sel.unit_choices(campaign=campaign)]
@@ -151,7 +142,7 @@ def judge_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(campaign)
     org = OrgNode.objects.get(pk=form.cleaned_data["org"])
     services.judge_add(
-        actor=_user(request), campaign=campaign, user=user, org=org, is_expert=form.cleaned_data["is_expert"]
+        actor=request.user, campaign=campaign, user=user, org=org, is_expert=form.cleaned_data["is_expert"]
     )
     messages.success(request, f"已添加评委：{user.name or user.username}（{org.name}）")
     return _back(campaign)
@@ -160,7 +151,7 @@ def judge_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def quota_set_view(request: HttpRequest, pk: int) -> HttpResponse:
+def quota_set_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
     form = QuotaForm(request.POST, prefix="quota")
     cast(ChoiceField, form.fields["org"]).choices = [(o.pk, o.name) for o in sel.unit_choices(campaign=campaign)]
@@ -168,7 +159,7 @@ def quota_set_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择单位并填写名额")
         return _back(campaign)
     org = OrgNode.objects.get(pk=form.cleaned_data["org"])
-    services.quota_set(actor=_user(request), campaign=campaign, org=org, quota=form.cleaned_data["quota"])
+    services.quota_set(actor=request.user, campaign=campaign, org=org, quota=form.cleaned_data["quota"])
     messages.success(request, f"{org.name}的推荐名额已设为{form.cleaned_data['quota']}个")
     return _back(campaign)
 
@@ -178,7 +169,7 @@ def quota_set_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def nominate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def nominate_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     orgs = list(sel.nominating_orgs(user=request.user, campaign=campaign))
     if not orgs:
@@ -188,46 +179,39 @@ def nominate_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = NominationForm(
         request.POST or None, request.FILES or None, orgs=quotas, targets=targets, entry_type=campaign.entry_type
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            org = next(o for o in orgs if o.pk == d["org"])
-            try:
-                target_id = (
-                    sel.volunteer_by_number(number=d["target"])
-                    if campaign.entry_type == EntryType.VOLUNTEER
-                    else int(d["target"])
-                )
-                nomination = services.nomination_create(
-                    actor=_user(request),
-                    campaign=campaign,
-                    org=org,
-                    target_id=target_id,
-                    materials=d["materials"],
-                    name_consent=bool(d.get("name_consent")),
-                    files=request.FILES.getlist("attachments"),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已推荐“{nomination.name}”参评")
-                return redirect("awards:entry-list", campaign.pk)
-        else:
-            status = 400
+
+    def nominate(d: dict[str, Any]) -> Nomination:
+        target_id = (
+            sel.volunteer_by_number(number=d["target"])
+            if campaign.entry_type == EntryType.VOLUNTEER
+            else int(d["target"])
+        )
+        return services.nomination_create(
+            actor=request.user,
+            campaign=campaign,
+            org=next(o for o in orgs if o.pk == d["org"]),
+            target_id=target_id,
+            materials=d["materials"],
+            name_consent=bool(d.get("name_consent")),
+            files=request.FILES.getlist("attachments"),
+            now=timezone.now(),
+        )
+
+    done = run_form(request, form, nominate)
+    if done:
+        messages.success(request, f"已推荐“{done.value.name}”参评")
+        return redirect("awards:entry-list", campaign.pk)
     return render(
         request,
         "awards/nominate.html",
         {"c": campaign, "form": form, "quotas": quotas, "rules": describe_rules(campaign)},
-        status=status,
+        status=done.status,
     )
 
 
 @login_required
 @shows_domain_errors
-def entry_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_list_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     status = request.GET.get("status", "")
     page = paginate(
@@ -243,25 +227,20 @@ def entry_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def entry_withdraw_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def entry_withdraw_view(request: AuthedRequest, nomination_id: int) -> HttpResponse:
     nomination = sel.nomination_get(user=request.user, pk=nomination_id, action="change")
     form = WithdrawForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.nomination_withdraw(
-                    actor=_user(request), nomination=nomination, reason=form.cleaned_data["reason"], now=timezone.now()
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已撤回“{nomination.name}”的推荐")
-                return redirect("awards:entry-list", nomination.campaign_id)
-        else:
-            status = 400
-    return render(request, "awards/withdraw.html", {"n": nomination, "form": form}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.nomination_withdraw(
+            actor=request.user, nomination=nomination, reason=d["reason"], now=timezone.now()
+        ),
+    )
+    if done:
+        messages.success(request, f"已撤回“{nomination.name}”的推荐")
+        return redirect("awards:entry-list", nomination.campaign_id)
+    return render(request, "awards/withdraw.html", {"n": nomination, "form": form}, status=done.status)
 
 
 # ---- Judges ------------------------------------------------------------------------------------
@@ -269,7 +248,7 @@ def entry_withdraw_view(request: HttpRequest, nomination_id: int) -> HttpRespons
 
 @login_required
 @shows_domain_errors
-def ballot_view(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     ballot = sel.ballot(user=request.user, campaign=campaign, page=parse_page(request.GET.get("page")))
     return render(request, "awards/ballot.html", {"c": campaign, "ballot": ballot, "page": ballot})
@@ -277,7 +256,7 @@ def ballot_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def vote_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
+def vote_view(request: AuthedRequest, nomination_id: int) -> HttpResponse:
     """One tap: the entry's row comes back (voted, or with the reason it was refused) and the counter."""
     try:
         nomination = sel.nomination_for_judge(user=request.user, pk=nomination_id)
@@ -285,7 +264,7 @@ def vote_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
         return render(request, "awards/_partials/error.html", {"message": exc.message}, status=exc.status)
     message, status = "", 200
     try:
-        services.vote_cast(actor=_user(request), nomination=nomination, now=timezone.now())
+        services.vote_cast(actor=request.user, nomination=nomination, now=timezone.now())
     except DomainError as exc:
         message, status = exc.message, exc.status
     row, counters = sel.ballot_row(user=request.user, nomination=nomination)
@@ -308,11 +287,11 @@ def vote_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def cut_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cut_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     admin = can(request.user, "change", campaign)
     if request.method == "POST":
-        services.campaign_cut(actor=_user(request), campaign=campaign, now=timezone.now())
+        services.campaign_cut(actor=request.user, campaign=campaign, now=timezone.now())
         messages.success(request, "投票已截止，初评入围名单已生成")
         return redirect("awards:cut", campaign.pk)
     decision, rows = sel.cut_rows(campaign=campaign)
@@ -337,7 +316,7 @@ def cut_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def scoring_view(request: HttpRequest, pk: int) -> HttpResponse:
+def scoring_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk)
     if request.method == "POST":
         nomination = sel.nomination_for_judge(user=request.user, pk=request.POST.get("nomination"))
@@ -347,7 +326,7 @@ def scoring_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 services.score_record(
-                    actor=_user(request), nomination=nomination, score=form.cleaned_data["score"], now=timezone.now()
+                    actor=request.user, nomination=nomination, score=form.cleaned_data["score"], now=timezone.now()
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
@@ -361,9 +340,9 @@ def scoring_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def publish_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
-    services.campaign_publish(actor=_user(request), campaign=campaign, now=timezone.now())
+    services.campaign_publish(actor=request.user, campaign=campaign, now=timezone.now())
     messages.success(request, f"等次已评定，结果公示{campaign.publicity_days}天")
     return redirect("awards:results", campaign.pk)
 
@@ -396,38 +375,32 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_view(request: HttpRequest, nomination_id: int) -> HttpResponse:
     nomination = sel.nomination_public(pk=nomination_id)
     form = ObjectionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.objection_file(
-                    actor=_user(request) if request.user.is_authenticated else None,
-                    nomination=nomination,
-                    reason=d["reason"],
-                    contact_name=d.get("contact_name", ""),
-                    phone=d.get("phone", ""),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "异议已提交，主办单位将在公示期内核实处理")
-                return redirect("awards:results", nomination.campaign_id)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda d: services.objection_file(
+            actor=request.user if request.user.is_authenticated else None,
+            nomination=nomination,
+            reason=d["reason"],
+            contact_name=d.get("contact_name", ""),
+            phone=d.get("phone", ""),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        messages.success(request, "异议已提交，主办单位将在公示期内核实处理")
+        return redirect("awards:results", nomination.campaign_id)
     return render(
         request,
         "awards/objection_form.html",
         {"n": nomination, "name": sel.public_name(nomination, sel.consented_volunteers([nomination])), "form": form},
-        status=status,
+        status=done.status,
     )
 
 
 @login_required
 @shows_domain_errors
-def objection_list_view(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_list_view(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = sel.campaign_get(user=request.user, pk=pk, action="change")
     status = request.GET.get("status", "")
     page = paginate(sel.objection_list(campaign=campaign, status=status), page=parse_page(request.GET.get("page")))
@@ -439,14 +412,14 @@ def objection_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def objection_resolve_view(request: HttpRequest, objection_id: int) -> HttpResponse:
+def objection_resolve_view(request: AuthedRequest, objection_id: int) -> HttpResponse:
     objection = sel.objection_get(user=request.user, pk=objection_id)
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择处理结果并填写处理意见")
     else:
         services.objection_resolve(
-            actor=_user(request),
+            actor=request.user,
             objection=objection,
             uphold=form.cleaned_data["decision"] == "upheld",
             resolution=form.cleaned_data["resolution"],

@@ -4,7 +4,7 @@ Every list is {"items", "count"} with page/page_size; errors are {"code", "messa
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,19 +14,13 @@ from ninja import Query, Router, Status
 from redvest.care import schemas as s
 from redvest.care import selectors, services
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["结对帮扶"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 # ---- Recipients -------------------------------------------------------------------------------
@@ -38,18 +32,18 @@ def recipients(request: HttpRequest, filters: Query[s.RecipientFilter]) -> Query
     f = selectors.RecipientFilters(
         category=filters.category, org_id=filters.org, overdue=filters.overdue, status=filters.status, q=filters.q
     )
-    return selectors.recipient_list(user=_user(request), filters=f)
+    return selectors.recipient_list(user=api_user(request), filters=f)
 
 
 @router.post("/recipients", response={201: s.RecipientOut, **ERRORS}, summary="登记帮扶对象")
 def recipient_new(request: HttpRequest, payload: s.RecipientIn) -> Status[Any]:
     data = services.RecipientData(org_id=payload.org, **payload.dict(exclude={"org"}))
-    return Status(201, services.recipient_create(actor=_user(request), data=data))
+    return Status(201, services.recipient_create(actor=api_user(request), data=data))
 
 
 @router.get("/recipients/{recipient_id}", response={200: s.RecipientOut, **ERRORS}, summary="帮扶对象详情")
 def recipient(request: HttpRequest, recipient_id: int) -> Any:
-    return selectors.recipient_get(user=_user(request), pk=recipient_id)
+    return selectors.recipient_get(user=api_user(request), pk=recipient_id)
 
 
 # ---- Consent and health -----------------------------------------------------------------------
@@ -59,7 +53,7 @@ def recipient(request: HttpRequest, recipient_id: int) -> Any:
     "/recipients/{recipient_id}/consents", response={201: s.ConsentOut, **ERRORS}, summary="登记健康信息单独同意"
 )
 def consent_new(request: HttpRequest, recipient_id: int, payload: s.ConsentIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     recipient = selectors.recipient_get(user=user, pk=recipient_id, action="change")
     consent = services.consent_record(actor=user, recipient=recipient, **payload.dict())
     return Status(201, consent)
@@ -69,7 +63,7 @@ def consent_new(request: HttpRequest, recipient_id: int, payload: s.ConsentIn) -
     "/consents/{consent_id}/withdraw", response={200: s.ConsentOut, **ERRORS}, summary="撤回同意（删除健康信息）"
 )
 def consent_withdraw(request: HttpRequest, consent_id: int, payload: s.WithdrawIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     consent = selectors.consent_get(user=user, pk=consent_id)
     return services.consent_withdraw(actor=user, consent=consent, reason=payload.reason)
 
@@ -78,7 +72,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int, payload: s.WithdrawI
     "/recipients/{recipient_id}/health", response={200: s.HealthOut, **ERRORS}, summary="健康与残疾信息（查看留痕）"
 )
 def health(request: HttpRequest, recipient_id: int) -> Any:
-    user = _user(request)
+    user = api_user(request)
     recipient = selectors.recipient_get(user=user, pk=recipient_id)
     data = services.health_reveal(actor=user, recipient=recipient)
     if data is None:
@@ -92,7 +86,7 @@ def health(request: HttpRequest, recipient_id: int) -> Any:
     summary="记录健康与残疾信息（须有有效的单独同意，否则422）",
 )
 def health_put(request: HttpRequest, recipient_id: int, payload: s.HealthIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     recipient = selectors.recipient_get(user=user, pk=recipient_id)
     data = services.HealthData(**payload.dict())
     services.health_save(actor=user, recipient=recipient, data=data)
@@ -105,13 +99,13 @@ def health_put(request: HttpRequest, recipient_id: int, payload: s.HealthIn) -> 
 @router.get("/pairings", response=list[s.PairingOut], summary="结对关系列表")
 @paginate
 def pairings(request: HttpRequest, filters: Query[s.PairingFilter]) -> QuerySet[Any]:
-    qs = selectors.pairing_list(user=_user(request), recipient_id=filters.recipient, status=filters.status)
+    qs = selectors.pairing_list(user=api_user(request), recipient_id=filters.recipient, status=filters.status)
     return qs
 
 
 @router.post("/pairings", response={201: s.PairingOut, **ERRORS}, summary="建立结对（志愿者或服务队二选一）")
 def pairing_new(request: HttpRequest, payload: s.PairingIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     recipient = selectors.recipient_get(user=user, pk=payload.recipient, action="change")
     volunteer = team = None
     if payload.volunteer is not None:
@@ -130,7 +124,7 @@ def pairing_new(request: HttpRequest, payload: s.PairingIn) -> Status[Any]:
 
 @router.post("/pairings/{pairing_id}/end", response={200: s.PairingOut, **ERRORS}, summary="解除结对")
 def pairing_end(request: HttpRequest, pairing_id: int, payload: s.EndIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     pairing = selectors.pairing_get(user=user, pk=pairing_id)
     services.pairing_end(actor=user, pairing=pairing, reason=payload.reason)
     return selectors.pairing_get(user=user, pk=pairing_id)
@@ -140,7 +134,7 @@ def pairing_end(request: HttpRequest, pairing_id: int, payload: s.EndIn) -> Any:
 @paginate
 def overdue(request: HttpRequest, filters: Query[s.OverdueFilter]) -> QuerySet[Any]:
     today = timezone.localdate()
-    qs = selectors.overdue_pairings(user=_user(request), today=today, org_id=filters.org, sort=filters.sort)
+    qs = selectors.overdue_pairings(user=api_user(request), today=today, org_id=filters.org, sort=filters.sort)
     return qs
 
 
@@ -150,7 +144,9 @@ def overdue(request: HttpRequest, filters: Query[s.OverdueFilter]) -> QuerySet[A
 @router.get("/visits", response=list[s.VisitOut], summary="走访记录")
 @paginate
 def visits(request: HttpRequest, filters: Query[s.VisitFilter]) -> QuerySet[Any]:
-    qs = selectors.visit_list(user=_user(request), recipient_id=filters.recipient, start=filters.start, end=filters.end)
+    qs = selectors.visit_list(
+        user=api_user(request), recipient_id=filters.recipient, start=filters.start, end=filters.end
+    )
     return qs
 
 
@@ -160,7 +156,7 @@ def visits(request: HttpRequest, filters: Query[s.VisitFilter]) -> QuerySet[Any]
     summary="记录走访（create_request=true 时把发现的需求同时登记为需求工单）",
 )
 def visit_new(request: HttpRequest, payload: s.VisitIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     recipient = selectors.recipient_get(user=user, pk=payload.recipient)
     data = services.VisitData(
         visited_on=payload.visited_on,

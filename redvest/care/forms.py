@@ -17,19 +17,9 @@ from redvest.care.models import (
     VisitForm,
 )
 from redvest.care.services import HealthData, RecipientData, VisitData
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _blank(choices: Any, label: str = "——请选择——") -> list[tuple[str, str]]:

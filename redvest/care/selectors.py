@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -29,6 +29,9 @@ from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def _overdue_pairings_q(today: datetime.date) -> Q:
 
 
 def recipient_list(
-    *, user: Any, filters: RecipientFilters, today: datetime.date | None = None
+    *, user: User, filters: RecipientFilters, today: datetime.date | None = None
 ) -> QuerySet[CareRecipient]:
     """Recipients the user may see, newest first, with their area, the count of active pairings and
     their earliest outstanding due date (annotations: no query per row)."""
@@ -145,7 +148,7 @@ def recipient_list(
     return policy.scope(user, "care_recipient", qs.order_by("-id"))
 
 
-def recipient_get(*, user: Any, pk: Any, action: policy.Action = "view") -> CareRecipient:
+def recipient_get(*, user: User, pk: Any, action: policy.Action = "view") -> CareRecipient:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
@@ -165,7 +168,7 @@ def recipient_pairings(*, recipient: CareRecipient) -> QuerySet[CarePairing]:
     )
 
 
-def recipient_visits(*, user: Any, recipient: CareRecipient) -> QuerySet[CareVisit]:
+def recipient_visits(*, user: User, recipient: CareRecipient) -> QuerySet[CareVisit]:
     qs = (
         CareVisit.objects.filter(recipient=recipient)
         .select_related("pairing__volunteer", "pairing__team", "visitor", "request")
@@ -178,7 +181,7 @@ def recipient_consents(*, recipient: CareRecipient) -> QuerySet[CareConsent]:
     return CareConsent.objects.filter(recipient=recipient).select_related("recorded_by", "withdrawn_by")
 
 
-def consent_get(*, user: Any, pk: Any) -> CareConsent:
+def consent_get(*, user: User, pk: Any) -> CareConsent:
     consent = CareConsent.objects.select_related("recipient__org").filter(pk=pk).first()
     if consent is None or not policy.can(user, "view", consent.recipient):
         raise NotFound("同意记录不存在或您无权查看")
@@ -196,7 +199,7 @@ def has_health_record(*, recipient: CareRecipient) -> bool:
 # ------------------------------------------------------------------------------------- pairings
 
 
-def pairing_list(*, user: Any, recipient_id: int | None = None, status: str = "") -> QuerySet[CarePairing]:
+def pairing_list(*, user: User, recipient_id: int | None = None, status: str = "") -> QuerySet[CarePairing]:
     qs = CarePairing.objects.select_related("recipient__org", "volunteer", "team").order_by("-id")
     if recipient_id is not None:
         qs = qs.filter(recipient_id=recipient_id)
@@ -205,7 +208,7 @@ def pairing_list(*, user: Any, recipient_id: int | None = None, status: str = ""
     return policy.scope(user, "care_pairing", qs)
 
 
-def pairing_get(*, user: Any, pk: Any, action: policy.Action = "view") -> CarePairing:
+def pairing_get(*, user: User, pk: Any, action: policy.Action = "view") -> CarePairing:
     qs = CarePairing.objects.select_related("recipient__org", "volunteer", "team").filter(pk=pk)
     pairing = policy.scope(user, "care_pairing", qs, action).first()
     if pairing is None:
@@ -213,7 +216,7 @@ def pairing_get(*, user: Any, pk: Any, action: policy.Action = "view") -> CarePa
     return pairing
 
 
-def my_pairings(*, user: Any) -> QuerySet[CarePairing]:
+def my_pairings(*, user: User) -> QuerySet[CarePairing]:
     """The active pairings the user holds as volunteer, team leader or liaison, soonest due first."""
     volunteers = [g.volunteer_id for g in policy.grants_for(user) if g.role == Role.VOLUNTEER and g.volunteer_id]
     teams = [
@@ -238,7 +241,7 @@ OVERDUE_SORTS = {"most": ("next_visit_due", "id"), "least": ("-next_visit_due", 
 
 
 def overdue_pairings(
-    *, user: Any, today: datetime.date | None = None, org_id: int | None = None, sort: str = "most"
+    *, user: User, today: datetime.date | None = None, org_id: int | None = None, sort: str = "most"
 ) -> QuerySet[CarePairing]:
     """Active pairings whose next visit is past due, in the user's scope (an admin's subtree), most
     overdue first (`sort="least"` for the reverse); `days_overdue` is annotated."""
@@ -253,7 +256,7 @@ def overdue_pairings(
     return policy.scope(user, "care_pairing", qs)
 
 
-def _administered(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _administered(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
     """Rows whose org lies in a subtree the user administers (everything for system admins)."""
     grants = [g for g in policy.grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]
     if any(g.role == Role.SYSTEM_ADMIN for g in grants):
@@ -279,7 +282,7 @@ def _near_first(qs: QuerySet[Any], recipient: CareRecipient) -> QuerySet[Any]:
     return qs.annotate(nearness=nearness).order_by("nearness", "org__path", "name")
 
 
-def pairing_volunteer_choices(*, user: Any, recipient: CareRecipient, q: str = "") -> QuerySet[Volunteer]:
+def pairing_volunteer_choices(*, user: User, recipient: CareRecipient, q: str = "") -> QuerySet[Volunteer]:
     """Registered volunteers the user administers, nearest the person first; `q` a name or number."""
     qs = Volunteer.objects.filter(status=VolunteerStatus.REGISTERED).select_related("org")
     if q.strip():
@@ -287,12 +290,12 @@ def pairing_volunteer_choices(*, user: Any, recipient: CareRecipient, q: str = "
     return _near_first(_administered(user, qs), recipient)
 
 
-def pairing_team_choices(*, user: Any, recipient: CareRecipient) -> QuerySet[Team]:
+def pairing_team_choices(*, user: User, recipient: CareRecipient) -> QuerySet[Team]:
     """Active teams the user administers, nearest the person first."""
     return _near_first(_administered(user, Team.objects.filter(is_active=True).select_related("org")), recipient)
 
 
-def recipient_org_options(*, user: Any) -> QuerySet[OrgNode]:
+def recipient_org_options(*, user: User) -> QuerySet[OrgNode]:
     """The villages/communities (and grids) the user may register people at."""
     qs = OrgNode.objects.filter(kind__in=[OrgKind.COMMUNITY, OrgKind.GRID]).order_by("path").only("id", "name", "path")
     return policy.scope(user, "org", qs, "change")
@@ -309,7 +312,7 @@ def need_item_options() -> list[tuple[str, list[Any]]]:
 
 
 def visit_list(
-    *, user: Any, recipient_id: int | None = None, start: datetime.date | None = None, end: datetime.date | None = None
+    *, user: User, recipient_id: int | None = None, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> QuerySet[CareVisit]:
     qs = CareVisit.objects.select_related(
         "recipient__org", "pairing__volunteer", "pairing__team", "visitor", "request"

@@ -3,7 +3,7 @@ list, "my pairings" and the cadence settings. Views parse, call one service or s
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,22 +24,15 @@ from redvest.care.forms import (
     ReasonForm,
     RecipientForm,
     VisitLogForm,
-    add_domain_error,
 )
 from redvest.care.models import CareCategory, CareRecipient, RecipientStatus
 from redvest.core.errors import DomainError, PermissionDenied
-from redvest.core.pages import domain_error_pages
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 CHOICES_LIMIT = 300
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 shows_domain_errors = domain_error_pages("care/error.html", fragment="care/_error.html")
@@ -66,7 +59,7 @@ def _int(value: Any) -> int | None:
 
 @login_required
 @require_GET
-def recipient_list_view(request: HttpRequest) -> HttpResponse:
+def recipient_list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     filters = selectors.RecipientFilters(
         category=g.get("category", ""),
@@ -98,26 +91,23 @@ def _org_options(user: Any) -> list[tuple[int, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recipient_new_view(request: HttpRequest) -> HttpResponse:
+def recipient_new_view(request: AuthedRequest) -> HttpResponse:
     orgs = _org_options(request.user)
     if not orgs:
         return render(request, "care/error.html", {"message": "您无权登记帮扶对象"}, status=403)
     form = RecipientForm(_data(request), orgs=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            recipient = services.recipient_create(actor=_user(request), data=form.data_object())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"已登记帮扶对象{recipient.name}")
-            return redirect("care:recipient-detail", recipient.pk)
+    # Like every care form page, a refused form is shown again with status 200.
+    done = run_form(request, form, lambda _: services.recipient_create(actor=request.user, data=form.data_object()))
+    if done:
+        messages.success(request, f"已登记帮扶对象{done.value.name}")
+        return redirect("care:recipient-detail", done.value.pk)
     return render(request, "care/form.html", {"form": form, "title": "登记帮扶对象", "back": "care:recipient-list"})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def recipient_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk, action="change")
     initial = {
         "org": recipient.org_id,
@@ -134,17 +124,16 @@ def recipient_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = RecipientForm(_data(request), initial=initial, orgs=_org_options(request.user))
     form.fields["phone"].help_text = f"当前：{recipient.phone_masked or '未登记'}。留空则不修改"
-    if request.method == "POST" and form.is_valid():
+
+    def save(_: dict[str, Any]) -> None:
         data = form.data_object()
         if not data.phone:
             data.phone = recipient.phone
-        try:
-            services.recipient_update(actor=_user(request), recipient=recipient, data=data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("care:recipient-detail", recipient.pk)
+        services.recipient_update(actor=request.user, recipient=recipient, data=data)
+
+    if run_form(request, form, save):
+        messages.success(request, "已保存")
+        return redirect("care:recipient-detail", recipient.pk)
     return render(
         request, "care/form.html", {"form": form, "title": f"修改 · {recipient.name}", "recipient": recipient}
     )
@@ -153,8 +142,8 @@ def recipient_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def recipient_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def recipient_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     recipient = selectors.recipient_get(user=user, pk=pk)
     visits = paginate(
         selectors.recipient_visits(user=user, recipient=recipient), page=parse_page(request.GET.get("page"))
@@ -183,10 +172,10 @@ def recipient_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def recipient_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk, action="change")
     services.recipient_end(
-        actor=_user(request), recipient=recipient, reason=posted_text(request.POST, "reason", label="原因")
+        actor=request.user, recipient=recipient, reason=posted_text(request.POST, "reason", label="原因")
     )
     messages.success(request, "已结束帮扶，相关结对已解除")
     return redirect("care:recipient-detail", recipient.pk)
@@ -195,9 +184,9 @@ def recipient_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def recipient_phone_view(request: HttpRequest, pk: int) -> HttpResponse:
+def recipient_phone_view(request: AuthedRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk)
-    phone = services.recipient_phone_reveal(actor=_user(request), recipient=recipient)
+    phone = services.recipient_phone_reveal(actor=request.user, recipient=recipient)
     return HttpResponse(format_html('<a href="tel:{0}">{0}</a>', phone))
 
 
@@ -207,26 +196,25 @@ def recipient_phone_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def consent_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_new_view(request: AuthedRequest, pk: int) -> HttpResponse:
     recipient = selectors.recipient_get(user=request.user, pk=pk, action="change")
     form = ConsentForm(_data(request), _files(request))
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            services.consent_record(
-                actor=_user(request),
-                recipient=recipient,
-                given_by=c["given_by"],
-                giver_name=c["giver_name"],
-                method=c["method"],
-                given_on=c["given_on"],
-                evidence=c["evidence"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "已登记健康信息单独同意")
-            return redirect("care:recipient-detail", recipient.pk)
+    done = run_form(
+        request,
+        form,
+        lambda c: services.consent_record(
+            actor=request.user,
+            recipient=recipient,
+            given_by=c["given_by"],
+            giver_name=c["giver_name"],
+            method=c["method"],
+            given_on=c["given_on"],
+            evidence=c["evidence"],
+        ),
+    )
+    if done:
+        messages.success(request, "已登记健康信息单独同意")
+        return redirect("care:recipient-detail", recipient.pk)
     return render(
         request,
         "care/form.html",
@@ -243,10 +231,10 @@ def consent_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
+def consent_withdraw_view(request: AuthedRequest, consent_id: int) -> HttpResponse:
     consent = selectors.consent_get(user=request.user, pk=consent_id)
     services.consent_withdraw(
-        actor=_user(request), consent=consent, reason=posted_text(request.POST, "reason", label="原因")
+        actor=request.user, consent=consent, reason=posted_text(request.POST, "reason", label="原因")
     )
     messages.success(request, "已撤回同意，健康信息已删除")
     return redirect("care:recipient-detail", consent.recipient_id)
@@ -255,18 +243,18 @@ def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse
 @login_required
 @require_GET
 @shows_domain_errors
-def health_view(request: HttpRequest, pk: int) -> HttpResponse:
+def health_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """The health section, loaded on demand (htmx) so that each look is one audited view."""
     recipient = selectors.recipient_get(user=request.user, pk=pk)
-    health = services.health_reveal(actor=_user(request), recipient=recipient)
+    health = services.health_reveal(actor=request.user, recipient=recipient)
     return render(request, "care/_health.html", {"health": health, "r": recipient})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def health_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def health_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     recipient = selectors.recipient_get(user=user, pk=pk, action="change")
     consent = selectors.consent_in_force(recipient=recipient)
     initial: dict[str, Any] = {}
@@ -302,8 +290,8 @@ def _health_context(form: HealthForm, recipient: CareRecipient, consent: Any) ->
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def pairing_new_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def pairing_new_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     recipient = selectors.recipient_get(user=user, pk=pk, action="change")
     volunteers = selectors.pairing_volunteer_choices(user=user, recipient=recipient, q=request.GET.get("q", ""))
     teams = selectors.pairing_team_choices(user=user, recipient=recipient)
@@ -312,21 +300,20 @@ def pairing_new_view(request: HttpRequest, pk: int) -> HttpResponse:
         volunteers=[(v.pk, f"{v.name}（{v.org.name}）") for v in volunteers[:CHOICES_LIMIT]],
         teams=[(t.pk, f"{t.name}（{t.org.name}）") for t in teams[:CHOICES_LIMIT]],
     )
-    if request.method == "POST" and form.is_valid():
-        c = form.cleaned_data
-        try:
-            services.pairing_create(
-                actor=user,
-                recipient=recipient,
-                volunteer=volunteers.filter(pk=c["volunteer"]).first() if c["volunteer"] else None,
-                team=teams.filter(pk=c["team"]).first() if c["team"] else None,
-                started_on=c["started_on"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "已建立结对")
-            return redirect("care:recipient-detail", recipient.pk)
+    done = run_form(
+        request,
+        form,
+        lambda c: services.pairing_create(
+            actor=user,
+            recipient=recipient,
+            volunteer=volunteers.filter(pk=c["volunteer"]).first() if c["volunteer"] else None,
+            team=teams.filter(pk=c["team"]).first() if c["team"] else None,
+            started_on=c["started_on"],
+        ),
+    )
+    if done:
+        messages.success(request, "已建立结对")
+        return redirect("care:recipient-detail", recipient.pk)
     return render(
         request,
         "care/form.html",
@@ -343,25 +330,23 @@ def pairing_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def pairing_end_view(request: HttpRequest, pairing_id: int) -> HttpResponse:
+def pairing_end_view(request: AuthedRequest, pairing_id: int) -> HttpResponse:
     pairing = selectors.pairing_get(user=request.user, pk=pairing_id)
-    services.pairing_end(
-        actor=_user(request), pairing=pairing, reason=posted_text(request.POST, "reason", label="原因")
-    )
+    services.pairing_end(actor=request.user, pairing=pairing, reason=posted_text(request.POST, "reason", label="原因"))
     messages.success(request, "已解除结对")
     return redirect("care:recipient-detail", pairing.recipient_id)
 
 
 @login_required
 @require_GET
-def my_pairings_view(request: HttpRequest) -> HttpResponse:
+def my_pairings_view(request: AuthedRequest) -> HttpResponse:
     page = paginate(selectors.my_pairings(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "care/my_pairings.html", {"page": page, "today": timezone.localdate()})
 
 
 @login_required
 @require_GET
-def overdue_view(request: HttpRequest) -> HttpResponse:
+def overdue_view(request: AuthedRequest) -> HttpResponse:
     sort = request.GET.get("sort", "most")
     today = timezone.localdate()
     qs = selectors.overdue_pairings(user=request.user, today=today, org_id=_int(request.GET.get("org")), sort=sort)
@@ -386,8 +371,8 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def visit_new_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def visit_new_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     recipient = selectors.recipient_get(user=user, pk=pk)
     if not can_log_care_visit(user, recipient):
         raise PermissionDenied("您不是该帮扶对象的结对志愿者，不能记录走访")
@@ -399,17 +384,18 @@ def visit_new_view(request: HttpRequest, pk: int) -> HttpResponse:
     items = [(label, [(i.code, f"{i.code} {i.name}") for i in group]) for label, group in selectors.need_item_options()]
     admin = can_administer(user, recipient.org)
     form = VisitLogForm(_data(request), _files(request), pairings=pairings if admin else [], items=items)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.visit_log(actor=user, recipient=recipient, data=form.data_object(), now=timezone.now())
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            message = "已记录走访"
-            if visit.request is not None:
-                message += f"，需求已转为工单{visit.request.number}"
-            messages.success(request, message)
-            return redirect("care:recipient-detail", recipient.pk)
+    done = run_form(
+        request,
+        form,
+        lambda _: services.visit_log(actor=user, recipient=recipient, data=form.data_object(), now=timezone.now()),
+    )
+    if done:
+        visit = done.value
+        message = "已记录走访"
+        if visit.request is not None:
+            message += f"，需求已转为工单{visit.request.number}"
+        messages.success(request, message)
+        return redirect("care:recipient-detail", recipient.pk)
     return render(request, "care/visit_form.html", {"form": form, "r": recipient})
 
 
@@ -419,8 +405,8 @@ def visit_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def cadence_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def cadence_view(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     editable = may_set_cadence(user)
     if request.method == "POST":
         form = CadenceForm(request.POST)

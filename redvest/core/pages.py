@@ -5,13 +5,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
 
 from redvest.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request that has been through django-htmx's middleware (installed in settings)."""
+
+    htmx: HtmxDetails
+
+
+class AuthedRequest(HtmxHttpRequest):
+    """The request of a view behind login_required: `request.user` is a User, never AnonymousUser.
+    Only an annotation: Django passes its own request object."""
+
+    user: User  # narrowed from User | AnonymousUser: login_required has run
+
 
 View = Callable[..., HttpResponseBase]
 

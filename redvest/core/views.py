@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.selectors import notification_list
 from redvest.core.services import notification_mark_read
@@ -24,13 +25,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthedRequest) -> HttpResponse:
     page = paginate(notification_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "core/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def inbox_mark_read(request: HttpRequest) -> HttpResponse:
-    notification_mark_read(user=request.user)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+def inbox_mark_read(request: AuthedRequest) -> HttpResponse:
+    notification_mark_read(user=request.user)
     return redirect("core:inbox")

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
 from ninja import Router, Status
 
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.dashboards import schemas as s
 from redvest.dashboards import selectors
 from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
 from redvest.dashboards.tables import tables
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["数据看板"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 # ---- exports (before /{org_id} so the literal path wins) ------------------------------------------
@@ -36,7 +30,7 @@ def export_tables(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/exports", response={201: s.ExportOut, **ERRORS}, summary="提交导出（后台生成 Excel）")
 def export_create(request: HttpRequest, payload: s.ExportIn) -> Status[Any]:
     export = data_export_request(
-        actor=_user(request),
+        actor=api_user(request),
         table=payload.table,
         org_id=payload.org_id,
         category=payload.category,
@@ -51,12 +45,12 @@ def export_create(request: HttpRequest, payload: s.ExportIn) -> Status[Any]:
 @router.get("/exports", response=list[s.ExportOut], summary="我的导出")
 @paginate
 def export_list(request: HttpRequest) -> QuerySet[Any]:
-    return selectors.export_list(user=_user(request))
+    return selectors.export_list(user=api_user(request))
 
 
 @router.get("/exports/{export_id}", response={200: s.ExportOut, 404: s.ErrorOut}, summary="导出详情")
 def export_detail(request: HttpRequest, export_id: int) -> Any:
-    return selectors.export_get(user=_user(request), pk=export_id)
+    return selectors.export_get(user=api_user(request), pk=export_id)
 
 
 @router.get(
@@ -66,7 +60,7 @@ def export_detail(request: HttpRequest, export_id: int) -> Any:
     openapi_extra={"responses": {200: {"description": "xlsx 文件"}}},
 )
 def export_file(request: HttpRequest, export_id: int) -> FileResponse:
-    user = _user(request)
+    user = api_user(request)
     export = data_export_download(actor=user, export=selectors.export_get(user=user, pk=export_id))
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=str(export.file.name).rsplit("/", 1)[-1])
 
@@ -75,7 +69,7 @@ def export_file(request: HttpRequest, export_id: int) -> FileResponse:
     "/exports/{export_id}/retry", response={202: s.ExportOut, 409: s.ErrorOut, **ERRORS}, summary="重试失败的导出"
 )
 def export_retry(request: HttpRequest, export_id: int) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     export = data_export_retry(actor=user, export=selectors.export_get(user=user, pk=export_id))
     return Status(202, selectors.export_get(user=user, pk=export.pk))
 
@@ -85,10 +79,10 @@ def export_retry(request: HttpRequest, export_id: int) -> Status[Any]:
 
 @router.get("/{org_id}", response={200: s.DashboardOut, **ERRORS}, summary="组织数据看板（全部面板）")
 def dashboard(request: HttpRequest, org_id: int) -> dict[str, Any]:
-    return selectors.dashboard_get(user=_user(request), org_id=org_id).as_json()
+    return selectors.dashboard_get(user=api_user(request), org_id=org_id).as_json()
 
 
 @router.get("/{org_id}/children", response={200: list[s.ChildOut], **ERRORS}, summary="下级组织（逐级下钻）")
 @paginate
 def children(request: HttpRequest, org_id: int) -> list[Any]:
-    return list(selectors.dashboard_get(user=_user(request), org_id=org_id).children)
+    return list(selectors.dashboard_get(user=api_user(request), org_id=org_id).children)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
@@ -22,6 +22,9 @@ from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.volunteers.models import PoliticalStatus
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 MONTHS = 12
 REQUEST_DAYS = 7
@@ -55,7 +58,7 @@ POLITICAL = (
 # ---- access -------------------------------------------------------------------------------------
 
 
-def dashboard_home(*, user: Any) -> OrgNode:
+def dashboard_home(*, user: User) -> OrgNode:
     """Where the viewer starts: the root for a system admin, else the highest node they administer (or,
     for a dispatcher, the area their hotline serves)."""
     grants = policy.grants_for(user)
@@ -71,7 +74,7 @@ def dashboard_home(*, user: Any) -> OrgNode:
     return node
 
 
-def dashboard_node(*, user: Any, org_id: int) -> tuple[OrgNode, Access]:
+def dashboard_node(*, user: User, org_id: int) -> tuple[OrgNode, Access]:
     """The node of a dashboard and what the viewer sees of it; NotFound / PermissionDenied (outside the
     viewer's subtree) otherwise."""
     node = OrgNode.objects.filter(pk=org_id).first() if 0 < org_id < 2**31 else None
@@ -164,7 +167,7 @@ def _sums(fields: tuple[str, ...]) -> dict[str, Sum]:
     return {f: Sum(f) for f in fields}
 
 
-def _breadcrumb(user: Any, node: OrgNode) -> list[Crumb]:
+def _breadcrumb(user: User, node: OrgNode) -> list[Crumb]:
     """From the highest node the viewer may open down to this one."""
     crumbs = []
     for ancestor in OrgNode.objects.filter(path__in=ancestors_paths(node.path)).order_by("path"):
@@ -226,7 +229,7 @@ def _trend(node: OrgNode, months: list[datetime.date]) -> dict[str, list[int]]:
     return {f: [int((by_month.get(m) or {}).get(f) or 0) for m in months] for f in MONTH_FIELDS}
 
 
-def _stations(user: Any, node: OrgNode) -> list[dict[str, Any]]:
+def _stations(user: User, node: OrgNode) -> list[dict[str, Any]]:
     """Stations with coordinates in the subtree, each with its kind and whether it falls short of 五有."""
     from redvest.orgs.selectors import station_list
 
@@ -247,7 +250,7 @@ def _stations(user: Any, node: OrgNode) -> list[dict[str, Any]]:
     return points
 
 
-def _requests(user: Any, node: OrgNode, today: datetime.date) -> dict[str, Any]:
+def _requests(user: User, node: OrgNode, today: datetime.date) -> dict[str, Any]:
     """The demand statistics of the last 7 days (the demand app's own selector) and the live open count."""
     from redvest.demand.selectors.requests import request_list
     from redvest.demand.selectors.stats import demand_stats
@@ -291,7 +294,7 @@ def last_refresh_at() -> datetime.datetime | None:
     return run.finished_at if run else None
 
 
-def dashboard_get(*, user: Any, org_id: int) -> Dashboard:
+def dashboard_get(*, user: User, org_id: int) -> Dashboard:
     """One node's dashboard for the viewer: one figure per child, the trends of the last 12 months, points,
     requests and SLA, satisfaction, care visits and the station map. A fixed number of queries."""
     node, access = dashboard_node(user=user, org_id=org_id)
@@ -336,12 +339,12 @@ def dashboard_get(*, user: Any, org_id: int) -> Dashboard:
 # ---- exports ------------------------------------------------------------------------------------
 
 
-def export_list(*, user: Any) -> QuerySet[DataExport]:
+def export_list(*, user: User) -> QuerySet[DataExport]:
     """The user's own exports, newest first (paginate the result)."""
     return policy.scope(user, "data_export", DataExport.objects.filter(created_by=user)).select_related("org")
 
 
-def export_get(*, user: Any, pk: int) -> DataExport:
+def export_get(*, user: User, pk: int) -> DataExport:
     export = (
         policy.scope(user, "data_export", DataExport.objects.select_related("org", "created_by")).filter(pk=pk).first()
         if 0 < pk < 2**31
@@ -360,7 +363,7 @@ def export_category_choices() -> dict[str, list[tuple[str, str]]]:
     return {t.key: list(t.categories) for t in tables().values() if t.categories}
 
 
-def export_org_choices(*, user: Any) -> list[OrgNode]:
+def export_org_choices(*, user: User) -> list[OrgNode]:
     """Nodes the user administers, down to two levels below their top nodes (for the export form)."""
     from redvest.orgs.selectors import org_filter_choices
 

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from redvest.accounts.models import User
 from redvest.core.errors import DomainError, ValidationFailed
-from redvest.core.pages import domain_error_pages
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.dashboards import selectors
 from redvest.dashboards.forms import ExportForm
 from redvest.dashboards.models import ExportStatus
 from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
 
 shows_domain_errors = domain_error_pages("dashboards/error.html")
 
@@ -32,7 +27,7 @@ shows_domain_errors = domain_error_pages("dashboards/error.html")
 @login_required
 @require_GET
 @shows_domain_errors
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     node = selectors.dashboard_home(user=request.user)
     return redirect("dashboards:dashboard", org_id=node.pk)
 
@@ -40,12 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def big_screen_home(request: HttpRequest) -> HttpResponse:
+def big_screen_home(request: AuthedRequest) -> HttpResponse:
     node = selectors.dashboard_home(user=request.user)
     return redirect("dashboards:big-screen", org_id=node.pk)
 
 
-def _context(request: HttpRequest, org_id: int) -> dict[str, Any]:
+def _context(request: AuthedRequest, org_id: int) -> dict[str, Any]:
     dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)
     return {
         "d": dashboard,
@@ -57,14 +52,14 @@ def _context(request: HttpRequest, org_id: int) -> dict[str, Any]:
 @login_required
 @require_GET
 @shows_domain_errors
-def dashboard_view(request: HttpRequest, org_id: int) -> HttpResponse:
+def dashboard_view(request: AuthedRequest, org_id: int) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", _context(request, org_id))
 
 
 @login_required
 @require_GET
 @shows_domain_errors
-def big_screen(request: HttpRequest, org_id: int) -> HttpResponse:
+def big_screen(request: AuthedRequest, org_id: int) -> HttpResponse:
     context = _context(request, org_id)
     context["child_url"] = reverse("dashboards:big-screen", args=[0])
     return render(request, "dashboards/big_screen.html", context)
@@ -72,7 +67,7 @@ def big_screen(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_json(request: HttpRequest, org_id: int) -> JsonResponse:
+def dashboard_json(request: AuthedRequest, org_id: int) -> JsonResponse:
     try:
         dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)
     except DomainError as exc:
@@ -80,7 +75,7 @@ def dashboard_json(request: HttpRequest, org_id: int) -> JsonResponse:
     return JsonResponse(dashboard.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
-def _export_form(request: HttpRequest, data: Any = None) -> ExportForm:
+def _export_form(request: AuthedRequest, data: Any = None) -> ExportForm:
     orgs = selectors.export_org_choices(user=request.user)
     today = timezone.localdate()
     initial = {"start": today.replace(month=1, day=1), "end": today} | ({"org": orgs[0].pk} if orgs else {})
@@ -92,7 +87,7 @@ def _export_form(request: HttpRequest, data: Any = None) -> ExportForm:
     )
 
 
-def _export_page(request: HttpRequest, form: ExportForm, status: int = 200) -> HttpResponse:
+def _export_page(request: AuthedRequest, form: ExportForm, status: int = 200) -> HttpResponse:
     page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(
         request,
@@ -110,7 +105,7 @@ def _export_page(request: HttpRequest, form: ExportForm, status: int = 200) -> H
 @login_required
 @require_http_methods(["GET", "POST"])
 @shows_domain_errors
-def export_view(request: HttpRequest) -> HttpResponse:
+def export_view(request: AuthedRequest) -> HttpResponse:
     if not selectors.export_org_choices(user=request.user):
         return render(request, "dashboards/error.html", {"message": "数据导出仅对管理员开放"}, status=403)
     if request.method != "POST":
@@ -120,7 +115,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             export = data_export_request(
-                actor=_user(request),
+                actor=request.user,
                 table=data["table"],
                 org_id=data["org"],
                 category=data["category"],
@@ -129,8 +124,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
                 include_sensitive=data["include_sensitive"],
             )
         except ValidationFailed as exc:
-            for name, message in exc.errors.items():
-                form.add_error(name if name in form.fields else None, message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已提交导出（{export.pk}号），生成后可在“我的导出”中下载")
             return redirect("dashboards:export")
@@ -139,7 +133,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_list_partial(request: HttpRequest) -> HttpResponse:
+def export_list_partial(request: AuthedRequest) -> HttpResponse:
     page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
     running = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in page.items)
     return render(request, "dashboards/_export_list.html", {"page": page, "running": running})
@@ -148,8 +142,8 @@ def export_list_partial(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    export = data_export_download(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
+def export_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    export = data_export_download(actor=request.user, export=selectors.export_get(user=request.user, pk=pk))
     name = str(export.file.name).rsplit("/", 1)[-1]
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name)
 
@@ -157,8 +151,8 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 @shows_domain_errors
-def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def export_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue again an export that failed (e.g. its worker stopped)."""
-    export = data_export_retry(actor=_user(request), export=selectors.export_get(user=request.user, pk=pk))
+    export = data_export_retry(actor=request.user, export=selectors.export_get(user=request.user, pk=pk))
     messages.success(request, f"已重新提交导出（{export.pk}号），生成后可在“我的导出”中下载")
     return redirect("dashboards:export")

@@ -4,7 +4,7 @@ statistics and 点菜 orders. Every list is {"items", "count"} with page/page_si
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.demand import schemas as s
 from redvest.demand.access import dispatch_area_paths
@@ -70,15 +71,8 @@ from redvest.demand.services import (
 )
 from redvest.orgs.models import Station
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["需求对接"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 def _now() -> datetime.datetime:
@@ -90,7 +84,7 @@ def _targets(rows: list[s.TargetIn]) -> list[Target]:
 
 
 def _detail(request: HttpRequest, request_id: int) -> Any:
-    return request_for_api(user=_user(request), request_id=request_id)
+    return request_for_api(user=api_user(request), request_id=request_id)
 
 
 # ---- Menu -------------------------------------------------------------------------------------
@@ -114,7 +108,7 @@ def item(request: HttpRequest, code: str) -> Any:
 @paginate
 def requests(request: HttpRequest, filters: Query[s.RequestFilter]) -> QuerySet[Any]:
     qs = request_list(
-        user=_user(request),
+        user=api_user(request),
         status=filters.status,
         category=filters.category,
         channel=filters.channel,
@@ -151,12 +145,12 @@ def request_new(request: HttpRequest, payload: s.RequestIn) -> Status[Any]:
     walk_in_elsewhere = (
         payload.channel == "walk_in"
         and station is not None
-        and not walkin_stations(user=_user(request)).filter(pk=station.pk).exists()
+        and not walkin_stations(user=api_user(request)).filter(pk=station.pk).exists()
     )
     if walk_in_elsewhere:
         raise PermissionDenied("您不能在该站点登记诉求", field="station")
     intake = request_create(
-        actor=_user(request),
+        actor=api_user(request),
         channel=payload.channel,
         data=data,
         now=_now(),
@@ -173,12 +167,12 @@ def request_one(request: HttpRequest, request_id: int) -> Any:
 @router.get("/board", response=list[s.RequestOut], summary="调度看板：未办结工单，按紧急程度和时限排序")
 @paginate
 def board_api(request: HttpRequest, filters: Query[s.BoardFilter]) -> QuerySet[Any]:
-    return board(user=_user(request), overdue=filters.overdue, category=filters.category)
+    return board(user=api_user(request), overdue=filters.overdue, category=filters.category)
 
 
 @router.get("/callers", response=s.CallerOut, summary="来电号码查老来电及历史诉求")
 def caller(request: HttpRequest, phone: str) -> dict[str, Any]:
-    found = caller_lookup(user=_user(request), phone=phone)
+    found = caller_lookup(user=api_user(request), phone=phone)
     r = found.resident
     return {
         "known": r is not None,
@@ -195,8 +189,8 @@ def caller(request: HttpRequest, phone: str) -> dict[str, Any]:
     "/requests/{request_id}/phone", response={200: s.PhoneOut, **ERRORS}, summary="查看服务对象完整号码（留痕）"
 )
 def phone(request: HttpRequest, request_id: int) -> dict[str, str]:
-    r = request_get(user=_user(request), request_id=request_id)
-    return {"phone": resident_phone_reveal(actor=_user(request), request=r)}
+    r = request_get(user=api_user(request), request_id=request_id)
+    return {"phone": resident_phone_reveal(actor=api_user(request), request=r)}
 
 
 @router.get(
@@ -205,19 +199,19 @@ def phone(request: HttpRequest, request_id: int) -> dict[str, str]:
     summary="推荐派单对象（技能、距离、在办量、可服务时间，附理由）",
 )
 def recommendations(request: HttpRequest, request_id: int) -> list[Any]:
-    r = request_get(user=_user(request), request_id=request_id, action="change")
-    return recommend(request=r, now=_now(), within=dispatch_area_paths(_user(request))).all()
+    r = request_get(user=api_user(request), request_id=request_id, action="change")
+    return recommend(request=r, now=_now(), within=dispatch_area_paths(api_user(request))).all()
 
 
 @router.post(
     "/requests/{request_id}/dispatch", response={201: list[s.PartOut], **ERRORS}, summary="派单（多个对象即组团）"
 )
 def dispatch(request: HttpRequest, request_id: int, payload: s.DispatchIn) -> Status[Any]:
-    r = request_get(user=_user(request), request_id=request_id)
+    r = request_get(user=api_user(request), request_id=request_id)
     return Status(
         201,
         dispatch_create(
-            actor=_user(request), request=r, targets=_targets(payload.targets), note=payload.note, now=_now()
+            actor=api_user(request), request=r, targets=_targets(payload.targets), note=payload.note, now=_now()
         ),
     )
 
@@ -226,23 +220,23 @@ def dispatch(request: HttpRequest, request_id: int, payload: s.DispatchIn) -> St
     "/requests/{request_id}/redispatch", response={201: list[s.PartOut], **ERRORS}, summary="改派（原派单保留为历史）"
 )
 def redispatch(request: HttpRequest, request_id: int, payload: s.RedispatchIn) -> Status[Any]:
-    r = request_get(user=_user(request), request_id=request_id)
+    r = request_get(user=api_user(request), request_id=request_id)
     parts = request_redispatch(
-        actor=_user(request), request=r, targets=_targets(payload.targets), reason=payload.reason, now=_now()
+        actor=api_user(request), request=r, targets=_targets(payload.targets), reason=payload.reason, now=_now()
     )
     return Status(201, parts)
 
 
 @router.post("/requests/{request_id}/auto-dispatch", response={201: s.PartOut, **ERRORS}, summary="按规则派单")
 def auto_dispatch(request: HttpRequest, request_id: int) -> Status[Any]:
-    r = request_get(user=_user(request), request_id=request_id)
-    return Status(201, request_auto_dispatch(actor=_user(request), request=r, now=_now()))
+    r = request_get(user=api_user(request), request_id=request_id)
+    return Status(201, request_auto_dispatch(actor=api_user(request), request=r, now=_now()))
 
 
 @router.post("/requests/{request_id}/cancel", response={200: s.RequestDetailOut, **ERRORS}, summary="撤销工单")
 def cancel(request: HttpRequest, request_id: int, payload: s.ReasonIn) -> Any:
-    r = request_get(user=_user(request), request_id=request_id)
-    request_cancel(actor=_user(request), request=r, reason=payload.reason, now=_now())
+    r = request_get(user=api_user(request), request_id=request_id)
+    request_cancel(actor=api_user(request), request=r, reason=payload.reason, now=_now())
     return _detail(request, request_id)
 
 
@@ -252,16 +246,16 @@ def cancel(request: HttpRequest, request_id: int, payload: s.ReasonIn) -> Any:
     summary="调度员办结（退回且已有完成的派单）",
 )
 def resolve(request: HttpRequest, request_id: int, payload: s.NoteIn) -> Any:
-    r = request_get(user=_user(request), request_id=request_id)
-    request_resolve(actor=_user(request), request=r, note=payload.note, now=_now())
+    r = request_get(user=api_user(request), request_id=request_id)
+    request_resolve(actor=api_user(request), request=r, note=payload.note, now=_now())
     return _detail(request, request_id)
 
 
 @router.post("/requests/{request_id}/feedback", response={201: s.FeedbackOut, **ERRORS}, summary="服务反馈单")
 def feedback(request: HttpRequest, request_id: int, payload: s.FeedbackIn) -> Status[Any]:
-    r = request_get(user=_user(request), request_id=request_id)
+    r = request_get(user=api_user(request), request_id=request_id)
     row = feedback_submit(
-        actor=_user(request),
+        actor=api_user(request),
         request=r,
         rating=payload.rating,
         comment=payload.comment,
@@ -277,11 +271,11 @@ def feedback(request: HttpRequest, request_id: int, payload: s.FeedbackIn) -> St
     summary="红色代办：材料收到/撤销",
 )
 def errand_document(request: HttpRequest, request_id: int, document_id: int, payload: s.ReceivedIn) -> Any:
-    r = request_get(user=_user(request), request_id=request_id)
+    r = request_get(user=api_user(request), request_id=request_id)
     document = r.errand_documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound("材料不存在")
-    return errand_document_receive(actor=_user(request), document=document, received=payload.received, now=_now())
+    return errand_document_receive(actor=api_user(request), document=document, received=payload.received, now=_now())
 
 
 @router.post(
@@ -290,11 +284,11 @@ def errand_document(request: HttpRequest, request_id: int, document_id: int, pay
     summary="红色代办：完成一步",
 )
 def errand_step(request: HttpRequest, request_id: int, step_id: int, payload: s.NoteIn) -> Any:
-    r = request_get(user=_user(request), request_id=request_id)
+    r = request_get(user=api_user(request), request_id=request_id)
     step = r.errand_steps.filter(pk=step_id).first()
     if step is None:
         raise NotFound("办理步骤不存在")
-    return errand_step_done(actor=_user(request), step=step, note=payload.note, now=_now())
+    return errand_step_done(actor=api_user(request), step=step, note=payload.note, now=_now())
 
 
 # ---- Dispatch parts ---------------------------------------------------------------------------
@@ -303,7 +297,7 @@ def errand_step(request: HttpRequest, request_id: int, step_id: int, payload: s.
 @router.get("/dispatches", response=list[s.DispatchOut], summary="我的派单（志愿者、服务队负责人、站点管理员）")
 @paginate
 def dispatches(request: HttpRequest, filters: Query[s.DispatchFilter]) -> QuerySet[Any]:
-    return my_tasks(user=_user(request), status=filters.status)
+    return my_tasks(user=api_user(request), status=filters.status)
 
 
 def _time_spent(raw: str) -> list[TimeSpent]:
@@ -315,24 +309,24 @@ def _time_spent(raw: str) -> list[TimeSpent]:
 
 
 def _part(request: HttpRequest, dispatch_id: int) -> Any:
-    return dispatch_get(user=_user(request), dispatch_id=dispatch_id, action="change")
+    return dispatch_get(user=api_user(request), dispatch_id=dispatch_id, action="change")
 
 
 @router.post("/dispatches/{dispatch_id}/accept", response={200: s.DispatchOut, **ERRORS}, summary="接单")
 def accept(request: HttpRequest, dispatch_id: int) -> Any:
-    return dispatch_accept(actor=_user(request), dispatch=_part(request, dispatch_id), now=_now())
+    return dispatch_accept(actor=api_user(request), dispatch=_part(request, dispatch_id), now=_now())
 
 
 @router.post("/dispatches/{dispatch_id}/decline", response={200: s.DispatchOut, **ERRORS}, summary="拒单（退回调度）")
 def decline(request: HttpRequest, dispatch_id: int, payload: s.ReasonIn) -> Any:
     return dispatch_decline(
-        actor=_user(request), dispatch=_part(request, dispatch_id), reason=payload.reason, now=_now()
+        actor=api_user(request), dispatch=_part(request, dispatch_id), reason=payload.reason, now=_now()
     )
 
 
 @router.post("/dispatches/{dispatch_id}/arrive", response={200: s.DispatchOut, **ERRORS}, summary="到场")
 def arrive(request: HttpRequest, dispatch_id: int) -> Any:
-    return dispatch_arrive(actor=_user(request), dispatch=_part(request, dispatch_id), now=_now())
+    return dispatch_arrive(actor=api_user(request), dispatch=_part(request, dispatch_id), now=_now())
 
 
 @router.post(
@@ -349,7 +343,7 @@ def complete(
     """multipart/form-data：result、time_spent（每项 volunteer 与 minutes），photos 可多张。"""
     entries = _time_spent(payload.time_spent)
     return dispatch_complete(
-        actor=_user(request),
+        actor=api_user(request),
         dispatch=_part(request, dispatch_id),
         result=payload.result,
         time_spent=entries,
@@ -360,8 +354,8 @@ def complete(
 
 @router.post("/dispatches/{dispatch_id}/recall", response={200: s.DispatchOut, **ERRORS}, summary="撤回派单")
 def recall(request: HttpRequest, dispatch_id: int, payload: s.ReasonIn) -> Any:
-    part = dispatch_get(user=_user(request), dispatch_id=dispatch_id)
-    return dispatch_recall(actor=_user(request), dispatch=part, reason=payload.reason, now=_now())
+    part = dispatch_get(user=api_user(request), dispatch_id=dispatch_id)
+    return dispatch_recall(actor=api_user(request), dispatch=part, reason=payload.reason, now=_now())
 
 
 # ---- Callbacks and spot checks ----------------------------------------------------------------
@@ -370,33 +364,33 @@ def recall(request: HttpRequest, dispatch_id: int, payload: s.ReasonIn) -> Any:
 @router.get("/callbacks", response=list[s.CallbackOut], summary="电话回访任务")
 @paginate
 def callbacks(request: HttpRequest, filters: Query[s.CallbackFilter]) -> QuerySet[Any]:
-    return callback_list(user=_user(request), status=filters.status)
+    return callback_list(user=api_user(request), status=filters.status)
 
 
 @router.post(
     "/callbacks/{callback_id}", response={200: s.CallbackOut, **ERRORS}, summary="登记回访结果（不满意则重新办理）"
 )
 def callback(request: HttpRequest, callback_id: int, payload: s.RatingIn) -> Any:
-    row = callback_get(user=_user(request), callback_id=callback_id)
+    row = callback_get(user=api_user(request), callback_id=callback_id)
     return callback_record(
-        actor=_user(request), callback=row, rating=payload.rating, comment=payload.comment, now=_now()
+        actor=api_user(request), callback=row, rating=payload.rating, comment=payload.comment, now=_now()
     )
 
 
 @router.post("/callbacks/{callback_id}/unreachable", response={200: s.CallbackOut, **ERRORS}, summary="回访未接通")
 def unreachable(request: HttpRequest, callback_id: int) -> Any:
-    row = callback_get(user=_user(request), callback_id=callback_id)
-    return callback_unreachable(actor=_user(request), callback=row, now=_now())
+    row = callback_get(user=api_user(request), callback_id=callback_id)
+    return callback_unreachable(actor=api_user(request), callback=row, now=_now())
 
 
 @router.get("/spot-checks", response=list[s.SpotCheckOut], summary="抽查")
 @paginate
 def spot_checks(request: HttpRequest, filters: Query[s.SpotCheckFilter]) -> QuerySet[Any]:
-    return spot_check_list(user=_user(request), status=filters.status)
+    return spot_check_list(user=api_user(request), status=filters.status)
 
 
 def _root(request: HttpRequest, root_id: int | None) -> Any:
-    roots = dispatch_root_choices(user=_user(request))
+    roots = dispatch_root_choices(user=api_user(request))
     root = roots.filter(pk=root_id).first() if root_id else roots.first()
     if root is None:
         raise PermissionDenied("该范围不在您的调度范围内")
@@ -410,21 +404,26 @@ def _day(value: datetime.date) -> datetime.datetime:
 @router.post("/spot-checks/draw", response={201: list[s.SpotCheckOut], **ERRORS}, summary="随机抽取已办结工单")
 def draw(request: HttpRequest, payload: s.DrawIn) -> Status[Any]:
     checks = spot_check_draw(
-        actor=_user(request),
+        actor=api_user(request),
         root=_root(request, payload.root),
         start=_day(payload.start),
         end=_day(payload.end + datetime.timedelta(days=1)),
         count=payload.count,
         now=_now(),
     )
-    return Status(201, spot_check_list(user=_user(request)).filter(pk__in=[c.pk for c in checks]))
+    return Status(201, spot_check_list(user=api_user(request)).filter(pk__in=[c.pk for c in checks]))
 
 
 @router.post("/spot-checks/{check_id}", response={200: s.SpotCheckOut, **ERRORS}, summary="登记抽查结果")
 def spot_check(request: HttpRequest, check_id: int, payload: s.SpotRecordIn) -> Any:
-    row = spot_check_get(user=_user(request), check_id=check_id)
+    row = spot_check_get(user=api_user(request), check_id=check_id)
     return spot_check_record(
-        actor=_user(request), check=row, verified=payload.verified, rating=payload.rating, note=payload.note, now=_now()
+        actor=api_user(request),
+        check=row,
+        verified=payload.verified,
+        rating=payload.rating,
+        note=payload.note,
+        now=_now(),
     )
 
 
@@ -445,7 +444,7 @@ def _period(request: HttpRequest, q: s.PeriodQuery) -> tuple[Any, datetime.datet
 )
 def stats(request: HttpRequest, q: Query[s.PeriodQuery]) -> dict[str, Any]:
     root, start, end = _period(request, q)
-    st = demand_stats(user=_user(request), root=root, start=start, end=end)
+    st = demand_stats(user=api_user(request), root=root, start=start, end=end)
 
     def counts(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
         return [{"label": label, "count": n} for label, n in rows]
@@ -479,7 +478,7 @@ def stats(request: HttpRequest, q: Query[s.PeriodQuery]) -> dict[str, Any]:
 def satisfaction(request: HttpRequest, q: Query[s.SatisfactionQuery]) -> list[dict[str, Any]]:
     root, start, end = _period(request, q)
     by = q.by if q.by in BY_CHOICES else "item"
-    rows = satisfaction_by(user=_user(request), root=root, start=start, end=end, by=by)
+    rows = satisfaction_by(user=api_user(request), root=root, start=start, end=end, by=by)
     return [
         {
             "name": r.name,
@@ -499,11 +498,11 @@ def satisfaction(request: HttpRequest, q: Query[s.SatisfactionQuery]) -> list[di
 @router.get("/orders", response=list[s.OrderOut], summary="点菜订单")
 @paginate
 def orders(request: HttpRequest) -> QuerySet[Any]:
-    return order_list(user=_user(request))
+    return order_list(user=api_user(request))
 
 
 def _order(request: HttpRequest, order_id: int) -> Any:
-    order = order_get(user=_user(request), order_id=order_id)
+    order = order_get(user=api_user(request), order_id=order_id)
     order.lines = order_lines(order=order)  # type: ignore[attr-defined]  # read by OrderOut.resolve_lines
     return order
 
@@ -523,7 +522,7 @@ def order_new(request: HttpRequest, payload: s.OrderIn) -> Status[Any]:
         longitude=payload.longitude,
         note=payload.note,
     )
-    order = order_create(actor=_user(request), data=data, now=_now())
+    order = order_create(actor=api_user(request), data=data, now=_now())
     return Status(201, _order(request, order.pk))
 
 
@@ -536,14 +535,14 @@ def order_one(request: HttpRequest, order_id: int) -> Any:
 
 @router.post("/orders/{order_id}/dispatch", response={200: s.OrderOut, **ERRORS}, summary="组团派单")
 def order_dispatch_api(request: HttpRequest, order_id: int, payload: s.OrderDispatchIn) -> Any:
-    order = order_get(user=_user(request), order_id=order_id)
+    order = order_get(user=api_user(request), order_id=order_id)
     assignments = {a.request: _targets(a.targets) for a in payload.assignments}
-    order_dispatch(actor=_user(request), order=order, assignments=assignments, now=_now())
+    order_dispatch(actor=api_user(request), order=order, assignments=assignments, now=_now())
     return _order(request, order_id)
 
 
 @router.post("/orders/{order_id}/cancel", response={200: s.OrderOut, **ERRORS}, summary="撤销订单")
 def order_cancel_api(request: HttpRequest, order_id: int, payload: s.ReasonIn) -> Any:
-    order = order_get(user=_user(request), order_id=order_id)
-    order_cancel(actor=_user(request), order=order, reason=payload.reason, now=_now())
+    order = order_get(user=api_user(request), order_id=order_id)
+    order_cancel(actor=api_user(request), order=order, reason=payload.reason, now=_now())
     return _order(request, order_id)

@@ -10,7 +10,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.errors import ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.demand.models import (
     AttributeType,
@@ -30,15 +30,6 @@ RATING_CHOICES = Rating.choices
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return "　" * max(0, obj.depth - 2) + obj.name
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def item_choices() -> list[tuple[str, Any]]:

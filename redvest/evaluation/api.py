@@ -4,13 +4,14 @@ Lists are {"items", "count"} with page/page_size (core.api_pagination)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from redvest.core.api_pagination import Fetched, Rows, each, paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
 from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pagination import Page
@@ -46,15 +47,8 @@ from redvest.evaluation.services import (
 )
 from redvest.orgs.models import OrgNode
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["评议与考核"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 def _criteria(rows: list[s.CriterionIn]) -> list[CriterionData]:
@@ -128,7 +122,7 @@ def _period(q: s.PeriodQuery) -> Period:
 @router.get("/schemes", response=list[s.SchemeOut], summary="评议方案列表（本级及下级）")
 @paginate
 def schemes(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
-    return each(scheme_list(user=_user(request)), _scheme_out)
+    return each(scheme_list(user=api_user(request)), _scheme_out)
 
 
 @router.post("/schemes", response={201: s.SchemeOut, **ERRORS}, summary="制定评议方案（权重合计须为100）")
@@ -137,25 +131,25 @@ def scheme_new(request: HttpRequest, payload: s.SchemeIn) -> Status[Any]:
     if org is None:
         raise NotFound("组织不存在", field="org")
     scheme = scheme_create(
-        actor=_user(request),
+        actor=api_user(request),
         org=org,
         name=payload.name,
         description=payload.description,
         criteria=_criteria(payload.criteria),
     )
-    return Status(201, _scheme_out(scheme_get(user=_user(request), scheme_id=scheme.pk)))
+    return Status(201, _scheme_out(scheme_get(user=api_user(request), scheme_id=scheme.pk)))
 
 
 @router.get("/schemes/{scheme_id}", response={200: s.SchemeOut, 404: s.ErrorOut}, summary="评议方案及指标")
 def scheme_one(request: HttpRequest, scheme_id: int) -> Any:
-    return _scheme_out(scheme_get(user=_user(request), scheme_id=scheme_id))
+    return _scheme_out(scheme_get(user=api_user(request), scheme_id=scheme_id))
 
 
 @router.put("/schemes/{scheme_id}/criteria", response={200: s.SchemeOut, **ERRORS}, summary="修改评议指标与权重")
 def scheme_criteria(request: HttpRequest, scheme_id: int, payload: s.CriteriaIn) -> Any:
-    scheme = scheme_get(user=_user(request), scheme_id=scheme_id, action="change")
-    scheme_set_criteria(actor=_user(request), scheme=scheme, criteria=_criteria(payload.criteria), name=payload.name)
-    return _scheme_out(scheme_get(user=_user(request), scheme_id=scheme_id))
+    scheme = scheme_get(user=api_user(request), scheme_id=scheme_id, action="change")
+    scheme_set_criteria(actor=api_user(request), scheme=scheme, criteria=_criteria(payload.criteria), name=payload.name)
+    return _scheme_out(scheme_get(user=api_user(request), scheme_id=scheme_id))
 
 
 # ---- rounds ---------------------------------------------------------------------------------------
@@ -164,7 +158,7 @@ def scheme_criteria(request: HttpRequest, scheme_id: int, payload: s.CriteriaIn)
 @router.get("/rounds", response=list[s.RoundOut], summary="评议轮次列表")
 @paginate
 def rounds(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
-    return each(round_list(user=_user(request)), _round_out)
+    return each(round_list(user=api_user(request)), _round_out)
 
 
 @router.post("/rounds", response={201: s.RoundOut, **ERRORS}, summary="新建季度评议并计算得分")
@@ -173,28 +167,30 @@ def round_new(request: HttpRequest, payload: s.RoundIn) -> Status[Any]:
     if org is None:
         raise NotFound("组织不存在", field="org")
     r = round_create(
-        actor=_user(request), org=org, year=payload.year, quarter=payload.quarter, cohort_kind=payload.cohort_kind
+        actor=api_user(request), org=org, year=payload.year, quarter=payload.quarter, cohort_kind=payload.cohort_kind
     )
-    r = round_get(user=_user(request), round_id=r.pk)
+    r = round_get(user=api_user(request), round_id=r.pk)
     return Status(201, _round_out(r, unreviewed=unreviewed_count(round=r)))
 
 
 @router.get("/rounds/{round_id}", response={200: s.RoundDetailOut, 404: s.ErrorOut}, summary="评议详情")
 def round_one(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    r = round_get(user=_user(request), round_id=round_id)
+    r = round_get(user=api_user(request), round_id=round_id)
     return {"round": _round_out(r, unreviewed=unreviewed_count(round=r))}
 
 
 @router.get("/rounds/{round_id}/scores", response={200: list[s.ScoreOut], 404: s.ErrorOut}, summary="评议得分（分页）")
 @paginate
 def round_score_list(request: HttpRequest, round_id: int) -> Rows[Any, dict[str, Any]]:
-    return each(round_scores(round=round_get(user=_user(request), round_id=round_id)), _score_out)
+    return each(round_scores(round=round_get(user=api_user(request), round_id=round_id)), _score_out)
 
 
 @router.post("/rounds/{round_id}/recompute", response={200: s.RoundOut, **ERRORS}, summary="重新计算（保留历史版本）")
 def round_again(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    r = round_recompute(actor=_user(request), round=round_get(user=_user(request), round_id=round_id, action="change"))
-    r = round_get(user=_user(request), round_id=r.pk)
+    r = round_recompute(
+        actor=api_user(request), round=round_get(user=api_user(request), round_id=round_id, action="change")
+    )
+    r = round_get(user=api_user(request), round_id=r.pk)
     return _round_out(r, unreviewed=unreviewed_count(round=r))
 
 
@@ -202,27 +198,29 @@ def round_again(request: HttpRequest, round_id: int) -> dict[str, Any]:
     "/rounds/{round_id}/adjustments", response={201: s.AdjustmentOut, **ERRORS}, summary="调整得分（须填写理由）"
 )
 def adjustment_new(request: HttpRequest, round_id: int, payload: s.AdjustmentIn) -> Status[Any]:
-    r = round_get(user=_user(request), round_id=round_id, action="change")
+    r = round_get(user=api_user(request), round_id=round_id, action="change")
     score = score_get(round=r, score_id=payload.score)
-    a = score_adjust(actor=_user(request), round=r, score=score, delta=payload.delta, reason=payload.reason)
+    a = score_adjust(actor=api_user(request), round=r, score=score, delta=payload.delta, reason=payload.reason)
     return Status(201, {"id": a.pk, "org": a.org_id, "delta": a.delta, "reason": a.reason, "created_at": a.created_at})
 
 
 @router.post("/rounds/{round_id}/review", response={200: s.ReviewOut, **ERRORS}, summary="审核得分")
 def review(request: HttpRequest, round_id: int, payload: s.ReviewIn) -> dict[str, int]:
-    r = round_get(user=_user(request), round_id=round_id, action="change")
+    r = round_get(user=api_user(request), round_id=round_id, action="change")
     if payload.all:
-        changed = round_review_all(actor=_user(request), round=r)
+        changed = round_review_all(actor=api_user(request), round=r)
     else:
         scores = list(round_scores(round=r).filter(pk__in=payload.scores[:1000]))
-        changed = score_review(actor=_user(request), round=r, scores=scores)
+        changed = score_review(actor=api_user(request), round=r, scores=scores)
     return {"reviewed": changed, "unreviewed": unreviewed_count(round=r)}
 
 
 @router.post("/rounds/{round_id}/publish", response={200: s.RoundOut, **ERRORS}, summary="晾晒排名（须全部审核）")
 def publish(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    r = round_publish(actor=_user(request), round=round_get(user=_user(request), round_id=round_id, action="change"))
-    return _round_out(round_get(user=_user(request), round_id=r.pk), unreviewed=0)
+    r = round_publish(
+        actor=api_user(request), round=round_get(user=api_user(request), round_id=round_id, action="change")
+    )
+    return _round_out(round_get(user=api_user(request), round_id=r.pk), unreviewed=0)
 
 
 @router.get(
@@ -246,12 +244,12 @@ def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> QuerySet[Any]:
 @router.get("/bonus", response={200: list[s.BonusRowOut], **ERRORS}, summary="组团服务党建考核加分表")
 @paginate
 def bonus(request: HttpRequest, q: Query[s.PeriodQuery]) -> list[Any]:
-    return bonus_table(org=admin_root(user=_user(request), org_id=q.org), period=_period(q))
+    return bonus_table(org=admin_root(user=api_user(request), org_id=q.org), period=_period(q))
 
 
 @router.get("/bonus.xlsx", response={200: None, **ERRORS}, summary="导出组团服务党建考核加分表（Excel）")
 def bonus_export(request: HttpRequest, q: Query[s.PeriodQuery]) -> HttpResponse:
-    org = admin_root(user=_user(request), org_id=q.org)
+    org = admin_root(user=api_user(request), org_id=q.org)
     period = _period(q)
     data = bonus_xlsx(org=org, period=period, rows=bonus_table(org=org, period=period))
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
@@ -261,9 +259,9 @@ def bonus_export(request: HttpRequest, q: Query[s.PeriodQuery]) -> HttpResponse:
 
 @router.put("/bonus-rules", response={200: s.BonusRuleOut, **ERRORS}, summary="设置组团服务加分规则")
 def bonus_rule(request: HttpRequest, payload: s.BonusRuleIn) -> dict[str, Any]:
-    org = admin_root(user=_user(request), org_id=payload.org)
+    org = admin_root(user=api_user(request), org_id=payload.org)
     rule = bonus_rule_set(
-        actor=_user(request),
+        actor=api_user(request),
         org=org,
         organise_points=payload.organise_points,
         join_points=payload.join_points,
@@ -301,7 +299,7 @@ def _evaluation_out(e: Any) -> dict[str, Any]:
 )
 @paginate
 def volunteer_evaluation_list(request: HttpRequest, q: Query[s.VolunteerEvaluationQuery]) -> Fetched[dict[str, Any]]:
-    org = admin_root(user=_user(request), org_id=q.org)
+    org = admin_root(user=api_user(request), org_id=q.org)
 
     def fetch(page: int, size: int) -> Page[Any]:
         items, count, number = evaluation_page(
@@ -319,7 +317,7 @@ def volunteer_evaluation_list(request: HttpRequest, q: Query[s.VolunteerEvaluati
 def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> Rows[Any, dict[str, Any]]:
     from redvest.records.selectors import volunteer_of
 
-    volunteer = volunteer_of(user=_user(request))
+    volunteer = volunteer_of(user=api_user(request))
     return each(with_names(volunteer_evaluations(period=_period(q), volunteer_id=volunteer.pk)), _evaluation_out)
 
 
@@ -330,11 +328,11 @@ def consent(request: HttpRequest, payload: s.ConsentIn) -> Status[Any]:
     from redvest.volunteers.models import Volunteer
 
     if payload.volunteer is None:
-        volunteer = volunteer_of(user=_user(request))
+        volunteer = volunteer_of(user=api_user(request))
     else:
-        found = scope(_user(request), "volunteer", Volunteer.objects.filter(pk=payload.volunteer)).first()
+        found = scope(api_user(request), "volunteer", Volunteer.objects.filter(pk=payload.volunteer)).first()
         if found is None:
             raise NotFound("志愿者不存在", field="volunteer")
         volunteer = found
-    row = consent_record(actor=_user(request), volunteer=volunteer, granted=payload.granted)
+    row = consent_record(actor=api_user(request), volunteer=volunteer, granted=payload.granted)
     return Status(201, {"volunteer": volunteer.pk, "granted": row.granted, "recorded_at": row.recorded_at})

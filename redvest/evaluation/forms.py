@@ -6,20 +6,10 @@ from typing import Any
 
 from django import forms
 
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.evaluation.models import EvaluationScheme, Metric, Normalisation
 from redvest.evaluation.services import COHORT_KINDS, CriterionData
 from redvest.orgs.models import OrgKind, OrgNode
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _org_choices(orgs: list[OrgNode]) -> list[tuple[int, str]]:

@@ -42,7 +42,7 @@ MAX_ADJUSTMENT = Decimal(100)
 ZERO = Decimal("0.00")
 
 
-def _require_admin(actor: Any, org: OrgNode) -> None:
+def _require_admin(actor: User, org: OrgNode) -> None:
     if not can_administer(actor, org):
         raise PermissionDenied("只有本级及上级组织管理员可以操作")
 

@@ -3,7 +3,7 @@ the 党建考核 bonus table and export, volunteer evaluations and "我的评价
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,18 +14,11 @@ from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
 from redvest.core.excel import XLSX_CONTENT_TYPE
-from redvest.core.pages import domain_error_pages
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import Page, paginate, parse_page
-from redvest.evaluation.forms import (
-    AdjustmentForm,
-    BonusRuleForm,
-    ConsentForm,
-    CriteriaForm,
-    RoundForm,
-    SchemeForm,
-    add_domain_error,
-)
-from redvest.evaluation.models import Metric, ScoreStatus
+from redvest.evaluation.forms import AdjustmentForm, BonusRuleForm, ConsentForm, CriteriaForm, RoundForm, SchemeForm
+from redvest.evaluation.models import EvaluationScore, Metric, ScoreStatus
 from redvest.evaluation.period import Period, parse_period, previous_period
 from redvest.evaluation.selectors import (
     adjustments_of,
@@ -66,15 +59,8 @@ from redvest.evaluation.services import (
 )
 from redvest.orgs.models import OrgNode
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 METRIC_LABELS = dict(Metric.choices)
 GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE, NO_DATA]
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 shows_domain_errors = domain_error_pages("evaluation/error.html")
@@ -89,7 +75,7 @@ def _period_context(period: Period) -> dict[str, Any]:
 
 @login_required
 @shows_domain_errors
-def scheme_list_view(request: HttpRequest) -> HttpResponse:
+def scheme_list_view(request: AuthedRequest) -> HttpResponse:
     admin_root(user=request.user)  # admins only
     orgs = admin_org_choices(user=request.user)
     form = SchemeForm(request.POST or None, orgs=orgs)
@@ -99,7 +85,7 @@ def scheme_list_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and criteria.is_valid():
             try:
                 scheme = scheme_create(
-                    actor=_user(request),
+                    actor=request.user,
                     org=OrgNode.objects.get(pk=form.cleaned_data["org"]),
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
@@ -124,25 +110,18 @@ def scheme_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def scheme_edit_view(request: HttpRequest, scheme_id: int) -> HttpResponse:
+def scheme_edit_view(request: AuthedRequest, scheme_id: int) -> HttpResponse:
     scheme = scheme_get(user=request.user, scheme_id=scheme_id, action="change")
     form = CriteriaForm(request.POST or None, scheme=scheme)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                scheme_set_criteria(
-                    actor=_user(request), scheme=scheme, criteria=form.criteria(), name=form.cleaned_data["name"]
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "评议指标已保存")
-                return redirect("evaluation:scheme-edit", scheme.pk)
-        else:
-            status = 400
-    return render(request, "evaluation/scheme_edit.html", {"scheme": scheme, "form": form}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda d: scheme_set_criteria(actor=request.user, scheme=scheme, criteria=form.criteria(), name=d["name"]),
+    )
+    if done:
+        messages.success(request, "评议指标已保存")
+        return redirect("evaluation:scheme-edit", scheme.pk)
+    return render(request, "evaluation/scheme_edit.html", {"scheme": scheme, "form": form}, status=done.status)
 
 
 # ---- rounds ---------------------------------------------------------------------------------------
@@ -150,7 +129,7 @@ def scheme_edit_view(request: HttpRequest, scheme_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def round_list_view(request: HttpRequest) -> HttpResponse:
+def round_list_view(request: AuthedRequest) -> HttpResponse:
     root = admin_root(user=request.user)
     last = previous_period()
     form = RoundForm(
@@ -158,32 +137,26 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
         orgs=admin_org_choices(user=request.user),
         initial={"org": root.pk, "year": last.year, "quarter": last.quarter},
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                created = round_create(
-                    actor=_user(request),
-                    org=OrgNode.objects.get(pk=data["org"]),
-                    year=data["year"],
-                    quarter=data["quarter"],
-                    cohort_kind=data["cohort_kind"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"{created}已计算，请审核各组织得分")
-                return redirect("evaluation:round-detail", created.pk)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda d: round_create(
+            actor=request.user,
+            org=OrgNode.objects.get(pk=d["org"]),
+            year=d["year"],
+            quarter=d["quarter"],
+            cohort_kind=d["cohort_kind"],
+        ),
+    )
+    if done:
+        messages.success(request, f"{done.value}已计算，请审核各组织得分")
+        return redirect("evaluation:round-detail", done.value.pk)
     page = paginate(round_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(
         request,
         "evaluation/round_list.html",
         {"page": page, "form": form, "scheme": scheme_in_force(org=root), "root": root},
-        status=status,
+        status=done.status,
     )
 
 
@@ -214,7 +187,7 @@ def _round_context(request: HttpRequest, round: Any, adjust_form: AdjustmentForm
 
 @login_required
 @shows_domain_errors
-def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_detail_view(request: AuthedRequest, round_id: int) -> HttpResponse:
     round = round_get(user=request.user, round_id=round_id)
     return render(request, "evaluation/round_detail.html", _round_context(request, round))
 
@@ -222,39 +195,32 @@ def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def round_adjust_view(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_adjust_view(request: AuthedRequest, round_id: int) -> HttpResponse:
     round = round_get(user=request.user, round_id=round_id, action="change")
     form = AdjustmentForm(request.POST)
-    if form.is_valid():
-        try:
-            score = score_get(round=round, score_id=form.cleaned_data["score"])
-            score_adjust(
-                actor=_user(request),
-                round=round,
-                score=score,
-                delta=form.cleaned_data["delta"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return render(
-                request, "evaluation/round_detail.html", _round_context(request, round, form), status=exc.status
-            )
-        messages.success(request, f"已调整{score.org.name}的得分")
+
+    def adjust(d: dict[str, Any]) -> EvaluationScore:
+        score = score_get(round=round, score_id=d["score"])
+        score_adjust(actor=request.user, round=round, score=score, delta=d["delta"], reason=d["reason"])
+        return score
+
+    done = run_form(request, form, adjust)
+    if done:
+        messages.success(request, f"已调整{done.value.org.name}的得分")
         return redirect("evaluation:round-detail", round.pk)
-    return render(request, "evaluation/round_detail.html", _round_context(request, round, form), status=400)
+    return render(request, "evaluation/round_detail.html", _round_context(request, round, form), status=done.status)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def round_review_view(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_review_view(request: AuthedRequest, round_id: int) -> HttpResponse:
     round = round_get(user=request.user, round_id=round_id, action="change")
     if request.POST.get("all"):
-        changed = round_review_all(actor=_user(request), round=round)
+        changed = round_review_all(actor=request.user, round=round)
     else:
         changed = score_review(
-            actor=_user(request),
+            actor=request.user,
             round=round,
             scores=[score_get(round=round, score_id=parse_page(request.POST.get("score")))],
         )
@@ -265,10 +231,8 @@ def round_review_view(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def round_recompute_view(request: HttpRequest, round_id: int) -> HttpResponse:
-    round = round_recompute(
-        actor=_user(request), round=round_get(user=request.user, round_id=round_id, action="change")
-    )
+def round_recompute_view(request: AuthedRequest, round_id: int) -> HttpResponse:
+    round = round_recompute(actor=request.user, round=round_get(user=request.user, round_id=round_id, action="change"))
     messages.success(request, f"已重新计算（第{round.version}版），请重新审核")
     return redirect("evaluation:round-detail", round.pk)
 
@@ -276,10 +240,10 @@ def round_recompute_view(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def round_publish_view(request: HttpRequest, round_id: int) -> HttpResponse:
+def round_publish_view(request: AuthedRequest, round_id: int) -> HttpResponse:
     round = round_get(user=request.user, round_id=round_id, action="change")
     try:
-        round_publish(actor=_user(request), round=round)
+        round_publish(actor=request.user, round=round)
     except DomainError as exc:
         messages.error(request, exc.message)
         return render(request, "evaluation/round_detail.html", _round_context(request, round), status=exc.status)
@@ -315,7 +279,7 @@ def public_volunteers_view(request: HttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def bonus_view(request: HttpRequest) -> HttpResponse:
+def bonus_view(request: AuthedRequest) -> HttpResponse:
     root = admin_root(user=request.user, org_id=request.GET.get("org"))
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))
     rule = bonus_rule_in_force(org=root)
@@ -329,19 +293,10 @@ def bonus_view(request: HttpRequest) -> HttpResponse:
             "is_active": rule.is_active,
         }
     form = BonusRuleForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                bonus_rule_set(actor=_user(request), org=root, **form.cleaned_data)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "加分规则已保存")
-                return redirect(reverse("evaluation:bonus") + "?" + request.GET.urlencode())
-        else:
-            status = 400
+    done = run_form(request, form, lambda d: bonus_rule_set(actor=request.user, org=root, **d))
+    if done:
+        messages.success(request, "加分规则已保存")
+        return redirect(reverse("evaluation:bonus") + "?" + request.GET.urlencode())
     rows = bonus_table(org=root, period=period)
     page = paginate(rows, page=parse_page(request.GET.get("page")), size=50)
     context = {
@@ -353,12 +308,12 @@ def bonus_view(request: HttpRequest) -> HttpResponse:
         "own_rule": own,
         **_period_context(period),
     }
-    return render(request, "evaluation/bonus.html", context, status=status)
+    return render(request, "evaluation/bonus.html", context, status=done.status)
 
 
 @login_required
 @shows_domain_errors
-def bonus_export_view(request: HttpRequest) -> HttpResponse:
+def bonus_export_view(request: AuthedRequest) -> HttpResponse:
     root = admin_root(user=request.user, org_id=request.GET.get("org"))
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))
     data = bonus_xlsx(org=root, period=period, rows=bonus_table(org=root, period=period))
@@ -372,7 +327,7 @@ def bonus_export_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def volunteer_list_view(request: HttpRequest) -> HttpResponse:
+def volunteer_list_view(request: AuthedRequest) -> HttpResponse:
     root = admin_root(user=request.user, org_id=request.GET.get("org"))
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))
     grade = request.GET.get("grade", "")
@@ -394,7 +349,7 @@ def volunteer_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def my_evaluation_view(request: HttpRequest) -> HttpResponse:
+def my_evaluation_view(request: AuthedRequest) -> HttpResponse:
     from redvest.evaluation.selectors import consents_of
     from redvest.records.selectors import volunteer_of
 
@@ -402,7 +357,7 @@ def my_evaluation_view(request: HttpRequest) -> HttpResponse:
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        consent_record(actor=_user(request), volunteer=volunteer, granted=form.cleaned_data["granted"])
+        consent_record(actor=request.user, volunteer=volunteer, granted=form.cleaned_data["granted"])
         messages.success(request, "公开展示设置已保存")
         return redirect("evaluation:my-evaluation")
     found = volunteer_evaluations(period=period, volunteer_id=volunteer.pk)

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import File, Form, PatchDict, Query, Router, Status, UploadedFile
 
-from redvest.accounts.models import User
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.orgs import selectors, services
 from redvest.orgs.models import OrgNode
 from redvest.orgs.schemas import (
@@ -33,13 +33,9 @@ from redvest.orgs.schemas import (
 router = Router(tags=["组织网络"])
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]  # set by the API's auth classes
-
-
 def _detail_out(request: HttpRequest, node_id: int) -> OrgNode:
     """The node with the detail's extras attached, for NodeDetailOut."""
-    detail = selectors.node_detail(user=_actor(request), node_id=node_id)
+    detail = selectors.node_detail(user=api_user(request), node_id=node_id)
     node: Any = detail.node
     node.ancestors = [{"id": a.pk, "name": a.name} for a in detail.ancestors]
     node.counts = detail.counts
@@ -58,14 +54,14 @@ def _detail_out(request: HttpRequest, node_id: int) -> OrgNode:
 @router.get("/nodes", response=list[NodeOut], summary="组织节点列表（可按上级、类型、名称筛选）")
 @paginate
 def node_list(request: HttpRequest, filters: Query[NodeFilter]) -> QuerySet[OrgNode]:
-    user = _actor(request)
+    user = api_user(request)
     parent = selectors.node_get(user=user, node_id=filters.parent_id) if filters.parent_id is not None else None
     return selectors.node_search(user=user, q=filters.q.strip()[:100], kind=filters.kind, parent=parent)
 
 
 @router.post("/nodes", response={201: NodeDetailOut}, summary="新建组织节点")
 def node_create(request: HttpRequest, payload: NodeCreateIn) -> Status[OrgNode]:
-    user = _actor(request)
+    user = api_user(request)
     parent = selectors.node_get(user=user, node_id=payload.parent_id) if payload.parent_id is not None else None
     node = services.node_create(
         actor=user,
@@ -87,7 +83,7 @@ def node_detail(request: HttpRequest, node_id: int) -> OrgNode:
 
 @router.patch("/nodes/{node_id}", response=NodeDetailOut, summary="修改组织节点")
 def node_update(request: HttpRequest, node_id: int, payload: PatchDict[NodePatchIn]) -> OrgNode:
-    user = _actor(request)
+    user = api_user(request)
     node = selectors.node_get(user=user, node_id=node_id)
     services.node_update(actor=user, node=node, **payload)
     return _detail_out(request, node_id)
@@ -95,7 +91,7 @@ def node_update(request: HttpRequest, node_id: int, payload: PatchDict[NodePatch
 
 @router.post("/nodes/{node_id}/move", response=NodeDetailOut, summary="移动组织节点到新的上级")
 def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> OrgNode:
-    user = _actor(request)
+    user = api_user(request)
     node = selectors.node_get(user=user, node_id=node_id)
     target = selectors.node_get(user=user, node_id=payload.target_id)
     services.node_move(actor=user, node=node, target=target)
@@ -104,7 +100,7 @@ def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> OrgNod
 
 @router.delete("/nodes/{node_id}", response={204: None}, summary="删除空的组织节点")
 def node_delete(request: HttpRequest, node_id: int) -> Status[None]:
-    user = _actor(request)
+    user = api_user(request)
     services.node_delete(actor=user, node=selectors.node_get(user=user, node_id=node_id))
     return Status(204, None)
 
@@ -115,13 +111,13 @@ def node_delete(request: HttpRequest, node_id: int) -> Status[None]:
 @router.get("/nodes/{node_id}/roles", response=list[RoleOut], summary="节点上的角色分配")
 @paginate
 def role_list(request: HttpRequest, node_id: int) -> QuerySet[Any]:
-    user = _actor(request)
+    user = api_user(request)
     return selectors.node_roles(user=user, node=selectors.node_get(user=user, node_id=node_id))
 
 
 @router.post("/nodes/{node_id}/roles", response={201: RoleOut}, summary="在节点上分配角色（已有账号或新建账号）")
 def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> Status[Any]:
-    user = _actor(request)
+    user = api_user(request)
     node = selectors.node_get(user=user, node_id=node_id)
     wants_new = any([payload.new_username, payload.new_name, payload.new_phone, payload.new_password])
     new_account = (
@@ -139,7 +135,7 @@ def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> Stat
 
 @router.delete("/nodes/{node_id}/roles/{assignment_id}", response={204: None}, summary="撤销节点上的角色")
 def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> Status[None]:
-    user = _actor(request)
+    user = api_user(request)
     services.role_revoke(actor=user, assignment_id=assignment_id, org=selectors.node_get(user=user, node_id=node_id))
     return Status(204, None)
 
@@ -151,7 +147,7 @@ def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> Statu
 @paginate
 def station_list(request: HttpRequest, filters: Query[StationFilter]) -> QuerySet[Any]:
     return selectors.station_list(
-        user=_actor(request),
+        user=api_user(request),
         org_id=filters.org_id,
         kind=filters.kind,
         shortfall_only=filters.shortfall,
@@ -160,7 +156,7 @@ def station_list(request: HttpRequest, filters: Query[StationFilter]) -> QuerySe
 
 
 def _station_detail_out(request: HttpRequest, station_id: int) -> dict[str, Any]:
-    detail = selectors.station_detail(user=_actor(request), station_id=station_id)
+    detail = selectors.station_detail(user=api_user(request), station_id=station_id)
     return {
         "station": detail.station,
         "checklist": detail.checklist,
@@ -175,7 +171,7 @@ def station_detail(request: HttpRequest, station_id: int) -> dict[str, Any]:
 
 @router.patch("/stations/{station_id}", response=StationDetailOut, summary="修改站点信息")
 def station_update(request: HttpRequest, station_id: int, payload: PatchDict[StationPatchIn]) -> dict[str, Any]:
-    user = _actor(request)
+    user = api_user(request)
     services.station_update(actor=user, station=selectors.station_get(user=user, station_id=station_id), **payload)
     return _station_detail_out(request, station_id)
 
@@ -184,7 +180,7 @@ def station_update(request: HttpRequest, station_id: int, payload: PatchDict[Sta
     "/stations/{station_id}/items/{kind}/inspections", response={201: InspectionOut}, summary="登记五有检查结果"
 )
 def inspection_add(request: HttpRequest, station_id: int, kind: str, payload: InspectionIn) -> Status[Any]:
-    user = _actor(request)
+    user = api_user(request)
     inspection = services.fivehave_inspect(
         actor=user,
         station=selectors.station_get(user=user, station_id=station_id),
@@ -200,7 +196,7 @@ def inspection_add(request: HttpRequest, station_id: int, kind: str, payload: In
 def evidence_add(
     request: HttpRequest, station_id: int, kind: str, file: File[UploadedFile], note: Form[str] = ""
 ) -> Status[Any]:
-    user = _actor(request)
+    user = api_user(request)
     evidence = services.fivehave_evidence_add(
         actor=user, station=selectors.station_get(user=user, station_id=station_id), kind=kind, file=file, note=note
     )

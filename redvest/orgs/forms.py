@@ -6,18 +6,8 @@ from typing import Any
 
 from django import forms
 
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind, StationAmenity
-
-
-def form_apply_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service error on the form: on the named fields when the form has them, else on top."""
-    field_errors = exc.errors if isinstance(exc, ValidationFailed) else ({exc.field: exc.message} if exc.field else {})
-    if not field_errors:
-        form.add_error(None, exc.message)
-    for name, message in field_errors.items():
-        form.add_error(name if name in form.fields else None, message)
 
 
 class NodeForm(CheckedForm):

@@ -7,7 +7,7 @@ level of children is one query, and the highest visible nodes are found in one q
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
@@ -28,6 +28,9 @@ from redvest.orgs.models import (
     OrgNode,
     Station,
 )
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 MOVE_TARGET_LIMIT = 200
 
@@ -80,11 +83,11 @@ def _with_parent_id(qs: QuerySet[OrgNode]) -> QuerySet[OrgNode]:
 # ---- nodes -------------------------------------------------------------------------------------
 
 
-def node_visible(*, user: Any, action: str = "view") -> QuerySet[OrgNode]:
+def node_visible(*, user: User, action: str = "view") -> QuerySet[OrgNode]:
     return scope(user, "org", OrgNode.objects.all(), action)  # type: ignore[arg-type]  # action is "view"|"change"
 
 
-def node_get(*, user: Any, node_id: int) -> OrgNode:
+def node_get(*, user: User, node_id: int) -> OrgNode:
     """A node the user may see, or NotFound (existence is not revealed)."""
     node = _with_parent_id(node_visible(user=user)).filter(pk=node_id).first() if id_in_range(node_id) else None
     if node is None:
@@ -92,19 +95,19 @@ def node_get(*, user: Any, node_id: int) -> OrgNode:
     return node
 
 
-def node_roots(*, user: Any) -> QuerySet[OrgNode]:
+def node_roots(*, user: User) -> QuerySet[OrgNode]:
     """The highest nodes the user may see: visible nodes whose parent is not visible (one query)."""
     visible = node_visible(user=user)
     parent_visible = Exists(visible.filter(path=_parent_path_of_outer()))
     return visible.annotate(parent_visible=parent_visible).filter(parent_visible=False).order_by("path")
 
 
-def node_children(*, user: Any, node: OrgNode) -> QuerySet[OrgNode]:
+def node_children(*, user: User, node: OrgNode) -> QuerySet[OrgNode]:
     """One level below a node, in tree order, limited to what the user may see."""
     return scope(user, "org", OrgNode.objects.get_children(node)).order_by("path")
 
 
-def node_search(*, user: Any, q: str = "", kind: str = "", parent: OrgNode | None = None) -> QuerySet[OrgNode]:
+def node_search(*, user: User, q: str = "", kind: str = "", parent: OrgNode | None = None) -> QuerySet[OrgNode]:
     """A flat, filtered list of visible nodes in tree order, each with its parent's id."""
     qs = node_visible(user=user)
     q, kind = _term(q), _term(kind)
@@ -154,14 +157,14 @@ def node_counts(node: OrgNode) -> NodeCounts:
     )
 
 
-def assignable_roles(*, user: Any) -> list[tuple[str, str]]:
+def assignable_roles(*, user: User) -> list[tuple[str, str]]:
     roles = [Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER, Role.MERCHANT, Role.RESIDENT]
     if is_system_admin(user):
         roles.insert(0, Role.SYSTEM_ADMIN)
     return [(r.value, r.label) for r in roles]
 
 
-def node_detail(*, user: Any, node_id: int, children_page: int = 1) -> NodeDetail:
+def node_detail(*, user: User, node_id: int, children_page: int = 1) -> NodeDetail:
     """A visible node with its path from the top, subtree counts, a page of children, its role
     holders (for its administrators) and what the user may do there. Constant query count."""
     node = node_get(user=user, node_id=node_id)
@@ -182,14 +185,14 @@ def node_detail(*, user: Any, node_id: int, children_page: int = 1) -> NodeDetai
     )
 
 
-def node_roles(*, user: Any, node: OrgNode) -> QuerySet[RoleAssignment]:
+def node_roles(*, user: User, node: OrgNode) -> QuerySet[RoleAssignment]:
     """Role holders at a node, for its administrators only."""
     if not can_administer(user, node):
         raise PermissionDenied("只有该节点的组织管理员可以查看角色分配")
     return RoleAssignment.objects.filter(org=node).select_related("user").order_by("role", "user__username", "id")
 
 
-def node_move_targets(*, user: Any, node: OrgNode, q: str = "") -> list[OrgNode]:
+def node_move_targets(*, user: User, node: OrgNode, q: str = "") -> list[OrgNode]:
     """Nodes the user can manage, outside the node's own subtree: the choices for a move."""
     qs = node_visible(user=user, action="change").exclude(path__startswith=node.path)
     q = _term(q)
@@ -198,11 +201,11 @@ def node_move_targets(*, user: Any, node: OrgNode, q: str = "") -> list[OrgNode]
     return list(qs.order_by("path")[:MOVE_TARGET_LIMIT])
 
 
-def node_manageable(*, user: Any) -> QuerySet[OrgNode]:
+def node_manageable(*, user: User) -> QuerySet[OrgNode]:
     return node_visible(user=user, action="change")
 
 
-def org_filter_choices(*, user: Any, max_depth_below_top: int = 2) -> list[OrgNode]:
+def org_filter_choices(*, user: User, max_depth_below_top: int = 2) -> list[OrgNode]:
     """Non-station nodes near the top of the user's view, for filter pickers (one query)."""
     roots = list(node_roots(user=user).values_list("depth", flat=True)[:1])
     top = roots[0] if roots else 1
@@ -233,7 +236,7 @@ def shortfall_q() -> Q:
     return q
 
 
-def stations_short_count(*, user: Any) -> int:
+def stations_short_count(*, user: User) -> int:
     """Stations the user looks after (may change) whose 五有 checklist falls short: the admin's subtree, the
     keeper's own station."""
     qs = scope(user, "station", Station.objects.all(), "change")
@@ -251,7 +254,7 @@ def stations_located(*, q: str = "") -> QuerySet[Station]:
 
 
 def station_list(
-    *, user: Any, org_id: int | None = None, kind: str = "", shortfall_only: bool = False, q: str = ""
+    *, user: User, org_id: int | None = None, kind: str = "", shortfall_only: bool = False, q: str = ""
 ) -> QuerySet[Station]:
     """Visible stations in tree order, each annotated with its six items' latest results (`fh_<kind>`,
     NULL when never inspected) in the same query."""
@@ -299,7 +302,7 @@ class StationDetail:
         return any(not e.passed for e in self.checklist)
 
 
-def station_get(*, user: Any, station_id: int) -> Station:
+def station_get(*, user: User, station_id: int) -> Station:
     qs = scope(user, "station", Station.objects.select_related("node"))
     station = qs.filter(pk=station_id).first() if id_in_range(station_id) else None
     if station is None:
@@ -307,7 +310,7 @@ def station_get(*, user: Any, station_id: int) -> Station:
     return station
 
 
-def station_detail(*, user: Any, station_id: int) -> StationDetail:
+def station_detail(*, user: User, station_id: int) -> StationDetail:
     """A visible station with all six items in checklist order, their evidence and inspection
     history newest first, and what the user may do (constant query count)."""
     station = station_get(user=user, station_id=station_id)
@@ -340,7 +343,7 @@ def station_detail(*, user: Any, station_id: int) -> StationDetail:
     )
 
 
-def evidence_get(*, user: Any, evidence_id: int) -> FiveHaveEvidence:
+def evidence_get(*, user: User, evidence_id: int) -> FiveHaveEvidence:
     """Evidence of a station the user may see, or NotFound."""
     qs = FiveHaveEvidence.objects.select_related("item__station__node")
     evidence = qs.filter(pk=evidence_id).first() if id_in_range(evidence_id) else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from redvest.accounts.models import User
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.policy import is_system_admin
 from redvest.orgs import selectors, services
@@ -29,15 +30,10 @@ from redvest.orgs.forms import (
     RoleGrantForm,
     StationFilterForm,
     StationForm,
-    form_apply_error,
 )
 from redvest.orgs.models import FiveHaveKind, OrgKind
 
 View = Callable[..., HttpResponseBase]
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)  # every view that writes is behind login_required
 
 
 def domain_errors(view: View) -> View:
@@ -59,7 +55,7 @@ def _onto_form(form: forms.Form, exc: DomainError) -> None:
     """Input mistakes go on the form; a refusal or a missing record is a page of its own (domain_errors)."""
     if isinstance(exc, (PermissionDenied, NotFound)):
         raise exc
-    form_apply_error(form, exc)
+    add_domain_error(form, exc)
 
 
 # ---- the tree ----------------------------------------------------------------------------------
@@ -67,7 +63,7 @@ def _onto_form(form: forms.Form, exc: DomainError) -> None:
 
 @login_required
 @require_GET
-def node_list(request: HttpRequest) -> HttpResponse:
+def node_list(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")
     kind = kind if kind in OrgKind.values else ""
@@ -96,11 +92,11 @@ def node_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def node_create_root(request: HttpRequest) -> HttpResponse:
+def node_create_root(request: AuthedRequest) -> HttpResponse:
     form = NodeForm(request.POST)
     if form.is_valid():
         try:
-            node = services.node_create(actor=_actor(request), parent=None, **form.cleaned_data)
+            node = services.node_create(actor=request.user, parent=None, **form.cleaned_data)
         except DomainError as exc:
             _onto_form(form, exc)
             status = exc.status
@@ -117,14 +113,14 @@ def node_create_root(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def node_children(request: HttpRequest, pk: int) -> HttpResponse:
+def node_children(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     page = paginate(selectors.node_children(user=request.user, node=node), page=parse_page(request.GET.get("page")))
     return render(request, "orgs/_partials/node_children.html", {"node": node, "page": page})
 
 
 def _node_detail_page(
-    request: HttpRequest, pk: int, status: int = 200, delete_error: str = "", **bound: forms.Form
+    request: AuthedRequest, pk: int, status: int = 200, delete_error: str = "", **bound: forms.Form
 ) -> HttpResponse:
     detail = selectors.node_detail(user=request.user, node_id=pk, children_page=parse_page(request.GET.get("page")))
     node = detail.node
@@ -148,20 +144,20 @@ def _node_detail_page(
 @login_required
 @require_GET
 @domain_errors
-def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def node_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _node_detail_page(request, pk)
 
 
 @login_required
 @require_POST
 @domain_errors
-def node_update(request: HttpRequest, pk: int) -> HttpResponse:
+def node_update(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     form = NodeForm(request.POST)
     if not form.is_valid():
         return _node_detail_page(request, pk, 400, edit_form=form)
     try:
-        services.node_update(actor=_actor(request), node=node, **form.cleaned_data)
+        services.node_update(actor=request.user, node=node, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, edit_form=form)
@@ -172,13 +168,13 @@ def node_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def node_create(request: HttpRequest, pk: int) -> HttpResponse:
+def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = selectors.node_get(user=request.user, node_id=pk)
     form = NodeForm(request.POST)
     if not form.is_valid():
         return _node_detail_page(request, pk, 400, child_form=form)
     try:
-        child = services.node_create(actor=_actor(request), parent=parent, **form.cleaned_data)
+        child = services.node_create(actor=request.user, parent=parent, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, child_form=form)
@@ -189,14 +185,14 @@ def node_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def node_move(request: HttpRequest, pk: int) -> HttpResponse:
+def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     form = NodeMoveForm(request.POST, targets=selectors.node_move_targets(user=request.user, node=node))
     if not form.is_valid():
         return _node_detail_page(request, pk, 400, move_form=form)
     try:
         target = selectors.node_get(user=request.user, node_id=form.cleaned_data["target"])
-        services.node_move(actor=_actor(request), node=node, target=target)
+        services.node_move(actor=request.user, node=node, target=target)
     except DomainError as exc:
         _onto_form(form, exc)
         return _node_detail_page(request, pk, exc.status, move_form=form)
@@ -207,7 +203,7 @@ def node_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def node_move_targets(request: HttpRequest, pk: int) -> HttpResponse:
+def node_move_targets(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     targets = selectors.node_move_targets(user=request.user, node=node, q=request.GET.get("q", "").strip()[:100])
     return render(request, "orgs/_partials/move_targets.html", {"form": NodeMoveForm(targets=targets)})
@@ -216,10 +212,10 @@ def node_move_targets(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def node_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     try:
-        parent = services.node_delete(actor=_actor(request), node=node)
+        parent = services.node_delete(actor=request.user, node=node)
     except (PermissionDenied, NotFound):
         raise
     except DomainError as exc:
@@ -231,7 +227,7 @@ def node_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def role_grant(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     form = RoleGrantForm(request.POST, role_choices=selectors.assignable_roles(user=request.user))
     if not form.is_valid():
@@ -244,7 +240,7 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
         )
     try:
         assignment = services.node_role_grant(
-            actor=_actor(request),
+            actor=request.user,
             org=node,
             role=data["role"],
             account="" if new_account else data["account"],
@@ -260,10 +256,10 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+def role_revoke(request: AuthedRequest, pk: int, assignment_id: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     try:
-        services.role_revoke(actor=_actor(request), assignment_id=assignment_id, org=node)
+        services.role_revoke(actor=request.user, assignment_id=assignment_id, org=node)
     except (PermissionDenied, NotFound):
         raise
     except DomainError as exc:
@@ -278,7 +274,7 @@ def role_revoke(request: HttpRequest, pk: int, assignment_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def station_list(request: HttpRequest) -> HttpResponse:
+def station_list(request: AuthedRequest) -> HttpResponse:
     form = StationFilterForm(request.GET or None, orgs=selectors.org_filter_choices(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.station_list(
@@ -294,7 +290,7 @@ def station_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _station_detail_page(request: HttpRequest, pk: int, status: int = 200, **bound: forms.Form) -> HttpResponse:
+def _station_detail_page(request: AuthedRequest, pk: int, status: int = 200, **bound: forms.Form) -> HttpResponse:
     detail = selectors.station_detail(user=request.user, station_id=pk)
     station = detail.station
     items = [
@@ -323,20 +319,20 @@ def _station_detail_page(request: HttpRequest, pk: int, status: int = 200, **bou
 @login_required
 @require_GET
 @domain_errors
-def station_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def station_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _station_detail_page(request, pk)
 
 
 @login_required
 @require_POST
 @domain_errors
-def station_update(request: HttpRequest, pk: int) -> HttpResponse:
+def station_update(request: AuthedRequest, pk: int) -> HttpResponse:
     station = selectors.station_get(user=request.user, station_id=pk)
     form = StationForm(request.POST)
     if not form.is_valid():
         return _station_detail_page(request, pk, 400, edit_form=form)
     try:
-        services.station_update(actor=_actor(request), station=station, **form.cleaned_data)
+        services.station_update(actor=request.user, station=station, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, edit_form=form)
@@ -347,14 +343,14 @@ def station_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def evidence_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def evidence_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     station = selectors.station_get(user=request.user, station_id=pk)
     form = EvidenceForm(request.POST, request.FILES, prefix=f"ev-{kind}")
     if not form.is_valid():
         return _station_detail_page(request, pk, 400, **{f"evidence_{kind}": form})
     try:
         services.fivehave_evidence_add(
-            actor=_actor(request),
+            actor=request.user,
             station=station,
             kind=kind,
             file=form.cleaned_data["file"],
@@ -370,13 +366,13 @@ def evidence_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def inspection_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def inspection_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     station = selectors.station_get(user=request.user, station_id=pk)
     form = InspectionForm(request.POST, prefix=f"in-{kind}")
     if not form.is_valid():
         return _station_detail_page(request, pk, 400, **{f"inspection_{kind}": form})
     try:
-        services.fivehave_inspect(actor=_actor(request), station=station, kind=kind, **form.cleaned_data)
+        services.fivehave_inspect(actor=request.user, station=station, kind=kind, **form.cleaned_data)
     except DomainError as exc:
         _onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, **{f"inspection_{kind}": form})
@@ -387,7 +383,7 @@ def inspection_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def evidence_download(request: AuthedRequest, pk: int) -> HttpResponseBase:
     evidence = selectors.evidence_get(user=request.user, evidence_id=pk)
     try:
         handle = evidence.file.open("rb")

@@ -11,12 +11,13 @@ from ninja import Query, Router, Status
 
 from redvest.accounts.policy import home_orgs
 from redvest.core.api_pagination import Fetched, paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import PermissionDenied
 from redvest.core.pagination import Page
 from redvest.core.schemas import Id, UInt16
 from redvest.orgs.models import OrgNode
 from redvest.points import schemas as s
-from redvest.points._api import ERRORS, org_of, user_of
+from redvest.points._api import ERRORS, org_of
 from redvest.points.models import PioneerConfig, PioneerEntry
 from redvest.points.selectors import (
     Breakdown,
@@ -39,13 +40,13 @@ def _year(year: int | None) -> int:
 
 @router.get("/me", response={200: s.BreakdownOut, 403: s.ErrorOut, 404: s.ErrorOut}, summary="我的先锋指数明细")
 def mine(request: HttpRequest, year: UInt16 | None = None) -> Breakdown:
-    return pioneer_breakdown(volunteer=volunteer_of(user=user_of(request)), year=_year(year))
+    return pioneer_breakdown(volunteer=volunteer_of(user=api_user(request)), year=_year(year))
 
 
 @router.get("/ranking", response={200: list[s.RankingRowOut], **ERRORS}, summary="本辖区党员先锋指数排名（分页）")
 @paginate
 def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[Any]:
-    actor = user_of(request)
+    actor = api_user(request)
     if q.org:
         org = org_of(q.org)
     else:
@@ -65,14 +66,14 @@ def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[Any]:
 @router.get("/entries", response=list[s.PioneerEntryOut], summary="先锋指数加减分记录")
 @paginate
 def entries(request: HttpRequest, q: Query[s.PioneerEntryFilter]) -> QuerySet[Any]:
-    return pioneer_entries(user=user_of(request), year=q.year, number=q.number)
+    return pioneer_entries(user=api_user(request), year=q.year, number=q.number)
 
 
 @router.post(
     "/entries", response={201: s.PioneerEntryOut, **ERRORS}, summary="记录加分（表彰、典型）或扣分（投诉、违规）"
 )
 def entry_new(request: HttpRequest, payload: s.PioneerEntryIn) -> Status[Any]:
-    actor = user_of(request)
+    actor = api_user(request)
     member = party_member_for(user=actor, number=payload.number)
     entry = pioneer_entry_add(
         actor=actor,
@@ -87,7 +88,7 @@ def entry_new(request: HttpRequest, payload: s.PioneerEntryIn) -> Status[Any]:
 
 @router.post("/entries/{entry_id}/revoke", response={200: s.PioneerEntryOut, **ERRORS}, summary="撤销加减分记录")
 def entry_revoke(request: HttpRequest, entry_id: int, payload: s.RevokeIn) -> PioneerEntry:
-    actor = user_of(request)
+    actor = api_user(request)
     return pioneer_entry_revoke(
         actor=actor, entry=pioneer_entry_get(user=actor, entry_id=entry_id), reason=payload.reason
     )
@@ -100,4 +101,4 @@ def config(request: HttpRequest, org: Id) -> PioneerConfig:
 
 @router.put("/config/{org_id}", response={200: s.PioneerConfigIO, **ERRORS}, summary="设置本组织先锋指数权重与等次")
 def config_put(request: HttpRequest, org_id: int, payload: s.PioneerConfigIO) -> PioneerConfig:
-    return pioneer_config_set(actor=user_of(request), org=org_of(org_id), data=ConfigData(**payload.dict()))
+    return pioneer_config_set(actor=api_user(request), org=org_of(org_id), data=ConfigData(**payload.dict()))

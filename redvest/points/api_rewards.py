@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import DomainError
 from redvest.points import schemas as s
-from redvest.points._api import ERRORS, org_of, user_of
+from redvest.points._api import ERRORS, org_of
 from redvest.points.models import MerchantStatus, Redemption, RewardItem
 from redvest.points.selectors import (
     catalog,
@@ -48,18 +49,18 @@ router = Router(tags=["积分兑换与联盟商家"])
 @router.get("/items", response=list[s.ItemOut], summary="兑换商城：当前可兑换的物品")
 @paginate
 def items(request: HttpRequest, q: Query[s.ItemFilter]) -> QuerySet[Any]:
-    qs = catalog(user=user_of(request), q=q.q, kind=q.kind, provider=q.provider, merchant_id=q.merchant)
+    qs = catalog(user=api_user(request), q=q.q, kind=q.kind, provider=q.provider, merchant_id=q.merchant)
     return qs
 
 
 @router.get("/items/{item_id}", response={200: s.ItemOut, 404: s.ErrorOut}, summary="物品详情")
 def item_detail(request: HttpRequest, item_id: int) -> RewardItem:
-    return item_get(user=user_of(request), item_id=item_id)
+    return item_get(user=api_user(request), item_id=item_id)
 
 
 @router.post("/items", response={201: s.ItemOut, **ERRORS}, summary="发布物品（好人好事银行或联盟商家）")
 def item_new(request: HttpRequest, payload: s.ItemIn) -> Status[Any]:
-    actor = user_of(request)
+    actor = api_user(request)
     merchant = merchant_get(user=actor, merchant_id=payload.merchant, action="change") if payload.merchant else None
     org = org_of(payload.org) if merchant is None else None
     data = ItemData(**payload.dict(exclude={"org", "merchant"}))
@@ -68,7 +69,7 @@ def item_new(request: HttpRequest, payload: s.ItemIn) -> Status[Any]:
 
 @router.patch("/items/{item_id}", response={200: s.ItemOut, **ERRORS}, summary="修改物品（库存、上下架等）")
 def item_patch(request: HttpRequest, item_id: int, payload: s.ItemPatch) -> RewardItem:
-    actor = user_of(request)
+    actor = api_user(request)
     item = item_get(user=actor, item_id=item_id, action="change")
     current = {f: getattr(item, f) for f in s.ItemPatch.model_fields}
     current.update({k: v for k, v in payload.dict(exclude_unset=True).items()})
@@ -79,7 +80,7 @@ def item_patch(request: HttpRequest, item_id: int, payload: s.ItemPatch) -> Rewa
     "/items/{item_id}/reserve", response={201: s.RedemptionOut, **ERRORS}, summary="预约兑换（积分冻结、库存扣减）"
 )
 def reserve(request: HttpRequest, item_id: int, payload: s.ReserveIn) -> Status[Any]:
-    actor = user_of(request)
+    actor = api_user(request)
     item = item_get(user=actor, item_id=item_id)
     volunteer = volunteer_of(user=actor)
     redemption = redemption_reserve(actor=actor, volunteer=volunteer, item=item, quantity=payload.quantity)
@@ -92,7 +93,7 @@ def reserve(request: HttpRequest, item_id: int, payload: s.ReserveIn) -> Status[
 @router.get("/redemptions", response={200: list[s.RedemptionOut], 403: s.ErrorOut}, summary="我的兑换")
 @paginate
 def redemptions(request: HttpRequest, status: str = "") -> QuerySet[Any]:
-    volunteer = volunteer_of(user=user_of(request))
+    volunteer = volunteer_of(user=api_user(request))
     return my_redemptions(volunteer=volunteer, status=status)
 
 
@@ -102,7 +103,7 @@ def redemptions(request: HttpRequest, status: str = "") -> QuerySet[Any]:
     summary="取消预约（积分退回、库存恢复）",
 )
 def cancel(request: HttpRequest, redemption_id: int) -> Redemption:
-    actor = user_of(request)
+    actor = api_user(request)
     redemption = redemption_get(user=actor, redemption_id=redemption_id)
     redemption_cancel(actor=actor, redemption=redemption)
     return redemption_get(user=actor, redemption_id=redemption_id)
@@ -111,7 +112,7 @@ def cancel(request: HttpRequest, redemption_id: int) -> Redemption:
 @router.get("/counter/redemptions", response=list[s.RedemptionOut], summary="本柜台待核销的预约")
 @paginate
 def counter_pending(request: HttpRequest) -> QuerySet[Any]:
-    return counter_redemptions(user=user_of(request))
+    return counter_redemptions(user=api_user(request))
 
 
 @router.post(
@@ -119,14 +120,14 @@ def counter_pending(request: HttpRequest) -> QuerySet[Any]:
 )
 @paginate
 def counter_find(request: HttpRequest, payload: s.CounterIn) -> list[Redemption]:
-    return counter_lookup(user=user_of(request), text=payload.code)
+    return counter_lookup(user=api_user(request), text=payload.code)
 
 
 @router.post(
     "/redemptions/{redemption_id}/confirm", response={200: s.RedemptionOut, **ERRORS}, summary="柜台确认兑换（核销）"
 )
 def confirm(request: HttpRequest, redemption_id: int) -> Redemption:
-    actor = user_of(request)
+    actor = api_user(request)
     redemption = redemption_get(user=actor, redemption_id=redemption_id)
     redemption_confirm(actor=actor, redemption=redemption)
     return redemption_get(user=actor, redemption_id=redemption_id)
@@ -139,26 +140,26 @@ def confirm(request: HttpRequest, redemption_id: int) -> Redemption:
 @paginate
 def merchants(request: HttpRequest, q: Query[s.MerchantFilter]) -> QuerySet[Any]:
     status = q.status if q.status in MerchantStatus.values else MerchantStatus.APPROVED
-    return merchant_list(user=user_of(request), status=status, q=q.q)
+    return merchant_list(user=api_user(request), status=status, q=q.q)
 
 
 @router.post("/merchants", response={201: s.MerchantOut, **ERRORS}, summary="商家申请加盟")
 def merchant_new(request: HttpRequest, payload: s.MerchantIn) -> Status[Any]:
     data = MerchantData(**{**payload.dict(exclude={"org"}), "org": org_of(payload.org)})
-    merchant = merchant_apply(actor=user_of(request), data=data)
+    merchant = merchant_apply(actor=api_user(request), data=data)
     return Status(201, merchant)
 
 
 @router.get("/merchants/{merchant_id}", response={200: s.MerchantOut, 404: s.ErrorOut}, summary="商家详情")
 def merchant_detail(request: HttpRequest, merchant_id: int) -> Any:
-    return merchant_get(user=user_of(request), merchant_id=merchant_id)
+    return merchant_get(user=api_user(request), merchant_id=merchant_id)
 
 
 @router.post(
     "/merchants/{merchant_id}/review", response={200: s.MerchantOut, **ERRORS}, summary="审核加盟申请 / 暂停商家"
 )
 def merchant_review_api(request: HttpRequest, merchant_id: int, payload: s.ReviewIn) -> Any:
-    actor = user_of(request)
+    actor = api_user(request)
     merchant = merchant_get(user=actor, merchant_id=merchant_id, action="change")
     if payload.action == "suspend":
         return merchant_suspend(actor=actor, merchant=merchant, note=payload.note)
@@ -192,7 +193,7 @@ def settlement_items(request: HttpRequest, merchant_id: int, month: str = "") ->
 
 
 def _settlement(request: HttpRequest, merchant_id: int, month: str) -> Settlement:
-    merchant = merchant_get(user=user_of(request), merchant_id=merchant_id, action="change")
+    merchant = merchant_get(user=api_user(request), merchant_id=merchant_id, action="change")
     first = month_of(month)
     if first is None:
         raise DomainError("月份格式应为 2026-07", field="month", code="bad_month")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.points.models import (
@@ -20,15 +19,6 @@ from redvest.points.models import (
 )
 
 YES_NO_INHERIT = [("", "沿用上级设置"), ("1", "是"), ("0", "否")]
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def tri_state(value: str) -> bool | None:

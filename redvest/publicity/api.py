@@ -5,7 +5,7 @@ the wall and the public exemplars need no login."""
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from redvest.accounts.policy import scope
 from redvest.core.api_pagination import Fetched, Rows, paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgNode
 from redvest.publicity import schemas as s
@@ -58,15 +59,8 @@ from redvest.publicity.services import (
 )
 from redvest.volunteers.models import Volunteer
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["承诺、典型与培训"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 def _progress(p: Progress | None) -> dict[str, Any] | None:
@@ -103,9 +97,9 @@ def _org(org_id: int | None, field: str = "org") -> OrgNode | None:
 
 def _volunteer(request: HttpRequest, volunteer_id: int | None) -> Volunteer:
     if volunteer_id is None:
-        return my_volunteer(user=_user(request))
+        return my_volunteer(user=api_user(request))
     found = (
-        scope(_user(request), "volunteer", Volunteer.objects.select_related("org", "user"))
+        scope(api_user(request), "volunteer", Volunteer.objects.select_related("org", "user"))
         .filter(pk=volunteer_id)
         .first()
     )
@@ -121,7 +115,7 @@ def _volunteer(request: HttpRequest, volunteer_id: int | None) -> Volunteer:
 @paginate
 def commitments(request: HttpRequest, filters: Query[s.CommitmentFilter]) -> Rows[Commitment, dict[str, Any]]:
     qs = commitment_list(
-        user=_user(request),
+        user=api_user(request),
         year=filters.year,
         setting=filters.setting,
         status=filters.status,
@@ -142,7 +136,7 @@ def commitment_new(request: HttpRequest, payload: s.CommitmentIn) -> Status[Any]
     target_kind 为 minutes 时 target_value 为分钟数，为 activities 时为活动次数。"""
     volunteer = _volunteer(request, payload.volunteer)
     c = commitment_create(
-        actor=_user(request),
+        actor=api_user(request),
         volunteer=volunteer,
         data=CommitmentData(
             year=payload.year,
@@ -152,7 +146,7 @@ def commitment_new(request: HttpRequest, payload: s.CommitmentIn) -> Status[Any]
             target_value=payload.target_value,
         ),
     )
-    c = commitment_get(user=_user(request), pk=c.pk)
+    c = commitment_get(user=api_user(request), pk=c.pk)
     return Status(201, _commitment(c, commitment_progress([c]).get(c.pk)))
 
 
@@ -160,7 +154,7 @@ def commitment_new(request: HttpRequest, payload: s.CommitmentIn) -> Status[Any]
     "/commitments/{commitment_id}", response={200: s.CommitmentDetailOut, 404: s.ErrorOut}, summary="承诺详情及跟进记录"
 )
 def commitment_one(request: HttpRequest, commitment_id: int) -> dict[str, Any]:
-    c = commitment_get(user=_user(request), pk=commitment_id)
+    c = commitment_get(user=api_user(request), pk=commitment_id)
     history = [
         {
             "id": f.pk,
@@ -179,7 +173,7 @@ def commitment_one(request: HttpRequest, commitment_id: int) -> dict[str, Any]:
     "/commitments/{commitment_id}", response={200: s.CommitmentOut, **ERRORS}, summary="修改承诺（兑现结论前）"
 )
 def commitment_edit(request: HttpRequest, commitment_id: int, payload: s.CommitmentUpdateIn) -> dict[str, Any]:
-    user = _user(request)
+    user = api_user(request)
     c = commitment_update(
         actor=user,
         commitment=commitment_get(user=user, pk=commitment_id),
@@ -195,9 +189,9 @@ def commitment_edit(request: HttpRequest, commitment_id: int, payload: s.Commitm
     "/commitments/{commitment_id}/follow-ups", response={201: s.FollowUpOut, **ERRORS}, summary="跟进承诺兑现情况"
 )
 def commitment_follow(request: HttpRequest, commitment_id: int, payload: s.FollowUpIn) -> Status[Any]:
-    c = commitment_get(user=_user(request), pk=commitment_id)
+    c = commitment_get(user=api_user(request), pk=commitment_id)
     f = commitment_follow_up(
-        actor=_user(request), commitment=c, status=payload.status, note=payload.note, followed_on=payload.followed_on
+        actor=api_user(request), commitment=c, status=payload.status, note=payload.note, followed_on=payload.followed_on
     )
     return Status(
         201,
@@ -242,19 +236,19 @@ def wall_api(request: HttpRequest, filters: Query[s.WallFilter]) -> Fetched[dict
 @router.get("/exemplars", response=list[s.ExemplarOut], summary="先进典型（管理，按权限范围）")
 @paginate
 def exemplars(request: HttpRequest, filters: Query[s.ExemplarFilter]) -> QuerySet[Any]:
-    return exemplar_list(user=_user(request), status=filters.status)
+    return exemplar_list(user=api_user(request), status=filters.status)
 
 
 @router.post("/exemplars", response={201: s.ExemplarOut, **ERRORS}, summary="撰写典型（草稿）")
 def exemplar_new(request: HttpRequest, payload: s.ExemplarIn) -> Status[Any]:
     e = exemplar_create(
-        actor=_user(request),
+        actor=api_user(request),
         org=_required_org(payload.org),
         data=ExemplarData(
             title=payload.title, body=payload.body, volunteer_ids=payload.volunteers, team_ids=payload.teams
         ),
     )
-    return Status(201, exemplar_get(user=_user(request), pk=e.pk))
+    return Status(201, exemplar_get(user=api_user(request), pk=e.pk))
 
 
 @router.post(
@@ -270,7 +264,7 @@ def exemplar_photos_add(
     captions = captions or []
     items = [PhotoIn(f, captions[i] if i < len(captions) else "") for i, f in enumerate(photos)]
     added = exemplar_add_photos(
-        actor=_user(request), exemplar=exemplar_get(user=_user(request), pk=exemplar_id), photos=items
+        actor=api_user(request), exemplar=exemplar_get(user=api_user(request), pk=exemplar_id), photos=items
     )
     return Status(201, [_photo(p) for p in added])
 
@@ -281,14 +275,14 @@ def _photo(p: ExemplarPhoto) -> dict[str, Any]:
 
 @router.post("/exemplars/{exemplar_id}/submit", response={200: s.ExemplarOut, **ERRORS}, summary="提交发布")
 def exemplar_submit_api(request: HttpRequest, exemplar_id: int) -> Any:
-    exemplar_submit(actor=_user(request), exemplar=exemplar_get(user=_user(request), pk=exemplar_id))
-    return exemplar_get(user=_user(request), pk=exemplar_id)
+    exemplar_submit(actor=api_user(request), exemplar=exemplar_get(user=api_user(request), pk=exemplar_id))
+    return exemplar_get(user=api_user(request), pk=exemplar_id)
 
 
 @router.post("/exemplars/{exemplar_id}/publish", response={200: s.ExemplarOut, **ERRORS}, summary="发布典型")
 def exemplar_publish_api(request: HttpRequest, exemplar_id: int) -> Any:
-    exemplar_publish(actor=_user(request), exemplar=exemplar_get(user=_user(request), pk=exemplar_id))
-    return exemplar_get(user=_user(request), pk=exemplar_id)
+    exemplar_publish(actor=api_user(request), exemplar=exemplar_get(user=api_user(request), pk=exemplar_id))
+    return exemplar_get(user=api_user(request), pk=exemplar_id)
 
 
 @router.post(
@@ -296,9 +290,9 @@ def exemplar_publish_api(request: HttpRequest, exemplar_id: int) -> Any:
 )
 def exemplar_unpublish_api(request: HttpRequest, exemplar_id: int, payload: s.ReasonIn) -> Any:
     exemplar_unpublish(
-        actor=_user(request), exemplar=exemplar_get(user=_user(request), pk=exemplar_id), reason=payload.reason
+        actor=api_user(request), exemplar=exemplar_get(user=api_user(request), pk=exemplar_id), reason=payload.reason
     )
-    return exemplar_get(user=_user(request), pk=exemplar_id)
+    return exemplar_get(user=api_user(request), pk=exemplar_id)
 
 
 def _public(p: PublicExemplar) -> dict[str, Any]:
@@ -337,23 +331,23 @@ def public_exemplar_one(request: HttpRequest, exemplar_id: int) -> dict[str, Any
 @router.get("/training/sessions", response=list[s.SessionOut], summary="培训列表")
 @paginate
 def sessions(request: HttpRequest, filters: Query[s.SessionFilter]) -> QuerySet[Any]:
-    return session_list(user=_user(request), category=filters.category, upcoming=filters.upcoming)
+    return session_list(user=api_user(request), category=filters.category, upcoming=filters.upcoming)
 
 
 @router.post("/training/sessions", response={201: s.SessionOut, **ERRORS}, summary="发布培训")
 def session_new(request: HttpRequest, payload: s.SessionIn) -> Status[Any]:
     """minutes 为计入培训时长的分钟数（不计入志愿服务时长）。"""
     data = SessionData(**payload.dict(exclude={"org"}))
-    created = training_session_create(actor=_user(request), org=_required_org(payload.org), data=data)
-    return Status(201, session_get(user=_user(request), pk=created.pk))
+    created = training_session_create(actor=api_user(request), org=_required_org(payload.org), data=data)
+    return Status(201, session_get(user=api_user(request), pk=created.pk))
 
 
 @router.post(
     "/training/sessions/{session_id}/enrol", response={201: s.EnrolmentOut, **ERRORS}, summary="报名培训（本人或代报）"
 )
 def session_enrol(request: HttpRequest, session_id: int, payload: s.EnrolIn) -> Status[Any]:
-    session = session_get(user=_user(request), pk=session_id)
-    e = training_enrol(actor=_user(request), session=session, volunteer=_volunteer(request, payload.volunteer))
+    session = session_get(user=api_user(request), pk=session_id)
+    e = training_enrol(actor=api_user(request), session=session, volunteer=_volunteer(request, payload.volunteer))
     return Status(201, {"id": e.pk, "session": e.session_id, "volunteer": e.volunteer_id})
 
 
@@ -362,16 +356,16 @@ def session_enrol(request: HttpRequest, session_id: int, payload: s.EnrolIn) -> 
 )
 def session_attendance(request: HttpRequest, session_id: int, payload: s.AttendanceIn) -> dict[str, int]:
     """更改已登记的出勤会新增一条更正记录（引用原记录），须填写 reason。"""
-    session = session_get(user=_user(request), pk=session_id)
+    session = session_get(user=api_user(request), pk=session_id)
     marks = {m.enrolment: m.attended for m in payload.marks}
-    result = attendance_mark(actor=_user(request), session=session, marks=marks, reason=payload.reason)
+    result = attendance_mark(actor=api_user(request), session=session, marks=marks, reason=payload.reason)
     return dataclasses.asdict(result)
 
 
 @router.get("/training/hours", response={200: list[s.HoursOut], **ERRORS}, summary="志愿者培训时长（按组织和期间）")
 @paginate
 def training_hours(request: HttpRequest, filters: Query[s.HoursFilter]) -> Fetched[dict[str, Any]]:
-    user, org = _user(request), _required_org(filters.org)
+    user, org = api_user(request), _required_org(filters.org)
     return Fetched(
         lambda page, size: training_hours_report(
             user=user, org=org, start=filters.start, end=filters.end, page=page, size=size
@@ -382,7 +376,7 @@ def training_hours(request: HttpRequest, filters: Query[s.HoursFilter]) -> Fetch
 
 @router.get("/training/mine", response={200: s.MyTrainingOut, **ERRORS}, summary="我的培训")
 def training_mine(request: HttpRequest) -> dict[str, Any]:
-    mine = my_training(volunteer=my_volunteer(user=_user(request)))
+    mine = my_training(volunteer=my_volunteer(user=api_user(request)))
     items = [
         {
             "session": r.enrolment.session_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -14,6 +14,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from redvest.core.api_pagination import Fetched, paginate
+from redvest.core.api_request import api_user
 from redvest.core.pagination import Page
 from redvest.core.schemas import Id, Int32
 from redvest.records import schemas as s
@@ -37,15 +38,8 @@ from redvest.records.services import (
 )
 from redvest.records.views.mine import my_data_response
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["服务记录与证明"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
 
 
 def _fresh(record: ServiceRecord) -> ServiceRecord:
@@ -59,7 +53,7 @@ def _fresh(record: ServiceRecord) -> ServiceRecord:
 @router.get("/mine", response={200: list[s.RecordOut], 404: s.ErrorOut}, summary="我的服务记录（分页，含冲销与更正）")
 @paginate
 def my_records(request: HttpRequest, q: Query[s.RecordFilter]) -> QuerySet[Any]:
-    return selectors.my_records(user=_user(request), kind=q.kind)
+    return selectors.my_records(user=api_user(request), kind=q.kind)
 
 
 @router.get(
@@ -68,12 +62,12 @@ def my_records(request: HttpRequest, q: Query[s.RecordFilter]) -> QuerySet[Any]:
     summary="下载我的数据：本人信息、服务队、服务记录、积分、同意记录（留审计）",
 )
 def my_data(request: HttpRequest) -> HttpResponse:
-    return my_data_response(my_data_export(actor=_user(request)))
+    return my_data_response(my_data_export(actor=api_user(request)))
 
 
 @router.get("/mine/totals", response={200: s.TotalsOut, 404: s.ErrorOut}, summary="我的时数合计：按年度、类别，星级")
 def my_totals(request: HttpRequest) -> dict[str, Any]:
-    summary = selectors.my_totals(user=_user(request))
+    summary = selectors.my_totals(user=api_user(request))
     return {
         "volunteer_id": summary.volunteer.pk,
         "volunteer_number": summary.volunteer.number,
@@ -100,14 +94,18 @@ def my_totals(request: HttpRequest) -> dict[str, Any]:
 @paginate
 def manage_records(request: HttpRequest, q: Query[s.ManageFilter]) -> QuerySet[Any]:
     qs = selectors.record_list(
-        user=_user(request), activity_id=q.activity_id, volunteer_number=q.volunteer_number, kind=q.kind, since=q.since
+        user=api_user(request),
+        activity_id=q.activity_id,
+        volunteer_number=q.volunteer_number,
+        kind=q.kind,
+        since=q.since,
     )
     return qs
 
 
 @router.get("/{int:record_id}", response={200: s.RecordOut, 404: s.ErrorOut}, summary="服务记录详情")
 def record_detail(request: HttpRequest, record_id: int) -> ServiceRecord:
-    return selectors.record_detail(user=_user(request), pk=record_id).record
+    return selectors.record_detail(user=api_user(request), pk=record_id).record
 
 
 @router.get(
@@ -116,7 +114,7 @@ def record_detail(request: HttpRequest, record_id: int) -> ServiceRecord:
     summary="下载服务记录的佐证材料（同记录可见范围）",
 )
 def record_evidence(request: HttpRequest, record_id: int) -> FileResponse:
-    record = selectors.record_evidence(user=_user(request), pk=record_id)
+    record = selectors.record_evidence(user=api_user(request), pk=record_id)
     return FileResponse(record.evidence.open("rb"), filename=str(record.evidence.name).rsplit("/", 1)[-1])
 
 
@@ -126,8 +124,8 @@ def record_evidence(request: HttpRequest, record_id: int) -> FileResponse:
     summary="更正服务记录（追加冲销记录，时长不为0时再追加更正记录；增加信用时长须走更正申请，否则 409）",
 )
 def record_correct_api(request: HttpRequest, record_id: int, payload: s.CorrectionIn) -> Status[Any]:
-    record = selectors.record_detail(user=_user(request), pk=record_id).record
-    result = record_correct(actor=_user(request), record=record, minutes=payload.minutes, reason=payload.reason)
+    record = selectors.record_detail(user=api_user(request), pk=record_id).record
+    result = record_correct(actor=api_user(request), record=record, minutes=payload.minutes, reason=payload.reason)
     return Status(
         201,
         {
@@ -153,7 +151,7 @@ def proposal_create(
     evidence_note: Form[str] = "",
     evidence: File[UploadedFile] = None,  # type: ignore[assignment]  # ninja: an optional file
 ) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     record = selectors.record_detail(user=user, pk=record_id).record
     proposal = correction_propose(
         actor=user, record=record, minutes=minutes, reason=reason, evidence=evidence, evidence_note=evidence_note
@@ -164,7 +162,7 @@ def proposal_create(
 @router.get("/correction-proposals", response=list[s.ProposalOut], summary="待我审批的与我提交的更正申请（分页）")
 @paginate
 def proposals(request: HttpRequest, q: Query[s.ProposalFilter]) -> QuerySet[Any]:
-    return selectors.proposal_list(user=_user(request), status=q.status)
+    return selectors.proposal_list(user=api_user(request), status=q.status)
 
 
 @router.post(
@@ -173,7 +171,7 @@ def proposals(request: HttpRequest, q: Query[s.ProposalFilter]) -> QuerySet[Any]
     summary="批准更正申请（申请人本人不能审批），追加冲销与更正记录",
 )
 def proposal_approve(request: HttpRequest, proposal_id: int, payload: s.ProposalDecisionIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     proposal = selectors.proposal_detail(user=user, pk=proposal_id).proposal
     correction_approve(actor=user, proposal=proposal, note=payload.note)
     return selectors.proposal_detail(user=user, pk=proposal_id).proposal
@@ -185,7 +183,7 @@ def proposal_approve(request: HttpRequest, proposal_id: int, payload: s.Proposal
     summary="驳回更正申请（写明理由）",
 )
 def proposal_reject(request: HttpRequest, proposal_id: int, payload: s.ProposalDecisionIn) -> Any:
-    user = _user(request)
+    user = api_user(request)
     proposal = selectors.proposal_detail(user=user, pk=proposal_id).proposal
     correction_reject(actor=user, proposal=proposal, note=payload.note)
     return selectors.proposal_detail(user=user, pk=proposal_id).proposal
@@ -196,30 +194,30 @@ def proposal_reject(request: HttpRequest, proposal_id: int, payload: s.ProposalD
 
 @router.post("/{int:record_id}/disputes", response={201: s.DisputeOut, **ERRORS}, summary="对本人的服务记录提出异议")
 def dispute_create(request: HttpRequest, record_id: int, payload: s.DisputeIn) -> Status[Any]:
-    record = selectors.record_detail(user=_user(request), pk=record_id).record
+    record = selectors.record_detail(user=api_user(request), pk=record_id).record
     dispute = dispute_open(
-        actor=_user(request), record=record, reason=payload.reason, claimed_minutes=payload.claimed_minutes
+        actor=api_user(request), record=record, reason=payload.reason, claimed_minutes=payload.claimed_minutes
     )
-    return Status(201, selectors.dispute_for_review(user=_user(request), pk=dispute.pk))
+    return Status(201, selectors.dispute_for_review(user=api_user(request), pk=dispute.pk))
 
 
 @router.get("/disputes", response=list[s.DisputeOut], summary="待我处理的异议与我提出的异议（分页）")
 @paginate
 def disputes(request: HttpRequest, q: Query[s.DisputeFilter]) -> QuerySet[Any]:
-    return selectors.dispute_list(user=_user(request), status=q.status)
+    return selectors.dispute_list(user=api_user(request), status=q.status)
 
 
 @router.post("/disputes/{int:dispute_id}/review", response={200: s.DisputeOut, **ERRORS}, summary="处理异议")
 def dispute_review_api(request: HttpRequest, dispute_id: int, payload: s.DisputeReviewIn) -> Any:
-    dispute = selectors.dispute_for_review(user=_user(request), pk=dispute_id)
+    dispute = selectors.dispute_for_review(user=api_user(request), pk=dispute_id)
     dispute_review(
-        actor=_user(request),
+        actor=api_user(request),
         dispute=dispute,
         uphold=payload.decision == "uphold",
         note=payload.note,
         minutes=payload.minutes,
     )
-    return selectors.dispute_for_review(user=_user(request), pk=dispute_id)
+    return selectors.dispute_for_review(user=api_user(request), pk=dispute_id)
 
 
 # ---- make-ups and honour hours ---------------------------------------------------------------
@@ -236,7 +234,7 @@ def makeup_create(
     minutes: Form[Int32],
     reason: Form[str],
 ) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     record = makeup_record(
         actor=user,
         activity=selectors.activity_get(user=user, pk=activity_id),
@@ -263,7 +261,7 @@ def honour_create(
     reason: Form[str],
     confirm_duplicate: Form[bool] = False,
 ) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     record = honour_grant(
         actor=user,
         volunteer=selectors.volunteer_by_number(number=volunteer_number),
@@ -283,18 +281,18 @@ def honour_create(
 @router.get("/anomalies", response=list[s.AnomalyOut], summary="异常复核队列（分页）")
 @paginate
 def anomalies(request: HttpRequest, q: Query[s.AnomalyFilter]) -> QuerySet[Any]:
-    return selectors.anomaly_queue(user=_user(request), status=q.status, kind=q.kind)
+    return selectors.anomaly_queue(user=api_user(request), status=q.status, kind=q.kind)
 
 
 @router.post(
     "/anomalies/{int:anomaly_id}/resolve", response={200: s.AnomalyOut, **ERRORS}, summary="复核异常：核实无误或更正"
 )
 def anomaly_resolve_api(request: HttpRequest, anomaly_id: int, payload: s.AnomalyResolveIn) -> Any:
-    anomaly = selectors.anomaly_for_review(user=_user(request), pk=anomaly_id)
+    anomaly = selectors.anomaly_for_review(user=api_user(request), pk=anomaly_id)
     anomaly_resolve(
-        actor=_user(request), anomaly=anomaly, action=payload.action, note=payload.note, minutes=payload.minutes
+        actor=api_user(request), anomaly=anomaly, action=payload.action, note=payload.note, minutes=payload.minutes
     )
-    return selectors.anomaly_for_review(user=_user(request), pk=anomaly_id)
+    return selectors.anomaly_for_review(user=api_user(request), pk=anomaly_id)
 
 
 # ---- ranking ---------------------------------------------------------------------------------
@@ -316,7 +314,7 @@ def _ranking_row(row: selectors.RankingRow) -> dict[str, Any]:
 @paginate
 def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[dict[str, Any]]:
     def fetch(page: int, size: int) -> Page[Any]:
-        data = selectors.ranking_page(user=_user(request), org_id=q.org_id, year=q.year, page=page, size=size)
+        data = selectors.ranking_page(user=api_user(request), org_id=q.org_id, year=q.year, page=page, size=size)
         return Page(items=data.rows, count=data.page.count, number=data.page.number, size=data.page.size)
 
     return Fetched(fetch, _ranking_row)
@@ -328,14 +326,14 @@ def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[dict[str,
 @router.get("/certificates", response=list[s.CertificateOut], summary="志愿服务证明列表（分页）")
 @paginate
 def certificates(request: HttpRequest) -> QuerySet[Any]:
-    return selectors.certificate_list(user=_user(request))
+    return selectors.certificate_list(user=api_user(request))
 
 
 @router.post(
     "/certificates", response={201: s.CertificateOut, **ERRORS}, summary="出具志愿服务证明（本人或组织管理员）"
 )
 def certificate_create(request: HttpRequest, payload: s.CertificateIn) -> Status[Any]:
-    user = _user(request)
+    user = api_user(request)
     volunteer = (
         selectors.volunteer_by_number(number=payload.volunteer_number)
         if payload.volunteer_number
@@ -353,7 +351,7 @@ def certificate_create(request: HttpRequest, payload: s.CertificateIn) -> Status
     summary="下载证明 PDF",
 )
 def certificate_pdf_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    certificate = selectors.certificate_for(user=_user(request), pk=certificate_id)
+    certificate = selectors.certificate_for(user=api_user(request), pk=certificate_id)
     if certificate.is_revoked:
         raise CertificateRevoked("该证明已撤销，不能下载")
     url = request.build_absolute_uri(reverse("records:certificate-verify", args=[certificate.verify_token]))
@@ -368,9 +366,9 @@ def certificate_pdf_download(request: HttpRequest, certificate_id: int) -> HttpR
     summary="撤销证明（组织管理员）",
 )
 def certificate_revoke_api(request: HttpRequest, certificate_id: int, payload: s.RevokeIn) -> Any:
-    certificate = selectors.certificate_for(user=_user(request), pk=certificate_id)
-    certificate_revoke(actor=_user(request), certificate=certificate, reason=payload.reason)
-    return selectors.certificate_for(user=_user(request), pk=certificate_id)
+    certificate = selectors.certificate_for(user=api_user(request), pk=certificate_id)
+    certificate_revoke(actor=api_user(request), certificate=certificate, reason=payload.reason)
+    return selectors.certificate_for(user=api_user(request), pk=certificate_id)
 
 
 @router.get(

@@ -5,20 +5,10 @@ from __future__ import annotations
 from django import forms
 
 from redvest.activities.models import ServiceCategory
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.records.models import DayKind
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
-
-
-def apply_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's message on the field it names (or on the form)."""
-    if isinstance(exc, ValidationFailed):
-        for name, message in exc.errors.items():
-            form.add_error(name if name in form.fields else None, message)
-        return
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class CorrectionForm(CheckedForm):

@@ -6,19 +6,9 @@ from typing import Any
 
 from django import forms
 
-from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.reports.models import MINUTE_KEYS, QuarterlyReport
 from redvest.reports.services import FigureInput
-
-
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for name, message in exc.errors.items():
-            form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 class QuarterForm(CheckedForm):

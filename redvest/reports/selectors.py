@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,9 @@ from redvest.reports.models import (
 )
 from redvest.reports.quarters import quarter_due_on
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 # ---- who files, and over which records ---------------------------------------------------------
 
 
@@ -42,12 +45,12 @@ def filing_orgs(path: str) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(path__startswith=path, kind__in=FILING_KINDS).order_by("path")
 
 
-def filing_orgs_for(*, user: Any) -> QuerySet[OrgNode]:
+def filing_orgs_for(*, user: User) -> QuerySet[OrgNode]:
     """Filing nodes the user may file for: in the subtree of a node they administer."""
     return scope(user, "org", filing_orgs(""), "change")
 
 
-def review_roots(*, user: Any) -> QuerySet[OrgNode]:
+def review_roots(*, user: User) -> QuerySet[OrgNode]:
     """Nodes the user reviews from: nodes they administer that have filing organisations below them."""
     paths = [g.path for g in grants_for(user) if g.role in {Role.SYSTEM_ADMIN, Role.ORG_ADMIN}]
     if not paths:
@@ -102,7 +105,7 @@ def _with_figures(qs: QuerySet[QuarterlyReport]) -> QuerySet[QuarterlyReport]:
 
 
 def report_list(
-    *, user: Any, year: int | None = None, quarter: int | None = None, status: str = ""
+    *, user: User, year: int | None = None, quarter: int | None = None, status: str = ""
 ) -> QuerySet[QuarterlyReport]:
     qs = scope(user, "quarterly_report", QuarterlyReport.objects.select_related("org"))
     if year:
@@ -114,7 +117,7 @@ def report_list(
     return qs.order_by("-year", "-quarter", "org__path")
 
 
-def report_get(*, user: Any, report_id: int, action: str = "view") -> QuarterlyReport:
+def report_get(*, user: User, report_id: int, action: str = "view") -> QuarterlyReport:
     """A report the user may see (or change), figures prefetched; NotFound otherwise."""
     qs = scope(user, "quarterly_report", _with_figures(QuarterlyReport.objects.all()), action)  # type: ignore[arg-type]  # action is view|change
     report = qs.filter(pk=report_id).first() if id_in_range(report_id) else None
@@ -239,18 +242,18 @@ def report_punctuality(path: str, year: int, quarter: int) -> dict[int, bool]:
 # ---- circulars ---------------------------------------------------------------------------------
 
 
-def circular_list(*, user: Any) -> QuerySet[Circular]:
+def circular_list(*, user: User) -> QuerySet[Circular]:
     """Circulars the user may see: drafts and published ones of the subtrees they administer, and
     published ones of the nodes above them."""
     qs = Circular.objects.select_related("org", "supersedes")
     return scope(user, "circular", qs).order_by("-year", "-quarter", "-version", "-id")
 
 
-def published_circulars(*, user: Any) -> QuerySet[Circular]:
+def published_circulars(*, user: User) -> QuerySet[Circular]:
     return circular_list(user=user).filter(status=CircularStatus.PUBLISHED)
 
 
-def circular_get(*, user: Any, circular_id: int, action: str = "view") -> Circular:
+def circular_get(*, user: User, circular_id: int, action: str = "view") -> Circular:
     qs = scope(user, "circular", Circular.objects.select_related("org", "supersedes", "published_by"), action)  # type: ignore[arg-type]  # action is view|change
     circular = qs.filter(pk=circular_id).first() if id_in_range(circular_id) else None
     if circular is None:

@@ -3,7 +3,7 @@ page, and circulars (compose, preview, publish, PDF). Thin: parse, call one serv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,22 +13,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts.policy import can
-from redvest.core.errors import DomainError, NotFound
-from redvest.core.pages import domain_error_pages
+from redvest.core.errors import NotFound
+from redvest.core.forms import run_form
+from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.reports.access import can_review
 from redvest.reports.circular_pdf import circular_pdf
 from redvest.reports.circular_tables import circular_tables
-from redvest.reports.forms import (
-    CircularEditForm,
-    CircularForm,
-    QuarterForm,
-    ReportForm,
-    ReviewForm,
-    add_domain_error,
-)
-from redvest.reports.models import ReportStatus
+from redvest.reports.forms import CircularEditForm, CircularForm, QuarterForm, ReportForm, ReviewForm
+from redvest.reports.models import QuarterlyReport, ReportStatus
 from redvest.reports.quarters import quarter_label, quarter_of
 from redvest.reports.selectors import (
     circular_get,
@@ -53,14 +47,6 @@ from redvest.reports.services import (
     report_submit,
     report_update,
 )
-
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.user)
-
 
 shows_domain_errors = domain_error_pages("reports/error.html")
 
@@ -89,9 +75,9 @@ def _quarter_context(year: int, quarter: int) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The party organisations I file for, with their report for the quarter, and published circulars."""
-    user = _user(request)
+    user = request.user
     year, quarter = _quarter(request)
     page = paginate(filing_orgs_for(user=user), page=parse_page(request.GET.get("page")))
     rows = review_rows(page.items, year=year, quarter=quarter)
@@ -108,13 +94,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def report_open_view(request: HttpRequest) -> HttpResponse:
+def report_open_view(request: AuthedRequest) -> HttpResponse:
     form = QuarterForm(request.POST)
-    org = filing_orgs_for(user=_user(request)).filter(pk=_int(request.POST.get("org"))).first()
+    org = filing_orgs_for(user=request.user).filter(pk=_int(request.POST.get("org"))).first()
     if org is None or not form.is_valid():
         raise NotFound("党组织不存在或您无权填报")
     report = report_open(
-        actor=_user(request), org=org, year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"]
+        actor=request.user, org=org, year=form.cleaned_data["year"], quarter=form.cleaned_data["quarter"]
     )
     return redirect("reports:report-detail", report.pk)
 
@@ -130,14 +116,14 @@ def _int(value: Any) -> int:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthedRequest,
     report_id: int,
     *,
     form: ReportForm | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     report = report_get(user=user, report_id=report_id)
     may_file = report.is_editable and can(user, "change", report)
     may_review = report.status == ReportStatus.SUBMITTED and can_review(user, report)
@@ -159,45 +145,46 @@ def _detail(
 @login_required
 @require_GET
 @shows_domain_errors
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def report_save(request: HttpRequest, pk: int) -> HttpResponse:
+def report_save(request: AuthedRequest, pk: int) -> HttpResponse:
     """Save figures and narrative; with `action=submit`, submit as well."""
-    user = _user(request)
+    user = request.user
     report = report_get(user=user, report_id=pk, action="change")
     form = ReportForm(request.POST, report=report)
-    if not form.is_valid():
-        return _detail(request, pk, form=form, status=400)
-    try:
-        report = report_update(
+    submit = request.POST.get("action") == "submit"
+
+    def save(d: dict[str, Any]) -> QuarterlyReport:
+        saved = report_update(
             actor=user,
             report=report,
             figures=form.figure_inputs(),
-            highlights=form.cleaned_data["highlights"],
-            problems=form.cleaned_data["problems"],
-            next_plan=form.cleaned_data["next_plan"],
+            highlights=d["highlights"],
+            problems=d["problems"],
+            next_plan=d["next_plan"],
         )
-        if request.POST.get("action") == "submit":
-            report = report_submit(actor=user, report=report)
-            messages.success(request, "季报已报送" + ("（已逾期，标记为逾期报送）" if report.is_late else ""))
-        else:
-            messages.success(request, "已保存")
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _detail(request, pk, form=form, status=exc.status)
-    return redirect("reports:report-detail", report.pk)
+        return report_submit(actor=user, report=saved) if submit else saved
+
+    done = run_form(request, form, save)
+    if not done:
+        return _detail(request, pk, form=form, status=done.status)
+    if submit:
+        messages.success(request, "季报已报送" + ("（已逾期，标记为逾期报送）" if done.value.is_late else ""))
+    else:
+        messages.success(request, "已保存")
+    return redirect("reports:report-detail", done.value.pk)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def report_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def report_refresh_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     report_refresh(actor=user, report=report_get(user=user, report_id=pk, action="change"))
     messages.success(request, "已按最新记录重新生成数据")
     return redirect("reports:report-detail", pk)
@@ -206,22 +193,22 @@ def report_refresh_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def report_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     report = report_get(user=user, report_id=pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, pk, review_form=form, status=400)
-    try:
-        if form.cleaned_data["decision"] == "accept":
-            report_accept(actor=user, report=report, comment=form.cleaned_data["comment"])
-            messages.success(request, "已审核通过")
-        else:
-            report_return(actor=user, report=report, comment=form.cleaned_data["comment"])
-            messages.success(request, "已退回")
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _detail(request, pk, review_form=form, status=exc.status)
+
+    def review(d: dict[str, Any]) -> str:
+        if d["decision"] == "accept":
+            report_accept(actor=user, report=report, comment=d["comment"])
+            return "已审核通过"
+        report_return(actor=user, report=report, comment=d["comment"])
+        return "已退回"
+
+    done = run_form(request, form, review)
+    if not done:
+        return _detail(request, pk, review_form=form, status=done.status)
+    messages.success(request, done.value)
     return redirect("reports:report-detail", pk)
 
 
@@ -240,8 +227,8 @@ STANDING_FILTERS = [
 @login_required
 @require_GET
 @shows_domain_errors
-def review_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def review_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     year, quarter = _quarter(request)
     roots = list(review_roots(user=user)[:50])
     if not roots:
@@ -268,42 +255,41 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def circular_list_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def circular_list_view(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     page = paginate(circular_list(user=user), page=parse_page(request.GET.get("page")))
     return render(request, "reports/circular_list.html", {"page": page, "composes": review_roots(user=user).exists()})
 
 
-def _compose_orgs(request: HttpRequest) -> list[OrgNode]:
-    return list(review_roots(user=_user(request))[:50])
+def _compose_orgs(request: AuthedRequest) -> list[OrgNode]:
+    return list(review_roots(user=request.user)[:50])
 
 
 @login_required
 @shows_domain_errors
-def circular_new(request: HttpRequest) -> HttpResponse:
+def circular_new(request: AuthedRequest) -> HttpResponse:
     orgs = _compose_orgs(request)
     if not orgs:
         raise NotFound("您没有可发布通报的组织")
     if request.method == "POST":
         form = CircularForm(request.POST, orgs=orgs)
-        if form.is_valid():
-            org = next(o for o in orgs if o.pk == form.cleaned_data["org"])
-            try:
-                circular = circular_create(
-                    actor=_user(request),
-                    org=org,
-                    year=form.cleaned_data["year"],
-                    quarter=form.cleaned_data["quarter"],
-                    title=form.cleaned_data["title"],
-                    intro=form.cleaned_data["intro"],
-                    correction_note=form.cleaned_data["correction_note"],
-                    **{k: form.cleaned_data[k] or None for k in ("highlights", "problems", "next_steps")},
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                return render(request, "reports/circular_form.html", {"form": form}, status=exc.status)
-            return redirect("reports:circular-detail", circular.pk)
-        return render(request, "reports/circular_form.html", {"form": form}, status=400)
+        done = run_form(
+            request,
+            form,
+            lambda d: circular_create(
+                actor=request.user,
+                org=next(o for o in orgs if o.pk == d["org"]),
+                year=d["year"],
+                quarter=d["quarter"],
+                title=d["title"],
+                intro=d["intro"],
+                correction_note=d["correction_note"],
+                **{k: d[k] or None for k in ("highlights", "problems", "next_steps")},
+            ),
+        )
+        if done:
+            return redirect("reports:circular-detail", done.value.pk)
+        return render(request, "reports/circular_form.html", {"form": form}, status=done.status)
     year, quarter = _quarter(request)
     initial = {
         "org": _int(request.GET.get("org")) or orgs[0].pk,
@@ -322,9 +308,9 @@ def _tables(circular: Any) -> dict[str, Any]:
 
 
 def _circular_page(
-    request: HttpRequest, pk: int, *, form: CircularEditForm | None = None, status: int = 200
+    request: AuthedRequest, pk: int, *, form: CircularEditForm | None = None, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = request.user
     circular = circular_get(user=user, circular_id=pk)
     may_change = can(user, "change", circular)
     if form is None and may_change and not circular.is_published:
@@ -350,18 +336,14 @@ def _circular_page(
 
 @login_required
 @shows_domain_errors
-def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def circular_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
-        user = _user(request)
+        user = request.user
         circular = circular_get(user=user, circular_id=pk, action="change")
         form = CircularEditForm(request.POST)
-        if not form.is_valid():
-            return _circular_page(request, pk, form=form, status=400)
-        try:
-            circular_update(actor=user, circular=circular, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _circular_page(request, pk, form=form, status=exc.status)
+        done = run_form(request, form, lambda _: circular_update(actor=user, circular=circular, **form.cleaned_data))
+        if not done:
+            return _circular_page(request, pk, form=form, status=done.status)
         messages.success(request, "已保存")
         return redirect("reports:circular-detail", pk)
     return _circular_page(request, pk)
@@ -370,8 +352,8 @@ def circular_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def circular_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def circular_publish_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     circular_publish(actor=user, circular=circular_get(user=user, circular_id=pk, action="change"))
     messages.success(request, "通报已发布，下级组织管理员已收到通知")
     return redirect("reports:circular-detail", pk)
@@ -380,8 +362,8 @@ def circular_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def circular_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    circular = circular_get(user=_user(request), circular_id=pk)
+def circular_pdf_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    circular = circular_get(user=request.user, circular_id=pk)
     response = HttpResponse(circular_pdf(circular=circular, tables=_tables(circular)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="circular-{circular.pk}-v{circular.version}.pdf"'
     return response

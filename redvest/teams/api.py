@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.teams import schemas as s
 from redvest.teams.selectors import (
     brand_get,
@@ -37,19 +38,12 @@ from redvest.teams.services import (
     team_update,
 )
 
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
 router = Router(tags=["服务队"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
 
 
-def _user(request: HttpRequest) -> User:
-    return cast("User", request.auth)  # type: ignore[attr-defined]  # set by the API's auth classes
-
-
 def _team(request: HttpRequest, team_id: int) -> Any:
-    return team_get(user=_user(request), team_id=team_id, with_backbone=True)
+    return team_get(user=api_user(request), team_id=team_id, with_backbone=True)
 
 
 # ---- Brands (declared before /{team_id} for readability; the int converter keeps them apart) --
@@ -58,31 +52,31 @@ def _team(request: HttpRequest, team_id: int) -> Any:
 @router.get("/brands", response=list[s.BrandOut], summary="品牌项目列表")
 @paginate
 def brands(request: HttpRequest, filters: Query[s.BrandFilter]) -> QuerySet[Any]:
-    return brand_list(user=_user(request), q=filters.q, owner_id=filters.owner_id)
+    return brand_list(user=api_user(request), q=filters.q, owner_id=filters.owner_id)
 
 
 @router.post("/brands", response={201: s.BrandDetailOut, **ERRORS}, summary="新建品牌项目")
 def brand_new(request: HttpRequest, payload: s.BrandIn) -> Status[Any]:
     data = BrandData(name=payload.name, owner_id=payload.owner, description=payload.description, team_ids=payload.teams)
-    brand = brand_create(actor=_user(request), data=data)
-    return Status(201, brand_get(user=_user(request), brand_id=brand.pk))
+    brand = brand_create(actor=api_user(request), data=data)
+    return Status(201, brand_get(user=api_user(request), brand_id=brand.pk))
 
 
 @router.get("/brands/{brand_id}", response={200: s.BrandDetailOut, 404: s.ErrorOut}, summary="品牌项目详情")
 def brand_detail(request: HttpRequest, brand_id: int) -> Any:
-    return brand_get(user=_user(request), brand_id=brand_id)
+    return brand_get(user=api_user(request), brand_id=brand_id)
 
 
 @router.patch("/brands/{brand_id}", response={200: s.BrandDetailOut, **ERRORS}, summary="修改品牌项目")
 def brand_patch(request: HttpRequest, brand_id: int, payload: s.BrandPatch) -> Any:
-    brand = brand_get(user=_user(request), brand_id=brand_id)
+    brand = brand_get(user=api_user(request), brand_id=brand_id)
     changes = payload.dict(exclude_unset=True)
     data = dataclasses.replace(
         BrandData.of(brand),
         **{{"owner": "owner_id", "teams": "team_ids"}.get(k, k): v for k, v in changes.items()},
     )
-    brand_update(actor=_user(request), brand=brand, data=data)
-    return brand_get(user=_user(request), brand_id=brand_id)
+    brand_update(actor=api_user(request), brand=brand, data=data)
+    return brand_get(user=api_user(request), brand_id=brand_id)
 
 
 # ---- Join requests ----------------------------------------------------------------------------
@@ -91,27 +85,27 @@ def brand_patch(request: HttpRequest, brand_id: int, payload: s.BrandPatch) -> A
 @router.get("/join-requests", response=list[s.JoinRequestOut], summary="待我审批的入队申请")
 @paginate
 def join_requests(request: HttpRequest) -> QuerySet[Any]:
-    return join_request_inbox(user=_user(request))
+    return join_request_inbox(user=api_user(request))
 
 
 @router.post("/join-requests/{request_id}/approve", response={200: s.JoinRequestOut, **ERRORS}, summary="同意入队申请")
 def join_request_approve_api(request: HttpRequest, request_id: int, payload: s.DecisionIn) -> Any:
-    join_request = join_request_get(user=_user(request), request_id=request_id)
-    return join_request_approve(actor=_user(request), join_request=join_request, note=payload.note)
+    join_request = join_request_get(user=api_user(request), request_id=request_id)
+    return join_request_approve(actor=api_user(request), join_request=join_request, note=payload.note)
 
 
 @router.post("/join-requests/{request_id}/reject", response={200: s.JoinRequestOut, **ERRORS}, summary="拒绝入队申请")
 def join_request_reject_api(request: HttpRequest, request_id: int, payload: s.DecisionIn) -> Any:
-    join_request = join_request_get(user=_user(request), request_id=request_id)
-    return join_request_reject(actor=_user(request), join_request=join_request, note=payload.note)
+    join_request = join_request_get(user=api_user(request), request_id=request_id)
+    return join_request_reject(actor=api_user(request), join_request=join_request, note=payload.note)
 
 
 @router.post(
     "/join-requests/{request_id}/withdraw", response={200: s.JoinRequestOut, **ERRORS}, summary="撤回本人的申请"
 )
 def join_request_withdraw_api(request: HttpRequest, request_id: int) -> Any:
-    join_request = join_request_get(user=_user(request), request_id=request_id)
-    return join_request_withdraw(actor=_user(request), join_request=join_request)
+    join_request = join_request_get(user=api_user(request), request_id=request_id)
+    return join_request_withdraw(actor=api_user(request), join_request=join_request)
 
 
 # ---- Teams ------------------------------------------------------------------------------------
@@ -121,7 +115,7 @@ def join_request_withdraw_api(request: HttpRequest, request_id: int) -> Any:
 @paginate
 def teams(request: HttpRequest, filters: Query[s.TeamFilter]) -> QuerySet[Any]:
     qs = team_list(
-        user=_user(request),
+        user=api_user(request),
         q=filters.q,
         kind=filters.kind,
         specialty=filters.specialty,
@@ -142,7 +136,7 @@ def team_new(request: HttpRequest, payload: s.TeamIn) -> Status[Any]:
         parent_id=payload.parent,
         rules=payload.rules,
     )
-    team = team_create(actor=_user(request), data=data)
+    team = team_create(actor=api_user(request), data=data)
     return Status(201, _team(request, team.pk))
 
 
@@ -158,7 +152,7 @@ def team_patch(request: HttpRequest, team_id: int, payload: s.TeamPatch) -> Any:
     data = dataclasses.replace(
         TeamData.of(team), **{{"org": "org_id", "parent": "parent_id"}.get(k, k): v for k, v in changes.items()}
     )
-    team_update(actor=_user(request), team=team, data=data)
+    team_update(actor=api_user(request), team=team, data=data)
     return _team(request, team_id)
 
 
@@ -171,26 +165,26 @@ def team_members(request: HttpRequest, team_id: int) -> QuerySet[Any]:
 @router.post("/{team_id}/join-requests", response={201: s.JoinRequestOut, **ERRORS}, summary="申请加入服务队")
 def team_join(request: HttpRequest, team_id: int, payload: s.JoinRequestIn) -> Status[Any]:
     team = _team(request, team_id)
-    volunteer = volunteer_get(user=_user(request), volunteer_id=payload.volunteer) if payload.volunteer else None
+    volunteer = volunteer_get(user=api_user(request), volunteer_id=payload.volunteer) if payload.volunteer else None
     join_request = join_request_create(
-        actor=_user(request), team=team, kind=payload.kind, message=payload.message, volunteer=volunteer
+        actor=api_user(request), team=team, kind=payload.kind, message=payload.message, volunteer=volunteer
     )
     return Status(201, join_request)
 
 
 @router.post("/{team_id}/leader", response={200: s.TeamDetailOut, **ERRORS}, summary="设置负责人（须为在册队员）")
 def team_leader(request: HttpRequest, team_id: int, payload: s.VolunteerRefIn) -> Any:
-    team_set_leader(actor=_user(request), team=_team(request, team_id), volunteer_id=payload.volunteer)
+    team_set_leader(actor=api_user(request), team=_team(request, team_id), volunteer_id=payload.volunteer)
     return _team(request, team_id)
 
 
 @router.post("/{team_id}/liaison", response={200: s.TeamDetailOut, **ERRORS}, summary="设置联络员（须为在册队员）")
 def team_liaison(request: HttpRequest, team_id: int, payload: s.VolunteerRefIn) -> Any:
-    team_set_liaison(actor=_user(request), team=_team(request, team_id), volunteer_id=payload.volunteer)
+    team_set_liaison(actor=api_user(request), team=_team(request, team_id), volunteer_id=payload.volunteer)
     return _team(request, team_id)
 
 
 @router.post("/{team_id}/backbone", response={200: s.TeamDetailOut, **ERRORS}, summary="设置骨干梯队（有序）")
 def team_backbone(request: HttpRequest, team_id: int, payload: s.BackboneIn) -> Any:
-    backbone_set(actor=_user(request), team=_team(request, team_id), volunteer_ids=list(payload.volunteers))
+    backbone_set(actor=api_user(request), team=_team(request, team_id), volunteer_ids=list(payload.volunteers))
     return _team(request, team_id)

@@ -32,15 +32,6 @@ class TeamMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.org.name}）"
 
 
-def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it names, or on the form."""
-    if isinstance(exc, ValidationFailed):
-        for field, message in exc.errors.items():
-            form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def names_a_field_of(form: forms.Form, exc: DomainError) -> bool:
     """Does the error belong to one of the form's fields (so the form can show it next to the input)?"""
     if isinstance(exc, ValidationFailed):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -40,6 +40,9 @@ from redvest.teams.models import (
     TeamDocument,
 )
 from redvest.volunteers.models import Volunteer
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 M = TypeVar("M", bound=Model)
 
@@ -106,7 +109,7 @@ def with_counts(qs: QuerySet[Team]) -> QuerySet[Team]:
 
 def team_list(
     *,
-    user: Any,
+    user: User,
     q: str = "",
     kind: str = "",
     specialty: str = "",
@@ -137,13 +140,13 @@ def team_list(
     return qs.order_by("org__path", "name", "id")
 
 
-def teams_below_minimum_count(*, user: Any) -> int:
+def teams_below_minimum_count(*, user: User) -> int:
     """Active teams the user runs or administers (may change) with fewer members than their minimum."""
     manageable = scope(user, "team", Team.objects.filter(is_active=True), "change").values("pk")
     return team_list(user=user, below_min_size=True).filter(pk__in=manageable).count()
 
 
-def team_get(*, user: Any, team_id: Any, action: str = "view", with_backbone: bool = False) -> Team:
+def team_get(*, user: User, team_id: Any, action: str = "view", with_backbone: bool = False) -> Team:
     """One team the user may see (or change), with counts; NotFound otherwise."""
     qs = scope(user, "team", Team.objects.select_related("org", "parent", "leader", "liaison"), action)  # type: ignore[arg-type]  # action is checked by the policy
     if with_backbone:
@@ -201,7 +204,7 @@ def team_documents(*, team: Team) -> QuerySet[TeamDocument]:
     return TeamDocument.objects.filter(team=team).select_related("uploaded_by").order_by("-uploaded_at", "-id")
 
 
-def document_get(*, user: Any, document_id: Any) -> TeamDocument:
+def document_get(*, user: User, document_id: Any) -> TeamDocument:
     """An archive document of a team the user may see."""
     visible = scope(user, "team", Team.objects.all())
     doc = by_id(TeamDocument.objects.filter(team__in=visible).select_related("team"), document_id)
@@ -210,7 +213,7 @@ def document_get(*, user: Any, document_id: Any) -> TeamDocument:
     return doc
 
 
-def volunteer_of(user: Any) -> Volunteer | None:
+def volunteer_of(user: User) -> Volunteer | None:
     """The user's own (not deregistered) volunteer record, as the policy sees it."""
     ids = [g.volunteer_id for g in grants_for(user) if g.volunteer_id]
     return Volunteer.objects.filter(pk=ids[0]).first() if ids else None
@@ -236,7 +239,7 @@ class TeamDetail:
 DETAIL_LIST_SIZE = 10
 
 
-def team_detail(*, user: Any, team_id: Any, page: int = 1) -> TeamDetail:
+def team_detail(*, user: User, team_id: Any, page: int = 1) -> TeamDetail:
     """Everything the team page shows, in a fixed number of queries whatever the roster size."""
     team = team_get(user=user, team_id=team_id)
     roster = paginate(team_roster(team=team), page=page)
@@ -271,17 +274,17 @@ def team_detail(*, user: Any, team_id: Any, page: int = 1) -> TeamDetail:
     )
 
 
-def parent_team_choices(*, user: Any) -> QuerySet[Team]:
+def parent_team_choices(*, user: User) -> QuerySet[Team]:
     """Active teams the user may see, as candidates for a parent team."""
     return scope(user, "team", Team.objects.filter(is_active=True).select_related("org")).order_by("org__path", "name")
 
 
-def org_choices(*, user: Any) -> QuerySet[OrgNode]:
+def org_choices(*, user: User) -> QuerySet[OrgNode]:
     """Org nodes the user may create teams and brands under."""
     return scope(user, "org", OrgNode.objects.all(), "change").order_by("path")
 
 
-def volunteer_by_number(*, user: Any, number: str) -> Volunteer | None:
+def volunteer_by_number(*, user: User, number: str) -> Volunteer | None:
     """A volunteer the user may change, found by exact volunteer number (for transfers)."""
     number = clean_query(number)
     if not number:
@@ -289,7 +292,7 @@ def volunteer_by_number(*, user: Any, number: str) -> Volunteer | None:
     return scope(user, "volunteer", Volunteer.objects.filter(number=number), "change").first()
 
 
-def volunteer_get(*, user: Any, volunteer_id: Any) -> Volunteer:
+def volunteer_get(*, user: User, volunteer_id: Any) -> Volunteer:
     """A volunteer the user may see; NotFound (naming the field) otherwise."""
     volunteer = by_id(scope(user, "volunteer", Volunteer.objects.all()), volunteer_id)
     if volunteer is None:
@@ -297,7 +300,7 @@ def volunteer_get(*, user: Any, volunteer_id: Any) -> Volunteer:
     return volunteer
 
 
-def membership_get(*, user: Any, membership_id: Any) -> Membership:
+def membership_get(*, user: User, membership_id: Any) -> Membership:
     """A current membership in a team the user may see."""
     visible = scope(user, "team", Team.objects.all())
     membership = by_id(
@@ -312,7 +315,7 @@ def membership_get(*, user: Any, membership_id: Any) -> Membership:
 # ---- Join requests -----------------------------------------------------------------------------
 
 
-def join_request_inbox(*, user: Any) -> QuerySet[JoinRequest]:
+def join_request_inbox(*, user: User) -> QuerySet[JoinRequest]:
     """Pending requests to teams the user may manage (leader, liaison, org admin over the team's node)."""
     manageable = scope(user, "team", Team.objects.filter(is_active=True), "change")
     return (
@@ -332,12 +335,12 @@ def join_request_inbox(*, user: Any) -> QuerySet[JoinRequest]:
     )
 
 
-def manages_any_team(*, user: Any) -> bool:
+def manages_any_team(*, user: User) -> bool:
     """Does the user lead, liaise or administer at least one active team (and so review requests)?"""
     return scope(user, "team", Team.objects.filter(is_active=True), "change").exists()
 
 
-def join_request_get(*, user: Any, request_id: Any) -> JoinRequest:
+def join_request_get(*, user: User, request_id: Any) -> JoinRequest:
     """A join request the user may see: their own, or one to a team they may manage."""
     manageable = scope(user, "team", Team.objects.all(), "change")
     volunteer_ids = [g.volunteer_id for g in grants_for(user) if g.volunteer_id]
@@ -353,7 +356,7 @@ def join_request_get(*, user: Any, request_id: Any) -> JoinRequest:
 # ---- Brands ------------------------------------------------------------------------------------
 
 
-def brand_list(*, user: Any, q: str = "", owner_id: Any = None) -> QuerySet[BrandProject]:
+def brand_list(*, user: User, q: str = "", owner_id: Any = None) -> QuerySet[BrandProject]:
     qs = BrandProject.objects.select_related("owner").annotate(team_count=Count("teams"))
     q = clean_query(q)
     if q:
@@ -364,7 +367,7 @@ def brand_list(*, user: Any, q: str = "", owner_id: Any = None) -> QuerySet[Bran
     return scope(user, "brand", qs).order_by("owner__path", "name", "id")
 
 
-def brand_get(*, user: Any, brand_id: Any, action: str = "view") -> BrandProject:
+def brand_get(*, user: User, brand_id: Any, action: str = "view") -> BrandProject:
     qs = BrandProject.objects.select_related("owner").prefetch_related(
         Prefetch("teams", queryset=Team.objects.select_related("org").order_by("org__path", "name"))
     )
@@ -374,7 +377,7 @@ def brand_get(*, user: Any, brand_id: Any, action: str = "view") -> BrandProject
     return brand
 
 
-def brand_team_choices(*, user: Any) -> QuerySet[Team]:
+def brand_team_choices(*, user: User) -> QuerySet[Team]:
     """Teams the user may put into a brand: active teams within their change scope."""
     return scope(user, "team", Team.objects.filter(is_active=True).select_related("org"), "change").order_by(
         "org__path", "name"

@@ -9,7 +9,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from redvest.core.errors import ValidationFailed
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.teams.models import Team
@@ -38,15 +37,7 @@ class TeamChoiceField(forms.ModelChoiceField):
         return f"{obj.org.name} · {obj.name}"
 
 
-class ErrorsIntoForm:
-    """Put a service's field errors on the matching fields (others on the form)."""
-
-    def add_service_errors(self: Any, exc: ValidationFailed) -> None:
-        for key, message in exc.errors.items():
-            self.add_error(key if key in self.fields else None, message)
-
-
-class PersonFields(ErrorsIntoForm, CheckedForm):
+class PersonFields(CheckedForm):
     name = forms.CharField(label="姓名", required=False, max_length=100)
     id_type = forms.ChoiceField(label="证件类型", choices=IdType.choices, required=False, initial=IdType.RESIDENT_ID)
     id_number = forms.CharField(
@@ -202,12 +193,12 @@ class SelfRegisterForm(PersonFields):
         )
 
 
-class StatusForm(ErrorsIntoForm, CheckedForm):
+class StatusForm(CheckedForm):
     status = forms.ChoiceField(label="变更为", choices=VolunteerStatus.choices)
     reason = forms.CharField(label="原因", required=False, max_length=400, help_text="暂停或注销须填写原因")
 
 
-class ImportUploadForm(ErrorsIntoForm, CheckedForm):
+class ImportUploadForm(CheckedForm):
     org = OrgChoiceField(label="导入到组织", queryset=OrgNode.objects.none(), required=False)
     file = forms.FileField(label="Excel文件（.xlsx）", required=False)
 
@@ -219,7 +210,7 @@ class ImportUploadForm(ErrorsIntoForm, CheckedForm):
         org_field.queryset = orgs
 
 
-class ImportConfirmForm(ErrorsIntoForm, CheckedForm):
+class ImportConfirmForm(CheckedForm):
     skip_bad_rows = forms.BooleanField(label="只导入正确行（错误行不导入，可下载错误报告）", required=False)
 
 

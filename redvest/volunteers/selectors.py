@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -30,6 +30,9 @@ from redvest.volunteers.models import (
     VolunteerStatus,
     VolunteerStatusChange,
 )
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 ORG_CHOICES_LIMIT = 500
 EXPORT_CHUNK = 2000
@@ -68,7 +71,7 @@ def _number_prefix(prefix: str) -> Q:
 
 def volunteer_list(
     *,
-    user: Any,
+    user: User,
     q: str = "",
     phone: str = "",
     id_number: str = "",
@@ -103,12 +106,12 @@ def volunteer_list(
     return policy.scope(user, "volunteer", qs)
 
 
-def pending_registration_count(*, user: Any) -> int:
+def pending_registration_count(*, user: User) -> int:
     """Self-registrations waiting for the review of an admin over their node."""
     return policy.scope(user, "volunteer", Volunteer.objects.filter(status=VolunteerStatus.PENDING), "change").count()
 
 
-def volunteer_list_filtered(*, user: Any, filters: VolunteerFilters) -> QuerySet[Volunteer]:
+def volunteer_list_filtered(*, user: User, filters: VolunteerFilters) -> QuerySet[Volunteer]:
     return volunteer_list(
         user=user,
         q=filters.q,
@@ -121,7 +124,7 @@ def volunteer_list_filtered(*, user: Any, filters: VolunteerFilters) -> QuerySet
     )
 
 
-def volunteer_get(*, user: Any, pk: int, action: policy.Action = "view") -> Volunteer:
+def volunteer_get(*, user: User, pk: int, action: policy.Action = "view") -> Volunteer:
     """One volunteer the user may see (or change); NotFound otherwise, so existence does not leak."""
     qs = Volunteer.objects.select_related("org", "party_org", "user").prefetch_related(_current_org_team())
     volunteer = policy.scope(user, "volunteer", qs, action).filter(pk=pk).first()
@@ -143,12 +146,12 @@ def volunteer_memberships(*, volunteer: Volunteer) -> QuerySet[Membership]:
     )
 
 
-def manageable_orgs(*, user: Any) -> QuerySet[OrgNode]:
+def manageable_orgs(*, user: User) -> QuerySet[OrgNode]:
     """Org nodes the user may register people under, in tree order (for pickers)."""
     return policy.scope(user, "org", OrgNode.objects.order_by("path"), "change").only("id", "name", "path", "depth")
 
 
-def org_options(*, user: Any, selected: int | None = None) -> list[tuple[int, str]]:
+def org_options(*, user: User, selected: int | None = None) -> list[tuple[int, str]]:
     """(id, indented name) for the list's org filter, as a drill-down: the top of what the user manages and
     one level below it, plus the chosen node's ancestors and children (at most 500)."""
     managed = manageable_orgs(user=user)
@@ -163,7 +166,7 @@ def org_options(*, user: Any, selected: int | None = None) -> list[tuple[int, st
     return [(o.pk, "　" * max(0, o.depth - top) + o.name) for o in nodes]
 
 
-def team_choices(*, user: Any, org: OrgNode | None = None) -> QuerySet[Team]:
+def team_choices(*, user: User, org: OrgNode | None = None) -> QuerySet[Team]:
     """Active teams the user may assign people to; with `org`, those in its subtree."""
     qs = Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
     if org is not None:
@@ -195,7 +198,7 @@ def volunteer_deregistrations(*, volunteer: Volunteer) -> QuerySet[Deregistratio
     return volunteer.deregistration_requests.select_related("decided_by").order_by("-requested_at", "-id")
 
 
-def deregistrations_pending(*, user: Any) -> QuerySet[DeregistrationRequest]:
+def deregistrations_pending(*, user: User) -> QuerySet[DeregistrationRequest]:
     """注销申请 waiting for the user's decision: volunteers they may change, oldest request first."""
     manageable = policy.scope(user, "volunteer", Volunteer.objects.all(), "change")
     return (
@@ -205,7 +208,7 @@ def deregistrations_pending(*, user: Any) -> QuerySet[DeregistrationRequest]:
     )
 
 
-def deregistration_get(*, user: Any, pk: int) -> DeregistrationRequest:
+def deregistration_get(*, user: User, pk: int) -> DeregistrationRequest:
     """A 注销申请 of a volunteer the user may see; NotFound otherwise."""
     visible = policy.scope(user, "volunteer", Volunteer.objects.all(), "view")
     found = DeregistrationRequest.objects.select_related("volunteer").filter(pk=pk, volunteer__in=visible).first()
@@ -268,7 +271,7 @@ def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterat
 # ---- Imports -------------------------------------------------------------------------------------
 
 
-def import_get(*, user: Any, pk: int) -> VolunteerImport:
+def import_get(*, user: User, pk: int) -> VolunteerImport:
     """An import the user started or manages the org of; NotFound otherwise."""
     imp = VolunteerImport.objects.select_related("org", "created_by").filter(pk=pk).first()
     if imp is None or not (imp.created_by_id == user.pk or policy.can_manage_under(user, imp.org)):
@@ -276,7 +279,7 @@ def import_get(*, user: Any, pk: int) -> VolunteerImport:
     return imp
 
 
-def import_list(*, user: Any) -> QuerySet[VolunteerImport]:
+def import_list(*, user: User) -> QuerySet[VolunteerImport]:
     """Recent imports into orgs the user manages."""
     qs = VolunteerImport.objects.select_related("org", "created_by").order_by("-created_at", "-id")
     orgs = policy.scope(user, "org", OrgNode.objects.all(), "change").values("id")

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from redvest.activities.api._common import responses, user_of
+from redvest.activities.api._common import responses
 from redvest.activities.models import ActivityStatus, ServiceCategory
 from redvest.activities.schemas import (
     ActivityDetailOut,
@@ -38,6 +38,7 @@ from redvest.activities.services import (
     activity_update,
 )
 from redvest.core.api_pagination import Fetched, Rows, each, paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import ValidationFailed
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
@@ -65,7 +66,7 @@ def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> Fetched[dict[st
     )
     at = timezone.now()
     return Fetched(
-        lambda page, size: activity_browse(user=user_of(request), filters=found, at=at, page=page, size=size),
+        lambda page, size: activity_browse(user=api_user(request), filters=found, at=at, page=page, size=size),
         browse_row_out,
     )
 
@@ -74,13 +75,13 @@ def browse(request: HttpRequest, filters: Query[BrowseQuery]) -> Fetched[dict[st
 @paginate
 def manage(request: HttpRequest, filters: Query[ManageQuery]) -> Rows[Any, dict[str, Any]]:
     status = filters.status if filters.status in ActivityStatus.values else ""
-    qs = activity_manage_list(user=user_of(request), status=status, q=filters.q.strip(), at=timezone.now())
+    qs = activity_manage_list(user=api_user(request), status=status, q=filters.q.strip(), at=timezone.now())
     return each(qs, activity_out)
 
 
 @router.get("/{int:activity_id}", response=responses(ActivityDetailOut), url_name="activity-detail", summary="活动详情")
 def detail(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    d = activity_detail(user=user_of(request), activity_id=activity_id, at=timezone.now())
+    d = activity_detail(user=api_user(request), activity_id=activity_id, at=timezone.now())
     return {
         **activity_out(d.activity, my_status=d.my_signup.status if d.my_signup and d.my_signup.is_active else ""),
         "approved_count": d.approved,
@@ -135,19 +136,19 @@ def _data(payload: ActivityIn) -> ActivityData:
 
 
 def _out(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    return activity_out(activity_get(user=user_of(request), activity_id=activity_id))
+    return activity_out(activity_get(user=api_user(request), activity_id=activity_id))
 
 
 @router.post("", response=responses(ActivityOut, 201), url_name="activity-create", summary="创建活动（草稿）")
 def create(request: HttpRequest, payload: ActivityIn) -> Status[dict[str, Any]]:
-    activity = activity_create(actor=user_of(request), data=_data(payload))
+    activity = activity_create(actor=api_user(request), data=_data(payload))
     return Status(201, _out(request, activity.pk))
 
 
 @router.put("/{int:activity_id}", response=responses(ActivityOut), url_name="activity-update", summary="修改活动")
 def update(request: HttpRequest, activity_id: int, payload: ActivityIn) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
-    activity_update(actor=user_of(request), activity=activity, data=_data(payload), at=timezone.now())
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
+    activity_update(actor=api_user(request), activity=activity, data=_data(payload), at=timezone.now())
     return _out(request, activity_id)
 
 
@@ -155,8 +156,8 @@ def update(request: HttpRequest, activity_id: int, payload: ActivityIn) -> dict[
     "/{int:activity_id}/publish", response=responses(ActivityOut), url_name="activity-publish", summary="发布活动"
 )
 def publish(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
-    activity_publish(actor=user_of(request), activity=activity, at=timezone.now())
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
+    activity_publish(actor=api_user(request), activity=activity, at=timezone.now())
     return _out(request, activity_id)
 
 
@@ -167,6 +168,6 @@ def publish(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     summary="取消活动（通知所有报名者）",
 )
 def cancel(request: HttpRequest, activity_id: int, payload: ReasonIn) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
-    activity_cancel(actor=user_of(request), activity=activity, reason=payload.reason, at=timezone.now())
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
+    activity_cancel(actor=api_user(request), activity=activity, reason=payload.reason, at=timezone.now())
     return _out(request, activity_id)

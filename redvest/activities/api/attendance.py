@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router
 
-from redvest.activities.api._common import responses, user_of
+from redvest.activities.api._common import responses
 from redvest.activities.codes import code_at, qr_svg, seconds_left
 from redvest.activities.models import AttendanceMethod, AttendanceStatus
 from redvest.activities.schemas import (
@@ -37,6 +37,7 @@ from redvest.activities.services import (
     attendance_sync,
 )
 from redvest.core.api_pagination import Rows, each, paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
 from redvest.volunteers.models import Volunteer
 
@@ -50,7 +51,7 @@ router = Router(tags=["签到签退"])
     summary="当前签到码与二维码（组织者；每60秒更新）",
 )
 def current_code(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
     now = timezone.now()
     code = code_at(activity.checkin_secret, now)
     url = request.build_absolute_uri(reverse("activities:checkin", args=[activity.pk])) + f"?code={code}"
@@ -65,9 +66,9 @@ def _position(payload: CheckInIn) -> Position | None:
 
 def _attend(request: HttpRequest, activity_id: int, payload: CheckInIn, service: Callable[..., Any]) -> dict[str, Any]:
     """Check-in and check-out take the same inputs: the code, the phone's position, the client id."""
-    activity = activity_get(user=user_of(request), activity_id=activity_id)
+    activity = activity_get(user=api_user(request), activity_id=activity_id)
     attendance = service(
-        actor=user_of(request),
+        actor=api_user(request),
         activity=activity,
         code=payload.code,
         position=_position(payload),
@@ -120,7 +121,7 @@ def sync(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
         )
         for i in payload.items
     ]
-    results = attendance_sync(actor=user_of(request), items=items, received_at=timezone.now())
+    results = attendance_sync(actor=api_user(request), items=items, received_at=timezone.now())
     return {
         "results": [
             {
@@ -144,9 +145,9 @@ def sync(request: HttpRequest, payload: SyncIn) -> dict[str, Any]:
 )
 @paginate
 def list_attendances(request: HttpRequest, activity_id: int, filters: Query[ListQuery]) -> Rows[Any, dict[str, Any]]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
     status = filters.status if filters.status in AttendanceStatus.values else ""
-    return each(attendance_list_for_activity(user=user_of(request), activity=activity, status=status), attendance_out)
+    return each(attendance_list_for_activity(user=api_user(request), activity=activity, status=status), attendance_out)
 
 
 @router.get(
@@ -154,7 +155,7 @@ def list_attendances(request: HttpRequest, activity_id: int, filters: Query[List
 )
 @paginate
 def mine(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
-    return each(attendance_of_user(user=user_of(request)), attendance_out)
+    return each(attendance_of_user(user=api_user(request)), attendance_out)
 
 
 @router.post(
@@ -164,12 +165,12 @@ def mine(request: HttpRequest) -> Rows[Any, dict[str, Any]]:
     summary="负责人代为签到（须填写原因，留痕）",
 )
 def proxy_check_in(request: HttpRequest, activity_id: int, payload: ProxyCheckInIn) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
     volunteer = Volunteer.objects.filter(pk=payload.volunteer_id).first()
     if volunteer is None:
         raise NotFound("志愿者不存在")
     attendance = attendance_proxy_check_in(
-        actor=user_of(request), activity=activity, volunteer=volunteer, reason=payload.reason, at=timezone.now()
+        actor=api_user(request), activity=activity, volunteer=volunteer, reason=payload.reason, at=timezone.now()
     )
     return attendance_out(attendance)
 
@@ -181,9 +182,9 @@ def proxy_check_in(request: HttpRequest, activity_id: int, payload: ProxyCheckIn
     summary="负责人代为签退（须填写原因，留痕）",
 )
 def proxy_check_out(request: HttpRequest, attendance_id: int, payload: ProxyCheckOutIn) -> dict[str, Any]:
-    attendance = attendance_get(user=user_of(request), attendance_id=attendance_id)
+    attendance = attendance_get(user=api_user(request), attendance_id=attendance_id)
     closed = attendance_proxy_check_out(
-        actor=user_of(request),
+        actor=api_user(request),
         attendance=attendance,
         reason=payload.reason,
         at=timezone.now(),
@@ -199,8 +200,8 @@ def proxy_check_out(request: HttpRequest, attendance_id: int, payload: ProxyChec
     summary="确认系统自动签退的记录（可更正实际签退时间）",
 )
 def confirm(request: HttpRequest, attendance_id: int, payload: ConfirmIn) -> dict[str, Any]:
-    attendance = attendance_get(user=user_of(request), attendance_id=attendance_id)
+    attendance = attendance_get(user=api_user(request), attendance_id=attendance_id)
     confirmed = attendance_confirm(
-        actor=user_of(request), attendance=attendance, at=timezone.now(), check_out_at=payload.check_out_at
+        actor=api_user(request), attendance=attendance, at=timezone.now(), check_out_at=payload.check_out_at
     )
     return attendance_out(confirmed)

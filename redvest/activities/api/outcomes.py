@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from redvest.activities.api._common import responses, user_of
+from redvest.activities.api._common import responses
 from redvest.activities.schemas import (
     CalendarOut,
     CalendarQuery,
@@ -37,6 +37,7 @@ from redvest.activities.selectors import (
 )
 from redvest.activities.services import OutcomeData, outcome_save, photo_add, tally_category_create, theme_set
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgNode
 
@@ -52,7 +53,7 @@ def _org(org_id: int) -> OrgNode:
 
 @router.get("/{int:activity_id}/outcome", response=responses(OutcomeOut), url_name="outcome-get", summary="活动成效")
 def get_outcome(request: HttpRequest, activity_id: int) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id)
+    activity = activity_get(user=api_user(request), activity_id=activity_id)
     return outcome_out(activity_report(activity=activity))
 
 
@@ -63,9 +64,9 @@ def get_outcome(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     summary="填报活动成效（场次、受益人数、问题、统计项；人次按签到统计）",
 )
 def save_outcome(request: HttpRequest, activity_id: int, payload: OutcomeIn) -> dict[str, Any]:
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
     outcome_save(
-        actor=user_of(request),
+        actor=api_user(request),
         activity=activity,
         data=OutcomeData(
             sessions=payload.sessions,
@@ -90,8 +91,8 @@ def add_photo(
 ) -> Status[dict[str, Any]]:
     from django.urls import reverse
 
-    activity = activity_get(user=user_of(request), activity_id=activity_id, action="change")
-    photo = photo_add(actor=user_of(request), activity=activity, image=image, caption=caption)
+    activity = activity_get(user=api_user(request), activity_id=activity_id, action="change")
+    photo = photo_add(actor=api_user(request), activity=activity, image=image, caption=caption)
     return Status(201, {"id": photo.pk, "url": reverse("activities:photo", args=[photo.pk]), "caption": photo.caption})
 
 
@@ -104,7 +105,7 @@ def list_themes(request: HttpRequest, filters: Query[ThemeQuery]) -> QuerySet[An
 @router.post("/themes", response=responses(ThemeOut), url_name="theme-set", summary="设置季度主题（组织管理员）")
 def set_theme(request: HttpRequest, payload: ThemeIn) -> Any:
     return theme_set(
-        actor=user_of(request),
+        actor=api_user(request),
         org=_org(payload.org_id),
         year=payload.year,
         quarter=payload.quarter,
@@ -123,7 +124,7 @@ def set_theme(request: HttpRequest, payload: ThemeIn) -> Any:
 def list_tally_categories(request: HttpRequest, filters: Query[TallyCategoryQuery]) -> QuerySet[Any]:
     if filters.org_id is not None:
         return tally_categories_for(org=_org(filters.org_id))
-    return tally_category_list(user=user_of(request))
+    return tally_category_list(user=api_user(request))
 
 
 @router.post(
@@ -134,7 +135,7 @@ def list_tally_categories(request: HttpRequest, filters: Query[TallyCategoryQuer
 )
 def create_tally_category(request: HttpRequest, payload: TallyCategoryIn) -> Status[Any]:
     category = tally_category_create(
-        actor=user_of(request), org=_org(payload.org_id), name=payload.name, unit=payload.unit
+        actor=api_user(request), org=_org(payload.org_id), name=payload.name, unit=payload.unit
     )
     return Status(201, category)
 
@@ -143,7 +144,7 @@ def create_tally_category(request: HttpRequest, payload: TallyCategoryIn) -> Sta
 def calendar(request: HttpRequest, filters: Query[CalendarQuery]) -> dict[str, Any]:
     org = _org(filters.org_id)
     cal = month_calendar(
-        activities=activities_visible(user=user_of(request)),
+        activities=activities_visible(user=api_user(request)),
         org=org,
         year=filters.year,
         month=filters.month,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -29,11 +29,14 @@ from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 DEFAULT_RADIUS_KM = 10
 MAX_RADIUS_KM = 200
 
 
-def activities_visible(*, user: Any) -> QuerySet[Activity]:
+def activities_visible(*, user: User) -> QuerySet[Activity]:
     """What the user may see: the policy's view scope, except drafts, which only their organisers see."""
     changeable = scope(user, "activity", Activity.objects.all(), "change").values("pk")
     return scope(user, "activity", Activity.objects.all()).filter(
@@ -41,7 +44,7 @@ def activities_visible(*, user: Any) -> QuerySet[Activity]:
     )
 
 
-def activity_get(*, user: Any, activity_id: int, action: str = "view") -> Activity:
+def activity_get(*, user: User, activity_id: int, action: str = "view") -> Activity:
     """One activity with its org, brand, theme and teams; NotFound when missing or out of scope."""
     if action == "change":
         qs = scope(user, "activity", Activity.objects.all(), "change")
@@ -88,7 +91,7 @@ class BrowseFilters:
     org: OrgNode | None = None
 
 
-def _my_statuses(*, user: Any, activity_ids: list[int]) -> dict[int, str]:
+def _my_statuses(*, user: User, activity_ids: list[int]) -> dict[int, str]:
     if not activity_ids or not getattr(user, "is_authenticated", False):
         return {}
     rows = SignUp.objects.filter(
@@ -98,7 +101,7 @@ def _my_statuses(*, user: Any, activity_ids: list[int]) -> dict[int, str]:
 
 
 def activity_browse(
-    *, user: Any, filters: BrowseFilters, at: datetime.datetime, page: int = 1, size: int | None = None
+    *, user: User, filters: BrowseFilters, at: datetime.datetime, page: int = 1, size: int | None = None
 ) -> Page[BrowseRow]:
     """Open activities (招募中 or 进行中, not yet over) for a volunteer's phone.
 
@@ -164,7 +167,7 @@ def activity_recruiting_public(*, at: datetime.datetime, limit: int = 6) -> list
 
 
 def activity_manage_list(
-    *, user: Any, status: str = "", q: str = "", at: datetime.datetime | None = None
+    *, user: User, status: str = "", q: str = "", at: datetime.datetime | None = None
 ) -> QuerySet[Activity]:
     """Activities the user organises (may change), newest first; `status` as it stands at `at` (now).
     Activities written for demand 工单 are not listed."""
@@ -176,7 +179,7 @@ def activity_manage_list(
     return with_listing_related(qs).order_by("-start_at", "-id")
 
 
-def org_choices_for_activity(*, user: Any) -> QuerySet[OrgNode]:
+def org_choices_for_activity(*, user: User) -> QuerySet[OrgNode]:
     """Nodes an activity may be held at by this user: nodes they administer, and their teams' subtrees."""
     teams = scope(user, "team", Team.objects.all(), "change").select_related("org")
     q = Q(pk__in=scope(user, "org", OrgNode.objects.all(), "change").values("pk"))
@@ -185,10 +188,10 @@ def org_choices_for_activity(*, user: Any) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(q).order_by("path")
 
 
-def team_choices_for_activity(*, user: Any) -> QuerySet[Team]:
+def team_choices_for_activity(*, user: User) -> QuerySet[Team]:
     """Teams that may co-run an activity: any active team (co-running crosses units)."""
     return scope(user, "team", Team.objects.filter(is_active=True)).select_related("org").order_by("org__path", "name")
 
 
-def brand_choices(*, user: Any) -> QuerySet[BrandProject]:
+def brand_choices(*, user: User) -> QuerySet[BrandProject]:
     return scope(user, "brand", BrandProject.objects.all()).order_by("name")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -12,13 +12,16 @@ from redvest.activities.models import Activity, Attendance, AttendanceStatus
 from redvest.core.errors import NotFound
 from redvest.records.models import RecordKind
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 
 def _with_minutes(qs: QuerySet[Attendance]) -> QuerySet[Attendance]:
     """Credit minutes posted for each stay (entries linked to it, corrections included)."""
     return qs.annotate(credit_minutes=Sum("records__minutes", filter=Q(records__kind=RecordKind.CREDIT)))
 
 
-def attendance_list_for_activity(*, user: Any, activity: Activity, status: str = "") -> QuerySet[Attendance]:
+def attendance_list_for_activity(*, user: User, activity: Activity, status: str = "") -> QuerySet[Attendance]:
     """An activity's stays for its organisers, latest check-in first."""
     require(user, "change", activity)
     qs = Attendance.objects.filter(activity=activity).select_related("volunteer", "proxy_by", "checkout_proxy_by")
@@ -27,7 +30,7 @@ def attendance_list_for_activity(*, user: Any, activity: Activity, status: str =
     return _with_minutes(qs).order_by("-check_in_at", "-id")
 
 
-def attendance_get(*, user: Any, attendance_id: int) -> Attendance:
+def attendance_get(*, user: User, attendance_id: int) -> Attendance:
     """One stay, for an organiser of its activity."""
     attendance = Attendance.objects.select_related("activity", "volunteer").filter(pk=attendance_id).first()
     if attendance is None:
@@ -36,13 +39,13 @@ def attendance_get(*, user: Any, attendance_id: int) -> Attendance:
     return attendance
 
 
-def attendance_of_user(*, user: Any) -> QuerySet[Attendance]:
+def attendance_of_user(*, user: User) -> QuerySet[Attendance]:
     """The signed-in volunteer's stays with their credited minutes, latest first."""
     qs = Attendance.objects.filter(volunteer__user=user).select_related("activity", "volunteer")
     return _with_minutes(qs).order_by("-check_in_at", "-id")
 
 
-def attendance_current(*, user: Any, activity: Activity) -> Attendance | None:
+def attendance_current(*, user: User, activity: Activity) -> Attendance | None:
     """The user's open stay on the activity, else their latest one."""
     qs = _with_minutes(Attendance.objects.filter(activity=activity, volunteer__user=user)).order_by(
         "-check_in_at", "-id"

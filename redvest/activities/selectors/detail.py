@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
@@ -16,6 +16,9 @@ from redvest.activities.selectors.attendance import attendance_current
 from redvest.activities.selectors.calendar import DayTag, activity_tags
 from redvest.activities.selectors.outcomes import ActivityReport, activity_report
 from redvest.activities.selectors.signups import signup_mine
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 
 @dataclass
@@ -37,7 +40,7 @@ class ActivityDetail:
         return max(0, self.activity.quota - self.approved)
 
 
-def activity_detail(*, user: Any, activity_id: int, at: datetime.datetime) -> ActivityDetail:
+def activity_detail(*, user: User, activity_id: int, at: datetime.datetime) -> ActivityDetail:
     activity = activity_get(user=user, activity_id=activity_id)
     counts = SignUp.objects.filter(activity=activity).aggregate(
         approved=Count("id", filter=Q(status=SignUpStatus.APPROVED)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -14,6 +14,9 @@ from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 from redvest.records.models import RecordKind, ServiceRecord
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 
 def tally_categories_for(*, org: OrgNode, include_inactive: bool = False) -> QuerySet[TallyCategory]:
     """Categories configured at the node or any ancestor: what an activity there can tally."""
@@ -23,7 +26,7 @@ def tally_categories_for(*, org: OrgNode, include_inactive: bool = False) -> Que
     return qs.order_by("org__path", "name")
 
 
-def tally_category_list(*, user: Any) -> QuerySet[TallyCategory]:
+def tally_category_list(*, user: User) -> QuerySet[TallyCategory]:
     """Categories at nodes the user administers (where they may add and retire them)."""
     nodes = scope(user, "org", OrgNode.objects.all(), "change").values("pk")
     return TallyCategory.objects.filter(org__in=nodes).select_related("org").order_by("org__path", "name")
@@ -74,7 +77,7 @@ def tally_values(*, activity: Activity) -> dict[int, int]:
     return dict(activity.tallies.values_list("category_id", "value"))
 
 
-def photo_get(*, user: Any, photo_id: int) -> ActivityPhoto | None:
+def photo_get(*, user: User, photo_id: int) -> ActivityPhoto | None:
     """A photo whose activity the user may see (served through a login-checked view)."""
     from redvest.activities.selectors.activities import activities_visible
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
@@ -11,10 +11,12 @@ from redvest.activities.models import Activity
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
     pass
 
 
-def volunteer_of(actor: Any) -> Volunteer:
+def volunteer_of(actor: User) -> Volunteer:
     """The acting user's registered volunteer record; sign-up and check-in are for registered volunteers only."""
     user_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     volunteer = Volunteer.objects.select_related("user", "org").filter(user_id=user_id).first() if user_id else None

@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, cast
-
-from django.http import HttpRequest
+from typing import Any
 
 from redvest.core.pages import domain_error_pages
-
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user (views are behind login_required)."""
-    return cast("User", request.user)
-
 
 shows_domain_errors = domain_error_pages("activities/error.html", fragment="activities/_partials/error.html")
 

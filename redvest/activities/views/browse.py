@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,8 +21,9 @@ from redvest.activities.selectors import (
     signup_get,
 )
 from redvest.activities.services import signup_cancel, signup_create
-from redvest.activities.views._helpers import parse_date, parse_int, shows_domain_errors, user_of
+from redvest.activities.views._helpers import parse_date, parse_int, shows_domain_errors
 from redvest.core.errors import DomainError
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 
@@ -31,7 +32,7 @@ RADIUS_CHOICES = (1, 3, 5, 10, 20, 50)
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     """Open activities on a phone: near me (the page's script fills lat/lng), by category and date."""
     lat, lng = decimal_or_none(request.GET.get("lat")), decimal_or_none(request.GET.get("lng"))
     radius = parse_int(request.GET.get("radius"))
@@ -62,7 +63,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def detail_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def detail_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     detail = activity_detail(user=request.user, activity_id=activity_id, at=timezone.now())
     return render(request, "activities/activity_detail.html", {"d": detail, "a": detail.activity})
 
@@ -70,11 +71,11 @@ def detail_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def signup_create_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def signup_create_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id)
     try:
         signup = signup_create(
-            actor=user_of(request),
+            actor=request.user,
             activity=activity,
             at=timezone.now(),
             note=posted_text(request.POST, "note", label="备注"),
@@ -97,16 +98,16 @@ def signup_create_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def signup_cancel_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def signup_cancel_view(request: AuthedRequest, signup_id: int) -> HttpResponse:
     signup = signup_get(user=request.user, signup_id=signup_id)
-    signup_cancel(actor=user_of(request), signup=signup, at=timezone.now())
+    signup_cancel(actor=request.user, signup=signup, at=timezone.now())
     messages.success(request, "已取消报名")
     return redirect("activities:activity-detail", activity_id=signup.activity_id)
 
 
 @login_required
 @shows_domain_errors
-def mine_view(request: HttpRequest) -> HttpResponse:
+def mine_view(request: AuthedRequest) -> HttpResponse:
     """My check-ins with the credited time of each (the records app's "my service" has the totals)."""
     page = paginate(attendance_of_user(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "activities/my_attendance.html", {"page": page})

@@ -11,6 +11,7 @@ from redvest.accounts.policy import home_orgs
 from redvest.activities.selectors import activities_visible, month_calendar
 from redvest.activities.views._helpers import parse_int, shows_domain_errors
 from redvest.core.errors import NotFound
+from redvest.core.pages import AuthedRequest
 from redvest.orgs.models import OrgNode
 from redvest.volunteers.models import Volunteer
 
@@ -29,7 +30,7 @@ def _default_org(request: HttpRequest) -> OrgNode | None:
 
 @login_required
 @shows_domain_errors
-def calendar_view(request: HttpRequest) -> HttpResponse:
+def calendar_view(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     year = parse_int(request.GET.get("year")) or today.year
     month = parse_int(request.GET.get("month")) or today.month

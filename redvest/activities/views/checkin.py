@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,12 @@ from redvest.activities.models import AttendanceMethod
 from redvest.activities.selectors import activity_detail, activity_get
 from redvest.activities.selectors.signups import next_approved_signup
 from redvest.activities.services import Position, attendance_check_in, attendance_check_out
-from redvest.activities.views._helpers import shows_domain_errors, user_of
+from redvest.activities.views._helpers import shows_domain_errors
 from redvest.core.errors import DomainError
+from redvest.core.pages import AuthedRequest
 
 
-def _code_context(request: HttpRequest, activity_id: int) -> dict[str, object]:
+def _code_context(request: AuthedRequest, activity_id: int) -> dict[str, object]:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     now = timezone.now()
     code = code_at(activity.checkin_secret, now)
@@ -34,19 +35,19 @@ def _code_context(request: HttpRequest, activity_id: int) -> dict[str, object]:
 
 @login_required
 @shows_domain_errors
-def code_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def code_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     """The leader's screen: six digits and a QR code, refreshed by htmx."""
     return render(request, "activities/code.html", _code_context(request, activity_id))
 
 
 @login_required
 @shows_domain_errors
-def code_partial_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def code_partial_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return render(request, "activities/_partials/code.html", _code_context(request, activity_id))
 
 
 @login_required
-def checkin_home_view(request: HttpRequest) -> HttpResponse:
+def checkin_home_view(request: AuthedRequest) -> HttpResponse:
     """签到 (the phone's tab): scan the leader's QR with the camera, or go to the current or next activity."""
     upcoming = next_approved_signup(user=request.user, at=timezone.now())
     return render(request, "activities/checkin_home.html", {"upcoming": upcoming, "now": timezone.now()})
@@ -54,7 +55,7 @@ def checkin_home_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def checkin_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def checkin_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     """The phone page: the code (typed, or carried by the QR link), the location, check-in or check-out."""
     detail = activity_detail(user=request.user, activity_id=activity_id, at=timezone.now())
     code = request.GET.get("code", "")
@@ -62,7 +63,7 @@ def checkin_view(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(request, "activities/checkin.html", {"d": detail, "a": detail.activity, "form": form})
 
 
-def _submit(request: HttpRequest, activity_id: int, *, check_out: bool) -> HttpResponse:
+def _submit(request: AuthedRequest, activity_id: int, *, check_out: bool) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id)
     form = CheckInForm(request.POST)
     status = 400
@@ -76,7 +77,7 @@ def _submit(request: HttpRequest, activity_id: int, *, check_out: bool) -> HttpR
         service = attendance_check_out if check_out else attendance_check_in
         try:
             service(
-                actor=user_of(request),
+                actor=request.user,
                 activity=activity,
                 code=d["code"],
                 position=position,
@@ -97,12 +98,12 @@ def _submit(request: HttpRequest, activity_id: int, *, check_out: bool) -> HttpR
 @login_required
 @require_POST
 @shows_domain_errors
-def check_in_submit_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def check_in_submit_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return _submit(request, activity_id, check_out=False)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def check_out_submit_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def check_out_submit_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     return _submit(request, activity_id, check_out=True)

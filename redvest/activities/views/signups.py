@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,15 +11,16 @@ from django.views.decorators.http import require_POST
 from redvest.activities.models import SignUpStatus
 from redvest.activities.selectors import activity_get, signup_get, signup_list_for_activity
 from redvest.activities.services import signup_decide
-from redvest.activities.views._helpers import shows_domain_errors, user_of
+from redvest.activities.views._helpers import shows_domain_errors
 from redvest.core.errors import DomainError
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest, activity_id: int) -> HttpResponse:
+def list_view(request: AuthedRequest, activity_id: int) -> HttpResponse:
     activity = activity_get(user=request.user, activity_id=activity_id, action="change")
     status = request.GET.get("status", "")
     status = status if status in SignUpStatus.values else ""
@@ -35,7 +36,7 @@ def list_view(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def decide_view(request: HttpRequest, signup_id: int) -> HttpResponse:
+def decide_view(request: AuthedRequest, signup_id: int) -> HttpResponse:
     """Approve or reject; htmx swaps the row (with the error message in it on a refusal)."""
     signup = signup_get(user=request.user, signup_id=signup_id)
     approve = request.POST.get("decision") == "approve"
@@ -43,7 +44,7 @@ def decide_view(request: HttpRequest, signup_id: int) -> HttpResponse:
     status = 200
     try:
         signup = signup_decide(
-            actor=user_of(request),
+            actor=request.user,
             signup=signup,
             approve=approve,
             at=timezone.now(),
@@ -51,9 +52,9 @@ def decide_view(request: HttpRequest, signup_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         error, status = exc.message, exc.status
-        if not request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx
+        if not request.htmx:
             raise
-    if not request.htmx:  # type: ignore[attr-defined]  # django-htmx's middleware sets request.htmx
+    if not request.htmx:
         return redirect("activities:signup-list", activity_id=signup.activity_id)
     signup.refresh_from_db()
     return render(request, "activities/_partials/signup_row.html", {"s": signup, "error": error}, status=status)

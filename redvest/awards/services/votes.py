@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -37,7 +37,7 @@ from redvest.awards.services._common import (
 # ---- Votes -------------------------------------------------------------------------------------
 
 
-def judge_of(*, user: Any, campaign: AwardCampaign) -> Judge:
+def judge_of(*, user: User, campaign: AwardCampaign) -> Judge:
     judge = (
         Judge.objects.filter(campaign=campaign, user_id=getattr(user, "pk", None) or 0).select_related("org").first()
     )

@@ -52,7 +52,7 @@ class RecipientData:
     cadence_days: int | None = None
 
 
-def _clean_recipient(data: RecipientData, *, actor: Any) -> tuple[OrgNode, dict[str, Any], str]:
+def _clean_recipient(data: RecipientData, *, actor: User) -> tuple[OrgNode, dict[str, Any], str]:
     """Every field checked at once; returns the org, the plain values and the normalised phone."""
     errors: dict[str, str] = {}
     org = OrgNode.objects.filter(pk=data.org_id).first() if data.org_id else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -45,11 +45,14 @@ from redvest.demand.models import (
 from redvest.orgs.models import OrgKind, OrgNode, Station
 from redvest.teams.models import Team
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 ASSIGNEE_RELATED = ("station__node", "team", "volunteer")
 LIST_RELATED = ("item", "area", "resident", "escalated_to")
 
 
-def _requests(user: Any, action: Action = "view") -> QuerySet[ServiceRequest]:
+def _requests(user: User, action: Action = "view") -> QuerySet[ServiceRequest]:
     return scope(user, "request", ServiceRequest.objects.all(), action)
 
 
@@ -63,7 +66,7 @@ def _active_parts() -> Prefetch:
 
 def request_list(
     *,
-    user: Any,
+    user: User,
     status: str = "",
     category: str = "",
     channel: str = "",
@@ -99,7 +102,7 @@ def request_list(
     return qs.order_by("-created_at", "-id")
 
 
-def board(*, user: Any, overdue: bool = False, category: str = "") -> QuerySet[ServiceRequest]:
+def board(*, user: User, overdue: bool = False, category: str = "") -> QuerySet[ServiceRequest]:
     """The dispatcher board: open requests most urgent first, then by the clock that is running
     (arrival until someone is on site, then resolution)."""
     qs = (
@@ -129,7 +132,7 @@ class DeskCounts:
 SOON = datetime.timedelta(minutes=10)
 
 
-def desk_counts(*, user: Any, now: datetime.datetime) -> DeskCounts:
+def desk_counts(*, user: User, now: datetime.datetime) -> DeskCounts:
     """Open requests the user may change: waiting for a dispatch, arriving late within ten minutes,
     already late; and the callbacks due. Two queries."""
     qs = _requests(user, "change").filter(status__in=OPEN_STATUSES)
@@ -142,7 +145,7 @@ def desk_counts(*, user: Any, now: datetime.datetime) -> DeskCounts:
     return DeskCounts(**counts, callbacks=callback_list(user=user).count())
 
 
-def _mine_q(user: Any) -> Q:
+def _mine_q(user: User) -> Q:
     """The user's own requests: submitted while signed in, or theirs as the resident (proven phone)."""
     return Q(submitted_by_id=user.pk) | Q(resident__user_id=user.pk)
 
@@ -160,7 +163,7 @@ class MyCounts:
     to_rate: int  # their own requests done and not rated yet
 
 
-def my_open_counts(*, user: Any) -> MyCounts:
+def my_open_counts(*, user: User) -> MyCounts:
     """The user's parts to handle, and their own requests still open or waiting for a rating. Two queries."""
     tasks = my_tasks(user=user).count()
     mine = ServiceRequest.objects.filter(_mine_q(user)).aggregate(
@@ -170,7 +173,7 @@ def my_open_counts(*, user: Any) -> MyCounts:
     return MyCounts(tasks=tasks, **mine)
 
 
-def request_get(*, user: Any, request_id: int, action: Action = "view") -> ServiceRequest:
+def request_get(*, user: User, request_id: int, action: Action = "view") -> ServiceRequest:
     request = (
         _requests(user, action)
         .select_related(*LIST_RELATED, "order", "intake_station__node")
@@ -208,7 +211,7 @@ class RequestDetail:
         return round(100 * sum(1 for s in steps if s.done_at) / len(steps)) if steps else 0
 
 
-def request_detail(*, user: Any, request_id: int) -> RequestDetail:
+def request_detail(*, user: User, request_id: int) -> RequestDetail:
     """Everything the request page shows, with what this user may do there (asked of the policy)."""
     request = request_get(user=user, request_id=request_id)
     request = (
@@ -264,7 +267,7 @@ class CallerLookup:
     past: list[ServiceRequest]
 
 
-def caller_lookup(*, user: Any, phone: str) -> CallerLookup:
+def caller_lookup(*, user: User, phone: str) -> CallerLookup:
     """The caller's phone finds a known resident and their latest requests (those this user may see)."""
     phone = normalize_phone(phone)
     if len(phone) < 11:
@@ -276,7 +279,7 @@ def caller_lookup(*, user: Any, phone: str) -> CallerLookup:
     return CallerLookup(phone=phone, resident=resident, past=past)
 
 
-def my_tasks(*, user: Any, status: str = "active") -> QuerySet[Dispatch]:
+def my_tasks(*, user: User, status: str = "active") -> QuerySet[Dispatch]:
     """Parts sent to the user (as the volunteer, their team's leader or liaison, their station's keeper)."""
     qs = scope(user, "dispatch", Dispatch.objects.all(), "change").select_related(
         "request__item", "request__area", *ASSIGNEE_RELATED
@@ -288,7 +291,7 @@ def my_tasks(*, user: Any, status: str = "active") -> QuerySet[Dispatch]:
     return qs.order_by("-dispatched_at", "-id")
 
 
-def dispatch_get(*, user: Any, dispatch_id: int, action: Action = "view") -> Dispatch:
+def dispatch_get(*, user: User, dispatch_id: int, action: Action = "view") -> Dispatch:
     part = (
         scope(user, "dispatch", Dispatch.objects.all(), action)
         .select_related("request__item", "request__area", "request__resident", *ASSIGNEE_RELATED)
@@ -300,7 +303,7 @@ def dispatch_get(*, user: Any, dispatch_id: int, action: Action = "view") -> Dis
     return part
 
 
-def photo_get(*, user: Any, photo_id: int) -> DispatchPhoto:
+def photo_get(*, user: User, photo_id: int) -> DispatchPhoto:
     visible = scope(user, "request", ServiceRequest.objects.all()).values("pk")
     photo = DispatchPhoto.objects.filter(pk=photo_id, dispatch__request__in=visible).first()
     if photo is None:
@@ -308,7 +311,7 @@ def photo_get(*, user: Any, photo_id: int) -> DispatchPhoto:
     return photo
 
 
-def callback_list(*, user: Any, status: str = CallbackStatus.PENDING) -> QuerySet[Callback]:
+def callback_list(*, user: User, status: str = CallbackStatus.PENDING) -> QuerySet[Callback]:
     """The operator's callback tasks (requests they may change), the earliest due first."""
     qs = Callback.objects.filter(request__in=_requests(user, "change").values("pk")).select_related(
         "request__item", "request__resident", "request__area", "done_by"
@@ -318,14 +321,14 @@ def callback_list(*, user: Any, status: str = CallbackStatus.PENDING) -> QuerySe
     return qs.order_by("due_at", "id") if status == CallbackStatus.PENDING else qs.order_by("-done_at", "-id")
 
 
-def callback_get(*, user: Any, callback_id: int) -> Callback:
+def callback_get(*, user: User, callback_id: int) -> Callback:
     callback = callback_list(user=user, status="").filter(pk=callback_id).first()
     if callback is None:
         raise NotFound("回访任务不存在或您无权处理")
     return callback
 
 
-def spot_check_list(*, user: Any, status: str = "") -> QuerySet[SpotCheck]:
+def spot_check_list(*, user: User, status: str = "") -> QuerySet[SpotCheck]:
     qs = SpotCheck.objects.filter(request__in=_requests(user, "change").values("pk")).select_related(
         "request__item", "request__area", "drawn_by", "checked_by"
     )
@@ -334,19 +337,19 @@ def spot_check_list(*, user: Any, status: str = "") -> QuerySet[SpotCheck]:
     return qs.order_by("-drawn_at", "-id")
 
 
-def spot_check_get(*, user: Any, check_id: int) -> SpotCheck:
+def spot_check_get(*, user: User, check_id: int) -> SpotCheck:
     check = spot_check_list(user=user).filter(pk=check_id).first()
     if check is None:
         raise NotFound("抽查记录不存在或您无权处理")
     return check
 
 
-def order_list(*, user: Any) -> QuerySet[MenuOrder]:
+def order_list(*, user: User) -> QuerySet[MenuOrder]:
     visible = _requests(user).filter(order__isnull=False).values("order_id")
     return MenuOrder.objects.filter(pk__in=visible).select_related("community").order_by("-scheduled_start", "-id")
 
 
-def order_get(*, user: Any, order_id: int) -> MenuOrder:
+def order_get(*, user: User, order_id: int) -> MenuOrder:
     order = order_list(user=user).filter(pk=order_id).first()
     if order is None:
         raise NotFound("订单不存在或您无权查看")
@@ -357,7 +360,7 @@ def order_lines(*, order: MenuOrder) -> list[ServiceRequest]:
     return list(order.requests.select_related("item", "area").prefetch_related(_active_parts()).order_by("id"))
 
 
-def area_choices(*, user: Any) -> QuerySet[OrgNode]:
+def area_choices(*, user: User) -> QuerySet[OrgNode]:
     """Towns and communities the user may register and dispatch requests in (pickers)."""
     paths = dispatch_area_paths(user)
     qs = OrgNode.objects.filter(kind__in=[OrgKind.TOWN, OrgKind.COMMUNITY, OrgKind.GRID])
@@ -429,7 +432,7 @@ def public_area_choices() -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(kind__in=[OrgKind.TOWN, OrgKind.COMMUNITY]).order_by("path")
 
 
-def dispatch_root_choices(*, user: Any) -> QuerySet[OrgNode]:
+def dispatch_root_choices(*, user: User) -> QuerySet[OrgNode]:
     """Nodes a user may run statistics and spot checks over: their dispatch areas and everything below."""
     paths = dispatch_area_paths(user)
     qs = OrgNode.objects.exclude(kind__in=[OrgKind.PARTY_ORG, OrgKind.GRID, OrgKind.POST, OrgKind.SERVICE_POINT])
@@ -441,7 +444,7 @@ def dispatch_root_choices(*, user: Any) -> QuerySet[OrgNode]:
     return qs.filter(q).order_by("path") if paths else qs.none()
 
 
-def walkin_stations(*, user: Any) -> QuerySet[Station]:
+def walkin_stations(*, user: User) -> QuerySet[Station]:
     """Stations where the user may register walk-ins: those in their dispatch area (a keeper's own)."""
     paths = dispatch_area_paths(user)
     qs = Station.objects.select_related("node")
@@ -453,7 +456,7 @@ def walkin_stations(*, user: Any) -> QuerySet[Station]:
     return qs.filter(q).order_by("node__path") if paths else qs.none()
 
 
-def team_choices(*, user: Any) -> QuerySet[Team]:
+def team_choices(*, user: User) -> QuerySet[Team]:
     """Active teams the user may dispatch to (组团派单 pickers)."""
     paths = dispatch_area_paths(user)
     qs = Team.objects.filter(is_active=True).select_related("org")
@@ -465,7 +468,7 @@ def team_choices(*, user: Any) -> QuerySet[Team]:
     return qs.filter(q).order_by("org__path", "name") if paths else qs.none()
 
 
-def request_for_api(*, user: Any, request_id: int) -> ServiceRequest:
+def request_for_api(*, user: User, request_id: int) -> ServiceRequest:
     """One request as the API shows it: parts, running parts and history attached (a fixed few queries)."""
     request = (
         _requests(user)

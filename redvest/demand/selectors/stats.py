@@ -8,7 +8,7 @@ import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
@@ -28,6 +28,9 @@ from redvest.demand.models import (
     SpotCheckStatus,
 )
 from redvest.orgs.models import OrgNode
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 BY_CHOICES = {"item": "服务项目", "team": "服务队", "station": "服务站点"}
 
@@ -64,7 +67,7 @@ class Stats:
     overdue: int
 
 
-def _base(user: Any, root: OrgNode, start: datetime.datetime, end: datetime.datetime) -> QuerySet[ServiceRequest]:
+def _base(user: User, root: OrgNode, start: datetime.datetime, end: datetime.datetime) -> QuerySet[ServiceRequest]:
     return scope(
         user,
         "request",
@@ -76,7 +79,7 @@ def _minutes(a: datetime.datetime, b: datetime.datetime) -> float:
     return (b - a).total_seconds() / 60
 
 
-def demand_stats(*, user: Any, root: OrgNode, start: datetime.datetime, end: datetime.datetime) -> Stats:
+def demand_stats(*, user: User, root: OrgNode, start: datetime.datetime, end: datetime.datetime) -> Stats:
     """A fixed handful of queries whatever the period holds."""
     qs = _base(user, root, start, end)
     categories = dict(DemandCategory.choices)
@@ -172,7 +175,7 @@ class SatisfactionRow:
 
 
 def satisfaction_by(
-    *, user: Any, root: OrgNode, start: datetime.datetime, end: datetime.datetime, by: str
+    *, user: User, root: OrgNode, start: datetime.datetime, end: datetime.datetime, by: str
 ) -> list[SatisfactionRow]:
     """Ratings given in the period for requests under `root`, per service item, or per team / station that
     finished a part of the request (a 组团 request counts for each of its teams)."""

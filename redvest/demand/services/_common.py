@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -24,7 +24,7 @@ def event_add(
     request: ServiceRequest,
     kind: EventKind | str,
     at: datetime.datetime,
-    actor: Any = None,
+    actor: User | None = None,
     dispatch: Dispatch | None = None,
     message: str = "",
 ) -> RequestEvent:

@@ -143,7 +143,7 @@ def attributes_clean(item: ServiceItem, raw: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _idempotency_hash(key: str, *, actor: Any, client: Open311Client | None) -> str | None:
+def _idempotency_hash(key: str, *, actor: User | None, client: Open311Client | None) -> str | None:
     key = (key or "").strip()
     if not key:
         return None
@@ -160,7 +160,13 @@ def _next_number(now: datetime.datetime) -> str:
 
 
 def resident_upsert(
-    *, actor: Any, name: str, phone: str, address: str = "", point: geo.Point | None = None, area: OrgNode | None = None
+    *,
+    actor: User | None,
+    name: str,
+    phone: str,
+    address: str = "",
+    point: geo.Point | None = None,
+    area: OrgNode | None = None,
 ) -> Resident | None:
     """Find the caller by phone (keyed hash) or register them; fill in what we did not know. Audited."""
     phone = normalize_phone(phone)
@@ -209,7 +215,7 @@ def _area(
     *,
     data: RequestData,
     channel: str,
-    actor: Any,
+    actor: User | None,
     point: geo.Point | None,
     station: Station | None,
     client: Open311Client | None,
@@ -416,7 +422,7 @@ def resident_phone_reveal(*, actor: User, request: ServiceRequest) -> str:
 
 
 def _resident_for(
-    *, actor: Any, channel: str, data: RequestData, address: str, point: geo.Point | None, area: OrgNode
+    *, actor: User | None, channel: str, data: RequestData, address: str, point: geo.Point | None, area: OrgNode
 ) -> Resident | None:
     if channel == RequestChannel.WEB and actor is not None:
         resident = Resident.objects.filter(user=actor).first()
@@ -442,7 +448,7 @@ def _resident_for(
 
 
 def _intake_org(
-    *, channel: str, actor: Any, station: Station | None, client: Open311Client | None, area: OrgNode
+    *, channel: str, actor: User | None, station: Station | None, client: Open311Client | None, area: OrgNode
 ) -> OrgNode | None:
     if station is not None:
         return station.node
@@ -466,7 +472,7 @@ def _errand_checklist(*, request: ServiceRequest, item: ServiceItem) -> None:
     )
 
 
-def _after_intake(*, request: ServiceRequest, actor: Any, now: datetime.datetime) -> None:
+def _after_intake(*, request: ServiceRequest, actor: User | None, now: datetime.datetime) -> None:
     """Watch the clock, dispatch by rule when the item says so, tell the dispatchers about what did not
     come in through their own console."""
     from redvest.demand.services.dispatch import auto_dispatch_quietly

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.errors import NotFound, PermissionDenied
+from redvest.core.forms import run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.demand.access import may_take_requests
-from redvest.demand.forms import IntakeForm, add_domain_error
+from redvest.demand.forms import IntakeForm
 from redvest.demand.models import RequestChannel
 from redvest.demand.selectors.requests import (
     area_choices,
@@ -21,11 +23,11 @@ from redvest.demand.selectors.requests import (
     walkin_stations,
 )
 from redvest.demand.services import request_create
-from redvest.demand.views._helpers import shows_domain_errors, user_of
+from redvest.demand.views._helpers import shows_domain_errors
 
 
-def _intake(request: HttpRequest, *, channel: str, template: str, station_id: int | None = None) -> HttpResponse:
-    user = user_of(request)
+def _intake(request: AuthedRequest, *, channel: str, template: str, station_id: int | None = None) -> HttpResponse:
+    user = request.user
     if not may_take_requests(user, channel):
         raise PermissionDenied("您无权通过该渠道登记诉求")
     stations = walkin_stations(user=user) if channel == RequestChannel.WALK_IN else None
@@ -35,40 +37,34 @@ def _intake(request: HttpRequest, *, channel: str, template: str, station_id: in
         if station is None:
             raise NotFound("没有可登记的服务站点")
     form = IntakeForm(request.POST or None, areas=area_choices(user=user))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                intake = request_create(
-                    actor=user, channel=channel, data=form.request_data(), now=timezone.now(), station=station
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                created = intake.request
-                messages.success(
-                    request,
-                    f"已受理，工单号 {created.number}"
-                    if intake.created
-                    else f"该诉求已登记过，工单号 {created.number}",
-                )
-                return redirect("demand:request-detail", request_id=created.pk)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: request_create(
+            actor=user, channel=channel, data=form.request_data(), now=timezone.now(), station=station
+        ),
+    )
+    if done:
+        intake = done.value
+        created = intake.request
+        messages.success(
+            request,
+            f"已受理，工单号 {created.number}" if intake.created else f"该诉求已登记过，工单号 {created.number}",
+        )
+        return redirect("demand:request-detail", request_id=created.pk)
     context = {"form": form, "channel": channel, "station": station, "stations": stations}
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=done.status)
 
 
 @login_required
 @shows_domain_errors
-def console_view(request: HttpRequest) -> HttpResponse:
+def console_view(request: AuthedRequest) -> HttpResponse:
     return _intake(request, channel=RequestChannel.HOTLINE, template="demand/console.html")
 
 
 @login_required
 @shows_domain_errors
-def walkin_view(request: HttpRequest) -> HttpResponse:
+def walkin_view(request: AuthedRequest) -> HttpResponse:
     station = request.GET.get("station") or request.POST.get("station")
     return _intake(
         request,
@@ -80,7 +76,7 @@ def walkin_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def caller_view(request: HttpRequest) -> HttpResponse:
+def caller_view(request: AuthedRequest) -> HttpResponse:
     """htmx: the caller's phone → known resident and their past requests."""
     found = caller_lookup(user=request.user, phone=request.GET.get("caller_phone", ""))
     return render(request, "demand/_partials/caller.html", {"found": found})
@@ -88,7 +84,7 @@ def caller_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def attributes_view(request: HttpRequest) -> HttpResponse:
+def attributes_view(request: AuthedRequest) -> HttpResponse:
     """htmx: the chosen item's extra questions."""
     form = IntakeForm(areas=area_choices(user=request.user))
     form.add_attribute_fields(request.GET.get("item", ""))
@@ -99,7 +95,7 @@ MY_REQUEST_TABS = {"": "全部", "open": "办理中", "to_rate": "待评价"}
 
 
 @login_required
-def my_requests_view(request: HttpRequest) -> HttpResponse:
+def my_requests_view(request: AuthedRequest) -> HttpResponse:
     """The requests I submitted (or that are mine as a resident): all, still being handled, waiting for my rating."""
     status = request.GET.get("status", "")
     status = status if status in MY_REQUEST_TABS else ""

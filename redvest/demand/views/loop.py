@@ -7,14 +7,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
-from redvest.demand.forms import PeriodForm, RatingForm, SpotDrawForm, SpotRecordForm, add_domain_error
+from redvest.demand.forms import PeriodForm, RatingForm, SpotDrawForm, SpotRecordForm
 from redvest.demand.models import CallbackStatus, SpotCheckStatus
 from redvest.demand.selectors.requests import (
     callback_get,
@@ -25,11 +27,11 @@ from redvest.demand.selectors.requests import (
 )
 from redvest.demand.selectors.stats import BY_CHOICES, demand_stats, satisfaction_by
 from redvest.demand.services import callback_record, callback_unreachable, spot_check_draw, spot_check_record
-from redvest.demand.views._helpers import shows_domain_errors, user_of
+from redvest.demand.views._helpers import shows_domain_errors
 
 
 @login_required
-def callback_list_view(request: HttpRequest) -> HttpResponse:
+def callback_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", CallbackStatus.PENDING)
     page = paginate(callback_list(user=request.user, status=status), page=parse_page(request.GET.get("page")))
     return render(request, "demand/callback_list.html", {"page": page, "status": status, "now": timezone.now()})
@@ -37,44 +39,39 @@ def callback_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def callback_view(request: HttpRequest, callback_id: int) -> HttpResponse:
+def callback_view(request: AuthedRequest, callback_id: int) -> HttpResponse:
     callback = callback_get(user=request.user, callback_id=callback_id)
     form = RatingForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                callback_record(
-                    actor=user_of(request),
-                    callback=callback,
-                    rating=form.cleaned_data["rating"],
-                    comment=form.cleaned_data.get("comment", ""),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"回访已登记：工单{callback.request.number}")
-                return redirect("demand:callback-list")
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: callback_record(
+            actor=request.user,
+            callback=callback,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data.get("comment", ""),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        messages.success(request, f"回访已登记：工单{callback.request.number}")
+        return redirect("demand:callback-list")
     return render(
-        request, "demand/callback_form.html", {"form": form, "c": callback, "r": callback.request}, status=status
+        request, "demand/callback_form.html", {"form": form, "c": callback, "r": callback.request}, status=done.status
     )
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def callback_unreachable_view(request: HttpRequest, callback_id: int) -> HttpResponse:
+def callback_unreachable_view(request: AuthedRequest, callback_id: int) -> HttpResponse:
     callback = callback_get(user=request.user, callback_id=callback_id)
-    callback_unreachable(actor=user_of(request), callback=callback, now=timezone.now())
+    callback_unreachable(actor=request.user, callback=callback, now=timezone.now())
     messages.success(request, "已记录未接通，请稍后再拨")
     return redirect("demand:callback-list")
 
 
-def _roots(request: HttpRequest) -> Any:
+def _roots(request: AuthedRequest) -> Any:
     roots = dispatch_root_choices(user=request.user)
     if not roots.exists():
         raise PermissionDenied("您没有可查看的调度范围")
@@ -83,7 +80,7 @@ def _roots(request: HttpRequest) -> Any:
 
 @login_required
 @shows_domain_errors
-def spot_check_list_view(request: HttpRequest) -> HttpResponse:
+def spot_check_list_view(request: AuthedRequest) -> HttpResponse:
     roots = _roots(request)
     today = timezone.localdate()
     form = SpotDrawForm(
@@ -98,7 +95,7 @@ def spot_check_list_view(request: HttpRequest) -> HttpResponse:
             tz = timezone.get_current_timezone()
             try:
                 checks = spot_check_draw(
-                    actor=user_of(request),
+                    actor=request.user,
                     root=d["root"],
                     start=datetime.datetime.combine(d["start"], datetime.time.min, tzinfo=tz),
                     end=datetime.datetime.combine(d["end"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz),
@@ -125,33 +122,30 @@ def spot_check_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def spot_check_view(request: HttpRequest, check_id: int) -> HttpResponse:
+def spot_check_view(request: AuthedRequest, check_id: int) -> HttpResponse:
     check = spot_check_get(user=request.user, check_id=check_id)
     form = SpotRecordForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                spot_check_record(
-                    actor=user_of(request),
-                    check=check,
-                    verified=form.cleaned_data["verified"],
-                    rating=form.cleaned_data["rating"],
-                    note=form.cleaned_data.get("note", ""),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "抽查结果已登记")
-                return redirect("demand:spot-check-list")
-        else:
-            status = 400
-    return render(request, "demand/spot_check_form.html", {"form": form, "c": check, "r": check.request}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda _: spot_check_record(
+            actor=request.user,
+            check=check,
+            verified=form.cleaned_data["verified"],
+            rating=form.cleaned_data["rating"],
+            note=form.cleaned_data.get("note", ""),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        messages.success(request, "抽查结果已登记")
+        return redirect("demand:spot-check-list")
+    return render(
+        request, "demand/spot_check_form.html", {"form": form, "c": check, "r": check.request}, status=done.status
+    )
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, Any, datetime.datetime, datetime.datetime]:
+def _period(request: AuthedRequest) -> tuple[PeriodForm, Any, datetime.datetime, datetime.datetime]:
     roots = _roots(request)
     form = PeriodForm(request.GET or None, roots=roots)
     start, end = form.period()
@@ -162,7 +156,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, Any, datetime.datetime, d
 @login_required
 @require_GET
 @shows_domain_errors
-def stats_view(request: HttpRequest) -> HttpResponse:
+def stats_view(request: AuthedRequest) -> HttpResponse:
     form, root, start, end = _period(request)
     stats = demand_stats(user=request.user, root=root, start=start, end=end)
     return render(
@@ -173,7 +167,7 @@ def stats_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def satisfaction_view(request: HttpRequest) -> HttpResponse:
+def satisfaction_view(request: AuthedRequest) -> HttpResponse:
     form, root, start, end = _period(request)
     by = request.GET.get("by", "item")
     by = by if by in BY_CHOICES else "item"

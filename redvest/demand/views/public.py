@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.forms import run_form
 from redvest.core.ratelimit import rate_limited
-from redvest.demand.forms import ResidentRequestForm, TrackedFeedbackForm, TrackForm, add_domain_error
+from redvest.demand.forms import ResidentRequestForm, TrackedFeedbackForm, TrackForm
 from redvest.demand.models import DemandCategory, RequestChannel, ServiceRequest
 from redvest.demand.selectors.menu import help_item_get, help_items
 from redvest.demand.selectors.requests import (
@@ -71,26 +72,22 @@ def help_view(request: HttpRequest) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     initial = {"phone": getattr(user, "phone", ""), "name": getattr(user, "display_name", "")} if user else {}
     form = ResidentRequestForm(request.POST or None, item=item, areas=public_area_choices(), initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                intake = request_create(
-                    actor=user,
-                    channel=RequestChannel.WEB,
-                    data=form.request_data(),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                _remember(request, intake.request, form.cleaned_data["phone"])
-                return redirect("demand:help-done", number=intake.request.number)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: request_create(
+            actor=user,
+            channel=RequestChannel.WEB,
+            data=form.request_data(),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        intake = done.value
+        _remember(request, intake.request, form.cleaned_data["phone"])
+        return redirect("demand:help-done", number=intake.request.number)
     context = {"form": form, "item": item, "hotline": HOTLINE}
-    return render(request, "demand/resident_form.html", context, status=status)
+    return render(request, "demand/resident_form.html", context, status=done.status)
 
 
 @shows_domain_errors
@@ -127,24 +124,19 @@ def track_detail_view(request: HttpRequest, number: str) -> HttpResponse:
     """The request in plain words, its milestones, and the rating once it is done."""
     service_request, phone, code = _tracked(request, number)
     form = TrackedFeedbackForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                feedback_submit_tracked(
-                    phone=phone,
-                    code=code,
-                    rating=form.cleaned_data["rating"],
-                    comment=form.cleaned_data.get("comment", ""),
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                return redirect("demand:track-detail", number=number)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: feedback_submit_tracked(
+            phone=phone,
+            code=code,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data.get("comment", ""),
+            now=timezone.now(),
+        ),
+    )
+    if done:
+        return redirect("demand:track-detail", number=number)
     context = {
         "r": service_request,
         "steps": request_track_steps(request=service_request),
@@ -152,4 +144,4 @@ def track_detail_view(request: HttpRequest, number: str) -> HttpResponse:
         "form": form,
         "hotline": HOTLINE,
     }
-    return render(request, "demand/track_detail.html", context, status=status)
+    return render(request, "demand/track_detail.html", context, status=done.status)

@@ -6,16 +6,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, NotFound
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.demand.access import dispatch_area_paths
-from redvest.demand.forms import DispatchForm, FeedbackForm, NoteForm, ReasonForm, add_domain_error
+from redvest.demand.forms import DispatchForm, FeedbackForm, NoteForm, ReasonForm
 from redvest.demand.models import DemandCategory, FeedbackSource, RequestChannel, RequestStatus
 from redvest.demand.selectors.recommend import phones_revealable, recommend
 from redvest.demand.selectors.requests import (
@@ -39,12 +41,12 @@ from redvest.demand.services import (
     request_resolve,
     resident_phone_reveal,
 )
-from redvest.demand.views._helpers import error_fragment, shows_domain_errors, user_of
+from redvest.demand.views._helpers import error_fragment, shows_domain_errors
 
 FILTER_KEYS = ("status", "category", "channel", "q", "overdue")
 
 
-def _board_context(request: HttpRequest) -> dict[str, Any]:
+def _board_context(request: AuthedRequest) -> dict[str, Any]:
     overdue = request.GET.get("overdue") == "1"
     category = request.GET.get("category", "")
     page = paginate(
@@ -61,20 +63,20 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def board_view(request: HttpRequest) -> HttpResponse:
+def board_view(request: AuthedRequest) -> HttpResponse:
     """The dispatcher board: open requests with live countdowns; the rows refresh themselves (htmx)."""
     return render(request, "demand/board.html", _board_context(request))
 
 
 @login_required
 @require_GET
-def board_rows_view(request: HttpRequest) -> HttpResponse:
+def board_rows_view(request: AuthedRequest) -> HttpResponse:
     return render(request, "demand/_partials/board_rows.html", _board_context(request))
 
 
 @login_required
 @require_GET
-def request_list_view(request: HttpRequest) -> HttpResponse:
+def request_list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = request_list(
         user=request.user,
@@ -98,7 +100,7 @@ def request_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, request_id: int, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _detail(request: AuthedRequest, request_id: int, *, status: int = 200, **extra: Any) -> HttpResponse:
     detail = request_detail(user=request.user, request_id=request_id)
     context = {
         "d": detail,
@@ -115,14 +117,14 @@ def _detail(request: HttpRequest, request_id: int, *, status: int = 200, **extra
 
 @login_required
 @shows_domain_errors
-def request_detail_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     return _detail(request, request_id)
 
 
 @login_required
 @require_GET
 @shows_domain_errors
-def recommend_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def recommend_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     """htmx: ranked candidates with their reasons (only those the user could dispatch to)."""
     service_request = request_get(user=request.user, request_id=request_id, action="change")
     ranking = recommend(request=service_request, now=timezone.now(), within=dispatch_area_paths(request.user))
@@ -142,17 +144,17 @@ def recommend_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def candidate_phone_view(request: HttpRequest, request_id: int, volunteer_id: int) -> HttpResponse:
+def candidate_phone_view(request: AuthedRequest, request_id: int, volunteer_id: int) -> HttpResponse:
     """htmx: a candidate's full phone where the policy allows it (audited)."""
     try:
         service_request = request_get(user=request.user, request_id=request_id, action="change")
-        phone = candidate_phone_reveal(actor=user_of(request), request=service_request, volunteer_id=volunteer_id)
+        phone = candidate_phone_reveal(actor=request.user, request=service_request, volunteer_id=volunteer_id)
     except DomainError as exc:
         return error_fragment(request, exc)
     return render(request, "demand/_partials/phone.html", {"phone": phone})
 
 
-def _act(request: HttpRequest, request_id: int, action: Any, success: str, **forms: Any) -> HttpResponse:
+def _act(request: AuthedRequest, request_id: int, action: Any, success: str, **forms: Any) -> HttpResponse:
     """Run one service; on a domain error show the request page again with the message and its 4xx."""
     try:
         action()
@@ -167,7 +169,7 @@ def _act(request: HttpRequest, request_id: int, action: Any, success: str, **for
 @login_required
 @require_POST
 @shows_domain_errors
-def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def dispatch_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     form = DispatchForm(request.POST)
     form.is_valid()
@@ -176,7 +178,7 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
     def run() -> None:
         if redispatch:
             request_redispatch(
-                actor=user_of(request),
+                actor=request.user,
                 request=service_request,
                 targets=form.targets(),
                 reason=posted_text(request.POST, "note", label="备注"),
@@ -184,7 +186,7 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
             )
         else:
             dispatch_create(
-                actor=user_of(request),
+                actor=request.user,
                 request=service_request,
                 targets=form.targets(),
                 note=form.cleaned_data.get("note", ""),
@@ -197,12 +199,12 @@ def dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def auto_dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def auto_dispatch_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     return _act(
         request,
         request_id,
-        lambda: request_auto_dispatch(actor=user_of(request), request=service_request, now=timezone.now()),
+        lambda: request_auto_dispatch(actor=request.user, request=service_request, now=timezone.now()),
         "已按规则派单",
     )
 
@@ -210,7 +212,7 @@ def auto_dispatch_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def recall_view(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id)
     form = ReasonForm(request.POST)
     form.is_valid()
@@ -218,7 +220,7 @@ def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         request,
         part.request_id,
         lambda: dispatch_recall(
-            actor=user_of(request),
+            actor=request.user,
             dispatch=part,
             reason=posted_text(request.POST, "reason", label="原因"),
             now=timezone.now(),
@@ -231,7 +233,7 @@ def recall_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def cancel_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     form = ReasonForm(request.POST)
     form.is_valid()
@@ -239,7 +241,7 @@ def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: request_cancel(
-            actor=user_of(request),
+            actor=request.user,
             request=service_request,
             reason=posted_text(request.POST, "reason", label="原因"),
             now=timezone.now(),
@@ -252,7 +254,7 @@ def cancel_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def resolve_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     form = NoteForm(request.POST)
     form.is_valid()
@@ -260,7 +262,7 @@ def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: request_resolve(
-            actor=user_of(request),
+            actor=request.user,
             request=service_request,
             note=posted_text(request.POST, "note", label="备注"),
             now=timezone.now(),
@@ -272,11 +274,11 @@ def resolve_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def phone_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def phone_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     """htmx: reveal the resident's full phone (audited)."""
     try:
         service_request = request_get(user=request.user, request_id=request_id)
-        phone = resident_phone_reveal(actor=user_of(request), request=service_request)
+        phone = resident_phone_reveal(actor=request.user, request=service_request)
     except DomainError as exc:
         return error_fragment(request, exc)
     return render(request, "demand/_partials/phone.html", {"phone": phone})
@@ -285,7 +287,7 @@ def phone_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def errand_document_view(request: HttpRequest, request_id: int, document_id: int) -> HttpResponse:
+def errand_document_view(request: AuthedRequest, request_id: int, document_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     document = service_request.errand_documents.filter(pk=document_id).first()
     if document is None:
@@ -294,7 +296,7 @@ def errand_document_view(request: HttpRequest, request_id: int, document_id: int
         request,
         request_id,
         lambda: errand_document_receive(
-            actor=user_of(request), document=document, received=request.POST.get("received") == "1", now=timezone.now()
+            actor=request.user, document=document, received=request.POST.get("received") == "1", now=timezone.now()
         ),
         "材料清单已更新",
     )
@@ -303,7 +305,7 @@ def errand_document_view(request: HttpRequest, request_id: int, document_id: int
 @login_required
 @require_POST
 @shows_domain_errors
-def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> HttpResponse:
+def errand_step_view(request: AuthedRequest, request_id: int, step_id: int) -> HttpResponse:
     service_request = request_get(user=request.user, request_id=request_id)
     step = service_request.errand_steps.filter(pk=step_id).first()
     if step is None:
@@ -312,7 +314,7 @@ def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> Htt
         request,
         request_id,
         lambda: errand_step_done(
-            actor=user_of(request), step=step, note=posted_text(request.POST, "note", label="备注"), now=timezone.now()
+            actor=request.user, step=step, note=posted_text(request.POST, "note", label="备注"), now=timezone.now()
         ),
         "办理进度已更新",
     )
@@ -321,7 +323,7 @@ def errand_step_view(request: HttpRequest, request_id: int, step_id: int) -> Htt
 @login_required
 @require_POST
 @shows_domain_errors
-def feedback_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def feedback_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     """服务反馈单: the resident online, or staff typing in a paper form (source=paper)."""
     service_request = request_get(user=request.user, request_id=request_id)
     form = FeedbackForm(request.POST)
@@ -332,7 +334,7 @@ def feedback_view(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda: feedback_submit(
-            actor=user_of(request),
+            actor=request.user,
             request=service_request,
             rating=form.cleaned_data["rating"],
             comment=form.cleaned_data.get("comment", ""),
@@ -347,6 +349,6 @@ def feedback_view(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
-def photo_view(request: HttpRequest, photo_id: int) -> FileResponse:
+def photo_view(request: AuthedRequest, photo_id: int) -> FileResponse:
     photo = photo_get(user=request.user, photo_id=photo_id)
     return FileResponse(photo.image.open("rb"), filename=photo.original_name or f"photo-{photo.pk}")

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
-from redvest.demand.forms import CompleteForm, ReasonForm, add_domain_error
+from redvest.demand.forms import CompleteForm, ReasonForm
 from redvest.demand.models import DispatchStatus
 from redvest.demand.selectors.requests import dispatch_get, my_tasks
 from redvest.demand.services import (
@@ -22,13 +24,13 @@ from redvest.demand.services import (
     dispatch_decline,
     eligible_volunteers,
 )
-from redvest.demand.views._helpers import shows_domain_errors, user_of
+from redvest.demand.views._helpers import shows_domain_errors
 
 MAX_LISTED_MEMBERS = 50
 
 
 @login_required
-def task_list_view(request: HttpRequest) -> HttpResponse:
+def task_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "active")
     page = paginate(my_tasks(user=request.user, status=status), page=parse_page(request.GET.get("page")))
     return render(
@@ -46,9 +48,9 @@ def _back(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def accept_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def accept_view(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id, action="change")
-    dispatch_accept(actor=user_of(request), dispatch=part, now=timezone.now())
+    dispatch_accept(actor=request.user, dispatch=part, now=timezone.now())
     messages.success(request, f"已接单：工单{part.request.number}")
     return _back(request)
 
@@ -56,9 +58,9 @@ def accept_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def arrive_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def arrive_view(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id, action="change")
-    dispatch_arrive(actor=user_of(request), dispatch=part, now=timezone.now())
+    dispatch_arrive(actor=request.user, dispatch=part, now=timezone.now())
     messages.success(request, f"已登记到场：工单{part.request.number}")
     return _back(request)
 
@@ -66,10 +68,10 @@ def arrive_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def decline_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def decline_view(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id, action="change")
     dispatch_decline(
-        actor=user_of(request),
+        actor=request.user,
         dispatch=part,
         reason=posted_text(request.POST, "reason", label="原因"),
         now=timezone.now(),
@@ -80,7 +82,7 @@ def decline_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def complete_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+def complete_view(request: AuthedRequest, dispatch_id: int) -> HttpResponse:
     """办结 a part: result, photos, each volunteer's minutes (they become service records)."""
     part = dispatch_get(user=request.user, dispatch_id=dispatch_id, action="change")
     eligible = eligible_volunteers(part)
@@ -92,7 +94,7 @@ def complete_view(request: HttpRequest, dispatch_id: int) -> HttpResponse:
             try:
                 numbers = dict(eligible.filter(number__in=form.numbers()).values_list("number", "pk"))
                 dispatch_complete(
-                    actor=user_of(request),
+                    actor=request.user,
                     dispatch=part,
                     result=form.cleaned_data["result"],
                     time_spent=form.time_spent(number_to_id=numbers),

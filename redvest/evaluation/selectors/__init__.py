@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -28,6 +28,9 @@ from redvest.evaluation.selectors.metrics import Cohort
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 # ---- schemes ---------------------------------------------------------------------------------------
 
 
@@ -37,12 +40,12 @@ def scheme_in_force(*, org: OrgNode) -> EvaluationScheme | None:
     return max(rows, key=lambda s: len(s.org.path), default=None)
 
 
-def scheme_list(*, user: Any) -> QuerySet[EvaluationScheme]:
+def scheme_list(*, user: User) -> QuerySet[EvaluationScheme]:
     qs = EvaluationScheme.objects.select_related("org").prefetch_related("criteria").order_by("org__path", "id")
     return scope(user, "evaluation_scheme", qs)
 
 
-def scheme_get(*, user: Any, scheme_id: Any, action: str = "view") -> EvaluationScheme:
+def scheme_get(*, user: User, scheme_id: Any, action: str = "view") -> EvaluationScheme:
     if not id_in_range(scheme_id):
         raise NotFound()
     qs = EvaluationScheme.objects.filter(pk=scheme_id).select_related("org").prefetch_related("criteria")
@@ -61,14 +64,14 @@ def cohort_of(*, org: OrgNode, kind: str) -> Cohort:
     return Cohort(root_path=org.path, orgs=dict(rows), root_depth=org.depth)
 
 
-def round_list(*, user: Any, year: int | None = None) -> QuerySet[EvaluationRound]:
+def round_list(*, user: User, year: int | None = None) -> QuerySet[EvaluationRound]:
     qs = EvaluationRound.objects.select_related("org", "scheme").order_by("-year", "-quarter", "-id")
     if year:
         qs = qs.filter(year=year)
     return scope(user, "evaluation_round", qs)
 
 
-def round_get(*, user: Any, round_id: Any, action: str = "view") -> EvaluationRound:
+def round_get(*, user: User, round_id: Any, action: str = "view") -> EvaluationRound:
     if not id_in_range(round_id):
         raise NotFound()
     qs = EvaluationRound.objects.filter(pk=round_id).select_related("org", "scheme")
@@ -234,7 +237,7 @@ def public_volunteer_names(volunteer_ids: list[int]) -> dict[int, str]:
 # ---- the node an admin page works on ----------------------------------------------------------------
 
 
-def admin_root(*, user: Any, org_id: Any = None) -> OrgNode:
+def admin_root(*, user: User, org_id: Any = None) -> OrgNode:
     """The node asked for, when the user administers it; else the first node they administer."""
     from redvest.accounts.policy import can_administer, home_orgs, is_system_admin
     from redvest.core.errors import PermissionDenied
@@ -259,7 +262,7 @@ def admin_root(*, user: Any, org_id: Any = None) -> OrgNode:
     return node
 
 
-def admin_org_choices(*, user: Any, limit: int = 300) -> list[OrgNode]:
+def admin_org_choices(*, user: User, limit: int = 300) -> list[OrgNode]:
     """Nodes an admin may run evaluations at: their own nodes and two levels below (one query)."""
     from django.db.models import Q
 

@@ -29,10 +29,11 @@ from redvest.points.models import (
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
     from redvest.points.selectors.config import RuleInForce
 
 
-def volunteer_of(*, user: Any) -> Volunteer:
+def volunteer_of(*, user: User) -> Volunteer:
     """The signed-in user's volunteer record; raises NotAVolunteer."""
     volunteer = (
         Volunteer.objects.filter(user=user)
@@ -66,7 +67,7 @@ class MyPoints:
     rules: list[RuleInForce] = field(default_factory=list)
 
 
-def my_points(*, user: Any) -> MyPoints:
+def my_points(*, user: User) -> MyPoints:
     """Balance, open reservations, this year's points by type and the privilege tier of the user."""
     from redvest.points.selectors.config import volunteer_tier
 
@@ -93,7 +94,7 @@ def my_points(*, user: Any) -> MyPoints:
     )
 
 
-def account_get(*, user: Any, account_id: Any) -> PointsAccount:
+def account_get(*, user: User, account_id: Any) -> PointsAccount:
     """An account the user may read: a volunteer's (policy "points_account"), a bank, escrow or fund
     (who runs that bank), a merchant's (policy "merchant"). Raises NotFound."""
     try:
@@ -176,7 +177,7 @@ def _local_range(start: datetime.date, end: datetime.date) -> tuple[datetime.dat
     return lo, hi
 
 
-def bank_report(*, user: Any, org: OrgNode, start: datetime.date, end: datetime.date) -> BankReport:
+def bank_report(*, user: User, org: OrgNode, start: datetime.date, end: datetime.date) -> BankReport:
     """What a node's bank issued and took back in a period, by business and by point type, and the
     items redeemed at its counter. Raises PermissionDenied."""
     if not can_manage_bank(user, org):
@@ -237,7 +238,7 @@ def bank_report(*, user: Any, org: OrgNode, start: datetime.date, end: datetime.
     )
 
 
-def bank_orgs(*, user: Any) -> QuerySet[OrgNode]:
+def bank_orgs(*, user: User) -> QuerySet[OrgNode]:
     """Nodes whose bank the user runs: stations they keep and the subtrees they administer."""
     return OrgNode.objects.filter(bank_nodes_q(user))
 
@@ -249,7 +250,7 @@ def funds_for(*, volunteer: Volunteer) -> QuerySet[PointsAccount]:
     ).select_related("org")
 
 
-def fund_list(*, user: Any) -> QuerySet[PointsAccount]:
+def fund_list(*, user: User) -> QuerySet[PointsAccount]:
     """Funds in the subtrees the user administers."""
     paths = list(OrgNode.objects.filter(pk__in=home_orgs(user)).values_list("path", flat=True))
     from redvest.accounts.policy import is_system_admin
@@ -262,7 +263,7 @@ def fund_list(*, user: Any) -> QuerySet[PointsAccount]:
     return PointsAccount.objects.filter(q, kind=AccountKind.FUND).select_related("org").order_by("org__path", "name")
 
 
-def claim_list(*, user: Any, status: str = "", point_type: str = "") -> QuerySet[PointsClaim]:
+def claim_list(*, user: User, status: str = "", point_type: str = "") -> QuerySet[PointsClaim]:
     """Claims the user may see (policy "points_claim", which includes what they reported)."""
     qs = scope(user, "points_claim", PointsClaim.objects.all())
     if status:
@@ -272,7 +273,7 @@ def claim_list(*, user: Any, status: str = "", point_type: str = "") -> QuerySet
     return qs.select_related("volunteer__org", "reporter", "reviewed_by").order_by("-created_at", "-id")
 
 
-def claim_get(*, user: Any, claim_id: Any) -> PointsClaim:
+def claim_get(*, user: User, claim_id: Any) -> PointsClaim:
     try:
         return claim_list(user=user).get(pk=int(claim_id))
     except (PointsClaim.DoesNotExist, TypeError, ValueError) as exc:

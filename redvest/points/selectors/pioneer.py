@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -22,6 +22,9 @@ from redvest.orgs.models import OrgNode
 from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry
 from redvest.points.selectors.config import pioneer_config_for, pioneer_configs_under
 from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 PARTY_STATUSES = (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)
 BROAD_SHARE = 4  # a subtree holding a quarter of the nodes or more is read in table order
@@ -171,12 +174,12 @@ def _rows(members: list[Volunteer], *, first_rank: int, total: int, config: Pion
     return [_row(v, _parts(v), rank=first_rank + i, total=total, config=config) for i, v in enumerate(members)]
 
 
-def _require_ranking(user: Any, org: OrgNode) -> None:
+def _require_ranking(user: User, org: OrgNode) -> None:
     if not can_administer(user, org):
         raise PermissionDenied("只有该组织的管理员可以查看先锋指数排名")
 
 
-def pioneer_ranking(*, user: Any, org: OrgNode, year: int, page: int = 1, size: int = 20) -> Ranking:
+def pioneer_ranking(*, user: User, org: OrgNode, year: int, page: int = 1, size: int = 20) -> Ranking:
     """One page of the subtree's ranking: a constant handful of queries (the configs, the tree share,
     the count, the page, its org names). Grades follow the config in force at `org`. Raises PermissionDenied."""
     _require_ranking(user, org)
@@ -195,7 +198,7 @@ def pioneer_ranking(*, user: Any, org: OrgNode, year: int, page: int = 1, size: 
 EXPORT_CHUNK = 2000
 
 
-def pioneer_ranking_all(*, user: Any, org: OrgNode, year: int) -> tuple[int, Iterator[RankingRow]]:
+def pioneer_ranking_all(*, user: User, org: OrgNode, year: int) -> tuple[int, Iterator[RankingRow]]:
     """The whole ranking for an export, streamed in rank order. Raises PermissionDenied."""
     _require_ranking(user, org)
     configs = pioneer_configs_under(org=org)
@@ -268,7 +271,7 @@ def pioneer_breakdown(*, volunteer: Volunteer, year: int) -> Breakdown:
     )
 
 
-def pioneer_entries(*, user: Any, year: int | None = None, number: str = "") -> QuerySet[PioneerEntry]:
+def pioneer_entries(*, user: User, year: int | None = None, number: str = "") -> QuerySet[PioneerEntry]:
     """Bonus and deduction entries the user may see (policy "pioneer_index")."""
     qs = scope(user, "pioneer_index", PioneerEntry.objects.all())
     if year:
@@ -278,14 +281,14 @@ def pioneer_entries(*, user: Any, year: int | None = None, number: str = "") -> 
     return qs.select_related("volunteer__org", "created_by", "revoked_by").order_by("-created_at", "-id")
 
 
-def pioneer_entry_get(*, user: Any, entry_id: Any) -> PioneerEntry:
+def pioneer_entry_get(*, user: User, entry_id: Any) -> PioneerEntry:
     try:
         return pioneer_entries(user=user).get(pk=int(entry_id))
     except (PioneerEntry.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("记录不存在或您无权查看") from exc
 
 
-def party_member_for(*, user: Any, number: str) -> Volunteer:
+def party_member_for(*, user: User, number: str) -> Volunteer:
     """A party member the user administers, by volunteer number. Raises NotFound."""
     member = (
         scope(user, "volunteer", Volunteer.objects.all(), "change")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.db.models import Count, Q, QuerySet, Sum
@@ -17,13 +17,16 @@ from redvest.points.errors import InvalidCounterCode
 from redvest.points.models import Merchant, MerchantStatus, Redemption, RedemptionStatus, RewardItem
 from redvest.volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 COUNTER_TOKEN_SALT = "redvest.points.counter"
 COUNTER_TOKEN_MAX_AGE = 5 * 60  # seconds: the QR on the phone is refreshed before it runs out
 CODE_RE = re.compile(r"^\d{6}$")
 
 
 def catalog(
-    *, user: Any, q: str = "", kind: str = "", provider: str = "", org_id: Any = None, merchant_id: Any = None
+    *, user: User, q: str = "", kind: str = "", provider: str = "", org_id: Any = None, merchant_id: Any = None
 ) -> QuerySet[RewardItem]:
     """Items on offer now: active, inside their window, at a bank or an approved merchant."""
     now = timezone.now()
@@ -47,7 +50,7 @@ def catalog(
     return qs.select_related("org", "merchant").order_by("points_cost", "id")
 
 
-def managed_items(*, user: Any, merchant: Merchant | None = None, org_id: Any = None) -> QuerySet[RewardItem]:
+def managed_items(*, user: User, merchant: Merchant | None = None, org_id: Any = None) -> QuerySet[RewardItem]:
     """Items the user may change (their bank counter's or their shop's), including withdrawn ones."""
     qs = scope(user, "reward", RewardItem.objects.all(), "change")
     if merchant is not None:
@@ -57,14 +60,14 @@ def managed_items(*, user: Any, merchant: Merchant | None = None, org_id: Any = 
     return qs.select_related("org", "merchant").order_by("-is_active", "points_cost", "id")
 
 
-def item_get(*, user: Any, item_id: Any, action: Action = "view") -> RewardItem:
+def item_get(*, user: User, item_id: Any, action: Action = "view") -> RewardItem:
     try:
         return scope(user, "reward", RewardItem.objects.select_related("org", "merchant"), action).get(pk=int(item_id))
     except (RewardItem.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound("兑换物品不存在或您无权查看") from exc
 
 
-def merchant_list(*, user: Any, status: str = MerchantStatus.APPROVED, q: str = "") -> QuerySet[Merchant]:
+def merchant_list(*, user: User, status: str = MerchantStatus.APPROVED, q: str = "") -> QuerySet[Merchant]:
     """Approved merchants (the alliance directory) or, for reviewers, merchants in another state."""
     action: Action = "view" if status == MerchantStatus.APPROVED else "change"
     qs = scope(user, "merchant", Merchant.objects.all(), action)
@@ -79,7 +82,7 @@ def merchant_list(*, user: Any, status: str = MerchantStatus.APPROVED, q: str = 
     )
 
 
-def merchant_get(*, user: Any, merchant_id: Any, action: Action = "view") -> Merchant:
+def merchant_get(*, user: User, merchant_id: Any, action: Action = "view") -> Merchant:
     """A merchant the policy opens, or (to read only) the user's own application, whatever its state:
     an applicant holds no merchant role until the application is approved."""
     qs = scope(user, "merchant", Merchant.objects.all(), action)
@@ -91,7 +94,7 @@ def merchant_get(*, user: Any, merchant_id: Any, action: Action = "view") -> Mer
         raise NotFound("商家不存在或您无权查看") from exc
 
 
-def my_merchants(*, user: Any) -> QuerySet[Merchant]:
+def my_merchants(*, user: User) -> QuerySet[Merchant]:
     """Shops the user operates (any state): where their applications stand."""
     if not getattr(user, "is_authenticated", False):
         return Merchant.objects.none()
@@ -110,7 +113,7 @@ def my_redemptions(*, volunteer: Volunteer, status: str = "") -> QuerySet[Redemp
     return qs.select_related("item__org", "item__merchant", "volunteer").order_by("-created_at", "-id")
 
 
-def counter_redemptions(*, user: Any, status: str = RedemptionStatus.HELD) -> QuerySet[Redemption]:
+def counter_redemptions(*, user: User, status: str = RedemptionStatus.HELD) -> QuerySet[Redemption]:
     """Reservations at the counters the user runs."""
     qs = scope(user, "redemption", Redemption.objects.all(), "change")
     if status:
@@ -118,7 +121,7 @@ def counter_redemptions(*, user: Any, status: str = RedemptionStatus.HELD) -> Qu
     return qs.select_related("item__org", "item__merchant", "volunteer").order_by("-created_at", "-id")
 
 
-def redemption_get(*, user: Any, redemption_id: Any) -> Redemption:
+def redemption_get(*, user: User, redemption_id: Any) -> Redemption:
     """One reservation the user may see: their own, or one at a counter they run."""
     qs = scope(user, "redemption", Redemption.objects.all())
     try:
@@ -141,7 +144,7 @@ def counter_token_volunteer_id(token: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def counter_lookup(*, user: Any, text: str) -> list[Redemption]:
+def counter_lookup(*, user: User, text: str) -> list[Redemption]:
     """Held reservations at the user's counters matching a typed 6-digit pickup code or a scanned QR
     token. Raises InvalidCounterCode when nothing matches."""
     value = (text or "").strip()

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 
 from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.pages import domain_error_pages
-
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user (views are behind login_required)."""
-    return cast("User", request.user)
-
 
 shows_domain_errors = domain_error_pages("points/error.html")
 

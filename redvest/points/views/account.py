@@ -7,7 +7,7 @@ import datetime
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -15,11 +15,13 @@ from django.utils.safestring import mark_safe
 from redvest.accounts.models import Role
 from redvest.accounts.policy import home_orgs, roles_of
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import DonateForm, FundForm, add_domain_error
+from redvest.points.forms import DonateForm, FundForm
 from redvest.points.models import AccountKind, PointsAccount
 from redvest.points.selectors import (
     account_get,
@@ -36,7 +38,7 @@ from redvest.points.selectors import (
 from redvest.points.selectors.rewards import COUNTER_TOKEN_MAX_AGE
 from redvest.points.services import donate_to_fund, fund_create, transfer_to_volunteer
 from redvest.points.services.exports import export_record
-from redvest.points.views._common import parse_date, parse_int, shows_domain_errors, user_of, xlsx_response
+from redvest.points.views._common import parse_date, parse_int, shows_domain_errors, xlsx_response
 
 QR_REFRESH_SECONDS = COUNTER_TOKEN_MAX_AGE - 60
 
@@ -47,8 +49,8 @@ def _qr_svg(token: str) -> str:
 
 @login_required
 @shows_domain_errors
-def home(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     try:
         mine = my_points(user=user)
     except NotAVolunteer:
@@ -68,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def qr(request: HttpRequest) -> HttpResponse:
+def qr(request: AuthedRequest) -> HttpResponse:
     """The QR partial the "my points" page swaps in before the token runs out."""
     volunteer = volunteer_of(user=request.user)
     return render(
@@ -78,11 +80,11 @@ def qr(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _statement_page(request: HttpRequest, account: PointsAccount, *, own: bool) -> HttpResponse:
+def _statement_page(request: AuthedRequest, account: PointsAccount, *, own: bool) -> HttpResponse:
     entries = statement(account=account)
     if request.GET.get("export") == "xlsx":
         if not own:
-            export_record(actor=user_of(request), target=account, what="积分明细")
+            export_record(actor=request.user, target=account, what="积分明细")
         return xlsx_response(
             excel.statement_xlsx(account=account, entries=entries.iterator(chunk_size=2000)),
             f"积分明细-{account.pk}-{timezone.localdate():%Y%m%d}.xlsx",
@@ -93,7 +95,7 @@ def _statement_page(request: HttpRequest, account: PointsAccount, *, own: bool) 
 
 @login_required
 @shows_domain_errors
-def my_statement(request: HttpRequest) -> HttpResponse:
+def my_statement(request: AuthedRequest) -> HttpResponse:
     volunteer = volunteer_of(user=request.user)
     account = PointsAccount.objects.filter(kind=AccountKind.VOLUNTEER, volunteer=volunteer).first()
     if account is None:
@@ -103,7 +105,7 @@ def my_statement(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def account_statement(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_statement(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = account_get(user=request.user, account_id=account_id)
     own = account.volunteer is not None and account.volunteer.user_id == request.user.pk
     return _statement_page(request, account, own=own)
@@ -111,7 +113,7 @@ def account_statement(request: HttpRequest, account_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def donate(request: HttpRequest) -> HttpResponse:
+def donate(request: AuthedRequest) -> HttpResponse:
     volunteer = volunteer_of(user=request.user)
     funds = [(f.pk, f"{f.name}（{f.org.name if f.org else ''}）") for f in funds_for(volunteer=volunteer)]
     form = DonateForm(request.POST or None, funds=funds)
@@ -129,14 +131,14 @@ def donate(request: HttpRequest) -> HttpResponse:
                     if fund is None:
                         raise DomainError("请选择爱心基金", field="fund")
                     donate_to_fund(
-                        actor=user_of(request), volunteer=volunteer, fund=fund, amount=d["amount"], note=d["note"]
+                        actor=request.user, volunteer=volunteer, fund=fund, amount=d["amount"], note=d["note"]
                     )
                 else:
                     recipient = volunteer_by_number(number=d["recipient_number"])
                     if recipient is None:
                         raise DomainError("没有找到该编号的已注册志愿者", field="recipient_number")
                     transfer_to_volunteer(
-                        actor=user_of(request),
+                        actor=request.user,
                         volunteer=volunteer,
                         recipient=recipient,
                         amount=d["amount"],
@@ -157,7 +159,7 @@ def donate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def funds(request: HttpRequest) -> HttpResponse:
+def funds(request: AuthedRequest) -> HttpResponse:
     orgs = [(o.pk, o.name) for o in OrgNode.objects.filter(pk__in=home_orgs(request.user)).order_by("path")]
     form = FundForm(request.POST or None, orgs=orgs)
     status = 200
@@ -165,7 +167,7 @@ def funds(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             org = OrgNode.objects.get(pk=form.cleaned_data["org"])
             try:
-                fund = fund_create(actor=user_of(request), org=org, name=form.cleaned_data["name"])
+                fund = fund_create(actor=request.user, org=org, name=form.cleaned_data["name"])
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status
@@ -180,7 +182,7 @@ def funds(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def bank(request: HttpRequest) -> HttpResponse:
+def bank(request: AuthedRequest) -> HttpResponse:
     orgs = list(bank_orgs(user=request.user).order_by("path")[:500])
     org_id = parse_int(request.GET.get("org"))
     org = next((o for o in orgs if o.pk == org_id), orgs[0] if orgs else None)

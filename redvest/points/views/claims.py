@@ -6,24 +6,26 @@ import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import ClaimForm, DecisionForm, add_domain_error
+from redvest.points.forms import ClaimForm, DecisionForm
 from redvest.points.models import ClaimStatus, PointType
 from redvest.points.selectors import claim_get, claim_list, volunteer_by_number, volunteer_of
 from redvest.points.services import ClaimData, claim_approve, claim_reject, claim_report, claim_revoke
-from redvest.points.views._common import shows_domain_errors, user_of
+from redvest.points.views._common import shows_domain_errors
 
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = claim_list(user=request.user, status=g.get("status", ""), point_type=g.get("type", ""))
     page = paginate(qs, page=parse_page(g.get("page")))
@@ -41,7 +43,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthedRequest) -> HttpResponse:
     initial = {}
     with contextlib.suppress(NotAVolunteer):
         initial["volunteer_number"] = volunteer_of(user=request.user).number
@@ -55,7 +57,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 if volunteer is None:
                     raise DomainError("没有找到该编号的已注册志愿者", field="volunteer_number")
                 claim = claim_report(
-                    actor=user_of(request),
+                    actor=request.user,
                     data=ClaimData(
                         volunteer=volunteer,
                         point_type=d["point_type"],
@@ -81,7 +83,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, claim_id: int, *, form: DecisionForm | None = None, status: int = 200
+    request: AuthedRequest, claim_id: int, *, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
     claim = claim_get(user=request.user, claim_id=claim_id)
     return render(
@@ -98,20 +100,20 @@ def _detail(
 
 @login_required
 @shows_domain_errors
-def detail(request: HttpRequest, claim_id: int) -> HttpResponse:
+def detail(request: AuthedRequest, claim_id: int) -> HttpResponse:
     return _detail(request, claim_id)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def decide(request: HttpRequest, claim_id: int) -> HttpResponse:
+def decide(request: AuthedRequest, claim_id: int) -> HttpResponse:
     claim = claim_get(user=request.user, claim_id=claim_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _detail(request, claim_id, form=form, status=400)
     d = form.cleaned_data
-    actor = user_of(request)
+    actor = request.user
     try:
         if d["action"] == "approve":
             claim_approve(actor=actor, claim=claim, points=d["points"], note=d["note"])
@@ -132,7 +134,7 @@ def decide(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def evidence(request: HttpRequest, claim_id: int) -> HttpResponseBase:
+def evidence(request: AuthedRequest, claim_id: int) -> HttpResponseBase:
     claim = claim_get(user=request.user, claim_id=claim_id)
     if not claim.evidence:
         raise Http404

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
-from redvest.points.forms import PioneerConfigForm, PioneerEntryForm, RevokeForm, add_domain_error
+from redvest.points.forms import PioneerConfigForm, PioneerEntryForm, RevokeForm
 from redvest.points.models import PioneerConfig
 from redvest.points.selectors import (
     party_member_for,
@@ -33,13 +35,13 @@ from redvest.points.selectors import (
 )
 from redvest.points.services import ConfigData, pioneer_config_set, pioneer_entry_add, pioneer_entry_revoke
 from redvest.points.services.exports import export_record
-from redvest.points.views._common import parse_int, parse_year, shows_domain_errors, user_of, xlsx_response
+from redvest.points.views._common import parse_int, parse_year, shows_domain_errors, xlsx_response
 from redvest.points.views.rules import picker_nodes
 
 
 @login_required
 @shows_domain_errors
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthedRequest) -> HttpResponse:
     volunteer = volunteer_of(user=request.user)
     year = parse_year(request.GET.get("year"))
     return render(request, "points/pioneer_mine.html", {"b": pioneer_breakdown(volunteer=volunteer, year=year)})
@@ -57,12 +59,12 @@ def _admin_org(request: HttpRequest) -> OrgNode:
 
 @login_required
 @shows_domain_errors
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthedRequest) -> HttpResponse:
     org = _admin_org(request)
     year = parse_year(request.GET.get("year"))
     if request.GET.get("export") == "xlsx":
         _total, rows = pioneer_ranking_all(user=request.user, org=org, year=year)
-        export_record(actor=user_of(request), target=org, what=f"{year}年党员先锋指数排名", org=org)
+        export_record(actor=request.user, target=org, what=f"{year}年党员先锋指数排名", org=org)
         title = f"{org.name} {year}年党员先锋指数排名（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"
         return xlsx_response(excel.ranking_xlsx(title=title, rows=rows), f"先锋指数-{org.name}-{year}.xlsx")
     result = pioneer_ranking(user=request.user, org=org, year=year, page=parse_page(request.GET.get("page")))
@@ -81,7 +83,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def entries(request: HttpRequest) -> HttpResponse:
+def entries(request: AuthedRequest) -> HttpResponse:
     if not home_orgs(request.user):
         raise PermissionDenied("只有组织管理员可以记录先锋指数加减分")
     form = PioneerEntryForm(request.POST or None, request.FILES or None, initial={"year": timezone.localdate().year})
@@ -92,7 +94,7 @@ def entries(request: HttpRequest) -> HttpResponse:
             try:
                 member = party_member_for(user=request.user, number=d["number"])
                 pioneer_entry_add(
-                    actor=user_of(request),
+                    actor=request.user,
                     volunteer=member,
                     year=d["year"],
                     category=d["category"],
@@ -129,12 +131,10 @@ def entries(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def revoke(request: HttpRequest, entry_id: int) -> HttpResponse:
+def revoke(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = pioneer_entry_get(user=request.user, entry_id=entry_id)
     try:
-        pioneer_entry_revoke(
-            actor=user_of(request), entry=entry, reason=posted_text(request.POST, "reason", label="原因")
-        )
+        pioneer_entry_revoke(actor=request.user, entry=entry, reason=posted_text(request.POST, "reason", label="原因"))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -151,7 +151,7 @@ def _initial(config: PioneerConfig) -> dict[str, Any]:
 
 @login_required
 @shows_domain_errors
-def config(request: HttpRequest) -> HttpResponse:
+def config(request: AuthedRequest) -> HttpResponse:
     org = _admin_org(request)
     if not can_administer(request.user, org):
         raise PermissionDenied("只有该组织的管理员可以设置先锋指数权重")
@@ -164,7 +164,7 @@ def config(request: HttpRequest) -> HttpResponse:
             d["hour_weight_centi"] = int(d.pop("hour_weight") * 100)
             d["points_weight_centi"] = int(d.pop("points_weight") * 100)
             try:
-                pioneer_config_set(actor=user_of(request), org=org, data=ConfigData(**d))
+                pioneer_config_set(actor=request.user, org=org, data=ConfigData(**d))
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status

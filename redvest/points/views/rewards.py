@@ -6,19 +6,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can, can_administer
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.points import excel
 from redvest.points.access import can_manage_bank
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import ItemForm, MerchantApplyForm, ReviewForm, add_domain_error
+from redvest.points.forms import ItemForm, MerchantApplyForm, ReviewForm
 from redvest.points.models import ItemKind, MerchantStatus, RewardItem
 from redvest.points.selectors import (
     bank_orgs,
@@ -41,14 +43,14 @@ from redvest.points.services import (
     merchant_suspend,
     redemption_reserve,
 )
-from redvest.points.views._common import parse_int, parse_month, shows_domain_errors, user_of, xlsx_response
+from redvest.points.views._common import parse_int, parse_month, shows_domain_errors, xlsx_response
 
 MAX_BANK_CHOICES = 500
 
 
 @login_required
 @shows_domain_errors
-def catalog_view(request: HttpRequest) -> HttpResponse:
+def catalog_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = catalog(
         user=request.user,
@@ -74,7 +76,7 @@ def catalog_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_page(request: HttpRequest, item: RewardItem, *, error: str = "", status: int = 200) -> HttpResponse:
+def _item_page(request: AuthedRequest, item: RewardItem, *, error: str = "", status: int = 200) -> HttpResponse:
     try:
         mine: Any = my_points(user=request.user)
     except NotAVolunteer:
@@ -95,19 +97,19 @@ def _item_page(request: HttpRequest, item: RewardItem, *, error: str = "", statu
 
 @login_required
 @shows_domain_errors
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_detail(request: AuthedRequest, item_id: int) -> HttpResponse:
     return _item_page(request, item_get(user=request.user, item_id=item_id))
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def reserve(request: HttpRequest, item_id: int) -> HttpResponse:
+def reserve(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = item_get(user=request.user, item_id=item_id)
     quantity = parse_int(request.POST.get("quantity")) or 1
     try:
         volunteer = my_points(user=request.user).volunteer
-        redemption = redemption_reserve(actor=user_of(request), volunteer=volunteer, item=item, quantity=quantity)
+        redemption = redemption_reserve(actor=request.user, volunteer=volunteer, item=item, quantity=quantity)
     except DomainError as exc:
         return _item_page(request, item, error=exc.message, status=exc.status)
     messages.success(
@@ -119,7 +121,7 @@ def reserve(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def item_manage(request: HttpRequest) -> HttpResponse:
+def item_manage(request: AuthedRequest) -> HttpResponse:
     page = paginate(managed_items(user=request.user), page=parse_page(request.GET.get("page")))
     banks = list(bank_orgs(user=request.user).order_by("path")[:MAX_BANK_CHOICES])
     return render(request, "points/item_manage.html", {"page": page, "banks": banks})
@@ -142,7 +144,7 @@ def _item_data(d: dict[str, Any]) -> ItemData:
 
 @login_required
 @shows_domain_errors
-def item_new(request: HttpRequest) -> HttpResponse:
+def item_new(request: AuthedRequest) -> HttpResponse:
     """?merchant=<id> publishes at the merchant; ?org=<id> at that node's bank counter."""
     merchant = (
         merchant_get(user=request.user, merchant_id=request.GET["merchant"], action="change")
@@ -159,52 +161,44 @@ def item_new(request: HttpRequest) -> HttpResponse:
     if org is not None and not can_manage_bank(request.user, org):
         raise PermissionDenied("只有兑换点的站点管理员或上级管理员可以发布物品")
     form = ItemForm(request.POST or None, initial={"is_active": True, "min_tier": 0})
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                item = item_create(
-                    actor=user_of(request), data=_item_data(form.cleaned_data), org=org, merchant=merchant
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已发布「{item.title}」")
-                return redirect("points:item-detail", item_id=item.pk)
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: item_create(actor=request.user, data=_item_data(form.cleaned_data), org=org, merchant=merchant),
+    )
+    if done:
+        item = done.value
+        messages.success(request, f"已发布「{item.title}」")
+        return redirect("points:item-detail", item_id=item.pk)
     provider = merchant.name if merchant else f"{org.name}好人好事银行" if org else ""
-    return render(request, "points/item_form.html", {"form": form, "item": None, "provider": provider}, status=status)
-
-
-@login_required
-@shows_domain_errors
-def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = item_get(user=request.user, item_id=item_id, action="change")
-    initial = {f: getattr(item, f) for f in ItemForm.base_fields}
-    form = ItemForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                item_update(actor=user_of(request), item=item, data=_item_data(form.cleaned_data))
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "已保存")
-                return redirect("points:item-detail", item_id=item.pk)
-        else:
-            status = 400
     return render(
-        request, "points/item_form.html", {"form": form, "item": item, "provider": item.provider_name}, status=status
+        request, "points/item_form.html", {"form": form, "item": None, "provider": provider}, status=done.status
     )
 
 
 @login_required
 @shows_domain_errors
-def merchant_list_view(request: HttpRequest) -> HttpResponse:
+def item_edit(request: AuthedRequest, item_id: int) -> HttpResponse:
+    item = item_get(user=request.user, item_id=item_id, action="change")
+    initial = {f: getattr(item, f) for f in ItemForm.base_fields}
+    form = ItemForm(request.POST or None, initial=initial)
+    done = run_form(
+        request, form, lambda _: item_update(actor=request.user, item=item, data=_item_data(form.cleaned_data))
+    )
+    if done:
+        messages.success(request, "已保存")
+        return redirect("points:item-detail", item_id=item.pk)
+    return render(
+        request,
+        "points/item_form.html",
+        {"form": form, "item": item, "provider": item.provider_name},
+        status=done.status,
+    )
+
+
+@login_required
+@shows_domain_errors
+def merchant_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", MerchantStatus.APPROVED)
     if status not in MerchantStatus.values:
         status = MerchantStatus.APPROVED
@@ -227,38 +221,33 @@ def merchant_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def merchant_apply_view(request: HttpRequest) -> HttpResponse:
+def merchant_apply_view(request: AuthedRequest) -> HttpResponse:
     form = MerchantApplyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                merchant = merchant_apply(
-                    actor=user_of(request),
-                    data=MerchantData(
-                        name=d["name"],
-                        org=d["org"],
-                        contact_name=d["contact_name"],
-                        contact_phone=d["contact_phone"],
-                        address=d["address"],
-                        description=d["description"],
-                        credit_code=d["credit_code"],
-                    ),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "申请已提交，等待组织审核")
-                return redirect("points:merchant-detail", merchant_id=merchant.pk)
-        else:
-            status = 400
-    return render(request, "points/merchant_apply.html", {"form": form}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda d: merchant_apply(
+            actor=request.user,
+            data=MerchantData(
+                name=d["name"],
+                org=d["org"],
+                contact_name=d["contact_name"],
+                contact_phone=d["contact_phone"],
+                address=d["address"],
+                description=d["description"],
+                credit_code=d["credit_code"],
+            ),
+        ),
+    )
+    if done:
+        merchant = done.value
+        messages.success(request, "申请已提交，等待组织审核")
+        return redirect("points:merchant-detail", merchant_id=merchant.pk)
+    return render(request, "points/merchant_apply.html", {"form": form}, status=done.status)
 
 
 def _merchant_page(
-    request: HttpRequest, merchant_id: int, *, form: ReviewForm | None = None, status: int = 200
+    request: AuthedRequest, merchant_id: int, *, form: ReviewForm | None = None, status: int = 200
 ) -> HttpResponse:
     merchant = merchant_get(user=request.user, merchant_id=merchant_id)
     items = (
@@ -283,14 +272,14 @@ def _merchant_page(
 
 @login_required
 @shows_domain_errors
-def merchant_detail(request: HttpRequest, merchant_id: int) -> HttpResponse:
+def merchant_detail(request: AuthedRequest, merchant_id: int) -> HttpResponse:
     return _merchant_page(request, merchant_id)
 
 
 @login_required
 @require_POST
 @shows_domain_errors
-def merchant_review_view(request: HttpRequest, merchant_id: int) -> HttpResponse:
+def merchant_review_view(request: AuthedRequest, merchant_id: int) -> HttpResponse:
     merchant = merchant_get(user=request.user, merchant_id=merchant_id, action="change")
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -298,9 +287,9 @@ def merchant_review_view(request: HttpRequest, merchant_id: int) -> HttpResponse
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     try:
         if action == "suspend":
-            merchant_suspend(actor=user_of(request), merchant=merchant, note=note)
+            merchant_suspend(actor=request.user, merchant=merchant, note=note)
         else:
-            merchant_review(actor=user_of(request), merchant=merchant, approve=action == "approve", note=note)
+            merchant_review(actor=request.user, merchant=merchant, approve=action == "approve", note=note)
     except DomainError as exc:
         add_domain_error(form, exc)
         return _merchant_page(request, merchant_id, form=form, status=exc.status)
@@ -310,7 +299,7 @@ def merchant_review_view(request: HttpRequest, merchant_id: int) -> HttpResponse
 
 @login_required
 @shows_domain_errors
-def settlement(request: HttpRequest, merchant_id: int) -> HttpResponse:
+def settlement(request: AuthedRequest, merchant_id: int) -> HttpResponse:
     merchant = merchant_get(user=request.user, merchant_id=merchant_id, action="change")
     month = parse_month(request.GET.get("month"))
     result = merchant_settlement(merchant=merchant, month=month)

@@ -14,18 +14,20 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.orgs.models import OrgNode
 from redvest.points.errors import NotAVolunteer
-from redvest.points.forms import PolicyForm, RuleForm, add_domain_error, tri_state
+from redvest.points.forms import PolicyForm, RuleForm, tri_state
 from redvest.points.models import EarningRule, PointsPolicy
 from redvest.points.selectors import policy_for, rules_in_force, volunteer_of
 from redvest.points.services import PolicyData, RuleData, policy_set, rule_clear, rule_set
-from redvest.points.views._common import parse_int, shows_domain_errors, user_of
+from redvest.points.views._common import parse_int, shows_domain_errors
 
 MAX_PICKER_NODES = 300
 
 
-def _org_for(request: HttpRequest) -> OrgNode:
+def _org_for(request: AuthedRequest) -> OrgNode:
     org_id = parse_int(request.GET.get("org"))
     if org_id:
         return get_object_or_404(OrgNode, pk=org_id)
@@ -43,7 +45,7 @@ def _org_for(request: HttpRequest) -> OrgNode:
 
 @login_required
 @shows_domain_errors
-def how_to_earn(request: HttpRequest) -> HttpResponse:
+def how_to_earn(request: AuthedRequest) -> HttpResponse:
     org = _org_for(request)
     return render(
         request,
@@ -82,7 +84,7 @@ def _manage_context(request: HttpRequest, org: OrgNode, **forms: Any) -> dict[st
 
 @login_required
 @shows_domain_errors
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthedRequest) -> HttpResponse:
     org = _org_for(request)
     if not can_administer(request.user, org):
         raise PermissionDenied("只有该组织及上级组织的管理员可以设置积分规则")
@@ -97,7 +99,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     try:
         if isinstance(form, RuleForm):
             rule_set(
-                actor=user_of(request),
+                actor=request.user,
                 org=org,
                 data=RuleData(
                     point_type=d["point_type"],
@@ -112,7 +114,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             )
         else:
             policy_set(
-                actor=user_of(request),
+                actor=request.user,
                 org=org,
                 data=PolicyData(
                     allow_fund_donation=tri_state(d["allow_fund_donation"]),
@@ -133,8 +135,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def clear(request: HttpRequest, rule_id: int) -> HttpResponse:
+def clear(request: AuthedRequest, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(EarningRule.objects.select_related("org"), pk=rule_id)
-    rule_clear(actor=user_of(request), rule=rule)
+    rule_clear(actor=request.user, rule=rule)
     messages.success(request, "已删除本组织的规则，改为沿用上级规则")
     return redirect(f"{reverse('points:rule-manage')}?org={rule.org_id}")

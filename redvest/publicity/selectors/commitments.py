@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet, Sum
 
@@ -17,6 +17,9 @@ from redvest.publicity.errors import NotAVolunteer
 from redvest.publicity.models import Commitment, CommitmentFollowUp, TargetKind
 from redvest.publicity.selectors.names import public_names
 from redvest.volunteers.models import Volunteer, VolunteerStatus
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ def commitment_progress(commitments: Sequence[Commitment]) -> dict[int, Progress
 
 
 def commitment_list(
-    *, user: Any, year: int | None = None, setting: str = "", status: str = "", org: OrgNode | None = None, q: str = ""
+    *, user: User, year: int | None = None, setting: str = "", status: str = "", org: OrgNode | None = None, q: str = ""
 ) -> QuerySet[Commitment]:
     """Commitments the user may see (admins their subtree, leaders their members), newest first."""
     qs = scope(user, "commitment", Commitment.objects.all())
@@ -99,7 +102,7 @@ def commitment_list(
     return qs.select_related("volunteer__org").order_by("-id")  # newest first: walks the primary key, stops at a page
 
 
-def commitment_get(*, user: Any, pk: int, action: Action = "view") -> Commitment:
+def commitment_get(*, user: User, pk: int, action: Action = "view") -> Commitment:
     """One commitment the user may see (or change); raises NotFound."""
     found = scope(user, "commitment", Commitment.objects.select_related("volunteer__org"), action).filter(pk=pk).first()
     if found is None:
@@ -112,7 +115,7 @@ def follow_ups(*, commitment: Commitment) -> QuerySet[CommitmentFollowUp]:
     return commitment.follow_ups.select_related("actor").order_by("-followed_on", "-id")
 
 
-def my_volunteer(*, user: Any) -> Volunteer:
+def my_volunteer(*, user: User) -> Volunteer:
     """The signed-in user's volunteer record; raises NotAVolunteer."""
     found = (
         Volunteer.objects.filter(user=user).exclude(status=VolunteerStatus.DEREGISTERED).select_related("org").first()

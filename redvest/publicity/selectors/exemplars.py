@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -16,6 +16,11 @@ from redvest.publicity.selectors.names import public_names
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from redvest.accounts.models import User
+
 
 def _with_people(qs: QuerySet[Exemplar]) -> QuerySet[Exemplar]:
     return qs.select_related("org").prefetch_related(
@@ -24,7 +29,7 @@ def _with_people(qs: QuerySet[Exemplar]) -> QuerySet[Exemplar]:
     )
 
 
-def exemplar_list(*, user: Any, status: str = "", org: OrgNode | None = None) -> QuerySet[Exemplar]:
+def exemplar_list(*, user: User, status: str = "", org: OrgNode | None = None) -> QuerySet[Exemplar]:
     """Stories the user may see (admins: their subtree, every status), newest first, with photo counts."""
     qs = scope(user, "exemplar", Exemplar.objects.all())
     if status:
@@ -34,7 +39,7 @@ def exemplar_list(*, user: Any, status: str = "", org: OrgNode | None = None) ->
     return _with_people(qs.annotate(photo_count=Count("photos"))).order_by("-id")
 
 
-def exemplar_get(*, user: Any, pk: int, action: Action = "view") -> Exemplar:
+def exemplar_get(*, user: User, pk: int, action: Action = "view") -> Exemplar:
     found = scope(user, "exemplar", _with_people(Exemplar.objects.all()), action).filter(pk=pk).first()
     if found is None:
         raise NotFound("典型不存在或您无权查看")
@@ -87,7 +92,7 @@ def public_exemplar(*, pk: int) -> PublicExemplar:
     return _public([found])[0]
 
 
-def photo_get(*, user: Any, pk: int) -> ExemplarPhoto:
+def photo_get(*, user: User | AnonymousUser, pk: int) -> ExemplarPhoto:
     """A photo anyone may fetch once its story is published; before that, whoever may see the story."""
     photo = ExemplarPhoto.objects.select_related("exemplar").filter(pk=pk).first()
     if photo is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -18,9 +18,12 @@ from redvest.orgs.models import OrgNode
 from redvest.publicity.models import AttendanceMark, Enrolment, TrainingSession
 from redvest.volunteers.models import Volunteer
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
+
 
 def session_list(
-    *, user: Any, org: OrgNode | None = None, category: str = "", upcoming: bool = False
+    *, user: User, org: OrgNode | None = None, category: str = "", upcoming: bool = False
 ) -> QuerySet[TrainingSession]:
     """Sessions the user may see, newest first, with the number enrolled."""
     qs = scope(user, "training_session", TrainingSession.objects.all())
@@ -33,7 +36,7 @@ def session_list(
     return qs.select_related("org").annotate(enrolled=Count("enrolments")).order_by("-starts_at", "-id")
 
 
-def session_get(*, user: Any, pk: int, action: Action = "view") -> TrainingSession:
+def session_get(*, user: User, pk: int, action: Action = "view") -> TrainingSession:
     found = (
         scope(user, "training_session", TrainingSession.objects.select_related("org"), action)
         .annotate(enrolled=Count("enrolments"))
@@ -184,7 +187,7 @@ def _rows(values: list[dict[str, Any]]) -> list[HoursRow]:
     ]
 
 
-def _require_admin(user: Any, org: OrgNode) -> None:
+def _require_admin(user: User, org: OrgNode) -> None:
     if not can_administer(user, org):
         raise PermissionDenied("只有本组织的管理员可以查看培训时长统计")
 
@@ -196,7 +199,7 @@ def _check_period(start: datetime.date | None, end: datetime.date | None) -> Non
 
 def training_hours_report(
     *,
-    user: Any,
+    user: User,
     org: OrgNode,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
@@ -211,7 +214,7 @@ def training_hours_report(
 
 
 def training_hours_all(
-    *, user: Any, org: OrgNode, start: datetime.date | None = None, end: datetime.date | None = None
+    *, user: User, org: OrgNode, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> Iterable[HoursRow]:
     """Every row of the report, in chunks of 2,000 (for the Excel export)."""
     _require_admin(user, org)

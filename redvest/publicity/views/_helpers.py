@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from django.http import HttpRequest
-
-from redvest.core.pages import domain_error_pages
-
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user (views are behind login_required)."""
-    return cast("User", request.user)
-
+from redvest.core.pages import AuthedRequest, domain_error_pages
 
 shows_domain_errors = domain_error_pages("publicity/error.html")
 
 
-def admin_orgs(request: HttpRequest) -> Any:
+def admin_orgs(request: AuthedRequest) -> Any:
     """Nodes the user may manage (for pickers)."""
     from redvest.orgs.selectors import node_manageable
 

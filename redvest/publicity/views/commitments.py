@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 
 from redvest.accounts.policy import can_administer
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import node_visible
@@ -18,7 +20,6 @@ from redvest.publicity.forms import (
     CommitmentFilterForm,
     CommitmentForm,
     FollowUpForm,
-    add_domain_error,
 )
 from redvest.publicity.models import CommitmentSetting
 from redvest.publicity.selectors import (
@@ -32,28 +33,23 @@ from redvest.publicity.selectors import (
     wall_org,
 )
 from redvest.publicity.services import commitment_create, commitment_follow_up, commitment_update
-from redvest.publicity.views._helpers import shows_domain_errors, user_of
+from redvest.publicity.views._helpers import shows_domain_errors
 from redvest.records.selectors import volunteer_by_number
 
 
 @login_required
 @shows_domain_errors
-def my_commitments_view(request: HttpRequest) -> HttpResponse:
+def my_commitments_view(request: AuthedRequest) -> HttpResponse:
     volunteer = my_volunteer(user=request.user)
     form = CommitmentForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                commitment_create(actor=user_of(request), volunteer=volunteer, data=form.data_for_service())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "承诺已提交，将在承诺墙上公示")
-                return redirect("publicity:my-commitments")
-        else:
-            status = 400
+    done = run_form(
+        request,
+        form,
+        lambda _: commitment_create(actor=request.user, volunteer=volunteer, data=form.data_for_service()),
+    )
+    if done:
+        messages.success(request, "承诺已提交，将在承诺墙上公示")
+        return redirect("publicity:my-commitments")
     rows = my_commitments(volunteer=volunteer)
     progress = commitment_progress(rows)
     items = [(c, progress.get(c.pk)) for c in rows]
@@ -61,12 +57,12 @@ def my_commitments_view(request: HttpRequest) -> HttpResponse:
         request,
         "publicity/my_commitments.html",
         {"form": form, "items": items, "volunteer": volunteer},
-        status=status,
+        status=done.status,
     )
 
 
 @login_required
-def commitment_list_view(request: HttpRequest) -> HttpResponse:
+def commitment_list_view(request: AuthedRequest) -> HttpResponse:
     orgs = node_visible(user=request.user)
     form = CommitmentFilterForm(request.GET or None, orgs=orgs)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -86,7 +82,7 @@ def commitment_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def commitment_new_view(request: HttpRequest) -> HttpResponse:
+def commitment_new_view(request: AuthedRequest) -> HttpResponse:
     """An admin types in a volunteer's commitment (e.g. from a paper form)."""
     form = AdminCommitmentForm(request.POST or None)
     status = 200
@@ -94,7 +90,7 @@ def commitment_new_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 volunteer = volunteer_by_number(number=form.cleaned_data["volunteer_number"])
-                c = commitment_create(actor=user_of(request), volunteer=volunteer, data=form.data_for_service())
+                c = commitment_create(actor=request.user, volunteer=volunteer, data=form.data_for_service())
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status
@@ -108,7 +104,7 @@ def commitment_new_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def commitment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """The volunteer (or an admin over them) rewords a commitment still 进行中."""
     commitment = commitment_get(user=request.user, pk=pk)
     form = CommitmentEditForm(request.POST or None, initial=CommitmentEditForm.initial_for(commitment))
@@ -118,7 +114,7 @@ def commitment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             kind, value = form.target()
             try:
                 commitment_update(
-                    actor=user_of(request),
+                    actor=request.user,
                     commitment=commitment,
                     text=form.cleaned_data["text"],
                     target_kind=kind,
@@ -139,7 +135,7 @@ def commitment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def commitment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     commitment = commitment_get(user=request.user, pk=pk)
     may_follow_up = can_administer(request.user, commitment.volunteer.org)
     form = FollowUpForm(request.POST or None)
@@ -150,7 +146,7 @@ def commitment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 commitment_follow_up(
-                    actor=user_of(request),
+                    actor=request.user,
                     commitment=commitment,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],

@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import scope
-from redvest.core.errors import DomainError, NotFound, ValidationFailed
+from redvest.core.errors import NotFound, ValidationFailed
+from redvest.core.forms import run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.publicity.access import may_publish
-from redvest.publicity.forms import ExemplarForm, UnpublishForm, add_domain_error
+from redvest.publicity.forms import ExemplarForm, UnpublishForm
 from redvest.publicity.models import Exemplar, ExemplarStatus
 from redvest.publicity.selectors import (
     exemplar_get,
@@ -33,13 +35,13 @@ from redvest.publicity.services import (
     exemplar_unpublish,
     exemplar_update,
 )
-from redvest.publicity.views._helpers import admin_orgs, shows_domain_errors, user_of
+from redvest.publicity.views._helpers import admin_orgs, shows_domain_errors
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer
 
 
 @login_required
-def exemplar_list_view(request: HttpRequest) -> HttpResponse:
+def exemplar_list_view(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ExemplarStatus.values:
         status = ""
@@ -75,27 +77,23 @@ def _data(request: HttpRequest, form: ExemplarForm) -> ExemplarData:
 
 @login_required
 @shows_domain_errors
-def exemplar_new_view(request: HttpRequest) -> HttpResponse:
+def exemplar_new_view(request: AuthedRequest) -> HttpResponse:
     form = ExemplarForm(request.POST or None, orgs=admin_orgs(request), teams=_teams(request))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                e = exemplar_create(actor=user_of(request), org=form.cleaned_data["org"], data=_data(request, form))
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "典型已保存为草稿")
-                return redirect("publicity:exemplar-detail", e.pk)
-        else:
-            status = 400
-    return render(request, "publicity/exemplar_form.html", {"form": form, "e": None}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda _: exemplar_create(actor=request.user, org=form.cleaned_data["org"], data=_data(request, form)),
+    )
+    if done:
+        e = done.value
+        messages.success(request, "典型已保存为草稿")
+        return redirect("publicity:exemplar-detail", e.pk)
+    return render(request, "publicity/exemplar_form.html", {"form": form, "e": None}, status=done.status)
 
 
 @login_required
 @shows_domain_errors
-def exemplar_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def exemplar_edit_view(request: AuthedRequest, pk: int) -> HttpResponse:
     exemplar = exemplar_get(user=request.user, pk=pk, action="change")
     initial = {
         "title": exemplar.title,
@@ -104,25 +102,18 @@ def exemplar_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "teams": [t.pk for t in exemplar.teams.all()],
     }
     form = ExemplarForm(request.POST or None, initial=initial, teams=_teams(request))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                exemplar_update(actor=user_of(request), exemplar=exemplar, data=_data(request, form))
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "典型已保存")
-                return redirect("publicity:exemplar-detail", pk)
-        else:
-            status = 400
-    return render(request, "publicity/exemplar_form.html", {"form": form, "e": exemplar}, status=status)
+    done = run_form(
+        request, form, lambda _: exemplar_update(actor=request.user, exemplar=exemplar, data=_data(request, form))
+    )
+    if done:
+        messages.success(request, "典型已保存")
+        return redirect("publicity:exemplar-detail", pk)
+    return render(request, "publicity/exemplar_form.html", {"form": form, "e": exemplar}, status=done.status)
 
 
 @login_required
 @shows_domain_errors
-def exemplar_detail_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+def exemplar_detail_view(request: AuthedRequest, pk: int) -> HttpResponseBase:
     exemplar = exemplar_get(user=request.user, pk=pk)
     publisher = may_publish(user=request.user, exemplar=exemplar)
     if not publisher and exemplar.status == ExemplarStatus.PUBLISHED:
@@ -142,9 +133,9 @@ def exemplar_detail_view(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_POST
 @shows_domain_errors
-def exemplar_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def exemplar_action_view(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     exemplar: Exemplar = exemplar_get(user=request.user, pk=pk)
-    actor = user_of(request)
+    actor = request.user
     if action == "submit":
         exemplar_submit(actor=actor, exemplar=exemplar)
         messages.success(request, "已提交，等待发布")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.forms import run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.publicity.excel import training_hours_xlsx
-from redvest.publicity.forms import EnrolForm, PeriodForm, SessionForm, add_domain_error, year_start
+from redvest.publicity.forms import EnrolForm, PeriodForm, SessionForm, year_start
 from redvest.publicity.models import TrainingCategory
 from redvest.publicity.selectors import (
     is_enrolled,
@@ -28,12 +30,12 @@ from redvest.publicity.selectors import (
     training_hours_report,
 )
 from redvest.publicity.services import attendance_mark, training_enrol, training_session_create
-from redvest.publicity.views._helpers import admin_orgs, shows_domain_errors, user_of
+from redvest.publicity.views._helpers import admin_orgs, shows_domain_errors
 from redvest.records.selectors import volunteer_by_number
 
 
 @login_required
-def session_list_view(request: HttpRequest) -> HttpResponse:
+def session_list_view(request: AuthedRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     if category not in TrainingCategory.values:
         category = ""
@@ -56,29 +58,25 @@ def session_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def session_new_view(request: HttpRequest) -> HttpResponse:
+def session_new_view(request: AuthedRequest) -> HttpResponse:
     form = SessionForm(request.POST or None, orgs=admin_orgs(request))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                s = training_session_create(
-                    actor=user_of(request), org=form.cleaned_data["org"], data=form.data_for_service()
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "培训已发布")
-                return redirect("publicity:session-detail", s.pk)
-        else:
-            status = 400
-    return render(request, "publicity/session_form.html", {"form": form}, status=status)
+    done = run_form(
+        request,
+        form,
+        lambda _: training_session_create(
+            actor=request.user, org=form.cleaned_data["org"], data=form.data_for_service()
+        ),
+    )
+    if done:
+        s = done.value
+        messages.success(request, "培训已发布")
+        return redirect("publicity:session-detail", s.pk)
+    return render(request, "publicity/session_form.html", {"form": form}, status=done.status)
 
 
 @login_required
 @shows_domain_errors
-def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = session_get(user=request.user, pk=pk)
     organiser = can_administer(request.user, session.org)
     try:
@@ -102,11 +100,11 @@ def session_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def session_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_enrol_view(request: AuthedRequest, pk: int) -> HttpResponse:
     session = session_get(user=request.user, pk=pk)
     number = request.POST.get("volunteer_number", "").strip()
     volunteer = volunteer_by_number(number=number) if number else my_volunteer(user=request.user)
-    training_enrol(actor=user_of(request), session=session, volunteer=volunteer)
+    training_enrol(actor=request.user, session=session, volunteer=volunteer)
     messages.success(request, f"{volunteer.name}已报名")
     return redirect("publicity:session-detail", pk)
 
@@ -114,7 +112,7 @@ def session_enrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @shows_domain_errors
-def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attendance_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Bulk marking: every listed enrolment (`e`) is attended when its box (`attended_<id>`) is ticked."""
     session = session_get(user=request.user, pk=pk)
     try:
@@ -123,7 +121,7 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound("出勤名单有误") from exc
     marks = {i: request.POST.get(f"attended_{i}") == "1" for i in ids}
     result = attendance_mark(
-        actor=user_of(request), session=session, marks=marks, reason=posted_text(request.POST, "reason", label="原因")
+        actor=request.user, session=session, marks=marks, reason=posted_text(request.POST, "reason", label="原因")
     )
     messages.success(request, f"出勤已登记：新登记{result.marked}人，更正{result.corrected}人")
     return redirect("publicity:session-detail", pk)
@@ -131,14 +129,14 @@ def session_attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def my_training_view(request: HttpRequest) -> HttpResponse:
+def my_training_view(request: AuthedRequest) -> HttpResponse:
     mine = my_training(volunteer=my_volunteer(user=request.user))
     return render(request, "publicity/my_training.html", {"mine": mine, "year": timezone.localdate().year})
 
 
 @login_required
 @shows_domain_errors
-def hours_report_view(request: HttpRequest) -> HttpResponse:
+def hours_report_view(request: AuthedRequest) -> HttpResponse:
     orgs = admin_orgs(request)
     form = PeriodForm(request.GET or None, orgs=orgs, initial={"start": year_start()})
     if not form.is_bound:

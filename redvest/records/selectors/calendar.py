@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
@@ -13,13 +13,16 @@ from redvest.core.pagination import Page, paginate
 from redvest.records.models import CalendarDay, HolidayYear
 from redvest.records.workdays import package_years
 
+if TYPE_CHECKING:
+    from redvest.accounts.models import User
 
-def _require_system_admin(user: Any) -> None:
+
+def _require_system_admin(user: User) -> None:
     if not is_system_admin(user):
         raise PermissionDenied("只有系统管理员可以维护工作日历")
 
 
-def holiday_year_page(*, user: Any, page: int = 1) -> Page[HolidayYear]:
+def holiday_year_page(*, user: User, page: int = 1) -> Page[HolidayYear]:
     """The years in the table, newest first, each with its count of holidays and swapped working days."""
     _require_system_admin(user)
     qs = HolidayYear.objects.annotate(
@@ -29,7 +32,7 @@ def holiday_year_page(*, user: Any, page: int = 1) -> Page[HolidayYear]:
     return paginate(qs, page=page)
 
 
-def importable_years(*, user: Any) -> list[int]:
+def importable_years(*, user: User) -> list[int]:
     """Years the chinesecalendar package knows that the table does not hold yet (newest first)."""
     _require_system_admin(user)
     held = set(HolidayYear.objects.values_list("year", flat=True))
@@ -42,7 +45,7 @@ class HolidayYearDetail:
     days: list[CalendarDay]
 
 
-def holiday_year_detail(*, user: Any, year: int) -> HolidayYearDetail:
+def holiday_year_detail(*, user: User, year: int) -> HolidayYearDetail:
     """One year with all its days (a year holds a few dozen at most)."""
     _require_system_admin(user)
     holiday_year = HolidayYear.objects.filter(year=year).first() if 1 <= year <= 9999 else None

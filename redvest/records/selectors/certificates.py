@@ -19,16 +19,17 @@ from redvest.records.models import (
 )
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
 
-def certificate_list(*, user: Any) -> QuerySet[Certificate]:
+def certificate_list(*, user: User) -> QuerySet[Certificate]:
     return scope(user, "certificate", Certificate.objects.select_related("volunteer", "issuing_org")).order_by(
         "-issued_at", "-id"
     )
 
 
-def certificate_for(*, user: Any, pk: int) -> Certificate:
+def certificate_for(*, user: User, pk: int) -> Certificate:
     certificate = certificate_list(user=user).select_related("volunteer__org").filter(pk=pk).first()
     if certificate is None:
         raise NotFound()

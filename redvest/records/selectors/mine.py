@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -24,10 +24,11 @@ from redvest.records.models import (
 )
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
 
-def volunteer_of(*, user: Any) -> Volunteer:
+def volunteer_of(*, user: User) -> Volunteer:
     """The signed-in user's volunteer record; raises NotAVolunteer."""
     from redvest.volunteers.models import Volunteer, VolunteerStatus
 
@@ -148,7 +149,7 @@ class MyServicePage:
     history: Page[ServiceRecord]
 
 
-def my_service(*, user: Any, kind: str = "", page: int = 1, size: int | None = None) -> MyServicePage:
+def my_service(*, user: User, kind: str = "", page: int = 1, size: int | None = None) -> MyServicePage:
     """The "my service" page: totals from ServiceTotal rows and one page of history; constant query count."""
     volunteer = volunteer_of(user=user)
     return MyServicePage(
@@ -157,12 +158,12 @@ def my_service(*, user: Any, kind: str = "", page: int = 1, size: int | None = N
     )
 
 
-def my_records(*, user: Any, kind: str = "") -> QuerySet[ServiceRecord]:
+def my_records(*, user: User, kind: str = "") -> QuerySet[ServiceRecord]:
     """The history for the API, which also shows the volunteer number and who recorded each entry."""
     return record_history(volunteer=volunteer_of(user=user), kind=kind).select_related("volunteer", "created_by")
 
 
-def my_totals(*, user: Any) -> ServiceSummary:
+def my_totals(*, user: User) -> ServiceSummary:
     return service_summary(volunteer=volunteer_of(user=user))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,10 +20,11 @@ from redvest.records.models import (
 )
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
 
-def ranking_orgs(*, user: Any) -> QuerySet[OrgNode]:
+def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:
     """Nodes the user can rank: those they administer, else their own node."""
     ids = home_orgs(user)
     if ids:
@@ -33,7 +34,7 @@ def ranking_orgs(*, user: Any) -> QuerySet[OrgNode]:
     return OrgNode.objects.filter(pk__in=[g.org_id for g in grants_for(user) if g.org_id]).order_by("path")
 
 
-def ranking(*, user: Any, org: OrgNode, year: int) -> QuerySet[ServiceTotal]:
+def ranking(*, user: User, org: OrgNode, year: int) -> QuerySet[ServiceTotal]:
     """Volunteers of the subtree the user may see, by credit minutes in the year. Reads only ServiceTotal,
     through its covering index (year, kind, -minutes, volunteer, org): no join to the volunteers."""
     from redvest.volunteers.models import Volunteer
@@ -60,7 +61,7 @@ class StarLevelRow:
     own: bool
 
 
-def star_level_rows(*, user: Any) -> list[StarLevelRow]:
+def star_level_rows(*, user: User) -> list[StarLevelRow]:
     """The nodes the user administers, each with its thresholds and whether they are set there or inherited."""
     orgs = list(OrgNode.objects.filter(pk__in=home_orgs(user)).order_by("path"))
     paths = {p for org in orgs for p in ancestors_paths(org.path)}
@@ -91,7 +92,7 @@ class RankingPage:
 
 
 def ranking_page(
-    *, user: Any, org_id: int | None, year: int | None, page: int = 1, size: int | None = None
+    *, user: User, org_id: int | None, year: int | None, page: int = 1, size: int | None = None
 ) -> RankingPage:
     """One page of the credit-hours ranking with honour hours alongside: five queries whatever the page size."""
     year = year or timezone.localdate().year

@@ -28,6 +28,7 @@ from redvest.records.services.grants import MAKEUP_WORKING_DAYS, makeup_deadline
 from redvest.records.workdays import WorkCalendar, horizon, work_calendar
 
 if TYPE_CHECKING:
+    from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
 
@@ -36,7 +37,7 @@ def _reversal_of_row() -> QuerySet[ServiceRecord, Any]:
     return ServiceRecord.objects.filter(reverses=OuterRef("pk")).values("pk")[:1]
 
 
-def changeable_records(*, user: Any) -> QuerySet[ServiceRecord]:
+def changeable_records(*, user: User) -> QuerySet[ServiceRecord]:
     """Records the user may correct: the record policy, or the activity policy for their activity."""
     by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
     # One query with the two policies' conditions OR-ed, not "pk IN (all the records in scope)".
@@ -45,7 +46,7 @@ def changeable_records(*, user: Any) -> QuerySet[ServiceRecord]:
     )
 
 
-def visible_records(*, user: Any) -> QuerySet[ServiceRecord]:
+def visible_records(*, user: User) -> QuerySet[ServiceRecord]:
     """Records the user may see: their own and everything they may change."""
     by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
     return scope(user, "record", ServiceRecord.objects.all(), "view") | ServiceRecord.objects.filter(
@@ -58,7 +59,7 @@ RECENT_DAYS = 30
 
 def record_list(
     *,
-    user: Any,
+    user: User,
     activity_id: int | None = None,
     volunteer_number: str = "",
     kind: str = "",
@@ -98,7 +99,7 @@ class RecordDetail:
         return self.record.reverses_id is None and not any(r.reverses_id == self.record.pk for r in self.chain)
 
 
-def record_detail(*, user: Any, pk: int) -> RecordDetail:
+def record_detail(*, user: User, pk: int) -> RecordDetail:
     """One record with the entries that reverse or correct it and its disputes; raises NotFound."""
     record = (
         visible_records(user=user)
@@ -124,7 +125,7 @@ def record_detail(*, user: Any, pk: int) -> RecordDetail:
     )
 
 
-def dispute_list(*, user: Any, status: str = "") -> QuerySet[RecordDispute]:
+def dispute_list(*, user: User, status: str = "") -> QuerySet[RecordDispute]:
     """Disputes the user reviews, and their own."""
     reviewable = changeable_records(user=user).values("pk")
     qs = RecordDispute.objects.filter(Q(record__in=reviewable) | Q(volunteer__user=user)).select_related(
@@ -135,14 +136,14 @@ def dispute_list(*, user: Any, status: str = "") -> QuerySet[RecordDispute]:
     return qs.order_by("-created_at", "-id")
 
 
-def dispute_for_review(*, user: Any, pk: int) -> RecordDispute:
+def dispute_for_review(*, user: User, pk: int) -> RecordDispute:
     dispute = dispute_list(user=user).filter(pk=pk).first()
     if dispute is None:
         raise NotFound()
     return dispute
 
 
-def anomaly_queue(*, user: Any, status: str = AnomalyStatus.OPEN, kind: str = "") -> QuerySet[Anomaly]:
+def anomaly_queue(*, user: User, status: str = AnomalyStatus.OPEN, kind: str = "") -> QuerySet[Anomaly]:
     """Anomalies on records the user may change (record policy) or activities they may change (activity policy)."""
     by_activity = scope(user, "activity", Activity.objects.all(), "change").values("pk")
     # Anomaly has the record policy's fields (volunteer, activity), so the policy narrows it directly.
@@ -156,14 +157,14 @@ def anomaly_queue(*, user: Any, status: str = AnomalyStatus.OPEN, kind: str = ""
     return qs.order_by("-created_at", "-id")
 
 
-def anomaly_for_review(*, user: Any, pk: int) -> Anomaly:
+def anomaly_for_review(*, user: User, pk: int) -> Anomaly:
     anomaly = anomaly_queue(user=user, status="").filter(pk=pk).first()
     if anomaly is None:
         raise NotFound()
     return anomaly
 
 
-def makeup_activities(*, user: Any, now: datetime.datetime | None = None) -> list[Activity]:
+def makeup_activities(*, user: User, now: datetime.datetime | None = None) -> list[Activity]:
     """Activities the user runs that ended and are still inside the 10-working-day make-up window."""
     now = now or timezone.now()
     # 10 working days never span more than 30 calendar days (the longest holiday is 9 days).
@@ -201,7 +202,7 @@ def volunteer_by_number(*, number: str) -> Volunteer:
     return volunteer
 
 
-def activity_get(*, user: Any, pk: int) -> Activity:
+def activity_get(*, user: User, pk: int) -> Activity:
     """An activity the user may see (the service then asks whether they may act on it)."""
     activity = scope(user, "activity", Activity.objects.select_related("org"), "view").filter(pk=pk).first()
     if activity is None:
@@ -209,7 +210,7 @@ def activity_get(*, user: Any, pk: int) -> Activity:
     return activity
 
 
-def record_evidence(*, user: Any, pk: int) -> ServiceRecord:
+def record_evidence(*, user: User, pk: int) -> ServiceRecord:
     """A record whose evidence file the user may download (they may see the record); raises NotFound."""
     record = visible_records(user=user).filter(pk=pk).exclude(evidence="").first()
     if record is None:
@@ -217,7 +218,7 @@ def record_evidence(*, user: Any, pk: int) -> ServiceRecord:
     return record
 
 
-def proposal_list(*, user: Any, status: str = ProposalStatus.PENDING) -> QuerySet[CorrectionProposal]:
+def proposal_list(*, user: User, status: str = ProposalStatus.PENDING) -> QuerySet[CorrectionProposal]:
     """Correction proposals the user decides or oversees (the policy) and the ones they filed, newest first."""
     visible = scope(user, "correction_proposal", CorrectionProposal.objects.all(), "view")
     qs = (visible | CorrectionProposal.objects.filter(proposed_by=user)).select_related(
@@ -228,7 +229,7 @@ def proposal_list(*, user: Any, status: str = ProposalStatus.PENDING) -> QuerySe
     return qs.order_by("-created_at", "-id")
 
 
-def proposal_pending_count(*, user: Any) -> int:
+def proposal_pending_count(*, user: User) -> int:
     """Pending correction proposals the user may decide (the workbench's 待办)."""
     decidable = scope(user, "correction_proposal", CorrectionProposal.objects.all(), "change")
     return decidable.filter(status=ProposalStatus.PENDING).exclude(proposed_by=user).count()
@@ -240,7 +241,7 @@ class ProposalDetail:
     may_decide: bool
 
 
-def proposal_detail(*, user: Any, pk: int) -> ProposalDetail:
+def proposal_detail(*, user: User, pk: int) -> ProposalDetail:
     """One proposal the user may see, and whether they may approve or reject it; raises NotFound."""
     proposal = proposal_list(user=user, status="").filter(pk=pk).first()
     if proposal is None:
@@ -254,7 +255,7 @@ def proposal_detail(*, user: Any, pk: int) -> ProposalDetail:
     return ProposalDetail(proposal=proposal, may_decide=may_decide)
 
 
-def proposal_evidence(*, user: Any, pk: int) -> CorrectionProposal:
+def proposal_evidence(*, user: User, pk: int) -> CorrectionProposal:
     """A proposal whose evidence file the user may download; raises NotFound."""
     proposal = proposal_list(user=user, status="").filter(pk=pk).exclude(evidence="").first()
     if proposal is None:

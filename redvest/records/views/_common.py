@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from redvest.core.errors import DomainError
-from redvest.records.forms import apply_error
+from redvest.core.forms import add_domain_error
 
 
 def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -23,11 +23,6 @@ def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
             return render(request, "records/error.html", {"message": exc.message}, status=exc.status)
 
     return wrapper
-
-
-def user_of(request: HttpRequest) -> Any:
-    """The signed-in user (login_required has run)."""
-    return request.user
 
 
 def int_or_none(value: str | None) -> int | None:
@@ -46,6 +41,6 @@ def submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> int:
     try:
         action(form.cleaned_data)
     except DomainError as exc:
-        apply_error(form, exc)
+        add_domain_error(form, exc)
         return exc.status
     return 0

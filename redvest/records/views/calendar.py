@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.records import selectors
 from redvest.records.forms import CalendarDaysForm, HolidayYearConfirmForm, HolidayYearForm, HolidayYearImportForm
 from redvest.records.services import calendar_days_set, holiday_year_confirm, holiday_year_create, holiday_year_import
-from redvest.records.views._common import domain_errors, submit, user_of
+from redvest.records.views._common import domain_errors, submit
 
 
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def calendar_years(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def calendar_years(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     page = selectors.holiday_year_page(user=user, page=parse_page(request.GET.get("page")))
     importable = selectors.importable_years(user=user)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -46,8 +47,8 @@ def calendar_years(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
-    user = user_of(request)
+def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
+    user = request.user
     detail = selectors.holiday_year_detail(user=user, year=year)
     holiday_year = detail.holiday_year
     action = request.POST.get("action") if request.method == "POST" else None

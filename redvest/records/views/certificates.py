@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.records import selectors
 from redvest.records.certificate_pdf import certificate_pdf as render_pdf
@@ -16,7 +17,7 @@ from redvest.records.errors import CertificateRevoked
 from redvest.records.forms import CertificateIssueForm, RevokeForm
 from redvest.records.services import certificate_issue as issue
 from redvest.records.services import certificate_revoke as revoke
-from redvest.records.views._common import domain_errors, submit, user_of
+from redvest.records.views._common import domain_errors, submit
 
 
 def verify_url(request: HttpRequest, token: str) -> str:
@@ -25,16 +26,16 @@ def verify_url(request: HttpRequest, token: str) -> str:
 
 @login_required
 @domain_errors
-def certificate_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(selectors.certificate_list(user=user_of(request)), page=parse_page(request.GET.get("page")))
+def certificate_list(request: AuthedRequest) -> HttpResponse:
+    page = paginate(selectors.certificate_list(user=request.user), page=parse_page(request.GET.get("page")))
     return render(request, "records/certificate_list.html", {"page": page})
 
 
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def certificate_issue(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def certificate_issue(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     form = CertificateIssueForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -58,8 +59,8 @@ def certificate_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = selectors.certificate_for(user=user_of(request), pk=pk)
+def certificate_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_for(user=request.user, pk=pk)
     if certificate.is_revoked:
         raise CertificateRevoked("该证明已撤销，不能下载")
     pdf = render_pdf(certificate=certificate, verify_url=verify_url(request, certificate.verify_token))
@@ -71,14 +72,12 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = selectors.certificate_for(user=user_of(request), pk=pk)
+def certificate_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_for(user=request.user, pk=pk)
     form = RevokeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = submit(
-            form, lambda data: revoke(actor=user_of(request), certificate=certificate, reason=data["reason"])
-        )
+        status = submit(form, lambda data: revoke(actor=request.user, certificate=certificate, reason=data["reason"]))
         if not status:
             messages.success(request, f"证明 {certificate.number} 已撤销")
             return redirect("records:certificate-list")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import PermissionDenied
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.records import selectors
 from redvest.records.access import can_approve_corrections, can_grant_honour
@@ -32,19 +33,17 @@ from redvest.records.services import (
     honour_grant,
     makeup_record,
 )
-from redvest.records.views._common import domain_errors, int_or_none, submit, user_of
+from redvest.records.views._common import domain_errors, int_or_none, submit
 
 
 @login_required
 @domain_errors
-def record_list(request: HttpRequest) -> HttpResponse:
+def record_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     activity = int_or_none(request.GET.get("activity"))
     number = request.GET.get("number", "")
     since = parse_date(request.GET.get("since") or "")
-    qs = selectors.record_list(
-        user=user_of(request), activity_id=activity, volunteer_number=number, kind=kind, since=since
-    )
+    qs = selectors.record_list(user=request.user, activity_id=activity, volunteer_number=number, kind=kind, since=since)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
     return render(
         request,
@@ -57,7 +56,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "number": number,
             "since": since,
             "recent_days": selectors.RECENT_DAYS,
-            "may_grant_honour": can_grant_honour(user_of(request)),
+            "may_grant_honour": can_grant_honour(request.user),
         },
     )
 
@@ -65,8 +64,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.record_detail(user=user_of(request), pk=pk)
+def record_correct_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    detail = selectors.record_detail(user=request.user, pk=pk)
     form = CorrectionForm(request.POST or None, request.FILES or None)
     status = 200
     outcome: list[CorrectionOutcome] = []
@@ -75,7 +74,7 @@ def record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             lambda data: outcome.append(
                 correction_submit(
-                    actor=user_of(request),
+                    actor=request.user,
                     record=detail.record,
                     minutes=data["minutes"],
                     reason=data["reason"],
@@ -95,11 +94,9 @@ def record_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @domain_errors
-def dispute_list(request: HttpRequest) -> HttpResponse:
+def dispute_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", DisputeStatus.OPEN)
-    page = paginate(
-        selectors.dispute_list(user=user_of(request), status=status), page=parse_page(request.GET.get("page"))
-    )
+    page = paginate(selectors.dispute_list(user=request.user, status=status), page=parse_page(request.GET.get("page")))
     return render(
         request, "records/dispute_list.html", {"page": page, "statuses": DisputeStatus.choices, "status": status}
     )
@@ -108,15 +105,15 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def dispute_review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    dispute = selectors.dispute_for_review(user=user_of(request), pk=pk)
+def dispute_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    dispute = selectors.dispute_for_review(user=request.user, pk=pk)
     form = DisputeReviewForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = submit(
             form,
             lambda data: dispute_review(
-                actor=user_of(request),
+                actor=request.user,
                 dispute=dispute,
                 uphold=data["decision"] == "uphold",
                 note=data["note"],
@@ -132,8 +129,8 @@ def dispute_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def makeup_create(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def makeup_create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     choices = [(a.pk, f"{a.title}（{a.start_at:%Y-%m-%d}）") for a in selectors.makeup_activities(user=user)]
     initial = {"activity": int_or_none(request.GET.get("activity"))}
     form = MakeupForm(request.POST or None, request.FILES or None, activity_choices=choices, initial=initial)
@@ -159,8 +156,8 @@ def makeup_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def honour_grant_view(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def honour_grant_view(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     if not can_grant_honour(user):
         raise PermissionDenied("只有组织管理员可以授予荣誉时数")
     form = HonourForm(request.POST or None, request.FILES or None)
@@ -187,10 +184,10 @@ def honour_grant_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", AnomalyStatus.OPEN)
     kind = request.GET.get("kind", "")
-    qs = selectors.anomaly_queue(user=user_of(request), status=status, kind=kind)
+    qs = selectors.anomaly_queue(user=request.user, status=status, kind=kind)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
     return render(
         request,
@@ -202,7 +199,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "statuses": AnomalyStatus.choices,
             "kinds": AnomalyKind.choices,
             "auto_closed": AnomalyKind.AUTO_CLOSED,
-            "may_approve": can_approve_corrections(user_of(request)),
+            "may_approve": can_approve_corrections(request.user),
         },
     )
 
@@ -210,15 +207,15 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def anomaly_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    anomaly = selectors.anomaly_for_review(user=user_of(request), pk=pk)
+def anomaly_resolve_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    anomaly = selectors.anomaly_for_review(user=request.user, pk=pk)
     form = AnomalyResolveForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = submit(
             form,
             lambda data: anomaly_resolve(
-                actor=user_of(request),
+                actor=request.user,
                 anomaly=anomaly,
                 action=data["action"],
                 note=data["note"],
@@ -238,9 +235,9 @@ def anomaly_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @domain_errors
-def proposal_list(request: HttpRequest) -> HttpResponse:
+def proposal_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", ProposalStatus.PENDING)
-    qs = selectors.proposal_list(user=user_of(request), status=status)
+    qs = selectors.proposal_list(user=request.user, status=status)
     page = paginate(qs, page=parse_page(request.GET.get("page")))
     return render(
         request, "records/proposal_list.html", {"page": page, "status": status, "statuses": ProposalStatus.choices}
@@ -250,8 +247,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     detail = selectors.proposal_detail(user=user, pk=pk)
     form = ProposalDecisionForm(request.POST or None)
     status = 200
@@ -271,6 +268,6 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @domain_errors
-def proposal_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    proposal = selectors.proposal_evidence(user=user_of(request), pk=pk)
+def proposal_evidence(request: AuthedRequest, pk: int) -> FileResponse:
+    proposal = selectors.proposal_evidence(user=request.user, pk=pk)
     return FileResponse(proposal.evidence.open("rb"), filename=str(proposal.evidence.name).rsplit("/", 1)[-1])

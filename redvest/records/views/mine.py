@@ -6,23 +6,24 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.records import selectors
 from redvest.records.forms import DisputeForm
 from redvest.records.models import RecordKind
 from redvest.records.services import MyDataFile, dispute_open, my_data_export
-from redvest.records.views._common import domain_errors, submit, user_of
+from redvest.records.views._common import domain_errors, submit
 
 
 @login_required
 @domain_errors
-def my_service(request: HttpRequest) -> HttpResponse:
+def my_service(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    data = selectors.my_service(user=user_of(request), kind=kind, page=parse_page(request.GET.get("page")))
+    data = selectors.my_service(user=request.user, kind=kind, page=parse_page(request.GET.get("page")))
     return render(
         request,
         "records/my_service.html",
@@ -33,9 +34,9 @@ def my_service(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthedRequest) -> HttpResponse:
     """The volunteer's own data as a JSON download (audited as a sensitive view)."""
-    file = my_data_export(actor=user_of(request))
+    file = my_data_export(actor=request.user)
     return my_data_response(file)
 
 
@@ -48,17 +49,17 @@ def my_data_response(file: MyDataFile) -> HttpResponse:
 
 @login_required
 @domain_errors
-def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.record_detail(user=user_of(request), pk=pk)
+def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    detail = selectors.record_detail(user=request.user, pk=pk)
     return render(request, "records/record_detail.html", {"d": detail, "r": detail.record})
 
 
 @login_required
 @domain_errors
 @require_GET
-def record_evidence(request: HttpRequest, pk: int) -> FileResponse:
+def record_evidence(request: AuthedRequest, pk: int) -> FileResponse:
     """Evidence files are served here, behind the same visibility as the record, never from a public URL."""
-    record = selectors.record_evidence(user=user_of(request), pk=pk)
+    record = selectors.record_evidence(user=request.user, pk=pk)
     name = str(record.evidence.name).rsplit("/", 1)[-1]
     return FileResponse(record.evidence.open("rb"), as_attachment=False, filename=name)
 
@@ -66,15 +67,15 @@ def record_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def dispute_create(request: HttpRequest, pk: int) -> HttpResponse:
-    detail = selectors.record_detail(user=user_of(request), pk=pk)
+def dispute_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    detail = selectors.record_detail(user=request.user, pk=pk)
     form = DisputeForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = submit(
             form,
             lambda data: dispute_open(
-                actor=user_of(request),
+                actor=request.user,
                 record=detail.record,
                 reason=data["reason"],
                 claimed_minutes=data["claimed_minutes"],

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import PermissionDenied
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.orgs.models import OrgNode
 from redvest.records import selectors
 from redvest.records.forms import StarLevelsForm
 from redvest.records.services import star_levels_clear, star_levels_set
-from redvest.records.views._common import domain_errors, int_or_none, submit, user_of
+from redvest.records.views._common import domain_errors, int_or_none, submit
 
 
 @login_required
 @domain_errors
-def ranking(request: HttpRequest) -> HttpResponse:
+def ranking(request: AuthedRequest) -> HttpResponse:
     data = selectors.ranking_page(
-        user=user_of(request),
+        user=request.user,
         org_id=int_or_none(request.GET.get("org")),
         year=int_or_none(request.GET.get("year")),
         page=parse_page(request.GET.get("page")),
@@ -38,8 +39,8 @@ def ranking(request: HttpRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_http_methods(["GET", "POST"])
-def star_levels(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+def star_levels(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     rows = selectors.star_level_rows(user=user)
     if not rows:
         raise PermissionDenied("只有组织管理员可以设置星级标准")

@@ -2,19 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-from django.http import HttpRequest
-
 from redvest.core.pages import domain_error_pages
-
-if TYPE_CHECKING:
-    from redvest.accounts.models import User
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user (views are behind login_required)."""
-    return cast("User", request.user)
-
 
 shows_domain_errors = domain_error_pages("teams/error.html")

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import home_orgs
 from redvest.core.errors import DomainError
+from redvest.core.forms import add_domain_error, run_form
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.teams.forms import (
     BackboneForm,
@@ -20,7 +22,6 @@ from redvest.teams.forms import (
     MemberAddForm,
     ReasonForm,
     TeamForm,
-    add_domain_error,
     names_a_field_of,
 )
 from redvest.teams.models import MembershipKind, Specialty, TeamKind
@@ -49,14 +50,14 @@ from redvest.teams.services import (
     team_set_liaison,
     team_update,
 )
-from redvest.teams.views._helpers import shows_domain_errors, user_of
+from redvest.teams.views._helpers import shows_domain_errors
 
 BELOW_MIN = {"1": True, "0": False}
 
 
 @login_required
 @shows_domain_errors
-def list_view(request: HttpRequest) -> HttpResponse:
+def list_view(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = team_list(
         user=request.user,
@@ -82,7 +83,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail_context(request: HttpRequest, team_id: int, **overrides: Any) -> dict[str, Any]:
+def _detail_context(request: AuthedRequest, team_id: int, **overrides: Any) -> dict[str, Any]:
     detail = team_detail(user=request.user, team_id=team_id, page=parse_page(request.GET.get("page")))
     return {
         "d": detail,
@@ -98,11 +99,11 @@ def _detail_context(request: HttpRequest, team_id: int, **overrides: Any) -> dic
 
 @login_required
 @shows_domain_errors
-def detail_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def detail_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     return render(request, "teams/team_detail.html", _detail_context(request, team_id))
 
 
-def _fail(request: HttpRequest, team_id: int, exc: DomainError, **forms: Any) -> HttpResponse:
+def _fail(request: AuthedRequest, team_id: int, exc: DomainError, **forms: Any) -> HttpResponse:
     """Show the detail page again with the service's message and its 4xx status: next to the input when
     it names a field of the submitted form, otherwise at the top of the page."""
     error = exc.message
@@ -116,52 +117,35 @@ def _fail(request: HttpRequest, team_id: int, exc: DomainError, **forms: Any) ->
 
 @login_required
 @shows_domain_errors
-def create_view(request: HttpRequest) -> HttpResponse:
+def create_view(request: AuthedRequest) -> HttpResponse:
     form = TeamForm(request.POST or None, user=request.user)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                team = team_create(actor=user_of(request), data=form.data_for_service())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"已创建服务队「{team.name}」")
-                return redirect("teams:team-detail", team_id=team.pk)
-        else:
-            status = 400
-    return render(request, "teams/team_form.html", {"form": form, "team": None}, status=status)
+    done = run_form(request, form, lambda _: team_create(actor=request.user, data=form.data_for_service()))
+    if done:
+        team = done.value
+        messages.success(request, f"已创建服务队「{team.name}」")
+        return redirect("teams:team-detail", team_id=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": None}, status=done.status)
 
 
 @login_required
 @shows_domain_errors
-def edit_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def edit_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id, action="change")
     form = TeamForm(request.POST or None, user=request.user, team=team)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                team_update(actor=user_of(request), team=team, data=form.data_for_service())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "服务队信息已保存")
-                return redirect("teams:team-detail", team_id=team.pk)
-        else:
-            status = 400
-    return render(request, "teams/team_form.html", {"form": form, "team": team}, status=status)
+    done = run_form(request, form, lambda _: team_update(actor=request.user, team=team, data=form.data_for_service()))
+    if done:
+        messages.success(request, "服务队信息已保存")
+        return redirect("teams:team-detail", team_id=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": team}, status=done.status)
 
 
 @login_required
 @shows_domain_errors
 @require_POST
-def set_leader_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def set_leader_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     try:
-        team_set_leader(actor=user_of(request), team=team, volunteer_id=request.POST.get("volunteer"))
+        team_set_leader(actor=request.user, team=team, volunteer_id=request.POST.get("volunteer"))
     except DomainError as exc:
         return _fail(request, team_id, exc)
     messages.success(request, "负责人已更新")
@@ -171,10 +155,10 @@ def set_leader_view(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @shows_domain_errors
 @require_POST
-def set_liaison_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def set_liaison_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     try:
-        team_set_liaison(actor=user_of(request), team=team, volunteer_id=request.POST.get("volunteer") or None)
+        team_set_liaison(actor=request.user, team=team, volunteer_id=request.POST.get("volunteer") or None)
     except DomainError as exc:
         return _fail(request, team_id, exc)
     messages.success(request, "联络员已更新")
@@ -184,12 +168,12 @@ def set_liaison_view(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @shows_domain_errors
 @require_POST
-def step_down_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def step_down_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        team = team_leader_step_down(actor=user_of(request), team=team, reason=reason)
+        team = team_leader_step_down(actor=request.user, team=team, reason=reason)
     except DomainError as exc:
         return _fail(request, team_id, exc)
     messages.success(request, f"负责人已卸任，{'由' + team.leader.name + '接任' if team.leader else '暂无骨干可接任'}")
@@ -199,12 +183,12 @@ def step_down_view(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @shows_domain_errors
 @require_POST
-def deactivate_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def deactivate_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        team_deactivate(actor=user_of(request), team=team, reason=reason)
+        team_deactivate(actor=request.user, team=team, reason=reason)
     except DomainError as exc:
         return _fail(request, team_id, exc)
     messages.success(request, f"服务队「{team.name}」已撤销")
@@ -213,31 +197,24 @@ def deactivate_view(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def backbone_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def backbone_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id, action="change")
     members = [m.volunteer for m in team_roster(team=team) if m.volunteer_id != team.leader_id]
     current = {b.volunteer_id: b.order for b in team_backbone(team=team)}
     form = BackboneForm(request.POST or None, members=members, current=current)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                backbone_set(actor=user_of(request), team=team, volunteer_ids=form.ordered_ids())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, "骨干梯队已保存")
-                return redirect("teams:team-detail", team_id=team.pk)
-        else:
-            status = 400
-    return render(request, "teams/backbone_form.html", {"team": team, "form": form}, status=status)
+    done = run_form(
+        request, form, lambda _: backbone_set(actor=request.user, team=team, volunteer_ids=form.ordered_ids())
+    )
+    if done:
+        messages.success(request, "骨干梯队已保存")
+        return redirect("teams:team-detail", team_id=team.pk)
+    return render(request, "teams/backbone_form.html", {"team": team, "form": form}, status=done.status)
 
 
 @login_required
 @shows_domain_errors
 @require_POST
-def member_add_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def member_add_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id, action="change")
     form = MemberAddForm(request.POST)
     if not form.is_valid():
@@ -252,7 +229,7 @@ def member_add_view(request: HttpRequest, team_id: int) -> HttpResponse:
         )
     try:
         membership_add(
-            actor=user_of(request),
+            actor=request.user,
             team=team,
             volunteer=volunteer,
             kind=form.cleaned_data["kind"],
@@ -268,12 +245,12 @@ def member_add_view(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @shows_domain_errors
 @require_POST
-def membership_leave_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_leave_view(request: AuthedRequest, membership_id: int) -> HttpResponse:
     membership = membership_get(user=request.user, membership_id=membership_id)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        membership_leave(actor=user_of(request), membership=membership, reason=reason)
+        membership_leave(actor=request.user, membership=membership, reason=reason)
     except DomainError as exc:
         return _fail(request, membership.team_id, exc)
     messages.success(request, f"{membership.volunteer.name}已离开「{membership.team.name}」")
@@ -282,7 +259,7 @@ def membership_leave_view(request: HttpRequest, membership_id: int) -> HttpRespo
 
 @login_required
 @shows_domain_errors
-def history_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def history_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     page = paginate(team_member_history(team=team), page=parse_page(request.GET.get("page")))
     return render(request, "teams/team_history.html", {"team": team, "page": page})
@@ -290,7 +267,7 @@ def history_view(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def documents_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def documents_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     page = paginate(team_documents(team=team), page=parse_page(request.GET.get("page")))
     return render(request, "teams/team_documents.html", {"team": team, "page": page})
@@ -299,7 +276,7 @@ def documents_view(request: HttpRequest, team_id: int) -> HttpResponse:
 @login_required
 @shows_domain_errors
 @require_POST
-def document_upload_view(request: HttpRequest, team_id: int) -> HttpResponse:
+def document_upload_view(request: AuthedRequest, team_id: int) -> HttpResponse:
     team = team_get(user=request.user, team_id=team_id)
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -308,7 +285,7 @@ def document_upload_view(request: HttpRequest, team_id: int) -> HttpResponse:
         )
     try:
         team_document_upload(
-            actor=user_of(request), team=team, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
+            actor=request.user, team=team, title=form.cleaned_data["title"], file=form.cleaned_data["file"]
         )
     except DomainError as exc:
         return _fail(request, team_id, exc, document_form=form)
@@ -318,7 +295,7 @@ def document_upload_view(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @shows_domain_errors
-def document_download_view(request: HttpRequest, document_id: int) -> FileResponse:
+def document_download_view(request: AuthedRequest, document_id: int) -> FileResponse:
     document = document_get(user=request.user, document_id=document_id)
     name = (document.file.name or "").rsplit("/", 1)[-1]
     suffix = ("." + name.rsplit(".", 1)[-1]) if "." in name else ""

@@ -6,12 +6,14 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.volunteers import selectors
 from redvest.volunteers.excel import IMPORT_COLUMNS, template_workbook
@@ -33,20 +35,20 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponse:
     """The ledger of what the user sees, narrowed by the list's filters (columns: see volunteers.excel)."""
-    file = volunteer_export(actor=request.user, filters=filters_from(request.GET))  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+    file = volunteer_export(actor=request.user, filters=filters_from(request.GET))
     return xlsx_response(file.content, file.filename)
 
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthedRequest) -> HttpResponse:
     return xlsx_response(template_workbook(), "志愿者导入模板.xlsx")
 
 
 @login_required
-def import_create(request: HttpRequest) -> HttpResponse:
+def import_create(request: AuthedRequest) -> HttpResponse:
     orgs = selectors.manageable_orgs(user=request.user)
     if not orgs.exists():
         return render(request, "volunteers/error.html", {"message": "您没有可导入志愿者的组织"}, status=403)
@@ -61,12 +63,12 @@ def import_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             imp = volunteer_import_start(
-                actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+                actor=request.user,
                 org=form.cleaned_data.get("org"),
                 upload=form.cleaned_data.get("file"),
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = exc.status
@@ -76,7 +78,7 @@ def import_create(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/import_form.html", context, status=status)
 
 
-def _import_context(request: HttpRequest, pk: int) -> dict[str, object]:
+def _import_context(request: AuthedRequest, pk: int) -> dict[str, object]:
     imp = selectors.import_get(user=request.user, pk=pk)
     return {
         "imp": imp,
@@ -87,14 +89,14 @@ def _import_context(request: HttpRequest, pk: int) -> dict[str, object]:
 @login_required
 @require_GET
 @domain_errors
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/import_detail.html", _import_context(request, pk))
 
 
 @login_required
 @require_GET
 @domain_errors
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx partial polled every second until the import finishes (then it stops polling)."""
     return render(request, "volunteers/_import_status.html", _import_context(request, pk))
 
@@ -102,13 +104,13 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthedRequest, pk: int) -> HttpResponse:
     imp = selectors.import_get(user=request.user, pk=pk)
     form = ImportConfirmForm(request.POST)
     form.is_valid()
     try:
         volunteer_import_confirm(
-            actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+            actor=request.user,
             imp=imp,
             skip_bad_rows=bool(form.cleaned_data.get("skip_bad_rows")),
         )
@@ -122,11 +124,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def import_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Queue again an import that was interrupted or failed by a system error."""
     imp = selectors.import_get(user=request.user, pk=pk)
     try:
-        volunteer_import_retry(actor=request.user, imp=imp)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+        volunteer_import_retry(actor=request.user, imp=imp)
     except DomainError as exc:
         messages.error(request, exc.message)
         return render(request, "volunteers/import_detail.html", _import_context(request, pk), status=exc.status)
@@ -136,6 +138,6 @@ def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @domain_errors
-def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+def import_report(request: AuthedRequest, pk: int) -> HttpResponse:
     imp = selectors.import_get(user=request.user, pk=pk)
     return xlsx_response(selectors.import_error_report(imp=imp), f"导入错误报告-{imp.pk}.xlsx")

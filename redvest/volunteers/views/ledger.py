@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from redvest.accounts import policy
 from redvest.core.errors import DomainError, ValidationFailed
+from redvest.core.forms import add_domain_error
+from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.ratelimit import rate_limited
 from redvest.volunteers import selectors
@@ -38,7 +40,7 @@ from redvest.volunteers.views._common import domain_errors
 
 @login_required
 @require_GET
-def volunteer_list(request: HttpRequest) -> HttpResponse:
+def volunteer_list(request: AuthedRequest) -> HttpResponse:
     filters = filters_from(request.GET)
     page = paginate(
         selectors.volunteer_list_filtered(user=request.user, filters=filters), page=parse_page(request.GET.get("page"))
@@ -82,7 +84,7 @@ def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) ->
 @login_required
 @require_GET
 @domain_errors
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
     return render(request, "volunteers/volunteer_detail.html", _detail_context(request, volunteer))
 
@@ -90,30 +92,30 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @domain_errors
-def volunteer_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_reveal_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: swap the masked ID and phone for the full values (audited each time)."""
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
-    info = volunteer_reveal(actor=request.user, volunteer=volunteer)  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+    info = volunteer_reveal(actor=request.user, volunteer=volunteer)
     return render(request, "volunteers/_sensitive.html", {"volunteer": volunteer, "info": info})
 
 
 @login_required
 @require_POST
 @domain_errors
-def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_status(request: AuthedRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk)
     form = StatusForm(request.POST)
     status = 400
     if form.is_valid():
         try:
             volunteer = volunteer_set_status(
-                actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+                actor=request.user,
                 volunteer=volunteer,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
             status = exc.status
@@ -129,7 +131,7 @@ def volunteer_status(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _create_form(request: HttpRequest, data: Any = None) -> VolunteerCreateForm:
+def _create_form(request: AuthedRequest, data: Any = None) -> VolunteerCreateForm:
     """Org picker: nodes the user manages; team picker: teams they may assign (narrowed by ?org= on GET)."""
     org_id = request.GET.get("org", "")
     org = selectors.org_get(pk=int(org_id)) if data is None and org_id.isdigit() else None
@@ -142,7 +144,7 @@ def _create_form(request: HttpRequest, data: Any = None) -> VolunteerCreateForm:
 
 
 @login_required
-def volunteer_create(request: HttpRequest) -> HttpResponse:
+def volunteer_create(request: AuthedRequest) -> HttpResponse:
     if not selectors.manageable_orgs(user=request.user).exists():
         return render(request, "volunteers/error.html", {"message": "您没有可登记志愿者的组织"}, status=403)
     if request.method != "POST":
@@ -151,14 +153,14 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             volunteer = volunteer_register(
-                actor=request.user,  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+                actor=request.user,
                 org=form.cleaned_data.get("org"),
                 team=form.cleaned_data.get("team"),
                 data=form.to_data(),
                 password=form.cleaned_data.get("password") or None,
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -169,7 +171,7 @@ def volunteer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors
-def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     volunteer = selectors.volunteer_get(user=request.user, pk=pk, action="change")
     if request.method != "POST":
         form = VolunteerEditForm(initial=VolunteerEditForm.initial_from(volunteer_data_of(volunteer)))
@@ -177,9 +179,9 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VolunteerEditForm(request.POST)
     if form.is_valid():
         try:
-            volunteer = volunteer_update(actor=request.user, volunteer=volunteer, data=form.to_data())  # type: ignore[arg-type]  # login_required: a User, typed User | AnonymousUser
+            volunteer = volunteer_update(actor=request.user, volunteer=volunteer, data=form.to_data())
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -192,7 +194,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def team_options(request: HttpRequest) -> HttpResponse:
+def team_options(request: AuthedRequest) -> HttpResponse:
     """htmx: the team <option>s for the org chosen in the registration form."""
     org_id = request.GET.get("org", "")
     org = selectors.org_get(pk=int(org_id)) if org_id.isdigit() else None
@@ -218,7 +220,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 consents=form.consents(),
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
