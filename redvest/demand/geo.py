@@ -11,7 +11,7 @@ from django.db.models.functions import Length, Substr
 
 from redvest.activities.geo import bounding_box, haversine_m
 from redvest.orgs.models import OrgNode, Station
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 
 Point = tuple[float, float]
 
@@ -61,7 +61,7 @@ def distance_m(a: Point | None, b: Point | None) -> float | None:
 def nearest_station(point: Point, *, under: str = "") -> Station | None:
     """The closest station with coordinates in a subtree: a small box around the point first, wider
     only when it holds nothing within its radius (so a county's stations are not all read)."""
-    base = Station.objects.filter(latitude__isnull=False, longitude__isnull=False, node__path__startswith=under)
+    base = Station.objects.filter(in_subtree_q("node__path", under), latitude__isnull=False, longitude__isnull=False)
     for radius_m in (3_000, 30_000, None):
         qs = base
         if radius_m is not None:

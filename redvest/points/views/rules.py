@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.points.errors import NotAVolunteer
 from redvest.points.forms import PolicyForm, RuleForm, add_domain_error, tri_state
 from redvest.points.models import EarningRule, PointsPolicy
@@ -57,7 +58,7 @@ def picker_nodes(user: Any) -> list[OrgNode]:
     roots = list(OrgNode.objects.filter(pk__in=home_orgs(user)))
     q = Q(pk__in=[])
     for root in roots:
-        q |= Q(path__startswith=root.path, depth__lte=root.depth + 2)
+        q |= Q(in_subtree_q("path", root.path), depth__lte=root.depth + 2)
     return list(OrgNode.objects.filter(q).order_by("path")[:MAX_PICKER_NODES])
 
 
