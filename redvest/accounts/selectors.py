@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
-from redvest.accounts.models import Role, User
+from redvest.accounts.models import Role, RoleAssignment, User
 from redvest.accounts.policy import grants_for
 from redvest.core.crypto import blind_index
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import ancestors_paths
 
 
 @dataclass
@@ -71,3 +72,23 @@ def login_lockout_key(*, login: str) -> str:
     if phone_error(login) is None:
         return normalize_phone(login)
     return login
+
+
+def admins_over(at: OrgNode | str, *, strictly: bool = False, nearest: bool = False) -> list[User]:
+    """The org admins who answer for a node (or a node's path): those holding 组织管理员 at the node or any
+    node above it. `strictly` leaves out the node's own admins; `nearest` keeps only the lowest level that
+    has any (who reviews it). Only active accounts: a deactivated admin can neither sign in nor act on a
+    notice, so no caller wants them. Each user once, lowest level first. One query."""
+    path = at if isinstance(at, str) else at.path
+    paths = ancestors_paths(path)
+    if strictly:
+        paths = paths[:-1]
+    rows = list(
+        RoleAssignment.objects.filter(role=Role.ORG_ADMIN, org__path__in=paths, user__is_active=True)
+        .select_related("user")
+        .annotate(org_path=F("org__path"))
+        .order_by("-org_path", "user_id")
+    )
+    if nearest and rows:
+        rows = [r for r in rows if r.org_path == rows[0].org_path]
+    return list({r.user_id: r.user for r in rows}.values())

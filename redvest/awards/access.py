@@ -7,7 +7,7 @@ from django.db.models import Q
 from redvest.awards.models import Judge
 from redvest.core.policy import Action, Grant, ResourceRules, Rows, Rule, register_resource
 from redvest.core.roles import Role
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 
 
 def _awards_rule(resource: str) -> Rule:
@@ -19,7 +19,7 @@ def _awards_rule(resource: str) -> Rule:
         found: Q | None = None
         if grant.role == Role.ORG_ADMIN:
             if resource == "nomination":
-                found = rows.subtree | Q(campaign__org__path__startswith=grant.path)
+                found = rows.subtree | in_subtree_q("campaign__org__path", grant.path)
             elif action == "change":
                 found = rows.subtree
             else:

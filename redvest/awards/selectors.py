@@ -31,6 +31,7 @@ from redvest.awards.services import current_decision, judge_of, own_organisation
 from redvest.core.crypto import mask_name
 from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import in_subtree_q
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -121,7 +122,7 @@ def nominating_orgs(*, user: User, campaign: AwardCampaign) -> QuerySet[OrgNode]
         else:
             continue
         depth = len(root) // OrgNode.steplen
-        q |= Q(path=root) | Q(path__startswith=root, depth__lte=depth + 2, kind__in=NOMINATING_KINDS)
+        q |= Q(path=root) | Q(in_subtree_q("path", root), depth__lte=depth + 2, kind__in=NOMINATING_KINDS)
         matched = True
     if not matched:
         return OrgNode.objects.none()
@@ -132,7 +133,7 @@ def unit_choices(*, campaign: AwardCampaign) -> QuerySet[OrgNode]:
     """The towns and units of a campaign's subtree (judges' orgs, per-org quotas)."""
     return (
         OrgNode.objects.filter(
-            path__startswith=campaign.org.path, depth__lte=campaign.org.depth + 2, kind__in=NOMINATING_KINDS
+            in_subtree_q("path", campaign.org.path), depth__lte=campaign.org.depth + 2, kind__in=NOMINATING_KINDS
         )
         .exclude(pk=campaign.org_id)
         .order_by("path")
@@ -169,7 +170,7 @@ def target_choices(*, campaign: AwardCampaign, orgs: list[OrgNode]) -> list[Team
 
     q = Q()
     for o in orgs:
-        q |= Q(path__startswith=o.path)
+        q |= in_subtree_q("path", o.path)
     if not orgs:
         return []
     paths = OrgNode.objects.filter(q).values("pk")

@@ -21,6 +21,7 @@ from redvest.core.policy import (
 from redvest.core.roles import LEAD_ROLES, Role
 from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 
 
 def _paired_q(grant: Grant) -> Q | None:
@@ -39,7 +40,7 @@ def _care_rule(resource: str) -> Rule:
         in their service area (never health data: `can_view_care_health`); nobody else sees anything."""
         if grant.role == Role.DISPATCHER:
             if resource == "care_recipient" and action == "view":
-                return Q(org__path__startswith=service_area_path(grant))
+                return in_subtree_q("org__path", service_area_path(grant))
             return None
         paired = _paired_q(grant)
         if paired is None:

@@ -27,6 +27,7 @@ from redvest.care.models import (
 )
 from redvest.core.errors import NotFound
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
@@ -61,14 +62,14 @@ def visit_stats(
     in_period = Q(visited_on__gte=start, visited_on__lte=end)
     met = Q(due_on__gte=start, due_on__lte=end)
     # One pass over the subtree's visits and one over its active pairings.
-    seen = CareVisit.objects.filter(in_period | met, recipient__org__path__startswith=path).aggregate(
+    seen = CareVisit.objects.filter(in_subtree_q("recipient__org__path", path), in_period | met).aggregate(
         visits=Count("id", filter=in_period),
         met=Count("id", filter=met),
         on_time=Count("id", filter=met & Q(visited_on__lte=F("due_on"))),
     )
     passed = Q(next_visit_due__lt=today)
     outstanding = CarePairing.objects.filter(
-        passed, next_visit_due__lte=end, recipient__org__path__startswith=path, status=PairingStatus.ACTIVE
+        in_subtree_q("recipient__org__path", path), passed, next_visit_due__lte=end, status=PairingStatus.ACTIVE
     ).aggregate(
         missed=Count("id", filter=Q(next_visit_due__gte=start)),
         overdue=Count("id"),
@@ -137,7 +138,7 @@ def recipient_list(
         qs = qs.filter(Q(category=filters.category) | Q(other_categories__icontains=json.dumps(filters.category)))
     if filters.org_id:
         node = OrgNode.objects.filter(pk=filters.org_id).only("path").first()
-        qs = qs.filter(org__path__startswith=node.path) if node is not None else qs.none()
+        qs = qs.filter(in_subtree_q("org__path", node.path)) if node is not None else qs.none()
     if filters.status in RecipientStatus.values:
         qs = qs.filter(status=filters.status)
     if filters.q:
@@ -249,7 +250,7 @@ def overdue_pairings(
     qs = CarePairing.objects.filter(_overdue_pairings_q(today), recipient__status=RecipientStatus.ACTIVE)
     if org_id:
         node = OrgNode.objects.filter(pk=org_id).only("path").first()
-        qs = qs.filter(recipient__org__path__startswith=node.path) if node is not None else qs.none()
+        qs = qs.filter(in_subtree_q("recipient__org__path", node.path)) if node is not None else qs.none()
     qs = qs.select_related("recipient__org", "volunteer", "team").order_by(
         *OVERDUE_SORTS.get(sort, OVERDUE_SORTS["most"])
     )
@@ -265,7 +266,7 @@ def _administered(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs.none()
     within = Q()
     for grant in grants:
-        within |= Q(org__path__startswith=grant.path)
+        within |= in_subtree_q("org__path", grant.path)
     return qs.filter(within)
 
 
@@ -274,8 +275,8 @@ def _near_first(qs: QuerySet[Any], recipient: CareRecipient) -> QuerySet[Any]:
     path = recipient.org.path
     town = path[: -OrgNode.steplen] if len(path) > OrgNode.steplen else path
     nearness = Case(
-        When(org__path__startswith=path, then=Value(0)),
-        When(org__path__startswith=town, then=Value(1)),
+        When(in_subtree_q("org__path", path), then=Value(0)),
+        When(in_subtree_q("org__path", town), then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from redvest.accounts import policy
@@ -20,7 +20,7 @@ from redvest.dashboards.services.rollups import month_start, next_month
 from redvest.dashboards.tables import tables
 from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths, in_subtree_q
+from redvest.orgs.selectors import ancestors_paths, by_child, child_nodes, in_subtree_q
 from redvest.volunteers.models import PoliticalStatus
 
 if TYPE_CHECKING:
@@ -179,21 +179,16 @@ def _breadcrumb(user: User, node: OrgNode) -> list[Crumb]:
 def _children(node: OrgNode, months: list[datetime.date]) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """One row per child node (and one for the node's own level when it has figures of its own): the
     subtree sums of the child, from the rollups grouped by the first depth+1 steps of the path."""
-    width = len(node.path) + OrgNode.steplen
-    kids = list(OrgNode.objects.filter(path__startswith=node.path, depth=node.depth + 1).order_by("path"))
+    kids = list(child_nodes(node).order_by("path"))
     stock: dict[str, dict[str, Any]] = {
         row["bucket"]: dict(row)
-        for row in OrgStock.objects.filter(path__startswith=node.path)
-        .annotate(bucket=Substr("path", 1, width))
-        .values("bucket")
-        .annotate(**_sums(STOCK_FIELDS))
+        for row in by_child(OrgStock.objects.all(), "path", node).annotate(**_sums(STOCK_FIELDS))
     }
     monthly: dict[str, dict[str, Any]] = {
         row["bucket"]: dict(row)
-        for row in MonthlyOrgStat.objects.filter(path__startswith=node.path, month__gte=months[0])
-        .annotate(bucket=Substr("path", 1, width))
-        .values("bucket")
-        .annotate(**_sums(("activities", "credit_minutes", "honour_minutes", "requests_opened")))
+        for row in by_child(MonthlyOrgStat.objects.filter(month__gte=months[0]), "path", node).annotate(
+            **_sums(("activities", "credit_minutes", "honour_minutes", "requests_opened"))
+        )
     }
     rows = []
     for kid in kids:
@@ -222,7 +217,7 @@ def _child_row(pk: int | None, name: str, kind: str, stock: dict[str, Any], mont
 def _trend(node: OrgNode, months: list[datetime.date]) -> dict[str, list[int]]:
     by_month: dict[datetime.date, dict[str, Any]] = {
         row["month"]: dict(row)
-        for row in MonthlyOrgStat.objects.filter(path__startswith=node.path, month__gte=months[0])
+        for row in MonthlyOrgStat.objects.filter(in_subtree_q("path", node.path), month__gte=months[0])
         .values("month")
         .annotate(**_sums(MONTH_FIELDS))
     }
@@ -258,7 +253,7 @@ def _requests(user: User, node: OrgNode, today: datetime.date) -> dict[str, Any]
     end = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
     start = end - datetime.timedelta(days=REQUEST_DAYS)
     stats = demand_stats(user=user, root=node, start=start, end=end)
-    open_now = request_list(user=user, status="open").filter(area__path__startswith=node.path)
+    open_now = request_list(user=user, status="open").filter(in_subtree_q("area__path", node.path))
     return {
         "days": REQUEST_DAYS,
         "total": stats.total,
@@ -271,7 +266,7 @@ def _requests(user: User, node: OrgNode, today: datetime.date) -> dict[str, Any]
         "satisfaction": stats.satisfaction,
         "open_now": open_now.count(),
         "overdue_now": request_list(user=user, status="open", overdue=True)
-        .filter(area__path__startswith=node.path)
+        .filter(in_subtree_q("area__path", node.path))
         .count(),
     }
 

@@ -119,7 +119,7 @@ def distance_m(a: Point | None, b: Point | None) -> float | None:
 def nearest_station(point: Point, *, under: str = "") -> Station | None:
     """The closest station with coordinates in a subtree: a small box around the point first, wider
     only when it holds nothing within its radius (so a county's stations are not all read)."""
-    base = Station.objects.filter(latitude__isnull=False, longitude__isnull=False, node__path__startswith=under)
+    base = Station.objects.filter(in_subtree_q("node__path", under), latitude__isnull=False, longitude__isnull=False)
     for radius_m in (3_000, 30_000, None):
         qs = base
         if radius_m is not None:

@@ -19,6 +19,7 @@ from redvest.accounts.models import RoleAssignment, User
 from redvest.awards import services
 from redvest.awards.models import AwardCampaign, AwardKind, Judge, Nomination, TieRule
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 DAY = datetime.timedelta(days=1)
@@ -42,12 +43,12 @@ class AwardsSummary:
 def _nominating_orgs(root: OrgNode) -> list[tuple[OrgNode, list[int]]]:
     """The county's units and towns that have registered volunteers, with up to six of them each."""
     nodes = list(
-        OrgNode.objects.filter(path__startswith=root.path, kind__in=[OrgKind.UNIT, OrgKind.TOWN]).order_by("path")
+        OrgNode.objects.filter(in_subtree_q("path", root.path), kind__in=[OrgKind.UNIT, OrgKind.TOWN]).order_by("path")
     )
     out: list[tuple[OrgNode, list[int]]] = []
     for node in nodes:
         ids = list(
-            Volunteer.objects.filter(org__path__startswith=node.path, status=VolunteerStatus.REGISTERED)
+            Volunteer.objects.filter(in_subtree_q("org__path", node.path), status=VolunteerStatus.REGISTERED)
             .order_by("pk")
             .values_list("pk", flat=True)[:6]
         )

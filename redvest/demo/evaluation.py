@@ -23,6 +23,7 @@ from redvest.evaluation.services import (
     score_adjust,
 )
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 CRITERIA = (
@@ -73,7 +74,7 @@ def write_evaluation(
     for volunteer in demo_volunteers:
         consent_record(actor=county, volunteer=volunteer, granted=True)
     others = list(
-        Volunteer.objects.filter(org__path__startswith=root.path, status=VolunteerStatus.REGISTERED)
+        Volunteer.objects.filter(in_subtree_q("org__path", root.path), status=VolunteerStatus.REGISTERED)
         .order_by("id")
         .values_list("id", flat=True)[:400]
     )

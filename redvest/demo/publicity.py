@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from redvest.accounts.models import User
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.models import (
     AttendanceMark,
     CommitmentSetting,
@@ -192,7 +193,7 @@ def write_publicity(
     today = today or timezone.localdate()
     year = today.year
     pool = list(
-        Volunteer.objects.filter(status=VolunteerStatus.REGISTERED, org__path__startswith=root.path)
+        Volunteer.objects.filter(in_subtree_q("org__path", root.path), status=VolunteerStatus.REGISTERED)
         .exclude(pk=demo_volunteer.pk)
         .select_related("org")
         .only("id", "name", "work_unit", "political_status", "org__name", "org__kind", "org__path")
@@ -292,7 +293,9 @@ def _write_exemplars(rng: random.Random, *, admin: User, pool: list[Volunteer], 
 def _write_training(
     rng: random.Random, *, admin: User, root: OrgNode, pool: list[Volunteer], today: datetime.date
 ) -> tuple[int, int]:
-    towns = list(OrgNode.objects.filter(path__startswith=root.path, kind=OrgKind.TOWN).order_by("path")[:10]) or [root]
+    towns = list(OrgNode.objects.filter(in_subtree_q("path", root.path), kind=OrgKind.TOWN).order_by("path")[:10]) or [
+        root
+    ]
     tz = timezone.get_current_timezone()
     sessions = []
     for i in range(20):

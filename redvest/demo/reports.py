@@ -20,6 +20,7 @@ from django.utils import timezone
 from redvest.accounts.models import User
 from redvest.demo import data
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.reports.figures import record_figures
 from redvest.reports.models import (
     EventKind,
@@ -64,7 +65,7 @@ def write_reports(rng: random.Random, *, root: OrgNode, county: User) -> Reports
     due = quarter_due_on(year, quarter)
     orgs = list(filing_orgs(root.path))
     figures = record_figures(sorted({records_path(o) for o in orgs}), first, last)
-    town_path = OrgNode.objects.get(depth=2, name=data.DEMO_TOWN, path__startswith=root.path).path
+    town_path = OrgNode.objects.get(in_subtree_q("path", root.path), depth=2, name=data.DEMO_TOWN).path
     in_demo_town = [o for o in orgs if o.path.startswith(town_path)]
     others = [o.pk for o in orgs if o not in in_demo_town]
     missing = set(rng.sample(others, min(MISSING, len(others) // 2)))

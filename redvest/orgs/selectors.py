@@ -7,7 +7,7 @@ level of children is one query, and the highest visible nodes are found in one q
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
@@ -46,8 +46,27 @@ def subtree(node: OrgNode) -> QuerySet[OrgNode]:
 
 
 def in_subtree_q(lookup: str, path: str) -> Q:
-    """Rows whose org path (`lookup`, e.g. "org__path") lies in the subtree at `path`: one prefix match."""
+    """Rows whose org path (`lookup`, e.g. "org__path") lies in the subtree at `path`: one prefix match.
+    The one way to scope rows to a subtree outside orgs (a test keeps raw `path__startswith` in here)."""
     return Q(**{f"{lookup}__startswith": path})
+
+
+def child_nodes(node: OrgNode) -> QuerySet[OrgNode]:
+    """One level below a node, unscoped (for views that scope themselves use `node_children`)."""
+    return OrgNode.objects.filter(in_subtree_q("path", node.path), depth=node.depth + 1)
+
+
+def child_path(lookup: str, node: OrgNode) -> Substr:
+    """SQL for the path of the child of `node` that a row (org path `lookup`) falls under; rows at the node
+    itself give the node's own path."""
+    return Substr(lookup, 1, len(node.path) + OrgNode.steplen)
+
+
+def by_child(qs: QuerySet[Any], lookup: str, node: OrgNode) -> QuerySet[Any]:
+    """The rows of `qs` in the node's subtree as `values("bucket")`, one group per child of the node it
+    falls under (the bucket is that child's path, or the node's own path for rows at the node): annotate
+    the aggregates on the result for one GROUP BY query per source, whatever the tree's size."""
+    return qs.filter(in_subtree_q(lookup, node.path)).annotate(bucket=child_path(lookup, node)).values("bucket")
 
 
 def subtree_ids(node: OrgNode) -> QuerySet[OrgNode]:

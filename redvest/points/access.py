@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from redvest.core.policy import Action, Grant, ResourceRules, Rows, Rule, grants_for, register_resource
 from redvest.core.roles import Role
+from redvest.orgs.selectors import in_subtree_q
 
 # Merchant operators' own rows: the lookup from each resource to the shop's operator.
 _OPERATOR = {
@@ -71,7 +72,7 @@ def bank_nodes_q(user: Any) -> Q:
         if grant.role == Role.SYSTEM_ADMIN:
             return Q()
         if grant.role == Role.ORG_ADMIN:
-            q |= Q(path__startswith=grant.path)
+            q |= in_subtree_q("path", grant.path)
         elif grant.role == Role.STATION_KEEPER:
             q |= Q(path=grant.path)
     return q

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from redvest.activities.models import Activity, ActivityStatus, ServiceCategory
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.records.models import (
     RecordKind,
     RecordSource,
@@ -55,7 +56,7 @@ def ensure_volunteers(count: int, *, out: Writer = sys.stderr) -> list[int]:
     have = Volunteer.objects.count()
     if have < count:
         root = _root()
-        orgs = list(OrgNode.objects.filter(path__startswith=root.path).values_list("pk", flat=True))
+        orgs = list(OrgNode.objects.filter(in_subtree_q("path", root.path)).values_list("pk", flat=True))
         rows = []
         for n in range(have, count):
             rows.append(
@@ -85,7 +86,7 @@ def ensure_volunteers(count: int, *, out: Writer = sys.stderr) -> list[int]:
 
 def _activities(count: int, rng: random.Random) -> list[tuple[int, str, datetime.datetime, int]]:
     root = _root()
-    orgs = list(OrgNode.objects.filter(path__startswith=root.path).values_list("pk", flat=True))
+    orgs = list(OrgNode.objects.filter(in_subtree_q("path", root.path)).values_list("pk", flat=True))
     categories = [c.value for c in ServiceCategory]
     tz = timezone.get_current_timezone()
     rows = []

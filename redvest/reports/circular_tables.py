@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from redvest.evaluation.selectors import published_ranking
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.reports.models import FigureKey, QuarterlyReport, ReportFigure
 from redvest.reports.quarters import quarter_due_on
 from redvest.reports.selectors import filing_orgs
@@ -46,7 +47,7 @@ def circular_tables(*, root: OrgNode, year: int, quarter: int, today: datetime.d
     orgs = list(filing_orgs(root.path))
     reports = {
         r.org_id: r
-        for r in QuarterlyReport.objects.filter(org__path__startswith=root.path, year=year, quarter=quarter)
+        for r in QuarterlyReport.objects.filter(in_subtree_q("org__path", root.path), year=year, quarter=quarter)
         .filter(submitted_at__isnull=False)
         .prefetch_related(Prefetch("figures", queryset=ReportFigure.objects.order_by("id")))
     }

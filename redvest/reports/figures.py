@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from redvest.care.models import CareVisit
 from redvest.care.selectors import visit_stats
+from redvest.orgs.selectors import in_subtree_q
 from redvest.reports.models import FigureKey
 
 Figures = dict[str, int]
@@ -54,7 +55,7 @@ class _Rollup:
         wanted = set(paths)
         within = Q()
         for p in _outermost(paths):
-            within |= Q(path__startswith=p)
+            within |= in_subtree_q("path", p)
         self.owners: dict[int, list[str]] = {}
         for node_id, path in OrgNode.objects.filter(within).values_list("id", "path"):
             prefixes = [path[:i] for i in range(OrgNode.steplen, len(path) + 1, OrgNode.steplen)]

@@ -42,7 +42,7 @@ def records_path(org: OrgNode) -> str:
 
 def filing_orgs(path: str) -> QuerySet[OrgNode]:
     """The nodes that file a 季报 in the subtree at `path`, in tree order."""
-    return OrgNode.objects.filter(path__startswith=path, kind__in=FILING_KINDS).order_by("path")
+    return OrgNode.objects.filter(in_subtree_q("path", path), kind__in=FILING_KINDS).order_by("path")
 
 
 def filing_orgs_for(*, user: User) -> QuerySet[OrgNode]:
@@ -179,7 +179,7 @@ def review_overview(*, root: OrgNode, year: int, quarter: int, today: datetime.d
     due_on = quarter_due_on(year, quarter)
     total = filing_orgs(root.path).count()
     by_status = dict(
-        QuarterlyReport.objects.filter(org__path__startswith=root.path, org__kind__in=FILING_KINDS)
+        QuarterlyReport.objects.filter(in_subtree_q("org__path", root.path), org__kind__in=FILING_KINDS)
         .filter(year=year, quarter=quarter)
         .values_list("status")
         .annotate(n=Count("id"))
@@ -233,7 +233,7 @@ def report_punctuality(path: str, year: int, quarter: int) -> dict[int, bool]:
     orgs = list(filing_orgs(path).values_list("id", flat=True))
     on_time = set(
         QuarterlyReport.objects.filter(
-            org__path__startswith=path, year=year, quarter=quarter, submitted_at__isnull=False, is_late=False
+            in_subtree_q("org__path", path), year=year, quarter=quarter, submitted_at__isnull=False, is_late=False
         ).values_list("org_id", flat=True)
     )
     return {org_id: org_id in on_time for org_id in orgs}

@@ -15,7 +15,7 @@ from redvest.core.errors import NotFound
 from redvest.core.pagination import Page
 from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.teams.models import Membership, MembershipKind, Team
 from redvest.volunteers.models import (
     DeregistrationRequest,
@@ -95,7 +95,7 @@ def volunteer_list(
         qs = qs.filter(id_number_hash=blind_index(id_number.replace(" ", "")))
     if org_id is not None:
         node = OrgNode.objects.filter(pk=org_id).only("path").first()
-        qs = qs.filter(org__path__startswith=node.path) if node else qs.none()
+        qs = qs.filter(in_subtree_q("org__path", node.path)) if node else qs.none()
     if status:
         qs = qs.filter(status=status)
     if political_status:
@@ -161,7 +161,7 @@ def org_options(*, user: User, selected: int | None = None) -> list[tuple[int, s
     shown = Q(depth__lte=top + 1)
     node = OrgNode.objects.filter(pk=selected).only("path", "depth").first() if selected else None
     if node is not None:
-        shown |= Q(path__in=ancestors_paths(node.path)) | Q(path__startswith=node.path, depth=node.depth + 1)
+        shown |= Q(path__in=ancestors_paths(node.path)) | Q(in_subtree_q("path", node.path), depth=node.depth + 1)
     nodes = managed.filter(shown)[:ORG_CHOICES_LIMIT]
     return [(o.pk, "　" * max(0, o.depth - top) + o.name) for o in nodes]
 
@@ -170,7 +170,7 @@ def team_choices(*, user: User, org: OrgNode | None = None) -> QuerySet[Team]:
     """Active teams the user may assign people to; with `org`, those in its subtree."""
     qs = Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
     if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
+        qs = qs.filter(in_subtree_q("org__path", org.path))
     return policy.scope(user, "team", qs, "change")
 
 

@@ -27,6 +27,7 @@ from redvest.activities.selectors.calendar import DayTag, activity_tags
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.models import BrandProject, Team
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def activity_browse(
     if filters.q:
         qs = qs.filter(Q(title__icontains=filters.q) | Q(place__icontains=filters.q))
     if filters.org is not None:
-        qs = qs.filter(org__path__startswith=filters.org.path)
+        qs = qs.filter(in_subtree_q("org__path", filters.org.path))
 
     if filters.latitude is None or filters.longitude is None:
         result = paginate(with_listing_related(qs).order_by("start_at", "id"), page=page, size=size)
@@ -184,7 +185,7 @@ def org_choices_for_activity(*, user: User) -> QuerySet[OrgNode]:
     teams = scope(user, "team", Team.objects.all(), "change").select_related("org")
     q = Q(pk__in=scope(user, "org", OrgNode.objects.all(), "change").values("pk"))
     for team in teams[:50]:
-        q |= Q(path__startswith=team.org.path)
+        q |= in_subtree_q("path", team.org.path)
     return OrgNode.objects.filter(q).order_by("path")
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from redvest.activities.models import Activity, ActivityKind, ActivityStatus, QuarterlyTheme
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 
 # 春节 (the first day of the lunar year) has no closed formula; the dates for the years we serve.
 SPRING_FESTIVAL: dict[int, datetime.date] = {
@@ -136,7 +136,7 @@ def month_calendar(
     first, last = weeks_dates[0][0], weeks_dates[-1][-1]
     rows = (
         activities.filter(
-            org__path__startswith=org.path,
+            in_subtree_q("org__path", org.path),
             start_at__gte=_local_midnight(first),
             start_at__lt=_local_midnight(last + datetime.timedelta(days=1)),
         )

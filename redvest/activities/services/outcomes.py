@@ -25,6 +25,7 @@ from redvest.activities.models import (
 from redvest.activities.selectors.outcomes import tally_categories_for
 from redvest.audit.services import audit_record, snapshot
 from redvest.core.errors import DomainError, PermissionDenied, ValidationFailed
+from redvest.orgs.selectors import in_subtree_q
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -80,7 +81,7 @@ def theme_set(
     )
     start, end = _quarter_bounds(year, quarter)
     # Nearest wins: replace no theme, or a theme set higher up the tree than this node.
-    Activity.objects.filter(org__path__startswith=org.path, start_at__gte=start, start_at__lt=end).filter(
+    Activity.objects.filter(in_subtree_q("org__path", org.path), start_at__gte=start, start_at__lt=end).filter(
         Q(theme__isnull=True) | Q(theme__org__depth__lt=org.depth)
     ).update(theme=theme)
     return theme

@@ -11,10 +11,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.models import Role, RoleAssignment
+from redvest.accounts.selectors import admins_over
 from redvest.care.models import CarePairing, CareReminder, PairingStatus, RecipientStatus, ReminderKind
 from redvest.core.services import notification_send
-from redvest.orgs.selectors import ancestors_paths
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -42,12 +41,7 @@ def _partner_users(pairing: CarePairing) -> list[User]:
 
 def _org_admins_over(path: str, cache: dict[str, list[User]]) -> list[User]:
     if path not in cache:
-        cache[path] = [
-            a.user
-            for a in RoleAssignment.objects.filter(
-                role=Role.ORG_ADMIN, org__path__in=ancestors_paths(path), user__is_active=True
-            ).select_related("user")
-        ]
+        cache[path] = admins_over(path)
     return cache[path]
 
 

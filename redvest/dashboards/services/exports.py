@@ -25,6 +25,7 @@ from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.tables import Table, tables
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 
 log = logging.getLogger(__name__)
 MAX_PERIOD_DAYS = 3660
@@ -118,7 +119,7 @@ def data_export_request(
 def export_queryset(*, export: DataExport, spec: Table) -> QuerySet[Any]:
     """The rows of an export: the subtree, the period (Shanghai days, end inclusive), the category, and what
     the requesting user may see of the table's resource."""
-    qs = spec.base().filter(**{f"{spec.path_lookup}__startswith": export.org.path})
+    qs = spec.base().filter(in_subtree_q(spec.path_lookup, export.org.path))
     field = spec.date_field
     after: datetime.date  # a datetime for datetime columns (a datetime is a date)
     before: datetime.date

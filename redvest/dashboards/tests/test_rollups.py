@@ -14,6 +14,7 @@ from redvest.dashboards.services import dashboards_refresh
 from redvest.dashboards.services.rollups import month_start
 from redvest.dashboards.tests.factories import County, months_ago
 from redvest.demand.models import Callback, ServiceRequest
+from redvest.orgs.selectors import in_subtree_q
 from redvest.points.models import AccountKind, PointsEntry, TxnKind
 from redvest.records.models import RecordKind, ServiceRecord
 from redvest.records.tests.factories import post_record
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _rollup(path: str) -> dict[str, int]:
-    sums = MonthlyOrgStat.objects.filter(path__startswith=path).aggregate(
+    sums = MonthlyOrgStat.objects.filter(in_subtree_q("path", path)).aggregate(
         credit=Sum("credit_minutes"),
         honour=Sum("honour_minutes"),
         records=Sum("records"),
@@ -40,29 +41,29 @@ def _rollup(path: str) -> dict[str, int]:
 
 
 def _direct(path: str) -> dict[str, int]:
-    records = ServiceRecord.objects.filter(volunteer__org__path__startswith=path).aggregate(
+    records = ServiceRecord.objects.filter(in_subtree_q("volunteer__org__path", path)).aggregate(
         credit=Sum("minutes", filter=Q(kind=RecordKind.CREDIT)),
         honour=Sum("minutes", filter=Q(kind=RecordKind.HONOUR)),
         records=Count("id"),
     )
     earned = PointsEntry.objects.filter(
+        in_subtree_q("account__volunteer__org__path", path),
         account__kind=AccountKind.VOLUNTEER,
-        account__volunteer__org__path__startswith=path,
         transaction__kind__in=[TxnKind.EARN, TxnKind.AWARD],
     ).aggregate(n=Sum("delta"))["n"]
-    requests = ServiceRequest.objects.filter(area__path__startswith=path)
+    requests = ServiceRequest.objects.filter(in_subtree_q("area__path", path))
     return {
         "credit": int(records["credit"] or 0),
         "honour": int(records["honour"] or 0),
         "records": records["records"],
-        "activities": Activity.objects.filter(org__path__startswith=path, status=ActivityStatus.PUBLISHED).count(),
+        "activities": Activity.objects.filter(in_subtree_q("org__path", path), status=ActivityStatus.PUBLISHED).count(),
         "earned": int(earned or 0),
         "opened": requests.count(),
         "closed": requests.filter(status__in=["resolved", "closed"]).count(),
         "on_time": requests.filter(status__in=["resolved", "closed"], resolved_at__lte=F("resolution_due_at")).count(),
-        "satisfied": Callback.objects.filter(request__area__path__startswith=path, rating="satisfied").count(),
-        "joined": Volunteer.objects.filter(org__path__startswith=path).exclude(status="pending").count(),
-        "care": CareVisit.objects.filter(recipient__org__path__startswith=path).count(),
+        "satisfied": Callback.objects.filter(in_subtree_q("request__area__path", path), rating="satisfied").count(),
+        "joined": Volunteer.objects.filter(in_subtree_q("org__path", path)).exclude(status="pending").count(),
+        "care": CareVisit.objects.filter(in_subtree_q("recipient__org__path", path)).count(),
     }
 
 
@@ -82,14 +83,16 @@ def test_correction_lowers_the_minutes_of_the_corrected_month(world: County) -> 
 
 def test_points_earned_follow_the_ledger(world: County) -> None:
     dashboards_refresh(full=True)
-    earned = MonthlyOrgStat.objects.filter(path__startswith=world.tree.county.path).aggregate(n=Sum("points_earned"))
+    earned = MonthlyOrgStat.objects.filter(in_subtree_q("path", world.tree.county.path)).aggregate(
+        n=Sum("points_earned")
+    )
     assert earned["n"] > 0
     assert _rollup(world.tree.county.path)["earned"] == _direct(world.tree.county.path)["earned"]
 
 
 def test_stock_counts_volunteers_by_political_status_teams_and_stations(world: County) -> None:
     dashboards_refresh(full=True)
-    stock = OrgStock.objects.filter(path__startswith=world.tree.town_a.path).aggregate(
+    stock = OrgStock.objects.filter(in_subtree_q("path", world.tree.town_a.path)).aggregate(
         v=Sum("volunteers"), party=Sum("party_members"), masses=Sum("masses"), teams=Sum("teams"), st=Sum("stations")
     )
     assert stock == {"v": 2, "party": 1, "masses": 1, "teams": 2, "st": 2}

@@ -29,7 +29,7 @@ from redvest.accounts.policy import can_view_sensitive
 from redvest.demand import geo
 from redvest.demand.models import ACTIVE_DISPATCH_STATUSES, Dispatch, ServiceRequest
 from redvest.orgs.models import OrgKind, OrgNode, Station
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.teams.models import Membership, MembershipKind, Specialty, Team
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
@@ -179,7 +179,7 @@ def _limit(qs: QuerySet[Any], lookup: str, within: list[str] | None) -> QuerySet
         return qs
     q = Q()
     for prefix in within:
-        q |= Q(**{f"{lookup}__startswith": prefix})
+        q |= in_subtree_q(lookup, prefix)
     return qs.filter(q) if within else qs.none()
 
 
@@ -199,7 +199,7 @@ def _nodes_under(path: str, within: list[str] | None, cache: NodeCache | None = 
     """Org nodes of a subtree the asker may dispatch into: id -> (path, name); each subtree read once."""
     if cache is not None and path in cache:
         return cache[path]
-    qs = _limit(OrgNode.objects.filter(path__startswith=path), "path", within)
+    qs = _limit(OrgNode.objects.filter(in_subtree_q("path", path)), "path", within)
     nodes = {pk: (p, name) for pk, p, name in qs.values_list("id", "path", "name")}
     if cache is not None:
         cache[path] = nodes
@@ -446,7 +446,7 @@ def _widen(qs: QuerySet[Any], path_lookup: str, *, start: str, ceiling: str, wit
     qs = _limit(qs, path_lookup, within)
     rows: list[Any] = []
     for path in _widening(start, ceiling):
-        rows = list(qs.filter(**{f"{path_lookup}__startswith": path})[:POOL_MAX])
+        rows = list(qs.filter(in_subtree_q(path_lookup, path))[:POOL_MAX])
         if len(rows) >= 3:
             break
     return rows

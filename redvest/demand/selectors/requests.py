@@ -43,6 +43,7 @@ from redvest.demand.models import (
     SpotCheck,
 )
 from redvest.orgs.models import OrgKind, OrgNode, Station
+from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.models import Team
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def request_list(
         )
     if area_id is not None:
         area = OrgNode.objects.filter(pk=area_id).first()
-        qs = qs.filter(area__path__startswith=area.path) if area else qs.none()
+        qs = qs.filter(in_subtree_q("area__path", area.path)) if area else qs.none()
     if overdue:
         qs = qs.filter(Q(arrival_breached_at__isnull=False) | Q(resolution_breached_at__isnull=False))
     return qs.order_by("-created_at", "-id")
@@ -367,7 +368,7 @@ def area_choices(*, user: User) -> QuerySet[OrgNode]:
     if paths is not None:
         q = Q()
         for p in paths:
-            q |= Q(path__startswith=p)
+            q |= in_subtree_q("path", p)
         qs = qs.filter(q) if paths else qs.none()
     return qs.order_by("path")
 
@@ -440,7 +441,7 @@ def dispatch_root_choices(*, user: User) -> QuerySet[OrgNode]:
         return qs.filter(depth__lte=2).order_by("path")
     q = Q()
     for p in paths:
-        q |= Q(path=p) | (Q(path__startswith=p) & Q(depth__lte=len(p) // OrgNode.steplen + 1))
+        q |= Q(path=p) | (in_subtree_q("path", p) & Q(depth__lte=len(p) // OrgNode.steplen + 1))
     return qs.filter(q).order_by("path") if paths else qs.none()
 
 
@@ -452,7 +453,7 @@ def walkin_stations(*, user: User) -> QuerySet[Station]:
         return qs.order_by("node__path")
     q = Q()
     for p in paths:
-        q |= Q(node__path__startswith=p)
+        q |= in_subtree_q("node__path", p)
     return qs.filter(q).order_by("node__path") if paths else qs.none()
 
 
@@ -464,7 +465,7 @@ def team_choices(*, user: User) -> QuerySet[Team]:
         return qs.order_by("org__path", "name")
     q = Q()
     for p in paths:
-        q |= Q(org__path__startswith=p)
+        q |= in_subtree_q("org__path", p)
     return qs.filter(q).order_by("org__path", "name") if paths else qs.none()
 
 

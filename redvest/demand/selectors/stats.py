@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
 
 from redvest.accounts.policy import scope
 from redvest.demand.models import (
@@ -28,6 +27,7 @@ from redvest.demand.models import (
     SpotCheckStatus,
 )
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import by_child, in_subtree_q
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -71,7 +71,7 @@ def _base(user: User, root: OrgNode, start: datetime.datetime, end: datetime.dat
     return scope(
         user,
         "request",
-        ServiceRequest.objects.filter(area__path__startswith=root.path, created_at__gte=start, created_at__lt=end),
+        ServiceRequest.objects.filter(in_subtree_q("area__path", root.path), created_at__gte=start, created_at__lt=end),
     )
 
 
@@ -86,11 +86,7 @@ def demand_stats(*, user: User, root: OrgNode, start: datetime.datetime, end: da
     statuses = dict(RequestStatus.choices)
     by_category = {row["category"]: row["n"] for row in qs.values("category").annotate(n=Count("id"))}
     by_status = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("id"))}
-    width = len(root.path) + OrgNode.steplen
-    buckets = {
-        row["bucket"]: row["n"]
-        for row in qs.annotate(bucket=Substr("area__path", 1, width)).values("bucket").annotate(n=Count("id"))
-    }
+    buckets = {row["bucket"]: row["n"] for row in by_child(qs, "area__path", root).annotate(n=Count("id"))}
     names = dict(OrgNode.objects.filter(path__in=list(buckets)).values_list("path", "name"))
     times = list(
         qs.values_list(
@@ -179,7 +175,7 @@ def satisfaction_by(
 ) -> list[SatisfactionRow]:
     """Ratings given in the period for requests under `root`, per service item, or per team / station that
     finished a part of the request (a 组团 request counts for each of its teams)."""
-    requests = scope(user, "request", ServiceRequest.objects.filter(area__path__startswith=root.path))
+    requests = scope(user, "request", ServiceRequest.objects.filter(in_subtree_q("area__path", root.path)))
     key = {
         "item": "request__item__name",
         "team": "request__dispatches__team__name",

@@ -52,6 +52,7 @@ from redvest.demand.services._common import (
     require_open,
 )
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.records.services import record_post_attendance
 from redvest.teams.models import Membership
 from redvest.volunteers.models import Volunteer, VolunteerStatus
@@ -79,7 +80,7 @@ def eligible_volunteers(part: Dispatch) -> QuerySet[Volunteer]:
     if node is None:
         return registered.none()
     served = node.path[: -OrgNode.steplen] if node.depth > 1 else node.path
-    return registered.filter(org__path__startswith=served)
+    return registered.filter(in_subtree_q("org__path", served))
 
 
 def _check_time(part: Dispatch, entries: list[TimeSpent], now: datetime.datetime) -> dict[int, Volunteer]:

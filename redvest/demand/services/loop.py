@@ -28,6 +28,7 @@ from redvest.demand.models import (
 )
 from redvest.demand.selectors.requests import request_track
 from redvest.demand.services._common import clean_text, dispatchers_for, event_add, locked_request, notify, request_url
+from redvest.orgs.selectors import in_subtree_q
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -206,7 +207,7 @@ def spot_check_draw(
         actor,
         "request",
         ServiceRequest.objects.filter(
-            area__path__startswith=root.path,
+            in_subtree_q("area__path", root.path),
             status__in=DONE_STATUSES,
             resolved_at__gte=start,
             resolved_at__lt=end,

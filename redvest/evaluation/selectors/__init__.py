@@ -26,7 +26,7 @@ from redvest.evaluation.models import (
 )
 from redvest.evaluation.selectors.metrics import Cohort
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -60,7 +60,9 @@ def scheme_get(*, user: User, scheme_id: Any, action: str = "view") -> Evaluatio
 
 def cohort_of(*, org: OrgNode, kind: str) -> Cohort:
     """The nodes of `kind` strictly inside the reviewing node's subtree (one query)."""
-    rows = OrgNode.objects.filter(path__startswith=org.path, kind=kind).exclude(pk=org.pk).values_list("path", "id")
+    rows = (
+        OrgNode.objects.filter(in_subtree_q("path", org.path), kind=kind).exclude(pk=org.pk).values_list("path", "id")
+    )
     return Cohort(root_path=org.path, orgs=dict(rows), root_depth=org.depth)
 
 
@@ -276,7 +278,7 @@ def admin_org_choices(*, user: User, limit: int = 300) -> list[OrgNode]:
             cond |= Q(depth__lte=3)
             any_grant = True
         elif g.role == Role.ORG_ADMIN:
-            cond |= Q(path__startswith=g.path, depth__lte=len(g.path) // OrgNode.steplen + 2)
+            cond |= Q(in_subtree_q("path", g.path), depth__lte=len(g.path) // OrgNode.steplen + 2)
             any_grant = True
     if not any_grant:
         return []

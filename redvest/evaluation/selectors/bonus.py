@@ -20,7 +20,7 @@ from redvest.core.excel import BOLD, excel_append, excel_bytes, excel_sheet
 from redvest.evaluation.models import BonusRule
 from redvest.evaluation.period import Period
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def bonus_rule_in_force(*, org: OrgNode) -> BonusRule | None:
 def _rules_for(root: OrgNode) -> dict[str, BonusRule]:
     """Rules above and inside the subtree, by their node's path (one query)."""
     rows = BonusRule.objects.filter(
-        Q(org__path__in=ancestors_paths(root.path)) | Q(org__path__startswith=root.path)
+        Q(org__path__in=ancestors_paths(root.path)) | in_subtree_q("org__path", root.path)
     ).select_related("org")
     return {r.org.path: r for r in rows}
 
@@ -74,14 +74,17 @@ def bonus_table(*, org: OrgNode, period: Period) -> list[BonusRow]:
         .values("request_id")
     )
     organised = (
-        ServiceRequest.objects.filter(pk__in=grouped, area__path__startswith=org.path)
+        ServiceRequest.objects.filter(in_subtree_q("area__path", org.path), pk__in=grouped)
         .order_by()
         .values_list("area_id", "area__name", "area__path")
         .annotate(n=Count("id"))
     )
     joined = (
         Dispatch.objects.filter(
-            status=DispatchStatus.DONE, team__isnull=False, team__org__path__startswith=org.path, request_id__in=grouped
+            in_subtree_q("team__org__path", org.path),
+            status=DispatchStatus.DONE,
+            team__isnull=False,
+            request_id__in=grouped,
         )
         .order_by()
         .values_list("team__org_id", "team__org__name", "team__org__path")

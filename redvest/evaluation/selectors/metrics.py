@@ -20,6 +20,7 @@ from django.utils import timezone
 from redvest.care.models import CarePairing, CareVisit, PairingStatus
 from redvest.evaluation.models import Metric, Normalisation
 from redvest.evaluation.period import Period
+from redvest.orgs.selectors import in_subtree_q
 from redvest.reports.selectors import report_punctuality
 
 CENT = Decimal("0.01")
@@ -42,7 +43,7 @@ class Cohort:
         if self._paths is None:
             from redvest.orgs.models import OrgNode
 
-            self._paths = dict(OrgNode.objects.filter(path__startswith=self.root_path).values_list("id", "path"))
+            self._paths = dict(OrgNode.objects.filter(in_subtree_q("path", self.root_path)).values_list("id", "path"))
         return self._paths
 
     @property
@@ -63,7 +64,7 @@ def _grouped(qs: QuerySet[Any], org_field: str, cohort: Cohort, **aggregates: An
     grouping by the org id is cheaper than by a computed prefix, and the sums are additive."""
     base = qs
     if cohort.root_depth > 1:  # at a root node every row is in the subtree: no join on the path needed
-        base = qs.filter(**{f"{org_field}__path__startswith": cohort.root_path})
+        base = qs.filter(in_subtree_q(f"{org_field}__path", cohort.root_path))
     rows = base.order_by().values(f"{org_field}_id").annotate(**aggregates)
     paths = cohort.node_paths()
     out: dict[int, dict[str, Any]] = {}

@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import Q
 
 from redvest.evaluation.period import Period
+from redvest.orgs.selectors import in_subtree_q
 
 RATING_POINTS = {"satisfied": 100, "basic": 80, "unsatisfied": 40}
 GRADES = ((Decimal(90), "优秀"), (Decimal(75), "良好"), (Decimal(60), "合格"))
@@ -116,11 +117,12 @@ def volunteer_evaluations(
     if volunteer_id is not None:
         own_filter["volunteer_id"] = volunteer_id
         member_filter["team__memberships__volunteer_id"] = volunteer_id
+    own_scope = member_scope = Q()
     if root_path is not None:
-        own_filter["volunteer__org__path__startswith"] = root_path
-        member_filter["team__memberships__volunteer__org__path__startswith"] = root_path
-    own = done.filter(**own_filter)
-    team = done.filter(**member_filter)
+        own_scope = in_subtree_q("volunteer__org__path", root_path)
+        member_scope = in_subtree_q("team__memberships__volunteer__org__path", root_path)
+    own = done.filter(own_scope, **own_filter)
+    team = done.filter(member_scope, **member_filter)
     handlers: dict[int, set[int]] = defaultdict(set)  # request id → volunteer ids
     for request_id, vid in own.values_list("request_id", "volunteer_id").distinct():
         handlers[request_id].add(vid)

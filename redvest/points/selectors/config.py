@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.points.models import EarningRule, PioneerConfig, PointsPolicy, PointType
 
 if TYPE_CHECKING:
@@ -93,7 +93,9 @@ def pioneer_configs_under(*, org: OrgNode) -> list[PioneerConfig]:
     ranking over the subtree needs to weigh each member by their own org's config."""
     inherited = pioneer_config_for(org=org)
     inside = list(
-        PioneerConfig.objects.filter(org__path__startswith=org.path).exclude(org__path=org.path).select_related("org")
+        PioneerConfig.objects.filter(in_subtree_q("org__path", org.path))
+        .exclude(org__path=org.path)
+        .select_related("org")
     )
     inside.sort(key=lambda c: len(c.org.path), reverse=True)
     return [*inside, inherited]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from redvest.accounts.policy import can, can_administer, home_orgs, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.points.access import bank_nodes_q, can_manage_bank
 from redvest.points.errors import NotAVolunteer
 from redvest.points.models import (
@@ -259,7 +259,7 @@ def fund_list(*, user: User) -> QuerySet[PointsAccount]:
         return PointsAccount.objects.filter(kind=AccountKind.FUND).select_related("org").order_by("org__path", "name")
     q = Q(pk__in=[])
     for path in paths:
-        q |= Q(org__path__startswith=path)
+        q |= in_subtree_q("org__path", path)
     return PointsAccount.objects.filter(q, kind=AccountKind.FUND).select_related("org").order_by("org__path", "name")
 
 

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from redvest.accounts.policy import can_administer, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry
 from redvest.points.selectors.config import pioneer_config_for, pioneer_configs_under
 from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
@@ -44,14 +45,14 @@ def _weight(configs: list[PioneerConfig], value: Any) -> Any:
 
 
 def _subtree_ids(org: OrgNode) -> QuerySet[OrgNode]:
-    return OrgNode.objects.filter(path__startswith=org.path).values("id")
+    return OrgNode.objects.filter(in_subtree_q("path", org.path)).values("id")
 
 
 def _in_subtree(org: OrgNode) -> Q:
     """Members of the subtree. Over a large share of the tree the members are read in table order and
     each node tested against the subtree's set (`org_id + 0` keeps SQLite off the org index, whose
     walk would visit the rows in random order); a small subtree goes through the index."""
-    counts = OrgNode.objects.aggregate(all=Count("id"), under=Count("id", filter=Q(path__startswith=org.path)))
+    counts = OrgNode.objects.aggregate(all=Count("id"), under=Count("id", filter=in_subtree_q("path", org.path)))
     broad = counts["under"] * BROAD_SHARE >= counts["all"]
     return Q(org_key__in=_subtree_ids(org)) if broad else Q(org_id__in=_subtree_ids(org))
 

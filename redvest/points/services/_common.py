@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from redvest.accounts.models import Role, RoleAssignment, User
+from redvest.accounts.models import User
+from redvest.accounts.selectors import admins_over
 from redvest.core.errors import DomainError
 from redvest.core.services import notification_send
-from redvest.orgs.selectors import ancestors_paths
 
 if TYPE_CHECKING:
     from redvest.orgs.models import OrgNode
@@ -44,15 +44,7 @@ def check_evidence(evidence: UploadedFile | None, *, required: bool) -> None:
 
 def admins_nearest(*, org: OrgNode) -> list[User]:
     """The org admins at the nearest level above (or at) the node that has any: who reviews its items."""
-    rows = list(
-        RoleAssignment.objects.filter(role=Role.ORG_ADMIN, org__path__in=ancestors_paths(org.path)).select_related(
-            "user", "org"
-        )
-    )
-    if not rows:
-        return []
-    deepest = max(len(r.org.path) for r in rows)
-    return list({r.user_id: r.user for r in rows if len(r.org.path) == deepest}.values())
+    return admins_over(org, nearest=True)
 
 
 def notify_later(*, recipients: list[User], title: str, body: str = "", url: str = "") -> None:

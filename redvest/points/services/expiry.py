@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.points.models import AccountKind, PointsAccount, PointsEarnedYear, PointsEntry, PointsPolicy, TxnKind
 from redvest.points.selectors.config import policy_for
 from redvest.points.services.ledger import accounts_lock, bank_account, ledger_post
@@ -40,7 +41,7 @@ def points_expire(*, today: datetime.date) -> int:
         return 0
     under = Q()
     for path in orgs:
-        under |= Q(volunteer__org__path__startswith=path)
+        under |= in_subtree_q("volunteer__org__path", path)
     total = 0
     candidates = PointsAccount.objects.filter(under, kind=AccountKind.VOLUNTEER, balance__gt=0).select_related(
         "volunteer__org"

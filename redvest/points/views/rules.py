@@ -17,6 +17,7 @@ from redvest.core.errors import DomainError, NotFound, PermissionDenied
 from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.points.errors import NotAVolunteer
 from redvest.points.forms import PolicyForm, RuleForm, tri_state
 from redvest.points.models import EarningRule, PointsPolicy
@@ -59,7 +60,7 @@ def picker_nodes(user: Any) -> list[OrgNode]:
     roots = list(OrgNode.objects.filter(pk__in=home_orgs(user)))
     q = Q(pk__in=[])
     for root in roots:
-        q |= Q(path__startswith=root.path, depth__lte=root.depth + 2)
+        q |= Q(in_subtree_q("path", root.path), depth__lte=root.depth + 2)
     return list(OrgNode.objects.filter(q).order_by("path")[:MAX_PICKER_NODES])
 
 

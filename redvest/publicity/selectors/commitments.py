@@ -13,6 +13,7 @@ from redvest.accounts.policy import Action, scope
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.errors import NotAVolunteer
 from redvest.publicity.models import Commitment, CommitmentFollowUp, TargetKind
 from redvest.publicity.selectors.names import public_names
@@ -96,7 +97,7 @@ def commitment_list(
     if status:
         qs = qs.filter(status=status)
     if org is not None:
-        qs = qs.filter(volunteer__org__path__startswith=org.path)
+        qs = qs.filter(in_subtree_q("volunteer__org__path", org.path))
     if q:
         qs = qs.filter(volunteer__name__icontains=q.strip())
     return qs.select_related("volunteer__org").order_by("-id")  # newest first: walks the primary key, stops at a page
@@ -156,7 +157,7 @@ def wall(
 ) -> WallPage:
     """The public wall of an org subtree: commitments of active volunteers, names masked unless the
     volunteer consented to public display; no login. A constant number of queries per page."""
-    qs = Commitment.objects.filter(volunteer__org__path__startswith=org.path).exclude(
+    qs = Commitment.objects.filter(in_subtree_q("volunteer__org__path", org.path)).exclude(
         volunteer__status=VolunteerStatus.DEREGISTERED
     )
     if year:

@@ -11,6 +11,7 @@ from redvest.accounts.policy import Action, scope
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.models import Exemplar, ExemplarPhoto, ExemplarStatus
 from redvest.publicity.selectors.names import public_names
 from redvest.teams.models import Team
@@ -35,7 +36,7 @@ def exemplar_list(*, user: User, status: str = "", org: OrgNode | None = None) -
     if status:
         qs = qs.filter(status=status)
     if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
+        qs = qs.filter(in_subtree_q("org__path", org.path))
     return _with_people(qs.annotate(photo_count=Count("photos"))).order_by("-id")
 
 
@@ -75,7 +76,7 @@ def public_exemplars(*, org: OrgNode | None = None, page: int = 1, size: int | N
     """Published stories for anyone (no login), newest first; a constant number of queries per page."""
     qs = Exemplar.objects.filter(status=ExemplarStatus.PUBLISHED)
     if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
+        qs = qs.filter(in_subtree_q("org__path", org.path))
     qs = _with_people(qs).prefetch_related(Prefetch("photos", queryset=ExemplarPhoto.objects.order_by("order", "id")))
     found = paginate(qs.order_by("-published_at", "-id"), page=page, size=size)
     return Page(items=_public(found.items), count=found.count, number=found.number, size=found.size)

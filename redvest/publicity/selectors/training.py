@@ -15,6 +15,7 @@ from redvest.accounts.policy import Action, can_administer, scope
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.models import AttendanceMark, Enrolment, TrainingSession
 from redvest.volunteers.models import Volunteer
 
@@ -28,7 +29,7 @@ def session_list(
     """Sessions the user may see, newest first, with the number enrolled."""
     qs = scope(user, "training_session", TrainingSession.objects.all())
     if org is not None:
-        qs = qs.filter(org__path__startswith=org.path)
+        qs = qs.filter(in_subtree_q("org__path", org.path))
     if category:
         qs = qs.filter(category=category)
     if upcoming:
@@ -160,7 +161,7 @@ class HoursRow:
 def _hours_qs(*, org: OrgNode, start: datetime.date | None, end: datetime.date | None) -> Any:
     return (
         _attended()
-        .filter(_period_q(start, end), volunteer__org__path__startswith=org.path)
+        .filter(in_subtree_q("volunteer__org__path", org.path), _period_q(start, end))
         .values("volunteer_id")
         .annotate(minutes=Sum("session__minutes"), sessions=Count("id"))
         .order_by("-minutes", "volunteer_id")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from redvest.accounts.policy import can_administer, scope
 from redvest.audit.services import audit_record, snapshot
 from redvest.core.errors import PermissionDenied, ValidationFailed
+from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.errors import BadExemplarStatus
 from redvest.publicity.models import Exemplar, ExemplarPhoto, ExemplarStatus
 
@@ -88,10 +89,12 @@ def _clean(*, actor: User, org: OrgNode, data: ExemplarData) -> tuple[str, str, 
     if not volunteer_ids and not team_ids:
         errors["volunteers"] = "请至少关联一名志愿者或一支服务队"
     # Only people and teams the author may see, and within the story's own subtree.
-    found_v = scope(actor, "volunteer", Volunteer.objects.filter(pk__in=volunteer_ids, org__path__startswith=org.path))
+    found_v = scope(
+        actor, "volunteer", Volunteer.objects.filter(in_subtree_q("org__path", org.path), pk__in=volunteer_ids)
+    )
     if volunteer_ids and found_v.count() != len(volunteer_ids):
         errors["volunteers"] = "关联的志愿者不存在或不在本组织范围内"
-    found_t = scope(actor, "team", Team.objects.filter(pk__in=team_ids, org__path__startswith=org.path))
+    found_t = scope(actor, "team", Team.objects.filter(in_subtree_q("org__path", org.path), pk__in=team_ids))
     if team_ids and found_t.count() != len(team_ids):
         errors["teams"] = "关联的服务队不存在或不在本组织范围内"
     if errors:

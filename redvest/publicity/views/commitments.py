@@ -13,7 +13,7 @@ from redvest.core.forms import add_domain_error, run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import node_visible
+from redvest.orgs.selectors import child_nodes, node_visible
 from redvest.publicity.forms import (
     AdminCommitmentForm,
     CommitmentEditForm,
@@ -189,7 +189,7 @@ def wall_view(request: HttpRequest, org_id: int) -> HttpResponse:
     if setting not in CommitmentSetting.values:
         setting = ""
     found = wall(org=org, year=year, setting=setting, page=parse_page(request.GET.get("page")))
-    children = list(OrgNode.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")[:100])
+    children = list(child_nodes(org).order_by("path")[:100])
     return render(
         request,
         "publicity/wall.html",

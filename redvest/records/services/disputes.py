@@ -8,11 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.models import Role, RoleAssignment
+from redvest.accounts.selectors import admins_over
 from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
-from redvest.orgs.selectors import ancestors_paths
 from redvest.records.access import may_change_record
 from redvest.records.errors import (
     DisputeAlreadyOpen,
@@ -51,11 +50,8 @@ def reviewers_for(record: ServiceRecord) -> list[User]:
                 if person is not None and person.user is not None:
                     users[person.user.pk] = person.user
     if not users:
-        admins = RoleAssignment.objects.filter(
-            role=Role.ORG_ADMIN, org__path__in=ancestors_paths(record.volunteer.org.path)
-        ).select_related("user")
-        for assignment in admins:
-            users[assignment.user.pk] = assignment.user
+        for admin in admins_over(record.volunteer.org):
+            users[admin.pk] = admin
     return list(users.values())
 
 

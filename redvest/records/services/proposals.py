@@ -14,12 +14,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.models import Role, RoleAssignment
 from redvest.accounts.policy import can
+from redvest.accounts.selectors import admins_over
 from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
-from redvest.orgs.selectors import ancestors_paths
 from redvest.records.access import may_change_record
 from redvest.records.errors import (
     EvidenceRequired,
@@ -67,9 +66,7 @@ def approval_anchor(record: ServiceRecord) -> OrgNode:
 
 def approvers_for(anchor: OrgNode) -> list[User]:
     """The org admins strictly above the anchor (the people a new proposal is sent to)."""
-    above = [path for path in ancestors_paths(anchor.path) if path != anchor.path]
-    assignments = RoleAssignment.objects.filter(role=Role.ORG_ADMIN, org__path__in=above, user__is_active=True)
-    return list({a.user.pk: a.user for a in assignments.select_related("user")}.values())
+    return admins_over(anchor, strictly=True)
 
 
 def _proposal_url(proposal: CorrectionProposal) -> str:

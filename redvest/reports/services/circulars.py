@@ -16,6 +16,7 @@ from redvest.audit.services import audit_record, snapshot
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.reports.circular_tables import circular_tables
 from redvest.reports.errors import CircularPublished
 from redvest.reports.models import FILING_KINDS, Circular, CircularStatus
@@ -183,7 +184,7 @@ def circular_publish(*, actor: User, circular: Circular, now: datetime.datetime 
     )
     readers = list(
         RoleAssignment.objects.filter(
-            role=Role.ORG_ADMIN, org__path__startswith=circular.org.path, user__is_active=True
+            in_subtree_q("org__path", circular.org.path), role=Role.ORG_ADMIN, user__is_active=True
         )
         .exclude(user=actor)
         .select_related("user")

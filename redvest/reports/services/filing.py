@@ -11,13 +11,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.models import Role, RoleAssignment
 from redvest.accounts.policy import can_administer
+from redvest.accounts.selectors import admins_over
 from redvest.audit.services import audit_record, snapshot
 from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
 from redvest.reports.access import require_may_file
 from redvest.reports.errors import ReportNotEditable
 from redvest.reports.figures import record_figures
@@ -203,17 +202,7 @@ def report_update(
 
 def _reviewers_of(org: OrgNode) -> list[User]:
     """The admins of the nearest level above the organisation's host that has org admins (the 工委)."""
-    host = records_path(org)
-    above = [p for p in ancestors_paths(host) if len(p) < len(host)]
-    assignments = list(
-        RoleAssignment.objects.filter(role=Role.ORG_ADMIN, org__path__in=above, user__is_active=True).select_related(
-            "user", "org"
-        )
-    )
-    if not assignments:
-        return []
-    nearest = max(len(a.org.path) for a in assignments)
-    return [a.user for a in assignments if len(a.org.path) == nearest]
+    return admins_over(records_path(org), strictly=True, nearest=True)
 
 
 def report_url(report: QuarterlyReport) -> str:

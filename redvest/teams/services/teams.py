@@ -12,6 +12,7 @@ from redvest.accounts.policy import can, can_manage_under, require, scope
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import Conflict, PermissionDenied
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.errors import NotAMember, TeamHasActiveChildren
 from redvest.teams.models import (
     Backbone,
@@ -123,7 +124,7 @@ def _clean_team(*, actor: User, data: TeamData, team: Team | None) -> _CleanTeam
         if clash.exists():
             errors.add("name", "本组织下已有同名服务队")
     if team is not None and org is not None and org.pk != team.org_id:
-        outside = team.children.filter(is_active=True).exclude(org__path__startswith=org.path)
+        outside = team.children.filter(is_active=True).exclude(in_subtree_q("org__path", org.path))
         if outside.exists():
             errors.add("org", "有下级队伍不在新的所属组织范围内，请先调整下级队伍")
     errors.raise_if_any()

@@ -28,7 +28,7 @@ from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat
 from redvest.core.text import control_character_error
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
+from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.teams.models import Membership, MembershipKind, Team
 from redvest.volunteers.excel import LABELS, ExcelFormatError, ImportRow, parse_date, read_import_sheet
 from redvest.volunteers.models import (
@@ -143,13 +143,13 @@ class _Context:
     @classmethod
     def load(cls, root: OrgNode) -> _Context:
         ctx = cls(root=root)
-        nodes = OrgNode.objects.filter(path__startswith=root.path) | OrgNode.objects.filter(
+        nodes = OrgNode.objects.filter(in_subtree_q("path", root.path)) | OrgNode.objects.filter(
             path__in=ancestors_paths(root.path)
         )
         for pk, name, path, code in nodes.values_list("id", "name", "path", "code"):
             ctx.nodes[name].append((pk, path))
             ctx.codes[path] = code
-        teams = Team.objects.filter(org__path__startswith=root.path, is_active=True)
+        teams = Team.objects.filter(in_subtree_q("org__path", root.path), is_active=True)
         for pk, name, path in teams.values_list("id", "name", "org__path"):
             ctx.teams[name].append((pk, path))
         return ctx

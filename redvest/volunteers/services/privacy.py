@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts import policy
-from redvest.accounts.models import Role, User
+from redvest.accounts.models import User
+from redvest.accounts.selectors import admins_over
 from redvest.accounts.services import user_erase_personal
 from redvest.audit.services import audit_record
 from redvest.core.crypto import mask_name
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
-from redvest.orgs.selectors import ancestors_paths
 from redvest.volunteers.models import (
     DeregistrationRequest,
     DeregistrationStatus,
@@ -35,11 +35,7 @@ ERASED_FIELDS = "姓名（遮盖）、出生日期（仅留年份）、证件号
 
 
 def _org_admins(volunteer: Volunteer) -> list[User]:
-    return list(
-        User.objects.filter(
-            role_assignments__role=Role.ORG_ADMIN, role_assignments__org__path__in=ancestors_paths(volunteer.org.path)
-        ).distinct()
-    )
+    return admins_over(volunteer.org)
 
 
 @transaction.atomic

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.accounts import policy
-from redvest.accounts.models import Role, User
+from redvest.accounts.models import User
+from redvest.accounts.selectors import admins_over
 from redvest.accounts.services import user_create
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.crypto import decrypt, mask_name
@@ -20,7 +21,6 @@ from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths
 from redvest.teams.models import Team
 from redvest.teams.services import membership_assign_org_team, membership_leave_all
 from redvest.volunteers.errors import ConsentMissing
@@ -176,11 +176,8 @@ def volunteer_self_register(
         consent_problems=consent_errors(choices=consents, data=data, today=timezone.localdate()),
     )
     consents_record(volunteer=volunteer, choices=consents)
-    admins = User.objects.filter(
-        role_assignments__role=Role.ORG_ADMIN, role_assignments__org__path__in=ancestors_paths(volunteer.org.path)
-    ).distinct()
     notification_send(
-        recipients=list(admins),
+        recipients=admins_over(volunteer.org),
         title="新志愿者注册待审核",
         body=f"{volunteer.name}（{volunteer.number}）申请注册，请审核。",
         url=reverse("volunteers:volunteer-detail", args=[volunteer.pk]),
