@@ -1,5 +1,5 @@
 """The activities app's part of the workbench: a volunteer's next activity with its check-in, the
-organiser's sign-ups to approve, browsing what is recruiting."""
+organiser's sign-ups to approve and ended activities whose outcome is still to be filled in."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from redvest.activities.selectors.activities import outcome_due_count
 from redvest.activities.selectors.signups import next_approved_signup, pending_signup_count
 from redvest.core.workbench import Todo
 
@@ -20,7 +21,13 @@ def todos(user: Any) -> list[Todo]:
             url=reverse("activities:activity-manage"),
             count=pending_signup_count(user=user),
             order=8,
-        )
+        ),
+        Todo(
+            "待填写成效的已结束活动",
+            url=f"{reverse('activities:activity-manage')}?outcome=due",
+            count=outcome_due_count(user=user, at=now),
+            order=9,
+        ),
     ]
     upcoming = next_approved_signup(user=user, at=now)
     if upcoming is not None:

@@ -167,17 +167,33 @@ def activity_recruiting_public(*, at: datetime.datetime, limit: int = 6) -> list
     return list(with_listing_related(qs).order_by("start_at", "id")[:limit])
 
 
+OUTCOME_DUE_DAYS = 30  # an ended activity without its outcome shows on the organiser's workbench this long
+
+
 def activity_manage_list(
-    *, user: User, status: str = "", q: str = "", at: datetime.datetime | None = None
+    *, user: User, status: str = "", q: str = "", at: datetime.datetime | None = None, outcome_due: bool = False
 ) -> QuerySet[Activity]:
     """Activities the user organises (may change), newest first; `status` as it stands at `at` (now).
+    `outcome_due`: only those ended within the last 30 days whose outcome is not filled in yet.
     Activities written for demand 工单 are not listed."""
+    at = at or timezone.now()
     qs = scope(user, "activity", Activity.objects.filter(kind=ActivityKind.PLANNED), "change")
+    if outcome_due:
+        qs = qs.filter(
+            status_q(ActivityStatus.ENDED, at=at),
+            outcome__isnull=True,
+            end_at__gte=at - datetime.timedelta(days=OUTCOME_DUE_DAYS),
+        )
     if status:
-        qs = qs.filter(status_q(status, at=at or timezone.now()))
+        qs = qs.filter(status_q(status, at=at))
     if q:
         qs = qs.filter(title__icontains=q)
     return with_listing_related(qs).order_by("-start_at", "-id")
+
+
+def outcome_due_count(*, user: User, at: datetime.datetime | None = None) -> int:
+    """How many of the user's activities ended lately without their outcome (成效) filled in."""
+    return activity_manage_list(user=user, at=at, outcome_due=True).order_by().count()
 
 
 def org_choices_for_activity(*, user: User) -> QuerySet[OrgNode]:
