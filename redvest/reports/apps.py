@@ -9,8 +9,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "季报与通报"
 
     def ready(self) -> None:
-        from redvest.reports import access, nav  # the app's access rules and menu, read once apps are loaded
+        from redvest.reports import access, metrics, nav  # the app's hooks, read once apps are loaded
 
         access.register()
+        metrics.register()
 
         navigation.register(nav.entries)

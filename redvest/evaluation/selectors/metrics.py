@@ -20,7 +20,6 @@ from django.utils import timezone
 from redvest.care.models import CarePairing, CareVisit, PairingStatus
 from redvest.evaluation.models import Metric, Normalisation
 from redvest.evaluation.period import Period
-from redvest.reports.selectors import report_punctuality
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -157,7 +156,7 @@ def requests_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
     return {org_id: _rate(int(r["ok"]), int(r["total"])) if (r := rows.get(org_id)) else None for org_id in cohort.ids}
 
 
-def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Values:
+def share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Values:
     """For (path, ok) pairs anywhere in the subtree: the ok share among those under each cohort org."""
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     lengths = cohort.lengths
@@ -168,15 +167,6 @@ def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Value
                 counts[org_id][0] += int(ok)
                 counts[org_id][1] += 1
     return {org_id: _rate(*counts[org_id]) if org_id in counts else None for org_id in cohort.ids}
-
-
-def reports_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
-    """Share of the quarterly reports in the org's subtree filed on time (reports app contract)."""
-    punctual = report_punctuality(cohort.root_path, period.year, period.quarter)
-    if not punctual:
-        return dict.fromkeys(cohort.ids)
-    paths = cohort.node_paths()
-    return _share_by_prefix(cohort, ((paths[i], ok) for i, ok in punctual.items() if i in paths))
 
 
 def care_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
@@ -215,11 +205,19 @@ REGISTRY: dict[str, MetricFn] = {
     Metric.HOURS_PER_MEMBER: hours_per_member,
     Metric.ACTIVITIES: activities_held,
     Metric.SATISFACTION: satisfaction,
-    Metric.REPORTS_ON_TIME: reports_on_time,
     Metric.CARE_ON_TIME: care_on_time,
     Metric.POINTS_PER_MEMBER: points_per_member,
     Metric.REQUESTS_ON_TIME: requests_on_time,
 }
+# reports_on_time is registered by the reports app (`register` from ReportsConfig.ready()): reports sits
+# above evaluation, which reads report punctuality without importing the reports app.
+
+
+def register(metric: str, fn: MetricFn) -> None:
+    """Add a metric computed by an app above evaluation (called from that app's AppConfig.ready())."""
+    REGISTRY[metric] = fn
+
+
 NEEDS_MEMBERS = frozenset({Metric.HOURS_PER_MEMBER, Metric.POINTS_PER_MEMBER})
 
 
