@@ -17,6 +17,7 @@ from redvest.core.errors import NotFound, PermissionDenied
 from redvest.core.pagination import Page, paginate
 from redvest.core.policy import can, can_administer, can_manage_under, is_system_admin, scope
 from redvest.core.validators import id_in_range
+from redvest.orgs import hooks
 from redvest.orgs.models import (
     DEFAULT_TEAM_MIN_SIZE,
     STATION_KINDS,
@@ -140,17 +141,16 @@ class NodeDetail:
 
 
 def node_counts(node: OrgNode) -> NodeCounts:
-    """Counts over the whole subtree: three indexed prefix-match counts, whatever the tree's size."""
-    from redvest.teams.models import Team
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
-
+    """Counts over the whole subtree: indexed prefix-match counts, whatever the tree's size (teams and
+    volunteers are counted by those apps, through `orgs.hooks.subtree_counts`)."""
+    counts: dict[str, int] = {}
+    for part in hooks.subtree_counts(node):
+        counts.update(part)
     return NodeCounts(
         children=node.numchild,
         stations=Station.objects.filter(node__path__startswith=node.path).count(),
-        teams=Team.objects.filter(org__path__startswith=node.path, is_active=True).count(),
-        volunteers=Volunteer.objects.filter(org__path__startswith=node.path)
-        .exclude(status=VolunteerStatus.DEREGISTERED)
-        .count(),
+        teams=counts.get("teams", 0),
+        volunteers=counts.get("volunteers", 0),
     )
 
 

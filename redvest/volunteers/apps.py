@@ -27,10 +27,12 @@ class VolunteersConfig(AppConfig):
         from redvest.volunteers import (  # the app's access rules, menu and to-dos, read once apps are loaded
             access,
             nav,
+            orgs_hooks,
             todos,
         )
 
         access.register()
+        orgs_hooks.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)
