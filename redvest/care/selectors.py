@@ -26,6 +26,7 @@ from redvest.care.models import (
     VisitCadence,
 )
 from redvest.core.errors import NotFound
+from redvest.demand.selectors.menu import menu_grouped
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.teams.models import Team
 from redvest.volunteers.models import Volunteer, VolunteerStatus
@@ -300,7 +301,6 @@ def recipient_org_options(*, user: Any) -> QuerySet[OrgNode]:
 
 def need_item_options() -> list[tuple[str, list[Any]]]:
     """The demand service menu grouped by category, for the 'turn into a request' picker."""
-    from redvest.demand.selectors.menu import menu_grouped
 
     return menu_grouped()
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from redvest.accounts.policy import scope
 from redvest.core.api_pagination import Fetched, Rows, each, paginate
 from redvest.core.errors import NotFound
 from redvest.core.excel import XLSX_CONTENT_TYPE
@@ -45,6 +46,8 @@ from redvest.evaluation.services import (
     score_review,
 )
 from redvest.orgs.models import OrgNode
+from redvest.records.selectors import volunteer_of
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -317,7 +320,6 @@ def volunteer_evaluation_list(request: HttpRequest, q: Query[s.VolunteerEvaluati
 )
 @paginate
 def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> Rows[Any, dict[str, Any]]:
-    from redvest.records.selectors import volunteer_of
 
     volunteer = volunteer_of(user=_user(request))
     return each(with_names(volunteer_evaluations(period=_period(q), volunteer_id=volunteer.pk)), _evaluation_out)
@@ -325,9 +327,6 @@ def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> Rows[Any, di
 
 @router.post("/consent", response={201: s.ConsentOut, **ERRORS}, summary="登记公开展示姓名的同意（本人或管理员）")
 def consent(request: HttpRequest, payload: s.ConsentIn) -> Status[Any]:
-    from redvest.accounts.policy import scope
-    from redvest.records.selectors import volunteer_of
-    from redvest.volunteers.models import Volunteer
 
     if payload.volunteer is None:
         volunteer = volunteer_of(user=_user(request))

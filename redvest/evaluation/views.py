@@ -65,6 +65,7 @@ from redvest.evaluation.services import (
     score_review,
 )
 from redvest.orgs.models import OrgNode
+from redvest.records.selectors import volunteer_of
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -396,7 +397,6 @@ def volunteer_list_view(request: HttpRequest) -> HttpResponse:
 @shows_domain_errors
 def my_evaluation_view(request: HttpRequest) -> HttpResponse:
     from redvest.evaluation.selectors import consents_of
-    from redvest.records.selectors import volunteer_of
 
     volunteer = volunteer_of(user=request.user)
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))

@@ -17,9 +17,15 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from redvest.activities.models import HELD_STATUSES, Activity
 from redvest.care.models import CarePairing, CareVisit, PairingStatus
+from redvest.demand.models import SATISFIED_RATINGS, Callback, CallbackStatus, ServiceRequest
 from redvest.evaluation.models import Metric, Normalisation
 from redvest.evaluation.period import Period
+from redvest.orgs.models import OrgNode
+from redvest.points.models import PointsEarnedDay
+from redvest.records.models import RecordKind, ServiceRecord
+from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -39,8 +45,6 @@ class Cohort:
     def node_paths(self) -> dict[int, str]:
         """Every node of the subtree: id → path (one query, cached for the computation)."""
         if self._paths is None:
-            from redvest.orgs.models import OrgNode
-
             self._paths = dict(OrgNode.objects.filter(path__startswith=self.root_path).values_list("id", "path"))
         return self._paths
 
@@ -86,7 +90,6 @@ def _rate(ok: int, total: int) -> Decimal | None:
 
 
 def _members(cohort: Cohort) -> dict[int, int]:
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     rows = _grouped(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org", cohort, n=Count("id"))
     return {org_id: int(row["n"]) for org_id, row in rows.items()}
@@ -103,7 +106,6 @@ def _per_member(totals: dict[int, dict[str, Any]], members: dict[int, int], coho
 
 def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Credit hours served in the quarter (signed: reversals count) per registered volunteer."""
-    from redvest.records.models import RecordKind, ServiceRecord
 
     qs = ServiceRecord.objects.filter(kind=RecordKind.CREDIT, served_on__gte=period.start, served_on__lte=period.end)
     totals = _grouped(qs, "volunteer__org", cohort, total=Sum("minutes"))
@@ -112,7 +114,6 @@ def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
 
 def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Points earned in the quarter (net of reversed earnings, the ledger's daily totals) per member."""
-    from redvest.points.models import PointsEarnedDay
 
     qs = PointsEarnedDay.objects.filter(day__gte=period.start, day__lte=period.end)
     totals = _grouped(qs, "volunteer__org", cohort, total=Sum("points"))
@@ -121,7 +122,6 @@ def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Va
 
 def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Held (published, under way or ended; not cancelled) activities starting in the quarter."""
-    from redvest.activities.models import HELD_STATUSES, Activity
 
     lo, hi = period.bounds
     qs = Activity.objects.filter(status__in=HELD_STATUSES, start_at__gte=lo, start_at__lt=hi)
@@ -131,7 +131,6 @@ def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Valu
 
 def satisfaction(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """满意 + 基本满意 share of the phone callbacks done in the quarter on requests in the org's area."""
-    from redvest.demand.models import SATISFIED_RATINGS, Callback, CallbackStatus
 
     lo, hi = period.bounds
     qs = Callback.objects.filter(status=CallbackStatus.DONE, done_at__gte=lo, done_at__lt=hi).exclude(rating="")
@@ -147,7 +146,6 @@ def satisfaction(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
 
 def requests_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Share of the requests resolved in the quarter that were resolved within their due time."""
-    from redvest.demand.models import ServiceRequest
 
     lo, hi = period.bounds
     qs = ServiceRequest.objects.filter(resolved_at__gte=lo, resolved_at__lt=hi)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.http import HttpRequest
 
 from redvest.core.pages import domain_error_pages
+from redvest.orgs.selectors import node_manageable
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -22,6 +23,5 @@ shows_domain_errors = domain_error_pages("publicity/error.html")
 
 def admin_orgs(request: HttpRequest) -> Any:
     """Nodes the user may manage (for pickers)."""
-    from redvest.orgs.selectors import node_manageable
 
     return node_manageable(user=request.user)
