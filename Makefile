@@ -38,8 +38,9 @@ run: venv sysdeps
 	@ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost}" scripts/serve.sh "$(HOST)" "$(PORT)"
 
 lint: venv
-	$(VENV)/bin/ruff check redvest bench conftest.py
-	$(VENV)/bin/ruff format --check redvest bench conftest.py
+	$(VENV)/bin/ruff check redvest bench conftest.py scripts
+	$(VENV)/bin/ruff format --check redvest bench conftest.py scripts
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: venv
 	$(VENV)/bin/mypy redvest

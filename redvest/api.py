@@ -9,7 +9,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationErrorContext
 from ninja.errors import ValidationError as NinjaValidationError
 
-from redvest.accounts.api import ApiKeyOrSession
+from redvest.accounts.api import ApiKeyOrSession, node_roles_router
 from redvest.accounts.api import router as auth_router
 from redvest.activities.api import router as activities_router
 from redvest.audit.api import router as audit_router
@@ -105,6 +105,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1/orgs", orgs_router)
+api.add_router("/v1/orgs", node_roles_router)  # role assignments at a node: accounts' tables
 api.add_router("/v1/volunteers", volunteers_router)
 api.add_router("/v1/teams", teams_router)
 api.add_router("/v1/audit", audit_router)

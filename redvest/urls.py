@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("redvest.accounts.urls")),
+    # The role section of the org node page is accounts' (orgs sits below accounts), at the orgs URLs.
+    path("orgs/", include("redvest.accounts.node_roles")),
     path("orgs/", include("redvest.orgs.urls")),
     path("volunteers/", include("redvest.volunteers.urls")),
     path("teams/", include("redvest.teams.urls")),

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
+from redvest.accounts import selectors, services
 from redvest.accounts.policy import grants_for
 from redvest.accounts.services import token_issue, token_user
+from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import DomainError
 from redvest.core.ratelimit import rate_limit_check
+from redvest.orgs import selectors as orgs_selectors
+from redvest.orgs.schemas import RoleGrantIn, RoleOut
 
 
 class BearerToken(HttpBearer):
@@ -86,3 +92,44 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "phone_masked": user.phone_masked,
         "grants": [g.__dict__ for g in grants_for(user)],
     }
+
+
+# ---- roles at an org node: /api/v1/orgs/nodes/{id}/roles (mounted with the orgs router in redvest/api.py;
+# role assignments are accounts' tables and orgs sits below accounts) -------------------------------------
+
+node_roles_router = Router(tags=["组织网络"])
+
+
+@node_roles_router.get("/nodes/{node_id}/roles", response=list[RoleOut], summary="节点上的角色分配")
+@paginate
+def role_list(request: HttpRequest, node_id: int) -> QuerySet[Any]:
+    user = api_user(request)
+    return selectors.node_roles(user=user, node=orgs_selectors.node_get(user=user, node_id=node_id))
+
+
+@node_roles_router.post(
+    "/nodes/{node_id}/roles", response={201: RoleOut}, summary="在节点上分配角色（已有账号或新建账号）"
+)
+def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> Status[Any]:
+    user = api_user(request)
+    node = orgs_selectors.node_get(user=user, node_id=node_id)
+    wants_new = any([payload.new_username, payload.new_name, payload.new_phone, payload.new_password])
+    new_account = (
+        services.NewAccount(
+            username=payload.new_username, name=payload.new_name, phone=payload.new_phone, password=payload.new_password
+        )
+        if wants_new
+        else None
+    )
+    assignment = services.node_role_grant(
+        actor=user, org=node, role=payload.role, account=payload.account, new_account=new_account
+    )
+    return Status(201, assignment)
+
+
+@node_roles_router.delete("/nodes/{node_id}/roles/{assignment_id}", response={204: None}, summary="撤销节点上的角色")
+def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> Status[None]:
+    user = api_user(request)
+    node = orgs_selectors.node_get(user=user, node_id=node_id)
+    services.role_revoke(actor=user, assignment_id=assignment_id, org=node)
+    return Status(204, None)

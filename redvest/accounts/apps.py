@@ -6,6 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self) -> None:
-        from redvest.accounts import access  # the role assignments' grants, read once apps are loaded
+        from redvest.accounts import (  # the role assignments' grants and the node page's roles section
+            access,
+            node_roles,
+        )
 
         access.register()
+        node_roles.register()

@@ -68,3 +68,25 @@ class SignUpForm(NewPasswordForm):
         super().__init__(*args, **kwargs)
         community: Any = self.fields["community"]
         community.queryset = communities
+
+
+class RoleGrantForm(CheckedForm):
+    MODE_EXISTING = "existing"
+    MODE_NEW = "new"
+
+    role = forms.ChoiceField(label="角色")
+    mode = forms.ChoiceField(
+        label="账号",
+        choices=[(MODE_EXISTING, "已有账号"), (MODE_NEW, "新建账号")],
+        initial=MODE_EXISTING,
+        widget=forms.RadioSelect,
+    )
+    account = forms.CharField(label="用户名或手机号", max_length=150, required=False)
+    new_username = forms.CharField(label="新用户名", max_length=150, required=False)
+    new_name = forms.CharField(label="姓名", max_length=50, required=False)
+    new_phone = forms.CharField(label="手机号", max_length=20, required=False)
+    new_password = forms.CharField(label="初始密码", required=False, widget=forms.PasswordInput(render_value=False))
+
+    def __init__(self, *args: Any, role_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices or []  # type: ignore[attr-defined]  # a ChoiceField

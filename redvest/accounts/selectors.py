@@ -7,8 +7,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, QuerySet
 
 from redvest.accounts.models import Role, RoleAssignment, User
-from redvest.accounts.policy import grants_for
+from redvest.accounts.policy import can_administer, grants_for, is_system_admin
 from redvest.core.crypto import blind_index
+from redvest.core.errors import PermissionDenied
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.selectors import ancestors_paths
@@ -92,3 +93,21 @@ def admins_over(at: OrgNode | str, *, strictly: bool = False, nearest: bool = Fa
     if nearest and rows:
         rows = [r for r in rows if r.org_path == rows[0].org_path]
     return list({r.user_id: r.user for r in rows}.values())
+
+
+# ---- role holders at an org node (the node page's 角色分配 section) ----------------------------------
+
+
+def assignable_roles(*, user: Any) -> list[tuple[str, str]]:
+    """The roles the user may grant at a node they administer (system admin only by system admins)."""
+    roles = [Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER, Role.MERCHANT, Role.RESIDENT]
+    if is_system_admin(user):
+        roles.insert(0, Role.SYSTEM_ADMIN)
+    return [(r.value, r.label) for r in roles]
+
+
+def node_roles(*, user: Any, node: OrgNode) -> QuerySet[RoleAssignment]:
+    """Role holders at a node, for its administrators only."""
+    if not can_administer(user, node):
+        raise PermissionDenied("只有该节点的组织管理员可以查看角色分配")
+    return RoleAssignment.objects.filter(org=node).select_related("user").order_by("role", "user__username", "id")

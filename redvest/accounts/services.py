@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,13 +28,14 @@ from redvest.accounts.models import (
 )
 from redvest.accounts.otp import clean_phone, phone_code_consume, phone_code_send
 from redvest.accounts.phone_proof import phone_proven
-from redvest.accounts.policy import can_manage_under, is_system_admin
+from redvest.accounts.policy import can_administer, can_manage_under, is_system_admin
 from redvest.accounts.selectors import user_for_phone
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index, encrypt
-from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
+from redvest.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgKind, OrgNode
+from redvest.orgs.services import clean_text, lock_node
 
 
 def user_create(
@@ -235,3 +238,112 @@ def password_reset_by_phone(*, phone: str, password: str, password_confirm: str,
     audit_record(actor=user, action="update", target=user, reason="本人用手机验证码重设登录密码（找回密码）")
     phone_proven(user=user, phone=phone, new_account=False)
     return user
+
+
+# ---- role assignments at an org node (the node page's 角色分配 section and /api/v1/orgs/nodes/{id}/roles)
+
+_USERNAME = re.compile(r"^[\w.@+-]{3,150}$")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    username: str
+    name: str
+    phone: str
+    password: str
+
+
+def _user_find(account: str) -> User | None:
+    account = account.strip()
+    user = User.objects.filter(username=account).first()
+    if user is None and phone_error(normalize_phone(account)) is None:
+        user = User.objects.filter(phone_hash=blind_index(normalize_phone(account))).first()
+    return user
+
+
+def _account_create(*, actor: User, new: NewAccount, org: OrgNode) -> User:
+    errors: dict[str, str] = {}
+    username = clean_text(
+        new.username, field="new_username", label="用户名", max_length=150, required=True, errors=errors
+    )
+    if username and "new_username" not in errors and not _USERNAME.match(username):
+        errors["new_username"] = "用户名为3-150位字母、数字、汉字或 . @ + - _"
+    name = clean_text(new.name, field="new_name", label="姓名", max_length=50, required=True, errors=errors)
+    phone = normalize_phone(
+        clean_text(new.phone, field="new_phone", label="手机号", max_length=20, required=True, errors=errors)
+    )
+    if phone and "new_phone" not in errors and (msg := phone_error(phone)) is not None:
+        errors["new_phone"] = msg
+    if not new.password:
+        errors["new_password"] = "请设置初始密码"
+    else:
+        try:
+            validate_password(new.password, user=User(username=username, name=name))
+        except DjangoValidationError as exc:
+            errors["new_password"] = "；".join(str(m) for m in exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    try:
+        user = user_create(username=username, password=new.password, name=name, phone=phone)
+    except ValidationFailed as exc:
+        raise ValidationFailed({f"new_{k}": v for k, v in exc.errors.items()}) from exc
+    audit_record(actor=actor, action="create", target=user, org=org, after={"username": username, "name": name})
+    return user
+
+
+@transaction.atomic
+def node_role_grant(
+    *, actor: User, org: OrgNode, role: str, account: str = "", new_account: NewAccount | None = None
+) -> RoleAssignment:
+    """Give a role at a node to an existing user (username or phone) or to a new account; only the
+    node's administrators may. Raises PermissionDenied, ValidationFailed, Conflict."""
+    org = lock_node(org)
+    if not can_administer(actor, org):
+        raise PermissionDenied("只有该节点的组织管理员可以分配角色")
+    if role not in ASSIGNABLE_ROLES:
+        raise ValidationFailed({"role": "请选择有效的角色"})
+    account = (account or "").strip()
+    if bool(account) == (new_account is not None):
+        raise ValidationFailed({"account": "请填写已有账号（用户名或手机号），或改为新建账号"})
+    if new_account is not None:
+        user = _account_create(actor=actor, new=new_account, org=org)
+    else:
+        errors: dict[str, str] = {}
+        clean_text(account, field="account", label="账号", max_length=150, errors=errors)
+        if errors:
+            raise ValidationFailed(errors)
+        found = _user_find(account)
+        if found is None:
+            raise ValidationFailed({"account": "没有找到该用户名或手机号对应的账号"})
+        user = found
+    return role_assign(actor=actor, user=user, role=role, org=org)
+
+
+@transaction.atomic
+def role_revoke(*, actor: User, assignment_id: int, org: OrgNode) -> None:
+    """Remove a role held at `org`; only the node's administrators, system admin roles only by system
+    admins, and never the actor's own. Raises NotFound, PermissionDenied, Conflict."""
+    assignment = (
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .select_related("org", "user")
+        .filter(pk=assignment_id, org=org)
+        .first()
+        if 0 < assignment_id < 2**63
+        else None
+    )
+    if assignment is None:
+        raise NotFound("该角色分配不存在")
+    if not can_administer(actor, assignment.org):
+        raise PermissionDenied("只有该节点的组织管理员可以撤销角色")
+    if assignment.role == Role.SYSTEM_ADMIN and not is_system_admin(actor):
+        raise PermissionDenied("只有系统管理员可以撤销系统管理员角色")
+    if assignment.user_id == actor.pk:
+        raise Conflict("不能撤销自己的角色，请联系上级管理员", code="own_role")
+    audit_record(
+        actor=actor,
+        action="delete",
+        target=assignment,
+        org=assignment.org,
+        before={"role": assignment.role, "user": assignment.user.username},
+    )
+    assignment.delete()

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from redvest.activities.models import Activity, ActivityStatus
 from redvest.awards.models import AwardCampaign, EntryType
+from redvest.records.models import RecordKind, ServiceTotal
+from redvest.teams.models import Team
+from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
 
 Check = Callable[[AwardCampaign, list[int], int], dict[int, str]]
 
@@ -38,7 +42,6 @@ def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def _min_credit_hours(campaign: AwardCampaign, ids: list[int], param: int) -> dict[int, str]:
-    from redvest.records.models import RecordKind, ServiceTotal
 
     minutes = dict(
         ServiceTotal.objects.filter(volunteer_id__in=ids, year=campaign.year, kind=RecordKind.CREDIT)
@@ -54,7 +57,6 @@ def _min_credit_hours(campaign: AwardCampaign, ids: list[int], param: int) -> di
 
 
 def _volunteer_registered(campaign: AwardCampaign, ids: list[int], param: int) -> dict[int, str]:
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     rows = Volunteer.objects.filter(pk__in=ids).exclude(status=VolunteerStatus.REGISTERED)
     return {
@@ -64,20 +66,17 @@ def _volunteer_registered(campaign: AwardCampaign, ids: list[int], param: int) -
 
 
 def _party_member(campaign: AwardCampaign, ids: list[int], param: int) -> dict[int, str]:
-    from redvest.volunteers.models import PoliticalStatus, Volunteer
 
     rows = Volunteer.objects.filter(pk__in=ids).exclude(political_status=PoliticalStatus.PARTY_MEMBER)
     return dict.fromkeys(rows.values_list("pk", flat=True), "须为中共党员")
 
 
 def _team_active(campaign: AwardCampaign, ids: list[int], param: int) -> dict[int, str]:
-    from redvest.teams.models import Team
 
     return dict.fromkeys(Team.objects.filter(pk__in=ids, is_active=False).values_list("pk", flat=True), "服务队已撤销")
 
 
 def _activity_counts(field: str, campaign: AwardCampaign, ids: list[int]) -> dict[int, int]:
-    from redvest.activities.models import Activity, ActivityStatus
 
     start, end = _year_bounds(campaign.year)
     key = "teams" if field == "team" else "brand"
@@ -161,8 +160,6 @@ def tie_metrics(campaign: AwardCampaign, ids: list[int]) -> dict[int, int]:
     """The service figure the tie rule compares: year credit minutes (volunteers), year activities
     (teams, brands)."""
     if campaign.entry_type == EntryType.VOLUNTEER:
-        from redvest.records.models import RecordKind, ServiceTotal
-
         rows = (
             ServiceTotal.objects.filter(volunteer_id__in=ids, year=campaign.year, kind=RecordKind.CREDIT)
             .values("volunteer_id")

@@ -29,9 +29,12 @@ from redvest.awards.models import (
 )
 from redvest.awards.services import current_decision, judge_of, own_organisation, votes_used
 from redvest.core.crypto import mask_name
-from redvest.core.errors import NotFound
+from redvest.core.errors import NotFound, ValidationFailed
+from redvest.evaluation.selectors import public_volunteer_names
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.selectors import in_subtree_q
+from redvest.teams.models import BrandProject, Team
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -166,7 +169,6 @@ def quotas(*, campaign: AwardCampaign, orgs: list[OrgNode]) -> list[Quota]:
 
 def target_choices(*, campaign: AwardCampaign, orgs: list[OrgNode]) -> list[Team] | list[BrandProject]:
     """Teams or brands that the user's nominating orgs may put forward (volunteers go by number)."""
-    from redvest.teams.models import BrandProject, Team
 
     q = Q()
     for o in orgs:
@@ -186,12 +188,9 @@ def target_choices(*, campaign: AwardCampaign, orgs: list[OrgNode]) -> list[Team
 
 
 def volunteer_by_number(*, number: str) -> int:
-    from redvest.volunteers.models import Volunteer
 
     pk = Volunteer.objects.filter(number=number.strip()).values_list("pk", flat=True).first()
     if pk is None:
-        from redvest.core.errors import ValidationFailed
-
         raise ValidationFailed({"target": "未找到该志愿者编号"})
     return pk
 
@@ -362,7 +361,6 @@ def score_progress(*, campaign: AwardCampaign) -> dict[int, int]:
 def consented_volunteers(nominations: list[Nomination]) -> set[int]:
     """Volunteers whose consent to be named on public pages is in force (the evaluation app's
     PublicityConsent, through its public_volunteer_names; one query)."""
-    from redvest.evaluation.selectors import public_volunteer_names
 
     ids = [n.volunteer_id for n in nominations if n.volunteer_id is not None]
     if not ids:

@@ -26,6 +26,7 @@ from redvest.care.models import (
     VisitCadence,
 )
 from redvest.core.errors import NotFound
+from redvest.demand.selectors.menu import menu_grouped
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.models import Team
@@ -304,7 +305,6 @@ def recipient_org_options(*, user: User) -> QuerySet[OrgNode]:
 
 def need_item_options() -> list[tuple[str, list[Any]]]:
     """The demand service menu grouped by category, for the 'turn into a request' picker."""
-    from redvest.demand.selectors.menu import menu_grouped
 
     return menu_grouped()
 

@@ -11,7 +11,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Models and tasks can only be imported once the registry is ready.
-        from redvest.core.jobs import JobKind, job_kind_register
+        from redvest.core.jobs import JobKind, job_kind_register  # imports core's models: only once apps are loaded
         from redvest.dashboards.models import DataExport, ExportStatus
         from redvest.dashboards.services.exports import data_export_recover
         from redvest.dashboards.tasks import data_export_task

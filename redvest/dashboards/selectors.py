@@ -13,14 +13,24 @@ from django.utils import timezone
 
 from redvest.accounts import policy
 from redvest.accounts.models import Role
+from redvest.care.selectors import visit_stats
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.dashboards.access import Access, dashboard_access
 from redvest.dashboards.models import DataExport, MonthlyOrgStat, OrgStock, RefreshRun
 from redvest.dashboards.services.rollups import month_start, next_month
 from redvest.dashboards.tables import tables
+from redvest.demand.selectors.requests import request_list
+from redvest.demand.selectors.stats import demand_stats
 from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
-from redvest.orgs.selectors import ancestors_paths, by_child, child_nodes, in_subtree_q
+from redvest.orgs.selectors import (
+    ancestors_paths,
+    by_child,
+    child_nodes,
+    in_subtree_q,
+    org_filter_choices,
+    station_list,
+)
 from redvest.volunteers.models import PoliticalStatus
 
 if TYPE_CHECKING:
@@ -226,7 +236,6 @@ def _trend(node: OrgNode, months: list[datetime.date]) -> dict[str, list[int]]:
 
 def _stations(user: User, node: OrgNode) -> list[dict[str, Any]]:
     """Stations with coordinates in the subtree, each with its kind and whether it falls short of 五有."""
-    from redvest.orgs.selectors import station_list
 
     points = []
     for station in station_list(user=user, org_id=node.pk).filter(latitude__isnull=False, longitude__isnull=False)[
@@ -247,8 +256,6 @@ def _stations(user: User, node: OrgNode) -> list[dict[str, Any]]:
 
 def _requests(user: User, node: OrgNode, today: datetime.date) -> dict[str, Any]:
     """The demand statistics of the last 7 days (the demand app's own selector) and the live open count."""
-    from redvest.demand.selectors.requests import request_list
-    from redvest.demand.selectors.stats import demand_stats
 
     end = timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min))
     start = end - datetime.timedelta(days=REQUEST_DAYS)
@@ -273,7 +280,6 @@ def _requests(user: User, node: OrgNode, today: datetime.date) -> dict[str, Any]
 
 def _care(node: OrgNode, today: datetime.date) -> dict[str, int]:
     """This month's care visits: the care app's own punctuality selector."""
-    from redvest.care.selectors import visit_stats
 
     stats = visit_stats(node.path, month_start(today), next_month(month_start(today)) - datetime.timedelta(days=1))
     return {
@@ -360,6 +366,5 @@ def export_category_choices() -> dict[str, list[tuple[str, str]]]:
 
 def export_org_choices(*, user: User) -> list[OrgNode]:
     """Nodes the user administers, down to two levels below their top nodes (for the export form)."""
-    from redvest.orgs.selectors import org_filter_choices
 
     return [n for n in org_filter_choices(user=user) if policy.can_administer(user, n)]

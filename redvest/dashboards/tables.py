@@ -15,7 +15,18 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from redvest.activities.models import Activity, ServiceCategory
+from redvest.care.models import CareCategory, CareRecipient, CareVisit
 from redvest.core.crypto import decrypt
+from redvest.demand.models import Callback, DemandCategory, ServiceRequest
+from redvest.points.models import AccountKind, PointsEntry, PointsTransaction, PointType
+from redvest.publicity.models import TrainingCategory, TrainingSession
+from redvest.records.models import ServiceRecord
+from redvest.reports.models import QuarterlyReport
+from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.volunteers.excel import EXPORT_COLUMNS
+from redvest.volunteers.models import Volunteer
+from redvest.volunteers.selectors import volunteer_export_rows
 
 Row = list[Any]
 CHUNK = 2000
@@ -52,16 +63,11 @@ def _labels(model: type[Model], field: str) -> dict[str, str]:
 
 
 def _volunteers() -> Table:
-    from redvest.volunteers.excel import EXPORT_COLUMNS
-    from redvest.volunteers.models import Volunteer
-    from redvest.volunteers.selectors import volunteer_export_rows
 
     keys = [c.key for c in EXPORT_COLUMNS]
 
     def base() -> QuerySet[Any]:
         from django.db.models import Prefetch
-
-        from redvest.teams.models import Membership, MembershipKind
 
         # The same current-team prefetch the ledger list uses, so `org_team` reads no row by row.
         current = Membership.objects.filter(kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True)
@@ -86,7 +92,6 @@ def _volunteers() -> Table:
 
 
 def _teams() -> Table:
-    from redvest.teams.models import Team
 
     def base() -> QuerySet[Any]:
         return Team.objects.select_related("org", "leader", "liaison")
@@ -120,7 +125,6 @@ def _teams() -> Table:
 
 
 def _activities() -> Table:
-    from redvest.activities.models import Activity, ServiceCategory
 
     def base() -> QuerySet[Any]:
         return Activity.objects.select_related("org")
@@ -172,8 +176,6 @@ def _activities() -> Table:
 
 
 def _records() -> Table:
-    from redvest.activities.models import ServiceCategory
-    from redvest.records.models import ServiceRecord
 
     def base() -> QuerySet[Any]:
         return ServiceRecord.objects.select_related("volunteer__org", "activity")
@@ -231,7 +233,6 @@ def _records() -> Table:
 
 
 def _points() -> Table:
-    from redvest.points.models import AccountKind, PointsEntry, PointsTransaction, PointType
 
     def base() -> QuerySet[Any]:
         return PointsEntry.objects.filter(account__kind=AccountKind.VOLUNTEER).select_related(
@@ -271,7 +272,6 @@ def _points() -> Table:
 
 
 def _requests() -> Table:
-    from redvest.demand.models import DemandCategory, ServiceRequest
 
     def base() -> QuerySet[Any]:
         return ServiceRequest.objects.select_related("item", "area", "resident")
@@ -336,7 +336,6 @@ def _requests() -> Table:
 
 
 def _callbacks() -> Table:
-    from redvest.demand.models import Callback, DemandCategory, ServiceRequest
 
     def base() -> QuerySet[Any]:
         return Callback.objects.select_related("request__area")
@@ -378,7 +377,6 @@ def _callbacks() -> Table:
 
 
 def _care_visits() -> Table:
-    from redvest.care.models import CareCategory, CareRecipient, CareVisit
 
     def base() -> QuerySet[Any]:
         return CareVisit.objects.select_related(
@@ -436,7 +434,6 @@ def _care_visits() -> Table:
 
 
 def _quarterly_reports() -> Table:
-    from redvest.reports.models import QuarterlyReport
 
     def base() -> QuerySet[Any]:
         return QuarterlyReport.objects.select_related("org")
@@ -470,7 +467,6 @@ def _quarterly_reports() -> Table:
 
 
 def _training_sessions() -> Table:
-    from redvest.publicity.models import TrainingCategory, TrainingSession
 
     def base() -> QuerySet[Any]:
         return TrainingSession.objects.select_related("org")

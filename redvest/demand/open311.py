@@ -41,6 +41,8 @@ from redvest.demand.models import (
 from redvest.demand.selectors.menu import menu_items
 from redvest.demand.services.intake import RequestData, request_create
 from redvest.demand.services.open311 import open311_client_for_key
+from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import ancestors_paths
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -228,8 +230,6 @@ def request_data(request: ServiceRequest, *, full: bool, areas: dict[str, str]) 
 
 
 def _area_names(requests: list[ServiceRequest]) -> dict[str, str]:
-    from redvest.orgs.models import OrgNode
-    from redvest.orgs.selectors import ancestors_paths
 
     paths = {a for r in requests for a in ancestors_paths(r.area.path)}
     return dict(OrgNode.objects.filter(path__in=paths).values_list("path", "name"))

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from redvest.accounts.policy import scope
 from redvest.core.api_pagination import Fetched, Rows, each, paginate
 from redvest.core.api_request import api_user
 from redvest.core.errors import NotFound
@@ -46,6 +47,8 @@ from redvest.evaluation.services import (
     score_review,
 )
 from redvest.orgs.models import OrgNode
+from redvest.records.selectors import volunteer_of
+from redvest.volunteers.models import Volunteer
 
 router = Router(tags=["评议与考核"])
 ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut}
@@ -315,7 +318,6 @@ def volunteer_evaluation_list(request: HttpRequest, q: Query[s.VolunteerEvaluati
 )
 @paginate
 def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> Rows[Any, dict[str, Any]]:
-    from redvest.records.selectors import volunteer_of
 
     volunteer = volunteer_of(user=api_user(request))
     return each(with_names(volunteer_evaluations(period=_period(q), volunteer_id=volunteer.pk)), _evaluation_out)
@@ -323,9 +325,6 @@ def my_evaluation(request: HttpRequest, q: Query[s.PeriodQuery]) -> Rows[Any, di
 
 @router.post("/consent", response={201: s.ConsentOut, **ERRORS}, summary="登记公开展示姓名的同意（本人或管理员）")
 def consent(request: HttpRequest, payload: s.ConsentIn) -> Status[Any]:
-    from redvest.accounts.policy import scope
-    from redvest.records.selectors import volunteer_of
-    from redvest.volunteers.models import Volunteer
 
     if payload.volunteer is None:
         volunteer = volunteer_of(user=api_user(request))

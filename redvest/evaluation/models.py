@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from redvest.orgs.models import OrgKind
+
 
 class Metric(models.TextChoices):
     HOURS_PER_MEMBER = "hours_per_member", "人均服务时长（小时）"
@@ -118,7 +120,6 @@ class EvaluationRound(models.Model):
 
     @property
     def cohort_label(self) -> str:
-        from redvest.orgs.models import OrgKind
 
         return OrgKind(self.cohort_kind).label if self.cohort_kind in OrgKind.values else self.cohort_kind
 

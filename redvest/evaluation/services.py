@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from redvest.accounts.policy import can_administer
+from redvest.accounts.policy import can, can_administer, grants_for
 from redvest.audit.models import AuditAction
 from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -458,7 +458,6 @@ def bonus_rule_set(
 def consent_record(*, actor: User, volunteer: Volunteer, granted: bool, now: Any = None) -> PublicityConsent:
     """Record the volunteer's (or their administrator's record of their) consent to be named on public
     pages; a new row each time, the latest is in force."""
-    from redvest.accounts.policy import can, grants_for
 
     own = any(g.volunteer_id == volunteer.pk for g in grants_for(actor))
     if not own and not can(actor, "change", volunteer):

@@ -58,6 +58,7 @@ from redvest.evaluation.services import (
     score_review,
 )
 from redvest.orgs.models import OrgNode
+from redvest.records.selectors import volunteer_of
 
 METRIC_LABELS = dict(Metric.choices)
 GRADE_CHOICES = [label for _, label in GRADES] + [LOW_GRADE, NO_DATA]
@@ -351,7 +352,6 @@ def volunteer_list_view(request: AuthedRequest) -> HttpResponse:
 @shows_domain_errors
 def my_evaluation_view(request: AuthedRequest) -> HttpResponse:
     from redvest.evaluation.selectors import consents_of
-    from redvest.records.selectors import volunteer_of
 
     volunteer = volunteer_of(user=request.user)
     period = parse_period(request.GET.get("year"), request.GET.get("quarter"))

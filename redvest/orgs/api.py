@@ -1,8 +1,8 @@
-"""/api/v1/orgs: the org tree, stations and their 五有 checklist, role assignments at a node."""
+"""/api/v1/orgs: the org tree, stations and their 五有 checklist (role assignments at a node: accounts.api)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -22,13 +22,14 @@ from redvest.orgs.schemas import (
     NodeMoveIn,
     NodeOut,
     NodePatchIn,
-    RoleGrantIn,
-    RoleOut,
     StationDetailOut,
     StationFilter,
     StationOut,
     StationPatchIn,
 )
+
+if TYPE_CHECKING:
+    pass  # writers are typed as accounts' users; orgs does not import accounts
 
 router = Router(tags=["组织网络"])
 
@@ -102,41 +103,6 @@ def node_move(request: HttpRequest, node_id: int, payload: NodeMoveIn) -> OrgNod
 def node_delete(request: HttpRequest, node_id: int) -> Status[None]:
     user = api_user(request)
     services.node_delete(actor=user, node=selectors.node_get(user=user, node_id=node_id))
-    return Status(204, None)
-
-
-# ---- roles at a node ---------------------------------------------------------------------------
-
-
-@router.get("/nodes/{node_id}/roles", response=list[RoleOut], summary="节点上的角色分配")
-@paginate
-def role_list(request: HttpRequest, node_id: int) -> QuerySet[Any]:
-    user = api_user(request)
-    return selectors.node_roles(user=user, node=selectors.node_get(user=user, node_id=node_id))
-
-
-@router.post("/nodes/{node_id}/roles", response={201: RoleOut}, summary="在节点上分配角色（已有账号或新建账号）")
-def role_grant(request: HttpRequest, node_id: int, payload: RoleGrantIn) -> Status[Any]:
-    user = api_user(request)
-    node = selectors.node_get(user=user, node_id=node_id)
-    wants_new = any([payload.new_username, payload.new_name, payload.new_phone, payload.new_password])
-    new_account = (
-        services.NewAccount(
-            username=payload.new_username, name=payload.new_name, phone=payload.new_phone, password=payload.new_password
-        )
-        if wants_new
-        else None
-    )
-    assignment = services.node_role_grant(
-        actor=user, org=node, role=payload.role, account=payload.account, new_account=new_account
-    )
-    return Status(201, assignment)
-
-
-@router.delete("/nodes/{node_id}/roles/{assignment_id}", response={204: None}, summary="撤销节点上的角色")
-def role_revoke(request: HttpRequest, node_id: int, assignment_id: int) -> Status[None]:
-    user = api_user(request)
-    services.role_revoke(actor=user, assignment_id=assignment_id, org=selectors.node_get(user=user, node_id=node_id))
     return Status(204, None)
 
 

@@ -6,17 +6,17 @@ level of children is one query, and the highest visible nodes are found in one q
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
-from redvest.accounts.models import Role, RoleAssignment
-from redvest.core.errors import NotFound, PermissionDenied
+from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.core.policy import can, can_administer, can_manage_under, is_system_admin, scope
 from redvest.core.validators import id_in_range
+from redvest.orgs import hooks
 from redvest.orgs.models import (
     DEFAULT_TEAM_MIN_SIZE,
     STATION_KINDS,
@@ -153,62 +153,42 @@ class NodeDetail:
     ancestors: list[OrgNode]
     counts: NodeCounts
     children: Page[OrgNode]
-    roles: list[RoleAssignment]
     can_change: bool
     can_manage: bool
     can_administer: bool
     can_move: bool
-    role_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 def node_counts(node: OrgNode) -> NodeCounts:
-    """Counts over the whole subtree: three indexed prefix-match counts, whatever the tree's size."""
-    from redvest.teams.models import Team
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
-
+    """Counts over the whole subtree: indexed prefix-match counts, whatever the tree's size (teams and
+    volunteers are counted by those apps, through `orgs.hooks.subtree_counts`)."""
+    counts: dict[str, int] = {}
+    for part in hooks.subtree_counts(node):
+        counts.update(part)
     return NodeCounts(
         children=node.numchild,
         stations=Station.objects.filter(node__path__startswith=node.path).count(),
-        teams=Team.objects.filter(org__path__startswith=node.path, is_active=True).count(),
-        volunteers=Volunteer.objects.filter(org__path__startswith=node.path)
-        .exclude(status=VolunteerStatus.DEREGISTERED)
-        .count(),
+        teams=counts.get("teams", 0),
+        volunteers=counts.get("volunteers", 0),
     )
 
 
-def assignable_roles(*, user: User) -> list[tuple[str, str]]:
-    roles = [Role.ORG_ADMIN, Role.DISPATCHER, Role.STATION_KEEPER, Role.MERCHANT, Role.RESIDENT]
-    if is_system_admin(user):
-        roles.insert(0, Role.SYSTEM_ADMIN)
-    return [(r.value, r.label) for r in roles]
-
-
 def node_detail(*, user: User, node_id: int, children_page: int = 1) -> NodeDetail:
-    """A visible node with its path from the top, subtree counts, a page of children, its role
-    holders (for its administrators) and what the user may do there. Constant query count."""
+    """A visible node with its path from the top, subtree counts, a page of children and what the user
+    may do there (its role holders are accounts' section of the page). Constant query count."""
     node = node_get(user=user, node_id=node_id)
     administer = can_administer(user, node)
-    roles = list(node_roles(user=user, node=node)) if administer else []
     manage = can_manage_under(user, node)
     return NodeDetail(
         node=node,
         ancestors=list(node_visible(user=user).filter(path__in=ancestors_paths(node.path)[:-1]).order_by("path")),
         counts=node_counts(node),
         children=paginate(node_children(user=user, node=node), page=children_page),
-        roles=roles,
         can_change=can(user, "change", node),
         can_manage=manage,
         can_administer=administer,
         can_move=manage and (node.depth > 1 or is_system_admin(user)),
-        role_choices=assignable_roles(user=user) if administer else [],
     )
-
-
-def node_roles(*, user: User, node: OrgNode) -> QuerySet[RoleAssignment]:
-    """Role holders at a node, for its administrators only."""
-    if not can_administer(user, node):
-        raise PermissionDenied("只有该节点的组织管理员可以查看角色分配")
-    return RoleAssignment.objects.filter(org=node).select_related("user").order_by("role", "user__username", "id")
 
 
 def node_move_targets(*, user: User, node: OrgNode, q: str = "") -> list[OrgNode]:

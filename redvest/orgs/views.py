@@ -21,13 +21,12 @@ from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.policy import is_system_admin
-from redvest.orgs import selectors, services
+from redvest.orgs import hooks, selectors, services
 from redvest.orgs.forms import (
     EvidenceForm,
     InspectionForm,
     NodeForm,
     NodeMoveForm,
-    RoleGrantForm,
     StationFilterForm,
     StationForm,
 )
@@ -51,7 +50,7 @@ def domain_errors(view: View) -> View:
     return wrapper
 
 
-def _onto_form(form: forms.Form, exc: DomainError) -> None:
+def onto_form(form: forms.Form, exc: DomainError) -> None:
     """Input mistakes go on the form; a refusal or a missing record is a page of its own (domain_errors)."""
     if isinstance(exc, (PermissionDenied, NotFound)):
         raise exc
@@ -98,7 +97,7 @@ def node_create_root(request: AuthedRequest) -> HttpResponse:
         try:
             node = services.node_create(actor=request.user, parent=None, **form.cleaned_data)
         except DomainError as exc:
-            _onto_form(form, exc)
+            onto_form(form, exc)
             status = exc.status
         else:
             messages.success(request, f"已新建顶级节点“{node.name}”")
@@ -119,9 +118,16 @@ def node_children(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/_partials/node_children.html", {"node": node, "page": page})
 
 
-def _node_detail_page(
-    request: AuthedRequest, pk: int, status: int = 200, delete_error: str = "", **bound: forms.Form
+def node_detail_page(
+    request: AuthedRequest,
+    pk: int,
+    status: int = 200,
+    delete_error: str = "",
+    section_forms: dict[str, forms.Form] | None = None,
+    **bound: forms.Form,
 ) -> HttpResponse:
+    """The node page; `bound` re-renders one of orgs' forms with its errors, `section_forms` one of the
+    forms of a section another app adds (`orgs.hooks.node_page_sections`, e.g. accounts' role grant)."""
     detail = selectors.node_detail(user=request.user, node_id=pk, children_page=parse_page(request.GET.get("page")))
     node = detail.node
     context: dict[str, Any] = {
@@ -133,7 +139,7 @@ def _node_detail_page(
         ),
         "child_form": bound.get("child_form") or NodeForm(),
         "move_form": bound.get("move_form"),
-        "role_form": bound.get("role_form") or RoleGrantForm(role_choices=detail.role_choices),
+        "sections": hooks.node_page_sections(request, detail, section_forms or {}),
         "delete_error": delete_error,
     }
     if detail.can_move and context["move_form"] is None:
@@ -145,7 +151,7 @@ def _node_detail_page(
 @require_GET
 @domain_errors
 def node_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _node_detail_page(request, pk)
+    return node_detail_page(request, pk)
 
 
 @login_required
@@ -155,12 +161,12 @@ def node_update(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     form = NodeForm(request.POST)
     if not form.is_valid():
-        return _node_detail_page(request, pk, 400, edit_form=form)
+        return node_detail_page(request, pk, 400, edit_form=form)
     try:
         services.node_update(actor=request.user, node=node, **form.cleaned_data)
     except DomainError as exc:
-        _onto_form(form, exc)
-        return _node_detail_page(request, pk, exc.status, edit_form=form)
+        onto_form(form, exc)
+        return node_detail_page(request, pk, exc.status, edit_form=form)
     messages.success(request, "已保存")
     return redirect("orgs:node-detail", pk=pk)
 
@@ -172,12 +178,12 @@ def node_create(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = selectors.node_get(user=request.user, node_id=pk)
     form = NodeForm(request.POST)
     if not form.is_valid():
-        return _node_detail_page(request, pk, 400, child_form=form)
+        return node_detail_page(request, pk, 400, child_form=form)
     try:
         child = services.node_create(actor=request.user, parent=parent, **form.cleaned_data)
     except DomainError as exc:
-        _onto_form(form, exc)
-        return _node_detail_page(request, pk, exc.status, child_form=form)
+        onto_form(form, exc)
+        return node_detail_page(request, pk, exc.status, child_form=form)
     messages.success(request, f"已新建下级节点“{child.name}”")
     return redirect("orgs:node-detail", pk=child.pk)
 
@@ -189,13 +195,13 @@ def node_move(request: AuthedRequest, pk: int) -> HttpResponse:
     node = selectors.node_get(user=request.user, node_id=pk)
     form = NodeMoveForm(request.POST, targets=selectors.node_move_targets(user=request.user, node=node))
     if not form.is_valid():
-        return _node_detail_page(request, pk, 400, move_form=form)
+        return node_detail_page(request, pk, 400, move_form=form)
     try:
         target = selectors.node_get(user=request.user, node_id=form.cleaned_data["target"])
         services.node_move(actor=request.user, node=node, target=target)
     except DomainError as exc:
-        _onto_form(form, exc)
-        return _node_detail_page(request, pk, exc.status, move_form=form)
+        onto_form(form, exc)
+        return node_detail_page(request, pk, exc.status, move_form=form)
     messages.success(request, f"已将“{node.name}”移动到“{target.name}”之下")
     return redirect("orgs:node-detail", pk=pk)
 
@@ -219,56 +225,12 @@ def node_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     except (PermissionDenied, NotFound):
         raise
     except DomainError as exc:
-        return _node_detail_page(request, pk, exc.status, delete_error=exc.message)
+        return node_detail_page(request, pk, exc.status, delete_error=exc.message)
     messages.success(request, f"已删除“{node.name}”")
     return redirect("orgs:node-detail", pk=parent.pk) if parent else redirect("orgs:node-list")
 
 
 @login_required
-@require_POST
-@domain_errors
-def role_grant(request: AuthedRequest, pk: int) -> HttpResponse:
-    node = selectors.node_get(user=request.user, node_id=pk)
-    form = RoleGrantForm(request.POST, role_choices=selectors.assignable_roles(user=request.user))
-    if not form.is_valid():
-        return _node_detail_page(request, pk, 400, role_form=form)
-    data = form.cleaned_data
-    new_account = None
-    if data["mode"] == RoleGrantForm.MODE_NEW:
-        new_account = services.NewAccount(
-            username=data["new_username"], name=data["new_name"], phone=data["new_phone"], password=data["new_password"]
-        )
-    try:
-        assignment = services.node_role_grant(
-            actor=request.user,
-            org=node,
-            role=data["role"],
-            account="" if new_account else data["account"],
-            new_account=new_account,
-        )
-    except DomainError as exc:
-        _onto_form(form, exc)
-        return _node_detail_page(request, pk, exc.status, role_form=form)
-    messages.success(request, f"已为 {assignment.user.display_name} 分配角色：{assignment.get_role_display()}")
-    return redirect("orgs:node-detail", pk=pk)
-
-
-@login_required
-@require_POST
-@domain_errors
-def role_revoke(request: AuthedRequest, pk: int, assignment_id: int) -> HttpResponse:
-    node = selectors.node_get(user=request.user, node_id=pk)
-    try:
-        services.role_revoke(actor=request.user, assignment_id=assignment_id, org=node)
-    except (PermissionDenied, NotFound):
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return _node_detail_page(request, pk, exc.status)
-    messages.success(request, "已撤销该角色")
-    return redirect("orgs:node-detail", pk=pk)
-
-
 # ---- stations ----------------------------------------------------------------------------------
 
 
@@ -334,7 +296,7 @@ def station_update(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.station_update(actor=request.user, station=station, **form.cleaned_data)
     except DomainError as exc:
-        _onto_form(form, exc)
+        onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, edit_form=form)
     messages.success(request, "站点信息已保存")
     return redirect("orgs:station-detail", pk=pk)
@@ -357,7 +319,7 @@ def evidence_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except DomainError as exc:
-        _onto_form(form, exc)
+        onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, **{f"evidence_{kind}": form})
     messages.success(request, f"已上传“{FiveHaveKind(kind).label}”的佐证材料")
     return redirect(reverse("orgs:station-detail", kwargs={"pk": pk}) + f"#item-{kind}")
@@ -374,7 +336,7 @@ def inspection_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     try:
         services.fivehave_inspect(actor=request.user, station=station, kind=kind, **form.cleaned_data)
     except DomainError as exc:
-        _onto_form(form, exc)
+        onto_form(form, exc)
         return _station_detail_page(request, pk, exc.status, **{f"inspection_{kind}": form})
     messages.success(request, f"已登记“{FiveHaveKind(kind).label}”检查结果")
     return redirect(reverse("orgs:station-detail", kwargs={"pk": pk}) + f"#item-{kind}")

@@ -12,10 +12,12 @@ class PointsConfig(AppConfig):
         from redvest.points import (  # the app's access rules, menu and to-dos, read once apps are loaded
             access,
             nav,
+            records_hooks,
             todos,
         )
 
         access.register()
+        records_hooks.register()
 
         register(todos=todos.todos, figures=todos.figures)
         navigation.register(nav.entries)

@@ -10,12 +10,14 @@ class ReportsConfig(AppConfig):
     verbose_name = "季报与通报"
 
     def ready(self) -> None:
-        from redvest.reports import (  # the app's access rules, menu and to-dos, read once apps are loaded
+        from redvest.reports import (  # the app's access rules, metric, menu and to-dos, read once apps are loaded
             access,
+            metrics,
             nav,
             todos,
         )
 
         access.register()
+        metrics.register()
         register(todos=todos.todos)
         navigation.register(nav.entries)

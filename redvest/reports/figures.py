@@ -33,10 +33,15 @@ from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from redvest.activities.models import HELD_STATUSES, Activity, Attendance
 from redvest.care.models import CareVisit
 from redvest.care.selectors import visit_stats
+from redvest.demand.models import RequestStatus, ServiceRequest
+from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
+from redvest.records.models import RecordKind, ServiceRecord
 from redvest.reports.models import FigureKey
+from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 Figures = dict[str, int]
 
@@ -49,7 +54,6 @@ class _Rollup:
     """Adds per-node sums into every requested subtree holding the node."""
 
     def __init__(self, paths: list[str]) -> None:
-        from redvest.orgs.models import OrgNode
 
         self.result: dict[str, Figures] = {p: dict.fromkeys(FigureKey.values, 0) for p in paths}
         wanted = set(paths)
@@ -82,10 +86,6 @@ def _outermost(paths: list[str]) -> list[str]:
 
 def record_figures(paths: list[str], first: datetime.date, last: datetime.date) -> dict[str, Figures]:
     """The record figures for each subtree path over the days first..last (inclusive)."""
-    from redvest.activities.models import HELD_STATUSES, Activity, Attendance
-    from redvest.demand.models import RequestStatus, ServiceRequest
-    from redvest.records.models import RecordKind, ServiceRecord
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     roll = _Rollup(paths)
     nodes = roll.node_ids

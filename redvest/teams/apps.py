@@ -12,10 +12,12 @@ class TeamsConfig(AppConfig):
         from redvest.teams import (  # the app's access rules, menu and to-dos, read once apps are loaded
             access,
             nav,
+            orgs_hooks,
             todos,
         )
 
         access.register()
+        orgs_hooks.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

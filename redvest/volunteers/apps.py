@@ -10,7 +10,7 @@ class VolunteersConfig(AppConfig):
 
     def ready(self) -> None:
         # Models and tasks can only be imported once the registry is ready.
-        from redvest.core.jobs import JobKind, job_kind_register
+        from redvest.core.jobs import JobKind, job_kind_register  # imports core's models: only once apps are loaded
         from redvest.volunteers.models import ImportStatus, VolunteerImport
         from redvest.volunteers.services import volunteer_import_recover
         from redvest.volunteers.tasks import volunteer_import_run
@@ -27,10 +27,12 @@ class VolunteersConfig(AppConfig):
         from redvest.volunteers import (  # the app's access rules, menu and to-dos, read once apps are loaded
             access,
             nav,
+            orgs_hooks,
             todos,
         )
 
         access.register()
+        orgs_hooks.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 
 from redvest.core.crypto import decrypt
 from redvest.core.models import HeartbeatJob
-
-if TYPE_CHECKING:
-    from redvest.teams.models import Team
+from redvest.teams.models import Membership, MembershipKind, Team
 
 
 class Gender(models.TextChoices):
@@ -126,8 +122,6 @@ class Volunteer(models.Model):
         """The current organisational team; free when selectors prefetched `current_org_memberships`."""
         rows = getattr(self, "current_org_memberships", None)
         if rows is None:
-            from redvest.teams.models import Membership, MembershipKind
-
             rows = list(
                 Membership.objects.filter(
                     volunteer=self, kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True

@@ -1,10 +1,14 @@
 """accounts sits above core, audit and orgs and below every domain app: it imports none of them (the
 access rules of those apps come through registrations, see `redvest.core.policy`), and the access
-engine itself imports nothing but core."""
+engine itself imports nothing but core. The whole app order is import-linter's contract (pyproject.toml,
+`make lint`); like that contract, these checks leave the tests packages out: tests build their fixtures
+from whichever apps a scenario needs."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import redvest
@@ -39,7 +43,7 @@ def _violations(paths: list[Path], allowed: set[str]) -> list[str]:
 
 
 def test_accounts_imports_no_app_above_it() -> None:
-    paths = sorted((ROOT / "accounts").rglob("*.py"))
+    paths = sorted(p for p in (ROOT / "accounts").rglob("*.py") if "tests" not in p.parts)
     assert paths
     assert _violations(paths, ACCOUNTS_MAY_IMPORT) == []
 
@@ -52,3 +56,16 @@ def test_the_check_sees_imports_inside_functions(tmp_path: Path) -> None:
     module = tmp_path / "sample.py"
     module.write_text("import redvest.core\n\ndef f():\n    from redvest.volunteers.models import Volunteer\n")
     assert _redvest_imports(module) == {("core", 1), ("volunteers", 4)}
+
+
+def test_the_app_layers_contract_is_kept() -> None:
+    """`lint-imports` over the whole package (the contracts in pyproject.toml) finds no broken contract."""
+    project = ROOT.parent
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache", "--no-logo"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

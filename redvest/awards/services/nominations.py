@@ -36,6 +36,8 @@ from redvest.awards.services._common import (
     _in_window,
     _locked,
 )
+from redvest.teams.models import BrandProject, Team
+from redvest.volunteers.models import Volunteer
 
 # ---- Nominations -------------------------------------------------------------------------------
 
@@ -51,8 +53,6 @@ def quota_used(campaign: AwardCampaign, org: OrgNode) -> int:
 
 def _target(campaign: AwardCampaign, target_id: int) -> tuple[str, dict[str, Any], str]:
     """(name, FK kwargs, org path) of the nominated volunteer, team or brand."""
-    from redvest.teams.models import BrandProject, Team
-    from redvest.volunteers.models import Volunteer
 
     if campaign.entry_type == EntryType.VOLUNTEER:
         v = Volunteer.objects.select_related("org").filter(pk=target_id).first()

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from redvest.accounts.policy import scope
+from redvest.accounts.models import Role
+from redvest.accounts.policy import can_administer, grants_for, home_orgs, is_system_admin, scope
 from redvest.core.crypto import mask_name
-from redvest.core.errors import NotFound
+from redvest.core.errors import NotFound, PermissionDenied
 from redvest.core.validators import id_in_range
 from redvest.evaluation.models import (
     EvaluationRound,
@@ -27,6 +28,7 @@ from redvest.evaluation.models import (
 from redvest.evaluation.selectors.metrics import Cohort
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -205,7 +207,6 @@ def consents_of(volunteer_ids: list[int]) -> dict[int, bool]:
         .order_by("-recorded_at", "-id")
         .values("granted")[:1]
     )
-    from redvest.volunteers.models import Volunteer
 
     rows = (
         Volunteer.objects.filter(pk__in=volunteer_ids).annotate(_granted=Subquery(latest)).values_list("pk", "_granted")
@@ -221,7 +222,6 @@ def public_name(volunteer: Any) -> str:
 def public_volunteer_names(volunteer_ids: list[int]) -> dict[int, str]:
     """volunteer id → the name to print on a public page: full name with consent in force, masked
     otherwise (one query). Use on every public page that shows individuals."""
-    from redvest.volunteers.models import Volunteer
 
     latest = (
         PublicityConsent.objects.filter(volunteer_id=OuterRef("pk"))
@@ -241,8 +241,6 @@ def public_volunteer_names(volunteer_ids: list[int]) -> dict[int, str]:
 
 def admin_root(*, user: User, org_id: Any = None) -> OrgNode:
     """The node asked for, when the user administers it; else the first node they administer."""
-    from redvest.accounts.policy import can_administer, home_orgs, is_system_admin
-    from redvest.core.errors import PermissionDenied
 
     if org_id not in (None, ""):
         try:
@@ -267,9 +265,6 @@ def admin_root(*, user: User, org_id: Any = None) -> OrgNode:
 def admin_org_choices(*, user: User, limit: int = 300) -> list[OrgNode]:
     """Nodes an admin may run evaluations at: their own nodes and two levels below (one query)."""
     from django.db.models import Q
-
-    from redvest.accounts.models import Role
-    from redvest.accounts.policy import grants_for
 
     cond = Q()
     any_grant = False

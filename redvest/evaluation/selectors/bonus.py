@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from openpyxl import Workbook
 
 from redvest.core.excel import BOLD, excel_append, excel_bytes, excel_sheet
+from redvest.demand.models import Dispatch, DispatchStatus, ServiceRequest
 from redvest.evaluation.models import BonusRule
 from redvest.evaluation.period import Period
 from redvest.orgs.models import OrgNode
@@ -62,7 +63,6 @@ def _nearest(path: str, rules: dict[str, BonusRule]) -> BonusRule | None:
 def bonus_table(*, org: OrgNode, period: Period) -> list[BonusRow]:
     """Every org in the subtree that organised or joined a 组团 request in the quarter, most points first
     (three queries, whatever the size of the subtree)."""
-    from redvest.demand.models import Dispatch, DispatchStatus, ServiceRequest
 
     lo, hi = period.bounds
     grouped = (

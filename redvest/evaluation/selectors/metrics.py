@@ -17,11 +17,16 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from redvest.activities.models import HELD_STATUSES, Activity
 from redvest.care.models import CarePairing, CareVisit, PairingStatus
+from redvest.demand.models import SATISFIED_RATINGS, Callback, CallbackStatus, ServiceRequest
 from redvest.evaluation.models import Metric, Normalisation
 from redvest.evaluation.period import Period
+from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
-from redvest.reports.selectors import report_punctuality
+from redvest.points.models import PointsEarnedDay
+from redvest.records.models import RecordKind, ServiceRecord
+from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -41,8 +46,6 @@ class Cohort:
     def node_paths(self) -> dict[int, str]:
         """Every node of the subtree: id → path (one query, cached for the computation)."""
         if self._paths is None:
-            from redvest.orgs.models import OrgNode
-
             self._paths = dict(OrgNode.objects.filter(in_subtree_q("path", self.root_path)).values_list("id", "path"))
         return self._paths
 
@@ -88,7 +91,6 @@ def _rate(ok: int, total: int) -> Decimal | None:
 
 
 def _members(cohort: Cohort) -> dict[int, int]:
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     rows = _grouped(Volunteer.objects.filter(status=VolunteerStatus.REGISTERED), "org", cohort, n=Count("id"))
     return {org_id: int(row["n"]) for org_id, row in rows.items()}
@@ -105,7 +107,6 @@ def _per_member(totals: dict[int, dict[str, Any]], members: dict[int, int], coho
 
 def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Credit hours served in the quarter (signed: reversals count) per registered volunteer."""
-    from redvest.records.models import RecordKind, ServiceRecord
 
     qs = ServiceRecord.objects.filter(kind=RecordKind.CREDIT, served_on__gte=period.start, served_on__lte=period.end)
     totals = _grouped(qs, "volunteer__org", cohort, total=Sum("minutes"))
@@ -114,7 +115,6 @@ def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
 
 def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Points earned in the quarter (net of reversed earnings, the ledger's daily totals) per member."""
-    from redvest.points.models import PointsEarnedDay
 
     qs = PointsEarnedDay.objects.filter(day__gte=period.start, day__lte=period.end)
     totals = _grouped(qs, "volunteer__org", cohort, total=Sum("points"))
@@ -123,7 +123,6 @@ def points_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Va
 
 def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Held (published, under way or ended; not cancelled) activities starting in the quarter."""
-    from redvest.activities.models import HELD_STATUSES, Activity
 
     lo, hi = period.bounds
     qs = Activity.objects.filter(status__in=HELD_STATUSES, start_at__gte=lo, start_at__lt=hi)
@@ -133,7 +132,6 @@ def activities_held(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Valu
 
 def satisfaction(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """满意 + 基本满意 share of the phone callbacks done in the quarter on requests in the org's area."""
-    from redvest.demand.models import SATISFIED_RATINGS, Callback, CallbackStatus
 
     lo, hi = period.bounds
     qs = Callback.objects.filter(status=CallbackStatus.DONE, done_at__gte=lo, done_at__lt=hi).exclude(rating="")
@@ -149,7 +147,6 @@ def satisfaction(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
 
 def requests_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
     """Share of the requests resolved in the quarter that were resolved within their due time."""
-    from redvest.demand.models import ServiceRequest
 
     lo, hi = period.bounds
     qs = ServiceRequest.objects.filter(resolved_at__gte=lo, resolved_at__lt=hi)
@@ -158,7 +155,7 @@ def requests_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
     return {org_id: _rate(int(r["ok"]), int(r["total"])) if (r := rows.get(org_id)) else None for org_id in cohort.ids}
 
 
-def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Values:
+def share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Values:
     """For (path, ok) pairs anywhere in the subtree: the ok share among those under each cohort org."""
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     lengths = cohort.lengths
@@ -169,15 +166,6 @@ def _share_by_prefix(cohort: Cohort, flags: Iterable[tuple[str, bool]]) -> Value
                 counts[org_id][0] += int(ok)
                 counts[org_id][1] += 1
     return {org_id: _rate(*counts[org_id]) if org_id in counts else None for org_id in cohort.ids}
-
-
-def reports_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
-    """Share of the quarterly reports in the org's subtree filed on time (reports app contract)."""
-    punctual = report_punctuality(cohort.root_path, period.year, period.quarter)
-    if not punctual:
-        return dict.fromkeys(cohort.ids)
-    paths = cohort.node_paths()
-    return _share_by_prefix(cohort, ((paths[i], ok) for i, ok in punctual.items() if i in paths))
 
 
 def care_on_time(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Values:
@@ -216,11 +204,19 @@ REGISTRY: dict[str, MetricFn] = {
     Metric.HOURS_PER_MEMBER: hours_per_member,
     Metric.ACTIVITIES: activities_held,
     Metric.SATISFACTION: satisfaction,
-    Metric.REPORTS_ON_TIME: reports_on_time,
     Metric.CARE_ON_TIME: care_on_time,
     Metric.POINTS_PER_MEMBER: points_per_member,
     Metric.REQUESTS_ON_TIME: requests_on_time,
 }
+# reports_on_time is registered by the reports app (`register` from ReportsConfig.ready()): reports sits
+# above evaluation, which reads report punctuality without importing the reports app.
+
+
+def register(metric: str, fn: MetricFn) -> None:
+    """Add a metric computed by an app above evaluation (called from that app's AppConfig.ready())."""
+    REGISTRY[metric] = fn
+
+
 NEEDS_MEMBERS = frozenset({Metric.HOURS_PER_MEMBER, Metric.POINTS_PER_MEMBER})
 
 

@@ -25,8 +25,18 @@ from typing import Any
 
 from django.db.models import Q
 
+from redvest.demand.models import (
+    Callback,
+    CallbackStatus,
+    Dispatch,
+    DispatchStatus,
+    Feedback,
+    SpotCheck,
+    SpotCheckStatus,
+)
 from redvest.evaluation.period import Period
 from redvest.orgs.selectors import in_subtree_q
+from redvest.volunteers.models import Volunteer
 
 RATING_POINTS = {"satisfied": 100, "basic": 80, "unsatisfied": 40}
 GRADES = ((Decimal(90), "优秀"), (Decimal(75), "良好"), (Decimal(60), "合格"))
@@ -89,7 +99,6 @@ class VolunteerEvaluation:
 
 
 def _ratings(period: Period) -> tuple[Any, Any, Any]:
-    from redvest.demand.models import Callback, CallbackStatus, Feedback, SpotCheck, SpotCheckStatus
 
     lo, hi = period.bounds
     feedback = Feedback.objects.filter(created_at__gte=lo, created_at__lt=hi)
@@ -102,7 +111,6 @@ def volunteer_evaluations(
     *, period: Period, root_path: str | None = None, volunteer_id: int | None = None
 ) -> list[VolunteerEvaluation]:
     """Evaluations of the volunteers under `root_path` (or of one volunteer), best first."""
-    from redvest.demand.models import Dispatch, DispatchStatus
 
     feedback, callbacks, spot_checks = _ratings(period)
     rated = (
@@ -152,7 +160,6 @@ def volunteer_evaluations(
 
 def with_names(evaluations: list[VolunteerEvaluation]) -> list[VolunteerEvaluation]:
     """Fill in names and orgs for a page of evaluations (one query)."""
-    from redvest.volunteers.models import Volunteer
 
     rows = {
         v.pk: v

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
 from treebeard.exceptions import InvalidMoveToDescendant, PathOverflow
 
-from redvest.accounts.models import User
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import DomainError, PermissionDenied, ValidationFailed
 from redvest.core.policy import can, can_manage_under, is_system_admin
@@ -18,6 +17,9 @@ from redvest.orgs.errors import InvalidMove, NodeNotEmpty
 from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, OrgKind, OrgNode
 from redvest.orgs.services._common import UNSET, Unset, both_or_neither, clean_text, coordinate, lock_node
 from redvest.orgs.services.stations import station_open
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User  # writers are typed as accounts' users; orgs does not import accounts
 
 TEAM_MIN_SIZE_RANGE = (1, 200)
 

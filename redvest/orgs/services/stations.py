@@ -7,13 +7,13 @@ import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from redvest.accounts.models import User
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.core.policy import can, can_administer
@@ -28,6 +28,9 @@ from redvest.orgs.models import (
     StationAmenity,
 )
 from redvest.orgs.services._common import ONE_LINE_BAD, UNSET, Unset, both_or_neither, clean_text, coordinate
+
+if TYPE_CHECKING:
+    from redvest.accounts.models import User  # writers are typed as accounts' users; orgs does not import accounts
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (.doc/.xls/.ppt)

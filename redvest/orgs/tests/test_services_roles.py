@@ -6,11 +6,10 @@ import pytest
 
 from redvest.accounts.backends import UsernameOrPhoneBackend
 from redvest.accounts.models import Role, RoleAssignment, User
-from redvest.accounts.services import user_create
+from redvest.accounts.services import NewAccount, node_role_grant, role_revoke, user_create
 from redvest.accounts.tests.factories import UserFactory
 from redvest.audit.models import AuditEntry
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from redvest.orgs.services import NewAccount, node_role_grant, role_revoke
 from redvest.orgs.tests.factories import OrgTree, role_user, station_node
 
 pytestmark = pytest.mark.django_db

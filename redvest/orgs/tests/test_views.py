@@ -175,7 +175,7 @@ def test_delete_empty_node_returns_to_parent(client: Any, tree: OrgTree, town_a_
 
 def test_grant_role_to_new_account_through_the_page(client: Any, tree: OrgTree, town_a_admin: Any) -> None:
     response = login(client, town_a_admin).post(
-        reverse("orgs:role-grant", args=[tree.town_a.pk]),
+        reverse("node-roles:grant", args=[tree.town_a.pk]),
         {
             "role": Role.STATION_KEEPER,
             "mode": "new",
@@ -192,7 +192,7 @@ def test_grant_role_to_new_account_through_the_page(client: Any, tree: OrgTree, 
 
 def test_grant_role_with_unknown_account_shows_message(client: Any, tree: OrgTree, town_a_admin: Any) -> None:
     response = login(client, town_a_admin).post(
-        reverse("orgs:role-grant", args=[tree.town_a.pk]),
+        reverse("node-roles:grant", args=[tree.town_a.pk]),
         {"role": Role.DISPATCHER, "mode": "existing", "account": "ghost"},
     )
     assert response.status_code == 400 and "没有找到该用户名或手机号对应的账号" in html(response)
@@ -200,7 +200,7 @@ def test_grant_role_with_unknown_account_shows_message(client: Any, tree: OrgTre
 
 def test_system_admin_role_is_not_offered_to_org_admins(client: Any, tree: OrgTree, town_a_admin: Any) -> None:
     response = login(client, town_a_admin).post(
-        reverse("orgs:role-grant", args=[tree.town_a.pk]),
+        reverse("node-roles:grant", args=[tree.town_a.pk]),
         {"role": Role.SYSTEM_ADMIN, "mode": "existing", "account": town_a_admin.username},
     )
     assert response.status_code == 400
@@ -210,7 +210,7 @@ def test_system_admin_role_is_not_offered_to_org_admins(client: Any, tree: OrgTr
 def test_revoke_role_through_the_page(client: Any, tree: OrgTree, town_a_admin: Any) -> None:
     holder = role_user(role=Role.DISPATCHER, org=tree.town_a)
     assignment = RoleAssignment.objects.get(user=holder)
-    response = login(client, town_a_admin).post(reverse("orgs:role-revoke", args=[tree.town_a.pk, assignment.pk]))
+    response = login(client, town_a_admin).post(reverse("node-roles:revoke", args=[tree.town_a.pk, assignment.pk]))
     assert response.status_code == 302 and not RoleAssignment.objects.filter(pk=assignment.pk).exists()
 
 

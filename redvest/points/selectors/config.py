@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.points.models import EarningRule, PioneerConfig, PointsPolicy, PointType
+from redvest.records.models import RecordKind, ServiceTotal
+from redvest.records.selectors import star_level, star_thresholds_for
 
 if TYPE_CHECKING:
     from redvest.volunteers.models import Volunteer
@@ -104,9 +106,6 @@ def pioneer_configs_under(*, org: OrgNode) -> list[PioneerConfig]:
 def volunteer_tier(*, volunteer: Volunteer) -> int:
     """The volunteer's star level (0–5) from lifetime credit hours: the privilege tier for 礼遇 items."""
     from django.db.models import Sum
-
-    from redvest.records.models import RecordKind, ServiceTotal
-    from redvest.records.selectors import star_level, star_thresholds_for
 
     minutes = (
         ServiceTotal.objects.filter(volunteer=volunteer, kind=RecordKind.CREDIT).aggregate(total=Sum("minutes"))[

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from redvest.accounts.policy import can, can_administer, home_orgs, scope
+from redvest.accounts.policy import can, can_administer, home_orgs, is_system_admin, scope
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
@@ -253,7 +253,6 @@ def funds_for(*, volunteer: Volunteer) -> QuerySet[PointsAccount]:
 def fund_list(*, user: User) -> QuerySet[PointsAccount]:
     """Funds in the subtrees the user administers."""
     paths = list(OrgNode.objects.filter(pk__in=home_orgs(user)).values_list("path", flat=True))
-    from redvest.accounts.policy import is_system_admin
 
     if is_system_admin(user):
         return PointsAccount.objects.filter(kind=AccountKind.FUND).select_related("org").order_by("org__path", "name")

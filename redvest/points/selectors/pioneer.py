@@ -22,6 +22,7 @@ from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
 from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry
 from redvest.points.selectors.config import pioneer_config_for, pioneer_configs_under
+from redvest.records.models import RecordKind
 from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
@@ -61,7 +62,6 @@ def scored_members(*, org: OrgNode, year: int, configs: list[PioneerConfig] | No
     """Party members of the subtree with their year's parts and `score_centi`: two LEFT JOINs to one
     row each (ServiceTotal for credit minutes, MemberYearTotal for points and entries), no subquery
     per row. The org names come in one extra query for the rows fetched."""
-    from redvest.records.models import RecordKind
 
     configs = configs or pioneer_configs_under(org=org)
     zero = Value(0)

@@ -1,6 +1,6 @@
 """Writes of the points bank. Import from here: `redvest.points.services.<name>`.
 
-`points_post_for_service_record` is what `records.record_append` calls for each new entry.
+`points_post_for_service_record` runs for each new service-time entry (registered on `records.hooks.record_appended`).
 """
 
 from redvest.points.services.config import PolicyData, RuleData, fund_create, policy_set, rule_clear, rule_set

@@ -50,6 +50,7 @@ from redvest.points.services.ledger import (
     transaction_reverse,
     volunteer_account,
 )
+from redvest.records.models import RecordKind
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
@@ -152,8 +153,6 @@ def points_post_for_service_record(*, record: ServiceRecord) -> RecordPosting:
     """Turn a credit record into points under the 志愿服务 rule in force for the volunteer's org (caps
     cut the amount; a rule needing approval opens a claim). A REVERSAL record reverses what the record
     it reverses earned. Idempotent: a record is posted once, later calls return the first outcome."""
-    from redvest.records.models import RecordKind
-
     volunteer = Volunteer.objects.select_related("org").get(pk=record.volunteer_id)
     account = volunteer_account(volunteer=volunteer)
     rule = None

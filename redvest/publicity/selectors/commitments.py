@@ -17,6 +17,7 @@ from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.errors import NotAVolunteer
 from redvest.publicity.models import Commitment, CommitmentFollowUp, TargetKind
 from redvest.publicity.selectors.names import public_names
+from redvest.records.models import RecordKind, ServiceRecord, ServiceTotal
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ def commitment_progress(commitments: Sequence[Commitment]) -> dict[int, Progress
     once: credit minutes from the yearly totals (one query), activities from the credit entries (one
     query; an activity counts while its corrected net minutes are above zero)."""
     from django.db.models.functions import ExtractYear
-
-    from redvest.records.models import RecordKind, ServiceRecord, ServiceTotal
 
     measured = [c for c in commitments if c.target_kind and c.target_value]
     by_minutes = [c for c in measured if c.target_kind == TargetKind.MINUTES]

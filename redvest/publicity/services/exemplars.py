@@ -17,6 +17,8 @@ from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.orgs.selectors import in_subtree_q
 from redvest.publicity.errors import BadExemplarStatus
 from redvest.publicity.models import Exemplar, ExemplarPhoto, ExemplarStatus
+from redvest.teams.models import Team
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -72,8 +74,6 @@ def photos_check(photos: Sequence[PhotoIn], *, existing: int = 0) -> None:
 
 
 def _clean(*, actor: User, org: OrgNode, data: ExemplarData) -> tuple[str, str, list[int], list[int]]:
-    from redvest.teams.models import Team
-    from redvest.volunteers.models import Volunteer
 
     errors: dict[str, str] = {}
     title = (data.title or "").strip()

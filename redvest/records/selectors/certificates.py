@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from redvest.accounts.policy import scope
 from redvest.activities.models import ServiceCategory
+from redvest.core.crypto import mask_name
 from redvest.core.errors import NotFound
 from redvest.records.models import (
     Certificate,
@@ -102,7 +103,6 @@ class CertificateVerification:
 
 
 def certificate_verification(*, token: str) -> CertificateVerification:
-    from redvest.core.crypto import mask_name
 
     c = certificate_by_token(token=token)
     return CertificateVerification(

@@ -22,6 +22,7 @@ from redvest.records.models import (
     ServiceTotal,
     StarLevelConfig,
 )
+from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 def volunteer_of(*, user: User) -> Volunteer:
     """The signed-in user's volunteer record; raises NotAVolunteer."""
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     volunteer = (
         Volunteer.objects.filter(user=user).exclude(status=VolunteerStatus.DEREGISTERED).select_related("org").first()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from redvest.accounts.policy import can_administer, home_orgs, scope
+from redvest.accounts.policy import can_administer, grants_for, home_orgs, scope
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, subtree_ids
@@ -18,6 +18,7 @@ from redvest.records.models import (
     ServiceTotal,
     StarLevelConfig,
 )
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -29,7 +30,6 @@ def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:
     ids = home_orgs(user)
     if ids:
         return OrgNode.objects.filter(pk__in=ids).order_by("path")
-    from redvest.accounts.policy import grants_for
 
     return OrgNode.objects.filter(pk__in=[g.org_id for g in grants_for(user) if g.org_id]).order_by("path")
 
@@ -37,7 +37,6 @@ def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:
 def ranking(*, user: User, org: OrgNode, year: int) -> QuerySet[ServiceTotal]:
     """Volunteers of the subtree the user may see, by credit minutes in the year. Reads only ServiceTotal,
     through its covering index (year, kind, -minutes, volunteer, org): no join to the volunteers."""
-    from redvest.volunteers.models import Volunteer
 
     qs = ServiceTotal.objects.filter(year=year, kind=RecordKind.CREDIT, minutes__gt=0, org__in=subtree_ids(org))
     if not can_administer(user, org):  # an admin of the node sees its whole subtree; others whom the policy lets
@@ -102,7 +101,6 @@ def ranking_page(
         return RankingPage(orgs=[], org=None, year=year, page=paginate(ServiceTotal.objects.none()), rows=[])
     result = paginate(ranking(user=user, org=org, year=year), page=page, size=size)
     ids = [t.volunteer_id for t in result.items]
-    from redvest.volunteers.models import Volunteer
 
     people = Volunteer.objects.select_related("org").in_bulk(ids)
     honour = honour_minutes_for(volunteer_ids=ids, year=year)

@@ -26,6 +26,7 @@ from redvest.records.models import (
 )
 from redvest.records.services.grants import MAKEUP_WORKING_DAYS, makeup_deadline
 from redvest.records.workdays import WorkCalendar, horizon, work_calendar
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -194,7 +195,6 @@ def _makeup_open(activity: Activity, calendar: WorkCalendar, today: datetime.dat
 
 def volunteer_by_number(*, number: str) -> Volunteer:
     """Exact lookup by volunteer number for forms that act on one person; the service then asks the policy."""
-    from redvest.volunteers.models import Volunteer
 
     volunteer = Volunteer.objects.select_related("org", "user").filter(number=(number or "").strip()).first()
     if volunteer is None:

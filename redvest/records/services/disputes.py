@@ -30,6 +30,7 @@ from redvest.records.services.ledger import (
     record_correct,
 )
 from redvest.records.services.proposals import correction_propose
+from redvest.teams.models import Team
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -40,8 +41,6 @@ def reviewers_for(record: ServiceRecord) -> list[User]:
     above the volunteer."""
     users: dict[int, User] = {}
     if record.activity_id is not None:
-        from redvest.teams.models import Team
-
         teams = Team.objects.filter(activities=record.activity_id, is_active=True).select_related(
             "leader__user", "liaison__user"
         )

@@ -36,6 +36,7 @@ from redvest.records.services.ledger import (
     record_append,
 )
 from redvest.records.workdays import WorkCalendar, add_working_days
+from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -118,7 +119,6 @@ def makeup_record(
     if minutes > activity.planned_minutes:
         raise MakeupTooLong(f"补录时长不能超过活动计划时长 {activity.planned_minutes} 分钟", field="minutes")
     evidence_check(evidence)
-    from redvest.volunteers.models import Volunteer, VolunteerStatus
 
     volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=volunteer.pk)
     if volunteer.status == VolunteerStatus.DEREGISTERED:
@@ -221,7 +221,6 @@ def honour_grant(
     if served_on > timezone.localdate():
         raise FutureDate(field="served_on")
     evidence_check(evidence)
-    from redvest.volunteers.models import Volunteer
 
     # Two admins granting at the same moment: the volunteer's row lock makes the second see the first.
     volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=volunteer.pk)

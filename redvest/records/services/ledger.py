@@ -15,6 +15,7 @@ from redvest.activities.models import Activity, Attendance
 from redvest.audit.services import audit_record
 from redvest.core.errors import PermissionDenied
 from redvest.core.services import notification_send
+from redvest.records import hooks
 from redvest.records.access import may_change_record
 from redvest.records.errors import (
     CorrectionNeedsApproval,
@@ -104,11 +105,9 @@ def record_append(
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
         _add_to_totals(record=record)
-        # Points follow service time in the same transaction: credit earns per the rules in force,
-        # a reversal takes back what the reversed entry earned. (Local import: points reads records.)
-        from redvest.points.services import points_post_for_service_record
-
-        points_post_for_service_record(record=record)
+        # Points follow service time in the same transaction: credit earns per the rules in force, a
+        # reversal takes back what the reversed entry earned (points registers on this hook).
+        hooks.record_appended(record)
         audit_record(
             actor=actor,
             action="create",

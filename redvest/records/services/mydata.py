@@ -1,7 +1,7 @@
 """“My data” (个人信息保护法 §45): a volunteer downloads everything the platform holds about them.
 
 It lives here because it gathers the volunteer ledger, memberships, this app's service records and the
-points ledger, and records is the lowest app that may read all of them."""
+points ledger (a section points adds through `records.hooks.my_data_sections`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.core.crypto import decrypt
-from redvest.points.selectors import volunteer_statement
+from redvest.records import hooks
 from redvest.records.models import ServiceRecord
 from redvest.records.selectors.mine import volunteer_of
 from redvest.volunteers.models import ServiceCategory, Volunteer
@@ -71,6 +71,14 @@ def _person(v: Volunteer) -> dict[str, Any]:
     }
 
 
+def _sections(volunteer: Volunteer) -> dict[str, Any]:
+    """The sections apps above records add (points: 积分流水), through `records.hooks.my_data_sections`."""
+    out: dict[str, Any] = {}
+    for sections in hooks.my_data_sections(volunteer):
+        out.update(sections)
+    return out
+
+
 def my_data_collect(*, volunteer: Volunteer) -> dict[str, Any]:
     """Everything held about one volunteer, with Chinese keys and labels (a fixed number of queries)."""
     records = ServiceRecord.objects.filter(volunteer=volunteer).select_related("activity").order_by("served_on", "id")
@@ -101,17 +109,7 @@ def my_data_collect(*, volunteer: Volunteer) -> dict[str, Any]:
             }
             for r in records
         ],
-        "积分流水": [
-            {
-                "时间": _local(e.created_at),
-                "业务": e.transaction.get_kind_display(),
-                "积分类型": e.transaction.get_point_type_display(),
-                "摘要": e.transaction.memo,
-                "变动": e.delta,
-                "变动后余额": e.balance_after,
-            }
-            for e in volunteer_statement(volunteer=volunteer)
-        ],
+        **_sections(volunteer),
         "个人信息处理同意": [
             {
                 "同意类型": c.get_kind_display(),

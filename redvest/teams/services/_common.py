@@ -10,6 +10,7 @@ from django.urls import reverse
 from redvest.core.errors import ValidationFailed
 from redvest.core.services import notification_send
 from redvest.teams.models import Team
+from redvest.volunteers.models import Volunteer
 
 if TYPE_CHECKING:
     from redvest.volunteers.models import Volunteer
@@ -70,7 +71,6 @@ def lock_teams(*team_ids: int) -> dict[int, Team]:
 
 def lock_volunteer(volunteer_id: int) -> None:
     """Lock the volunteer row for the rest of the transaction (their memberships change under it)."""
-    from redvest.volunteers.models import Volunteer
 
     Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id).values_list("pk").first()
 

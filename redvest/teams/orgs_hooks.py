@@ -1,0 +1,17 @@
+"""What teams adds to the orgs app's pages: registered on `redvest.orgs.hooks` from TeamsConfig.ready()."""
+
+from __future__ import annotations
+
+from redvest.orgs import hooks
+from redvest.orgs.models import OrgNode
+from redvest.teams.models import Team
+
+
+def subtree_team_count(node: OrgNode) -> dict[str, int]:
+    """Active teams anywhere under the node (one indexed prefix-match count)."""
+    return {"teams": Team.objects.filter(org__path__startswith=node.path, is_active=True).count()}
+
+
+def register() -> None:
+    """Called from TeamsConfig.ready()."""
+    hooks.subtree_counts.register(subtree_team_count)
