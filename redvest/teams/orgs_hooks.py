@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from redvest.orgs import hooks
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.models import Team
 
 
 def subtree_team_count(node: OrgNode) -> dict[str, int]:
     """Active teams anywhere under the node (one indexed prefix-match count)."""
-    return {"teams": Team.objects.filter(org__path__startswith=node.path, is_active=True).count()}
+    return {"teams": Team.objects.filter(in_subtree_q("org__path", node.path), is_active=True).count()}
 
 
 def register() -> None:

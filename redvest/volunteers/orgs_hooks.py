@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from redvest.orgs import hooks
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 
 def subtree_volunteer_count(node: OrgNode) -> dict[str, int]:
     """Registered (not deregistered) volunteers anywhere under the node (one indexed prefix-match count)."""
     count = (
-        Volunteer.objects.filter(org__path__startswith=node.path).exclude(status=VolunteerStatus.DEREGISTERED).count()
+        Volunteer.objects.filter(in_subtree_q("org__path", node.path))
+        .exclude(status=VolunteerStatus.DEREGISTERED)
+        .count()
     )
     return {"volunteers": count}
 
