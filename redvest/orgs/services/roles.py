@@ -9,12 +9,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
-from redvest.accounts.models import ASSIGNABLE_ROLES, Role, RoleAssignment, User
-from redvest.accounts.services import role_assign, user_create
+from redvest.accounts.models import ASSIGNABLE_ROLES, RoleAssignment, User
+from redvest.accounts.services import role_assign, role_unassign, user_create
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index
-from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from redvest.core.policy import can_administer, is_system_admin
+from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
+from redvest.core.policy import can_administer
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.services._common import clean_text, lock_node
@@ -110,17 +110,4 @@ def role_revoke(*, actor: User, assignment_id: int, org: OrgNode) -> None:
     )
     if assignment is None:
         raise NotFound("该角色分配不存在")
-    if not can_administer(actor, assignment.org):
-        raise PermissionDenied("只有该节点的组织管理员可以撤销角色")
-    if assignment.role == Role.SYSTEM_ADMIN and not is_system_admin(actor):
-        raise PermissionDenied("只有系统管理员可以撤销系统管理员角色")
-    if assignment.user_id == actor.pk:
-        raise Conflict("不能撤销自己的角色，请联系上级管理员", code="own_role")
-    audit_record(
-        actor=actor,
-        action="delete",
-        target=assignment,
-        org=assignment.org,
-        before={"role": assignment.role, "user": assignment.user.username},
-    )
-    assignment.delete()
+    role_unassign(actor=actor, assignment=assignment)
