@@ -3,8 +3,9 @@
 Speed matters (10,000 rows well under a minute on SQLite), and so does everyone else writing meanwhile:
 rows are validated a chunk at a time, each chunk staged (`VolunteerImportChunk`) with a heartbeat in its
 own short transaction; then one final transaction (only the ledger check, numbering and bulk inserts)
-finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships, status history and
-audit rows with bulk_create, marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
+finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships (the teams app's
+`memberships_create_org_bulk`), status history and audit rows (`audit_record_many`) in bulk inserts,
+marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
 is found by the jobs sweep (`volunteer_import_recover`): the import resumes after its staged chunks.
 """
 
