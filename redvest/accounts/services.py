@@ -86,6 +86,37 @@ def role_assign(*, actor: User | None, user: User, role: str, org: OrgNode) -> R
     return assignment
 
 
+@transaction.atomic
+def role_ensure(*, actor: User | None, user: User, role: str, org: OrgNode) -> RoleAssignment:
+    """The user's role at the node: the one held already, or a new one by `role_assign` (same checks,
+    audit row). For apps that grant a role as part of a decision (a merchant approved again)."""
+    held = RoleAssignment.objects.filter(user=user, role=role, org=org).first()
+    if held is not None:
+        return held
+    return role_assign(actor=actor, user=user, role=role, org=org)
+
+
+@transaction.atomic
+def role_unassign(*, actor: User, assignment: RoleAssignment) -> None:
+    """Take back a role (the caller locked and found `assignment`, with its org and user): only
+    administrators of its node, system admin roles only by system admins, never the actor's own.
+    Raises PermissionDenied, Conflict. The audit row keeps who held what."""
+    if not can_manage_under(actor, assignment.org):
+        raise PermissionDenied("只有该节点的组织管理员可以撤销角色")
+    if assignment.role == Role.SYSTEM_ADMIN and not is_system_admin(actor):
+        raise PermissionDenied("只有系统管理员可以撤销系统管理员角色")
+    if assignment.user_id == actor.pk:
+        raise Conflict("不能撤销自己的角色，请联系上级管理员", code="own_role")
+    audit_record(
+        actor=actor,
+        action="delete",
+        target=assignment,
+        org=assignment.org,
+        before={"role": assignment.role, "user": assignment.user.username},
+    )
+    assignment.delete()
+
+
 def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
     """Check credentials (with lockout) and return a new bearer token; only its hash is stored."""
     try:
@@ -333,17 +364,4 @@ def role_revoke(*, actor: User, assignment_id: int, org: OrgNode) -> None:
     )
     if assignment is None:
         raise NotFound("该角色分配不存在")
-    if not can_administer(actor, assignment.org):
-        raise PermissionDenied("只有该节点的组织管理员可以撤销角色")
-    if assignment.role == Role.SYSTEM_ADMIN and not is_system_admin(actor):
-        raise PermissionDenied("只有系统管理员可以撤销系统管理员角色")
-    if assignment.user_id == actor.pk:
-        raise Conflict("不能撤销自己的角色，请联系上级管理员", code="own_role")
-    audit_record(
-        actor=actor,
-        action="delete",
-        target=assignment,
-        org=assignment.org,
-        before={"role": assignment.role, "user": assignment.user.username},
-    )
-    assignment.delete()
+    role_unassign(actor=actor, assignment=assignment)

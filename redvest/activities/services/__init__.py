@@ -23,6 +23,7 @@ from redvest.activities.services.attendance import (
     attendance_proxy_check_out,
     attendance_sync,
 )
+from redvest.activities.services.demand import DemandService, ProxyStay, demand_service_record
 from redvest.activities.services.lifecycle import AdvanceResult, activities_advance
 from redvest.activities.services.outcomes import (
     OutcomeData,
@@ -39,8 +40,10 @@ __all__ = [
     "CHECK_OUT",
     "ActivityData",
     "AdvanceResult",
+    "DemandService",
     "OutcomeData",
     "Position",
+    "ProxyStay",
     "SyncItem",
     "SyncResult",
     "activities_advance",
@@ -56,6 +59,7 @@ __all__ = [
     "attendance_proxy_check_in",
     "attendance_proxy_check_out",
     "attendance_sync",
+    "demand_service_record",
     "outcome_save",
     "photo_add",
     "promote_waitlisted",

@@ -47,8 +47,8 @@ from redvest.activities.models import (
 from redvest.activities.services._common import volunteer_of
 from redvest.audit.services import audit_record
 from redvest.core.errors import DomainError, NotFound, ValidationFailed
-from redvest.records.models import Anomaly, AnomalyKind, AnomalyStatus
-from redvest.records.services import anomaly_flag, record_post_attendance
+from redvest.records.models import AnomalyKind
+from redvest.records.services import anomaly_flag, anomaly_settle_for_attendance, record_post_attendance
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -521,12 +521,7 @@ def attendance_confirm(
         after={"status": attendance.status, "check_out_at": str(attendance.check_out_at)},
         reason="确认自动签退" if check_out_at is None else "更正签退时间",
     )
-    # The review item this stay raised is settled by the confirmation itself.
-    Anomaly.objects.filter(attendance=attendance, kind=AnomalyKind.AUTO_CLOSED, status=AnomalyStatus.OPEN).update(
-        status=AnomalyStatus.CLEARED if check_out_at is None else AnomalyStatus.CORRECTED,
-        reviewed_by=actor,
-        reviewed_at=at,
-        review_note="负责人已确认签退时间",
-    )
+    # The review item this stay raised is settled by the confirmation itself (the records app owns it).
+    anomaly_settle_for_attendance(actor=actor, attendance=attendance, corrected=check_out_at is not None, at=at)
     record_post_attendance(actor=actor, attendance=attendance)
     return attendance

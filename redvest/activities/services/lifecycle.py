@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from redvest.activities.models import LIVE_STATUSES, Activity, ActivityStatus
-from redvest.audit.models import AuditAction, AuditEntry
+from redvest.audit.models import AuditAction
+from redvest.audit.services import AuditItem, audit_record_many
 
 BATCH = 500
 
@@ -25,7 +26,8 @@ class AdvanceResult:
 
 
 def _advance(*, due: Q, to: ActivityStatus, reason: str) -> int:
-    """Move the rows matching `due` to `to`, a batch per transaction: lock, one UPDATE, one audit row each.
+    """Move the rows matching `due` to `to`, a batch per transaction: lock, one UPDATE, one audit row each
+    (written in bulk through the audit app's `audit_record_many`).
 
     Rows an organiser is editing right now are skipped (they are recomputed by that edit, or the next run).
     """
@@ -42,21 +44,14 @@ def _advance(*, due: Q, to: ActivityStatus, reason: str) -> int:
             if not rows:
                 return moved
             Activity.objects.filter(pk__in=[pk for pk, *_ in rows]).update(status=to)
-            AuditEntry.objects.bulk_create(
-                [
-                    AuditEntry(
-                        actor=None,
-                        action=AuditAction.UPDATE,
-                        target_type=label,
-                        target_id=str(pk),
-                        target_repr=title[:200],
-                        org_id=org_id,
-                        before={"status": status},
-                        after={"status": str(to)},
-                        reason=reason,
-                    )
+            audit_record_many(
+                actor=None,
+                action=AuditAction.UPDATE,
+                items=(
+                    AuditItem(label, pk, title, org_id, before={"status": status}, after={"status": str(to)})
                     for pk, status, org_id, title in rows
-                ]
+                ),
+                reason=reason,
             )
         moved += len(rows)
         if len(rows) < BATCH:

@@ -440,6 +440,26 @@ def test_leader_sets_the_real_check_out_time(approved: World) -> None:
     assert Anomaly.objects.get(kind=AnomalyKind.AUTO_CLOSED).status == AnomalyStatus.CORRECTED
 
 
+def test_confirming_a_stay_settles_its_flag_through_the_records_app_with_an_audit_row(approved: World) -> None:
+    a = approved.activity
+    check_in(approved, a.start_at)
+    attendance_auto_close(at=a.end_at + 3 * 60 * MIN)
+    at = a.end_at + 4 * 60 * MIN
+    attendance_confirm(
+        actor=approved.leader_user, attendance=Attendance.objects.get(), at=at, check_out_at=a.start_at + 50 * MIN
+    )
+    flag = Anomaly.objects.get(kind=AnomalyKind.AUTO_CLOSED)
+    assert (flag.reviewed_by, flag.reviewed_at, flag.review_note) == (approved.leader_user, at, "负责人已确认签退时间")
+    audit = AuditEntry.objects.get(target_type="records.anomaly", target_id=str(flag.pk))
+    assert (audit.actor, audit.action, audit.before, audit.after) == (
+        approved.leader_user,
+        "update",
+        {"status": AnomalyStatus.OPEN},
+        {"status": AnomalyStatus.CORRECTED, "kind": AnomalyKind.AUTO_CLOSED},
+    )
+    assert audit.target_repr == str(flag)
+
+
 def test_only_auto_closed_stays_need_confirming(approved: World) -> None:
     attendance = check_in(approved, approved.activity.start_at)
     with pytest.raises(DomainError, match="自动签退"):

@@ -1,12 +1,12 @@
 """Closing a part: result, photos and time spent. Volunteers' time enters the service-time ledger the one
-way the activities capability does it: a 分散服务 activity for the part, one attendance per volunteer,
-posted by `records.services.record_post_attendance` (so the same anomaly checks and totals apply)."""
+way the activities capability does it: a 分散服务 activity for the part, one attendance per volunteer
+(written by the activities app's `demand_service_record`), each posted by
+`records.services.record_post_attendance` (so the same anomaly checks and totals apply)."""
 
 from __future__ import annotations
 
 import datetime
 import os
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,15 +17,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from redvest.accounts.policy import require
-from redvest.activities.models import (
-    Activity,
-    ActivityKind,
-    ActivityMode,
-    ActivityStatus,
-    Attendance,
-    AttendanceMethod,
-    AttendanceStatus,
-)
+from redvest.activities.models import Activity
+from redvest.activities.services import DemandService, ProxyStay, demand_service_record
 from redvest.audit.services import audit_record
 from redvest.core.errors import ValidationFailed
 from redvest.demand import geo
@@ -154,66 +147,28 @@ def _post_time(
     volunteers: dict[int, Volunteer],
     now: datetime.datetime,
 ) -> Activity | None:
-    """A closed 分散服务 activity for the part, a proxy attendance per volunteer ending now, each posted."""
+    """A closed 分散服务 activity for the part with a proxy attendance per volunteer ending now (the
+    activities app's `demand_service_record`), each stay posted to the ledger."""
     if not entries:
         return None
-    longest = max(e.minutes for e in entries)
-    start = now - datetime.timedelta(minutes=longest)
     latitude, longitude = _activity_point(part, request)
-    activity = Activity.objects.create(
-        title=f"需求服务：{request.item.name}（工单{request.number}）"[:100],
+    service = DemandService(
+        dispatch_id=part.pk,
+        title=f"需求服务：{request.item.name}（工单{request.number}）",
         org=_assignee_org(part),
         category=request.item.record_category,
-        mode=ActivityMode.DISPERSED,
-        place=(request.address or request.area.name)[:200],
+        place=request.address or request.area.name,
         latitude=latitude,
         longitude=longitude,
-        start_at=start,
-        end_at=now,
-        recruit_start=part.dispatched_at,
-        recruit_end=max(start, part.dispatched_at),
-        quota=len(entries),
-        requires_approval=False,
-        skills_wanted=list(request.item.required_skills),
+        dispatched_at=part.dispatched_at,
         description=f"{request.description[:500]}\n办理结果：{part.result[:500]}",
-        status=ActivityStatus.ENDED,
-        kind=ActivityKind.DEMAND,
-        published_at=part.dispatched_at,
-        checkin_secret=secrets.token_hex(32),
-        created_by=actor,
+        skills_wanted=list(request.item.required_skills),
+        team_id=part.team_id,
     )
-    if part.team_id is not None:
-        activity.teams.add(part.team_id)
-    audit_record(
-        actor=actor,
-        action="create",
-        target=activity,
-        org=activity.org,
-        after={"demand_dispatch": part.pk, "mode": activity.mode},
-    )
+    stays = [ProxyStay(volunteer=volunteers[e.volunteer_id], minutes=e.minutes) for e in entries]
     reason = f"需求工单{request.number}办理用时，由{actor.display_name}填报"
-    for entry in entries:
-        attendance = Attendance.objects.create(
-            activity=activity,
-            volunteer=volunteers[entry.volunteer_id],
-            check_in_at=now - datetime.timedelta(minutes=entry.minutes),
-            check_out_at=now,
-            check_in_method=AttendanceMethod.PROXY,
-            check_out_method=AttendanceMethod.PROXY,
-            status=AttendanceStatus.CLOSED,
-            proxy_by=actor,
-            proxy_reason=reason,
-            checkout_proxy_by=actor,
-            checkout_proxy_reason=reason,
-        )
-        audit_record(
-            actor=actor,
-            action="create",
-            target=attendance,
-            org=activity.org,
-            after={"volunteer": entry.volunteer_id, "minutes": entry.minutes, "demand_dispatch": part.pk},
-            reason=reason,
-        )
+    activity, attendances = demand_service_record(actor=actor, service=service, stays=stays, now=now, reason=reason)
+    for attendance in attendances:
         record_post_attendance(actor=actor, attendance=attendance)
     return activity
 

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from redvest.accounts.models import Role, RoleAssignment
+from redvest.accounts.models import Role
 from redvest.accounts.policy import can, can_administer
+from redvest.accounts.services import role_ensure
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.points.access import can_manage_bank
@@ -112,9 +113,7 @@ def merchant_review(*, actor: User, merchant: Merchant, approve: bool, note: str
     merchant.review_note = text
     merchant.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     if approve:
-        RoleAssignment.objects.get_or_create(
-            user=merchant.operator, role=Role.MERCHANT, org=merchant.org, defaults={"created_by": actor}
-        )
+        role_ensure(actor=actor, user=merchant.operator, role=Role.MERCHANT, org=merchant.org)
     audit_record(
         actor=actor,
         action="update",

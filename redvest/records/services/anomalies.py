@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Literal
 
 from django.db import transaction
 from django.utils import timezone
 
-from redvest.audit.services import audit_record
+from redvest.audit.models import AuditAction
+from redvest.audit.services import AuditItem, audit_record, audit_record_many
 from redvest.core.errors import PermissionDenied
 from redvest.records.access import may_review_anomaly
 from redvest.records.errors import (
@@ -107,18 +109,45 @@ def anomaly_resolve(
 
 
 @transaction.atomic
-def anomaly_settle_for_attendance(*, actor: User | None, attendance: Attendance, note: str = "") -> int:
-    """For the activities app: when a leader confirms an auto-closed stay, its open AUTO_CLOSED flags are cleared.
-    Returns how many were cleared."""
+def anomaly_settle_for_attendance(
+    *,
+    actor: User | None,
+    attendance: Attendance,
+    corrected: bool = False,
+    at: datetime.datetime | None = None,
+    note: str = "",
+) -> int:
+    """For the activities app: a leader confirmed an auto-closed stay (`corrected` when they set the real
+    check-out time), which settles its open AUTO_CLOSED flags: 核实无误 (cleared) or 已更正 (corrected),
+    reviewed by the actor at `at`, one audit row each as `anomaly_resolve` writes them. A constant number
+    of queries (lock, one UPDATE, one bulk audit insert). Returns how many flags were settled."""
     flags = list(
-        Anomaly.objects.select_for_update(of=("self",)).filter(
-            attendance=attendance, kind=AnomalyKind.AUTO_CLOSED, status=AnomalyStatus.OPEN
-        )
+        Anomaly.objects.select_for_update(of=("self",))
+        .filter(attendance=attendance, kind=AnomalyKind.AUTO_CLOSED, status=AnomalyStatus.OPEN)
+        .values_list("pk", "volunteer__org_id")
     )
-    for flag in flags:
-        flag.status = AnomalyStatus.CLEARED
-        flag.reviewed_by = actor if actor is not None and actor.is_authenticated else None
-        flag.reviewed_at = timezone.now()
-        flag.review_note = (note or "负责人已确认签退时间")[:300]
-        flag.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    if not flags:
+        return 0
+    status = AnomalyStatus.CORRECTED if corrected else AnomalyStatus.CLEARED
+    note = (note or "负责人已确认签退时间")[:300]
+    Anomaly.objects.filter(pk__in=[pk for pk, _org in flags]).update(
+        status=status,
+        reviewed_by=actor if actor is not None and actor.is_authenticated else None,
+        reviewed_at=at or timezone.now(),
+        review_note=note,
+    )
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        items=(
+            AuditItem.of(
+                Anomaly(pk=pk, kind=AnomalyKind.AUTO_CLOSED, status=status),  # its label, as stored after saving
+                org_id=org_id,
+                before={"status": AnomalyStatus.OPEN},
+                after={"status": status, "kind": AnomalyKind.AUTO_CLOSED},
+            )
+            for pk, org_id in flags
+        ),
+        reason=note,
+    )
     return len(flags)

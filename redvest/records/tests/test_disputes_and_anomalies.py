@@ -217,6 +217,32 @@ def test_auto_closed_attendance_is_confirmed_in_the_activity_not_here(w: World) 
     assert anomaly.status == AnomalyStatus.CLEARED
 
 
+def test_settling_for_a_corrected_stay_marks_its_flags_corrected_once(w: World) -> None:
+    attendance = Attendance.objects.create(
+        activity=w.activity,
+        volunteer=w.volunteer,
+        check_in_at=w.activity.start_at,
+        check_out_at=w.activity.end_at,
+        check_in_method=AttendanceMethod.CODE,
+        status=AttendanceStatus.AUTO_CLOSED,
+    )
+    anomaly = AnomalyFactory(
+        kind=AnomalyKind.AUTO_CLOSED, volunteer=w.volunteer, activity=w.activity, attendance=attendance
+    )
+    settled = anomaly_settle_for_attendance(actor=w.leader_user, attendance=attendance, corrected=True, note="已更正")
+    assert settled == 1
+    anomaly.refresh_from_db()
+    assert (anomaly.status, anomaly.reviewed_by, anomaly.review_note) == (
+        AnomalyStatus.CORRECTED,
+        w.leader_user,
+        "已更正",
+    )
+    entry = AuditEntry.objects.get(target_type="records.anomaly", target_id=str(anomaly.pk))
+    assert (entry.org_id, entry.reason) == (w.volunteer.org_id, "已更正")
+    assert anomaly_settle_for_attendance(actor=w.leader_user, attendance=attendance) == 0
+    assert AuditEntry.objects.filter(target_type="records.anomaly").count() == 1
+
+
 @pytest.mark.parametrize("who", ["other_leader_user", "other_admin_user", "volunteer_user"])
 def test_outsiders_cannot_resolve_anomalies(w: World, who: str) -> None:
     anomaly = _flag(w)

@@ -12,6 +12,7 @@ from redvest.teams.services.memberships import (
     membership_assign_org_team,
     membership_leave,
     membership_leave_all,
+    memberships_create_org_bulk,
 )
 from redvest.teams.services.teams import (
     TeamData,
@@ -41,6 +42,7 @@ __all__ = [
     "membership_assign_org_team",
     "membership_leave",
     "membership_leave_all",
+    "memberships_create_org_bulk",
     "team_create",
     "team_deactivate",
     "team_document_upload",

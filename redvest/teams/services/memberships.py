@@ -3,13 +3,15 @@ leader succession from the backbone order, and join requests."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from redvest.accounts.policy import can, require
-from redvest.audit.services import audit_record
+from redvest.audit.models import AuditAction
+from redvest.audit.services import AuditItem, audit_record, audit_record_many
 from redvest.core.errors import PermissionDenied
 from redvest.teams.errors import (
     AlreadyMember,
@@ -170,6 +172,36 @@ def membership_assign_org_team(*, actor: User | None, volunteer: Volunteer, team
         reason=reason,
     )
     return membership
+
+
+@transaction.atomic
+def memberships_create_org_bulk(
+    *, actor: User | None, volunteers: Sequence[Volunteer], team_ids: Sequence[int], reason: str = ""
+) -> list[Membership]:
+    """The organisational team of volunteers just written in bulk (the Excel import): `volunteers[i]`
+    joins `team_ids[i]`. For new volunteers only (no membership yet, so nothing to close or hand over).
+    A constant number of queries whatever the count: the teams locked in one query, the memberships and
+    their audit rows (as `membership_assign_org_team` writes them) in bulk inserts of 1,000. The caller
+    decides who may do this. Raises TeamInactive when a team was deactivated meanwhile (nothing written)."""
+    if len(volunteers) != len(team_ids):
+        raise ValueError("one team per volunteer")
+    if not volunteers:
+        return []
+    teams = lock_teams(*team_ids)
+    if len(teams) != len(set(team_ids)) or not all(t.is_active for t in teams.values()):
+        raise TeamInactive()
+    memberships = [
+        Membership(volunteer=v, team=teams[team_id], kind=MembershipKind.ORGANISATIONAL)
+        for v, team_id in zip(volunteers, team_ids, strict=True)
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        items=(AuditItem.of(m, org_id=m.team.org_id, after={"team_id": m.team_id, "kind": "org"}) for m in memberships),
+        reason=reason,
+    )
+    return memberships
 
 
 def _add_activity(*, actor: User | None, volunteer: Volunteer, team: Team, reason: str) -> Membership:

@@ -3,8 +3,11 @@ leaving and leader succession from the backbone, join requests."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from redvest.accounts.models import User
 from redvest.audit.models import AuditEntry
@@ -28,6 +31,7 @@ from redvest.teams.services import (
     membership_assign_org_team,
     membership_leave,
     membership_leave_all,
+    memberships_create_org_bulk,
     team_leader_step_down,
 )
 from redvest.teams.tests.factories import (
@@ -365,3 +369,49 @@ def test_volunteer_withdraws_own_request_and_it_cannot_be_approved_after(tree: O
     with pytest.raises(RequestNotPending):
         join_request_approve(actor=org_admin_at(tree.town_a), join_request=request)
     assert not Membership.objects.filter(team=team).exists()
+
+
+# ---- bulk: the volunteer import's organisational teams ---------------------------------------------
+
+
+def _bulk(tree: OrgTree, teams: list[Team], count: int) -> tuple[list[Volunteer], list[int]]:
+    volunteers = [VolunteerFactory(org=tree.town_a) for _ in range(count)]
+    return volunteers, [teams[i % len(teams)].pk for i in range(count)]
+
+
+def test_bulk_org_memberships_make_each_new_volunteer_a_member_with_an_audit_row(tree: OrgTree) -> None:
+    teams = [TeamFactory(org=tree.town_a), TeamFactory(org=tree.community_a)]
+    volunteers, team_ids = _bulk(tree, teams, 3)
+    actor = org_admin_at(tree.town_a)
+    rows = memberships_create_org_bulk(actor=actor, volunteers=volunteers, team_ids=team_ids, reason="Excel导入#1")
+    assert [_current_org(v) for v in volunteers] == [[t] for t in team_ids]
+    audits = AuditEntry.objects.filter(target_type="teams.membership").order_by("target_id")
+    assert [(a.target_id, a.action, a.actor_id, a.reason) for a in audits] == [
+        (str(m.pk), "create", actor.pk, "Excel导入#1") for m in sorted(rows, key=lambda m: str(m.pk))
+    ]
+    first = audits.get(target_id=str(rows[1].pk))
+    assert first.org_id == teams[1].org_id
+    assert first.after == {"team_id": teams[1].pk, "kind": "org"}
+    assert first.target_repr == f"{volunteers[1]} @ {teams[1].name}"
+
+
+def test_bulk_org_memberships_cost_the_same_queries_for_one_and_twenty(
+    tree: OrgTree, django_assert_num_queries: Any
+) -> None:
+    teams = [TeamFactory(org=tree.town_a), TeamFactory(org=tree.community_a)]
+    volunteers, team_ids = _bulk(tree, teams, 2)
+    with CaptureQueriesContext(connection) as two:
+        memberships_create_org_bulk(actor=None, volunteers=volunteers, team_ids=team_ids)
+    volunteers, team_ids = _bulk(tree, teams, 20)
+    with django_assert_num_queries(len(two)):
+        memberships_create_org_bulk(actor=None, volunteers=volunteers, team_ids=team_ids)
+    assert Membership.objects.filter(left_at__isnull=True).count() == 22
+
+
+def test_bulk_org_memberships_refuse_a_dissolved_team_and_write_nothing(tree: OrgTree) -> None:
+    active, dissolved = TeamFactory(org=tree.town_a), TeamFactory(org=tree.town_a, is_active=False)
+    volunteers, team_ids = _bulk(tree, [active, dissolved], 2)
+    with pytest.raises(TeamInactive):
+        memberships_create_org_bulk(actor=None, volunteers=volunteers, team_ids=team_ids)
+    assert not Membership.objects.exists()
+    assert not AuditEntry.objects.filter(target_type="teams.membership").exists()

@@ -3,8 +3,9 @@
 Speed matters (10,000 rows well under a minute on SQLite), and so does everyone else writing meanwhile:
 rows are validated a chunk at a time, each chunk staged (`VolunteerImportChunk`) with a heartbeat in its
 own short transaction; then one final transaction (only the ledger check, numbering and bulk inserts)
-finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships, status history and
-audit rows with bulk_create, marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
+finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships (the teams app's
+`memberships_create_org_bulk`), status history and audit rows (`audit_record_many`) in bulk inserts,
+marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
 is found by the jobs sweep (`volunteer_import_recover`): the import resumes after its staged chunks.
 """
 
@@ -22,14 +23,16 @@ from django.utils import timezone
 
 from redvest.accounts import policy
 from redvest.accounts.models import User
-from redvest.audit.models import AuditAction, AuditEntry
-from redvest.audit.services import snapshot
+from redvest.audit.models import AuditAction
+from redvest.audit.services import AuditItem, audit_record_many, snapshot
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat
 from redvest.core.text import control_character_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
-from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.teams.errors import TeamInactive
+from redvest.teams.models import Team
+from redvest.teams.services import memberships_create_org_bulk
 from redvest.volunteers.excel import LABELS, ExcelFormatError, ImportRow, parse_date, read_import_sheet
 from redvest.volunteers.models import (
     Gender,
@@ -342,7 +345,8 @@ def _prepare(good: list[_GoodRow]) -> dict[int, Volunteer]:
 
 
 def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volunteer], ctx: _Context) -> int:
-    """Numbers per area code, then volunteers, org memberships, status history and audit rows in bulk."""
+    """Numbers per area code, then volunteers, org memberships (the teams app's bulk service, with its audit
+    rows), status history and audit rows (the audit app's `audit_record_many`) in bulk."""
     by_area: dict[str, list[_GoodRow]] = defaultdict(list)
     for g in good:
         by_area[area_code_from(ctx.codes, g.org_path)].append(g)
@@ -353,13 +357,7 @@ def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volun
     Volunteer.objects.bulk_create(volunteers, batch_size=1000)
     actor = imp.created_by
     reason = f"Excel导入#{imp.pk}"
-    Membership.objects.bulk_create(
-        [
-            Membership(volunteer_id=v.pk, team_id=g.team_id, kind=MembershipKind.ORGANISATIONAL)
-            for v, g in zip(volunteers, good, strict=True)
-        ],
-        batch_size=1000,
-    )
+    memberships_create_org_bulk(actor=actor, volunteers=volunteers, team_ids=[g.team_id for g in good], reason=reason)
     VolunteerStatusChange.objects.bulk_create(
         [
             VolunteerStatusChange(
@@ -373,21 +371,14 @@ def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volun
         ],
         batch_size=1000,
     )
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                action=AuditAction.CREATE,
-                target_type=Volunteer._meta.label_lower,
-                target_id=str(v.pk),
-                target_repr=str(v)[:200],
-                org_id=v.org_id,
-                after=snapshot(v) | {"org_team_id": g.team_id},
-                reason=reason,
-            )
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        items=(
+            AuditItem.of(v, org_id=v.org_id, after=snapshot(v) | {"org_team_id": g.team_id})
             for v, g in zip(volunteers, good, strict=True)
-        ],
-        batch_size=1000,
+        ),
+        reason=reason,
     )
     return len(volunteers)
 
@@ -459,6 +450,10 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
                 return imp
             created = _write(imp, good, prepared, ctx) if good else 0
             _finish(imp, status=ImportStatus.DONE, errors=errors, created=created, message=f"已导入{created}人")
+    except TeamInactive:
+        # A team was dissolved after the rows were checked: nothing written; a retry checks them again.
+        message = "导入期间有服务队被撤销，未写入任何数据，请重试（将重新校验服务队）"
+        _finish(imp, status=ImportStatus.FAILED, errors=[], message=message, retryable=True)
     except Exception:
         # Never leave the progress page spinning: record the failure, then let the worker log it.
         logger.exception("volunteer import %s failed", imp.pk)

@@ -125,7 +125,7 @@ def test_failure_in_the_final_step_leaves_no_volunteers_and_can_be_retried(
     boom = RuntimeError("disk full")
     with (
         mock.patch.object(import_services, "CHUNK_ROWS", 2),
-        mock.patch.object(import_services.AuditEntry.objects, "bulk_create", side_effect=boom),
+        mock.patch.object(import_services, "audit_record_many", side_effect=boom),
     ):
         imp = start(ledger, content, django_capture_on_commit_callbacks, dry_run=False)
     assert imp.status == ImportStatus.FAILED and imp.retryable
