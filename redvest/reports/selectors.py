@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from redvest.accounts.models import Role
@@ -65,15 +66,30 @@ def review_roots(*, user: User) -> QuerySet[OrgNode]:
 FILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
-def unfiled_count(*, user: Any, year: int, quarter: int) -> int:
-    """Organisations the user files for whose report for the quarter is not submitted (or was returned)."""
+def own_filing_orgs(*, user: User) -> QuerySet[OrgNode]:
+    """The party organisations an org admin files for themselves: their own node if it files, and the
+    filing nodes directly under it (a 村社区 or 单位 admin files for its 党支部). Higher admins may file for
+    the whole subtree, but what waits on their workbench is what is theirs; the rest they review."""
+    paths = [g.path for g in grants_for(user) if g.role == Role.ORG_ADMIN]
+    if not paths:
+        return OrgNode.objects.none()
+    parent_path = Substr("path", 1, Length("path") - OrgNode.steplen)
+    return (
+        OrgNode.objects.filter(kind__in=FILING_KINDS)
+        .annotate(parent_path=parent_path)
+        .filter(Q(path__in=paths) | Q(parent_path__in=paths))
+    )
+
+
+def unfiled_count(*, user: User, year: int, quarter: int) -> int:
+    """The user's own filing organisations whose report for the quarter is not submitted (or was returned)."""
     filed = QuarterlyReport.objects.filter(org=OuterRef("pk"), year=year, quarter=quarter, status__in=FILED_STATUSES)
-    return filing_orgs_for(user=user).filter(~Exists(filed)).count()
+    return own_filing_orgs(user=user).filter(~Exists(filed)).count()
 
 
-def returned_count(*, user: Any) -> int:
-    """Reports the user files that a reviewer returned for changes."""
-    return filing_orgs_for(user=user).filter(quarterly_reports__status=ReportStatus.RETURNED).count()
+def returned_count(*, user: User) -> int:
+    """The user's own reports that a reviewer returned for changes."""
+    return own_filing_orgs(user=user).filter(quarterly_reports__status=ReportStatus.RETURNED).count()
 
 
 def awaiting_review_count(*, user: Any) -> int:

@@ -31,6 +31,14 @@ def test_filer_counts_the_quarters_unfiled_reports_until_submitted(tree: ReportT
     assert unfiled_count(user=tree.community_admin, year=2026, quarter=2) == 1
 
 
+def test_higher_admins_are_not_asked_to_file_the_reports_of_the_organisations_below(tree: ReportTree) -> None:
+    """The county and town admins may file for the whole subtree, but the 党支部's report waits on its
+    community admin's workbench; above, it shows as one to review once submitted."""
+    assert unfiled_count(user=tree.community_admin, year=2026, quarter=3) == 1
+    assert unfiled_count(user=tree.town_admin, year=2026, quarter=3) == 0
+    assert unfiled_count(user=tree.county_admin, year=2026, quarter=3) == 0
+
+
 def test_reviewer_counts_submitted_reports_below_and_the_filer_sees_a_return(tree: ReportTree) -> None:
     assert awaiting_review_count(user=tree.town_admin) == 0
     report = _submitted(tree)
