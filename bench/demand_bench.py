@@ -40,6 +40,7 @@ from django.utils import timezone  # noqa: E402
 import bench._django  # noqa: E402,F401  (sets Django up on bench.settings before the model imports)
 from redvest.accounts.models import Role, RoleAssignment, User  # noqa: E402
 from redvest.core.crypto import encrypt  # noqa: E402
+from redvest.demand.access import dispatch_area_paths  # noqa: E402
 from redvest.demand.models import OPEN_STATUSES, RequestStatus, ServiceItem, ServiceRequest  # noqa: E402
 from redvest.demand.selectors.recommend import recommend  # noqa: E402
 from redvest.demand.services import sla_sweep  # noqa: E402
@@ -234,7 +235,6 @@ def measure() -> dict[str, Any]:
     intake_ms = timed(intake, 100)
 
     dispatcher = User.objects.get(username="bench-dispatcher")
-    from redvest.accounts.policy import dispatch_area_paths
 
     within = dispatch_area_paths(dispatcher)
     open_requests = list(

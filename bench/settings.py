@@ -11,6 +11,9 @@ import os
 
 import dj_database_url
 
+# Benchmarks talk to the site over loopback (test client, local gunicorn): plain http, as `make run` serves.
+os.environ.setdefault("REDVEST_PLAIN_HTTP", "1")
+
 from redvest.settings import *  # noqa: F403
 from redvest.settings import VAR_DIR
 
