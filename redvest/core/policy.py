@@ -26,6 +26,7 @@ from django.db.models import Model, Q, QuerySet
 
 from redvest.core.errors import PermissionDenied
 from redvest.core.roles import ADMIN_ROLES, Role
+from redvest.core.subtree import in_subtree_q
 
 Action = Literal["view", "change"]
 Resource = str  # a registered resource's name
@@ -53,7 +54,7 @@ class Rows:
 
     def under(self, path: str) -> Q:
         """The rows hanging off the subtree at another path (a dispatcher's service area)."""
-        return Q(**{f"{self.lookup}__startswith": path})
+        return in_subtree_q(self.lookup, path)
 
 
 Rule = Callable[[Grant, Action, Rows], "Q | None"]
@@ -149,9 +150,9 @@ def _rows(rules: ResourceRules, grant: Grant) -> Rows:
     (bench: 239 ms against 12 ms for the same page)."""
     path = rules.path
     if path == "path":
-        return Rows(lookup=path, subtree=Q(path__startswith=grant.path), own=Q(path=grant.path))
+        return Rows(lookup=path, subtree=in_subtree_q(path, grant.path), own=Q(path=grant.path))
     fk = path.removesuffix("__path")
-    return Rows(lookup=path, subtree=Q(**{f"{path}__startswith": grant.path}), own=Q(**{fk: grant.org_id}))
+    return Rows(lookup=path, subtree=in_subtree_q(path, grant.path), own=Q(**{fk: grant.org_id}))
 
 
 def _grant_q(grant: Grant, rules: ResourceRules, action: Action) -> Q | None:

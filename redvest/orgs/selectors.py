@@ -15,6 +15,7 @@ from django.db.models.functions import Length, Substr
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.core.policy import can, can_administer, can_manage_under, is_system_admin, scope
+from redvest.core.subtree import in_subtree_q
 from redvest.core.validators import id_in_range
 from redvest.orgs import hooks
 from redvest.orgs.models import (
@@ -43,12 +44,6 @@ def _term(value: str) -> str:
 def subtree(node: OrgNode) -> QuerySet[OrgNode]:
     """The node and all its descendants: one indexed prefix match on the materialized path."""
     return OrgNode.objects.filter(path__startswith=node.path)
-
-
-def in_subtree_q(lookup: str, path: str) -> Q:
-    """Rows whose org path (`lookup`, e.g. "org__path") lies in the subtree at `path`: one prefix match.
-    The one way to scope rows to a subtree outside orgs (a test keeps raw `path__startswith` in here)."""
-    return Q(**{f"{lookup}__startswith": path})
 
 
 def child_nodes(node: OrgNode) -> QuerySet[OrgNode]:
