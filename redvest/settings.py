@@ -210,13 +210,51 @@ SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
 PAGE_SIZE = 20
 API_TOKEN_TTL_DAYS = 30
 
+# --- Observability (docs/operations.md, "Monitoring") --------------------------------------------------------
+# Logs: plain text by default (`make run`); LOG_FORMAT=json writes one JSON object a line (python-json-logger)
+# for a log collector. Every record carries the request id (core.request_id), also inside background tasks.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "redvest.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"redvest": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+# Metrics at /metrics (core.monitoring): django-prometheus' middleware times each view. Only its middleware:
+# its database wrappers would replace our SQLite engine (redvest.core.sqlite) and add a metric per query.
+# The request id middleware sits right inside it, so every later middleware logs with the id.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "redvest.core.request_id.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Who may read /metrics: these addresses or networks (the client address as CLIENT_IP_META_KEY gives it), or
+# anyone sending `Authorization: Bearer <METRICS_TOKEN>`. Keep /metrics off the public proxy as well.
+METRICS_ALLOWED_IPS = [
+    n.strip() for n in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if n.strip()
+]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (an emptied directory, before gunicorn starts):
+# prometheus_client then sums the workers' counters and histograms (read from the environment, not here).
+# --- end Observability ------------------------------------------------------------------------------------------
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
@@ -264,6 +302,7 @@ PLAIN_HTTP = env_bool("REDVEST_PLAIN_HTTP", DEBUG)
 if not PLAIN_HTTP:
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over http
+    SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # Prometheus scrapes each app server over http
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -12,3 +12,17 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+        from django.db.models.signals import pre_save
+        from django.tasks import signals as task_signals
+        from django_tasks_db.models import DBTaskResult  # models load after the app registry
+
+        from redvest.core import monitoring, request_id, task_monitoring  # reads django-tasks-db's model
+
+        monitoring.register(task_monitoring.task_queue_figures)
+        pre_save.connect(request_id.stamp_task_row, sender=DBTaskResult, dispatch_uid="redvest-request-id")
+        # The worker sets a task's request id before Django's own "Task id=… state=RUNNING" line, so that line
+        # carries it too: that receiver is moved behind ours. The id is cleared after the finishing line.
+        task_signals.task_started.disconnect(task_signals.log_task_started)
+        task_signals.task_started.connect(request_id.task_started, dispatch_uid="redvest-request-id")
+        task_signals.task_started.connect(task_signals.log_task_started)
+        task_signals.task_finished.connect(request_id.task_finished, dispatch_uid="redvest-request-id")
