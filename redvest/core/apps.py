@@ -20,7 +20,7 @@ class CoreConfig(AppConfig):
 
         monitoring.register(task_monitoring.task_queue_figures)
         pre_save.connect(request_id.stamp_task_row, sender=DBTaskResult, dispatch_uid="redvest-request-id")
-        # The worker sets a task's request id before Django's own "Task id=… state=RUNNING" line, so that line
+        # The worker sets a task's request id before Django's own "Task id=… path=…" line, so that line
         # carries it too: that receiver is moved behind ours. The id is cleared after the finishing line.
         task_signals.task_started.disconnect(task_signals.log_task_started)
         task_signals.task_started.connect(request_id.task_started, dispatch_uid="redvest-request-id")
