@@ -63,3 +63,7 @@ class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
     default_message = "操作过于频繁，请稍后再试"
+
+
+class BackupRefused(Exception):
+    """`manage.py backup`/`restore` will not go on; the message tells the operator why and what to do."""
