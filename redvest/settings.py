@@ -254,6 +254,9 @@ METRICS_ALLOWED_IPS = [
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (an emptied directory, before gunicorn starts):
 # prometheus_client then sums the workers' counters and histograms (read from the environment, not here).
+# Backups (`manage.py backup`/`restore`, docs/operations.md): the directory of pg_dump/pg_restore when they are
+# not the ones on PATH (they must be of the server's major version or newer).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 # --- end Observability ------------------------------------------------------------------------------------------
 
 if not DEBUG:
