@@ -47,20 +47,24 @@ def accepted_request_id(value: str | None) -> str | None:
 
 
 class RequestIdMiddleware:
-    """Outermost but for the metrics middleware: every later middleware's log lines carry the id."""
+    """Outermost but for the metrics middleware: every later middleware's log lines carry the id. The id is
+    cleared when the request is finished (`request_finished`), not here."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = accepted_request_id(request.META.get(_META_KEY)) or new_request_id()
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def request_finished(sender: Any, **kwargs: Any) -> None:
+    """Receiver of Django's `request_finished`: the id stays set until then, so the lines Django writes
+    after the middleware (django.request's "Bad Request: …", "Internal Server Error: …") carry it too."""
+    _current.set(None)
 
 
 class RequestIdFilter(logging.Filter):

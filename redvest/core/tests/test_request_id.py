@@ -21,6 +21,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from redvest.accounts.tests.factories import UserFactory
+from redvest.core import request_id
 from redvest.core.request_id import RequestIdFilter, RequestIdMiddleware, current_request_id
 from redvest.core.services import notification_send
 
@@ -37,7 +38,7 @@ def json_log() -> Iterator[io.StringIO]:
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
     handler.addFilter(RequestIdFilter())
-    loggers = [logging.getLogger(name) for name in ("redvest", "django.tasks")]
+    loggers = [logging.getLogger(name) for name in ("redvest", "django.tasks", "django.request")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
         lg.addHandler(handler)
@@ -79,12 +80,24 @@ def test_a_json_log_line_carries_the_request_id(json_log: io.StringIO) -> None:
 
     request = RequestFactory().get("/", HTTP_X_REQUEST_ID="req-2026-12-07-0001")
     RequestIdMiddleware(view)(request)
-    [line] = lines(json_log)
-    assert line["request_id"] == "req-2026-12-07-0001"
-    assert line["message"] == "数据库繁忙"
-    assert line["level"] == "WARNING"
-    assert line["logger"] == "redvest.core"
-    assert current_request_id() is None  # nothing leaks past the request
+    logging.getLogger("redvest.core").warning("请求之后、结束之前")  # as Django's "Bad Request: …" line
+    request_id.request_finished(sender=None)  # what Django's request_finished signal calls
+    first, after = lines(json_log)
+    assert first["request_id"] == "req-2026-12-07-0001"
+    assert first["message"] == "数据库繁忙"
+    assert first["level"] == "WARNING"
+    assert first["logger"] == "redvest.core"
+    assert first["time"].endswith("+00:00")
+    assert after["request_id"] == "req-2026-12-07-0001"
+    assert current_request_id() is None  # nothing leaks past the finished request
+
+
+@pytest.mark.django_db
+def test_a_client_error_logged_by_django_carries_the_request_id(client: Client, json_log: io.StringIO) -> None:
+    client.get("/metrics", REMOTE_ADDR="203.0.113.7", HTTP_X_REQUEST_ID="req-forbidden-0001")
+    forbidden = [line for line in lines(json_log) if line["logger"] == "django.request"]
+    assert forbidden and forbidden[0]["request_id"] == "req-forbidden-0001"
+    assert current_request_id() is None
 
 
 def test_log_format_json_makes_the_console_write_json(tmp_path: Path) -> None:
@@ -115,6 +128,7 @@ def test_a_task_enqueued_in_a_request_logs_with_its_request_id_in_the_worker(
         return HttpResponse("ok")
 
     RequestIdMiddleware(view)(RequestFactory().post("/", HTTP_X_REQUEST_ID="req-task-0001"))
+    request_id.request_finished(sender=None)
     row = DBTaskResult.objects.get()
     assert row.args_kwargs["request_id"] == "req-task-0001"
     assert json_log.getvalue() == ""  # queued, not run
