@@ -210,7 +210,7 @@ SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
 PAGE_SIZE = 20
 API_TOKEN_TTL_DAYS = 30
 
-# --- Observability (docs/operations.md, "Monitoring") --------------------------------------------------------
+# --- Observability and backups (docs/operations.md) ------------------------------------------------------------
 # Logs: plain text by default (`make run`); LOG_FORMAT=json writes one JSON object a line (python-json-logger)
 # for a log collector. Every record carries the request id (core.request_id), also inside background tasks.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
@@ -258,7 +258,7 @@ METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # Backups (`manage.py backup`/`restore`, docs/operations.md): the directory of pg_dump/pg_restore when they are
 # not the ones on PATH (they must be of the server's major version or newer).
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
-# --- end Observability ------------------------------------------------------------------------------------------
+# --- end Observability and backups ----------------------------------------------------------------------------
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
