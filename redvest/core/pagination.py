@@ -26,14 +26,14 @@ MAX_SIZE = 200
 CURSOR_SALT = "redvest.pagination.cursor"
 
 
-@dataclass
-class Page(Generic[T]):
-    items: list[T]
+class PageNumbers:
+    """What the pager (`_pagination.html`) reads, for any page-like object with `count`, `number` and
+    `size`: a selector's own page dataclass inherits it, so every pager shows the same links and total."""
+
     count: int
     number: int
     size: int
     capped: bool = False  # more than `count` rows: `count` is the cap
-    start: int = 0  # rows before this page (the rank of its first row is start + 1)
     by_key: bool = False  # paged by key: the links carry `after` / `before` cursors, not page numbers
     after: str = ""  # the cursors for the next and the previous page ("" when there is none)
     before: str = ""
@@ -54,6 +54,19 @@ class Page(Generic[T]):
     def count_label(self) -> str:
         """The total as shown: "1,234", or "10,000+" past the cap."""
         return f"{self.count:,}+" if self.capped else f"{self.count:,}"
+
+
+@dataclass
+class Page(PageNumbers, Generic[T]):
+    items: list[T]
+    count: int
+    number: int
+    size: int
+    capped: bool = False
+    start: int = 0  # rows before this page (the rank of its first row is start + 1)
+    by_key: bool = False
+    after: str = ""
+    before: str = ""
 
 
 def parse_page(value: Any) -> int:
