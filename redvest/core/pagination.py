@@ -165,6 +165,7 @@ def paginate_keyset(
     size = _size(size)
     qs = qs.order_by(*ordering)
     count, capped = count_capped(qs)
+    more_before = False
     if after:
         values, start = _decode(ordering, after, "after")
         rows = list(qs.filter(_beyond(ordering, values, forward=True))[: size + 1])
@@ -172,10 +173,10 @@ def paginate_keyset(
     elif before:
         values, end = _decode(ordering, before, "before")
         reverse = [f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in ordering]
-        rows = list(qs.filter(_beyond(ordering, values, forward=False)).order_by(*reverse)[:size])
-        items = rows[::-1]
-        # fewer rows than a page before the cursor: this is the top (rows may have left the list since)
-        start, more_after = (max(0, end - len(items)) if len(items) == size else 0), True
+        rows = list(qs.filter(_beyond(ordering, values, forward=False)).order_by(*reverse)[: size + 1])
+        more_before, items = len(rows) > size, rows[:size][::-1]
+        # nothing before this page: it is the top, whatever the cursor's position said (rows may have left)
+        start, more_after = (max(0, end - len(items)) if more_before else 0), True
     else:
         number = min(max(1, page), max(1, -(-count // size)))
         start = (number - 1) * size
@@ -190,5 +191,5 @@ def paginate_keyset(
         start=start,
         by_key=True,
         after=keyset_cursor(ordering, items[-1], start + len(items)) if items and more_after else "",
-        before=keyset_cursor(ordering, items[0], start) if items and start > 0 else "",
+        before=keyset_cursor(ordering, items[0], start) if items and (start > 0 or more_before) else "",
     )
