@@ -208,6 +208,8 @@ NOTIFICATION_CHANNELS = [
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
 
 PAGE_SIZE = 20
+# Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 API_TOKEN_TTL_DAYS = 30
 
 # --- Observability and backups (docs/operations.md) ------------------------------------------------------------

@@ -67,3 +67,13 @@ class RateLimited(DomainError):
 
 class BackupRefused(Exception):
     """`manage.py backup`/`restore` will not go on; the message tells the operator why and what to do."""
+
+
+class InvalidCursor(ValidationFailed):
+    """A paging cursor that was not made by the list it is given to (edited, cut short, or another list's)."""
+
+    code = "invalid_cursor"
+    status = 422
+
+    def __init__(self, field: str) -> None:
+        super().__init__({field: "翻页位置无效或已过期，请从第一页重新浏览"})
