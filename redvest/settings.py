@@ -184,7 +184,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: django.tasks with the database backend (db_worker). Every queue is listed.
-# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and from cron) resumes or
+# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and every minute) resumes or
 # fails those silent for longer than this, and fails other tasks left "running" past TASK_RUNNING_MAX_SECONDS.
 TASK_HEARTBEAT_STALE_SECONDS = int(os.environ.get("TASK_HEARTBEAT_STALE_SECONDS", "300"))
 TASK_RUNNING_MAX_SECONDS = int(os.environ.get("TASK_RUNNING_MAX_SECONDS", "3600"))

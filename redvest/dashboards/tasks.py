@@ -19,7 +19,7 @@ def data_export_task(export_id: int) -> dict[str, Any]:
 
 @task(queue_name="oversight")
 def dashboards_refresh_task(full: bool = False) -> dict[str, Any]:
-    """The rollup refresh (cron runs `manage.py dashboards_refresh` every few minutes; this is for on-demand runs)."""
+    """The rollup refresh (the scheduler runs `dashboards_refresh_periodic` every few minutes; this is for on-demand runs)."""
     from redvest.dashboards.services.rollups import dashboards_refresh
 
     run = dashboards_refresh(full=full)

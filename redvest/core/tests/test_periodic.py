@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import io
 import threading
 from typing import Any
 from unittest import mock
@@ -186,3 +187,40 @@ def test_concurrent_claims_for_one_period_leave_one_winner() -> None:
         thread.join(timeout=30)
     assert sorted(outcomes) == [False, True]
     assert ScheduledRun.objects.filter(job="sla_sweep", period_start=period).count() == 1
+
+
+def test_scheduler_stands_by_while_another_holds_the_redis_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With CRONTASK_REDIS_URL a second scheduler cannot take the lock: it waits and takes over later."""
+    from crontask import utils
+    from django.core.management import call_command
+
+    from redvest.core.management.commands import scheduler as command
+
+    attempts: list[str] = []
+    launched: list[object] = []
+
+    class HeldThenFree:
+        def __enter__(self) -> HeldThenFree:
+            attempts.append("try")
+            if len(attempts) == 1:
+                raise utils.LockError("held by the active scheduler")
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    class NoHeartbeat:
+        def __init__(self, **kwargs: object) -> None: ...
+        def start(self) -> None: ...
+        def stop(self) -> None: ...
+        def join(self, timeout: float) -> None: ...
+
+    monkeypatch.setattr(utils, "lock", HeldThenFree())
+    monkeypatch.setattr(command, "STANDBY_RETRY_SECONDS", 0)
+    monkeypatch.setattr(command, "HeartbeatThread", NoHeartbeat)
+    monkeypatch.setattr(command.Command, "launch_scheduler", lambda self, lock, scheduler: launched.append(lock))
+    out = io.StringIO()
+    call_command("scheduler", stdout=out)
+    assert len(attempts) == 2
+    assert len(launched) == 1
+    assert "定时任务 sla_sweep: * * * * *（队列 sla）" in out.getvalue()

@@ -166,3 +166,17 @@ def test_a_replica_failing_mid_request_is_retried_on_the_primary() -> None:
         response = client.get(reverse("dashboards:data", args=[world.tree.county.pk]))
     assert response.status_code == 200
     assert replica._status["replica"].state == "down"  # reads stay on the primary until the next probe
+
+
+def test_dashboard_api_reads_from_the_replica() -> None:
+    world = county()
+    dashboards_refresh(full=True)
+    client = Client()
+    client.force_login(admin_at(world.tree.county))
+    with _queries("replica") as on_replica:
+        response = client.get(f"/api/v1/dashboards/{world.tree.county.pk}")
+        children = client.get(f"/api/v1/dashboards/{world.tree.county.pk}/children")
+    assert response.status_code == 200
+    assert response.json()["node"]["id"] == world.tree.county.pk
+    assert children.status_code == 200 and children.json()["count"] == 2
+    assert any("dashboards_" in q["sql"] for q in on_replica.captured_queries)
