@@ -184,7 +184,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: django.tasks with the database backend (db_worker). Every queue is listed.
-# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and from cron) resumes or
+# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and every minute) resumes or
 # fails those silent for longer than this, and fails other tasks left "running" past TASK_RUNNING_MAX_SECONDS.
 TASK_HEARTBEAT_STALE_SECONDS = int(os.environ.get("TASK_HEARTBEAT_STALE_SECONDS", "300"))
 TASK_RUNNING_MAX_SECONDS = int(os.environ.get("TASK_RUNNING_MAX_SECONDS", "3600"))
@@ -195,6 +195,44 @@ TASKS = {
         "QUEUES": TASK_QUEUES,
     }
 }
+
+# ---- Periodic jobs, process heartbeats and /healthz (README "Periodic jobs", "Configuration") ----
+# `manage.py scheduler` (django-crontask's APScheduler) enqueues the jobs declared with
+# redvest.core.periodic.periodic; each runs once per period (ScheduledRun). CRONTASK_REDIS_URL adds
+# django-crontask's Redis lock: one scheduler enqueues, the others stand by.
+CRONTASK = {"REDIS_URL": os.environ.get("CRONTASK_REDIS_URL") or None}
+PROCESS_HEARTBEAT_SECONDS = int(os.environ.get("PROCESS_HEARTBEAT_SECONDS", "30"))
+# /healthz answers 503 when a required part is down: the database always, Redis when REDIS_URL is set, the
+# worker's and the scheduler's heartbeats (older than HEALTHZ_HEARTBEAT_MAX_AGE seconds) and the replica
+# only when required here (a bare gunicorn without them stays healthy).
+HEALTHZ_REQUIRE_WORKER = env_bool("HEALTHZ_REQUIRE_WORKER", False)
+HEALTHZ_REQUIRE_SCHEDULER = env_bool("HEALTHZ_REQUIRE_SCHEDULER", False)
+HEALTHZ_REQUIRE_REPLICA = env_bool("HEALTHZ_REQUIRE_REPLICA", False)
+HEALTHZ_HEARTBEAT_MAX_AGE = int(os.environ.get("HEALTHZ_HEARTBEAT_MAX_AGE", "120"))
+
+# ---- Read replica (redvest/core/replica.py) ----
+# DATABASE_REPLICA_URL: a streaming replica of DATABASE_URL. Dashboards, exports, public pages and report
+# drafts read from it while it answers with less than REPLICA_MAX_LAG_SECONDS of lag (probed at most every
+# REPLICA_CHECK_SECONDS); otherwise, and for REPLICA_PIN_SECONDS after a client writes, from the primary.
+REPLICA_ALIAS = "replica"
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_DATABASE = ""
+if DATABASE_REPLICA_URL:
+    DATABASES[REPLICA_ALIAS] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True)
+    if DATABASES[REPLICA_ALIAS]["ENGINE"].endswith("postgresql"):
+        DATABASES[REPLICA_ALIAS].setdefault("OPTIONS", {})["connect_timeout"] = int(
+            os.environ.get("REPLICA_CONNECT_TIMEOUT", "2")
+        )
+    DATABASES[REPLICA_ALIAS]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASE = REPLICA_ALIAS
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = ["redvest.core.replica.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "redvest.core.replica.PinPrimaryAfterWrite"
+)
+# ---- end of the periodic jobs, healthz and replica settings ----
 
 # Notification channels: the in-app inbox is always written; these also deliver.
 NOTIFICATION_CHANNELS = [
