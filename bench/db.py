@@ -6,7 +6,8 @@ Every part has a database of its own, never the product's:
   take their own `*_BENCH_SQLITE_PATH`);
 - PostgreSQL when `BENCH_DATABASE_URL` names a postgres database (`make bench` also takes it from
   `DATABASE_URL`): the part uses `<that name>_<part>` (with `bench` in it) on the same server, created
-  when missing. The named database itself is never written.
+  when missing (as a copy of `BENCH_PG_TEMPLATE` when that names a migrated, idle database). The named
+  database itself is never written.
 
 `BENCH_SMALL=1` (what `python -m bench.suite --quick` sets) is the smoke mode: tiny sizes, a few runs,
 and separate files and databases (`-quick` / `_quick`), so a smoke run never clobbers the full data.
@@ -67,7 +68,14 @@ def ensure_database(url: str) -> None:
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            template = os.environ.get("BENCH_PG_TEMPLATE")
+            if template:  # an already migrated, idle database: copied instead of migrating anew
+                statement = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            else:
+                statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+            conn.execute(statement)
 
 
 def drop_database(url: str) -> None:

@@ -120,6 +120,7 @@ def measure() -> tuple[list[dict[str, Any]], dict[str, Any], float]:
     phone = province_data._person(index)[1]
     year = datetime.date(2026, 1, 1).year
     quarter = (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30))
+    _log("== 看板汇总全量刷新")
     t0 = time.monotonic()
     dashboards_refresh(full=True)
     refresh_s = time.monotonic() - t0
