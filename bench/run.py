@@ -100,9 +100,17 @@ def prepare(size: str) -> dict[str, Any]:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+    """A free port of 127.0.0.1: the first free one of BENCH_PORTS ("8850-8869") when set, else any."""
+    first, _, last = os.environ.get("BENCH_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:  # taken
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError(f"BENCH_PORTS {first}-{last} 中没有空闲端口")
 
 
 class Server:
@@ -369,8 +377,9 @@ def checkin_report(bursts: tuple[checkin.Burst, checkin.Burst], counts: dict[str
     return "\n".join(lines)
 
 
-def harness() -> str:
-    """The gunicorn part of `make bench`: page targets and the check-in burst; returns the text."""
+def harness() -> tuple[str, int]:
+    """The gunicorn part of `make bench`: page targets and the check-in burst; returns the text and the
+    exit status (1 when a check-in was lost or duplicated, 3 when a target was missed)."""
     small = prepare(SMALL_SIZE)
     large = prepare(LARGE_SIZE)
     env = _env(large=True)
@@ -407,14 +416,21 @@ def harness() -> str:
     for t in timings:
         t.url = t.url.removeprefix(server.base)
     text = report(timings, small, large, db_label, load)
-    text += "\n\n" + checkin_report(bursts, _checkin_verify(prepared["activity_id"]))
-    return text + f"\nafter: {db.load()}"
+    counts = _checkin_verify(prepared["activity_id"])
+    text += "\n\n" + checkin_report(bursts, counts)
+    baseline, burst = bursts
+    exact = counts["attendance_rows"] == counts["attendance_volunteers"] == checkin.VOLUNTEERS
+    met = burst.throughput >= checkin.TARGET_RATIO * baseline.throughput and all(
+        t.status == "ok" and t.sequential and percentile(t.sequential, 0.95) <= TARGET_P95_MS for t in timings
+    )
+    return text + f"\nafter: {db.load()}", db.exit_status(targets_met=met, errors=not exact)
 
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    print(harness())
-    return 0
+    text, status = harness()
+    print(text)
+    return status
 
 
 if __name__ == "__main__":
