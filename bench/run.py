@@ -322,7 +322,7 @@ def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def _checkin_prepare() -> dict[str, Any]:
-    print("== 准备签到并发数据（300 名已审核志愿者）", file=sys.stderr, flush=True)
+    print(f"== 准备签到并发数据（{checkin.VOLUNTEERS} 名已审核志愿者）", file=sys.stderr, flush=True)
     done = subprocess.run(
         [sys.executable, "-m", "bench.checkin", "prepare"],
         cwd=ROOT,
