@@ -22,10 +22,14 @@ import os
 import re
 import statistics
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import requests
 
 from bench import db
 
@@ -35,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- bench-pg results: begin -->", "<!-- bench-pg results: end -->"
 TARGETS_MS = {"list": 100.0, "ranking": 200.0, "dashboard": 300.0}
+THREADS = 8
+THROUGHPUT_S = float(db.scaled(30, 5))
 
 
 def _log(message: str) -> None:
@@ -165,6 +171,68 @@ def checkin_burst() -> str:
     return f"gunicorn ready after {boot_s:.1f} s\n" + run.checkin_report(bursts, counts)
 
 
+def _throughput(bases: list[str], seconds: float) -> float:
+    """Requests per second of THREADS clients, each signed in through the login form, cycling over a mix of
+    pages (volunteer list pages, a search, the ranking) for `seconds`; client i starts on server i mod n
+    and alternates, so two servers share the load evenly."""
+    paths = ["/volunteers/", "/volunteers/?page=2", f"/volunteers/?q={quote('王')}", "/records/ranking/?year=2026"]
+    sessions = {b: run.login(b, ("county", province_data.PASSWORD)) for b in bases}
+    done, errors = [0], [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        own = {b: requests.Session() for b in bases}
+        for b in bases:
+            own[b].cookies.update(sessions[b].cookies)
+        n = i
+        while time.monotonic() < deadline:
+            base = bases[n % len(bases)]
+            status = own[base].get(base + paths[n % len(paths)], timeout=60).status_code
+            with lock:
+                done[0] += 1
+                errors[0] += status != 200
+            n += 1
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(client, range(THREADS)))
+    if errors[0]:
+        raise RuntimeError(f"吞吐测试中有 {errors[0]} 个请求失败")
+    return done[0] / (time.monotonic() - started)
+
+
+def two_servers() -> str:
+    """Throughput through two app servers against one: BENCH_APP_URLS (two base URLs, e.g. the cluster's)
+    or two local gunicorns started here, 2 workers each."""
+    urls = [u for u in os.environ.get("BENCH_APP_URLS", "").split(",") if u]
+    servers: list[run.Server] = []
+    try:
+        if not urls:
+            env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
+            for _ in range(2):  # one after the other: the second must see the first's port taken
+                servers.append(run.Server(env))
+                servers[-1].wait_ready()
+            urls = [s.base for s in servers]
+        _log("== 吞吐：一台应用服务器")
+        one = _throughput(urls[:1], THROUGHPUT_S)
+        _log("== 吞吐：两台应用服务器")
+        two = _throughput(urls[:2], THROUGHPUT_S)
+    finally:
+        for server in servers:
+            server.stop()
+    where = (
+        "BENCH_APP_URLS"
+        if os.environ.get("BENCH_APP_URLS")
+        else "two local gunicorns (2 sync workers each) on this host"
+    )
+    verdict = "ok" if two >= 1.7 * one else "NOT MET"
+    return (
+        f"two app servers ({where}), {THREADS} signed-in clients for {THROUGHPUT_S:.0f} s each, pages mixed: "
+        f"one server {one:.1f} req/s, two {two:.1f} req/s, x{two / one:.2f} (target >= 1.7): {verdict}"
+    )
+
+
 def report(rows: list[dict[str, Any]], base: dict[str, Any], refresh_s: float, note: str, load: str) -> str:
     sizes = province_data.counts()
     lines = [
@@ -186,10 +254,7 @@ def report(rows: list[dict[str, Any]], base: dict[str, Any], refresh_s: float, n
             f"{r['target']:<34}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{'x' + format(r['p95_ms'] / base['p95_ms'], '.1f'):>8}"
             f"{r['queries']:>9}{'≤' + format(limit, '.0f'):>9}  {verdict}"
         )
-    lines.append(
-        "not measured here: two app servers against one (needs `make cluster`); "
-        "the dashboards read the primary (no replica configured)"
-    )
+    lines.append("the dashboards read the primary (no replica configured)")
     return "\n".join(lines)
 
 
@@ -209,7 +274,9 @@ def main() -> int:
     load = db.load()
     rows, base, refresh_s = measure()
     burst = checkin_burst()
-    text = report(rows, base, refresh_s, note, f"before {load}, after {db.load()}") + "\n\n" + burst
+    servers = two_servers()
+    text = report(rows, base, refresh_s, note, f"before {load}, after {db.load()}")
+    text += f"\n\n{burst}\n\n{servers}"
     print(text)
     results = db.results_dir()
     results.mkdir(parents=True, exist_ok=True)

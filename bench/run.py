@@ -120,7 +120,8 @@ class Server:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         RESULTS.mkdir(parents=True, exist_ok=True)
-        self.log = (RESULTS / "gunicorn.log").open("w")
+        self.log_path = RESULTS / f"gunicorn-{self.port}.log"
+        self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -148,7 +149,7 @@ class Server:
         deadline = started + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn 启动失败，见 {RESULTS / 'gunicorn.log'}")
+                raise RuntimeError(f"gunicorn 启动失败，见 {self.log_path}")
             try:
                 if requests.get(f"{self.base}/healthz", timeout=10).status_code == 200:
                     return time.monotonic() - started
@@ -168,14 +169,14 @@ class Server:
         self.log.close()
 
 
-def login(base: str) -> requests.Session:
+def login(base: str, credentials: tuple[str, str] = LOGIN) -> requests.Session:
     """The real login form: GET for the CSRF token and cookie, POST the credentials."""
     session = requests.Session()
     page = session.get(f"{base}/accounts/login/", timeout=10)
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     if match is None:
         raise RuntimeError("登录页没有 CSRF 令牌")
-    username, password = LOGIN
+    username, password = credentials
     response = session.post(
         f"{base}/accounts/login/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)},
