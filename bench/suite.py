@@ -39,6 +39,7 @@ PARTS = [
     ("care pairing: overdue list, visit stats, reminders (bench/care_bench.py)", "bench.care_bench"),
     ("publicity: wall, commitments, training hours (bench/publicity_bench.py)", "bench.publicity_bench"),
     ("evaluation round of 5,000 orgs (bench/evaluation_bench.py)", "bench.evaluation_bench"),
+    ("volunteer-ledger export, 100,000 rows, Excel and CSV (bench/export_bench.py)", "bench.export_bench"),
 ]
 PART_TIMEOUT_S = 900
 
