@@ -21,7 +21,7 @@ from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from redvest.core.excel import BOLD, excel_append, excel_sheet
-from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat
+from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat, job_enqueue
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.tables import Table, tables
 from redvest.orgs.models import OrgNode
@@ -228,9 +228,7 @@ def data_export_retry(*, actor: User, export: DataExport) -> DataExport:
 
 
 def _enqueue(export: DataExport) -> None:
-    from redvest.dashboards.tasks import data_export_task
-
-    transaction.on_commit(lambda: data_export_task.enqueue(export.pk))
+    transaction.on_commit(lambda: job_enqueue(export))
 
 
 @transaction.atomic
