@@ -1,6 +1,6 @@
 """Activities: recruitment, sign-ups, attendance (check-in/out) and outcomes.
 
-Closed attendance becomes service time through `redvest.records.services.record_post_attendance`.
+Closed attendance becomes service time in the records app, which registers on `activities.hooks`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,20 @@ class ServiceCategory(models.TextChoices):
     LEGAL = "legal", "法律服务"
     CIVILISATION = "civilisation", "文明创建"
     OTHER = "other", "其他"
+
+
+class AnomalyKind(models.TextChoices):
+    """The kinds of the records app's review queue (`records.Anomaly`): declared here, below records, because
+    attendance raises four of them (`hooks.attendance_flagged`)."""
+
+    OVERLAP = "overlap", "时段重叠"
+    FAR_FROM_SITE = "far_from_site", "签到位置远离活动地点"
+    OVER_12_HOURS = "over_12h", "单日超过12小时"
+    LATE_SYNC = "late_sync", "离线延迟同步"
+    AUTO_CLOSED = "auto_closed", "未签退自动结束"
+    CORRECTION = "correction", "人工更正时长"
+    DUPLICATE_HONOUR = "duplicate_honour", "疑似重复授予荣誉时数"
+    NO_LOCATION = "no_location", "未定位签到（待负责人确认在场）"
 
 
 class ActivityMode(models.TextChoices):

@@ -8,6 +8,7 @@ changed result is a new decision that supersedes the old one.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -86,6 +87,43 @@ class AwardCampaign(models.Model):
 
     def tier_pairs(self) -> list[tuple[str, int]]:
         return [(str(name), int(count)) for name, count in self.tiers]
+
+    def clean(self) -> None:
+        """The settings' field rules (the services check the eligibility rules against the registry and
+        what other rows allow)."""
+        errors: dict[str, str] = {}
+        if not (self.name or "").strip():
+            errors["name"] = "请填写评选名称"
+        if self.kind not in AwardKind.values:
+            errors["kind"] = "评选类别无效"
+        if self.entry_type not in EntryType.values:
+            errors["entry_type"] = "自定义评选须选择参评对象（志愿者、服务队或品牌项目）"
+        if self.year is None or not 2000 <= self.year <= 2100:
+            errors["year"] = "年度无效"
+        if None not in (self.nomination_opens, self.nomination_closes, self.voting_opens, self.voting_closes):
+            if self.nomination_opens >= self.nomination_closes:
+                errors["nomination_closes"] = "推荐截止须晚于推荐开始"
+            if self.voting_opens < self.nomination_closes:
+                errors["voting_opens"] = "投票须在推荐截止后开始"
+            if self.voting_opens >= self.voting_closes:
+                errors["voting_closes"] = "投票截止须晚于投票开始"
+        if self.publicity_days is None or not 1 <= self.publicity_days <= 30:
+            errors["publicity_days"] = "公示天数应为1至30天"
+        if self.default_quota is None or self.default_quota < 1:
+            errors["default_quota"] = "每单位推荐名额至少为1"
+        if self.votes_per_judge is not None and self.votes_per_judge < 1:
+            errors["votes_per_judge"] = "票数上限至少为1（不限请留空）"
+        if self.finalists is None or self.finalists < 1:
+            errors["finalists"] = "初评入围数至少为1"
+        if self.tie_rule not in TieRule.values:
+            errors["tie_rule"] = "同票规则无效"
+        tiers = self.tiers if isinstance(self.tiers, list) else []
+        if not tiers or any(not name or count < 1 for name, count in tiers):
+            errors["tiers"] = "请设置奖项等次及名额（如 一等奖 5）"
+        elif self.finalists is not None and sum(count for _, count in tiers) > self.finalists:
+            errors["tiers"] = "获奖总名额不能超过初评入围数"
+        if errors:
+            raise ValidationError(errors)
 
 
 class QuotaOverride(models.Model):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from redvest.core.crypto import decrypt
 
@@ -128,6 +130,42 @@ class CareRecipient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A person's field rules (the services check the org against the actor and the phone). A birth date
+        sets the birth year."""
+        errors: dict[str, str] = {}
+        name = (self.name or "").strip()
+        if not name:
+            errors["name"] = "请填写姓名"
+        elif len(name) > 50:
+            errors["name"] = "姓名不能超过50字"
+        if self.gender not in Gender.values:
+            errors["gender"] = "请选择性别"
+        if self.category not in CareCategory.values:
+            errors["category"] = "请选择帮扶类别"
+        others = self.other_categories if isinstance(self.other_categories, list) else [None]
+        if any(c not in CareCategory.values for c in others):
+            errors["other_categories"] = "其他类别无效"
+        today = timezone.localdate()
+        if self.birth_date is not None:
+            if self.birth_date > today or self.birth_date.year < 1900:
+                errors["birth_date"] = "出生日期无效"
+            elif self.birth_year is not None and self.birth_year != self.birth_date.year:
+                errors["birth_year"] = "出生年份与出生日期不一致"
+            self.birth_year = self.birth_date.year
+        if self.birth_year is not None and not 1900 <= self.birth_year <= today.year:
+            errors["birth_year"] = "出生年份无效"
+        if len(self.address or "") > 200:
+            errors["address"] = "住址不能超过200字"
+        if self.living_situation not in LivingSituation.values:
+            errors["living_situation"] = "请选择居住状况"
+        if len(self.living_note or "") > 500:
+            errors["living_note"] = "生活情况说明不能超过500字"
+        if self.cadence_days is not None and not 1 <= self.cadence_days <= 366:
+            errors["cadence_days"] = "走访周期应在1到366天之间"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def phone(self) -> str:

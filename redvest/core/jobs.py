@@ -70,6 +70,15 @@ def job_kind_register(kind: JobKind) -> None:
     _kinds[:] = [k for k in _kinds if k.model is not kind.model] + [kind]
 
 
+def job_enqueue(job: HeartbeatJob) -> None:
+    """Queue the job's registered task with its pk. Services start their jobs through here, so they need
+    not import the tasks module that imports them back."""
+    kind = next((k for k in _kinds if isinstance(job, k.model)), None)
+    if kind is None:
+        raise LookupError(f"no job kind registered for {type(job).__name__}")
+    kind.task.enqueue(job.pk)
+
+
 def heartbeat(model: type[HeartbeatJob], pk: int, **fields: Any) -> None:
     """Stamp the job alive (and save progress fields) in its own short transaction."""
     with transaction.atomic():

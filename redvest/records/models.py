@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from redvest.activities.models import Activity, Attendance, ServiceCategory
+from redvest.activities.models import Activity, AnomalyKind, Attendance, ServiceCategory
 from redvest.core.append_only import AppendOnlyModel
 from redvest.records.errors import LedgerAppendOnly
 
@@ -157,17 +157,6 @@ class RecordDispute(models.Model):
 
     def __str__(self) -> str:
         return f"记录异议#{self.pk}（{self.get_status_display()}）"
-
-
-class AnomalyKind(models.TextChoices):
-    OVERLAP = "overlap", "时段重叠"
-    FAR_FROM_SITE = "far_from_site", "签到位置远离活动地点"
-    OVER_12_HOURS = "over_12h", "单日超过12小时"
-    LATE_SYNC = "late_sync", "离线延迟同步"
-    AUTO_CLOSED = "auto_closed", "未签退自动结束"
-    CORRECTION = "correction", "人工更正时长"
-    DUPLICATE_HONOUR = "duplicate_honour", "疑似重复授予荣誉时数"
-    NO_LOCATION = "no_location", "未定位签到（待负责人确认在场）"
 
 
 class AnomalyStatus(models.TextChoices):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -81,6 +82,29 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A team's field rules; the services check its org, its parent and that its name is free there."""
+        errors: dict[str, str] = {}
+        for field, label, limit in (("name", "队名", 100), ("rules", "队伍制度", 5000)):
+            text = getattr(self, field) or ""
+            if "\x00" in text:
+                errors[field] = f"{label}含有非法字符"
+            elif field == "name" and not text.strip():
+                errors[field] = f"请填写{label}"
+            elif len(text) > limit:
+                errors[field] = f"{label}不能超过{limit}个字"
+        if self.kind not in TeamKind.values:
+            errors["kind"] = "请选择有效的队伍类型"
+        elif self.kind == TeamKind.SPECIALIST:
+            if not self.specialty:
+                errors["specialty"] = "专业服务队须选择专业方向"
+            elif self.specialty not in Specialty.values:
+                errors["specialty"] = "请选择有效的专业方向"
+        elif self.specialty:
+            errors["specialty"] = "只有专业服务队才能设置专业方向"
+        if errors:
+            raise ValidationError(errors)
 
 
 class MembershipKind(models.TextChoices):

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from redvest.accounts.policy import require
+from redvest.activities import hooks
 from redvest.activities.models import Activity, Attendance, AttendanceStatus
 from redvest.core.errors import NotFound
-from redvest.records.models import RecordKind
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
 
 
 def _with_minutes(qs: QuerySet[Attendance]) -> QuerySet[Attendance]:
-    """Credit minutes posted for each stay (entries linked to it, corrections included)."""
-    return qs.annotate(credit_minutes=Sum("records__minutes", filter=Q(records__kind=RecordKind.CREDIT)))
+    """Credit minutes posted for each stay (`credit_minutes`, from the records app through the hook)."""
+    annotations: dict[str, Any] = {}
+    for part in hooks.attendance_annotations():
+        annotations.update(part)
+    return qs.annotate(**annotations) if annotations else qs
 
 
 def attendance_list_for_activity(*, user: User, activity: Activity, status: str = "") -> QuerySet[Attendance]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 
 from redvest.accounts.policy import scope
+from redvest.activities import hooks
 from redvest.activities.models import Activity, ActivityOutcome, ActivityPhoto, TallyCategory
 from redvest.activities.selectors.attendance import AttendanceStats, attendance_stats
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths
-from redvest.records.models import RecordKind, ServiceRecord
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -61,15 +61,12 @@ def activity_report(*, activity: Activity) -> ActivityReport:
         for t in activity.tallies.select_related("category").order_by("category__name")
     ]
     photos = list(activity.photos.order_by("uploaded_at", "id"))
-    credit = ServiceRecord.objects.filter(activity=activity, kind=RecordKind.CREDIT).aggregate(total=Sum("minutes"))[
-        "total"
-    ]
     return ActivityReport(
         outcome=outcome,
         tallies=tallies,
         photos=photos,
         stats=attendance_stats(activity=activity),
-        credit_minutes=int(credit or 0),
+        credit_minutes=sum(hooks.activity_credit_minutes(activity)),
     )
 
 

@@ -1,7 +1,7 @@
 """Writes for attendance: check-in/out by code and location, offline sync, proxy, forgotten check-outs.
 
-Every path ends in the same rules; a closed stay becomes credit minutes through
-`records.services.record_post_attendance` (clipped to the activity window there).
+Every path ends in the same rules; a closed stay becomes credit minutes and a doubtful one an item in the
+review queue in the records app, through `activities.hooks` (records registers there).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from redvest.accounts.policy import require
+from redvest.activities import hooks
 from redvest.activities.codes import code_matches
 from redvest.activities.conf import CHECKIN_OPENS_BEFORE, CLOCK_SKEW, checkout_grace, late_sync_after, sync_window
 from redvest.activities.errors import (
@@ -38,6 +39,7 @@ from redvest.activities.models import (
     Activity,
     ActivityMode,
     ActivityStatus,
+    AnomalyKind,
     Attendance,
     AttendanceMethod,
     AttendanceStatus,
@@ -47,8 +49,6 @@ from redvest.activities.models import (
 from redvest.activities.services._common import volunteer_of
 from redvest.audit.services import audit_record
 from redvest.core.errors import DomainError, NotFound, ValidationFailed
-from redvest.records.models import AnomalyKind
-from redvest.records.services import anomaly_flag, anomaly_settle_for_attendance, record_post_attendance
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -81,12 +81,10 @@ def _distance_m(activity: Activity, position: Position | None) -> int | None:
 def _flag_no_location(attendance: Attendance, *, what: str) -> None:
     """No location (refused on the phone): the code alone is accepted, and the organiser confirms the
     person was there from the anomaly queue."""
-    anomaly_flag(
-        kind=AnomalyKind.NO_LOCATION,
-        volunteer=attendance.volunteer,
-        activity=attendance.activity,
-        attendance=attendance,
-        detail=f"{what}时未获取到手机定位，凭签到码{what}，请活动负责人确认本人在场",
+    hooks.attendance_flagged(
+        AnomalyKind.NO_LOCATION,
+        attendance,
+        f"{what}时未获取到手机定位，凭签到码{what}，请活动负责人确认本人在场",
     )
 
 
@@ -131,12 +129,10 @@ def _sync_is_late(*, at: datetime.datetime, received_at: datetime.datetime | Non
 
 def _flag_late(attendance: Attendance, *, at: datetime.datetime, received_at: datetime.datetime, what: str) -> None:
     minutes = int((received_at - at).total_seconds() // 60)
-    anomaly_flag(
-        kind=AnomalyKind.LATE_SYNC,
-        volunteer=attendance.volunteer,
-        activity=attendance.activity,
-        attendance=attendance,
-        detail=f"离线{what}记录时间 {_fmt(at)}，{minutes} 分钟后才同步到服务器",
+    hooks.attendance_flagged(
+        AnomalyKind.LATE_SYNC,
+        attendance,
+        f"离线{what}记录时间 {_fmt(at)}，{minutes} 分钟后才同步到服务器",
     )
 
 
@@ -269,16 +265,14 @@ def attendance_check_out(
     if position is None:
         _flag_no_location(attendance, what="签退")
     elif distance is not None and distance > current.geofence_radius_m:
-        anomaly_flag(
-            kind=AnomalyKind.FAR_FROM_SITE,
-            volunteer=attendance.volunteer,
-            activity=current,
-            attendance=attendance,
-            detail=f"签退位置距活动地点约 {distance} 米（签到范围 {current.geofence_radius_m} 米）",
+        hooks.attendance_flagged(
+            AnomalyKind.FAR_FROM_SITE,
+            attendance,
+            f"签退位置距活动地点约 {distance} 米（签到范围 {current.geofence_radius_m} 米）",
         )
     if late and received_at is not None:
         _flag_late(attendance, at=at, received_at=received_at, what="签退")
-    record_post_attendance(actor=actor, attendance=attendance)
+    hooks.attendance_closed(actor, attendance)
     return attendance
 
 
@@ -451,7 +445,7 @@ def attendance_proxy_check_out(
         after={"status": AttendanceStatus.CLOSED, "check_out_at": when.isoformat(), "method": AttendanceMethod.PROXY},
         reason=reason,
     )
-    record_post_attendance(actor=actor, attendance=attendance)
+    hooks.attendance_closed(actor, attendance)
     return attendance
 
 
@@ -468,12 +462,10 @@ def _auto_close_one(*, attendance_id: int) -> bool:
     attendance.check_out_at = max(attendance.activity.end_at, attendance.check_in_at)
     attendance.status = AttendanceStatus.AUTO_CLOSED
     attendance.save(update_fields=["check_out_at", "status"])
-    anomaly_flag(
-        kind=AnomalyKind.AUTO_CLOSED,
-        volunteer=attendance.volunteer,
-        activity=attendance.activity,
-        attendance=attendance,
-        detail="未签退，系统按活动结束时间自动签退，待负责人确认",
+    hooks.attendance_flagged(
+        AnomalyKind.AUTO_CLOSED,
+        attendance,
+        "未签退，系统按活动结束时间自动签退，待负责人确认",
     )
     return True
 
@@ -522,6 +514,6 @@ def attendance_confirm(
         reason="确认自动签退" if check_out_at is None else "更正签退时间",
     )
     # The review item this stay raised is settled by the confirmation itself (the records app owns it).
-    anomaly_settle_for_attendance(actor=actor, attendance=attendance, corrected=check_out_at is not None, at=at)
-    record_post_attendance(actor=actor, attendance=attendance)
+    hooks.attendance_confirmed(actor, attendance, check_out_at is not None, at)
+    hooks.attendance_closed(actor, attendance)
     return attendance

@@ -25,6 +25,7 @@ from redvest.awards.models import (
 )
 from redvest.awards.rules import validate_rules
 from redvest.core.errors import PermissionDenied, ValidationFailed
+from redvest.core.validation import model_errors
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -60,51 +61,13 @@ class CampaignData:
     tiers: list[tuple[str, int]] = field(default_factory=lambda: [("一等奖", 5), ("二等奖", 10), ("三等奖", 20)])
 
 
-def _clean_campaign(data: CampaignData) -> dict[str, Any]:
-    errors: dict[str, str] = {}
-    if not data.name.strip():
-        errors["name"] = "请填写评选名称"
-    if data.kind not in AwardKind.values:
-        errors["kind"] = "评选类别无效"
+def _campaign_values(data: CampaignData) -> dict[str, Any]:
+    """The settings as stored: the name trimmed, the entry type implied by a fixed kind, tiers as pairs."""
     implied = KIND_ENTRY.get(AwardKind(data.kind)) if data.kind in AwardKind.values else None
-    entry_type: str = implied or data.entry_type
-    if entry_type not in EntryType.values:
-        errors["entry_type"] = "自定义评选须选择参评对象（志愿者、服务队或品牌项目）"
-    if not 2000 <= data.year <= 2100:
-        errors["year"] = "年度无效"
-    if data.nomination_opens >= data.nomination_closes:
-        errors["nomination_closes"] = "推荐截止须晚于推荐开始"
-    if data.voting_opens < data.nomination_closes:
-        errors["voting_opens"] = "投票须在推荐截止后开始"
-    if data.voting_opens >= data.voting_closes:
-        errors["voting_closes"] = "投票截止须晚于投票开始"
-    if not 1 <= data.publicity_days <= 30:
-        errors["publicity_days"] = "公示天数应为1至30天"
-    if data.default_quota < 1:
-        errors["default_quota"] = "每单位推荐名额至少为1"
-    if data.votes_per_judge is not None and data.votes_per_judge < 1:
-        errors["votes_per_judge"] = "票数上限至少为1（不限请留空）"
-    if data.finalists < 1:
-        errors["finalists"] = "初评入围数至少为1"
-    if data.tie_rule not in TieRule.values:
-        errors["tie_rule"] = "同票规则无效"
-    tiers = [(str(n).strip(), int(c)) for n, c in data.tiers]
-    if not tiers or any(not n or c < 1 for n, c in tiers):
-        errors["tiers"] = "请设置奖项等次及名额（如 一等奖 5）"
-    elif sum(c for _, c in tiers) > data.finalists:
-        errors["tiers"] = "获奖总名额不能超过初评入围数"
-    rules: list[dict[str, object]] = []
-    if entry_type in EntryType.values:
-        try:
-            rules = validate_rules(str(entry_type), data.rules)
-        except ValueError as exc:
-            errors["rules"] = str(exc)
-    if errors:
-        raise ValidationFailed(errors)
     return {
         "name": data.name.strip(),
         "kind": data.kind,
-        "entry_type": entry_type,
+        "entry_type": implied or data.entry_type,
         "year": data.year,
         "description": data.description,
         "nomination_opens": data.nomination_opens,
@@ -112,14 +75,29 @@ def _clean_campaign(data: CampaignData) -> dict[str, Any]:
         "voting_opens": data.voting_opens,
         "voting_closes": data.voting_closes,
         "publicity_days": data.publicity_days,
-        "rules": rules,
+        "rules": data.rules,
         "default_quota": data.default_quota,
         "votes_per_judge": data.votes_per_judge,
         "allow_retraction": data.allow_retraction,
         "finalists": data.finalists,
         "tie_rule": data.tie_rule,
-        "tiers": [[n, c] for n, c in tiers],
+        "tiers": [[str(n).strip(), int(c)] for n, c in data.tiers],
     }
+
+
+def _clean_campaign(campaign: AwardCampaign, data: CampaignData) -> None:
+    """Set the settings on `campaign` and check them: the model's field rules (`AwardCampaign.clean`) and
+    the eligibility rules against the registry. Raises ValidationFailed naming every wrong field."""
+    for key, value in _campaign_values(data).items():
+        setattr(campaign, key, value)
+    errors = model_errors(campaign, exclude=["rules"])
+    if campaign.entry_type in EntryType.values:
+        try:
+            campaign.rules = validate_rules(str(campaign.entry_type), data.rules)
+        except ValueError as exc:
+            errors["rules"] = str(exc)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 @transaction.atomic
@@ -127,7 +105,9 @@ def campaign_create(*, actor: User, org: OrgNode, data: CampaignData) -> AwardCa
     """A new campaign (筹备中) run by `org`; org admins over the node and system admins only."""
     if not can_administer(actor, org):
         raise PermissionDenied("只能在本人管理的组织范围内发起评选")
-    campaign = AwardCampaign.objects.create(org=org, created_by=actor, **_clean_campaign(data))
+    campaign = AwardCampaign(org=org, created_by=actor)
+    _clean_campaign(campaign, data)
+    campaign.save()
     _audit(actor, campaign, campaign, after=snapshot(campaign))
     return campaign
 
@@ -139,12 +119,11 @@ def campaign_update(*, actor: User, campaign: AwardCampaign, data: CampaignData)
     campaign = _locked(campaign)
     if campaign.stage not in {Stage.DRAFT, Stage.NOMINATION}:
         raise StageClosed("投票开始后不能修改评选设置")
-    values = _clean_campaign(data)
-    if values["entry_type"] != campaign.entry_type and campaign.nominations.exists():
-        raise ValidationFailed({"entry_type": "已有推荐，不能更改参评对象"})
     before = snapshot(campaign)
-    for key, value in values.items():
-        setattr(campaign, key, value)
+    entry_type = campaign.entry_type
+    _clean_campaign(campaign, data)
+    if campaign.entry_type != entry_type and campaign.nominations.exists():
+        raise ValidationFailed({"entry_type": "已有推荐，不能更改参评对象"})
     campaign.save()
     audit_record(
         actor=actor, action="update", target=campaign, org=campaign.org, before=before, after=snapshot(campaign)

@@ -13,10 +13,8 @@ from redvest.accounts.policy import can_administer
 from redvest.audit.services import audit_record
 from redvest.care.access import can_log_care_visit
 from redvest.care.models import (
-    CareCategory,
     CarePairing,
     CareRecipient,
-    Gender,
     LivingSituation,
     PairingStatus,
     RecipientStatus,
@@ -24,6 +22,7 @@ from redvest.care.models import (
 from redvest.care.services.pairings import end_pairing, reschedule
 from redvest.core.crypto import blind_index, encrypt, mask_phone
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
+from redvest.core.validation import model_errors
 from redvest.core.validators import normalize_phone, phone_error
 from redvest.demand.models import Resident
 from redvest.orgs.models import OrgKind, OrgNode
@@ -52,8 +51,9 @@ class RecipientData:
     cadence_days: int | None = None
 
 
-def _clean_recipient(data: RecipientData, *, actor: User) -> tuple[OrgNode, dict[str, Any], str]:
-    """Every field checked at once; returns the org, the plain values and the normalised phone."""
+def _clean_recipient(recipient: CareRecipient, data: RecipientData, *, actor: User) -> tuple[OrgNode, str]:
+    """Set the form's values on `recipient` and check every field at once: the org against the actor and
+    the phone here, the rest by the model (`CareRecipient.clean`). Returns the org and the normalised phone."""
     errors: dict[str, str] = {}
     org = OrgNode.objects.filter(pk=data.org_id).first() if data.org_id else None
     if org is None:
@@ -62,56 +62,24 @@ def _clean_recipient(data: RecipientData, *, actor: User) -> tuple[OrgNode, dict
         errors["org"] = "帮扶对象应登记在村社区（或网格）"
     elif not can_administer(actor, org):
         errors["org"] = "所选村社区不在您的管理范围内"
-    name = (data.name or "").strip()
-    if not name:
-        errors["name"] = "请填写姓名"
-    elif len(name) > 50:
-        errors["name"] = "姓名不能超过50字"
-    if data.gender not in Gender.values:
-        errors["gender"] = "请选择性别"
-    if data.category not in CareCategory.values:
-        errors["category"] = "请选择帮扶类别"
-    others = [c for c in dict.fromkeys(data.other_categories or []) if c != data.category]
-    if any(c not in CareCategory.values for c in others):
-        errors["other_categories"] = "其他类别无效"
-    today = timezone.localdate()
-    birth_year = data.birth_year
-    if data.birth_date is not None:
-        if data.birth_date > today or data.birth_date.year < 1900:
-            errors["birth_date"] = "出生日期无效"
-        elif birth_year is not None and birth_year != data.birth_date.year:
-            errors["birth_year"] = "出生年份与出生日期不一致"
-        birth_year = data.birth_date.year
-    if birth_year is not None and not 1900 <= birth_year <= today.year:
-        errors["birth_year"] = "出生年份无效"
+    recipient.name = (data.name or "").strip()
+    recipient.gender = data.gender
+    recipient.category = data.category
+    recipient.other_categories = [c for c in dict.fromkeys(data.other_categories or []) if c != data.category]
+    recipient.birth_year = data.birth_year
+    recipient.birth_date = data.birth_date
+    recipient.address = (data.address or "").strip()
+    recipient.living_situation = data.living_situation
+    recipient.living_note = (data.living_note or "").strip()
+    recipient.cadence_days = data.cadence_days
+    errors.update(model_errors(recipient, exclude=["phone_encrypted", "phone_hash", "phone_masked"]))
     phone = normalize_phone(data.phone)
     if phone and (message := phone_error(phone)) is not None:
         errors["phone"] = message
-    if len(data.address or "") > 200:
-        errors["address"] = "住址不能超过200字"
-    if data.living_situation not in LivingSituation.values:
-        errors["living_situation"] = "请选择居住状况"
-    if len(data.living_note or "") > 500:
-        errors["living_note"] = "生活情况说明不能超过500字"
-    if data.cadence_days is not None and not 1 <= data.cadence_days <= 366:
-        errors["cadence_days"] = "走访周期应在1到366天之间"
-    if errors:
+    if errors or org is None:
         raise ValidationFailed(errors)
-    assert org is not None  # for the type checker: a missing org raised above
-    values = {
-        "org": org,
-        "name": name,
-        "gender": data.gender,
-        "birth_year": birth_year,
-        "birth_date": data.birth_date,
-        "address": (data.address or "").strip(),
-        "category": data.category,
-        "other_categories": others,
-        "living_situation": data.living_situation,
-        "living_note": (data.living_note or "").strip(),
-        "cadence_days": data.cadence_days,
-    }
-    return org, values, phone
+    recipient.org = org
+    return org, phone
 
 
 def _resident_for_phone(phone: str) -> Any:
@@ -142,8 +110,8 @@ def _audit_values(recipient: CareRecipient) -> dict[str, Any]:
 def recipient_create(*, actor: User, data: RecipientData) -> CareRecipient:
     """Register a person in need at a village/community the actor administers; the phone is stored
     encrypted with a masked copy and linked to a known demand resident with the same phone."""
-    org, values, phone = _clean_recipient(data, actor=actor)
-    recipient = CareRecipient(created_by=actor, **values)
+    recipient = CareRecipient(created_by=actor)
+    org, phone = _clean_recipient(recipient, data, actor=actor)
     _set_phone(recipient, phone)
     recipient.save()
     audit_record(actor=actor, action="create", target=recipient, org=org, after=_audit_values(recipient))
@@ -157,11 +125,9 @@ def recipient_update(*, actor: User, recipient: CareRecipient, data: RecipientDa
     recipient = CareRecipient.objects.select_for_update(of=("self",)).select_related("org").get(pk=recipient.pk)
     if not can_administer(actor, recipient.org):
         raise PermissionDenied("您无权修改该帮扶对象")
-    _org, values, phone = _clean_recipient(data, actor=actor)
     before = _audit_values(recipient)
     old_cadence = (recipient.cadence_days, recipient.category)
-    for name, value in values.items():
-        setattr(recipient, name, value)
+    _org, phone = _clean_recipient(recipient, data, actor=actor)
     if phone != recipient.phone:
         _set_phone(recipient, phone)
     recipient.save()

@@ -1,4 +1,5 @@
-"""Pieces every demand service shares: the history row, locking, who to tell, text checks."""
+"""Pieces every demand service shares: the history row, locking, who to tell, text checks, an order's state
+after one of its lines moved."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from redvest.core.errors import DomainError
 from redvest.core.services import notification_send
 from redvest.demand.access import dispatcher_assignments_over
 from redvest.demand.errors import RequestNotOpen
-from redvest.demand.models import Dispatch, EventKind, RequestEvent, ServiceRequest
+from redvest.demand.models import (
+    DONE_STATUSES,
+    Dispatch,
+    EventKind,
+    MenuOrder,
+    OrderStatus,
+    RequestEvent,
+    RequestStatus,
+    ServiceRequest,
+)
 
 if TYPE_CHECKING:
     import datetime
@@ -93,3 +103,19 @@ def notify(*, users: Iterable[User], title: str, body: str, url: str) -> None:
     unique = {u.pk: u for u in users if u is not None}
     if unique:
         notification_send(recipients=list(unique.values()), title=title, body=body, url=url)
+
+
+def order_refresh(*, order_id: int, now: datetime.datetime) -> MenuOrder:
+    """The order closes when every line is finished (or withdrawn), and opens again if one is reopened."""
+    order = MenuOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
+    statuses = set(order.requests.values_list("status", flat=True))
+    finished = DONE_STATUSES + (RequestStatus.CANCELLED,)
+    if statuses and statuses <= set(finished):
+        new = OrderStatus.CANCELLED if statuses == {RequestStatus.CANCELLED} else OrderStatus.CLOSED
+    else:
+        new = OrderStatus.OPEN
+    if new != order.status:
+        order.status = new
+        order.closed_at = now if new != OrderStatus.OPEN else None
+        order.save(update_fields=["status", "closed_at"])
+    return order

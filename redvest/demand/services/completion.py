@@ -41,9 +41,11 @@ from redvest.demand.services._common import (
     locked_dispatch,
     locked_request,
     notify,
+    order_refresh,
     request_url,
     require_open,
 )
+from redvest.demand.services.dispatch import _return_to_dispatcher
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
 from redvest.records.services import record_post_attendance
@@ -209,8 +211,6 @@ def _resolve(*, actor: User | None, request: ServiceRequest, now: datetime.datet
             url=request_url(request),
         )
     if request.order_id is not None:
-        from redvest.demand.services.orders import order_refresh
-
         order_refresh(order_id=request.order_id, now=now)
 
 
@@ -276,8 +276,6 @@ def dispatch_complete(
         request.save()
     elif request.needs_redispatch:
         request.save()
-        from redvest.demand.services.dispatch import _return_to_dispatcher
-
         _return_to_dispatcher(
             request=request, now=now, reason="部分派单被拒或超时，其余已完成，请补派或办结", dispatch=part
         )

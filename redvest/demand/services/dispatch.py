@@ -23,6 +23,7 @@ from redvest.demand.models import (
     RequestStatus,
     ServiceRequest,
 )
+from redvest.demand.selectors.recommend import recommend
 from redvest.demand.services._common import (
     assignee_users,
     clean_text,
@@ -31,6 +32,7 @@ from redvest.demand.services._common import (
     locked_dispatch,
     locked_request,
     notify,
+    order_refresh,
     request_url,
     require_open,
 )
@@ -363,8 +365,6 @@ def dispatch_arrive(*, actor: User, dispatch: Dispatch, now: datetime.datetime) 
 def auto_dispatch_quietly(*, request: ServiceRequest, now: datetime.datetime) -> bool:
     """The rule at intake: the best candidate of the item's default kind (else the best of any kind).
     False, with a note in the history, when nobody fits; the request then waits for a dispatcher."""
-    from redvest.demand.selectors.recommend import recommend
-
     ranking = recommend(request=request, now=now, limit=1)
     best = ranking.best(request.item.assignee_kind) or next(iter(ranking.all()), None)
     if best is None:
@@ -385,8 +385,6 @@ def auto_dispatch_quietly(*, request: ServiceRequest, now: datetime.datetime) ->
 def request_auto_dispatch(*, actor: User, request: ServiceRequest, now: datetime.datetime) -> Dispatch:
     """按规则派单: the top-ranked candidate within the actor's dispatch area, of the item's default kind
     when there is one. Raises PermissionDenied, RequestNotOpen, NoCandidate."""
-    from redvest.demand.selectors.recommend import recommend
-
     require(actor, "change", request)
     request = locked_request(request)
     require_open(request)
@@ -439,8 +437,6 @@ def request_cancel(*, actor: User, request: ServiceRequest, reason: str, now: da
         reason=reason,
     )
     if request.order_id is not None:
-        from redvest.demand.services.orders import order_refresh
-
         order_refresh(order_id=request.order_id, now=now)
     return request
 

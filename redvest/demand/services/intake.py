@@ -37,6 +37,8 @@ from redvest.demand.models import (
     Urgency,
 )
 from redvest.demand.services._common import clean_text, dispatchers_for, event_add, notify, request_url
+from redvest.demand.services.dispatch import auto_dispatch_quietly
+from redvest.demand.tasks import schedule_sla_checks
 from redvest.orgs.models import OrgNode, Station
 
 if TYPE_CHECKING:
@@ -475,9 +477,6 @@ def _errand_checklist(*, request: ServiceRequest, item: ServiceItem) -> None:
 def _after_intake(*, request: ServiceRequest, actor: User | None, now: datetime.datetime) -> None:
     """Watch the clock, dispatch by rule when the item says so, tell the dispatchers about what did not
     come in through their own console."""
-    from redvest.demand.services.dispatch import auto_dispatch_quietly
-    from redvest.demand.tasks import schedule_sla_checks
-
     schedule_sla_checks(request)
     dispatched = request.item.auto_dispatch and auto_dispatch_quietly(request=request, now=now)
     if request.channel != RequestChannel.HOTLINE and not dispatched:

@@ -27,7 +27,15 @@ from redvest.demand.models import (
     SpotCheckStatus,
 )
 from redvest.demand.selectors.requests import request_track
-from redvest.demand.services._common import clean_text, dispatchers_for, event_add, locked_request, notify, request_url
+from redvest.demand.services._common import (
+    clean_text,
+    dispatchers_for,
+    event_add,
+    locked_request,
+    notify,
+    order_refresh,
+    request_url,
+)
 from redvest.orgs.selectors import in_subtree_q
 
 if TYPE_CHECKING:
@@ -108,8 +116,6 @@ def callback_record(*, actor: User, callback: Callback, rating: str, comment: st
         request.save()
         event_add(request=request, kind=EventKind.CLOSED, at=now, actor=actor, message="回访完成，归档")
     if request.order_id is not None:
-        from redvest.demand.services.orders import order_refresh
-
         order_refresh(order_id=request.order_id, now=now)
     return callback
 

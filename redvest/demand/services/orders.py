@@ -16,20 +16,17 @@ from redvest.core.validators import normalize_phone, phone_error
 from redvest.demand.access import can_dispatch_to, can_handle_request, may_take_requests
 from redvest.demand.errors import RequestNotOpen
 from redvest.demand.models import (
-    DONE_STATUSES,
     OPEN_STATUSES,
     Dispatch,
     ErrandDocument,
     ErrandStep,
     EventKind,
     MenuOrder,
-    OrderStatus,
     RequestChannel,
-    RequestStatus,
     ServiceRequest,
 )
-from redvest.demand.services._common import clean_text, event_add
-from redvest.demand.services.dispatch import Target, dispatch_create
+from redvest.demand.services._common import clean_text, event_add, order_refresh
+from redvest.demand.services.dispatch import Target, dispatch_create, request_cancel
 from redvest.demand.services.intake import RequestData, item_for_code, request_create
 from redvest.orgs.models import OrgNode
 
@@ -157,22 +154,6 @@ def order_dispatch(
     return parts
 
 
-def order_refresh(*, order_id: int, now: datetime.datetime) -> MenuOrder:
-    """The order closes when every line is finished (or withdrawn), and opens again if one is reopened."""
-    order = MenuOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
-    statuses = set(order.requests.values_list("status", flat=True))
-    finished = DONE_STATUSES + (RequestStatus.CANCELLED,)
-    if statuses and statuses <= set(finished):
-        new = OrderStatus.CANCELLED if statuses == {RequestStatus.CANCELLED} else OrderStatus.CLOSED
-    else:
-        new = OrderStatus.OPEN
-    if new != order.status:
-        order.status = new
-        order.closed_at = now if new != OrderStatus.OPEN else None
-        order.save(update_fields=["status", "closed_at"])
-    return order
-
-
 def _require_handler(actor: User, request: ServiceRequest) -> None:
     if not can_handle_request(actor, request):
         raise PermissionDenied("只有调度员或承办人可以更新代办进度")
@@ -223,8 +204,6 @@ def errand_step_done(*, actor: User, step: ErrandStep, note: str, now: datetime.
 @transaction.atomic
 def order_cancel(*, actor: User, order: MenuOrder, reason: str, now: datetime.datetime) -> MenuOrder:
     """Withdraw a whole order: every open line is cancelled. Raises PermissionDenied, the reason error."""
-    from redvest.demand.services.dispatch import request_cancel
-
     reason = clean_text(reason, field="reason", label="撤销原因", max_length=300)
     for request in order.requests.filter(status__in=OPEN_STATUSES):
         request_cancel(actor=actor, request=request, reason=reason, now=now)

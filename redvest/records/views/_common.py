@@ -4,12 +4,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
 from redvest.core.errors import DomainError
-from redvest.core.forms import add_domain_error
 
 
 def domain_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -31,16 +29,3 @@ def int_or_none(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
-
-
-def submit(form: forms.Form, action: Callable[[dict[str, Any]], object]) -> int:
-    """Validate the form and run the service with its cleaned data: 0 on success, else the status to render
-    the form with (400 for bad input, the service error's own status otherwise; its message is on the form)."""
-    if not form.is_valid():
-        return 400
-    try:
-        action(form.cleaned_data)
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return exc.status
-    return 0

@@ -8,12 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.records import selectors
 from redvest.records.forms import CalendarDaysForm, HolidayYearConfirmForm, HolidayYearForm, HolidayYearImportForm
 from redvest.records.services import calendar_days_set, holiday_year_confirm, holiday_year_create, holiday_year_import
-from redvest.records.views._common import domain_errors, submit
+from redvest.records.views._common import domain_errors
 
 
 @login_required
@@ -28,16 +29,18 @@ def calendar_years(request: AuthedRequest) -> HttpResponse:
     import_form = HolidayYearImportForm(request.POST if action == "import" else None, prefix="import", years=importable)
     status = 200
     if action == "create":
-        status = submit(
-            create_form, lambda data: holiday_year_create(actor=user, year=data["year"], notice=data["notice"])
+        run = run_form(
+            request, create_form, lambda data: holiday_year_create(actor=user, year=data["year"], notice=data["notice"])
         )
-        if not status:
+        status = run.status
+        if run:
             year = create_form.cleaned_data["year"]
             messages.success(request, f"已新建{year}年，请逐项录入放假和调休上班的日期，核对后确认生效")
             return redirect("records:calendar-year", year=year)
     elif action == "import":
-        status = submit(import_form, lambda data: holiday_year_import(actor=user, year=data["year"]))
-        if not status:
+        run = run_form(request, import_form, lambda data: holiday_year_import(actor=user, year=data["year"]))
+        status = run.status
+        if run:
             messages.success(request, f"已从 chinesecalendar 数据包导入{import_form.cleaned_data['year']}年的安排")
             return redirect("records:calendar")
     context = {"page": page, "create_form": create_form, "import_form": import_form, "importable": importable}
@@ -60,26 +63,26 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
     )
     status = 200
     if action == "days":
-        changed: list[int] = []
-        status = submit(
+        days = run_form(
+            request,
             days_form,
-            lambda data: changed.append(
-                calendar_days_set(
-                    actor=user,
-                    holiday_year=holiday_year,
-                    first=data["first"],
-                    last=data["last"],
-                    kind=data["kind"],
-                    name=data["name"],
-                    reason=data["reason"],
-                )
+            lambda data: calendar_days_set(
+                actor=user,
+                holiday_year=holiday_year,
+                first=data["first"],
+                last=data["last"],
+                kind=data["kind"],
+                name=data["name"],
+                reason=data["reason"],
             ),
         )
-        if not status:
-            messages.success(request, f"已保存，{changed[0]}天有变动" if changed[0] else "没有需要变动的日期")
+        status = days.status
+        if days:
+            messages.success(request, f"已保存，{days.value}天有变动" if days.value else "没有需要变动的日期")
             return redirect("records:calendar-year", year=year)
     elif action == "confirm":
-        status = submit(
+        run = run_form(
+            request,
             confirm_form,
             lambda data: holiday_year_confirm(
                 actor=user,
@@ -89,7 +92,8 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
                 reason=data["reason"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, f"{year}年的状态已保存")
             return redirect("records:calendar-year", year=year)
     context = {"detail": detail, "days_form": days_form, "confirm_form": confirm_form}

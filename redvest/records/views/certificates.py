@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.records import selectors
@@ -17,7 +18,7 @@ from redvest.records.errors import CertificateRevoked
 from redvest.records.forms import CertificateIssueForm, RevokeForm
 from redvest.records.services import certificate_issue as issue
 from redvest.records.services import certificate_revoke as revoke
-from redvest.records.views._common import domain_errors, submit
+from redvest.records.views._common import domain_errors
 
 
 def verify_url(request: HttpRequest, token: str) -> str:
@@ -39,7 +40,8 @@ def certificate_issue(request: AuthedRequest) -> HttpResponse:
     form = CertificateIssueForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
             lambda data: issue(
                 actor=user,
@@ -50,7 +52,8 @@ def certificate_issue(request: AuthedRequest) -> HttpResponse:
                 period_end=data["period_end"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, "服务证明已出具，可下载PDF")
             return redirect("records:certificate-list")
     return render(request, "records/certificate_issue.html", {"form": form}, status=status)
@@ -77,8 +80,11 @@ def certificate_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RevokeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = submit(form, lambda data: revoke(actor=request.user, certificate=certificate, reason=data["reason"]))
-        if not status:
+        run = run_form(
+            request, form, lambda data: revoke(actor=request.user, certificate=certificate, reason=data["reason"])
+        )
+        status = run.status
+        if run:
             messages.success(request, f"证明 {certificate.number} 已撤销")
             return redirect("records:certificate-list")
     return render(request, "records/certificate_revoke.html", {"form": form, "c": certificate}, status=status)

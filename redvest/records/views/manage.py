@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import PermissionDenied
+from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.records import selectors
@@ -24,7 +25,6 @@ from redvest.records.forms import (
 )
 from redvest.records.models import AnomalyKind, AnomalyStatus, DisputeStatus, ProposalStatus, RecordKind
 from redvest.records.services import (
-    CorrectionOutcome,
     anomaly_resolve,
     correction_approve,
     correction_reject,
@@ -33,7 +33,7 @@ from redvest.records.services import (
     honour_grant,
     makeup_record,
 )
-from redvest.records.views._common import domain_errors, int_or_none, submit
+from redvest.records.views._common import domain_errors, int_or_none
 
 
 @login_required
@@ -68,25 +68,24 @@ def record_correct_view(request: AuthedRequest, pk: int) -> HttpResponse:
     detail = selectors.record_detail(user=request.user, pk=pk)
     form = CorrectionForm(request.POST or None, request.FILES or None)
     status = 200
-    outcome: list[CorrectionOutcome] = []
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
-            lambda data: outcome.append(
-                correction_submit(
-                    actor=request.user,
-                    record=detail.record,
-                    minutes=data["minutes"],
-                    reason=data["reason"],
-                    evidence=data["evidence"],
-                    evidence_note=data["evidence_note"],
-                )
+            lambda data: correction_submit(
+                actor=request.user,
+                record=detail.record,
+                minutes=data["minutes"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+                evidence_note=data["evidence_note"],
             ),
         )
-        if not status and outcome[0].proposal is not None:
+        status = run.status
+        if run and (proposal := run.value.proposal) is not None:
             messages.success(request, "增加时长的更正申请已提交，待上级组织管理员审批后生效")
-            return redirect("records:proposal-detail", pk=outcome[0].proposal.pk)
-        if not status:
+            return redirect("records:proposal-detail", pk=proposal.pk)
+        if run:
             messages.success(request, "已更正：原记录已冲销并生成更正记录，已进入异常复核")
             return redirect("records:record-detail", pk=pk)
     return render(request, "records/record_correct.html", {"form": form, "r": detail.record}, status=status)
@@ -110,7 +109,8 @@ def dispute_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DisputeReviewForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
             lambda data: dispute_review(
                 actor=request.user,
@@ -120,7 +120,8 @@ def dispute_review_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 minutes=data["minutes"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, "异议已处理，已通知志愿者")
             return redirect("records:dispute-list")
     return render(request, "records/dispute_review.html", {"form": form, "dispute": dispute}, status=status)
@@ -136,7 +137,8 @@ def makeup_create(request: AuthedRequest) -> HttpResponse:
     form = MakeupForm(request.POST or None, request.FILES or None, activity_choices=choices, initial=initial)
     status = 200
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
             lambda data: makeup_record(
                 actor=user,
@@ -147,7 +149,8 @@ def makeup_create(request: AuthedRequest) -> HttpResponse:
                 evidence=data["evidence"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, "补录成功，已通知志愿者")
             return redirect("records:makeup-create")
     return render(request, "records/makeup_form.html", {"form": form, "has_activities": bool(choices)}, status=status)
@@ -163,7 +166,8 @@ def honour_grant_view(request: AuthedRequest) -> HttpResponse:
     form = HonourForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
             lambda data: honour_grant(
                 actor=user,
@@ -176,7 +180,8 @@ def honour_grant_view(request: AuthedRequest) -> HttpResponse:
                 confirm_duplicate=data["confirm_duplicate"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, "荣誉时数已授予，已通知志愿者")
             return redirect("records:honour-grant")
     return render(request, "records/honour_form.html", {"form": form}, status=status)
@@ -212,7 +217,8 @@ def anomaly_resolve_view(request: AuthedRequest, pk: int) -> HttpResponse:
     form = AnomalyResolveForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
             lambda data: anomaly_resolve(
                 actor=request.user,
@@ -222,7 +228,8 @@ def anomaly_resolve_view(request: AuthedRequest, pk: int) -> HttpResponse:
                 minutes=data["minutes"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, "异常已处理")
             return redirect("records:review-queue")
     return render(
@@ -254,8 +261,9 @@ def proposal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         decide = correction_approve if request.POST.get("decision") == "approve" else correction_reject
-        status = submit(form, lambda data: decide(actor=user, proposal=detail.proposal, note=data["note"]))
-        if not status:
+        run = run_form(request, form, lambda data: decide(actor=user, proposal=detail.proposal, note=data["note"]))
+        status = run.status
+        if run:
             messages.success(request, "更正申请已处理，已通知申请人")
             return redirect("records:proposal-list")
     return render(

@@ -10,13 +10,14 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.records import selectors
 from redvest.records.forms import DisputeForm
 from redvest.records.models import RecordKind
 from redvest.records.services import MyDataFile, dispute_open, my_data_export
-from redvest.records.views._common import domain_errors, submit
+from redvest.records.views._common import domain_errors
 
 
 @login_required
@@ -72,7 +73,8 @@ def dispute_create(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DisputeForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = submit(
+        run = run_form(
+            request,
             form,
             lambda data: dispute_open(
                 actor=request.user,
@@ -81,7 +83,8 @@ def dispute_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 claimed_minutes=data["claimed_minutes"],
             ),
         )
-        if not status:
+        status = run.status
+        if run:
             messages.success(request, "异议已提交，负责人处理后会通知您")
             return redirect("records:record-detail", pk=pk)
     return render(request, "records/dispute_form.html", {"form": form, "r": detail.record}, status=status)

@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from redvest.core.errors import PermissionDenied
+from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
 from redvest.orgs.models import OrgNode
 from redvest.records import selectors
 from redvest.records.forms import StarLevelsForm
 from redvest.records.services import star_levels_clear, star_levels_set
-from redvest.records.views._common import domain_errors, int_or_none, submit
+from redvest.records.views._common import domain_errors, int_or_none
 
 
 @login_required
@@ -57,8 +58,9 @@ def star_levels(request: AuthedRequest) -> HttpResponse:
             star_levels_clear(actor=user, org=org)
             messages.success(request, f"{org.name} 已恢复沿用上级星级标准")
             return redirect("records:star-levels")
-        status = submit(form, lambda data: _set(user, orgs.get(data["org"]), form.thresholds()))
-        if not status:
+        run = run_form(request, form, lambda data: _set(user, orgs.get(data["org"]), form.thresholds()))
+        status = run.status
+        if run:
             messages.success(request, "星级标准已保存")
             return redirect("records:star-levels")
     return render(request, "records/star_levels.html", {"form": form, "rows": rows}, status=status)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from redvest.accounts.policy import can, can_manage_under, require, scope
 from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import Conflict, PermissionDenied
+from redvest.core.validation import model_errors
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.errors import NotAMember, TeamHasActiveChildren
@@ -19,10 +20,8 @@ from redvest.teams.models import (
     JoinRequest,
     JoinRequestStatus,
     Membership,
-    Specialty,
     Team,
     TeamDocument,
-    TeamKind,
 )
 from redvest.teams.selectors import by_id
 from redvest.teams.services._common import FieldErrors, as_pk, clean_text, lock_team, notify_volunteers, team_url
@@ -85,19 +84,11 @@ def _parent_chain_has(parent: Team, team_id: int) -> bool:
 def _clean_team(*, actor: User, data: TeamData, team: Team | None) -> _CleanTeam:
     """Check every field, naming each wrong one; the owning org must be one the actor may manage."""
     errors = FieldErrors()
-    name = clean_text(data.name, field="name", label="队名", max_length=100, errors=errors, required=True)
-    rules = clean_text(data.rules, field="rules", label="队伍制度", max_length=5000, errors=errors)
-    kind = data.kind or ""
-    specialty = (data.specialty or "").strip()
-    if kind not in TeamKind.values:
-        errors.add("kind", "请选择有效的队伍类型")
-    elif kind == TeamKind.SPECIALIST:
-        if not specialty:
-            errors.add("specialty", "专业服务队须选择专业方向")
-        elif specialty not in Specialty.values:
-            errors.add("specialty", "请选择有效的专业方向")
-    elif specialty:
-        errors.add("specialty", "只有专业服务队才能设置专业方向")
+    name, rules = (data.name or "").strip(), (data.rules or "").strip()
+    kind, specialty = data.kind or "", (data.specialty or "").strip()
+    # The field rules are the model's (Team.clean); this service adds the org, the parent and the name's clash.
+    for field, message in model_errors(Team(name=name, kind=kind, specialty=specialty, rules=rules)).items():
+        errors.add(field, message)
 
     org = by_id(OrgNode.objects.all(), data.org_id)
     if org is None:

@@ -27,7 +27,7 @@ from redvest.audit.models import AuditAction
 from redvest.audit.services import AuditItem, audit_record_many, snapshot
 from redvest.core.db import BULK_ROWS, analyze
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
-from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat
+from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat, job_enqueue
 from redvest.core.text import control_character_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
@@ -130,9 +130,7 @@ def volunteer_import_confirm(*, actor: User, imp: VolunteerImport, skip_bad_rows
 
 
 def _enqueue(imp: VolunteerImport) -> None:
-    from redvest.volunteers.tasks import volunteer_import_run
-
-    transaction.on_commit(lambda: volunteer_import_run.enqueue(imp.pk))
+    transaction.on_commit(lambda: job_enqueue(imp))
 
 
 @dataclass
