@@ -14,10 +14,12 @@ class TeamsConfig(AppConfig):
             nav,
             orgs_hooks,
             todos,
+            volunteers_hooks,
         )
 
         access.register()
         orgs_hooks.register()
+        volunteers_hooks.register()
 
         register(todos=todos.todos)
         navigation.register(nav.entries)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from redvest.core.errors import Conflict, DomainError
+from redvest.volunteers.errors import TeamUnavailable
 
 
-class TeamInactive(Conflict):
-    code = "team_inactive"
-    default_message = "该服务队已撤销，不能加入"
+class TeamInactive(TeamUnavailable):
+    """A dissolved team: raised by its writes, and on the ledger's import through `volunteers.hooks`."""
 
 
 class AlreadyMember(Conflict):

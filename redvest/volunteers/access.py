@@ -20,7 +20,7 @@ from redvest.core.policy import (
 from redvest.core.roles import LEAD_ROLES, Role
 from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
-from redvest.teams.access import current_members
+from redvest.volunteers import hooks
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
 
@@ -48,11 +48,11 @@ def volunteer_grants(user: Any, earlier: list[Grant]) -> list[Grant]:
 
 def _volunteer_rule(grant: Grant, action: Action, rows: Rows) -> Q | None:
     """Below org admin: a dispatcher looks up the people of their service area; team leaders and liaisons
-    view their team's current members; a volunteer views and changes their own record."""
+    view their team's current members (the teams app's subquery, `volunteers.hooks`); a volunteer views and changes their own record."""
     if grant.role == Role.DISPATCHER:
         return rows.under(service_area_path(grant)) if action == "view" else None
     if grant.role in LEAD_ROLES:
-        return Q(pk__in=current_members(grant.team_id or 0)) if action == "view" else None
+        return Q(pk__in=hooks.one(hooks.current_member_ids(grant.team_id or 0))) if action == "view" else None
     if grant.role == Role.VOLUNTEER:
         return Q(pk=grant.volunteer_id)
     return None

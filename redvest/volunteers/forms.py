@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
-from redvest.teams.models import Team
 from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory, VolunteerStatus
 from redvest.volunteers.selectors import VolunteerFilters
 from redvest.volunteers.services import ConsentChoices, VolunteerData, split_list
@@ -121,7 +120,7 @@ class VolunteerCreateForm(PersonFields):
     org = OrgChoiceField(label="所属组织", queryset=OrgNode.objects.none(), required=False)
     team = TeamChoiceField(
         label="组织关系服务队",
-        queryset=Team.objects.none(),
+        queryset=None,
         required=False,
         help_text="每名志愿者有且只有一个组织关系服务队",
     )
@@ -135,7 +134,7 @@ class VolunteerCreateForm(PersonFields):
     field_order = ["org", "team"]
     REQUIRED: tuple[str, ...] = ("name", "id_number", "phone", "political_status", "org", "team")
 
-    def __init__(self, *args: Any, orgs: QuerySet[OrgNode], teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, orgs: QuerySet[OrgNode], teams: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         org_field: Any = self.fields["org"]
         org_field.queryset = orgs
@@ -154,7 +153,7 @@ class VolunteerEditForm(PersonFields):
 class SelfRegisterForm(PersonFields):
     """Public self-registration: the team decides the org; a login account is created (username = phone)."""
 
-    team = TeamChoiceField(label="报名加入的服务队", queryset=Team.objects.none(), required=False)
+    team = TeamChoiceField(label="报名加入的服务队", queryset=None, required=False)
     password = forms.CharField(
         label="登录密码", required=False, widget=forms.PasswordInput, help_text="至少8位，不能全是数字"
     )
@@ -179,7 +178,7 @@ class SelfRegisterForm(PersonFields):
         "consent_sensitive",
     )
 
-    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         team_field: Any = self.fields["team"]
         team_field.queryset = teams

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from redvest.core.crypto import decrypt
 from redvest.core.models import HeartbeatJob
-from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.volunteers import hooks
 
 
 class Gender(models.TextChoices):
@@ -118,15 +120,12 @@ class Volunteer(models.Model):
         return [labels.get(c, c) for c in self.service_categories]
 
     @property
-    def org_team(self) -> Team | None:
-        """The current organisational team; free when selectors prefetched `current_org_memberships`."""
+    def org_team(self) -> Any:
+        """The current organisational team (a teams.Team, through `volunteers.hooks`); free when selectors
+        prefetched `current_org_memberships`."""
         rows = getattr(self, "current_org_memberships", None)
         if rows is None:
-            rows = list(
-                Membership.objects.filter(
-                    volunteer=self, kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True
-                ).select_related("team")
-            )
+            return hooks.one(hooks.org_team_of(self))
         return rows[0].team if rows else None
 
     @property

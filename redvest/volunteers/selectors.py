@@ -16,7 +16,7 @@ from redvest.core.pagination import Page
 from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
-from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.volunteers import hooks
 from redvest.volunteers.models import (
     DeregistrationRequest,
     DeregistrationStatus,
@@ -52,13 +52,7 @@ class VolunteerFilters:
 
 def _current_org_team() -> Prefetch[Any]:
     """The one current organisational membership, with its team, as `current_org_memberships`."""
-    return Prefetch(
-        "memberships",
-        queryset=Membership.objects.filter(kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True).select_related(
-            "team"
-        ),
-        to_attr="current_org_memberships",
-    )
+    return hooks.one(hooks.org_team_prefetch())
 
 
 def _number_prefix(prefix: str) -> Q:
@@ -106,8 +100,7 @@ def volunteer_list(
     if political_status:
         qs = qs.filter(political_status=political_status)
     if team_id is not None:
-        members = Membership.objects.filter(team_id=team_id, left_at__isnull=True).values("volunteer_id")
-        qs = qs.filter(pk__in=members)
+        qs = qs.filter(pk__in=hooks.one(hooks.current_member_ids(team_id)))
     return policy.scope(user, "volunteer", qs)
 
 
@@ -142,13 +135,9 @@ def volunteer_status_history(*, volunteer: Volunteer) -> QuerySet[VolunteerStatu
     return volunteer.status_changes.select_related("actor").order_by("-at", "-id")
 
 
-def volunteer_memberships(*, volunteer: Volunteer) -> QuerySet[Membership]:
+def volunteer_memberships(*, volunteer: Volunteer) -> QuerySet[Any]:
     """Current organisational and activity teams, organisational first."""
-    return (
-        Membership.objects.filter(volunteer=volunteer, left_at__isnull=True)
-        .select_related("team", "team__org")
-        .order_by("-kind", "joined_at")
-    )
+    return hooks.one(hooks.current_memberships(volunteer))
 
 
 def manageable_orgs(*, user: User) -> QuerySet[OrgNode]:
@@ -171,28 +160,23 @@ def org_options(*, user: User, selected: int | None = None) -> list[tuple[int, s
     return [(o.pk, "　" * max(0, o.depth - top) + o.name) for o in nodes]
 
 
-def team_choices(*, user: User, org: OrgNode | None = None) -> QuerySet[Team]:
+def team_choices(*, user: User, org: OrgNode | None = None) -> QuerySet[Any]:
     """Active teams the user may assign people to; with `org`, those in its subtree."""
-    qs = Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
-    if org is not None:
-        qs = qs.filter(in_subtree_q("org__path", org.path))
-    return policy.scope(user, "team", qs, "change")
+    return hooks.one(hooks.team_choices(user, org))
 
 
-def public_team_choices() -> QuerySet[Team]:
+def public_team_choices() -> QuerySet[Any]:
     """Active teams a member of the public may choose when registering themselves."""
-    return Team.objects.filter(is_active=True).select_related("org").order_by("org__path", "name")
+    return hooks.one(hooks.public_team_choices())
 
 
-def public_team_get(*, pk: int | None) -> Team | None:
+def public_team_get(*, pk: int | None) -> Any:
     return public_team_choices().filter(pk=pk).first() if pk else None
 
 
-def volunteer_membership_history(*, volunteer: Volunteer) -> QuerySet[Membership]:
+def volunteer_membership_history(*, volunteer: Volunteer) -> QuerySet[Any]:
     """Every team membership, current and ended, oldest first."""
-    return (
-        Membership.objects.filter(volunteer=volunteer).select_related("team", "team__org").order_by("joined_at", "id")
-    )
+    return hooks.one(hooks.membership_history(volunteer))
 
 
 def volunteer_consents(*, volunteer: Volunteer) -> QuerySet[PersonalDataConsent]:
@@ -226,8 +210,8 @@ def org_get(*, pk: int | None) -> OrgNode | None:
     return OrgNode.objects.filter(pk=pk).first() if pk else None
 
 
-def team_get(*, pk: int | None) -> Team | None:
-    return Team.objects.select_related("org").filter(pk=pk).first() if pk else None
+def team_get(*, pk: int | None) -> Any:
+    return hooks.one(hooks.team_get(pk)) if pk else None
 
 
 # ---- Excel export -------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Speed matters (10,000 rows well under a minute on SQLite), and so does everyone else writing meanwhile:
 rows are validated a chunk at a time, each chunk staged (`VolunteerImportChunk`) with a heartbeat in its
 own short transaction; then one final transaction (only the ledger check, numbering and bulk inserts)
-finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships (the teams app's
-`memberships_create_org_bulk`), status history and audit rows (`audit_record_many`) in bulk inserts,
+finds duplicates (one IN query per 5,000 hashes) and writes volunteers, memberships (the teams app's bulk
+service, through `volunteers.hooks.volunteers_imported`), status history and audit rows (`audit_record_many`) in bulk inserts,
 marks the import done and drops the chunks. All-or-nothing holds: before that step only chunks exist. A worker that dies
 is found by the jobs sweep (`volunteer_import_recover`): the import resumes after its staged chunks.
 """
@@ -31,9 +31,8 @@ from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat, j
 from redvest.core.text import control_character_error
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
-from redvest.teams.errors import TeamInactive
-from redvest.teams.models import Team
-from redvest.teams.services import memberships_create_org_bulk
+from redvest.volunteers import hooks
+from redvest.volunteers.errors import TeamUnavailable
 from redvest.volunteers.excel import LABELS, ExcelFormatError, ImportRow, parse_date, read_import_sheet
 from redvest.volunteers.models import (
     Gender,
@@ -151,8 +150,7 @@ class _Context:
         for pk, name, path, code in nodes.values_list("id", "name", "path", "code"):
             ctx.nodes[name].append((pk, path))
             ctx.codes[path] = code
-        teams = Team.objects.filter(in_subtree_q("org__path", root.path), is_active=True)
-        for pk, name, path in teams.values_list("id", "name", "org__path"):
+        for pk, name, path in hooks.one(hooks.import_teams(root)):
             ctx.teams[name].append((pk, path))
         return ctx
 
@@ -344,8 +342,8 @@ def _prepare(good: list[_GoodRow]) -> dict[int, Volunteer]:
 
 
 def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volunteer], ctx: _Context) -> int:
-    """Numbers per area code, then volunteers, org memberships (the teams app's bulk service, with its audit
-    rows), status history and audit rows (the audit app's `audit_record_many`) in bulk."""
+    """Numbers per area code, then volunteers, org memberships (the teams app's bulk service through
+    `volunteers.hooks`, with its audit rows), status history and audit rows (the audit app's `audit_record_many`) in bulk."""
     by_area: dict[str, list[_GoodRow]] = defaultdict(list)
     for g in good:
         by_area[area_code_from(ctx.codes, g.org_path)].append(g)
@@ -356,7 +354,7 @@ def _write(imp: VolunteerImport, good: list[_GoodRow], prepared: dict[int, Volun
     Volunteer.objects.bulk_create(volunteers, batch_size=1000)
     actor = imp.created_by
     reason = f"Excel导入#{imp.pk}"
-    memberships_create_org_bulk(actor=actor, volunteers=volunteers, team_ids=[g.team_id for g in good], reason=reason)
+    hooks.volunteers_imported(actor, volunteers, [g.team_id for g in good], reason)
     VolunteerStatusChange.objects.bulk_create(
         [
             VolunteerStatusChange(
@@ -451,7 +449,7 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
             _finish(imp, status=ImportStatus.DONE, errors=errors, created=created, message=f"已导入{created}人")
         if created >= BULK_ROWS:  # the ledger's lists plan on fresh statistics, not on a table that looked small
             analyze(Volunteer, VolunteerStatusChange)
-    except TeamInactive:
+    except TeamUnavailable:
         # A team was dissolved after the rows were checked: nothing written; a retry checks them again.
         message = "导入期间有服务队被撤销，未写入任何数据，请重试（将重新校验服务队）"
         _finish(imp, status=ImportStatus.FAILED, errors=[], message=message, retryable=True)

@@ -21,8 +21,7 @@ from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.services import notification_send
 from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
-from redvest.teams.models import Team
-from redvest.teams.services import membership_assign_org_team, membership_leave_all
+from redvest.volunteers import hooks
 from redvest.volunteers.errors import ConsentMissing
 from redvest.volunteers.models import IdType, Volunteer, VolunteerStatus, VolunteerStatusChange
 from redvest.volunteers.services.consents import ConsentChoices, consent_errors, consents_record
@@ -60,7 +59,7 @@ def _duplicate_error(values: dict[str, Any], *, exclude_pk: int | None = None) -
     return duplicate_message(id_type=values["id_type"], org_name=found.org.name) if found else None
 
 
-def _team_error(*, actor: User | None, org: OrgNode | None, team: Team | None) -> str | None:
+def _team_error(*, actor: User | None, org: OrgNode | None, team: Any) -> str | None:
     """A volunteer's organisational team lies in the org's subtree, or within what the actor manages."""
     if team is None:
         return "请选择组织关系所在的服务队"
@@ -99,7 +98,7 @@ def _create(
     *,
     actor: User | None,
     org: OrgNode | None,
-    team: Team | None,
+    team: Any,
     data: VolunteerData,
     status: str,
     password: str | None,
@@ -131,7 +130,7 @@ def _create(
             volunteer.save()
     except IntegrityError as exc:  # a concurrent registration of the same ID won the race
         raise ValidationFailed({"id_number": "该证件号码已登记，一人只能登记一次"}) from exc
-    membership_assign_org_team(actor=actor, volunteer=volunteer, team=team, reason="登记时加入")
+    hooks.volunteer_registered(actor, volunteer, team)  # teams: the organisational team, in this transaction
     if status == VolunteerStatus.REGISTERED:
         VolunteerStatusChange.objects.create(
             volunteer=volunteer, from_status=VolunteerStatus.PENDING, to_status=status, reason="管理员登记", actor=actor
@@ -142,7 +141,7 @@ def _create(
 
 @transaction.atomic
 def volunteer_register(
-    *, actor: User, org: OrgNode | None, team: Team | None, data: VolunteerData, password: str | None = None
+    *, actor: User, org: OrgNode | None, team: Any, data: VolunteerData, password: str | None = None
 ) -> Volunteer:
     """An administrator registers a person (status 已注册); raises PermissionDenied or ValidationFailed
     with every field error. With `password` a login account (username = phone) is created too."""
@@ -154,7 +153,7 @@ def volunteer_register(
 @transaction.atomic
 def volunteer_self_register(
     *,
-    team: Team | None,
+    team: Any,
     data: VolunteerData,
     password: str,
     password_confirm: str,
@@ -248,7 +247,7 @@ def volunteer_set_status(*, actor: User, volunteer: Volunteer, status: str, reas
     volunteer.save(update_fields=["status", "updated_at"])
     if status == VolunteerStatus.DEREGISTERED:
         # Leaving the ledger ends every team membership (history kept); led teams get their successor.
-        membership_leave_all(actor=actor, volunteer=volunteer, reason=f"志愿者注销：{reason}")
+        hooks.volunteer_deregistered(actor, volunteer, reason)
     VolunteerStatusChange.objects.create(
         volunteer=volunteer, from_status=current, to_status=status, reason=reason, actor=actor
     )
