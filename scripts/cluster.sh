@@ -325,6 +325,11 @@ case "${1:-}" in
   pitr-base) pitr_base ;;
   pitr-restore) pitr_restore "$2" ;;
   manage) shift; with_env "$PY" manage.py "$@" ;;
+  # manage-with VAR=value… ARGS…: manage.py with some of the cluster's settings overridden (restore drills).
+  manage-with)
+    shift; overrides=()
+    while [[ "${1:-}" == *=* ]]; do overrides+=("$1"); shift; done
+    with_env env "${overrides[@]}" "$PY" manage.py "$@" ;;
   env) cat "$ENV_FILE" ;;
   *) die "usage: scripts/cluster.sh up|down|status|clean|start S|stop S|kill S|manage ARGS|env" ;;
 esac

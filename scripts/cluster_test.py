@@ -19,6 +19,7 @@ import io
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -121,6 +122,20 @@ def request_payload(demo: Demo, n: str) -> dict[str, Any]:
     }
 
 
+def stored_requests(prefix: str, dsn: str = PRIMARY) -> dict[str, list[int]]:
+    """The requests in the database whose client key starts with prefix (the key is in the description: the
+    service stores only a hash of it), by key."""
+    found: dict[str, list[int]] = {}
+    rows = sql(
+        "SELECT description, id FROM demand_servicerequest WHERE description LIKE %s ORDER BY id",
+        f"集群测试 {prefix}%",
+        dsn=dsn,
+    )
+    for description, pk in rows:
+        found.setdefault(description.removeprefix("集群测试 "), []).append(pk)
+    return found
+
+
 def nginx_upstreams(prefix: str) -> Counter[str]:
     """Which app server answered each request whose X-Request-ID starts with prefix (nginx's access log)."""
     ports = {url.rsplit(":", 1)[1]: name for name, url in APPS.items()}
@@ -209,8 +224,8 @@ def fig_b(demo: Demo, seconds: int) -> str:
             payload = request_payload(demo, key)
             r = with_retry(
                 load,
-                lambda: s.post(
-                    f"{NGINX}/api/v1/demand/requests", json=payload, headers={"Idempotency-Key": key}, timeout=30
+                lambda p=payload, k=key: s.post(
+                    f"{NGINX}/api/v1/demand/requests", json=p, headers={"Idempotency-Key": k}, timeout=30
                 ),
                 "write",
             )
@@ -234,15 +249,17 @@ def fig_b(demo: Demo, seconds: int) -> str:
         t.start()
     for t in [*threads, killer]:
         t.join()
-    stored = dict(sql("SELECT idempotency_key, id FROM demand_servicerequest WHERE idempotency_key LIKE %s", prefix + "%"))
-    lost = [k for k, pk in load.acked.items() if stored.get(k) != pk]
+    stored = stored_requests(prefix)
+    lost = [k for k, pk in load.acked.items() if stored.get(k) != [pk]]
+    duplicated = [k for k, pks in stored.items() if len(pks) > 1]
     unacked = [k for k in stored if k not in load.acked]
     text = (
         f"{seconds} s of load, app1 killed (SIGKILL) at {seconds // 3} s and back at {2 * seconds // 3} s: "
-        f"{len(load.acked)} writes acknowledged, {len(lost)} lost, {len(unacked)} stored unacknowledged; "
+        f"{len(load.acked)} writes acknowledged, {len(lost)} lost, {len(duplicated)} duplicated, "
+        f"{len(unacked)} stored unacknowledged; "
         f"{load.reads} reads; {load.retried} requests retried by clients; {len(load.client_errors)} errors reached a client"
     )
-    if lost or unacked or load.client_errors or not load.acked:
+    if lost or duplicated or unacked or load.client_errors or not load.acked:
         raise Failed(text + ("; first error: " + load.client_errors[0] if load.client_errors else ""))
     return text
 
@@ -336,7 +353,12 @@ def fig_c(demo: Demo) -> str:
     def export_start() -> int:
         r = admin.post(
             f"{NGINX}/api/v1/dashboards/exports",
-            json={"table": "volunteers", "org_id": demo.root_org, "start": f"{today.year - 1}-01-01", "end": str(today)},
+            json={
+                "table": "volunteers",
+                "org_id": demo.root_org,
+                "start": f"{today.year - 1}-01-01",
+                "end": str(today),
+            },
             timeout=60,
         )
         if r.status_code != 201:
@@ -401,6 +423,119 @@ def fig_f(demo: Demo) -> str:
     return text
 
 
+# ---- (d) ----------------------------------------------------------------------------------------------
+
+EVERY_MINUTE_JOB = "sla_sweep"
+
+
+def fig_d(since: datetime.datetime) -> str:
+    """Two schedulers (scheduler, scheduler2) have run since `since`, both enqueuing each job (no Redis lock
+    in the cluster): every full minute since then must show two enqueues of the every-minute job and one run."""
+    task_path = sql(
+        "SELECT task_path FROM django_tasks_db_dbtaskresult WHERE task_path LIKE %s LIMIT 1", f"%.{EVERY_MINUTE_JOB}"
+    )
+    if not task_path:
+        raise Failed(f"no {EVERY_MINUTE_JOB} task was ever enqueued")
+    deadline = time.monotonic() + 200
+    while True:
+        # Periods fully inside the window whose enqueued tasks have all been taken by the worker.
+        enqueued = {
+            p: (n, pending)
+            for p, n, pending in sql(
+                "SELECT date_trunc('minute', enqueued_at), count(*), count(*) FILTER (WHERE status IN ('READY', 'RUNNING')) "
+                "FROM django_tasks_db_dbtaskresult WHERE task_path = %s AND enqueued_at >= %s GROUP BY 1",
+                task_path[0][0],
+                since + datetime.timedelta(minutes=1),
+            )
+        }
+        runs = dict(
+            sql(
+                "SELECT period_start, count(*) FROM core_scheduledrun WHERE job = %s AND period_start >= %s GROUP BY 1",
+                EVERY_MINUTE_JOB,
+                since + datetime.timedelta(minutes=1),
+            )
+        )
+        settled = {p: n for p, (n, pending) in enqueued.items() if not pending}
+        if len([p for p, n in settled.items() if n >= 2]) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(5)
+    doubled = [p for p, n in settled.items() if n >= 2]
+    wrong = {p: runs.get(p, 0) for p in settled if runs.get(p, 0) != 1}
+    text = (
+        f"two schedulers, {EVERY_MINUTE_JOB} every minute: {len(settled)} periods, {sum(settled.values())} enqueues "
+        f"({len(doubled)} periods enqueued by both), runs per period {sorted(Counter(runs.get(p, 0) for p in settled).items())}"
+    )
+    if len(doubled) < 2 or wrong:
+        raise Failed(text + (f"; periods not run exactly once: {wrong}" if wrong else ""))
+    return text
+
+
+# ---- (g) ----------------------------------------------------------------------------------------------
+
+COMPARED_TABLES = [
+    "accounts_user",
+    "orgs_orgnode",
+    "volunteers_volunteer",
+    "activities_activity",
+    "records_servicerecord",
+    "points_pointsentry",
+    "demand_servicerequest",
+]
+RESTORE_DB = "redvest_restore"
+
+
+def _counts(dsn: str) -> dict[str, int]:
+    return {table: sql(f"SELECT count(*) FROM {table}", dsn=dsn)[0][0] for table in COMPARED_TABLES}
+
+
+def _files(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_size for p in root.rglob("*") if p.is_file()} if root.exists() else {}
+
+
+def fig_g(demo: Demo) -> str:
+    backups = VAR / "backups"
+    media = VAR / "app" / "media"
+    restored_media = VAR / "restore-media"
+    t0 = time.monotonic()
+    before, files_before = _counts(PRIMARY), _files(media)
+    out = cluster("manage", "backup", str(backups))
+    took_backup = time.monotonic() - t0
+    match = re.search(r"备份完成：(\S+)", out)
+    if not match:
+        raise Failed(f"manage.py backup printed no path: {out[-300:]}")
+    path = Path(match.group(1))
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    sql(f"DROP DATABASE IF EXISTS {RESTORE_DB}")
+    sql(f"CREATE DATABASE {RESTORE_DB} OWNER redvest")
+    shutil.rmtree(restored_media, ignore_errors=True)
+    restored_media.mkdir(parents=True)
+    t1 = time.monotonic()
+    target = PRIMARY.replace("postgres@", "redvest@").rsplit("/", 1)[0] + f"/{RESTORE_DB}"
+    cluster(
+        "manage-with",
+        f"DATABASE_URL={target}",
+        "DATABASE_REPLICA_URL=",
+        f"MEDIA_ROOT={restored_media}",
+        "restore",
+        str(path),
+        "--yes",
+    )
+    took_restore = time.monotonic() - t1
+    after, files_after = _counts(PRIMARY.rsplit("/", 1)[0] + f"/{RESTORE_DB}"), _files(restored_media)
+    sql(f"DROP DATABASE IF EXISTS {RESTORE_DB}")
+    shutil.rmtree(restored_media, ignore_errors=True)
+    shutil.rmtree(path, ignore_errors=True)
+    differ = {t: (before[t], after.get(t)) for t in before if before[t] != after.get(t)}
+    text = (
+        f"backup ({size / 1_048_576:.1f} MB, {len(files_before)} uploaded files) in {took_backup:.0f} s, restored into an "
+        f"empty database in {took_restore:.0f} s: {sum(before.values())} rows in {len(before)} tables "
+        f"{'identical' if not differ else f'DIFFER {differ}'}, files {'identical' if files_before == files_after else 'DIFFER'}"
+    )
+    if differ or files_before != files_after:
+        raise Failed(text)
+    return text
+
+
 # ---- (h) PITR -----------------------------------------------------------------------------------------
 
 
@@ -426,14 +561,7 @@ def fig_h(demo: Demo) -> str:
     archived = len(list((VAR / "wal-archive").iterdir()))
     cluster("pitr-restore", target.isoformat())
     try:
-        found = dict(
-            sql(
-                "SELECT idempotency_key, count(*) FROM demand_servicerequest WHERE idempotency_key IN (%s, %s) GROUP BY 1",
-                keep,
-                lose,
-                dsn=PITR,
-            )
-        )
+        found = stored_requests(f"ct-h-{RUN}-", dsn=PITR)
     finally:
         cluster("stop", "pitr")
     text = (
@@ -466,11 +594,16 @@ def main() -> int:
         ("b", lambda d: fig_b(d, args.load_seconds)),
         ("c", fig_c),
         ("f", fig_f),
+        ("g", fig_g),
         ("h", fig_h),
     ]
     failures = 0
     try:
         demo = demo_data()
+        since = sql("SELECT now()")[0][0]
+        if "d" in args.only:
+            cluster("start", "scheduler2")
+        figures.append(("d", lambda d: fig_d(since)))
         for letter, run in figures:
             if letter not in args.only:
                 continue
@@ -478,13 +611,15 @@ def main() -> int:
             try:
                 text = run(demo)
                 print(f"({letter}) ok   {text}  [{time.monotonic() - t0:.0f} s]", flush=True)
-            except Exception as exc:  # noqa: BLE001 — one figure failing must not hide the others
+            except Exception as exc:  # one figure failing must not hide the others
                 failures += 1
                 print(f"({letter}) FAIL {exc}  [{time.monotonic() - t0:.0f} s]", flush=True)
     finally:
         if not args.keep_up:
             subprocess.run([str(CLUSTER), "down"], check=False)
-    print(f"cluster-test: {'all figures hold' if not failures else f'{failures} failed'} in {time.monotonic() - started:.0f} s")
+    print(
+        f"cluster-test: {'all figures hold' if not failures else f'{failures} failed'} in {time.monotonic() - started:.0f} s"
+    )
     return 1 if failures else 0
 
 
