@@ -88,6 +88,13 @@ MEDIA_ROOT=$C/app/media
 # Short, so a job whose worker was killed is picked up within the test's patience.
 TASK_HEARTBEAT_STALE_SECONDS=10
 WEB_CONCURRENCY=2
+# Probe the replica often, so figure (f) sees the fallback at once; report (not require) the background parts.
+REPLICA_CHECK_SECONDS=2
+HEALTHZ_REQUIRE_WORKER=0
+HEALTHZ_REQUIRE_SCHEDULER=0
+HEALTHZ_REQUIRE_REPLICA=0
+PROCESS_HEARTBEAT_SECONDS=10
+LOG_FORMAT=json
 FORWARDED_ALLOW_IPS=127.0.0.1
 LOG_LEVEL=WARNING
 EOF
@@ -229,6 +236,9 @@ http {
             add_header Cache-Control "public, immutable";
             access_log off;
         }
+        location = /metrics {
+            return 404;
+        }
         location / {
             include $ROOT/deploy/nginx/redvest-proxy.conf;
         }
@@ -248,7 +258,9 @@ start_service() {
       for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done ;;
     app1|app2)
       local port=$APP1_PORT; [ "$1" = app2 ] && port=$APP2_PORT
-      GUNICORN_BIND="127.0.0.1:$port" GUNICORN_ACCESS_LOG="$C/log/$1-access.log" \
+      # prometheus_client's multiprocess files of this app server's workers, emptied at each start.
+      rm -rf "$C/run/prometheus-$1" && mkdir -p "$C/run/prometheus-$1"
+      GUNICORN_BIND="127.0.0.1:$port" GUNICORN_ACCESS_LOG="$C/log/$1-access.log" PROMETHEUS_MULTIPROC_DIR="$C/run/prometheus-$1" \
         spawn "$1" bash -c "set -a; . '$ENV_FILE'; set +a; exec '$ROOT/.venv/bin/gunicorn' -c deploy/gunicorn.conf.py redvest.wsgi:application"
       wait_http "http://127.0.0.1:$port/healthz" ;;
     nginx)
@@ -259,7 +271,6 @@ start_service() {
     worker)
       spawn worker bash -c "set -a; . '$ENV_FILE'; set +a; exec '$PY' manage.py db_worker --queue-name '$(queues)' --no-reload --interval 0.5" ;;
     scheduler|scheduler2)
-      if ! with_env "$PY" manage.py help scheduler >/dev/null 2>&1; then log "no scheduler command: $1 not started"; return 0; fi
       spawn "$1" bash -c "set -a; . '$ENV_FILE'; set +a; exec '$PY' manage.py scheduler" ;;
     *) die "unknown service: $1" ;;
   esac

@@ -64,7 +64,8 @@ def cluster(*args: str) -> str:
 
 def sql(query: str, *params: Any, dsn: str = PRIMARY) -> list[tuple[Any, ...]]:
     with psycopg.connect(dsn, connect_timeout=5, autocommit=True) as conn:
-        return conn.execute(query, params).fetchall()  # type: ignore[arg-type]  # queries are literals here
+        cursor = conn.execute(query, params)
+        return cursor.fetchall() if cursor.description is not None else []  # type: ignore[arg-type]  # queries are literals here
 
 
 def api(base: str, username: str) -> requests.Session:
@@ -194,8 +195,8 @@ def with_retry(load: Load, call: Callable[[], requests.Response], what: str) -> 
     for _ in range(12):
         try:
             r = call()
-        except (requests.ConnectionError, requests.Timeout):
-            r = None
+        except requests.RequestException:
+            r = None  # refused, reset, timed out, or the answer cut off when its app server died
         if r is not None and r.status_code not in RETRYABLE:
             if r.status_code >= 400:
                 with load.lock:
@@ -267,10 +268,10 @@ def fig_b(demo: Demo, seconds: int) -> str:
 # ---- (c) ----------------------------------------------------------------------------------------------
 
 
-def _id_number(seq: int) -> str:
-    """A valid 18-digit resident ID (GB 11643 check digit), unique per run and sequence."""
-    birth = datetime.date(1970, 1, 1) + datetime.timedelta(days=seq % 10_000)
-    body = f"330522{birth:%Y%m%d}{seq % 1000:03d}"
+def _id_number(day: int, seq: int) -> str:
+    """A valid 18-digit resident ID (GB 11643 check digit): born `day` days after 1950-01-01, sequence `seq`."""
+    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=day)
+    body = f"330522{birth:%Y%m%d}{seq:03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
     return body + check
@@ -282,10 +283,12 @@ def import_workbook(demo: Demo, rows: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["姓名", "证件号码", "手机号", "政治面貌", "服务队"])  # the template's required columns
-    base = random.randint(0, 9) * 1000
+    base = random.randint(0, 15_000)  # birth days: a run's numbers differ from earlier runs'
     phone_base = random.randint(10_000_000, 89_999_999)
     for i in range(rows):
-        sheet.append([f"导入{i}", _id_number(base + i), f"138{phone_base + i}", "中共党员", demo.team])
+        sheet.append(
+            [f"导入{i}", _id_number(base + i // 1000, i % 1000), f"138{phone_base + i}", "中共党员", demo.team]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -432,7 +435,8 @@ def fig_d(since: datetime.datetime) -> str:
     """Two schedulers (scheduler, scheduler2) have run since `since`, both enqueuing each job (no Redis lock
     in the cluster): every full minute since then must show two enqueues of the every-minute job and one run."""
     task_path = sql(
-        "SELECT task_path FROM django_tasks_db_dbtaskresult WHERE task_path LIKE %s LIMIT 1", f"%.{EVERY_MINUTE_JOB}"
+        "SELECT task_path FROM django_tasks_database_dbtaskresult WHERE task_path LIKE %s LIMIT 1",
+        f"%.{EVERY_MINUTE_JOB}%",
     )
     if not task_path:
         raise Failed(f"no {EVERY_MINUTE_JOB} task was ever enqueued")
@@ -443,7 +447,7 @@ def fig_d(since: datetime.datetime) -> str:
             p: (n, pending)
             for p, n, pending in sql(
                 "SELECT date_trunc('minute', enqueued_at), count(*), count(*) FILTER (WHERE status IN ('READY', 'RUNNING')) "
-                "FROM django_tasks_db_dbtaskresult WHERE task_path = %s AND enqueued_at >= %s GROUP BY 1",
+                "FROM django_tasks_database_dbtaskresult WHERE task_path = %s AND enqueued_at >= %s GROUP BY 1",
                 task_path[0][0],
                 since + datetime.timedelta(minutes=1),
             )
