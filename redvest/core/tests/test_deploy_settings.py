@@ -104,6 +104,8 @@ def test_sessions_and_rate_limit_counters_live_in_redis_when_redis_is_configured
 
 def test_without_redis_sessions_stay_in_the_database(tmp_path: Path) -> None:
     code = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_ENGINE)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_deploy_env(tmp_path), capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=_deploy_env(tmp_path), capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db"
