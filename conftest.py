@@ -31,6 +31,20 @@ def _serve_plain_http() -> None:
 _serve_plain_http()
 
 
+def _replica_mirrors_default() -> None:
+    """A "replica" alias mirroring the test database (Django's TEST MIRROR), so the read routing of
+    redvest.core.replica is exercised by its tests; off elsewhere (REPLICA_DATABASE "" in every test
+    unless the test turns it on, with `transaction=True`: the mirror is a second connection)."""
+    default = django_settings.DATABASES["default"]
+    django_settings.DATABASES[django_settings.REPLICA_ALIAS] = {
+        **default,
+        "TEST": {**default.get("TEST", {}), "MIRROR": "default"},
+    }
+
+
+_replica_mirrors_default()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _select_for_update_needs_own_transaction() -> Iterator[None]:
     """Fail a row lock taken outside the code's own transaction.atomic, on every database.
@@ -58,6 +72,7 @@ def _test_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
         "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": settings.TASK_QUEUES}
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPLICA_DATABASE = ""  # reads on the primary unless a test turns the replica on
     settings.NOTIFICATION_CHANNELS = ["redvest.core.notifications.ConsoleChannel"]
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

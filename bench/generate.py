@@ -20,6 +20,7 @@ from django.db import transaction
 
 import bench._django  # noqa: F401  (sets Django up before the model imports below)
 from redvest.accounts.models import Role, RoleAssignment, User
+from redvest.core.db import analyze
 from redvest.demo import data
 from redvest.demo.people import PersonMaker
 from redvest.demo.roster import UNIT_POLITICS, RosterPlan, TeamPlan, plan_member
@@ -151,6 +152,7 @@ def generate(size: Size, *, out: TextIO = sys.stderr) -> bool:
         file=out,
     )
     _generate(size, out)
+    analyze()  # PostgreSQL: statistics (and the visibility map) for the tables just filled
     print(f"  完成，用时 {time.monotonic() - started:.1f} 秒", file=out)
     return True
 

@@ -187,7 +187,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Background work: django.tasks with the database backend (db_worker). Every queue is listed.
-# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and from cron) resumes or
+# Long jobs (imports, exports) stamp a heartbeat; `jobs_sweep` (at worker start and every minute) resumes or
 # fails those silent for longer than this, and fails other tasks left "running" past TASK_RUNNING_MAX_SECONDS.
 TASK_HEARTBEAT_STALE_SECONDS = int(os.environ.get("TASK_HEARTBEAT_STALE_SECONDS", "300"))
 TASK_RUNNING_MAX_SECONDS = int(os.environ.get("TASK_RUNNING_MAX_SECONDS", "3600"))
@@ -198,6 +198,44 @@ TASKS = {
         "QUEUES": TASK_QUEUES,
     }
 }
+
+# ---- Periodic jobs, process heartbeats and /healthz (README "Periodic jobs", "Configuration") ----
+# `manage.py scheduler` (django-crontask's APScheduler) enqueues the jobs declared with
+# redvest.core.periodic.periodic; each runs once per period (ScheduledRun). CRONTASK_REDIS_URL adds
+# django-crontask's Redis lock: one scheduler enqueues, the others stand by.
+CRONTASK = {"REDIS_URL": os.environ.get("CRONTASK_REDIS_URL") or None}
+PROCESS_HEARTBEAT_SECONDS = int(os.environ.get("PROCESS_HEARTBEAT_SECONDS", "30"))
+# /healthz answers 503 when a required part is down: the database always, Redis when REDIS_URL is set, the
+# worker's and the scheduler's heartbeats (older than HEALTHZ_HEARTBEAT_MAX_AGE seconds) and the replica
+# only when required here (a bare gunicorn without them stays healthy).
+HEALTHZ_REQUIRE_WORKER = env_bool("HEALTHZ_REQUIRE_WORKER", False)
+HEALTHZ_REQUIRE_SCHEDULER = env_bool("HEALTHZ_REQUIRE_SCHEDULER", False)
+HEALTHZ_REQUIRE_REPLICA = env_bool("HEALTHZ_REQUIRE_REPLICA", False)
+HEALTHZ_HEARTBEAT_MAX_AGE = int(os.environ.get("HEALTHZ_HEARTBEAT_MAX_AGE", "120"))
+
+# ---- Read replica (redvest/core/replica.py) ----
+# DATABASE_REPLICA_URL: a streaming replica of DATABASE_URL. Dashboards, exports, public pages and report
+# drafts read from it while it answers with less than REPLICA_MAX_LAG_SECONDS of lag (probed at most every
+# REPLICA_CHECK_SECONDS); otherwise, and for REPLICA_PIN_SECONDS after a client writes, from the primary.
+REPLICA_ALIAS = "replica"
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+REPLICA_DATABASE = ""
+if DATABASE_REPLICA_URL:
+    DATABASES[REPLICA_ALIAS] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True)
+    if DATABASES[REPLICA_ALIAS]["ENGINE"].endswith("postgresql"):
+        DATABASES[REPLICA_ALIAS].setdefault("OPTIONS", {})["connect_timeout"] = int(
+            os.environ.get("REPLICA_CONNECT_TIMEOUT", "2")
+        )
+    DATABASES[REPLICA_ALIAS]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASE = REPLICA_ALIAS
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = ["redvest.core.replica.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "redvest.core.replica.PinPrimaryAfterWrite"
+)
+# ---- end of the periodic jobs, healthz and replica settings ----
 
 # Notification channels: the in-app inbox is always written; these also deliver.
 NOTIFICATION_CHANNELS = [
@@ -211,15 +249,59 @@ NOTIFICATION_CHANNELS = [
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
 
 PAGE_SIZE = 20
+# Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.
+LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 API_TOKEN_TTL_DAYS = 30
 
+# --- Observability and backups (docs/operations.md) ------------------------------------------------------------
+# Logs: plain text by default (`make run`); LOG_FORMAT=json writes one JSON object a line (python-json-logger)
+# for a log collector. Every record carries the request id (core.request_id), also inside background tasks.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "redvest.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601 in UTC
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"redvest": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+# Metrics at /metrics (core.monitoring): django-prometheus' middleware times each view. Only its middleware:
+# its database wrappers would replace our SQLite engine (redvest.core.sqlite) and add a metric per query.
+# The request id middleware sits right inside it, so every later middleware logs with the id.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "redvest.core.request_id.RequestIdMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Who may read /metrics: these addresses or networks (the client address as CLIENT_IP_META_KEY gives it), or
+# anyone sending `Authorization: Bearer <METRICS_TOKEN>`. Keep /metrics off the public proxy as well.
+METRICS_ALLOWED_IPS = [
+    n.strip() for n in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",") if n.strip()
+]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# With several gunicorn workers set PROMETHEUS_MULTIPROC_DIR (an emptied directory, before gunicorn starts):
+# prometheus_client then sums the workers' counters and histograms (read from the environment, not here).
+# Backups (`manage.py backup`/`restore`, docs/operations.md): the directory of pg_dump/pg_restore when they are
+# not the ones on PATH (they must be of the server's major version or newer).
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+# --- end Observability and backups ----------------------------------------------------------------------------
 
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
@@ -267,6 +349,7 @@ PLAIN_HTTP = env_bool("REDVEST_PLAIN_HTTP", DEBUG)
 if not PLAIN_HTTP:
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over http
+    SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # Prometheus scrapes each app server over http
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from redvest.api import api
+from redvest.core import monitoring
 from redvest.core import views as core_views
 
 handler500 = "redvest.core.busy.server_error"
@@ -13,6 +14,7 @@ admin.site.site_title = "RedVest 红马甲"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", monitoring.metrics, name="metrics"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("redvest.accounts.urls")),

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
+
+from redvest.core import monitoring as core_monitoring
 
 
 class AccountsConfig(AppConfig):
@@ -6,10 +9,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self) -> None:
-        from redvest.accounts import (  # the role assignments' grants and the node page's roles section
+        from redvest.accounts import (  # the grants, the node page's roles section, the login figures (axes' model)
             access,
+            monitoring,
             node_roles,
         )
 
         access.register()
         node_roles.register()
+        core_monitoring.register(monitoring.lockout_figures)
+        user_login_failed.connect(monitoring.count_login_failure, dispatch_uid="redvest-login-failures")

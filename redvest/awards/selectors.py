@@ -30,6 +30,7 @@ from redvest.awards.models import (
 from redvest.awards.services import current_decision, judge_of, own_organisation, votes_used
 from redvest.core.crypto import mask_name
 from redvest.core.errors import NotFound, ValidationFailed
+from redvest.core.pagination import PageNumbers
 from redvest.evaluation.selectors import public_volunteer_names
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.selectors import in_subtree_q
@@ -262,7 +263,7 @@ class BallotRow:
 
 
 @dataclass
-class Ballot:
+class Ballot(PageNumbers):
     judge: Judge
     rows: list[BallotRow]
     count: int
@@ -277,18 +278,6 @@ class Ballot:
     @property
     def left(self) -> int | None:
         return None if self.limit is None else max(0, self.limit - self.used)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 def ballot(*, user: User, campaign: AwardCampaign, page: int = 1, size: int = 20) -> Ballot:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from redvest.core.models import Notification
+from redvest.core.models import Notification, ProcessHeartbeat, ScheduledRun
 
 
 @admin.register(Notification)
@@ -8,3 +8,16 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "title", "created_at", "read_at"]
     list_select_related = ["recipient"]
     search_fields = ["title"]
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "period_start", "status", "started_at", "finished_at"]
+    list_filter = ["job", "status"]
+    ordering = ["-started_at"]
+
+
+@admin.register(ProcessHeartbeat)
+class ProcessHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["kind", "instance", "started_at", "beat_at"]
+    list_filter = ["kind"]

@@ -48,6 +48,20 @@ def blind_index(value: str) -> str:
     return hmac.new(_index_key(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
+def key_fingerprints() -> dict[str, str]:
+    """Keyed hashes naming the field-encryption and blind-index keys in force, revealing nothing of them: a
+    backup's manifest stores them, and restore refuses a database whose encrypted columns and lookup hashes
+    the configured keys could not read."""
+    label = b"redvest key fingerprint v1"
+    return {
+        name: hmac.new(_derive(name, configured), label, hashlib.sha256).hexdigest()[:32]
+        for name, configured in (
+            ("field-encryption", settings.FIELD_ENCRYPTION_KEY),
+            ("blind-index", settings.BLIND_INDEX_KEY),
+        )
+    }
+
+
 def mask_id_number(value: str) -> str:
     """330***********123X: first 3 and last 4 kept."""
     if len(value) <= 7:

@@ -63,3 +63,17 @@ class RateLimited(DomainError):
     code = "rate_limited"
     status = 429
     default_message = "操作过于频繁，请稍后再试"
+
+
+class BackupRefused(Exception):
+    """`manage.py backup`/`restore` will not go on; the message tells the operator why and what to do."""
+
+
+class InvalidCursor(ValidationFailed):
+    """A paging cursor that was not made by the list it is given to (edited, cut short, or another list's)."""
+
+    code = "invalid_cursor"
+    status = 422
+
+    def __init__(self, field: str) -> None:
+        super().__init__({field: "翻页位置无效或已过期，请从第一页重新浏览"})

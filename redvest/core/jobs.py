@@ -3,7 +3,7 @@
 A worker killed mid-job (SIGKILL, OOM, a redeploy) leaves its job "running" for ever, and
 django-tasks-db's own `DBTaskResult` row too. Each long job kind (a model with `HeartbeatJob`'s
 fields) registers here from its app's `ready()`; the worker stamps `heartbeat_at` every few hundred
-rows in its own short transaction (`heartbeat`). `jobs_sweep` (at `db_worker` start and from cron)
+rows in its own short transaction (`heartbeat`). `jobs_sweep` (at `db_worker` start and every minute from the scheduler)
 hands every running job silent for `TASK_HEARTBEAT_STALE_SECONDS` to its kind's `recover`, which
 re-queues it (resume from its staged state) or fails it with `INTERRUPTED_MESSAGE` so the user can
 retry; the task rows of those jobs, and of any other task left running past

@@ -33,3 +33,51 @@ class HeartbeatJob(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job for one period (`redvest.core.periodic`). The unique (job, period_start)
+    pair is the guard: a second scheduler or a second enqueue for the same period finds the row taken and
+    does nothing, so each job runs once per period whatever the number of schedulers and workers."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "运行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    job = models.CharField("任务", max_length=100)
+    period_start = models.DateTimeField("周期开始")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    result = models.JSONField("结果", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "定时任务运行记录"
+        constraints = [models.UniqueConstraint(fields=["job", "period_start"], name="scheduled_run_once_per_period")]
+        indexes = [models.Index(fields=["-started_at"], name="scheduled_run_started")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class ProcessHeartbeat(models.Model):
+    """A background process alive: each worker and scheduler stamps `beat_at` every few seconds; /healthz
+    reads the newest per kind."""
+
+    class Kind(models.TextChoices):
+        WORKER = "worker", "后台任务进程"
+        SCHEDULER = "scheduler", "定时调度进程"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    instance = models.CharField("进程", max_length=150)
+    started_at = models.DateTimeField("启动时间")
+    beat_at = models.DateTimeField("心跳时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台进程心跳"
+        constraints = [models.UniqueConstraint(fields=["kind", "instance"], name="process_heartbeat_unique")]
+        indexes = [models.Index(fields=["kind", "-beat_at"], name="process_heartbeat_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.instance}"

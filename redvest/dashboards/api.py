@@ -10,6 +10,7 @@ from ninja import Router, Status
 
 from redvest.core.api_pagination import paginate
 from redvest.core.api_request import api_user
+from redvest.core.replica import read_from_replica
 from redvest.dashboards import schemas as s
 from redvest.dashboards import selectors
 from redvest.dashboards.services import data_export_download, data_export_request, data_export_retry
@@ -78,11 +79,13 @@ def export_retry(request: HttpRequest, export_id: int) -> Status[Any]:
 
 
 @router.get("/{org_id}", response={200: s.DashboardOut, **ERRORS}, summary="组织数据看板（全部面板）")
+@read_from_replica
 def dashboard(request: HttpRequest, org_id: int) -> dict[str, Any]:
     return selectors.dashboard_get(user=api_user(request), org_id=org_id).as_json()
 
 
 @router.get("/{org_id}/children", response={200: list[s.ChildOut], **ERRORS}, summary="下级组织（逐级下钻）")
 @paginate
+@read_from_replica
 def children(request: HttpRequest, org_id: int) -> list[Any]:
     return list(selectors.dashboard_get(user=api_user(request), org_id=org_id).children)

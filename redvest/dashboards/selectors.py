@@ -148,7 +148,7 @@ class Dashboard:
 
     @property
     def updated_label(self) -> str:
-        """HH:MM of the last refresh, with the date when it was not today (a stalled cron shows)."""
+        """HH:MM of the last refresh, with the date when it was not today (a stalled scheduler shows)."""
         if self.updated_at is None:
             return "尚未汇总"
         local = timezone.localtime(self.updated_at)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.tasks import task
 
+from redvest.core.periodic import periodic
+
 
 @task(queue_name="exports")
 def data_export_task(export_id: int) -> dict[str, Any]:
@@ -17,8 +19,27 @@ def data_export_task(export_id: int) -> dict[str, Any]:
 
 @task(queue_name="oversight")
 def dashboards_refresh_task(full: bool = False) -> dict[str, Any]:
-    """The rollup refresh (cron runs `manage.py dashboards_refresh` every few minutes; this is for on-demand runs)."""
+    """The rollup refresh (the scheduler runs `dashboards_refresh_periodic` every few minutes; this is for on-demand runs)."""
     from redvest.dashboards.services.rollups import dashboards_refresh
 
     run = dashboards_refresh(full=full)
     return {"id": run.pk, "full": run.full, "rows": run.rows, "milliseconds": run.milliseconds}
+
+
+def _refresh(*, full: bool) -> dict[str, Any]:
+    from redvest.dashboards.services.rollups import dashboards_refresh
+
+    run = dashboards_refresh(full=full)
+    return {"id": run.pk, "full": run.full, "rows": run.rows, "milliseconds": run.milliseconds}
+
+
+@periodic("*/5 * * * *", queue_name="oversight", name="dashboards_refresh")
+def dashboards_refresh_periodic() -> dict[str, Any]:
+    """Every 5 minutes: recompute the rollups of the months touched since the last refresh."""
+    return _refresh(full=False)
+
+
+@periodic("40 2 * * *", queue_name="oversight", name="dashboards_refresh_full")
+def dashboards_refresh_full_periodic() -> dict[str, Any]:
+    """Nightly at 02:40 (Shanghai): rebuild every month (moves between nodes touch no month)."""
+    return _refresh(full=True)

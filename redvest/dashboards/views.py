@@ -16,6 +16,7 @@ from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.replica import read_from_replica
 from redvest.dashboards import selectors
 from redvest.dashboards.forms import ExportForm
 from redvest.dashboards.models import ExportStatus
@@ -27,6 +28,7 @@ shows_domain_errors = domain_error_pages("dashboards/error.html")
 @login_required
 @require_GET
 @shows_domain_errors
+@read_from_replica
 def home(request: AuthedRequest) -> HttpResponse:
     node = selectors.dashboard_home(user=request.user)
     return redirect("dashboards:dashboard", org_id=node.pk)
@@ -35,6 +37,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
+@read_from_replica
 def big_screen_home(request: AuthedRequest) -> HttpResponse:
     node = selectors.dashboard_home(user=request.user)
     return redirect("dashboards:big-screen", org_id=node.pk)
@@ -52,6 +55,7 @@ def _context(request: AuthedRequest, org_id: int) -> dict[str, Any]:
 @login_required
 @require_GET
 @shows_domain_errors
+@read_from_replica
 def dashboard_view(request: AuthedRequest, org_id: int) -> HttpResponse:
     return render(request, "dashboards/dashboard.html", _context(request, org_id))
 
@@ -59,6 +63,7 @@ def dashboard_view(request: AuthedRequest, org_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @shows_domain_errors
+@read_from_replica
 def big_screen(request: AuthedRequest, org_id: int) -> HttpResponse:
     context = _context(request, org_id)
     context["child_url"] = reverse("dashboards:big-screen", args=[0])
@@ -67,6 +72,7 @@ def big_screen(request: AuthedRequest, org_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@read_from_replica
 def dashboard_json(request: AuthedRequest, org_id: int) -> JsonResponse:
     try:
         dashboard = selectors.dashboard_get(user=request.user, org_id=org_id)

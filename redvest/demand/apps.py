@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from redvest.accounts import phone_proof
+from redvest.core import monitoring as core_monitoring
 from redvest.core import navigation
 from redvest.core.workbench import register
 
@@ -13,6 +14,7 @@ class DemandConfig(AppConfig):
     def ready(self) -> None:
         from redvest.demand import (  # the app's access rules, menu and to-dos, read once apps are loaded
             access,
+            monitoring,
             nav,
             todos,
         )
@@ -23,3 +25,4 @@ class DemandConfig(AppConfig):
         register(todos=todos.todos)
         phone_proof.register(resident_link_user)
         navigation.register(nav.entries)
+        core_monitoring.register(monitoring.sla_figures)

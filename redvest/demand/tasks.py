@@ -10,6 +10,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from redvest.core.periodic import periodic
 from redvest.demand.models import Dispatch, ServiceRequest
 from redvest.demand.services.sla import sla_sweep
 
@@ -39,3 +40,9 @@ def schedule_sla_checks(request: ServiceRequest) -> None:
 
 def schedule_stall_check(part: Dispatch) -> None:
     _defer(part.request_id, [part.accept_due_at])
+
+
+@periodic("* * * * *", queue_name="sla", name="sla_sweep")
+def sla_sweep_periodic() -> dict[str, Any]:
+    """Every minute: overdue marking, escalation and stalled parts for every open request."""
+    return dataclasses.asdict(sla_sweep(now=timezone.now()))

@@ -17,6 +17,7 @@ from redvest.core.excel import XLSX_CONTENT_TYPE
 from redvest.core.forms import add_domain_error, run_form
 from redvest.core.pages import AuthedRequest, domain_error_pages
 from redvest.core.pagination import Page, paginate, parse_page
+from redvest.core.replica import read_from_replica
 from redvest.evaluation.forms import AdjustmentForm, BonusRuleForm, ConsentForm, CriteriaForm, RoundForm, SchemeForm
 from redvest.evaluation.models import EvaluationScore, Metric, ScoreStatus
 from redvest.evaluation.period import Period, parse_period, previous_period
@@ -255,12 +256,14 @@ def round_publish_view(request: AuthedRequest, round_id: int) -> HttpResponse:
 # ---- public pages (no login) ----------------------------------------------------------------------
 
 
+@read_from_replica
 def public_list_view(request: HttpRequest) -> HttpResponse:
     page = paginate(public_rounds(), page=parse_page(request.GET.get("page")))
     return render(request, "evaluation/public_list.html", {"page": page})
 
 
 @shows_domain_errors
+@read_from_replica
 def public_ranking_view(request: HttpRequest, round_id: int) -> HttpResponse:
     round = public_round_get(round_id=round_id)
     page = paginate(ranking_entries(round=round), page=parse_page(request.GET.get("page")), size=50)
@@ -268,6 +271,7 @@ def public_ranking_view(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @shows_domain_errors
+@read_from_replica
 def public_volunteers_view(request: HttpRequest, round_id: int) -> HttpResponse:
     """The best-rated volunteers of a published round's subtree and quarter, names masked without consent."""
     round = public_round_get(round_id=round_id)

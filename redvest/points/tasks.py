@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 from django.utils import timezone
 
+from redvest.core.periodic import periodic
 from redvest.points.services import points_expire, redemptions_expire
 
 
@@ -18,3 +19,9 @@ def reservations_expire_task() -> int:
 def points_expire_task() -> int:
     """Expire points under an org's expiry policy (nothing when no org sets one)."""
     return points_expire(today=timezone.localdate())
+
+
+@periodic("5 * * * *", queue_name="points", name="expire_points")
+def expire_points_periodic() -> dict[str, int]:
+    """Hourly: refund reservations past their hold time, then expire points under the orgs' policies."""
+    return {"refunded": redemptions_expire(), "expired": points_expire(today=timezone.localdate())}

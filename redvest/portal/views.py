@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from redvest.core.pagination import parse_page
+from redvest.core.replica import read_from_replica, replica_reads
 from redvest.portal import selectors
 from redvest.portal.workbench import workbench
 
@@ -37,14 +38,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return render(request, "portal/workbench.html", {"bench": workbench(user=request.user)})
     latitude, longitude = _location(request)
-    context = {
-        "portal": selectors.portal(latitude=latitude, longitude=longitude, at=timezone.now()),
-        "hotline": HOTLINE,
-    }
-    return render(request, "portal/portal.html", context)
+    with replica_reads():  # the public portal reads from the replica (when one is configured and usable)
+        context = {
+            "portal": selectors.portal(latitude=latitude, longitude=longitude, at=timezone.now()),
+            "hotline": HOTLINE,
+        }
+        return render(request, "portal/portal.html", context)
 
 
 @require_GET
+@read_from_replica
 def stations_near(request: HttpRequest) -> HttpResponse:
     """附近服务站点: nearest first with a location, else every station a page at a time."""
     latitude, longitude = _location(request)

@@ -315,7 +315,13 @@ def _ranking_row(row: selectors.RankingRow) -> dict[str, Any]:
 def ranking(request: HttpRequest, q: Query[s.RankingQuery]) -> Fetched[dict[str, Any]]:
     def fetch(page: int, size: int) -> Page[Any]:
         data = selectors.ranking_page(user=api_user(request), org_id=q.org_id, year=q.year, page=page, size=size)
-        return Page(items=data.rows, count=data.page.count, number=data.page.number, size=data.page.size)
+        return Page(
+            items=data.rows,
+            count=data.page.count,
+            number=data.page.number,
+            size=data.page.size,
+            capped=data.page.capped,
+        )
 
     return Fetched(fetch, _ranking_row)
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from redvest.activities.models import Activity, ActivityStatus, ServiceCategory
+from redvest.core.db import analyze
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.selectors import in_subtree_q
 from redvest.records.models import (
@@ -123,13 +124,20 @@ def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
-@transaction.atomic
 def generate_records(
     *, records: int = 1_000_000, volunteers: int = 100_000, activities: int = 20_000, out: Writer = sys.stderr
 ) -> int:
-    """Add `records` entries (2% honour) and their totals; returns how many were written (0 if already there)."""
+    """Add `records` entries (2% honour) and their totals, then fresh planner statistics (PostgreSQL);
+    returns how many were written (0 if already there)."""
     if ServiceRecord.objects.count() >= records:
         return 0
+    written = _write_records(records=records, volunteers=volunteers, activities=activities, out=out)
+    analyze(Volunteer, Activity, ServiceRecord, ServiceTotal, ServiceCategoryTotal)
+    return written
+
+
+@transaction.atomic
+def _write_records(*, records: int, volunteers: int, activities: int, out: Writer) -> int:
     rng = random.Random(SEED)
     volunteer_ids = ensure_volunteers(volunteers, out=out)
     org_of = dict(Volunteer.objects.filter(pk__in=volunteer_ids).values_list("pk", "org_id"))

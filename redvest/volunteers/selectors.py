@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from redvest.accounts.models import User
 
 ORG_CHOICES_LIMIT = 500
+VOLUNTEER_LIST_ORDER = ("-id",)  # newest first, on a unique key: the ledger pages by key (core.pagination)
 EXPORT_CHUNK = 2000
 
 
@@ -83,7 +84,11 @@ def volunteer_list(
     """The ledger the user may see, newest first. `q` is a number prefix when it is all digits, else part of
     a name; phone and ID match exactly through the keyed hash; the org filter is that node's subtree.
     Org, party org and the current org team come along in constant queries."""
-    qs = Volunteer.objects.select_related("org", "party_org").prefetch_related(_current_org_team()).order_by("-id")
+    qs = (
+        Volunteer.objects.select_related("org", "party_org")
+        .prefetch_related(_current_org_team())
+        .order_by(*VOLUNTEER_LIST_ORDER)
+    )
     q = q.strip()
     if q.isdigit():  # volunteer numbers are digits, names are not: each side uses its own index
         qs = qs.filter(_number_prefix(q))

@@ -1,4 +1,4 @@
-"""Campaigns: settings, stages, quotas, judges, and the cron that makes results final."""
+"""Campaigns: settings, stages, quotas, judges, and the periodic job that makes results final."""
 
 from __future__ import annotations
 

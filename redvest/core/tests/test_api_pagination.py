@@ -1,5 +1,6 @@
 """Every API list pages through ninja's @paginate with core.api_pagination.PageNumber: the same
-page/page_size parameters and bounds everywhere, {"items", "count"} out, and a wrong page a 422."""
+page/page_size parameters and bounds everywhere, {"items", "count", "count_capped"} out, and a wrong page
+a 422."""
 
 from __future__ import annotations
 
@@ -76,7 +77,8 @@ def test_pages_split_the_list_and_a_page_past_the_last_is_empty(admin: Client) -
     assert first["count"] == second["count"] == total >= 4
     assert len(first["items"]) == len(second["items"]) == 2
     assert {n["id"] for n in first["items"]}.isdisjoint(n["id"] for n in second["items"])
-    assert admin.get("/api/v1/orgs/nodes", {"page": INT32_MAX}).json() == {"items": [], "count": total}
+    past = admin.get("/api/v1/orgs/nodes", {"page": INT32_MAX}).json()
+    assert past == {"items": [], "count": total, "count_capped": False}
 
 
 @pytest.mark.django_db
@@ -93,7 +95,7 @@ def test_rows_builds_output_for_the_sliced_page_only() -> None:
         return [str(r) for r in rows]
 
     rows = Rows(list(range(7)), build)
-    assert (len(rows), rows[2:4]) == (7, ["2", "3"])
+    assert (len(rows), rows.counted(), rows[2:4]) == (7, (7, False), ["2", "3"])
     assert pages == [[2, 3]]
     assert each([1, 2, 3], lambda n: n * 10)[1:3] == [20, 30]
 

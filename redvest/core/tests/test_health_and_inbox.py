@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
-from django.db.utils import OperationalError
 from django.test import Client
 
 from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
@@ -11,22 +8,6 @@ from redvest.core.models import Notification
 from redvest.core.navigation import SECTION_KEYS, entries_for
 from redvest.core.services import notification_send
 from redvest.orgs.tests.factories import OrgTree
-
-
-@pytest.mark.django_db
-def test_healthz_reports_ok(client: Client) -> None:
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-@pytest.mark.django_db
-def test_healthz_is_503_when_the_database_is_unreachable(client: Client) -> None:
-    with mock.patch("redvest.core.views.connection.cursor", side_effect=OperationalError("connection refused")):
-        response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
-    assert "connection refused" in response.json()["reason"]
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from redvest.core.excel import BOLD, excel_append, excel_sheet
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat
+from redvest.core.replica import replica_reads
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.tables import Table, tables
 from redvest.orgs.models import OrgNode
@@ -174,7 +175,8 @@ def data_export_run(*, export_id: int) -> DataExport:
     try:
         if spec is None:
             raise LookupError(export.table)
-        count = _write(spec, export_queryset(export=export, spec=spec), export.sensitive, target, export.pk)
+        with replica_reads(within_writes=True):  # the rows from the replica when one is usable
+            count = _write(spec, export_queryset(export=export, spec=spec), export.sensitive, target, export.pk)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         with open(target, "rb") as content:
             export.file.save(f"{spec.label}-{export.org.name}-{stamp}.xlsx", File(content), save=False)

@@ -1,5 +1,5 @@
 """The rollup refresh: recompute `MonthlyOrgStat` for the months touched since the last run (or all of
-them), and `OrgStock` whole. Run by `manage.py dashboards_refresh` from cron and by the
+them), and `OrgStock` whole. Run by the `dashboards_refresh` periodic job, `manage.py dashboards_refresh` and the
 `dashboards_refresh_task` on the "oversight" queue.
 
 What each figure counts (months in Asia/Shanghai):

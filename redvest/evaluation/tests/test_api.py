@@ -177,7 +177,7 @@ def test_bonus_table_and_rule_over_the_api(tree, county_admin, django_assert_max
     assert ok.json()["organise_points"] == 5
     with django_assert_max_num_queries(10):
         table = client.get(f"{BASE}/bonus", {"org": tree.county.pk, "year": 2026, "quarter": 1})
-    assert table.json() == {"items": [], "count": 0}
+    assert table.json() == {"items": [], "count": 0, "count_capped": False}
     export = client.get(f"{BASE}/bonus.xlsx", {"org": tree.county.pk, "year": 2026, "quarter": 1})
     assert export.status_code == 200
     town_b_admin = as_user(org_admin_at(tree.town_b))
@@ -187,7 +187,7 @@ def test_bonus_table_and_rule_over_the_api(tree, county_admin, django_assert_max
 def test_volunteer_evaluations_and_consent_over_the_api(tree, county_admin):
     BonusRuleFactory(org=tree.county)
     listed = as_user(county_admin).get(f"{BASE}/volunteer-evaluations", {"year": 2026, "quarter": 1})
-    assert listed.json() == {"items": [], "count": 0}
+    assert listed.json() == {"items": [], "count": 0, "count_capped": False}
     volunteer = as_user(volunteer_login(tree.town_a))
     assert volunteer.get(f"{BASE}/volunteer-evaluations/me").json()["count"] == 0
     assert volunteer.get(f"{BASE}/volunteer-evaluations").status_code == 403

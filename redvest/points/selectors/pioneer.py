@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from redvest.accounts.policy import can_administer, scope
 from redvest.core.errors import NotFound, PermissionDenied
+from redvest.core.pagination import PageNumbers
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
 from redvest.points.models import Grade, GradeMode, PioneerConfig, PioneerEntry
@@ -133,7 +134,7 @@ class RankingRow:
 
 
 @dataclass(frozen=True)
-class Ranking:
+class Ranking(PageNumbers):
     org: OrgNode
     year: int
     config: PioneerConfig
@@ -141,18 +142,6 @@ class Ranking:
     count: int
     number: int
     size: int
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, -(-self.count // self.size))
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
 
 
 def _row(volunteer: Volunteer, parts: dict[str, int], *, rank: int, total: int, config: PioneerConfig) -> RankingRow:

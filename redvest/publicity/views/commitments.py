@@ -12,6 +12,7 @@ from redvest.core.errors import DomainError, PermissionDenied
 from redvest.core.forms import add_domain_error, run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.replica import read_from_replica
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import child_nodes, node_visible
 from redvest.publicity.forms import (
@@ -174,6 +175,7 @@ def commitment_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@read_from_replica
 def wall_index_view(request: HttpRequest) -> HttpResponse:
     """The public wall's entry: the top of the tree and its next level (no login)."""
     nodes = list(OrgNode.objects.filter(depth__lte=2).order_by("path")[:200])
@@ -181,6 +183,7 @@ def wall_index_view(request: HttpRequest) -> HttpResponse:
 
 
 @shows_domain_errors
+@read_from_replica
 def wall_view(request: HttpRequest, org_id: int) -> HttpResponse:
     """承诺墙: the commitments of an org subtree, public, names masked without consent."""
     org = wall_org(org_id=org_id)

@@ -15,6 +15,7 @@ from redvest.core.errors import NotFound, ValidationFailed
 from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.replica import read_from_replica
 from redvest.publicity.access import may_publish
 from redvest.publicity.forms import ExemplarForm, UnpublishForm
 from redvest.publicity.models import Exemplar, ExemplarStatus
@@ -152,12 +153,14 @@ def exemplar_action_view(request: AuthedRequest, pk: int, action: str) -> HttpRe
     return redirect("publicity:exemplar-detail", pk)
 
 
+@read_from_replica
 def public_list_view(request: HttpRequest) -> HttpResponse:
     page = public_exemplars(page=parse_page(request.GET.get("page")))
     return render(request, "publicity/public_list.html", {"page": page})
 
 
 @shows_domain_errors
+@read_from_replica
 def public_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "publicity/public_detail.html", {"p": public_exemplar(pk=pk)})
 

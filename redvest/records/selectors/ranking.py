@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from redvest.accounts.policy import can_administer, grants_for, home_orgs, scope
-from redvest.core.pagination import Page, paginate
+from redvest.core.pagination import Page, paginate, paginate_keyset
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, subtree_ids
 from redvest.records.models import (
@@ -23,6 +23,8 @@ from redvest.volunteers.models import Volunteer
 if TYPE_CHECKING:
     from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
+
+RANKING_ORDER = ("-minutes", "volunteer_id")  # ties by volunteer: a total order, so the ranking pages by key
 
 
 def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:
@@ -41,7 +43,7 @@ def ranking(*, user: User, org: OrgNode, year: int) -> QuerySet[ServiceTotal]:
     qs = ServiceTotal.objects.filter(year=year, kind=RecordKind.CREDIT, minutes__gt=0, org__in=subtree_ids(org))
     if not can_administer(user, org):  # an admin of the node sees its whole subtree; others whom the policy lets
         qs = qs.filter(volunteer__in=scope(user, "volunteer", Volunteer.objects.all()).values("pk"))
-    return qs.only("volunteer_id", "minutes").order_by("-minutes", "volunteer_id")
+    return qs.only("volunteer_id", "minutes").order_by(*RANKING_ORDER)
 
 
 def honour_minutes_for(*, volunteer_ids: list[int], year: int) -> dict[int, int]:
@@ -91,23 +93,33 @@ class RankingPage:
 
 
 def ranking_page(
-    *, user: User, org_id: int | None, year: int | None, page: int = 1, size: int | None = None
+    *,
+    user: User,
+    org_id: int | None,
+    year: int | None,
+    page: int = 1,
+    after: str = "",
+    before: str = "",
+    size: int | None = None,
 ) -> RankingPage:
-    """One page of the credit-hours ranking with honour hours alongside: five queries whatever the page size."""
+    """One page of the credit-hours ranking with honour hours alongside: five queries whatever the page size
+    and depth (a capped count; deep pages after or before a cursor, core.pagination.paginate_keyset).
+    Raises InvalidCursor for a cursor this ranking did not make."""
     year = year or timezone.localdate().year
     orgs = list(ranking_orgs(user=user))
     org = next((o for o in orgs if o.pk == org_id), orgs[0] if orgs else None)
     if org is None:
         return RankingPage(orgs=[], org=None, year=year, page=paginate(ServiceTotal.objects.none()), rows=[])
-    result = paginate(ranking(user=user, org=org, year=year), page=page, size=size)
+    result = paginate_keyset(
+        ranking(user=user, org=org, year=year), ordering=RANKING_ORDER, page=page, after=after, before=before, size=size
+    )
     ids = [t.volunteer_id for t in result.items]
 
     people = Volunteer.objects.select_related("org").in_bulk(ids)
     honour = honour_minutes_for(volunteer_ids=ids, year=year)
-    start = (result.number - 1) * result.size
     rows = [
         RankingRow(
-            rank=start + i + 1,
+            rank=result.start + i + 1,
             volunteer=people[t.volunteer_id],
             credit_minutes=t.minutes,
             honour_minutes=honour.get(t.volunteer_id, 0),

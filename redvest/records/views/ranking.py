@@ -27,6 +27,8 @@ def ranking(request: AuthedRequest) -> HttpResponse:
         org_id=int_or_none(request.GET.get("org")),
         year=int_or_none(request.GET.get("year")),
         page=parse_page(request.GET.get("page")),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
     this_year = timezone.localdate().year
     return render(

@@ -25,6 +25,7 @@ from redvest.accounts import policy
 from redvest.accounts.models import User
 from redvest.audit.models import AuditAction
 from redvest.audit.services import AuditItem, audit_record_many, snapshot
+from redvest.core.db import BULK_ROWS, analyze
 from redvest.core.errors import Conflict, PermissionDenied, ValidationFailed
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, RESUMED, heartbeat
 from redvest.core.text import control_character_error
@@ -450,6 +451,8 @@ def volunteer_import_process(*, import_id: int) -> VolunteerImport:
                 return imp
             created = _write(imp, good, prepared, ctx) if good else 0
             _finish(imp, status=ImportStatus.DONE, errors=errors, created=created, message=f"已导入{created}人")
+        if created >= BULK_ROWS:  # the ledger's lists plan on fresh statistics, not on a table that looked small
+            analyze(Volunteer, VolunteerStatusChange)
     except TeamInactive:
         # A team was dissolved after the rows were checked: nothing written; a retry checks them again.
         message = "导入期间有服务队被撤销，未写入任何数据，请重试（将重新校验服务队）"

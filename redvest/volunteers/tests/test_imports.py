@@ -305,3 +305,17 @@ def test_control_characters_and_line_breaks_in_cells_are_row_errors_naming_the_c
         (4, "服务岗位", "此项为单行文本，不能包含换行符或制表符"),
     }
     assert imp.status == ImportStatus.FAILED and not Volunteer.objects.exists()
+
+
+def test_a_bulk_import_refreshes_the_planners_statistics(
+    ledger: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analysed: list[tuple[type, ...]] = []
+    monkeypatch.setattr("redvest.volunteers.services.imports.BULK_ROWS", 2)
+    monkeypatch.setattr("redvest.volunteers.services.imports.analyze", lambda *tables: analysed.append(tables))
+    imp = start(ledger, xlsx([row(1)]), django_capture_on_commit_callbacks)
+    confirm(imp, ledger.admin_a, django_capture_on_commit_callbacks)
+    assert analysed == []  # one row: left to autovacuum
+    imp = start(ledger, xlsx([row(2), row(3)]), django_capture_on_commit_callbacks)
+    confirm(imp, ledger.admin_a, django_capture_on_commit_callbacks)
+    assert analysed == [(Volunteer, VolunteerStatusChange)]

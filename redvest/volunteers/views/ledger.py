@@ -14,7 +14,7 @@ from redvest.accounts import policy
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
-from redvest.core.pagination import paginate, parse_page
+from redvest.core.pagination import paginate_keyset, parse_page
 from redvest.core.ratelimit import rate_limited
 from redvest.volunteers import selectors
 from redvest.volunteers.consent import CURRENT_TEXTS
@@ -40,10 +40,15 @@ from redvest.volunteers.views._common import domain_errors
 
 @login_required
 @require_GET
+@domain_errors
 def volunteer_list(request: AuthedRequest) -> HttpResponse:
     filters = filters_from(request.GET)
-    page = paginate(
-        selectors.volunteer_list_filtered(user=request.user, filters=filters), page=parse_page(request.GET.get("page"))
+    page = paginate_keyset(
+        selectors.volunteer_list_filtered(user=request.user, filters=filters),
+        ordering=selectors.VOLUNTEER_LIST_ORDER,
+        page=parse_page(request.GET.get("page")),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
     orgs = selectors.org_options(user=request.user, selected=filters.org_id)
     return render(

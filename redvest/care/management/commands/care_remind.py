@@ -1,4 +1,4 @@
-"""`manage.py care_remind`: the daily visit reminders (cron it once a day)."""
+"""`manage.py care_remind`: the daily visit reminders by hand (the scheduler runs them daily)."""
 
 from __future__ import annotations
 

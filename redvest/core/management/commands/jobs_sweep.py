@@ -1,4 +1,4 @@
-"""`manage.py jobs_sweep` (cron, every minute; `db_worker` also runs it at start): resume or fail the
+"""`manage.py jobs_sweep` (by hand; the scheduler runs it every minute and `db_worker` at start): resume or fail the
 background jobs whose worker stopped, and fail their orphaned task rows."""
 
 from __future__ import annotations

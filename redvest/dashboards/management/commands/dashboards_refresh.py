@@ -1,4 +1,4 @@
-"""Refresh the dashboards' rollups: `manage.py dashboards_refresh` (cron, every 5 minutes: only the months
+"""Refresh the dashboards' rollups: `manage.py dashboards_refresh` (by hand; the scheduler runs it every 5 minutes: only the months
 touched since the last run) or `manage.py dashboards_refresh --full` (rebuild every month)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`manage.py sla_sweep`: run the SLA clock now (cron it every minute beside the worker)."""
+"""`manage.py sla_sweep`: run the SLA clock now (the scheduler runs it every minute)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from redvest.core.db import analyze
 from redvest.demo.seed import seed_demo
 from redvest.demo.users import demo_logins_table
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         if summary is None:
             self.stdout.write("演示数据已存在，跳过")
             return
+        analyze()  # PostgreSQL: statistics for the tables just filled, before the first page plans on none
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已载入（{time.monotonic() - started:.1f} 秒）：组织节点 {summary.org_nodes} 个，"

@@ -1,6 +1,6 @@
 """Refund reservations past their hold time and expire points where an org's policy says so.
 
-Run it from cron (e.g. hourly): `manage.py expire_points`; `--enqueue` hands the work to the task worker.
+The scheduler runs it hourly (`expire_points` job); by hand: `manage.py expire_points`; `--enqueue` hands the work to the task worker.
 """
 
 from __future__ import annotations

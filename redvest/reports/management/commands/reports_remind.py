@@ -1,4 +1,4 @@
-"""`manage.py reports_remind`: 季报 reminders and overdue alerts for today (cron it daily; idempotent)."""
+"""`manage.py reports_remind`: 季报 reminders and overdue alerts for today (by hand; the scheduler runs it daily; idempotent)."""
 
 from __future__ import annotations
 
