@@ -22,6 +22,15 @@ APP1_PORT=${CLUSTER_APP1_PORT:-8871}
 APP2_PORT=${CLUSTER_APP2_PORT:-8872}
 PY="$ROOT/.venv/bin/python"
 ENV_FILE="$C/redvest.env"
+# PostgreSQL's data directories and the WAL archive: under var/cluster, unless we are root and the `postgres`
+# user cannot reach the checkout (e.g. under /root in CI); then under /var/tmp, linked from var/cluster.
+PGD="$C/pg"
+ARCHIVE="$C/wal-archive"
+if [ "$(id -u)" = "0" ] && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+  outside="/var/tmp/redvest-cluster-$(printf %s "$ROOT" | md5sum | cut -c1-12)"
+  PGD="$outside/pg"
+  ARCHIVE="$outside/wal-archive"
+fi
 
 log() { echo "[cluster] $*"; }
 die() { echo "[cluster] $*" >&2; exit 1; }
@@ -108,7 +117,7 @@ pg_conf() {
 # make cluster
 listen_addresses = '127.0.0.1'
 port = $PG_PRIMARY_PORT
-unix_socket_directories = '$C/pg/sock'
+unix_socket_directories = '$PGD/sock'
 max_connections = 200
 shared_buffers = 128MB
 wal_level = replica
@@ -118,20 +127,20 @@ wal_keep_size = 512MB
 hot_standby = on
 hot_standby_feedback = on
 archive_mode = on
-archive_command = 'test ! -f $C/wal-archive/%f && cp %p $C/wal-archive/%f'
+archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'
 archive_timeout = 60
 log_min_duration_statement = 2000
 EOF
 }
 
 pg_start() {
-  local name="$1" dir="$C/pg/$1"
+  local name="$1" dir="$PGD/$1"
   if as_pg "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then return 0; fi
-  as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$C/pg/log/$name.log" -w -t 60 start >/dev/null
+  as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$PGD/log/$name.log" -w -t 60 start >/dev/null
 }
 
 pg_stop() {
-  local dir="$C/pg/$1" mode="${2:-fast}"
+  local dir="$PGD/$1" mode="${2:-fast}"
   [ -d "$dir" ] || return 0
   if as_pg "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     as_pg "$PG_BIN/pg_ctl" -D "$dir" -m "$mode" -w -t 60 stop >/dev/null
@@ -139,58 +148,61 @@ pg_stop() {
 }
 
 primary_init() {
-  [ -d "$C/pg/primary" ] && return 0
+  [ -d "$PGD/primary" ] && return 0
   log "initdb: PostgreSQL 15 primary on port $PG_PRIMARY_PORT"
-  as_pg "$PG_BIN/initdb" -D "$C/pg/primary" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$C/log/initdb.log"
-  pg_conf | as_pg tee -a "$C/pg/primary/postgresql.conf" >/dev/null
+  as_pg "$PG_BIN/initdb" -D "$PGD/primary" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$C/log/initdb.log"
+  pg_conf | as_pg tee -a "$PGD/primary/postgresql.conf" >/dev/null
   pg_start primary
   psql_primary -d postgres -c "CREATE ROLE redvest LOGIN CREATEDB" -c "CREATE DATABASE redvest OWNER redvest"
 }
 
 replica_init() {
-  [ -d "$C/pg/replica" ] && return 0
+  [ -d "$PGD/replica" ] && return 0
   log "pg_basebackup -R: streaming replica on port $PG_REPLICA_PORT"
-  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$C/pg/replica" \
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$PGD/replica" \
     -R -X stream -c fast -C -S replica1
-  printf "port = %s\n" "$PG_REPLICA_PORT" | as_pg tee -a "$C/pg/replica/postgresql.conf" >/dev/null
+  printf "port = %s\n" "$PG_REPLICA_PORT" | as_pg tee -a "$PGD/replica/postgresql.conf" >/dev/null
 }
 
 # Point-in-time recovery, tried by cluster-test: a base backup now, then (pitr-restore TIME) a scratch
 # instance started from it that replays the archived WAL up to TIME and is promoted, on its own port.
 pitr_base() {
-  as_pg rm -rf "$C/pg/pitr-base"
-  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$C/pg/pitr-base" -X none -c fast
+  as_pg rm -rf "$PGD/pitr-base"
+  as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -D "$PGD/pitr-base" -X none -c fast
 }
 
 pitr_restore() {
   local target="$1"
   pg_stop pitr
-  as_pg rm -rf "$C/pg/pitr"
-  as_pg cp -a "$C/pg/pitr-base" "$C/pg/pitr"
-  as_pg tee -a "$C/pg/pitr/postgresql.conf" >/dev/null <<EOF
+  as_pg rm -rf "$PGD/pitr"
+  as_pg cp -a "$PGD/pitr-base" "$PGD/pitr"
+  as_pg tee -a "$PGD/pitr/postgresql.conf" >/dev/null <<EOF
 port = $PG_PITR_PORT
 archive_mode = off
-restore_command = 'cp $C/wal-archive/%f %p'
+restore_command = 'cp $ARCHIVE/%f %p'
 recovery_target_time = '$target'
 recovery_target_action = 'promote'
 EOF
-  as_pg touch "$C/pg/pitr/recovery.signal"
+  as_pg touch "$PGD/pitr/recovery.signal"
   pg_start pitr
   for _ in $(seq 1 600); do
     [ "$("$PG_BIN/psql" -X -At -h 127.0.0.1 -p "$PG_PITR_PORT" -U postgres -d redvest -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ] && return 0
     sleep 0.2
   done
-  die "the recovered instance never left recovery (see $C/pg/log/pitr.log)"
+  die "the recovered instance never left recovery (see $PGD/log/pitr.log)"
 }
 
 app_prepare() {
+  local fresh=0
+  [ -f "$C/app/.seeded" ] || fresh=1
+  # A first load (schema and demo data) need not wait for each commit's WAL flush: the role's setting, for
+  # the load only.
+  if [ $fresh = 1 ]; then psql_primary -d postgres -c "ALTER ROLE redvest SET synchronous_commit = off"; fi
   log "migrate, collectstatic"
   with_env "$PY" manage.py migrate --noinput -v 0
   with_env "$PY" manage.py collectstatic --noinput -v 0
-  if [ ! -f "$C/app/.seeded" ]; then
+  if [ $fresh = 1 ]; then
     log "seed_demo (a minute or two)"
-    # Demo data need not wait for each commit's WAL flush; the setting is the role's for the load only.
-    psql_primary -d postgres -c "ALTER ROLE redvest SET synchronous_commit = off"
     with_env "$PY" manage.py seed_demo >"$C/log/seed.log"
     psql_primary -d postgres -c "ALTER ROLE redvest RESET synchronous_commit"
     touch "$C/app/.seeded"
@@ -297,8 +309,9 @@ up() {
   command -v nginx >/dev/null && command -v redis-server >/dev/null && [ -x "$PG_BIN/initdb" ] \
     || scripts/system-deps.sh --cluster
   command -v nginx >/dev/null || die "nginx is missing: run scripts/system-deps.sh --cluster as root"
-  mkdir -p "$C"/{run,log,redis,nginx/tmp,app/media,wal-archive,pg/sock,pg/log,backups}
-  if [ "$(id -u)" = "0" ]; then chown "$(pg_user)" "$C/pg" "$C/pg/sock" "$C/pg/log" "$C/wal-archive"; fi
+  mkdir -p "$C"/{run,log,redis,nginx/tmp,app/media,backups} "$PGD"/{sock,log} "$ARCHIVE"
+  if [ "$PGD" != "$C/pg" ]; then ln -sfn "$PGD" "$C/pg"; ln -sfn "$ARCHIVE" "$C/wal-archive"; fi
+  if [ "$(id -u)" = "0" ]; then chown "$(pg_user)" "$PGD" "$PGD/sock" "$PGD/log" "$ARCHIVE"; fi
   write_env
   primary_init
   pg_start primary
@@ -324,7 +337,7 @@ status() {
     if alive "$s"; then echo "$s: running (pid $(cat "$(pidfile "$s")"))"; else echo "$s: stopped"; fi
   done
   for s in primary replica; do
-    if [ -d "$C/pg/$s" ] && as_pg "$PG_BIN/pg_ctl" -D "$C/pg/$s" status >/dev/null 2>&1; then echo "$s: running"; else echo "$s: stopped"; fi
+    if [ -d "$PGD/$s" ] && as_pg "$PG_BIN/pg_ctl" -D "$PGD/$s" status >/dev/null 2>&1; then echo "$s: running"; else echo "$s: stopped"; fi
   done
 }
 
@@ -332,7 +345,7 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  clean) down; rm -rf "$C"; log "removed var/cluster" ;;
+  clean) down; rm -rf "$C"; if [ "$PGD" != "$C/pg" ]; then rm -rf "$PGD" "$ARCHIVE"; fi; log "removed var/cluster" ;;
   start) start_service "$2" ;;
   stop) stop_service "$2" ;;
   kill) kill_service "$2" ;;
