@@ -37,7 +37,7 @@ die() { echo "[cluster] $*" >&2; exit 1; }
 
 # PostgreSQL's programs run as the data directory's owner: ourselves, or `postgres` when we are root.
 pg_user() { if [ "$(id -u)" = "0" ]; then echo postgres; else id -un; fi; }
-as_pg() { if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_pg() { if [ "$(id -u)" = "0" ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 psql_primary() { "$PG_BIN/psql" -X -q -h 127.0.0.1 -p "$PG_PRIMARY_PORT" -U postgres -v ON_ERROR_STOP=1 "$@"; }
 
 pidfile() { echo "$C/run/$1.pid"; }
@@ -345,7 +345,7 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
-  clean) down; rm -rf "$C"; if [ "$PGD" != "$C/pg" ]; then rm -rf "$PGD" "$ARCHIVE"; fi; log "removed var/cluster" ;;
+  clean) down; rm -rf "$C"; if [ "$PGD" != "$C/pg" ]; then rm -rf "$(dirname "$PGD")"; fi; log "removed var/cluster" ;;
   start) start_service "$2" ;;
   stop) stop_service "$2" ;;
   kill) kill_service "$2" ;;
