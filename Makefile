@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE := redvest.settings
 
-.PHONY: run test venv lock sysdeps lint typecheck test-sqlite test-postgres bench clean cluster cluster-stop cluster-test cluster-clean
+.PHONY: run test venv lock sysdeps lint typecheck test-sqlite test-postgres bench bench-quick bench-pg clean cluster cluster-stop cluster-test cluster-clean
 
 # The development venv: runtime (requirements.lock) plus the test and lint tools (requirements-dev.lock,
 # which includes every runtime pin). A production install takes requirements.lock alone (README).
@@ -71,8 +71,20 @@ cluster-clean:
 cluster-test: venv
 	$(PY) scripts/cluster_test.py
 
+# Benchmarks (bench/README.md): SQLite files under var/ by default; a postgres:// BENCH_DATABASE_URL (or
+# DATABASE_URL) puts every part on its own database `<name>_<part>` on that server, never the named one.
+BENCH_DB = $(or $(BENCH_DATABASE_URL),$(filter postgres%,$(DATABASE_URL)))
+
 bench: venv
-	PYTHONPATH=. $(PY) -m bench.suite
+	BENCH_DATABASE_URL="$(BENCH_DB)" PYTHONPATH=. $(PY) -m bench.suite
+
+bench-quick: venv
+	BENCH_DATABASE_URL="$(BENCH_DB)" PYTHONPATH=. $(PY) -m bench.suite --quick
+
+# Province scale on PostgreSQL (issue 13 item 6); BENCH_PG_SCALE=0.01 for a quick try.
+bench-pg: venv
+	@test -n "$(BENCH_DB)" || { echo "make bench-pg 需要 DATABASE_URL=postgres://…（或 BENCH_DATABASE_URL）"; exit 2; }
+	BENCH_DATABASE_URL="$(BENCH_DB)" PYTHONPATH=. $(PY) -m bench.province_bench
 
 clean:
 	rm -rf $(VENV) var/static

@@ -20,19 +20,18 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = Path(os.environ.get("AWARDS_BENCH_SQLITE_PATH", ROOT / "var" / "bench-awards.sqlite3"))
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
+
+DB = db.select("awards", "bench-awards.sqlite3", override=os.environ.get("AWARDS_BENCH_SQLITE_PATH"))
 
 import bench._django  # noqa: E402,F401  (Django on bench.settings and the file above)
 from bench.timing import p50_p95_ms  # noqa: E402
 
-ENTRIES, UNITS, JUDGES, VOTES_PER_JUDGE, FINALISTS = 1225, 100, 60, 100, 100
-RUNS, BASELINE_RUNS = 15, 200
+ENTRIES, UNITS, JUDGES = db.scaled(1225, 40), db.scaled(100, 5), db.scaled(60, 4)
+VOTES_PER_JUDGE, FINALISTS = db.scaled(100, 10), db.scaled(100, 10)
+RUNS, BASELINE_RUNS = db.scaled(15, 2), db.scaled(200, 10)
 BUDGET_MS = {"voting page": 150.0, "one vote": 100.0, "entries page": 150.0, "cut of 1,225": 2000.0}
 
 
@@ -139,7 +138,6 @@ class _Rollback(Exception):
 
 
 def main() -> int:
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -149,7 +147,7 @@ def main() -> int:
     from redvest.awards.models import AwardCampaign, Judge, Nomination, Vote
     from redvest.awards.services import campaign_cut
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     started = time.monotonic()
     build()
     _log(f"  数据准备 {time.monotonic() - started:.1f} 秒")
@@ -184,7 +182,7 @@ def main() -> int:
         except _Rollback:
             pass
 
-    some = Vote.objects.order_by("pk").values_list("pk", flat=True)[3000]
+    some = Vote.objects.order_by("pk").values_list("pk", flat=True)[JUDGES * VOTES_PER_JUDGE // 2]
     base_p50, base_p95 = p50_p95_ms(lambda: Vote.objects.filter(pk=some).first(), BASELINE_RUNS)
     targets: dict[str, Callable[[], Any]] = {
         "voting page": lambda: judge_client.get(f"/awards/{campaign.pk}/vote/?page=30"),
@@ -223,7 +221,7 @@ def main() -> int:
             f"{r['budget_ms']:>11}  {'ok' if ok else 'SLOW'}"
         )
     print(json.dumps({"baseline_pk_fetch_ms": round(base_p50, 3), "targets": results}, ensure_ascii=False))
-    return 1 if failed else 0
+    return db.exit_status(targets_met=not failed)
 
 
 if __name__ == "__main__":

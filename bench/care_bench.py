@@ -18,23 +18,21 @@ import os
 import random
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = Path(os.environ.get("CARE_BENCH_SQLITE_PATH", ROOT / "var" / "bench-care.sqlite3"))
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
+
+DB = db.select("care", "bench-care.sqlite3", override=os.environ.get("CARE_BENCH_SQLITE_PATH"))
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
 from bench.timing import p50_p95_ms  # noqa: E402
 
-RECIPIENTS = 20_000
+RECIPIENTS = db.scaled(20_000, 40)
 PAIRINGS_PER_TEAM_EVERY = 2  # every second person also has a team: 30,000 pairings
-VISITS = 300_000
-TOWNS, COMMUNITIES = 16, 20
-RUNS = 7
-BASELINE_RUNS = 200
+VISITS = db.scaled(300_000, 200)
+TOWNS, COMMUNITIES = db.scaled(16, 2), db.scaled(20, 2)
+RUNS = db.scaled(7, 2)
+BASELINE_RUNS = db.scaled(200, 10)
 TODAY = datetime.date(2026, 7, 1)
 BUDGET_MS = {"overdue list, first page": 100.0, "visit_stats, county quarter": 1000.0, "care_remind, one day": 30000.0}
 
@@ -58,12 +56,14 @@ def _generate() -> None:
     rng = random.Random(11)
     started = time.monotonic()
     with transaction.atomic():
-        root = OrgNode.add_root(name="基准县", kind=OrgKind.ORG_DEPT)
+        root = OrgNode.objects.add_root({"name": "基准县", "kind": OrgKind.ORG_DEPT})
         communities: list[OrgNode] = []
         for t in range(TOWNS):
-            town = root.add_child(name=f"镇{t}", kind=OrgKind.TOWN)
+            town = OrgNode.objects.add_child(root, {"name": f"镇{t}", "kind": OrgKind.TOWN})
             for c in range(COMMUNITIES):
-                communities.append(town.add_child(name=f"镇{t}社区{c}", kind=OrgKind.COMMUNITY))
+                communities.append(
+                    OrgNode.objects.add_child(town, {"name": f"镇{t}社区{c}", "kind": OrgKind.COMMUNITY})
+                )
             root.refresh_from_db()
         admin = User.objects.create(username="bench-care-admin", name="县管理员")
         RoleAssignment.objects.create(user=admin, role=Role.ORG_ADMIN, org=root)
@@ -163,7 +163,6 @@ def _remind_once() -> Any:
 
 
 def main() -> int:
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -173,7 +172,7 @@ def main() -> int:
     from redvest.core.pagination import paginate
     from redvest.orgs.models import OrgNode
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     _generate()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -223,7 +222,7 @@ def main() -> int:
         )
         print(f"{'':<30}{r['sample']}")
     print(json.dumps({"baseline_p50_ms": round(base_p50, 3), "results": results}, ensure_ascii=False))
-    return 1 if failed else 0
+    return db.exit_status(targets_met=not failed)
 
 
 if __name__ == "__main__":

@@ -15,23 +15,21 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import random
 import secrets
 import statistics
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = ROOT / "var" / "bench-dashboards.sqlite3"
-RUNS = 30
+from bench import db
+
+RUNS = db.scaled(30, 2)
 TARGET_MS = 300
-REQUESTS = 20_000
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+REQUESTS = db.scaled(20_000, 100)
+RECORDS, VOLUNTEERS, ACTIVITIES = db.scaled(1_000_000, 2_000), db.scaled(100_000, 200), db.scaled(20_000, 50)
+DB = db.select("dashboards", "bench-dashboards.sqlite3")
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
 
@@ -152,16 +150,15 @@ def _measure(user: Any, url: str, runs: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    from django.core.management import call_command
 
     from redvest.dashboards.services.rollups import dashboards_refresh
     from redvest.records.benchdata import generate_records
     from redvest.records.models import ServiceRecord
     from redvest.volunteers.models import Volunteer
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     started = time.monotonic()
-    if generate_records(out=sys.stderr):
+    if generate_records(records=RECORDS, volunteers=VOLUNTEERS, activities=ACTIVITIES, out=sys.stderr):
         log(f"  生成 1,000,000 条服务记录，用时 {time.monotonic() - started:.0f} 秒")
     _demand_and_stations()
     t0 = time.monotonic()
@@ -211,7 +208,7 @@ def main() -> int:
             ensure_ascii=False,
         )
     )
-    return 1 if failed else 0
+    return db.exit_status(targets_met=not failed, errors=any(r["status"] != 200 for r in results))
 
 
 if __name__ == "__main__":

@@ -23,15 +23,14 @@ import sys
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = Path(os.environ.get("DEMAND_BENCH_SQLITE_PATH", ROOT / "var" / "demand-bench.sqlite3"))
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
 
-from django.conf import settings  # noqa: E402
+DB = db.select(
+    "demand", "demand-bench.sqlite3", override=os.environ.get("DEMAND_BENCH_SQLITE_PATH"), fresh="--rebuild" in sys.argv
+)
+
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -50,10 +49,10 @@ from redvest.teams.models import Specialty, Team  # noqa: E402
 from redvest.volunteers.models import Volunteer, VolunteerStatus  # noqa: E402
 
 SEED = 96345
-VOLUNTEERS = 100_000
-REQUESTS = 200_000
-TOWNS, COMMUNITIES_PER_TOWN = 20, 50
-NEWLY_OVERDUE = 2_000  # requests whose arrival clock runs out just before the measured sweep
+VOLUNTEERS = db.scaled(100_000, 300)
+REQUESTS = db.scaled(200_000, 400)
+TOWNS, COMMUNITIES_PER_TOWN = db.scaled(20, 2), db.scaled(50, 3)
+NEWLY_OVERDUE = db.scaled(2_000, 20)  # requests whose arrival clock runs out just before the measured sweep
 SKILLS = ("应急救护", "法律咨询", "心理疏导", "驾驶", "电脑操作", "家电维修", "医疗护理", "教育辅导", "理发", "烹饪")
 AVAILABILITY = ("周末", "工作日晚上", "节假日", "工作日白天", "随叫随到", "周末及节假日", "")
 CENTRE = (30.97, 119.91)
@@ -97,7 +96,6 @@ def _tree(rng: random.Random) -> tuple[OrgNode, list[tuple[OrgNode, tuple[float,
 def build() -> None:
     rng = random.Random(SEED)
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
     call_command("load_service_menu", stdout=open(os.devnull, "w"))  # noqa: SIM115
     with transaction.atomic():
         root, communities = _tree(rng)
@@ -278,7 +276,7 @@ def measure() -> dict[str, Any]:
         }
 
     return {
-        "database": str(DB),
+        "database": DB,
         "engine": connection.vendor,
         "volunteers": Volunteer.objects.count(),
         "requests": ServiceRequest.objects.count(),
@@ -296,12 +294,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rebuild", action="store_true", help="delete the benchmark database first")
     args = parser.parse_args()
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        raise SystemExit("demand_bench uses its own SQLite file")
-    if args.rebuild and DB.exists():
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    del args  # --rebuild was applied when the database was chosen (bench.db.select(fresh=True))
+    db.migrate()
     if not present():
         log(f"== 生成基准数据到 {DB}（约1～3分钟）")
         build()
@@ -316,7 +310,7 @@ def main() -> int:
             f"{'达标' if r['ok'] else '超出'}"
         )
     print(json.dumps(result, ensure_ascii=False))
-    return 0 if all(r["ok"] for r in result["rows"]) else 1
+    return db.exit_status(targets_met=all(r["ok"] for r in result["rows"]))
 
 
 if __name__ == "__main__":

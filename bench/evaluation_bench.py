@@ -21,23 +21,22 @@ import random
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = Path(os.environ.get("EVALUATION_BENCH_SQLITE_PATH", ROOT / "var" / "bench-evaluation.sqlite3"))
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
+
+DB = db.select("evaluation", "bench-evaluation.sqlite3", override=os.environ.get("EVALUATION_BENCH_SQLITE_PATH"))
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
 from bench.timing import p50_p95_ms  # noqa: E402
 
-TOWNS = 20
-UNITS_PER_TOWN = 250
-REQUESTS = 50_000
-EARNED_DAYS = 200_000
-RUNS = 5
-BASELINE_RUNS = 200
+TOWNS = db.scaled(20, 2)
+UNITS_PER_TOWN = db.scaled(250, 5)
+REQUESTS = db.scaled(50_000, 100)
+EARNED_DAYS = db.scaled(200_000, 200)
+RUNS = db.scaled(5, 1)
+BASELINE_RUNS = db.scaled(200, 10)
+RECORDS, VOLUNTEERS, ACTIVITIES = db.scaled(1_000_000, 2_000), db.scaled(100_000, 200), db.scaled(20_000, 50)
 QUARTER = (2026, 2)  # fully inside the generator's 690 days from 2025-01-01
 BUDGET_MS = {"compute and rank 5,000 orgs": 2000.0}
 
@@ -55,7 +54,7 @@ def _tree() -> None:
     if OrgNode.objects.exists():
         return
     with transaction.atomic():
-        root = OrgNode.objects.add_root(name="基准县委组织部", kind=OrgKind.ORG_DEPT, code="330522")
+        root = OrgNode.objects.add_root({"name": "基准县委组织部", "kind": OrgKind.ORG_DEPT, "code": "330522"})
         towns = [
             OrgNode(name=f"基准镇街{t:02d}", kind=OrgKind.TOWN, path=OrgNode._get_path(root.path, 2, t + 1), depth=2)
             for t in range(TOWNS)
@@ -181,7 +180,6 @@ class _Rollback(Exception):
 
 
 def main() -> int:
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -192,10 +190,10 @@ def main() -> int:
     from redvest.records.benchdata import generate_records
     from redvest.records.models import ServiceRecord
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     started = time.monotonic()
     _tree()
-    if generate_records(records=1_000_000, volunteers=100_000, out=sys.stderr):
+    if generate_records(records=RECORDS, volunteers=VOLUNTEERS, activities=ACTIVITIES, out=sys.stderr):
         _log(f"  生成基准数据用时 {time.monotonic() - started:.0f} 秒")
     _supplement()
     with connection.cursor() as cursor:
@@ -206,7 +204,7 @@ def main() -> int:
     actor, _ = User.objects.get_or_create(username="bench-evaluation", defaults={"is_superuser": True})
     _scheme(actor, root)
     cohort = OrgNode.objects.filter(path__startswith=root.path, kind=OrgKind.UNIT).count()
-    some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[500_000]
+    some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[RECORDS // 2]
     base_p50, base_p95 = p50_p95_ms(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
     outcome: dict[str, Any] = {}
 
@@ -247,7 +245,7 @@ def main() -> int:
     )
     print(f"第一名：{outcome.get('top')}")
     print(json.dumps({"baseline_p50_ms": round(base_p50, 3), "results": [result]}, ensure_ascii=False))
-    return 0 if ok else 1
+    return db.exit_status(targets_met=ok)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,10 @@ class Size:
 
 LARGE = Size("large", volunteers=100_000, teams=1_000, org_nodes=5_000)
 SMALL = Size("small", volunteers=1_000, teams=10, org_nodes=50)
-SIZES = {s.name: s for s in (LARGE, SMALL)}
+# The smoke mode's pair (BENCH_SMALL=1): enough registered volunteers for its 20-person check-in burst.
+QUICK = Size("quick", volunteers=200, teams=4, org_nodes=20)
+TINY = Size("tiny", volunteers=50, teams=2, org_nodes=10)
+SIZES = {s.name: s for s in (LARGE, SMALL, QUICK, TINY)}
 
 
 def present_size() -> tuple[int, int, int]:

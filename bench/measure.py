@@ -16,13 +16,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import bench._django  # noqa: F401  (sets Django up before the model imports below)
+from bench.db import migrate
 from bench.generate import SIZES, Size, generate, present_size
 from redvest.accounts.models import ApiToken, User
 from redvest.orgs.models import OrgKind, OrgNode
@@ -85,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=sorted(SIZES), default="large")
     size = SIZES[parser.parse_args().size]
-    call_command("migrate", verbosity=0)
+    migrate()
     generate(size)
     urls = targets(size)
     result = {

@@ -19,25 +19,23 @@ import random
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = Path(os.environ.get("PUBLICITY_BENCH_SQLITE_PATH", ROOT / "var" / "bench-publicity.sqlite3"))
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
+
+DB = db.select("publicity", "bench-publicity.sqlite3", override=os.environ.get("PUBLICITY_BENCH_SQLITE_PATH"))
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
 from bench.timing import p50_p95_ms  # noqa: E402
 
-VOLUNTEERS = 50_000
-RECORDS = 200_000
-SESSIONS = 500
-MARKS = 200_000
-TOWNS, COMMUNITIES = 16, 20
+VOLUNTEERS = db.scaled(50_000, 100)
+RECORDS = db.scaled(200_000, 300)
+SESSIONS = db.scaled(500, 5)
+MARKS = db.scaled(200_000, 100)
+TOWNS, COMMUNITIES = db.scaled(16, 2), db.scaled(20, 2)
 YEAR = 2026
-RUNS = 7
-BASELINE_RUNS = 200
+RUNS = db.scaled(7, 2)
+BASELINE_RUNS = db.scaled(200, 10)
 BUDGET_MS = {
     # The wall counts a subtree's commitments through the volunteer and org joins (50,000 in one county).
     "wall, county first page": 500.0,
@@ -201,7 +199,6 @@ def _generate() -> None:
 
 
 def main() -> int:
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -211,7 +208,7 @@ def main() -> int:
     from redvest.publicity.models import Commitment
     from redvest.publicity.selectors import commitment_list, commitment_progress, training_hours_report, wall
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     _generate()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -266,7 +263,7 @@ def main() -> int:
             f"{r['budget_ms']:>11}  {'ok' if ok else 'SLOW'}"
         )
     print(json.dumps({"baseline_p50_ms": round(base_p50, 3), "results": results}, ensure_ascii=False))
-    return 1 if failed else 0
+    return db.exit_status(targets_met=not failed)
 
 
 if __name__ == "__main__":

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = ROOT / "var" / "bench-records.sqlite3"
-RUNS = 50
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
+
+RUNS = db.scaled(50, 2)
+RECORDS, VOLUNTEERS, ACTIVITIES = db.scaled(1_000_000, 2_000), db.scaled(100_000, 200), db.scaled(20_000, 50)
+DB = db.select("records", "bench-records.sqlite3")
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
 
@@ -52,10 +50,18 @@ def main() -> int:
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     out = io.StringIO()
     try:
-        call_command("bench_records", runs=RUNS, stdout=out, stderr=sys.stderr)
+        call_command(
+            "bench_records",
+            runs=RUNS,
+            records=RECORDS,
+            volunteers=VOLUNTEERS,
+            activities=ACTIVITIES,
+            stdout=out,
+            stderr=sys.stderr,
+        )
         failed = False
     except CommandError as exc:  # targets missed: the JSON was printed before the error
         print(f"bench_records: {exc}", file=sys.stderr)
@@ -75,7 +81,7 @@ def main() -> int:
             f"{r['target_ms']:>11}  {verdict}"
         )
     print(json.dumps({"baseline": base, "targets": results}, ensure_ascii=False))
-    return 1 if failed else 0
+    return db.exit_status(targets_met=not failed, errors=any(r["status"] != 200 for r in results))
 
 
 if __name__ == "__main__":

@@ -18,20 +18,19 @@ import os
 import random
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DB = Path(os.environ.get("REPORTS_BENCH_SQLITE_PATH", ROOT / "var" / "bench-reports.sqlite3"))
-os.environ["BENCH_SQLITE_PATH"] = str(DB)
-os.environ.pop("BENCH_DATABASE_URL", None)
+from bench import db
+
+DB = db.select("reports", "bench-reports.sqlite3", override=os.environ.get("REPORTS_BENCH_SQLITE_PATH"))
 
 import bench._django  # noqa: E402, F401  (Django on bench.settings and the file above)
 from bench.timing import p50_p95_ms  # noqa: E402
 
-RUNS = 7
-BASELINE_RUNS = 200
-ATTENDANCES = 200_000
+RUNS = db.scaled(7, 2)
+BASELINE_RUNS = db.scaled(200, 10)
+ATTENDANCES = db.scaled(200_000, 200)
+RECORDS, VOLUNTEERS, ACTIVITIES = db.scaled(1_000_000, 2_000), db.scaled(100_000, 200), db.scaled(20_000, 50)
 QUARTER = (2026, 2)  # fully inside the generator's 690 days from 2025-01-01
 # The budget is the county's draft; every town at once (what a circular's figures would cost if
 # computed live) is shown for information.
@@ -86,7 +85,6 @@ def _supplement() -> None:
 
 
 def main() -> int:
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -96,9 +94,9 @@ def main() -> int:
     from redvest.reports.figures import record_figures
     from redvest.reports.quarters import quarter_bounds
 
-    call_command("migrate", verbosity=0)
+    db.migrate()
     started = time.monotonic()
-    if generate_records(records=1_000_000, volunteers=100_000, out=sys.stderr):
+    if generate_records(records=RECORDS, volunteers=VOLUNTEERS, activities=ACTIVITIES, out=sys.stderr):
         _log(f"  生成基准数据用时 {time.monotonic() - started:.0f} 秒")
     _supplement()
     with connection.cursor() as cursor:
@@ -108,7 +106,7 @@ def main() -> int:
         raise SystemExit("基准库没有组织节点")
     towns = list(OrgNode.objects.filter(depth=2, path__startswith=root.path).values_list("path", flat=True))
     first, last = quarter_bounds(*QUARTER)
-    some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[500_000]
+    some_pk = ServiceRecord.objects.order_by("pk").values_list("pk", flat=True)[RECORDS // 2]
     base_p50, base_p95 = p50_p95_ms(lambda: ServiceRecord.objects.filter(pk=some_pk).first(), BASELINE_RUNS)
 
     targets = {
@@ -153,7 +151,7 @@ def main() -> int:
             ensure_ascii=False,
         )
     )
-    return 1 if failed else 0
+    return db.exit_status(targets_met=not failed)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,13 @@
    cookie) and get an API token from POST /api/v1/auth/token.
 3. Per target: warm up, then sequential requests and concurrent ones (4 client threads), bounded
    in count and time; report p50/p95 and the p95 as a multiple of the baseline's p95.
-4. Print the table, write it to bench/results/latest.txt and stop gunicorn (also on error).
+4. Print the table and stop gunicorn (also on error); `make bench` (bench.suite) files it in
+   bench/results/latest.txt with the other parts.
+
+Readiness is awaited for up to 5 minutes (a loaded machine can take more than 30 s to boot gunicorn),
+and the load average is printed with the results. `BENCH_DATABASE_URL` (PostgreSQL) puts both databases
+on that server (`<name>_pages`, `<name>_pages_small`, see bench.db); BENCH_SMALL=1 is the smoke mode
+(200 and 50 volunteers, a few requests per target, a 20-person burst).
 
 Only 127.0.0.1 is ever contacted. A page that answers 404 is reported as "missing".
 """
@@ -33,19 +39,20 @@ from typing import Any
 
 import requests
 
-from bench import checkin
+from bench import checkin, db
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-LARGE_DB = ROOT / "var" / "bench.sqlite3"
-SMALL_DB = ROOT / "var" / "bench-small.sqlite3"
+RESULTS = db.results_dir()
 HOST = "127.0.0.1"
 WORKERS = 2
 THREADS = 4
-WARMUP = 10
-SEQUENTIAL = 100
-CONCURRENT = 200
+WARMUP = db.scaled(10, 2)
+SEQUENTIAL = db.scaled(100, 5)
+CONCURRENT = db.scaled(200, 8)
 BUDGET_S = 60.0  # per target, sequential and concurrent together
+READY_TIMEOUT_S = float(os.environ.get("BENCH_READY_TIMEOUT_S", 300))
+LARGE_SIZE = "quick" if db.small() else "large"
+SMALL_SIZE = "tiny" if db.small() else "small"
 TARGET_P95_MS = 100.0
 LOGIN = ("county", "redvest-demo")
 
@@ -66,19 +73,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def _env(db: Path, *, large: bool) -> dict[str, str]:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", BENCH_SQLITE_PATH=str(db), PYTHONPATH=str(ROOT))
-    if not large:
-        env.pop("BENCH_DATABASE_URL", None)  # the small copy always lives in its own SQLite file
+def _env(*, large: bool) -> dict[str, str]:
+    """The children's environment: bench.settings on the large or the small database of this part."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
+    env.pop("BENCH_SQLITE_PATH", None)
+    env.pop("BENCH_PART_DATABASE_URL", None)
+    if large:
+        env.update(db.part_env("pages", "bench.sqlite3"))
+    else:
+        env.update(db.part_env("pages_small", "bench-small.sqlite3"))
     return env
 
 
-def prepare(size: str, db: Path) -> dict[str, Any]:
+def prepare(size: str) -> dict[str, Any]:
     print(f"== 准备 {size} 数据库并统计查询数", file=sys.stderr, flush=True)
     done = subprocess.run(
         [sys.executable, "-m", "bench.measure", "--size", size],
         cwd=ROOT,
-        env=_env(db, large=size == "large"),
+        env=_env(large=size == LARGE_SIZE),
         stdout=subprocess.PIPE,
         text=True,
         check=True,
@@ -88,9 +100,17 @@ def prepare(size: str, db: Path) -> dict[str, Any]:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+    """A free port of 127.0.0.1: the first free one of BENCH_PORTS ("8850-8869") when set, else any."""
+    first, _, last = os.environ.get("BENCH_PORTS", "").partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first else [0]
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:  # taken
+                continue
+            return int(sock.getsockname()[1])
+    raise RuntimeError(f"BENCH_PORTS {first}-{last} 中没有空闲端口")
 
 
 class Server:
@@ -100,7 +120,8 @@ class Server:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         RESULTS.mkdir(parents=True, exist_ok=True)
-        self.log = (RESULTS / "gunicorn.log").open("w")
+        self.log_path = RESULTS / f"gunicorn-{self.port}.log"
+        self.log = self.log_path.open("w")
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -122,18 +143,20 @@ class Server:
             stderr=subprocess.STDOUT,
         )
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
+    def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> float:
+        """Poll /healthz until it answers 200; returns the seconds it took (the boot on a loaded machine)."""
+        started = time.monotonic()
+        deadline = started + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn 启动失败，见 {RESULTS / 'gunicorn.log'}")
+                raise RuntimeError(f"gunicorn 启动失败，见 {self.log_path}")
             try:
-                if requests.get(f"{self.base}/healthz", timeout=5).status_code == 200:
-                    return
+                if requests.get(f"{self.base}/healthz", timeout=10).status_code == 200:
+                    return time.monotonic() - started
             except requests.RequestException:  # not listening or still booting
                 pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn 未在30秒内就绪")
+            time.sleep(0.5)
+        raise RuntimeError(f"gunicorn 未在{timeout:.0f}秒内就绪（{db.load()}）")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -146,14 +169,14 @@ class Server:
         self.log.close()
 
 
-def login(base: str) -> requests.Session:
+def login(base: str, credentials: tuple[str, str] = LOGIN) -> requests.Session:
     """The real login form: GET for the CSRF token and cookie, POST the credentials."""
     session = requests.Session()
     page = session.get(f"{base}/accounts/login/", timeout=10)
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     if match is None:
         raise RuntimeError("登录页没有 CSRF 令牌")
-    username, password = LOGIN
+    username, password = credentials
     response = session.post(
         f"{base}/accounts/login/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)},
@@ -292,8 +315,7 @@ def report(timings: list[Timing], small: dict[str, Any], large: dict[str, Any], 
 
 
 def _machine() -> str:
-    one, five, _ = os.getloadavg()
-    return f"{os.cpu_count()} CPUs, load average {one:.2f} (1 min) / {five:.2f} (5 min) before timing"
+    return f"{db.load()} before timing"
 
 
 def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -301,11 +323,11 @@ def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def _checkin_prepare() -> dict[str, Any]:
-    print("== 准备签到并发数据（300 名已审核志愿者）", file=sys.stderr, flush=True)
+    print(f"== 准备签到并发数据（{checkin.VOLUNTEERS} 名已审核志愿者）", file=sys.stderr, flush=True)
     done = subprocess.run(
         [sys.executable, "-m", "bench.checkin", "prepare"],
         cwd=ROOT,
-        env=_env(LARGE_DB, large=True),
+        env=_env(large=True),
         stdout=subprocess.PIPE,
         text=True,
         check=True,
@@ -318,7 +340,7 @@ def _checkin_verify(activity_id: int) -> dict[str, int]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.checkin", "verify", str(activity_id)],
         cwd=ROOT,
-        env=_env(LARGE_DB, large=True),
+        env=_env(large=True),
         stdout=subprocess.PIPE,
         text=True,
         check=True,
@@ -356,17 +378,20 @@ def checkin_report(bursts: tuple[checkin.Burst, checkin.Burst], counts: dict[str
     return "\n".join(lines)
 
 
-def harness() -> str:
-    """The gunicorn part of `make bench`: page targets and the check-in burst; returns the text."""
-    small = prepare("small", SMALL_DB)
-    large = prepare("large", LARGE_DB)
-    db_label = "BENCH_DATABASE_URL" if os.environ.get("BENCH_DATABASE_URL") else str(LARGE_DB.relative_to(ROOT))
+def harness() -> tuple[str, int]:
+    """The gunicorn part of `make bench`: page targets and the check-in burst; returns the text and the
+    exit status (1 when a check-in was lost or duplicated, 3 when a target was missed)."""
+    small = prepare(SMALL_SIZE)
+    large = prepare(LARGE_SIZE)
+    env = _env(large=True)
+    db_label = env.get("BENCH_PART_DATABASE_URL", "").rsplit("/", 1)[-1] or env["BENCH_SQLITE_PATH"]
     load = _machine()
     prepared = _checkin_prepare()
-    server = Server(_env(LARGE_DB, large=True))
+    server = Server(env)
     try:
-        server.wait_ready()
-        print(f"== gunicorn 就绪：{server.base}", file=sys.stderr, flush=True)
+        boot_s = server.wait_ready()
+        load += f"; gunicorn ready after {boot_s:.1f} s"
+        print(f"== gunicorn 就绪：{server.base}（{boot_s:.1f} 秒）", file=sys.stderr, flush=True)
         logged_in = login(server.base)
         token = api_token(server.base)
 
@@ -392,18 +417,21 @@ def harness() -> str:
     for t in timings:
         t.url = t.url.removeprefix(server.base)
     text = report(timings, small, large, db_label, load)
-    text += "\n\n" + checkin_report(bursts, _checkin_verify(prepared["activity_id"]))
-    return text
+    counts = _checkin_verify(prepared["activity_id"])
+    text += "\n\n" + checkin_report(bursts, counts)
+    baseline, burst = bursts
+    exact = counts["attendance_rows"] == counts["attendance_volunteers"] == checkin.VOLUNTEERS
+    met = burst.throughput >= checkin.TARGET_RATIO * baseline.throughput and all(
+        t.status == "ok" and t.sequential and percentile(t.sequential, 0.95) <= TARGET_P95_MS for t in timings
+    )
+    return text + f"\nafter: {db.load()}", db.exit_status(targets_met=met, errors=not exact)
 
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    text = harness()
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.txt").write_text(text + "\n")
+    text, status = harness()
     print(text)
-    print(f"\n(写入 {RESULTS.relative_to(ROOT) / 'latest.txt'})")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

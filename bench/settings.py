@@ -1,8 +1,9 @@
 """Benchmark settings: the product's settings on a separate database, DEBUG off, plus a baseline view.
 
-The database is the SQLite file `var/bench.sqlite3` (`BENCH_SQLITE_PATH` picks another file), or
-`BENCH_DATABASE_URL` when set; the product's `DATABASE_URL` is never used, so a benchmark cannot
-touch the demo or production data.
+The database is the one `bench.db` chose for the part: `BENCH_PART_DATABASE_URL` (PostgreSQL), else
+`BENCH_DATABASE_URL` when run directly, else the SQLite file `BENCH_SQLITE_PATH` (default
+`var/bench.sqlite3`). The product's `DATABASE_URL` is never used here, so a benchmark cannot touch the
+demo or production data.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from redvest.settings import VAR_DIR
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
 
-if os.environ.get("BENCH_DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"], conn_max_age=600)}
+_URL = os.environ.get("BENCH_PART_DATABASE_URL") or os.environ.get("BENCH_DATABASE_URL")
+if _URL:
+    DATABASES = {"default": dj_database_url.parse(_URL, conn_max_age=600)}
 else:
     DATABASES = {
         "default": {

@@ -34,6 +34,9 @@ def insert(request: HttpRequest) -> HttpResponse:
     if user is None:
         return JsonResponse({"code": "unauthorized"}, status=401)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("INSERT INTO bench_insert (user_id, at) VALUES (%s, %s)", [user.pk, timezone.now().isoformat()])
-        row_id = cursor.lastrowid
+        # RETURNING: SQLite (3.35+) and PostgreSQL alike; lastrowid is SQLite-only.
+        cursor.execute(
+            "INSERT INTO bench_insert (user_id, at) VALUES (%s, %s) RETURNING id", [user.pk, timezone.now().isoformat()]
+        )
+        row_id = cursor.fetchone()[0]
     return JsonResponse({"id": row_id})

@@ -364,7 +364,7 @@ def fig_c(demo: Demo) -> str:
             },
             timeout=60,
         )
-        if r.status_code != 201:
+        if r.status_code != 202:
             raise Failed(f"export request: {r.status_code} {r.text[:200]}")
         return int(r.json()["id"])
 

@@ -1,16 +1,21 @@
-"""The one Excel writer every export uses (write-only mode, so large sheets stream row by row).
+"""The one spreadsheet writer every export uses: xlsx in write-only mode (rows stream to a temporary
+file, memory stays flat) and CSV beside it (UTF-8 with a byte-order mark, so Excel opens Chinese
+correctly).
 
-Two rules for every cell: characters the file format cannot hold are removed (rows stored before
-input was checked may still contain them, and one would fail the whole export), and a text that
-starts like a formula (= + - @, or a tab or CR) or reads like an error (#N/A) is written as a text cell with Excel's quote prefix,
-so a 服务岗位 of =HYPERLINK(…) shows as typed and never runs.
+Both formats clean each value with one function, `cell_value`: characters the file format cannot hold
+are removed (rows stored before input was checked may still contain them, and one would fail the whole
+export), and a text that starts like a formula (= + - @, or a tab or CR) or reads like an error (#N/A)
+is marked as text — in xlsx a text cell with Excel's quote prefix, in CSV a leading apostrophe (the
+usual CSV-injection guard) — so a 服务岗位 of =HYPERLINK(…) shows as typed and never runs.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime
 import io
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import IO, Any, Literal, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,8 +27,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from redvest.core.text import strip_control_characters
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
+Format = Literal["xlsx", "csv"]
+FORMATS: tuple[tuple[str, str], ...] = (("xlsx", "Excel（.xlsx）"), ("csv", "CSV（.csv，UTF-8）"))
+CONTENT_TYPES: dict[str, str] = {"xlsx": XLSX_CONTENT_TYPE, "csv": CSV_CONTENT_TYPE}
 
 
 def excel_text(value: str) -> str:
@@ -31,12 +40,18 @@ def excel_text(value: str) -> str:
     return strip_control_characters(value)
 
 
+def cell_value(value: Any) -> tuple[Any, bool]:
+    """One value cleaned for either format: (value, must be forced to text)."""
+    if isinstance(value, str):
+        value = excel_text(value)
+        return value, value.startswith(FORMULA_START) or value in ERROR_CODES
+    return value, False
+
+
 def excel_cell(sheet: WriteOnlyWorksheet, value: Any, *, font: Font | None = None) -> Any:
     """What to append for one value: the value itself, or a cell when it needs a style or must be
     forced to text."""
-    if isinstance(value, str):
-        value = excel_text(value)
-    as_text = isinstance(value, str) and (value.startswith(FORMULA_START) or value in ERROR_CODES)
+    value, as_text = cell_value(value)
     if not as_text and font is None:
         return value
     cell = WriteOnlyCell(sheet, value=value)
@@ -67,4 +82,73 @@ def excel_sheet(workbook: Workbook, title: str, *, widths: Iterable[int] = ()) -
 def excel_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_value(value: Any) -> str:
+    """One value as CSV text: cleaned like an xlsx cell; formula-like text gets a leading apostrophe."""
+    value, as_text = cell_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if as_text else text
+
+
+class SheetWriter(Protocol):
+    """A streaming writer of one sheet: a title row or a header, then data rows; `close()` finishes it."""
+
+    def append(self, values: Iterable[Any], *, bold: bool = False) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class XlsxWriter:
+    """One write-only sheet saved to `target` on close (openpyxl streams the rows to a temporary file)."""
+
+    def __init__(self, target: str | IO[bytes], *, title: str, widths: Sequence[int] = ()) -> None:
+        self.target = target
+        self.workbook = Workbook(write_only=True)
+        self.sheet = excel_sheet(self.workbook, title, widths=widths)
+
+    def append(self, values: Iterable[Any], *, bold: bool = False) -> None:
+        excel_append(self.sheet, values, font=BOLD if bold else None)
+
+    def close(self) -> None:
+        self.workbook.save(self.target)
+
+
+class CsvWriter:
+    """CSV rows written straight to `target` (a binary file): UTF-8 with a BOM, CRLF line ends."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.stream = io.TextIOWrapper(target, encoding="utf-8-sig", newline="", write_through=False)
+        self.writer = csv.writer(self.stream)
+
+    def append(self, values: Iterable[Any], *, bold: bool = False) -> None:
+        self.writer.writerow([csv_value(v) for v in values])
+
+    def close(self) -> None:
+        self.stream.flush()
+        self.stream.detach()
+
+
+def sheet_writer(fmt: str, target: IO[bytes], *, title: str, widths: Sequence[int] = ()) -> SheetWriter:
+    """The writer of one format ("xlsx" or "csv") into an open binary file."""
+    if fmt == "csv":
+        return CsvWriter(target)
+    return XlsxWriter(target, title=title, widths=widths)
+
+
+def sheet_bytes(fmt: str, rows: Iterable[Sequence[Any]], *, title: str, widths: Sequence[int] = ()) -> bytes:
+    """A small sheet (fixed size: one statement, one settlement) built in memory in either format;
+    the first row is the header."""
+    buffer = io.BytesIO()
+    writer = sheet_writer(fmt, buffer, title=title, widths=widths)
+    for index, row in enumerate(rows):
+        writer.append(row, bold=index == 0)
+    writer.close()
     return buffer.getvalue()

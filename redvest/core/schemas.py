@@ -35,3 +35,13 @@ class ErrorOut(Schema):
     code: str
     message: str
     errors: dict[str, str] | None = None
+
+
+class ExportTicketOut(Schema):
+    """A queued background export (202): poll `status_url` (GET, progress in rows) and fetch the file
+    from `download_url` once its status is "done"."""
+
+    id: int
+    status: str = "queued"
+    status_url: str
+    download_url: str

@@ -25,8 +25,13 @@ def dashboard_access(user: Any, node: Any) -> Access | None:
 
 
 def _data_export_rule(grant: Grant, action: Action, rows: Rows) -> Q | None:
-    """Excel exports below org admin: whoever requested one sees it (an admin role lost since)."""
-    return Q(created_by_id=grant.user_id) if action == "view" and grant.user_id else None
+    """Exports: whoever requested one sees it (an admin role lost since, or an export asked for from a
+    page without an org, or above the requester's own subtree — its rows were scoped to theirs); org
+    admins also see those of their subtree."""
+    own = Q(created_by_id=grant.user_id) if action == "view" and grant.user_id else None
+    if grant.role == Role.ORG_ADMIN:
+        return rows.subtree | own if own is not None else rows.subtree
+    return own
 
 
 def register() -> None:
@@ -36,5 +41,6 @@ def register() -> None:
             models=("dashboards.dataexport",),
             path="org__path",  # the exported subtree
             rule=_data_export_rule,
+            admins_subtree=False,  # the rule adds their own exports to their subtree's
         )
     )

@@ -1,4 +1,4 @@
-"""/api/v1/dashboards: one node's dashboard (every panel), its children, and Excel exports."""
+"""/api/v1/dashboards: one node's dashboard (every panel), its children, and background exports."""
 
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ def export_tables(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"key": t.key, "label": t.label, "categories": list(t.categories)} for t in tables().values()]
 
 
-@router.post("/exports", response={201: s.ExportOut, **ERRORS}, summary="提交导出（后台生成 Excel）")
+@router.post(
+    "/exports",
+    response={202: s.ExportOut, **ERRORS},
+    summary="提交导出（后台生成 Excel 或 CSV；进度见 GET /exports/{id}）",
+)
 def export_create(request: HttpRequest, payload: s.ExportIn) -> Status[Any]:
     export = data_export_request(
         actor=api_user(request),
@@ -38,9 +42,10 @@ def export_create(request: HttpRequest, payload: s.ExportIn) -> Status[Any]:
         start=payload.start,
         end=payload.end,
         include_sensitive=payload.include_sensitive,
+        fmt=payload.format,
     )
     export.refresh_from_db()
-    return Status(201, export)
+    return Status(202, export)
 
 
 @router.get("/exports", response=list[s.ExportOut], summary="我的导出")
@@ -49,7 +54,11 @@ def export_list(request: HttpRequest) -> QuerySet[Any]:
     return selectors.export_list(user=api_user(request))
 
 
-@router.get("/exports/{export_id}", response={200: s.ExportOut, 404: s.ErrorOut}, summary="导出详情")
+@router.get(
+    "/exports/{export_id}",
+    response={200: s.ExportOut, 404: s.ErrorOut},
+    summary="导出详情与进度（已写入行数 / 总行数）",
+)
 def export_detail(request: HttpRequest, export_id: int) -> Any:
     return selectors.export_get(user=api_user(request), pk=export_id)
 
@@ -58,7 +67,7 @@ def export_detail(request: HttpRequest, export_id: int) -> Any:
     "/exports/{export_id}/download",
     response={200: None, **ERRORS},
     summary="下载导出文件（留痕）",
-    openapi_extra={"responses": {200: {"description": "xlsx 文件"}}},
+    openapi_extra={"responses": {200: {"description": "xlsx 或 csv 文件"}}},
 )
 def export_file(request: HttpRequest, export_id: int) -> FileResponse:
     user = api_user(request)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from redvest.core.exports import export_kinds
 from redvest.core.models import HeartbeatJob
 
 
@@ -86,14 +87,26 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
+class ExportFormat(models.TextChoices):
+    XLSX = "xlsx", "Excel"
+    CSV = "csv", "CSV"
+
+
 class DataExport(HeartbeatJob):
-    """One requested Excel export of a table, for a subtree, category and period; built in the background."""
+    """One requested export, built in the background: a registered table for a subtree, category and
+    period (数据导出), or an app's own export kind (`core.exports`: the volunteer ledger with the list's
+    filters, …) with its parameters. `row_count` of `total` rows written so far is the progress."""
 
     table = models.CharField("数据表", max_length=30)
-    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="组织范围")
+    org = models.ForeignKey(
+        "orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="组织范围", null=True, blank=True
+    )
     category = models.CharField("类别", max_length=30, blank=True, default="")
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期")
+    start = models.DateField("开始日期", null=True, blank=True)
+    end = models.DateField("结束日期", null=True, blank=True)
+    format = models.CharField("格式", max_length=5, choices=ExportFormat.choices, default=ExportFormat.XLSX)
+    params = models.JSONField("导出条件", default=dict, blank=True)
+    total = models.IntegerField("总行数", default=0)
     status = models.CharField("状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     sensitive = models.BooleanField("含完整证件号码和手机号", default=False)
     row_count = models.IntegerField("行数", default=0)
@@ -115,7 +128,8 @@ class DataExport(HeartbeatJob):
     def table_label(self) -> str:
         from redvest.dashboards.tables import LABELS
 
-        return LABELS.get(self.table, self.table)
+        kind = export_kinds().get(self.table)
+        return kind.label if kind else LABELS.get(self.table, self.table)
 
     @property
     def category_label(self) -> str:
@@ -127,3 +141,10 @@ class DataExport(HeartbeatJob):
     @property
     def is_finished(self) -> bool:
         return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress in whole percent (100 when done, 0 while the total is unknown)."""
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, self.row_count * 100 // self.total) if self.total else 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 
@@ -53,19 +53,25 @@ class ExportIn(Schema):
     start: datetime.date
     end: datetime.date
     include_sensitive: bool = False
+    format: Literal["xlsx", "csv"] = "xlsx"
 
 
 class ExportOut(Schema):
+    """An export and its progress: `row_count` rows written of `total` (`percent`), the file when done."""
+
     id: int
     table: str
     table_label: str
-    org_id: int
+    org_id: int | None
     category: str
-    start: datetime.date
-    end: datetime.date
+    start: datetime.date | None
+    end: datetime.date | None
+    format: str
     status: str
     sensitive: bool
     row_count: int
+    total: int
+    percent: int
     error: str
     retryable: bool
     created_at: datetime.datetime

@@ -7,14 +7,9 @@ from typing import Any
 from django.tasks import task
 
 from redvest.core.periodic import periodic
+from redvest.dashboards.services.exports import data_export_task
 
-
-@task(queue_name="exports")
-def data_export_task(export_id: int) -> dict[str, Any]:
-    from redvest.dashboards.services.exports import data_export_run
-
-    export = data_export_run(export_id=export_id)
-    return {"id": export.pk, "status": export.status, "rows": export.row_count}
+__all__ = ["dashboards_refresh_task", "data_export_task"]
 
 
 @task(queue_name="oversight")

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:org_id>/screen/", views.big_screen, name="big-screen"),
     path("exports/", views.export_view, name="export"),
     path("exports/list/", views.export_list_partial, name="export-list"),
+    path("exports/<int:pk>/status/", views.export_status, name="export-status"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
 ]

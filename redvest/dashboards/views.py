@@ -128,6 +128,7 @@ def export_view(request: AuthedRequest) -> HttpResponse:
                 start=data["start"],
                 end=data["end"],
                 include_sensitive=data["include_sensitive"],
+                fmt=data["format"] or "xlsx",
             )
         except ValidationFailed as exc:
             add_domain_error(form, exc)
@@ -143,6 +144,15 @@ def export_list_partial(request: AuthedRequest) -> HttpResponse:
     page = paginate(selectors.export_list(user=request.user), page=parse_page(request.GET.get("page")))
     running = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in page.items)
     return render(request, "dashboards/_export_list.html", {"page": page, "running": running})
+
+
+@login_required
+@require_GET
+@shows_domain_errors
+def export_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One export's progress (rows written of the total), polled by htmx from the page that asked for it
+    until the download link appears."""
+    return render(request, "dashboards/_export_status.html", {"e": selectors.export_get(user=request.user, pk=pk)})
 
 
 @login_required

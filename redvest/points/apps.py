@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from redvest.core import navigation
+from redvest.core.exports import export_kind_register
 from redvest.core.workbench import register
 
 
@@ -15,8 +16,10 @@ class PointsConfig(AppConfig):
             records_hooks,
             todos,
         )
+        from redvest.points.services.exports import PIONEER_RANKING_EXPORT
 
         access.register()
+        export_kind_register(PIONEER_RANKING_EXPORT)
         records_hooks.register()
 
         register(todos=todos.todos, figures=todos.figures)

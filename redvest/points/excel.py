@@ -1,6 +1,7 @@
 """Excel exports: statements, merchant settlements, bank reports, the pioneer ranking.
 
-Workbooks are written in openpyxl's write-only mode so a 100,000-row ranking streams row by row.
+Workbooks are written in openpyxl's write-only mode; the pioneer ranking (up to 100,000 rows) is written in
+the background by `services.exports` with `core.excel`'s streaming writers, from `ranking_values`.
 """
 
 from __future__ import annotations
@@ -93,26 +94,21 @@ def bank_report_xlsx(*, report: BankReport) -> bytes:
     )
 
 
-def ranking_xlsx(*, title: str, rows: Iterable[RankingRow]) -> bytes:
-    data = (
-        [
-            r.rank,
-            r.volunteer.name,
-            r.volunteer.number,
-            r.volunteer.org.name,
-            r.credit_hours,
-            r.points,
-            r.bonus,
-            r.deduction,
-            r.score,
-            r.grade_label,
-        ]
-        for r in rows
-    )
-    return _book(
-        "先锋指数",
-        ["排名", "姓名", "志愿者编号", "所属组织", "信用时数", "年度积分", "加分", "扣分", "先锋指数", "等次"],
-        data,
-        widths=[8, 12, 20, 24, 10, 10, 8, 8, 10, 8],
-        preface=[title],
-    )
+RANKING_HEADERS = ("排名", "姓名", "志愿者编号", "所属组织", "信用时数", "年度积分", "加分", "扣分", "先锋指数", "等次")
+RANKING_WIDTHS = (8, 12, 20, 24, 10, 10, 8, 8, 10, 8)
+
+
+def ranking_values(r: RankingRow) -> list[Any]:
+    """One row of the pioneer ranking (written by the background export, `services.exports`)."""
+    return [
+        r.rank,
+        r.volunteer.name,
+        r.volunteer.number,
+        r.volunteer.org.name,
+        r.credit_hours,
+        r.points,
+        r.bonus,
+        r.deduction,
+        r.score,
+        r.grade_label,
+    ]

@@ -42,12 +42,12 @@ DAYS = 690  # up to late November 2026
 
 
 def _root() -> OrgNode:
-    root = OrgNode.get_root_nodes().first()
+    root = OrgNode.objects.get_root_nodes().first()
     if root is None:
-        root = OrgNode.add_root(name="基准县委组织部", kind=OrgKind.ORG_DEPT, code="330522")
+        root = OrgNode.objects.add_root({"name": "基准县委组织部", "kind": OrgKind.ORG_DEPT, "code": "330522"})
         for i in range(20):
             root.refresh_from_db()
-            root.add_child(name=f"基准镇街{i:02d}", kind=OrgKind.TOWN)
+            OrgNode.objects.add_child(root, {"name": f"基准镇街{i:02d}", "kind": OrgKind.TOWN})
         root.refresh_from_db()
     return root
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from redvest.core.api_pagination import paginate
+from redvest.core.api_request import api_user
 from redvest.core.errors import ValidationFailed
-from redvest.core.schemas import Id
+from redvest.core.schemas import ErrorOut, ExportTicketOut, Id
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import selectors
 from redvest.volunteers.consent import CURRENT_TEXTS, ConsentText
@@ -39,7 +40,7 @@ from redvest.volunteers.services import (
     deregistration_decide,
     deregistration_request,
     volunteer_data_of,
-    volunteer_export,
+    volunteer_export_request,
     volunteer_import_confirm,
     volunteer_import_retry,
     volunteer_import_start,
@@ -49,7 +50,6 @@ from redvest.volunteers.services import (
     volunteer_set_status,
     volunteer_update,
 )
-from redvest.volunteers.views.imports import xlsx_response
 
 router = Router(tags=["志愿者"])
 
@@ -104,10 +104,16 @@ def volunteer_create(request: HttpRequest, payload: VolunteerIn) -> Status[Volun
     return Status(201, _fresh(request, volunteer))
 
 
-@router.get("/export", summary="导出志愿者台账 Excel（列见 volunteers.excel；脱敏规则同页面）")
-def volunteer_export_xlsx(request: HttpRequest, filters: Query[VolunteerFilter]) -> HttpResponse:
-    file = volunteer_export(actor=request.auth, filters=_filters(filters))  # type: ignore[attr-defined]  # ninja sets request.auth
-    return xlsx_response(file.content, file.filename)
+@router.post(
+    "/export",
+    response={202: ExportTicketOut, 400: ErrorOut},
+    summary="后台导出志愿者台账（Excel 或 CSV；列见 volunteers.excel；脱敏规则同页面；进度见 status_url）",
+)
+def volunteer_export_create(
+    request: HttpRequest, filters: Query[VolunteerFilter], format: Literal["xlsx", "csv"] = "xlsx"
+) -> Status[ExportTicketOut]:
+    ticket = volunteer_export_request(actor=api_user(request), filters=_filters(filters), fmt=format)
+    return Status(202, ExportTicketOut(id=ticket.id, status_url=ticket.api_url, download_url=ticket.download_url))
 
 
 @router.post("/imports", response={202: ImportOut}, summary="上传 Excel 导入（默认仅预检；进度见 GET /imports/{id}）")

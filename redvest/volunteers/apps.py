@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from redvest.core import navigation
+from redvest.core.exports import export_kind_register
 from redvest.core.workbench import register
 
 
@@ -12,7 +13,7 @@ class VolunteersConfig(AppConfig):
         # Models and tasks can only be imported once the registry is ready.
         from redvest.core.jobs import JobKind, job_kind_register  # imports core's models: only once apps are loaded
         from redvest.volunteers.models import ImportStatus, VolunteerImport
-        from redvest.volunteers.services import volunteer_import_recover
+        from redvest.volunteers.services import LEDGER_EXPORT, volunteer_import_recover
         from redvest.volunteers.tasks import volunteer_import_run
 
         job_kind_register(
@@ -23,6 +24,8 @@ class VolunteersConfig(AppConfig):
                 recover=volunteer_import_recover,
             )
         )
+
+        export_kind_register(LEDGER_EXPORT)
 
         from redvest.volunteers import (  # the app's access rules, menu and to-dos, read once apps are loaded
             access,

@@ -37,7 +37,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from redvest.core.excel import excel_append, excel_bytes, excel_sheet
+from redvest.core.excel import excel_append, excel_bytes
 from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory
 
 MAX_IMPORT_ROWS = 20_000
@@ -214,17 +214,6 @@ def template_workbook() -> bytes:
     guide.append(["", "", "默认全部正确才导入；可选择“只导入正确行”，错误行可下载错误报告修改后再导入。"])
     guide.column_dimensions["A"].width = 16
     guide.column_dimensions["C"].width = 80
-    return excel_bytes(workbook)
-
-
-def export_workbook(rows: Iterable[dict[str, Any]]) -> bytes:
-    """The ledger as xlsx with EXPORT_COLUMNS; rows are dicts keyed by column key, already masked or not."""
-    workbook = Workbook(write_only=True)
-    sheet = excel_sheet(workbook, SHEET_TITLE, widths=[c.width for c in EXPORT_COLUMNS])
-    excel_append(sheet, [c.header for c in EXPORT_COLUMNS])
-    keys = [c.key for c in EXPORT_COLUMNS]
-    for row in rows:
-        excel_append(sheet, [row.get(k, "") for k in keys])
     return excel_bytes(workbook)
 
 

@@ -50,3 +50,63 @@ def test_control_characters_are_removed_instead_of_failing_the_file() -> None:
 
 def test_numbers_dates_and_plain_text_keep_their_type() -> None:
     assert _written([-5, 3, "普通文字"]) == [(-5, "n"), (3, "n"), ("普通文字", "s")]
+
+
+# ---- the streaming writers: xlsx and CSV share the cleaning rule -------------------------------------
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    from redvest.core.excel import sheet_writer
+
+    buffer = io.BytesIO()
+    writer = sheet_writer("csv", buffer, title="表")
+    for row in rows:
+        writer.append(row)
+    writer.close()
+    return buffer.getvalue()
+
+
+def test_csv_starts_with_a_bom_and_keeps_chinese() -> None:
+    content = _csv([["姓名", "组织"], ["张三", "雉城街道"]])
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert content.decode("utf-8-sig") == "姓名,组织\r\n张三,雉城街道\r\n"
+
+
+@pytest.mark.parametrize("value", FORMULA_LIKE)
+def test_csv_formula_like_text_gets_an_apostrophe(value: str) -> None:
+    import csv
+
+    [[read]] = list(csv.reader(io.StringIO(_csv([[value]]).decode("utf-8-sig"))))
+    assert read == "'" + value
+
+
+def test_csv_drops_control_characters_and_writes_numbers_plainly() -> None:
+    import datetime
+
+    text = _csv([["书法\x08绘画\x1b", -5, 1.5, None, datetime.date(2026, 1, 2)]]).decode("utf-8-sig")
+    assert text == "书法绘画,-5,1.5,,2026-01-02\r\n"
+
+
+def test_xlsx_writer_streams_to_a_file_with_a_bold_header(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from redvest.core.excel import sheet_writer
+
+    target = Path(str(tmp_path)) / "out.xlsx"
+    with open(target, "wb") as handle:
+        writer = sheet_writer("xlsx", handle, title="台账", widths=[10, 12])
+        writer.append(["姓名", "岗位"], bold=True)
+        writer.append(["张三", "=1+1"])
+        writer.close()
+    sheet = load_workbook(target).worksheets[0]
+    assert sheet.title == "台账" and sheet["A1"].font.bold
+    assert sheet["B2"].value == "=1+1" and sheet["B2"].data_type == "s"
+
+
+def test_sheet_bytes_builds_a_small_sheet_in_either_format() -> None:
+    from redvest.core.excel import sheet_bytes
+
+    rows = [["编号", "名称"], [1, "@x"]]
+    assert sheet_bytes("csv", rows, title="表").decode("utf-8-sig") == "编号,名称\r\n1,'@x\r\n"
+    read = load_workbook(io.BytesIO(sheet_bytes("xlsx", rows, title="表"))).worksheets[0]
+    assert [c.value for c in read[2]] == [1, "@x"]

@@ -1,6 +1,12 @@
-"""Excel exports of any registered table for a subtree, category and period: requested by an
-administrator (validated, audited, queued on "exports"), built in the background in write-only mode a
-chunk at a time, then downloaded from "我的导出" (each download audited too)."""
+"""Exports in the background: any registered table for a subtree, category and period (requested here by
+an administrator: validated, audited), and the export kinds other apps register in `core.exports` (the
+volunteer ledger with the list's filters, …: checked and audited by their own service, queued through
+`data_export_queue`). Each runs on the "exports" queue, streams in write-only mode a chunk at a time
+(xlsx or CSV, constant memory), stamps its progress (rows written of the total) with the heartbeat, and
+is downloaded from where it was asked for or from "我的导出" (each download audited too).
+
+The task is declared here, beside the service it runs, so services and tasks never import each other
+inside a function (`dashboards.tasks` re-exports it for the worker)."""
 
 from __future__ import annotations
 
@@ -8,22 +14,26 @@ import datetime
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from redvest.accounts import policy
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
 from redvest.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from redvest.core.excel import BOLD, excel_append, excel_sheet
+from redvest.core.excel import sheet_writer
+from redvest.core.exports import ExportSource, ExportTicket, export_kinds
 from redvest.core.jobs import FAILED, INTERRUPTED_MESSAGE, heartbeat
 from redvest.core.replica import replica_reads
-from redvest.dashboards.models import DataExport, ExportStatus
+from redvest.dashboards.models import DataExport, ExportFormat, ExportStatus
 from redvest.dashboards.tables import Table, tables
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import in_subtree_q
@@ -82,6 +92,7 @@ def data_export_request(
     start: datetime.date | None,
     end: datetime.date | None,
     include_sensitive: bool = False,
+    fmt: str = ExportFormat.XLSX,
 ) -> DataExport:
     """Queue an export for the actor's subtree. Rules: a known table and category, start ≤ end, an org the
     actor administers (ValidationFailed / PermissionDenied, nothing queued). Phones and ID numbers are
@@ -89,8 +100,11 @@ def data_export_request(
     spec, org, start_day, end_day = _check(
         actor=actor, table=table, org_id=org_id, category=category, start=start, end=end
     )
+    if fmt not in ExportFormat.values:
+        raise ValidationFailed({"format": "请选择 Excel 或 CSV 格式"})
     sensitive = include_sensitive and policy.can_view_sensitive(actor, org)
     export = DataExport.objects.create(
+        format=fmt,
         table=spec.key,
         org=org,
         category=category,
@@ -110,6 +124,7 @@ def data_export_request(
             "start": start_day.isoformat(),
             "end": end_day.isoformat(),
             "sensitive": sensitive,
+            "format": fmt,
         },
         reason=f"导出{spec.label}" + ("（含完整证件号码和手机号）" if sensitive else "（脱敏）"),
     )
@@ -120,6 +135,8 @@ def data_export_request(
 def export_queryset(*, export: DataExport, spec: Table) -> QuerySet[Any]:
     """The rows of an export: the subtree, the period (Shanghai days, end inclusive), the category, and what
     the requesting user may see of the table's resource."""
+    if export.org is None or export.start is None or export.end is None:
+        raise LookupError(f"export {export.pk} of a table lacks its org or period")
     qs = spec.base().filter(in_subtree_q(spec.path_lookup, export.org.path))
     field = spec.date_field
     after: datetime.date  # a datetime for datetime columns (a datetime is a date)
@@ -136,19 +153,58 @@ def export_queryset(*, export: DataExport, spec: Table) -> QuerySet[Any]:
     return qs.order_by(field, "pk")
 
 
-def _write(spec: Table, qs: QuerySet[Any], sensitive: bool, target: str, export_id: int) -> int:
-    """Stream the rows into an xlsx file at `target` (write-only: memory stays flat), stamping the export's
-    heartbeat every HEARTBEAT_ROWS rows; returns the row count."""
-    workbook = Workbook(write_only=True)
-    sheet = excel_sheet(workbook, spec.label, widths=[max(10, min(24, len(h) * 2 + 4)) for h in spec.headers])
-    excel_append(sheet, spec.headers, font=BOLD)
+@dataclass(frozen=True)
+class _Plan:
+    """What one export writes, whichever registry it comes from."""
+
+    label: str
+    headers: Sequence[str]
+    widths: Sequence[int]
+    count: Callable[[], int]
+    rows: Callable[[], Iterator[Sequence[Any]]]
+    title: str = ""
+
+
+def _plan(export: DataExport) -> _Plan:
+    spec = tables().get(export.table)
+    if spec is not None:
+        qs = export_queryset(export=export, spec=spec)
+        return _Plan(
+            label=spec.label,
+            headers=spec.headers,
+            widths=[max(10, min(24, len(h) * 2 + 4)) for h in spec.headers],
+            count=qs.count,
+            rows=lambda: spec.rows(qs, export.sensitive),
+        )
+    kind = export_kinds()[export.table]  # KeyError: an unknown kind fails the export
+    source = ExportSource(user=export.created_by, org=export.org, params=export.params, sensitive=export.sensitive)
+    return _Plan(
+        label=kind.label,
+        headers=kind.headers,
+        widths=kind.widths,
+        count=lambda: kind.count(source),
+        rows=lambda: kind.rows(source),
+        title=kind.title(source) if kind.title else "",
+    )
+
+
+def _write(plan: _Plan, fmt: str, target: str, export_id: int) -> int:
+    """Stream the rows into a file at `target` (xlsx write-only or CSV: memory stays flat), stamping the
+    export's heartbeat and progress every HEARTBEAT_ROWS rows; returns the row count."""
+    total = plan.count()
+    heartbeat(DataExport, export_id, total=total, row_count=0)
     count = 0
-    for row in spec.rows(qs, sensitive):
-        excel_append(sheet, row)
-        count += 1
-        if count % HEARTBEAT_ROWS == 0:
-            heartbeat(DataExport, export_id, row_count=count)
-    workbook.save(target)
+    with open(target, "wb") as handle:
+        writer = sheet_writer(fmt, handle, title=plan.label, widths=plan.widths)
+        if plan.title:
+            writer.append([plan.title])
+        writer.append(plan.headers, bold=True)
+        for row in plan.rows():
+            writer.append(row)
+            count += 1
+            if count % HEARTBEAT_ROWS == 0:
+                heartbeat(DataExport, export_id, row_count=count, total=max(total, count))
+        writer.close()
     return count
 
 
@@ -169,18 +225,19 @@ def data_export_run(*, export_id: int) -> DataExport:
         export.status = ExportStatus.RUNNING
         export.heartbeat_at = timezone.now()
         export.save(update_fields=["status", "heartbeat_at"])
-    spec = tables().get(export.table)
-    handle, target = tempfile.mkstemp(suffix=".xlsx")
+    fmt = export.format if export.format in ExportFormat.values else ExportFormat.XLSX
+    handle, target = tempfile.mkstemp(suffix=f".{fmt}")
     os.close(handle)
     try:
-        if spec is None:
-            raise LookupError(export.table)
+        plan = _plan(export)
         with replica_reads(within_writes=True):  # the rows from the replica when one is usable
-            count = _write(spec, export_queryset(export=export, spec=spec), export.sensitive, target, export.pk)
+            count = _write(plan, fmt, target, export.pk)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        scope = export.org.name if export.org else "全部"
         with open(target, "rb") as content:
-            export.file.save(f"{spec.label}-{export.org.name}-{stamp}.xlsx", File(content), save=False)
+            export.file.save(f"{plan.label}-{scope}-{stamp}.{fmt}", File(content), save=False)
         export.row_count = count
+        export.total = count
         export.status = ExportStatus.DONE
     except Exception:  # any failure must reach the user as a failed export, not a stuck "生成中"
         log.exception("export %s failed", export_id)
@@ -190,8 +247,14 @@ def data_export_run(*, export_id: int) -> DataExport:
     finally:
         os.unlink(target)
     export.finished_at = timezone.now()
-    export.save(update_fields=["status", "row_count", "file", "error", "retryable", "finished_at"])
+    export.save(update_fields=["status", "row_count", "total", "file", "error", "retryable", "finished_at"])
     return export
+
+
+@task(queue_name="exports")
+def data_export_task(export_id: int) -> dict[str, Any]:
+    export = data_export_run(export_id=export_id)
+    return {"id": export.pk, "status": export.status, "rows": export.row_count}
 
 
 def data_export_recover(export: DataExport) -> str:
@@ -212,7 +275,10 @@ def data_export_retry(*, actor: User, export: DataExport) -> DataExport:
     export = DataExport.objects.select_for_update(of=("self",)).select_related("org").get(pk=export.pk)
     if not policy.can(actor, "view", export):
         raise NotFound("导出记录不存在或您无权查看")
-    if not policy.can_administer(actor, export.org):
+    # A table export needs an administrator of its org; an app's own kind re-reads its rows with the
+    # requester's scope, so its requester may retry it.
+    own_kind = export.table in export_kinds() and export.created_by_id == actor.pk
+    if not own_kind and (export.org is None or not policy.can_administer(actor, export.org)):
         raise PermissionDenied(OUT_OF_SCOPE)
     if export.status != ExportStatus.FAILED or not export.retryable:
         raise Conflict("只有失败的导出可以重试")
@@ -220,8 +286,9 @@ def data_export_retry(*, actor: User, export: DataExport) -> DataExport:
     export.error = ""
     export.retryable = False
     export.row_count = 0
+    export.total = 0
     export.finished_at = None
-    export.save(update_fields=["status", "error", "retryable", "row_count", "finished_at"])
+    export.save(update_fields=["status", "error", "retryable", "row_count", "total", "finished_at"])
     audit_record(
         actor=actor, action="export", target=export, org=export.org, after={"retry": export.pk}, reason="重试导出"
     )
@@ -230,9 +297,31 @@ def data_export_retry(*, actor: User, export: DataExport) -> DataExport:
 
 
 def _enqueue(export: DataExport) -> None:
-    from redvest.dashboards.tasks import data_export_task
-
     transaction.on_commit(lambda: data_export_task.enqueue(export.pk))
+
+
+def export_ticket(export: DataExport) -> ExportTicket:
+    return ExportTicket(
+        id=export.pk,
+        status_url=reverse("dashboards:export-status", args=[export.pk]),
+        api_url=f"/api/v1/dashboards/exports/{export.pk}",
+        download_url=f"/api/v1/dashboards/exports/{export.pk}/download",
+    )
+
+
+def data_export_queue(
+    *, kind: str, actor: User, org: OrgNode | None, params: dict[str, Any], fmt: str, sensitive: bool
+) -> ExportTicket:
+    """Queue an app's own kind of export (registered in `core.exports`; `export_enqueue` calls this). The
+    app's service has checked access, decided `sensitive` and written the audit row in the same
+    transaction; ValidationFailed for an unknown format."""
+    if fmt not in ExportFormat.values:
+        raise ValidationFailed({"format": "请选择 Excel 或 CSV 格式"})
+    export = DataExport.objects.create(
+        table=kind, org=org, params=params, format=fmt, sensitive=sensitive, created_by=actor
+    )
+    _enqueue(export)
+    return export_ticket(export)
 
 
 @transaction.atomic
@@ -243,7 +332,7 @@ def data_export_download(*, actor: User, export: DataExport) -> DataExport:
         raise NotFound("导出记录不存在或您无权查看")
     if export.status != ExportStatus.DONE or not export.file:
         raise ValidationFailed({"export": "文件尚未生成完成"})
-    if export.sensitive and not policy.can_view_sensitive(actor, export.org):
+    if export.sensitive and (export.org is None or not policy.can_view_sensitive(actor, export.org)):
         raise PermissionDenied("该文件含完整证件号码和手机号，您无权下载")
     audit_record(
         actor=actor,

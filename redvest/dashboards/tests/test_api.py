@@ -61,14 +61,38 @@ def test_export_create_list_and_download(world: County, django_capture_on_commit
     }
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{BASE}/exports", body, content_type="application/json")
-    assert response.status_code == 201, response.content
+    assert response.status_code == 202, response.content
     export_id = response.json()["id"]
     listing = client.get(f"{BASE}/exports").json()
     assert listing["count"] == 1 and listing["items"][0]["status"] == "done"
-    assert listing["items"][0]["row_count"] > 0
+    item = listing["items"][0]
+    assert item["row_count"] > 0 and item["total"] == item["row_count"] and item["percent"] == 100
+    assert item["format"] == "xlsx"
     download = client.get(f"{BASE}/exports/{export_id}/download")
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]
+
+
+def test_csv_export_through_the_api(world: County, django_capture_on_commit_callbacks: Any) -> None:
+    client = _client(admin_at(world.tree.town_a))
+    body = {
+        "table": "volunteers",
+        "org_id": world.tree.town_a.pk,
+        "start": (timezone.localdate() - datetime.timedelta(days=400)).isoformat(),
+        "end": timezone.localdate().isoformat(),
+        "format": "csv",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{BASE}/exports", body, content_type="application/json")
+    assert response.status_code == 202, response.content
+    detail = client.get(f"{BASE}/exports/{response.json()['id']}").json()
+    assert (detail["format"], detail["status"], detail["row_count"], detail["total"]) == ("csv", "done", 2, 2)
+    download = client.get(f"{BASE}/exports/{detail['id']}/download")
+    text = b"".join(download.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    assert ".csv" in download["Content-Disposition"] and text.startswith("志愿者编号,姓名,")
+    assert len(text.splitlines()) == 3 and "****" in text
+    wrong = client.post(f"{BASE}/exports", body | {"format": "pdf"}, content_type="application/json")
+    assert wrong.status_code == 422
 
 
 def test_export_errors_name_the_fields(world: County) -> None:

@@ -45,7 +45,14 @@ def test_export_rows_stamp_the_heartbeat(world: County, django_capture_on_commit
     ):
         export = _export(user, django_capture_on_commit_callbacks, org_id=world.tree.town_a.pk)
     assert export.status == ExportStatus.DONE
-    assert beat.call_count == export.row_count == 2
+    assert export.row_count == export.total == 2
+    # the total first (progress 0 of 2), then one stamp per row written
+    assert beat.call_count == export.row_count + 1 == 3
+    assert [c.kwargs for c in beat.call_args_list] == [
+        {"total": 2, "row_count": 0},
+        {"row_count": 1, "total": 2},
+        {"row_count": 2, "total": 2},
+    ]
 
 
 def test_stale_export_is_failed_in_chinese_and_retried_from_the_page(

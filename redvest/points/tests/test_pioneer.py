@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -125,14 +126,29 @@ def test_member_sees_own_breakdown_page(bank: Bank, client: Client) -> None:
     assert "党员先锋指数" in body and "60.00" in body
 
 
-def test_admin_exports_the_ranking(bank: Bank, client: Client) -> None:
+def test_admin_exports_the_ranking_in_the_background(
+    bank: Bank, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from redvest.audit.models import AuditEntry
+    from redvest.dashboards.tests.export_helpers import queued_export
+
     _member(bank, minutes=600)
     client.force_login(bank.admin_a)
-    response = client.get(f"/points/index/ranking/?org={bank.tree.town_a.pk}&year={YEAR}&export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    url = f"/points/index/ranking/?org={bank.tree.town_a.pk}&year={YEAR}"
+    export, content = queued_export(client, django_capture_on_commit_callbacks, url)
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][0] == "排名"
-    assert len(rows) == 2 + 2
-    from redvest.audit.models import AuditEntry
-
+    assert "先锋指数排名" in str(rows[0][0]) and rows[1][0] == "排名"
+    assert len(rows) == 2 + 2 and (export.row_count, export.total) == (2, 2)
     assert AuditEntry.objects.filter(action="export", actor=bank.admin_a).exists()
+    _, csv_content = queued_export(client, django_capture_on_commit_callbacks, url, fmt="csv")
+    lines = csv_content.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("排名,姓名") and len(lines) == 4
+
+
+def test_ranking_export_is_refused_to_a_member(bank: Bank, client: Client) -> None:
+    from redvest.dashboards.models import DataExport
+
+    client.force_login(bank.volunteer.user)  # type: ignore[arg-type]
+    response = client.post(f"/points/index/ranking/?org={bank.tree.town_a.pk}&year={YEAR}", {"format": "xlsx"})
+    assert response.status_code == 403 and not DataExport.objects.exists()

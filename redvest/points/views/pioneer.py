@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, PermissionDenied
+from redvest.core.exports import export_started
 from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
 from redvest.orgs.models import OrgNode
-from redvest.points import excel
 from redvest.points.forms import PioneerConfigForm, PioneerEntryForm, RevokeForm
 from redvest.points.models import PioneerConfig
 from redvest.points.selectors import (
@@ -30,12 +30,11 @@ from redvest.points.selectors import (
     pioneer_entries,
     pioneer_entry_get,
     pioneer_ranking,
-    pioneer_ranking_all,
     volunteer_of,
 )
 from redvest.points.services import ConfigData, pioneer_config_set, pioneer_entry_add, pioneer_entry_revoke
-from redvest.points.services.exports import export_record
-from redvest.points.views._common import parse_int, parse_year, shows_domain_errors, xlsx_response
+from redvest.points.services.exports import PIONEER_RANKING_LABEL, pioneer_export_request
+from redvest.points.views._common import parse_int, parse_year, shows_domain_errors
 from redvest.points.views.rules import picker_nodes
 
 
@@ -62,11 +61,10 @@ def _admin_org(request: HttpRequest) -> OrgNode:
 def ranking(request: AuthedRequest) -> HttpResponse:
     org = _admin_org(request)
     year = parse_year(request.GET.get("year"))
-    if request.GET.get("export") == "xlsx":
-        _total, rows = pioneer_ranking_all(user=request.user, org=org, year=year)
-        export_record(actor=request.user, target=org, what=f"{year}年党员先锋指数排名", org=org)
-        title = f"{org.name} {year}年党员先锋指数排名（导出时间 {timezone.localtime():%Y-%m-%d %H:%M}）"
-        return xlsx_response(excel.ranking_xlsx(title=title, rows=rows), f"先锋指数-{org.name}-{year}.xlsx")
+    if request.method == "POST":  # the export: queued, its progress shown on the next page
+        ticket = pioneer_export_request(actor=request.user, org=org, year=year, fmt=request.POST.get("format", "xlsx"))
+        back = f"{request.path}?org={org.pk}&year={year}"
+        return export_started(request, ticket, label=PIONEER_RANKING_LABEL, back_url=back)
     result = pioneer_ranking(user=request.user, org=org, year=year, page=parse_page(request.GET.get("page")))
     this_year = timezone.localdate().year
     return render(

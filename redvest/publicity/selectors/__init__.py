@@ -33,6 +33,7 @@ from redvest.publicity.selectors.training import (
     session_list,
     session_roster,
     training_hours_all,
+    training_hours_count,
     training_hours_report,
     training_minutes,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "session_list",
     "session_roster",
     "training_hours_all",
+    "training_hours_count",
     "training_hours_report",
     "training_minutes",
     "wall",

@@ -214,6 +214,15 @@ def training_hours_report(
     return Page(items=_rows(list(found.items)), count=found.count, number=found.number, size=found.size)
 
 
+def training_hours_count(
+    *, user: User, org: OrgNode, start: datetime.date | None = None, end: datetime.date | None = None
+) -> int:
+    """How many volunteers the report lists (the export's total). Raises PermissionDenied, ValidationFailed."""
+    _require_admin(user, org)
+    _check_period(start, end)
+    return int(_hours_qs(org=org, start=start, end=end).count())
+
+
 def training_hours_all(
     *, user: User, org: OrgNode, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> Iterable[HoursRow]:

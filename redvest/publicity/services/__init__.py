@@ -17,6 +17,11 @@ from redvest.publicity.services.exemplars import (
     exemplar_update,
     photos_check,
 )
+from redvest.publicity.services.exports import (
+    TRAINING_HOURS_EXPORT,
+    TRAINING_HOURS_LABEL,
+    training_hours_export_request,
+)
 from redvest.publicity.services.training import (
     MarkResult,
     SessionData,
@@ -26,6 +31,9 @@ from redvest.publicity.services.training import (
 )
 
 __all__ = [
+    "TRAINING_HOURS_EXPORT",
+    "TRAINING_HOURS_LABEL",
+    "training_hours_export_request",
     "CommitmentData",
     "ExemplarData",
     "MarkResult",

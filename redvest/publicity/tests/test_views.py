@@ -324,8 +324,10 @@ def test_hours_report_query_count_is_constant(tree, size, django_assert_num_quer
     assert html.count('data-label="编号"') == size
 
 
-def test_hours_report_excel_has_every_volunteer_and_minutes(tree):
+def test_hours_report_excel_has_every_volunteer_and_minutes(tree, django_capture_on_commit_callbacks):
     from openpyxl import load_workbook
+
+    from redvest.dashboards.tests.export_helpers import queued_export
 
     s1 = TrainingSessionFactory(org=tree.town_a, minutes=60)
     s2 = TrainingSessionFactory(org=tree.town_a, minutes=45)
@@ -335,12 +337,11 @@ def test_hours_report_excel_has_every_volunteer_and_minutes(tree):
         AttendanceMarkFactory(enrolment=EnrolmentFactory(session=s, volunteer=zhang))
     AttendanceMarkFactory(enrolment=EnrolmentFactory(session=s1, volunteer=li))
     AttendanceMarkFactory(enrolment=EnrolmentFactory(session=s2, volunteer=li), attended=False)
-    response = login(admin_at(tree.town_a)).get(
-        reverse("publicity:hours-report"), {"org": tree.town_a.pk, "export": "xlsx"}
-    )
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    ws = load_workbook(io.BytesIO(response.content)).active
+    client = login(admin_at(tree.town_a))
+    url = f"{reverse('publicity:hours-report')}?org={tree.town_a.pk}"
+    export, content = queued_export(client, django_capture_on_commit_callbacks, url)
+    assert (export.table, export.row_count, export.total) == ("training_hours", 2, 2)
+    ws = load_workbook(io.BytesIO(content)).active
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     assert "雉城街道" in str(rows[0][0])
@@ -349,6 +350,9 @@ def test_hours_report_excel_has_every_volunteer_and_minutes(tree):
         ("张三", "城东社区", 2, 105, 1.8),
         ("李四", "雉城街道", 1, 60, 1.0),
     ]
+    _, csv_content = queued_export(client, django_capture_on_commit_callbacks, url, fmt="csv")
+    lines = csv_content.decode("utf-8-sig").splitlines()
+    assert "雉城街道" in lines[0] and lines[2].endswith(",张三,城东社区,2,105,1.8")
 
 
 def test_hours_report_is_for_admins(tree):
@@ -356,15 +360,16 @@ def test_hours_report_is_for_admins(tree):
     page_ok(login(me.user).get(reverse("publicity:hours-report")), 403)
 
 
-def test_hours_report_excel_writes_formula_like_names_as_text(tree):
+def test_hours_report_excel_writes_formula_like_names_as_text(tree, django_capture_on_commit_callbacks):
     from openpyxl import load_workbook
+
+    from redvest.dashboards.tests.export_helpers import queued_export
 
     session = TrainingSessionFactory(org=tree.town_a, minutes=60)
     volunteer = VolunteerFactory(org=tree.town_a, name='=HYPERLINK("http://example.com","点击")\x1f')
     AttendanceMarkFactory(enrolment=EnrolmentFactory(session=session, volunteer=volunteer))
-    response = login(admin_at(tree.town_a)).get(
-        reverse("publicity:hours-report"), {"org": tree.town_a.pk, "export": "xlsx"}
-    )
-    assert response.status_code == 200
-    cell = load_workbook(io.BytesIO(response.content)).active["C3"]
+    client = login(admin_at(tree.town_a))
+    url = f"{reverse('publicity:hours-report')}?org={tree.town_a.pk}"
+    _, content = queued_export(client, django_capture_on_commit_callbacks, url)
+    cell = load_workbook(io.BytesIO(content)).active["C3"]
     assert cell.value == '=HYPERLINK("http://example.com","点击")' and cell.data_type == "s"

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_POST
 
 from redvest.accounts.policy import can_administer, home_orgs
 from redvest.core.errors import DomainError, NotFound, PermissionDenied
-from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.exports import export_started
 from redvest.core.forms import run_form
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
 from redvest.core.text import posted_text
-from redvest.publicity.excel import training_hours_xlsx
 from redvest.publicity.forms import EnrolForm, PeriodForm, SessionForm, year_start
 from redvest.publicity.models import TrainingCategory
 from redvest.publicity.selectors import (
@@ -26,10 +25,15 @@ from redvest.publicity.selectors import (
     session_get,
     session_list,
     session_roster,
-    training_hours_all,
     training_hours_report,
 )
-from redvest.publicity.services import attendance_mark, training_enrol, training_session_create
+from redvest.publicity.services import (
+    TRAINING_HOURS_LABEL,
+    attendance_mark,
+    training_enrol,
+    training_hours_export_request,
+    training_session_create,
+)
 from redvest.publicity.views._helpers import admin_orgs, shows_domain_errors
 from redvest.records.selectors import volunteer_by_number
 
@@ -147,15 +151,12 @@ def hours_report_view(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "publicity/hours_report.html", {"form": form, "page": None}, status=400)
     org, start, end = form.cleaned_data["org"], form.cleaned_data.get("start"), form.cleaned_data.get("end")
-    if request.GET.get("export") == "xlsx":
-        content = training_hours_xlsx(
-            org=org, start=start, end=end, rows=training_hours_all(user=request.user, org=org, start=start, end=end)
+    if request.method == "POST":  # the export: queued, its progress shown on the next page
+        ticket = training_hours_export_request(
+            actor=request.user, org=org, start=start, end=end, fmt=request.POST.get("format", "xlsx")
         )
-        from urllib.parse import quote
-
-        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'培训时长-{org.name}.xlsx')}"
-        return response
+        back = f"{request.path}?{request.GET.urlencode()}"
+        return export_started(request, ticket, label=TRAINING_HOURS_LABEL, back_url=back)
     page = training_hours_report(
         user=request.user, org=org, start=start, end=end, page=parse_page(request.GET.get("page"))
     )

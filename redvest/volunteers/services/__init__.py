@@ -1,7 +1,7 @@
 """Writes on the volunteer ledger (一本账). Business rules live here; see each function's docstring."""
 
 from redvest.volunteers.services.consents import ConsentChoices, consent_errors, consents_record
-from redvest.volunteers.services.exports import ExportFile, volunteer_export
+from redvest.volunteers.services.exports import LEDGER_EXPORT, LEDGER_KIND, LEDGER_LABEL, volunteer_export_request
 from redvest.volunteers.services.imports import (
     volunteer_import_confirm,
     volunteer_import_process,
@@ -34,8 +34,10 @@ __all__ = [
     "deregistration_decide",
     "deregistration_request",
     "volunteer_erase_personal",
-    "ExportFile",
-    "volunteer_export",
+    "LEDGER_EXPORT",
+    "LEDGER_KIND",
+    "LEDGER_LABEL",
+    "volunteer_export_request",
     "STATUS_FLOW",
     "SensitiveInfo",
     "VolunteerData",

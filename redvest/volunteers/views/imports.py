@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from redvest.core.errors import DomainError, ValidationFailed
 from redvest.core.excel import XLSX_CONTENT_TYPE
+from redvest.core.exports import export_started
 from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import parse_page
@@ -19,7 +21,8 @@ from redvest.volunteers import selectors
 from redvest.volunteers.excel import IMPORT_COLUMNS, template_workbook
 from redvest.volunteers.forms import ImportConfirmForm, ImportUploadForm, filters_from
 from redvest.volunteers.services import (
-    volunteer_export,
+    LEDGER_LABEL,
+    volunteer_export_request,
     volunteer_import_confirm,
     volunteer_import_retry,
     volunteer_import_start,
@@ -34,11 +37,19 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def export(request: AuthedRequest) -> HttpResponse:
-    """The ledger of what the user sees, narrowed by the list's filters (columns: see volunteers.excel)."""
-    file = volunteer_export(actor=request.user, filters=filters_from(request.GET))
-    return xlsx_response(file.content, file.filename)
+    """Queue the ledger of what the user sees, narrowed by the list's filters (in the query string;
+    columns: see volunteers.excel), in the format posted; the page then shows its progress."""
+    try:
+        ticket = volunteer_export_request(
+            actor=request.user, filters=filters_from(request.GET), fmt=request.POST.get("format", "xlsx")
+        )
+    except DomainError as exc:
+        template = "volunteers/_error.html" if request.htmx else "volunteers/error.html"
+        return render(request, template, {"message": exc.message}, status=exc.status)
+    back = reverse("volunteers:volunteer-list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    return export_started(request, ticket, label=LEDGER_LABEL, back_url=back)
 
 
 @login_required

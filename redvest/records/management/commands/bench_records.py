@@ -44,6 +44,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--records", type=int, default=1_000_000)
         parser.add_argument("--volunteers", type=int, default=100_000)
+        parser.add_argument("--activities", type=int, default=20_000)
         parser.add_argument("--runs", type=int, default=50)
         parser.add_argument("--allow-any-db", action="store_true", help="也允许数据库名不含 bench")
 
@@ -52,7 +53,12 @@ class Command(BaseCommand):
         if "bench" not in name and not options["allow_any_db"]:
             raise CommandError(f"数据库 {name} 不是基准库：请设置 SQLITE_PATH=var/bench-records.sqlite3")
         started = time.monotonic()
-        written = generate_records(records=options["records"], volunteers=options["volunteers"], out=self.stderr)
+        written = generate_records(
+            records=options["records"],
+            volunteers=options["volunteers"],
+            activities=options["activities"],
+            out=self.stderr,
+        )
         if written:
             self.stderr.write(f"生成 {written} 条服务记录，用时 {time.monotonic() - started:.0f} 秒")
         root = OrgNode.get_root_nodes().first()
