@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 export DJANGO_SETTINGS_MODULE := redvest.settings
 
-.PHONY: run test venv lock sysdeps lint typecheck test-sqlite test-postgres bench bench-quick bench-pg clean
+.PHONY: run test venv lock sysdeps lint typecheck test-sqlite test-postgres bench bench-quick bench-pg clean cluster cluster-stop cluster-test cluster-clean
 
 # The development venv: runtime (requirements.lock) plus the test and lint tools (requirements-dev.lock,
 # which includes every runtime pin). A production install takes requirements.lock alone (README).
@@ -55,6 +55,21 @@ test-postgres: venv
 	DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not browser"
 
 test: lint typecheck test-sqlite test-postgres
+
+# The production layout on this machine (scripts/cluster.sh): PostgreSQL primary + streaming replica, Redis,
+# two gunicorn app servers behind nginx, the worker and the scheduler, all under var/cluster/.
+cluster: venv
+	@scripts/cluster.sh up
+
+cluster-stop:
+	@scripts/cluster.sh down
+
+cluster-clean:
+	@scripts/cluster.sh clean
+
+# Brings the cluster up, proves its figures (scripts/cluster_test.py), and takes it down again.
+cluster-test: venv
+	$(PY) scripts/cluster_test.py
 
 # Benchmarks (bench/README.md): SQLite files under var/ by default; a postgres:// BENCH_DATABASE_URL (or
 # DATABASE_URL) puts every part on its own database `<name>_<part>` on that server, never the named one.

@@ -86,3 +86,26 @@ def test_https_settings_redirect_http_and_trust_the_proxys_forwarded_proto(clien
     assert proxied.status_code == 200
     assert proxied["Strict-Transport-Security"].startswith("max-age=31536000")
     assert client.get("/healthz", HTTP_HOST="redvest.example.cn").status_code == 200
+
+
+def test_sessions_and_rate_limit_counters_live_in_redis_when_redis_is_configured(tmp_path: Path) -> None:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_ENGINE, s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION')]))"
+    )
+    env = _deploy_env(tmp_path, REDIS_URL="redis://127.0.0.1:6390/3")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    engine, backend, location = json.loads(out.stdout.strip().splitlines()[-1])
+    assert engine == "django.contrib.sessions.backends.cached_db"
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert location == "redis://127.0.0.1:6390/3"
+
+
+def test_without_redis_sessions_stay_in_the_database(tmp_path: Path) -> None:
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=_deploy_env(tmp_path), capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.db"

@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "redvest-test-pw"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
-FILE_FORMATS = {"Excel", "PDF"}
+FILE_FORMATS = {"Excel", "CSV", "PDF"}
 SITE = {"latitude": 30.9701, "longitude": 119.91}  # about 11 m from the activity's point
 
 

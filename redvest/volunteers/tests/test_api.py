@@ -130,11 +130,17 @@ def test_reveal_returns_full_values_and_is_audited(admin_client: Client, ledger:
     assert AuditEntry.objects.filter(action="view_sensitive", target_id=str(volunteer.pk)).exists()
 
 
-def test_export_endpoint_returns_xlsx(admin_client: Client, ledger: Any) -> None:
+def test_export_endpoint_queues_an_xlsx_and_serves_it(
+    admin_client: Client, ledger: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     member_of(ledger.team_a, name="郑八")
-    response = admin_client.get(f"{URL}export")
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert admin_client.get(f"{URL}export").status_code == 405  # the export is asked for, never built in the request
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{URL}export")
+    assert response.status_code == 202
+    file = admin_client.get(response.json()["download_url"])
+    assert file.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(file.streaming_content))).active  # type: ignore[attr-defined]
     assert sheet.cell(row=2, column=2).value == "郑八"
 
 
