@@ -164,7 +164,10 @@ def fig_a(demo: Demo) -> str:
 
     with ThreadPoolExecutor(8) as pool:
         statuses = Counter(pool.map(one, range(200)))
-    counts = nginx_upstreams(prefix)
+    # nginx logs a request after answering it: wait (up to 10 s) for the last lines to reach the log.
+    deadline = time.monotonic() + 10
+    while sum((counts := nginx_upstreams(prefix)).values()) < 200 and time.monotonic() < deadline:
+        time.sleep(0.2)
     total = sum(counts.values())
     shares = {name: counts[name] / total for name in APPS} if total else {}
     text = (
