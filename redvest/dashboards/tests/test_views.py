@@ -43,7 +43,10 @@ def test_org_admin_starts_at_their_node_and_sees_one_figure_per_child(world: Cou
     page = client.get(response["Location"])
     assert page.status_code == 200
     text = page.content.decode()
-    assert "数据更新于" in text and "echarts-6.1.0.min.js" in text and "cdn" not in text.lower()
+    assert "数据更新于" in text and "echarts-6.1.0.min.js" in text
+    # Every script is served from our own static files, never a CDN (government intranets).
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', text)
+    assert sources and all(src.startswith("/static/") for src in sources), sources
     data = _data(page)
     names = [c["name"] for c in data["children"]]  # type: ignore[union-attr]
     assert world.tree.community_a.name in names
