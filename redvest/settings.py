@@ -191,6 +191,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # fails those silent for longer than this, and fails other tasks left "running" past TASK_RUNNING_MAX_SECONDS.
 TASK_HEARTBEAT_STALE_SECONDS = int(os.environ.get("TASK_HEARTBEAT_STALE_SECONDS", "300"))
 TASK_RUNNING_MAX_SECONDS = int(os.environ.get("TASK_RUNNING_MAX_SECONDS", "3600"))
+# Nightly housekeeping (redvest.core.housekeeping): how long finished task results (failed ones twice as long),
+# periodic-run guard rows and heartbeats of stopped processes are kept.
+TASK_RESULT_RETENTION_DAYS = int(os.environ.get("TASK_RESULT_RETENTION_DAYS", "14"))
+SCHEDULED_RUN_RETENTION_DAYS = int(os.environ.get("SCHEDULED_RUN_RETENTION_DAYS", "30"))
+HEARTBEAT_RETENTION_DAYS = int(os.environ.get("HEARTBEAT_RETENTION_DAYS", "7"))
 TASK_QUEUES = ["default", "imports", "notifications", "attendance", "points", "sla", "oversight", "exports"]
 TASKS = {
     "default": {

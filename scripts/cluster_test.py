@@ -299,7 +299,7 @@ def import_workbook(demo: Demo, rows: int) -> bytes:
 
 def _kill_worker_while_running(
     what: str, start: Callable[[], int], status: Callable[[int], dict[str, Any]], terminal: set[str]
-) -> str:
+) -> tuple[str, dict[str, Any]]:
     job = start()
     t0 = time.monotonic()
     while True:
@@ -330,7 +330,8 @@ def _kill_worker_while_running(
     if outcome == "failed" and not message:
         raise Failed(f"{what} #{job} failed without a message")
     at = f" at {progress}%" if progress is not None else ""
-    return f"{what} killed{at} → {outcome} in {time.monotonic() - killed:.0f} s" + (f" ({message})" if message else "")
+    text = f"{what} killed{at} → {outcome} in {time.monotonic() - killed:.0f} s" + (f" ({message})" if message else "")
+    return text, state
 
 
 def fig_c(demo: Demo) -> str:
@@ -352,7 +353,15 @@ def fig_c(demo: Demo) -> str:
     def import_status(pk: int) -> dict[str, Any]:
         return dict(admin.get(f"{NGINX}/api/v1/volunteers/imports/{pk}", timeout=30).json())
 
-    imported = _kill_worker_while_running("import", import_start, import_status, {"done", "failed", "previewed"})
+    imported, state = _kill_worker_while_running("import", import_start, import_status, {"done", "failed", "previewed"})
+    if state["status"] == "done":
+        # A resumed import must account for every row: created, or refused with its reason (a row whose ID
+        # number an earlier run or the demo already holds is refused as a duplicate, never silently lost).
+        created, bad = state["created_count"], state["bad_rows"]
+        if created + bad != rows:
+            raise Failed(f"import resumed with {created} created + {bad} refused of {rows} rows")
+        reasons = "; ".join(f"第{e['row']}行 {e['message']}" for e in state["errors"][:3])
+        imported += f"; {created} created, {bad} refused" + (f" ({reasons})" if reasons else "")
 
     today = datetime.date.today()
 
@@ -374,7 +383,7 @@ def fig_c(demo: Demo) -> str:
     def export_status(pk: int) -> dict[str, Any]:
         return dict(admin.get(f"{NGINX}/api/v1/dashboards/exports/{pk}", timeout=30).json())
 
-    exported = _kill_worker_while_running("export", export_start, export_status, {"done", "failed"})
+    exported, _ = _kill_worker_while_running("export", export_start, export_status, {"done", "failed"})
     return f"{imported}; {exported}"
 
 
