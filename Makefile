@@ -52,7 +52,7 @@ test-postgres: venv
 	@scripts/postgres-ready.sh "$(PG_TEST_URL)"; rc=$$?; \
 	if [ $$rc -eq 3 ]; then echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped"; exit 0; fi; \
 	if [ $$rc -ne 0 ]; then exit $$rc; fi; \
-	DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not browser"
+	DATABASE_URL="$(PG_TEST_URL)" $(VENV)/bin/pytest -q -n 2 --dist loadfile -m "not browser and not db_independent"
 
 test: lint typecheck test-sqlite test-postgres
 

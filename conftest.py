@@ -17,6 +17,25 @@ def pytest_configure() -> None:
     warnings.filterwarnings("error", message=".*received a naive datetime.*", category=RuntimeWarning)
 
 
+# Test modules that share one expensive package fixture, kept on one xdist worker: `--dist loadfile` would
+# otherwise hand each module to whichever worker is free, and each worker would build the fixture again
+# (the demo county's seed_output takes minutes).
+_ONE_WORKER_PACKAGES = ("redvest/demo/tests/",)
+
+
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class PackageAwareLoadFile(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return next((package for package in _ONE_WORKER_PACKAGES if scope.startswith(package)), scope)
+
+    return PackageAwareLoadFile(config, log)
+
+
 def _serve_plain_http() -> None:
     """REDVEST_PLAIN_HTTP=1, as `make run`: the test client, the live server and module-level WSGI apps speak
     plain http. Set when this file loads (settings are already imported), before any middleware is built."""

@@ -11,7 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import redvest
+
+# Reads files or settings only (no SQL of its own): run once, in the SQLite pass (Makefile test-postgres).
+pytestmark = pytest.mark.db_independent
 
 ROOT = Path(redvest.__file__).parent
 ACCOUNTS_MAY_IMPORT = {"accounts", "core", "audit", "orgs"}

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+# Reads files or settings only (no SQL of its own): run once, in the SQLite pass (Makefile test-postgres).
+pytestmark = pytest.mark.db_independent
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+# Reads files or settings only (no SQL of its own): run once, in the SQLite pass (Makefile test-postgres).
+pytestmark = pytest.mark.db_independent
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

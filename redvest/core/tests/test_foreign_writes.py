@@ -8,7 +8,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import redvest
+
+# Reads files or settings only (no SQL of its own): run once, in the SQLite pass (Makefile test-postgres).
+pytestmark = pytest.mark.db_independent
 
 ROOT = Path(redvest.__file__).parent
 WRITES = {"create", "bulk_create", "get_or_create", "update_or_create", "update", "bulk_update", "delete"}

@@ -121,6 +121,7 @@ def test_metrics_without_a_token_configured_ignore_an_empty_bearer(client: Clien
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.7", HTTP_AUTHORIZATION="Bearer ").status_code == 403
 
 
+@pytest.mark.db_independent  # worker processes and files only
 def test_multiprocess_mode_sums_the_workers_counters(tmp_path: Path) -> None:
     """Two processes ("gunicorn workers") count login failures into PROMETHEUS_MULTIPROC_DIR; a third, taking
     the scrape, reports their sum."""

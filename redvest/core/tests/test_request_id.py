@@ -100,6 +100,7 @@ def test_a_client_error_logged_by_django_carries_the_request_id(client: Client, 
     assert current_request_id() is None
 
 
+@pytest.mark.db_independent  # a subprocess logging, no SQL
 def test_log_format_json_makes_the_console_write_json(tmp_path: Path) -> None:
     env = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "redvest.settings"}
     env["REDVEST_VAR_DIR"] = str(tmp_path)

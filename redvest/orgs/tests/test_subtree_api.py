@@ -46,6 +46,7 @@ def _modules_outside_orgs() -> list[Path]:
     )
 
 
+@pytest.mark.db_independent  # reads the source
 def test_no_module_outside_orgs_writes_a_raw_subtree_lookup() -> None:
     paths = _modules_outside_orgs()
     assert len(paths) > 100
