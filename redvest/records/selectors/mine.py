@@ -105,7 +105,7 @@ def service_summary(*, volunteer: Volunteer) -> ServiceSummary:
     """Credit and honour totals by year and by category, and the star level: four indexed queries."""
     by_year: dict[int, dict[str, int]] = {}
     for year, kind, minutes in ServiceTotal.objects.filter(volunteer=volunteer).values_list("year", "kind", "minutes"):
-        by_year.setdefault(year, {RecordKind.CREDIT: 0, RecordKind.HONOUR: 0})[kind] = minutes
+        by_year.setdefault(year, {RecordKind.CREDIT: 0, RecordKind.HONOUR: 0})[kind] += minutes  # one row per org
     by_category: dict[tuple[int, str], dict[str, int]] = {}
     category_rows = ServiceCategoryTotal.objects.filter(volunteer=volunteer).values_list(
         "year", "category", "kind", "minutes"
