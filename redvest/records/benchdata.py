@@ -193,7 +193,21 @@ def _write_records(*, records: int, volunteers: int, activities: int, out: Write
             kind = RecordKind.CREDIT.value
             source = RecordSource.ATTENDANCE.value
             batch.append(
-                (volunteer, activity_id, kind, source, category, minutes, served, start, end, "", "", now, org_of[volunteer])
+                (
+                    volunteer,
+                    activity_id,
+                    kind,
+                    source,
+                    category,
+                    minutes,
+                    served,
+                    start,
+                    end,
+                    "",
+                    "",
+                    now,
+                    org_of[volunteer],
+                )
             )
         by_kind[(volunteer, served.year, kind)] += minutes
         by_category[(volunteer, served.year, kind, category)] += minutes

@@ -321,9 +321,7 @@ class VolunteerTransfer(models.Model):
     for) and the honours stay with the person."""
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="transfers")
-    from_org = models.ForeignKey(
-        "orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="转出组织"
-    )
+    from_org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="转出组织")
     to_org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="转入组织")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="申请人"

@@ -26,11 +26,11 @@ from redvest.volunteers.models import (
     PersonalDataConsent,
     PoliticalStatus,
     ServiceCategory,
+    TransferStatus,
     Volunteer,
     VolunteerImport,
     VolunteerStatus,
     VolunteerStatusChange,
-    TransferStatus,
     VolunteerTransfer,
 )
 

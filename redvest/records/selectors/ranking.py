@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
-RANKING_ORDER = ("-minutes", "volunteer_id", "org_id")  # ties by volunteer, then org: a total order, so the ranking pages by key
+RANKING_ORDER = (
+    "-minutes",
+    "volunteer_id",
+    "org_id",
+)  # ties by volunteer, then org: a total order, so the ranking pages by key
 
 
 def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:

@@ -318,7 +318,9 @@ def _drop_registered(good: list[_GoodRow], errors: list[dict[str, Any]]) -> list
     existing: dict[str, tuple[str, str]] = {}
     for start in range(0, len(hashes), HASH_CHUNK):
         chunk = hashes[start : start + HASH_CHUNK]
-        rows = Volunteer.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", "org__name", "org__path")
+        rows = Volunteer.objects.filter(id_number_hash__in=chunk).values_list(
+            "id_number_hash", "org__name", "org__path"
+        )
         existing.update((h, (name, path)) for h, name, path in rows)
     kept = []
     for g in good:

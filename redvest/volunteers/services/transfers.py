@@ -17,12 +17,12 @@ from redvest.accounts import policy
 from redvest.accounts.models import User
 from redvest.accounts.selectors import admins_over
 from redvest.audit.services import audit_record
+from redvest.core.errors import Conflict, PermissionDenied
 from redvest.core.services import notification_send
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import hooks
 from redvest.volunteers.errors import TransferDecided, TransferInvalid, TransferPending
 from redvest.volunteers.models import TransferStatus, Volunteer, VolunteerStatus, VolunteerTransfer
-from redvest.core.errors import Conflict, PermissionDenied
 
 MAX_TEXT = 200
 
@@ -102,7 +102,13 @@ def _stamp(*, actor: User, transfer: VolunteerTransfer, status: str, note: str) 
     transfer.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     for org in {transfer.from_org, transfer.to_org}:  # each side finds the step in its own audit log
         audit_record(
-            actor=actor, action="update", target=transfer, org=org, before={"status": before}, after={"status": status}, reason=note
+            actor=actor,
+            action="update",
+            target=transfer,
+            org=org,
+            before={"status": before},
+            after={"status": status},
+            reason=note,
         )
 
 
@@ -118,7 +124,9 @@ def transfer_decide(*, actor: User, transfer: VolunteerTransfer, accept: bool, n
     note = _text(note, field="note", label="拒绝理由", required=not accept, errors=errors)
     if errors:
         raise TransferInvalid(errors)
-    volunteer = Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=transfer.volunteer_id)
+    volunteer = (
+        Volunteer.objects.select_for_update(of=("self",)).select_related("org", "user").get(pk=transfer.volunteer_id)
+    )
     if accept:
         if volunteer.status == VolunteerStatus.DEREGISTERED:
             raise Conflict("该志愿者已注销，不能转移接续", code="already_deregistered")
@@ -136,7 +144,9 @@ def transfer_decide(*, actor: User, transfer: VolunteerTransfer, accept: bool, n
             reason=f"转移接续：{transfer.reason}",
         )
         hooks.volunteer_transferred(actor, volunteer, transfer.reason)
-    _stamp(actor=actor, transfer=transfer, status=TransferStatus.ACCEPTED if accept else TransferStatus.REFUSED, note=note)
+    _stamp(
+        actor=actor, transfer=transfer, status=TransferStatus.ACCEPTED if accept else TransferStatus.REFUSED, note=note
+    )
     recipients = [u for u in [volunteer.user, transfer.requested_by] if u is not None]
     notification_send(
         recipients=list({u.pk: u for u in recipients}.values()),
