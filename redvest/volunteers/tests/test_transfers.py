@@ -76,7 +76,9 @@ def test_sending_admin_asks_and_receiving_admin_accepts_keeping_number_and_endin
     assert transfer.status == TransferStatus.ACCEPTED and transfer.decided_by == move.receiving_admin
     membership = Membership.objects.get(volunteer=move.volunteer)
     assert membership.left_at is not None and membership.left_reason.startswith("转移接续")
-    assert AuditEntry.objects.filter(target_type__endswith="volunteertransfer").count() >= 3  # asked, decided (both sides)
+    assert (
+        AuditEntry.objects.filter(target_type__endswith="volunteertransfer").count() >= 3
+    )  # asked, decided (both sides)
     assert AuditEntry.objects.filter(target_type__endswith=".volunteer", after__org="递铺街道").exists()
 
 
