@@ -261,5 +261,6 @@ def test_transfer_pages_render_for_each_side(client: Client, move: Move) -> None
     assert page.status_code == 200 and "接收" in page.content.decode()
     assert c.post(f"/volunteers/transfers/{transfer.pk}/decision/", {"accept": "0", "note": ""}).status_code == 422
     c = _client(client, move.self_user)
+    assert f"/volunteers/{move.volunteer.pk}/transfer/" in c.get("/accounts/profile/").content.decode()  # 我的
     form = c.get(f"/volunteers/{move.volunteer.pk}/transfer/", {"q": "递铺"})
     assert "递铺街道" in form.content.decode()
