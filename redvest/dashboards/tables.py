@@ -223,7 +223,7 @@ def _records() -> Table:
         ),
         date_field="served_on",
         is_datetime=False,
-        path_lookup="volunteer__org__path",
+        path_lookup="org__path",  # the org the entry is credited to, not the person's current one
         base=base,
         rows=rows,
         category_field="category",

@@ -159,6 +159,7 @@ def _write_records(*, records: int, volunteers: int, activities: int, out: Write
         "reason",
         "evidence",
         "created_at",
+        "org_id",
     ]
     batch: list[tuple[Any, ...]] = []
     for n in range(records):
@@ -181,6 +182,7 @@ def _write_records(*, records: int, volunteers: int, activities: int, out: Write
                     "基准荣誉",
                     "",
                     now,
+                    org_of[volunteer],
                 )
             )
         else:
@@ -190,7 +192,23 @@ def _write_records(*, records: int, volunteers: int, activities: int, out: Write
             end = start + datetime.timedelta(minutes=minutes)
             kind = RecordKind.CREDIT.value
             source = RecordSource.ATTENDANCE.value
-            batch.append((volunteer, activity_id, kind, source, category, minutes, served, start, end, "", "", now))
+            batch.append(
+                (
+                    volunteer,
+                    activity_id,
+                    kind,
+                    source,
+                    category,
+                    minutes,
+                    served,
+                    start,
+                    end,
+                    "",
+                    "",
+                    now,
+                    org_of[volunteer],
+                )
+            )
         by_kind[(volunteer, served.year, kind)] += minutes
         by_category[(volunteer, served.year, kind, category)] += minutes
         if len(batch) == BATCH:

@@ -35,9 +35,17 @@ class ServiceRecord(AppendOnlyModel):
     Never edited or deleted. A correction is a REVERSAL entry (−minutes, `reverses` = old) plus, when
     the corrected value is not zero, a CORRECTION entry (`corrects` = old); both carry who, when, why.
     A volunteer's total is the plain SUM of `minutes` over their entries of a kind.
+
+    `org` is the org node the time is credited to: the volunteer's org when the entry was appended (a
+    reversal or correction takes the org of the entry it fixes). A transfer (转移接续) moves the person,
+    not this column: the sending side keeps its history and the receiving side sees earlier entries as
+    转入记录, never as its own credit.
     """
 
     volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.PROTECT, related_name="service_records")
+    org = models.ForeignKey(
+        "orgs.OrgNode", null=True, on_delete=models.PROTECT, related_name="+", verbose_name="记入组织"
+    )
     activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
     attendance = models.ForeignKey(Attendance, null=True, blank=True, on_delete=models.PROTECT, related_name="records")
     kind = models.CharField(max_length=10, choices=RecordKind.choices)
@@ -66,6 +74,7 @@ class ServiceRecord(AppendOnlyModel):
             models.Index(fields=["volunteer", "-served_on", "-id"], name="record_history_idx"),
             models.Index(fields=["activity"]),
             models.Index(fields=["served_on"]),
+            models.Index(fields=["org", "served_on"], name="record_org_day_idx"),
             # Almost every entry has these NULL; partial indexes keep SQLite's statistics (after ANALYZE) from
             # judging a lookup by them as a full scan, as it does for the plain FK indexes.
             models.Index(fields=["reverses"], condition=Q(reverses__isnull=False), name="record_reverses_idx"),
@@ -86,13 +95,14 @@ class ServiceRecord(AppendOnlyModel):
 
 
 class ServiceTotal(models.Model):
-    """Per volunteer, year and kind: the running sum of ServiceRecord.minutes, kept in the same
+    """Per volunteer, org, year and kind: the running sum of ServiceRecord.minutes, kept in the same
     transaction as each entry (F() under the row lock) so totals and rankings read one row, not 1M.
     `manage.py check_service_totals` recomputes every total from the entries and reports differences.
 
-    `org` is the volunteer's org node, copied so a subtree ranking needs no join to 100,000 volunteers;
-    every append refreshes it, `service_totals_follow_volunteer` does after a transfer, and
-    `check_service_totals` reports rows that lag behind."""
+    `org` is the entries' own org (`ServiceRecord.org`), so a subtree ranking needs no join to 100,000
+    volunteers and counts only the time earned there: after a transfer (转移接续) the old rows stay with the
+    sending org and new time opens a row for the receiving one. A person's own total is the sum of their
+    rows over every org."""
 
     volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="service_totals")
     org = models.ForeignKey("orgs.OrgNode", null=True, on_delete=models.SET_NULL, related_name="+")
@@ -102,7 +112,9 @@ class ServiceTotal(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "服务时长合计"
-        constraints = [models.UniqueConstraint(fields=["volunteer", "year", "kind"], name="uniq_service_total")]
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "year", "kind", "org"], name="uniq_service_total_org")
+        ]
         # Covers the ranking: count and page a subtree's year from the index alone, in rank order.
         indexes = [models.Index(fields=["year", "kind", "-minutes", "volunteer", "org"], name="service_total_rank_idx")]
 

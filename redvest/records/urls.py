@@ -5,6 +5,7 @@ from redvest.records.views import calendar, certificates, manage, mine, ranking
 app_name = "records"
 urlpatterns = [
     path("mine/", mine.my_service, name="my-service"),
+    path("volunteer/<int:pk>/transferred/", mine.transferred, name="transferred"),
     path("mine/data/", mine.my_data, name="my-data"),
     path("r/<int:pk>/", mine.record_detail, name="record-detail"),
     path("r/<int:pk>/evidence/", mine.record_evidence, name="record-evidence"),

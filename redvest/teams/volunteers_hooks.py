@@ -36,6 +36,11 @@ def leave_on_deregistration(actor: User | None, volunteer: Volunteer, reason: st
     membership_leave_all(actor=actor, volunteer=volunteer, reason=f"志愿者注销：{reason}")
 
 
+def leave_on_transfer(actor: User | None, volunteer: Volunteer, reason: str) -> None:
+    """Memberships of teams outside the volunteer's new org subtree end (history kept)."""
+    membership_leave_all(actor=actor, volunteer=volunteer, reason=f"转移接续：{reason}", keep_under=volunteer.org.path)
+
+
 def _current_org() -> QuerySet[Membership]:
     return Membership.objects.filter(kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True).select_related("team")
 
@@ -87,6 +92,7 @@ def register() -> None:
     hooks.volunteer_registered.register(assign_on_registration)
     hooks.volunteers_imported.register(assign_imported)
     hooks.volunteer_deregistered.register(leave_on_deregistration)
+    hooks.volunteer_transferred.register(leave_on_transfer)
     hooks.org_team_prefetch.register(org_team_prefetch)
     hooks.org_team_of.register(org_team_of)
     hooks.current_member_ids.register(current_members)

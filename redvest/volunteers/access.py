@@ -13,13 +13,15 @@ from redvest.core.policy import (
     ResourceRules,
     Rows,
     can_view_sensitive,
+    grants_for,
     register_resource,
     register_role_source,
     register_sensitive,
 )
-from redvest.core.roles import LEAD_ROLES, Role
+from redvest.core.roles import ADMIN_ROLES, LEAD_ROLES, Role
 from redvest.orgs.access import service_area_path
 from redvest.orgs.models import OrgNode
+from redvest.orgs.selectors import in_subtree_q
 from redvest.volunteers import hooks
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 
@@ -56,6 +58,25 @@ def _volunteer_rule(grant: Grant, action: Action, rows: Rows) -> Q | None:
     if grant.role == Role.VOLUNTEER:
         return Q(pk=grant.volunteer_id)
     return None
+
+
+def transfer_visible_q(user: Any) -> Q:
+    """转移接续 a user sees: those of their own volunteer record, and, for admins, those leaving or entering
+    their subtree (sending and receiving side). An unrelated admin sees none."""
+    q = Q(volunteer__user_id=user.pk)
+    for grant in grants_for(user):
+        if grant.role in ADMIN_ROLES:
+            q |= in_subtree_q("from_org__path", grant.path) | in_subtree_q("to_org__path", grant.path)
+    return q
+
+
+def transfer_receivable_q(user: Any) -> Q:
+    """Pending-decision side: transfers entering a subtree the user administers (nothing for others)."""
+    q = Q(pk__in=[])
+    for grant in grants_for(user):
+        if grant.role in ADMIN_ROLES:
+            q |= in_subtree_q("to_org__path", grant.path)
+    return q
 
 
 def export_sensitive_allowed(*, user: Any, org: OrgNode | None) -> bool:

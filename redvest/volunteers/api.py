@@ -11,12 +11,13 @@ from ninja.files import UploadedFile
 
 from redvest.core.api_pagination import paginate
 from redvest.core.api_request import api_user
-from redvest.core.errors import ValidationFailed
+from redvest.core.errors import NotFound, ValidationFailed
 from redvest.core.schemas import ErrorOut, ExportTicketOut, Id
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import selectors
 from redvest.volunteers.consent import CURRENT_TEXTS, ConsentText
-from redvest.volunteers.models import DeregistrationRequest, Volunteer, VolunteerImport
+from redvest.volunteers.errors import TransferInvalid
+from redvest.volunteers.models import DeregistrationRequest, Volunteer, VolunteerImport, VolunteerTransfer
 from redvest.volunteers.schemas import (
     ConsentTextOut,
     DeregistrationDecisionIn,
@@ -28,6 +29,10 @@ from redvest.volunteers.schemas import (
     SelfRegisterOut,
     SensitiveOut,
     StatusIn,
+    TransferFilter,
+    TransferIn,
+    TransferNoteIn,
+    TransferOut,
     VolunteerFields,
     VolunteerFilter,
     VolunteerIn,
@@ -39,6 +44,9 @@ from redvest.volunteers.services import (
     VolunteerData,
     deregistration_decide,
     deregistration_request,
+    transfer_decide,
+    transfer_request,
+    transfer_withdraw,
     volunteer_data_of,
     volunteer_export_request,
     volunteer_import_confirm,
@@ -232,3 +240,61 @@ def deregistration_decision(
 ) -> DeregistrationRequest:
     pending = selectors.deregistration_get(user=request.auth, pk=request_id)  # type: ignore[attr-defined]  # ninja sets request.auth
     return deregistration_decide(actor=request.auth, request=pending, approve=payload.approve, note=payload.note)  # type: ignore[attr-defined]  # ninja sets request.auth
+
+
+# ---- 转移接续 -----------------------------------------------------------------------------------
+
+
+@router.get("/transfers", response=list[TransferOut], summary="转移接续列表：本人的，及转出或转入本人管理范围的")
+@paginate
+def transfer_list(request: HttpRequest, filters: Query[TransferFilter]) -> QuerySet[Any]:
+    return selectors.transfer_list(user=api_user(request), status=filters.status or "", incoming_only=filters.incoming)
+
+
+@router.post(
+    "/transfers",
+    response={201: TransferOut},
+    summary="申请转移接续（本人或所属组织管理员；错误时422，errors 指明字段）",
+)
+def transfer_create(request: HttpRequest, payload: TransferIn) -> Status[VolunteerTransfer]:
+    user = api_user(request)
+    try:
+        volunteer = selectors.volunteer_get(user=user, pk=payload.volunteer)
+    except NotFound as exc:
+        raise TransferInvalid({"volunteer": "志愿者不存在或您无权查看"}) from exc
+    to_org = selectors.org_get(pk=payload.to_org)
+    if to_org is None:
+        raise TransferInvalid({"to_org": "转入组织不存在"})
+    transfer = transfer_request(actor=user, volunteer=volunteer, to_org=to_org, reason=payload.reason)
+    return Status(201, selectors.transfer_get(user=user, pk=transfer.pk))
+
+
+@router.get("/transfers/{int:transfer_id}", response=TransferOut, summary="转移接续详情")
+def transfer_detail(request: HttpRequest, transfer_id: int) -> VolunteerTransfer:
+    return selectors.transfer_get(user=api_user(request), pk=transfer_id)
+
+
+@router.post("/transfers/{int:transfer_id}/accept", response=TransferOut, summary="转入组织管理员接收")
+def transfer_accept(request: HttpRequest, transfer_id: int, payload: TransferNoteIn) -> VolunteerTransfer:
+    user = api_user(request)
+    transfer = selectors.transfer_get(user=user, pk=transfer_id)
+    transfer_decide(actor=user, transfer=transfer, accept=True, note=payload.note)
+    return selectors.transfer_get(user=user, pk=transfer_id)
+
+
+@router.post("/transfers/{int:transfer_id}/refuse", response=TransferOut, summary="转入组织管理员拒绝（须填理由）")
+def transfer_refuse(request: HttpRequest, transfer_id: int, payload: TransferNoteIn) -> VolunteerTransfer:
+    user = api_user(request)
+    transfer = selectors.transfer_get(user=user, pk=transfer_id)
+    transfer_decide(actor=user, transfer=transfer, accept=False, note=payload.note)
+    return selectors.transfer_get(user=user, pk=transfer_id)
+
+
+@router.post(
+    "/transfers/{int:transfer_id}/withdraw", response=TransferOut, summary="处理前撤回（申请人、本人或转出组织管理员）"
+)
+def transfer_withdraw_view(request: HttpRequest, transfer_id: int, payload: TransferNoteIn) -> VolunteerTransfer:
+    user = api_user(request)
+    transfer = selectors.transfer_get(user=user, pk=transfer_id)
+    transfer_withdraw(actor=user, transfer=transfer, note=payload.note)
+    return selectors.transfer_get(user=user, pk=transfer_id)

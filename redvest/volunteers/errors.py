@@ -18,3 +18,20 @@ class TeamUnavailable(Conflict):
 
     code = "team_inactive"
     default_message = "该服务队已撤销，不能加入"
+
+
+class TransferInvalid(ValidationFailed):
+    """A transfer request or decision with bad fields: 422, `errors` names each field."""
+
+    code = "transfer_invalid"
+    status = 422
+
+
+class TransferPending(Conflict):
+    code = "transfer_pending"
+    default_message = "该志愿者已有待接收的转移接续申请，请等待处理或先撤回"
+
+
+class TransferDecided(Conflict):
+    code = "transfer_decided"
+    default_message = "该转移接续申请已处理，不能再变更"

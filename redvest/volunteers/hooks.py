@@ -38,6 +38,10 @@ volunteers_imported: Hook[[User | None, list[Volunteer], list[int], str], Any] =
 # A volunteer was deregistered (actor, volunteer, reason): every current membership ends (history kept).
 volunteer_deregistered: Hook[[User | None, Volunteer, str], Any] = Hook("volunteers.volunteer_deregistered")
 
+# A transfer was accepted (actor, volunteer now at the new org, reason): memberships of teams outside the new
+# org's subtree end (history kept); led teams get their successor.
+volunteer_transferred: Hook[[User | None, Volunteer, str], Any] = Hook("volunteers.volunteer_transferred")
+
 # Reads. The Prefetch putting the current organisational membership (with its team) on each volunteer as
 # `current_org_memberships`, read by `Volunteer.org_team`.
 org_team_prefetch: Hook[[], Prefetch[Any]] = Hook("volunteers.org_team_prefetch")

@@ -304,3 +304,51 @@ class DeregistrationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"注销申请#{self.pk}（{self.get_status_display()}）"
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", "待接收"
+    ACCEPTED = "accepted", "已接收"
+    REFUSED = "refused", "已拒绝"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class VolunteerTransfer(models.Model):
+    """转移接续 inside this deployment: moving a volunteer to another org node (possibly another county).
+    Asked by the volunteer or an admin over `from_org`, decided by an admin over `to_org`. The row is
+    written once and stamped once with the decision (or the withdrawal); every step has its audit row.
+    Accepting moves `Volunteer.org` only: the number, the records (each carrying the org it was earned
+    for) and the honours stay with the person."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="转出组织")
+    to_org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name="转入组织")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="申请人"
+    )
+    reason = models.CharField("申请原因", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=TransferStatus.choices, default=TransferStatus.PENDING)
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "转移接续"
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "to_org"]),
+            models.Index(fields=["volunteer", "-requested_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_volunteer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"转移接续#{self.pk}（{self.get_status_display()}）"

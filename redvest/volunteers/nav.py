@@ -18,4 +18,5 @@ def entries(user: Any) -> list[NavEntry]:
         items.append(NavEntry("org", "志愿者", reverse("volunteers:volunteer-list"), order=3))
     if roles & ADMIN_ROLES:
         items.append(NavEntry("org", "注销申请", reverse("volunteers:deregistration-list"), order=5))
+        items.append(NavEntry("org", "转移接续", reverse("volunteers:transfer-list"), order=6))
     return items

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -201,3 +201,55 @@ class DeregistrationOut(Schema):
     requested_at: datetime.datetime
     decided_at: datetime.datetime | None
     decision_note: str
+
+
+class TransferIn(Schema):
+    volunteer: int = Field(..., ge=1, le=2**31 - 1, description="志愿者 id（本人申请时为自己的记录）")
+    to_org: int = Field(..., ge=1, le=2**31 - 1, description="转入组织 id（组织树中任一节点）")
+    reason: str = Field("", max_length=400)
+
+
+class TransferNoteIn(Schema):
+    note: str = Field("", max_length=400, description="处理意见；拒绝时必填")
+
+
+class TransferFilter(Schema):
+    status: Literal["pending", "accepted", "refused", "withdrawn"] | None = None
+    incoming: bool = Field(False, description="只看转入本人管理范围、待本人处理的")
+
+
+class TransferOut(Schema):
+    id: int
+    volunteer_id: int
+    volunteer_name: str
+    volunteer_number: str
+    from_org_id: int
+    from_org_name: str
+    to_org_id: int
+    to_org_name: str
+    status: str
+    status_label: str
+    reason: str
+    requested_at: datetime.datetime
+    decided_at: datetime.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_volunteer_name(obj: Any) -> str:
+        return str(obj.volunteer.name)
+
+    @staticmethod
+    def resolve_volunteer_number(obj: Any) -> str:
+        return str(obj.volunteer.number)
+
+    @staticmethod
+    def resolve_from_org_name(obj: Any) -> str:
+        return str(obj.from_org.name)
+
+    @staticmethod
+    def resolve_to_org_name(obj: Any) -> str:
+        return str(obj.to_org.name)
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())

@@ -17,6 +17,7 @@ from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
 from redvest.orgs.selectors import ancestors_paths, in_subtree_q
 from redvest.volunteers import hooks
+from redvest.volunteers.access import transfer_receivable_q, transfer_visible_q
 from redvest.volunteers.models import (
     DeregistrationRequest,
     DeregistrationStatus,
@@ -25,10 +26,12 @@ from redvest.volunteers.models import (
     PersonalDataConsent,
     PoliticalStatus,
     ServiceCategory,
+    TransferStatus,
     Volunteer,
     VolunteerImport,
     VolunteerStatus,
     VolunteerStatusChange,
+    VolunteerTransfer,
 )
 
 if TYPE_CHECKING:
@@ -294,3 +297,50 @@ def import_error_report(*, imp: VolunteerImport) -> bytes:
         sheet = read_import_sheet(handle)
     rows = ((r.number, r.raw, "；".join(messages[r.number])) for r in sheet.rows if r.number in messages)
     return error_report_workbook(headers=sheet.headers, rows=rows)
+
+
+def transfer_list(*, user: User, status: str = "", incoming_only: bool = False) -> QuerySet[VolunteerTransfer]:
+    """转移接续 the user may see (own record; admins: leaving or entering their subtree), newest first;
+    `incoming_only` keeps those the user may decide. One query per page whatever its size."""
+    q = transfer_receivable_q(user) if incoming_only else transfer_visible_q(user)
+    qs = VolunteerTransfer.objects.filter(q)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("volunteer", "from_org", "to_org", "requested_by", "decided_by").order_by(
+        "-requested_at", "-id"
+    )
+
+
+def transfers_pending_count(*, user: User) -> int:
+    """待接收的转移接续 the user may decide (to-do count)."""
+    if not policy.home_orgs(user):
+        return 0
+    return VolunteerTransfer.objects.filter(transfer_receivable_q(user), status=TransferStatus.PENDING).count()
+
+
+def transfer_get(*, user: User, pk: int) -> VolunteerTransfer:
+    """One transfer the user may see; NotFound otherwise."""
+    found = transfer_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("转移接续申请不存在或您无权查看")
+    return found
+
+
+def volunteer_transfers(*, volunteer: Volunteer) -> QuerySet[VolunteerTransfer]:
+    """A volunteer's transfer history, newest first (shown on their record)."""
+    return volunteer.transfers.select_related("from_org", "to_org", "requested_by", "decided_by").order_by(
+        "-requested_at", "-id"
+    )
+
+
+def transfer_targets(*, q: str, limit: int = 20) -> list[OrgNode]:
+    """Receiving nodes for a transfer: any node of the tree by name (names are public), shallowest first."""
+    q = q.strip()
+    if not q:
+        return []
+    return list(OrgNode.objects.filter(name__icontains=q).order_by("depth", "path")[:limit])
+
+
+def volunteer_by_id_hash(*, id_number_hash: str) -> Volunteer | None:
+    """The record holding this keyed ID hash (the duplicate found at registration), with its org."""
+    return Volunteer.objects.select_related("org").filter(id_number_hash=id_number_hash).first()

@@ -1,4 +1,4 @@
-"""The volunteer ledger's part of the workbench: registrations to review."""
+"""The volunteer ledger's part of the workbench: registrations to review, deregistrations and transfers to decide."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from redvest.core.workbench import Todo
 from redvest.volunteers.models import VolunteerStatus
-from redvest.volunteers.selectors import deregistrations_pending, pending_registration_count
+from redvest.volunteers.selectors import deregistrations_pending, pending_registration_count, transfers_pending_count
 
 
 def todos(user: Any) -> list[Todo]:
@@ -20,5 +20,11 @@ def todos(user: Any) -> list[Todo]:
             url=reverse("volunteers:deregistration-list"),
             count=deregistrations_pending(user=user).count(),
             order=13,
+        ),
+        Todo(
+            "待接收的转移接续",
+            url=f"{reverse('volunteers:transfer-list')}?incoming=1",
+            count=transfers_pending_count(user=user),
+            order=14,
         ),
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redvest.volunteers.views import imports, ledger, privacy
+from redvest.volunteers.views import imports, ledger, privacy, transfers
 
 app_name = "volunteers"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("<int:pk>/deregistration/", privacy.deregistration_create, name="deregistration-create"),
     path("deregistrations/", privacy.deregistration_list, name="deregistration-list"),
     path("deregistrations/<int:pk>/decision/", privacy.deregistration_decision, name="deregistration-decision"),
+    path("<int:pk>/transfer/", transfers.transfer_create, name="transfer-create"),
+    path("transfers/", transfers.transfer_list, name="transfer-list"),
+    path("transfers/<int:pk>/decision/", transfers.transfer_decision, name="transfer-decision"),
+    path("transfers/<int:pk>/withdraw/", transfers.transfer_withdraw_view, name="transfer-withdraw"),
     path("export/", imports.export, name="export"),
     path("import/", imports.import_create, name="import-create"),
     path("import/template/", imports.import_template, name="import-template"),

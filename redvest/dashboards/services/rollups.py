@@ -130,14 +130,14 @@ def _collect(months: list[Month] | None) -> dict[Key, dict[str, int]]:
     records = ServiceRecord.objects.filter(_date_q("served_on", months))
     record_rows = (
         records.annotate(m=TruncMonth("served_on"))
-        .values("volunteer__org_id", "m")
+        .values("org_id", "m")  # the org each entry is credited to: a transfer leaves past months where they were
         .annotate(
             credit=Sum("minutes", filter=Q(kind=RecordKind.CREDIT)),
             honour=Sum("minutes", filter=Q(kind=RecordKind.HONOUR)),
             n=Count("id"),
         )
     )
-    _add(totals, record_rows, "volunteer__org_id", "m", credit_minutes="credit", honour_minutes="honour", records="n")
+    _add(totals, record_rows, "org_id", "m", credit_minutes="credit", honour_minutes="honour", records="n")
 
     joined = Volunteer.objects.exclude(status=VolunteerStatus.PENDING).filter(_time_q("created_at", months))
     _add(

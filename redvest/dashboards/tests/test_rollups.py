@@ -41,7 +41,7 @@ def _rollup(path: str) -> dict[str, int]:
 
 
 def _direct(path: str) -> dict[str, int]:
-    records = ServiceRecord.objects.filter(in_subtree_q("volunteer__org__path", path)).aggregate(
+    records = ServiceRecord.objects.filter(in_subtree_q("org__path", path)).aggregate(
         credit=Sum("minutes", filter=Q(kind=RecordKind.CREDIT)),
         honour=Sum("minutes", filter=Q(kind=RecordKind.HONOUR)),
         records=Count("id"),
@@ -79,6 +79,18 @@ def test_correction_lowers_the_minutes_of_the_corrected_month(world: County) -> 
     # 120 posted, −120 reversal, +45 correction: three entries, 45 minutes.
     assert (row.credit_minutes, row.records) == (45, 3)
     assert ServiceRecord.objects.filter(minutes__lt=0).exists()
+
+
+def test_a_transfer_leaves_past_credit_with_the_sending_org(world: County) -> None:
+    dashboards_refresh(full=True)
+    before = {n.pk: _rollup(n.path)["credit"] for n in (world.tree.community_a, world.tree.town_b)}
+    mover = world.volunteers["community_a"]
+    mover.org = world.tree.town_b  # what an accepted 转移接续 changes
+    mover.save(update_fields=["org"])
+    post_record(volunteer=mover, minutes=60, served_on=months_ago(0, day=1))
+    dashboards_refresh(full=True)
+    assert _rollup(world.tree.community_a.path)["credit"] == before[world.tree.community_a.pk]
+    assert _rollup(world.tree.town_b.path)["credit"] == before[world.tree.town_b.pk] + 60
 
 
 def test_points_earned_follow_the_ledger(world: County) -> None:

@@ -109,7 +109,7 @@ def hours_per_member(cohort: Cohort, period: Period, ctx: dict[str, Any]) -> Val
     """Credit hours served in the quarter (signed: reversals count) per registered volunteer."""
 
     qs = ServiceRecord.objects.filter(kind=RecordKind.CREDIT, served_on__gte=period.start, served_on__lte=period.end)
-    totals = _grouped(qs, "volunteer__org", cohort, total=Sum("minutes"))
+    totals = _grouped(qs, "org", cohort, total=Sum("minutes"))  # each entry's own org: transfers move no credit
     return _per_member(totals, ctx["members"], cohort, 60)
 
 

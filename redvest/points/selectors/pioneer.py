@@ -61,7 +61,7 @@ def _in_subtree(org: OrgNode) -> Q:
 
 def scored_members(*, org: OrgNode, year: int, configs: list[PioneerConfig] | None = None) -> QuerySet[Volunteer]:
     """Party members of the subtree with their year's parts and `score_centi`: two LEFT JOINs to one
-    row each (ServiceTotal for credit minutes, MemberYearTotal for points and entries), no subquery
+    row each (ServiceTotal for credit minutes earned at their current org, MemberYearTotal for points and entries), no subquery
     per row. The org names come in one extra query for the rows fetched."""
 
     configs = configs or pioneer_configs_under(org=org)
@@ -71,7 +71,13 @@ def scored_members(*, org: OrgNode, year: int, configs: list[PioneerConfig] | No
         .filter(_in_subtree(org), political_status__in=PARTY_STATUSES, status=VolunteerStatus.REGISTERED)
         .alias(
             credit=FilteredRelation(
-                "service_totals", condition=Q(service_totals__year=year, service_totals__kind=RecordKind.CREDIT)
+                # the time credited to their current org: one row (a transfer leaves earlier time with the sender)
+                "service_totals",
+                condition=Q(
+                    service_totals__year=year,
+                    service_totals__kind=RecordKind.CREDIT,
+                    service_totals__org_id=F("org_id"),
+                ),
             ),
             totals=FilteredRelation("points_year_totals", condition=Q(points_year_totals__year=year)),
         )

@@ -27,7 +27,9 @@ YEAR = timezone.localdate().year
 def _member(bank: Bank, *, org: object = None, minutes: int = 0, points: int = 0, **kw: object) -> Volunteer:
     volunteer = VolunteerFactory(org=org or bank.tree.community_a, **kw)
     if minutes:
-        ServiceTotal.objects.create(volunteer=volunteer, year=YEAR, kind=RecordKind.CREDIT, minutes=minutes)
+        ServiceTotal.objects.create(
+            volunteer=volunteer, org=volunteer.org, year=YEAR, kind=RecordKind.CREDIT, minutes=minutes
+        )
     if points:
         MemberYearTotalFactory(volunteer=volunteer, year=YEAR, points_earned=points)
     return volunteer

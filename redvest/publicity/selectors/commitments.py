@@ -55,7 +55,8 @@ def commitment_progress(commitments: Sequence[Commitment]) -> dict[int, Progress
             volunteer_id__in={c.volunteer_id for c in by_minutes},
             year__in={c.year for c in by_minutes},
         ).values_list("volunteer_id", "year", "minutes")
-        minutes = {(v, y): m for v, y, m in totals}
+        for v, y, m in totals:  # one row per org the time was credited to (a transfer splits the year)
+            minutes[(v, y)] = minutes.get((v, y), 0) + m
     counts: dict[tuple[int, int], int] = defaultdict(int)
     if by_count:
         years = {c.year for c in by_count}

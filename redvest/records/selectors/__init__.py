@@ -28,6 +28,7 @@ from redvest.records.selectors.mine import (
     service_summary,
     star_level,
     star_thresholds_for,
+    transferred_records,
     volunteer_of,
 )
 from redvest.records.selectors.ranking import (
@@ -109,6 +110,7 @@ __all__ = [
     "record_history",
     "record_list",
     "service_summary",
+    "transferred_records",
     "star_level",
     "star_level_rows",
     "star_thresholds_for",

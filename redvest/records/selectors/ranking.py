@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from redvest.accounts.models import User
     from redvest.volunteers.models import Volunteer
 
-RANKING_ORDER = ("-minutes", "volunteer_id")  # ties by volunteer: a total order, so the ranking pages by key
+RANKING_ORDER = (
+    "-minutes",
+    "volunteer_id",
+    "org_id",
+)  # ties by volunteer, then org: a total order, so the ranking pages by key
 
 
 def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:
@@ -37,22 +41,26 @@ def ranking_orgs(*, user: User) -> QuerySet[OrgNode]:
 
 
 def ranking(*, user: User, org: OrgNode, year: int) -> QuerySet[ServiceTotal]:
-    """Volunteers of the subtree the user may see, by credit minutes in the year. Reads only ServiceTotal,
-    through its covering index (year, kind, -minutes, volunteer, org): no join to the volunteers."""
+    """Volunteers of the subtree the user may see, by credit minutes earned there in the year (time earned
+    before a transfer into the subtree stays with the sending org). Reads only ServiceTotal, through its
+    covering index (year, kind, -minutes, volunteer, org): no join to the volunteers. A person transferred
+    between two nodes of the subtree within the year has a row for each."""
 
     qs = ServiceTotal.objects.filter(year=year, kind=RecordKind.CREDIT, minutes__gt=0, org__in=subtree_ids(org))
     if not can_administer(user, org):  # an admin of the node sees its whole subtree; others whom the policy lets
         qs = qs.filter(volunteer__in=scope(user, "volunteer", Volunteer.objects.all()).values("pk"))
-    return qs.only("volunteer_id", "minutes").order_by(*RANKING_ORDER)
+    return qs.only("volunteer_id", "org_id", "minutes").order_by(*RANKING_ORDER)
 
 
-def honour_minutes_for(*, volunteer_ids: list[int], year: int) -> dict[int, int]:
-    """Honour minutes in the year for a page of volunteers: one query."""
-    return dict(
-        ServiceTotal.objects.filter(volunteer_id__in=volunteer_ids, year=year, kind=RecordKind.HONOUR).values_list(
-            "volunteer_id", "minutes"
-        )
-    )
+def honour_minutes_for(*, volunteer_ids: list[int], year: int, org: OrgNode | None = None) -> dict[int, int]:
+    """Honour minutes in the year for a page of volunteers (earned in `org`'s subtree when given): one query."""
+    qs = ServiceTotal.objects.filter(volunteer_id__in=volunteer_ids, year=year, kind=RecordKind.HONOUR)
+    if org is not None:
+        qs = qs.filter(org__in=subtree_ids(org))
+    out: dict[int, int] = {}
+    for volunteer_id, minutes in qs.values_list("volunteer_id", "minutes"):
+        out[volunteer_id] = out.get(volunteer_id, 0) + minutes
+    return out
 
 
 @dataclass(frozen=True)
@@ -116,7 +124,7 @@ def ranking_page(
     ids = [t.volunteer_id for t in result.items]
 
     people = Volunteer.objects.select_related("org").in_bulk(ids)
-    honour = honour_minutes_for(volunteer_ids=ids, year=year)
+    honour = honour_minutes_for(volunteer_ids=ids, year=year, org=org)
     rows = [
         RankingRow(
             rank=result.start + i + 1,

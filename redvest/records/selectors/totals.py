@@ -54,9 +54,9 @@ def total_differences() -> list[TotalDifference]:
         .values_list("volunteer_id", "year", "kind", "category", "total")
         .order_by()
     }
-    stored_kind = {
-        (v, y, k): m for v, y, k, m in ServiceTotal.objects.values_list("volunteer_id", "year", "kind", "minutes")
-    }
+    stored_kind: dict[tuple[Any, ...], int] = {}
+    for v, y, k, m in ServiceTotal.objects.values_list("volunteer_id", "year", "kind", "minutes"):
+        stored_kind[(v, y, k)] = stored_kind.get((v, y, k), 0) + m  # a person's total: their rows over every org
     stored_category = {
         (v, y, k, c): m
         for v, y, k, c, m in ServiceCategoryTotal.objects.values_list(
@@ -79,17 +79,31 @@ class OrgDrift:
     volunteer_id: int
     year: int
     kind: str
-    stored_org_id: int | None
-    current_org_id: int
+    org_id: int | None
+    stored: int
+    recomputed: int
 
 
 def total_org_drift() -> list[OrgDrift]:
-    """Total rows whose copied org node is not the volunteer's current one (a transfer not yet followed)."""
-    from django.db.models import F
+    """Per (volunteer, year, kind, org): stored totals that differ from the entries credited to that org
+    (each entry keeps the org it was earned for; a transfer moves nothing)."""
+    from django.db.models.functions import ExtractYear
 
-    rows = (
-        ServiceTotal.objects.exclude(org_id=F("volunteer__org_id"))
-        .values_list("volunteer_id", "year", "kind", "org_id", "volunteer__org_id")
-        .order_by("volunteer_id", "year", "kind")
-    )
-    return [OrgDrift(*row) for row in rows]
+    recomputed = {
+        (v, y, k, o): int(total)
+        for v, y, k, o, total in ServiceRecord.objects.annotate(year=ExtractYear("served_on"))
+        .values("volunteer_id", "year", "kind", "org_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("volunteer_id", "year", "kind", "org_id", "total")
+        .order_by()
+    }
+    stored = {
+        (v, y, k, o): m
+        for v, y, k, o, m in ServiceTotal.objects.values_list("volunteer_id", "year", "kind", "org_id", "minutes")
+    }
+    keys = sorted(set(stored) | set(recomputed), key=lambda key: (key[0], key[1], key[2], key[3] or 0))
+    return [
+        OrgDrift(volunteer_id=v, year=y, kind=k, org_id=o, stored=stored.get((v, y, k, o), 0), recomputed=r)
+        for (v, y, k, o) in keys
+        if stored.get((v, y, k, o), 0) != (r := recomputed.get((v, y, k, o), 0))
+    ]

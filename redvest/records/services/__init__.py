@@ -33,7 +33,6 @@ from redvest.records.services.ledger import (
     record_correct,
     record_current,
     record_post_attendance,
-    service_totals_follow_volunteer,
 )
 from redvest.records.services.mydata import MyDataFile, my_data_collect, my_data_export
 from redvest.records.services.proposals import (
@@ -82,7 +81,6 @@ __all__ = [
     "record_correct",
     "record_current",
     "record_post_attendance",
-    "service_totals_follow_volunteer",
     "similar_deed",
     "star_levels_clear",
     "star_levels_set",

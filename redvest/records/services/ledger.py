@@ -54,13 +54,13 @@ def clipped_minutes(*, start: datetime.datetime, end: datetime.datetime, activit
 
 
 def _add_to_totals(*, record: ServiceRecord) -> None:
-    """Move the (volunteer, year, kind) and (…, category) totals by the entry's minutes, under the row lock."""
+    """Move the (volunteer, org, year, kind) and (volunteer, year, kind, category) totals by the entry's
+    minutes, under the row lock; the org is the entry's own (the org it is credited to)."""
     year = record.served_on.year
-    org_id = record.volunteer.org_id
     total, _created = ServiceTotal.objects.select_for_update(of=("self",)).get_or_create(
-        volunteer_id=record.volunteer_id, year=year, kind=record.kind, defaults={"org_id": org_id}
+        volunteer_id=record.volunteer_id, org_id=record.org_id, year=year, kind=record.kind
     )
-    ServiceTotal.objects.filter(pk=total.pk).update(minutes=F("minutes") + record.minutes, org_id=org_id)
+    ServiceTotal.objects.filter(pk=total.pk).update(minutes=F("minutes") + record.minutes)
     by_category, _created = ServiceCategoryTotal.objects.select_for_update(of=("self",)).get_or_create(
         volunteer_id=record.volunteer_id, year=year, kind=record.kind, category=record.category
     )
@@ -85,10 +85,14 @@ def record_append(
     reason: str = "",
     evidence: object = "",
 ) -> ServiceRecord:
-    """The one way an entry enters the ledger: the entry, its total and its audit row together."""
+    """The one way an entry enters the ledger: the entry, its total and its audit row together. The entry
+    is credited to the volunteer's org now, or, fixing an entry, to that entry's org."""
+    fixed = reverses or corrects
+    org_id = fixed.org_id if fixed is not None and fixed.org_id is not None else volunteer.org_id
     with transaction.atomic():
         record = ServiceRecord.objects.create(
             volunteer=volunteer,
+            org_id=org_id,
             activity=activity,
             attendance=attendance,
             kind=kind,
@@ -117,17 +121,6 @@ def record_append(
             reason=reason,
         )
     return record
-
-
-@transaction.atomic
-def service_totals_follow_volunteer(*, volunteer: Volunteer) -> int:
-    """After a volunteer moves to another org node, their totals (and so the subtree rankings) follow.
-    For the volunteers app's transfer service; returns how many total rows moved."""
-    return (
-        ServiceTotal.objects.filter(volunteer=volunteer)
-        .exclude(org_id=volunteer.org_id)
-        .update(org_id=volunteer.org_id)
-    )
 
 
 def anomaly_flag(

@@ -41,6 +41,7 @@ class ServiceRecordFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ServiceRecord
 
+    org = factory.SelfAttribute("volunteer.org")  # credited to the volunteer's org, as record_append does
     kind = RecordKind.CREDIT
     source = RecordSource.ATTENDANCE
     category = ServiceCategory.COMMUNITY

@@ -35,6 +35,15 @@ def my_service(request: AuthedRequest) -> HttpResponse:
 @login_required
 @domain_errors
 @require_GET
+def transferred(request: AuthedRequest, pk: int) -> HttpResponse:
+    """转入记录: a volunteer's time by the org it was earned for, transferred periods apart."""
+    data = selectors.transferred_records(user=request.user, volunteer_id=pk)
+    return render(request, "records/transferred.html", {"d": data})
+
+
+@login_required
+@domain_errors
+@require_GET
 def my_data(request: AuthedRequest) -> HttpResponse:
     """The volunteer's own data as a JSON download (audited as a sensitive view)."""
     file = my_data_export(actor=request.user)

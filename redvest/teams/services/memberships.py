@@ -13,6 +13,7 @@ from redvest.accounts.policy import can, require
 from redvest.audit.models import AuditAction
 from redvest.audit.services import AuditItem, audit_record, audit_record_many
 from redvest.core.errors import PermissionDenied
+from redvest.orgs.selectors import in_subtree_q
 from redvest.teams.errors import (
     AlreadyMember,
     NotAMember,
@@ -283,13 +284,19 @@ def membership_leave(*, actor: User, membership: Membership, reason: str = "") -
 
 
 @transaction.atomic
-def membership_leave_all(*, actor: User | None, volunteer: Volunteer, reason: str) -> int:
-    """End every current membership of a volunteer (e.g. on deregistration); the caller decides who may.
+def membership_leave_all(
+    *, actor: User | None, volunteer: Volunteer, reason: str, keep_under: str | None = None
+) -> int:
+    """End every current membership of a volunteer (e.g. on deregistration); with `keep_under` (an org path,
+    on a transfer) only those of teams outside that subtree. The caller decides who may.
 
     Teams they led get their backbone successor. Returns the number of memberships ended.
     """
     lock_volunteer(volunteer.pk)
-    memberships = list(Membership.objects.filter(volunteer=volunteer, left_at__isnull=True).order_by("team_id"))
+    current = Membership.objects.filter(volunteer=volunteer, left_at__isnull=True)
+    if keep_under is not None:
+        current = current.exclude(in_subtree_q("team__org__path", keep_under))
+    memberships = list(current.order_by("team_id"))
     teams = lock_teams(*[m.team_id for m in memberships])
     for membership in memberships:
         membership.team = teams[membership.team_id]

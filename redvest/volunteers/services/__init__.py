@@ -25,6 +25,7 @@ from redvest.volunteers.services.registry import (
     volunteer_set_status,
     volunteer_update,
 )
+from redvest.volunteers.services.transfers import transfer_decide, transfer_request, transfer_withdraw
 from redvest.volunteers.services.validation import VolunteerData, split_list, volunteer_clean, volunteer_data_of
 
 __all__ = [
@@ -39,6 +40,9 @@ __all__ = [
     "LEDGER_LABEL",
     "volunteer_export_request",
     "STATUS_FLOW",
+    "transfer_decide",
+    "transfer_request",
+    "transfer_withdraw",
     "SensitiveInfo",
     "VolunteerData",
     "area_code_for",

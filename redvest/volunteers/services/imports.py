@@ -315,17 +315,22 @@ def _staged(imp: VolunteerImport) -> tuple[list[_GoodRow], list[dict[str, Any]]]
 def _drop_registered(good: list[_GoodRow], errors: list[dict[str, Any]]) -> list[_GoodRow]:
     """Rows whose ID is already in the ledger become errors: one IN query per chunk of hashes."""
     hashes = [g.values["id_number_hash"] for g in good]
-    existing: dict[str, str] = {}
+    existing: dict[str, tuple[str, str]] = {}
     for start in range(0, len(hashes), HASH_CHUNK):
         chunk = hashes[start : start + HASH_CHUNK]
-        existing.update(Volunteer.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", "org__name"))
+        rows = Volunteer.objects.filter(id_number_hash__in=chunk).values_list(
+            "id_number_hash", "org__name", "org__path"
+        )
+        existing.update((h, (name, path)) for h, name, path in rows)
     kept = []
     for g in good:
-        org_name = existing.get(g.values["id_number_hash"])
-        if org_name is None:
+        found = existing.get(g.values["id_number_hash"])
+        if found is None:
             kept.append(g)
         else:
-            message = duplicate_message(id_type=g.values["id_type"], org_name=org_name)
+            org_name, org_path = found
+            elsewhere = not org_path.startswith(g.org_path)
+            message = duplicate_message(id_type=g.values["id_type"], org_name=org_name, elsewhere=elsewhere)
             errors.append({"row": g.number, "field": "id_number", "label": LABELS["id_number"], "message": message})
     return kept
 

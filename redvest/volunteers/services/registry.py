@@ -45,18 +45,27 @@ class SensitiveInfo:
     guardian_phone: str
 
 
-def duplicate_message(*, id_type: str, org_name: str) -> str:
-    """Names the org of the existing record, masked: 该身份证号已在 雉**道 登记."""
+TRANSFER_HINT = "；如本人已调动到新组织，请办理“转移接续”（本人在“我的”页面或原组织管理员申请，转入组织管理员在“转移接续”中接收），志愿者编号和服务记录随人转移"
+
+
+def duplicate_message(*, id_type: str, org_name: str, elsewhere: bool = False) -> str:
+    """Names the org of the existing record, masked: 该身份证号已在 雉**道 登记. When that record lies outside
+    the org being registered into (found by the keyed ID hash), the message points to 转移接续."""
     noun = "身份证号" if id_type == IdType.RESIDENT_ID else "证件号码"
-    return f"该{noun}已在 {mask_name(org_name)} 登记，一人只能登记一次"
+    return f"该{noun}已在 {mask_name(org_name)} 登记，一人只能登记一次" + (TRANSFER_HINT if elsewhere else "")
 
 
-def _duplicate_error(values: dict[str, Any], *, exclude_pk: int | None = None) -> str | None:
+def _duplicate_error(
+    values: dict[str, Any], *, org: OrgNode | None = None, exclude_pk: int | None = None
+) -> str | None:
     existing = Volunteer.objects.filter(id_number_hash=values["id_number_hash"]).select_related("org")
     if exclude_pk is not None:
         existing = existing.exclude(pk=exclude_pk)
-    found = existing.only("id", "org__name").first()
-    return duplicate_message(id_type=values["id_type"], org_name=found.org.name) if found else None
+    found = existing.only("id", "org__name", "org__path").first()
+    if found is None:
+        return None
+    elsewhere = org is not None and not found.org.path.startswith(org.path)
+    return duplicate_message(id_type=values["id_type"], org_name=found.org.name, elsewhere=elsewhere)
 
 
 def _team_error(*, actor: User | None, org: OrgNode | None, team: Any) -> str | None:
@@ -111,7 +120,7 @@ def _create(
         errors["org"] = "请选择所属组织"
     if (team_message := _team_error(actor=actor, org=org, team=team)) is not None:
         errors["team"] = team_message
-    if values and "id_number" not in errors and (dup := _duplicate_error(values)):
+    if values and "id_number" not in errors and (dup := _duplicate_error(values, org=org)):
         errors["id_number"] = dup
     if password is not None:
         errors.update(_account_errors(values=values, phone=phone, password=password, password_confirm=password_confirm))
@@ -129,7 +138,7 @@ def _create(
         with transaction.atomic():
             volunteer.save()
     except IntegrityError as exc:  # a concurrent registration of the same ID won the race
-        raise ValidationFailed({"id_number": "该证件号码已登记，一人只能登记一次"}) from exc
+        raise ValidationFailed({"id_number": "该证件号码已登记，一人只能登记一次" + TRANSFER_HINT}) from exc
     hooks.volunteer_registered(actor, volunteer, team)  # teams: the organisational team, in this transaction
     if status == VolunteerStatus.REGISTERED:
         VolunteerStatusChange.objects.create(

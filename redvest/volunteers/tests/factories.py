@@ -10,7 +10,7 @@ from redvest.core.crypto import blind_index, encrypt, mask_id_number, mask_phone
 from redvest.core.validators import id_check_digit
 from redvest.teams.models import Team
 from redvest.teams.tests.factories import MembershipFactory
-from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus
+from redvest.volunteers.models import PoliticalStatus, Volunteer, VolunteerStatus, VolunteerTransfer
 from redvest.volunteers.services import VolunteerData
 
 
@@ -76,3 +76,14 @@ def member_of(team: Team, **kwargs: Any) -> Volunteer:
     volunteer = VolunteerFactory(org=team.org, **kwargs)
     MembershipFactory(team=team, volunteer=volunteer)
     return volunteer
+
+
+class VolunteerTransferFactory(factory.django.DjangoModelFactory):
+    """A pending 转移接续 from the volunteer's org to `to_org` (pass it)."""
+
+    class Meta:
+        model = VolunteerTransfer
+
+    volunteer = factory.SubFactory(VolunteerFactory)
+    from_org = factory.SelfAttribute("volunteer.org")
+    reason = "工作调动"

@@ -17,6 +17,7 @@ from redvest.teams.tests.factories import TeamFactory
 from redvest.volunteers.excel import IMPORT_COLUMNS
 from redvest.volunteers.models import ImportStatus, Volunteer, VolunteerImport, VolunteerStatusChange
 from redvest.volunteers.services import volunteer_import_confirm, volunteer_import_start
+from redvest.volunteers.services.registry import TRANSFER_HINT
 from redvest.volunteers.tests.factories import make_id_number, make_phone, member_of
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +159,12 @@ def test_ids_already_in_the_ledger_are_row_errors(ledger: Any, django_capture_on
     existing = member_of(ledger.team_b)
     imp = start(ledger, xlsx([row(1, 证件号码=existing.id_number)]), django_capture_on_commit_callbacks)
     assert imp.errors == [
-        {"row": 2, "field": "id_number", "label": "证件号码", "message": "该身份证号已在 画**道 登记，一人只能登记一次"}
+        {
+            "row": 2,
+            "field": "id_number",
+            "label": "证件号码",
+            "message": "该身份证号已在 画**道 登记，一人只能登记一次" + TRANSFER_HINT,  # another subtree: 转移接续
+        }
     ]
 
 

@@ -25,6 +25,7 @@ from redvest.volunteers.services import (
     volunteer_set_status,
     volunteer_update,
 )
+from redvest.volunteers.services.registry import TRANSFER_HINT
 from redvest.volunteers.tests.factories import make_id_number, member_of, person
 
 AGREED = ConsentChoices(processing=True, sensitive=True)
@@ -161,7 +162,7 @@ def test_second_registration_of_the_same_id_names_the_existing_org_masked(ledger
             team=ledger.team_b,
             data=person(1, name="李四", phone="13900000000"),
         )
-    assert caught.value.errors["id_number"] == "该身份证号已在 雉**道 登记，一人只能登记一次"
+    assert caught.value.errors["id_number"] == "该身份证号已在 雉**道 登记，一人只能登记一次" + TRANSFER_HINT
     assert Volunteer.objects.count() == 1
 
 

@@ -75,6 +75,9 @@ def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) ->
         "deregistrations": deregistrations,
         "pending_deregistration": next((d for d in deregistrations if d.status == DeregistrationStatus.PENDING), None),
         "memberships": selectors.volunteer_memberships(volunteer=volunteer),
+        "transfers": selectors.volunteer_transfers(volunteer=volunteer),
+        "can_transfer": volunteer.status != VolunteerStatus.DEREGISTERED
+        and (volunteer.user_id == request.user.pk or policy.can_manage_under(request.user, volunteer.org)),
         "history": selectors.volunteer_status_history(volunteer=volunteer),
         "can_change": policy.can(request.user, "change", volunteer),
         "can_set_status": policy.can_manage_under(request.user, volunteer.org),

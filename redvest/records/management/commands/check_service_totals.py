@@ -1,5 +1,5 @@
-"""Recompute every service-time total from the ledger entries and report differences (exit 1 if any), and
-totals whose copied org node lags behind the volunteer's."""
+"""Recompute every service-time total from the ledger entries and report differences (exit 1 if any), per
+person and per org the time is credited to."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ class Command(BaseCommand):
         drift = total_org_drift()
         for o in drift:
             self.stdout.write(
-                f"volunteer={o.volunteer_id} year={o.year} {o.kind}: org={o.stored_org_id} current={o.current_org_id}"
+                f"volunteer={o.volunteer_id} year={o.year} {o.kind} org={o.org_id}: stored={o.stored} recomputed={o.recomputed}"
             )
         if differences or drift:
-            self.stderr.write(f"{len(differences)} 处合计与服务记录不一致，{len(drift)} 处合计的所属组织未随志愿者更新")
+            self.stderr.write(f"{len(differences)} 处合计与服务记录不一致，{len(drift)} 处按组织的合计与服务记录不一致")
             sys.exit(1)
         self.stdout.write("所有合计与服务记录一致")
