@@ -244,9 +244,23 @@ NOTIFICATION_CHANNELS = [
     if c.strip()
 ]
 
-# A dotted callable(phone, text) that sends one SMS (the SMS channel and one-time codes use it). Unset, codes
-# go to the log through the console channel, so `make run` users read them from the server output.
+# SMS (redvest.core.sms; docs/operations.md "SMS"): SMS_GATEWAY is aliyun, tencent, console, or the dotted path of
+# an SmsGateway class or a callable(phone, text). Unset, texts go to the log through the console channel, so
+# `make run` users read their codes from the server output. The key pair is Aliyun's AccessKey or Tencent's
+# SecretId/SecretKey; SMS_APP_ID is Tencent's SmsSdkAppId; SMS_ENDPOINT overrides the provider's address
+# (tests point it at a local fake). Each message kind needs the template code the provider approved for it.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "红马甲")
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+SMS_REGION = os.environ.get("SMS_REGION", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "5"))
+SMS_TEMPLATES = {
+    kind: os.environ.get(f"SMS_TEMPLATE_{kind.upper()}", "")
+    for kind in ("verification_code", "dispatch_notice", "request_accepted", "request_completed")
+}
 
 PAGE_SIZE = 20
 # Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.

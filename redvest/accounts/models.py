@@ -86,6 +86,8 @@ class ApiToken(models.Model):
 class CodePurpose(models.TextChoices):
     SIGNUP = "signup", "注册"
     PASSWORD_RESET = "password_reset", "找回密码"
+    LOGIN = "login", "验证码登录"
+    WEIXIN_BIND = "weixin_bind", "绑定微信"
 
 
 class PhoneCode(models.Model):
