@@ -357,7 +357,7 @@ def weixin_callback(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if request.user.is_authenticated:
         try:
-            weixin_link(user=request.user, profile=profile, now=timezone.now(), how="已登录账号")  # type: ignore[arg-type]  # authenticated: a User
+            weixin_link(user=request.user, profile=profile, now=timezone.now(), how="已登录账号")
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
