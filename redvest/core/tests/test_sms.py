@@ -246,3 +246,15 @@ def test_a_text_to_a_bare_number_runs_after_commit_with_the_number_encrypted(
     assert PHONE not in repr(callbacks[0].args)  # type: ignore[attr-defined]  # a functools.partial
     callbacks[0]()
     assert aliyun.sent[0]["params"] == {"number": "GD009"} and aliyun.sent[0]["phone"] == PHONE
+
+
+def test_check_warns_about_a_provider_without_keys_or_templates(settings) -> None:  # type: ignore[no-untyped-def]
+    from redvest.core.sms.checks import sms_settings_check
+
+    settings.SMS_GATEWAY = "tencent"
+    settings.SMS_ACCESS_KEY_ID = settings.SMS_APP_ID = ""
+    settings.SMS_TEMPLATES = {kind: "" for kind in TEMPLATES}
+    ids = [w.id for w in sms_settings_check()]
+    assert ids == ["redvest.W101", "redvest.W102"] + ["redvest.W103"] * len(TEMPLATES)
+    settings.SMS_GATEWAY = "console"
+    assert sms_settings_check() == []
