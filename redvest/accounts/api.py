@@ -131,6 +131,10 @@ def login_code(request: HttpRequest, payload: PhoneIn) -> Status[dict[str, str]]
     summary="手机号+短信验证码换取令牌（与密码登录共用锁定）",
 )
 def token_by_code(request: HttpRequest, payload: PhoneCodeIn) -> dict[str, str]:
+    try:
+        request.POST  # noqa: B018 - as /token: the lockout handler reads the form body
+    except MultiPartParserError as exc:
+        raise DomainError("请求体格式错误", code="bad_request") from exc
     rate_limit_check(request=request, group="phone-code-check")
     return {"token": services.token_issue_by_code(request=request, phone=payload.phone, code=payload.code)}
 
