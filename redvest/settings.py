@@ -144,6 +144,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "redvest.accounts.backends.UsernameOrPhoneBackend",
+    "redvest.accounts.backends.PhoneCodeBackend",
+    "redvest.accounts.backends.WeixinBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -249,9 +251,33 @@ NOTIFICATION_CHANNELS = [
     if c.strip()
 ]
 
-# A dotted callable(phone, text) that sends one SMS (the SMS channel and one-time codes use it). Unset, codes
-# go to the log through the console channel, so `make run` users read them from the server output.
+# SMS (redvest.core.sms; docs/operations.md "SMS"): SMS_GATEWAY is aliyun, tencent, console, or the dotted path of
+# an SmsGateway class or a callable(phone, text). Unset, texts go to the log through the console channel, so
+# `make run` users read their codes from the server output. The key pair is Aliyun's AccessKey or Tencent's
+# SecretId/SecretKey; SMS_APP_ID is Tencent's SmsSdkAppId; SMS_ENDPOINT overrides the provider's address
+# (tests point it at a local fake). Each message kind needs the template code the provider approved for it.
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "红马甲")
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+SMS_REGION = os.environ.get("SMS_REGION", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "5"))
+SMS_TEMPLATES = {
+    kind: os.environ.get(f"SMS_TEMPLATE_{kind.upper()}", "")
+    for kind in ("verification_code", "dispatch_notice", "request_accepted", "request_completed")
+}
+
+# WeChat sign-in (redvest.accounts.weixin): shown on the login page only when the app id and secret are set.
+# WEIXIN_AUTHORIZE_URL is the QR page for a web site; inside WeChat's browser use
+# https://open.weixin.qq.com/connect/oauth2/authorize with scope snsapi_base. Tests point WEIXIN_API_BASE at a fake.
+WEIXIN_APP_ID = os.environ.get("WEIXIN_APP_ID", "")
+WEIXIN_APP_SECRET = os.environ.get("WEIXIN_APP_SECRET", "")
+WEIXIN_AUTHORIZE_URL = os.environ.get("WEIXIN_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/qrconnect")
+WEIXIN_SCOPE = os.environ.get("WEIXIN_SCOPE", "snsapi_login")
+WEIXIN_API_BASE = os.environ.get("WEIXIN_API_BASE", "https://api.weixin.qq.com")
+WEIXIN_TIMEOUT = float(os.environ.get("WEIXIN_TIMEOUT", "5"))
 
 PAGE_SIZE = 20
 # Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.
@@ -346,6 +372,8 @@ RATE_LIMITS = {
     "phone-code-send": os.environ.get("RATE_LIMIT_CODE_SEND", "20/h"),
     "phone-code-phone": os.environ.get("RATE_LIMIT_CODE_PHONE", "5/h"),
     "phone-code-check": os.environ.get("RATE_LIMIT_CODE_CHECK", "30/h"),
+    # WeChat sign-in: starts per address (each one a round trip to WeChat's servers).
+    "weixin-login": os.environ.get("RATE_LIMIT_WEIXIN", "30/h"),
 }
 
 # Production is https behind a TLS-terminating proxy that sets X-Forwarded-Proto (and overwrites any sent by

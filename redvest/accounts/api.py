@@ -1,20 +1,26 @@
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
 
 from redvest.accounts import selectors, services
 from redvest.accounts.policy import grants_for
 from redvest.accounts.services import token_issue, token_user
+from redvest.accounts.weixin import weixin_configured, weixin_unlink
 from redvest.core.api_pagination import paginate
 from redvest.core.api_request import api_user
+from redvest.core.crypto import blind_index
 from redvest.core.errors import DomainError
 from redvest.core.ratelimit import rate_limit_check
+from redvest.core.validators import normalize_phone
 from redvest.orgs import selectors as orgs_selectors
 from redvest.orgs.schemas import RoleGrantIn, RoleOut
 
@@ -80,6 +86,73 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
         raise DomainError("请求体格式错误", code="bad_request") from exc
     rate_limit_check(request=request, group="api-token")
     return {"token": token_issue(request=request, username=payload.username, password=payload.password)}
+
+
+class PhoneIn(Schema):
+    phone: str
+
+
+class PhoneCodeIn(Schema):
+    phone: str
+    code: str
+
+
+class MessageOut(Schema):
+    message: str
+
+
+class WeixinOut(Schema):
+    configured: bool
+    bound: bool
+    linked_at: datetime.datetime | None = None
+
+
+def _payload_phone(phone: str) -> Callable[[str, HttpRequest], str]:
+    return lambda group, request: blind_index(normalize_phone(phone)) or "no-phone"
+
+
+@router.post(
+    "/login-code",
+    auth=None,
+    response={202: MessageOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut, 503: ErrorOut},
+    summary="短信验证码登录：发送验证码到账号绑定的手机号",
+)
+def login_code(request: HttpRequest, payload: PhoneIn) -> Status[dict[str, str]]:
+    rate_limit_check(request=request, group="phone-code-send")
+    rate_limit_check(request=request, group="phone-code-phone", key=_payload_phone(payload.phone))
+    services.login_code_send(phone=payload.phone, now=timezone.now())
+    return Status(202, {"message": "验证码已发送，请查看手机短信"})
+
+
+@router.post(
+    "/token/sms",
+    auth=None,
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut},
+    summary="手机号+短信验证码换取令牌（与密码登录共用锁定）",
+)
+def token_by_code(request: HttpRequest, payload: PhoneCodeIn) -> dict[str, str]:
+    try:
+        request.POST  # noqa: B018 - as /token: the lockout handler reads the form body
+    except MultiPartParserError as exc:
+        raise DomainError("请求体格式错误", code="bad_request") from exc
+    rate_limit_check(request=request, group="phone-code-check")
+    return {"token": services.token_issue_by_code(request=request, phone=payload.phone, code=payload.code)}
+
+
+@router.get("/weixin", response=WeixinOut, summary="微信登录绑定状态")
+def weixin_status(request: HttpRequest) -> dict[str, Any]:
+    identity = selectors.weixin_identity_of(user=api_user(request))
+    return {
+        "configured": weixin_configured(),
+        "bound": identity is not None,
+        "linked_at": identity and identity.linked_at,
+    }
+
+
+@router.delete("/weixin", response={204: None, 404: ErrorOut}, summary="解除微信登录绑定")
+def weixin_unbind(request: HttpRequest) -> Status[None]:
+    weixin_unlink(user=api_user(request))
+    return Status(204, None)
 
 
 @router.get("/me", response=MeOut, summary="当前用户与角色")

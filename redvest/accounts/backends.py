@@ -4,11 +4,15 @@ from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.http import HttpRequest
+from django.utils import timezone
 
-from redvest.accounts.models import User
-from redvest.accounts.selectors import login_lockout_key, user_for_login
+from redvest.accounts.models import CodePurpose, User
+from redvest.accounts.otp import phone_code_consume, phone_code_verify
+from redvest.accounts.selectors import login_lockout_key, user_for_login, user_for_phone
+from redvest.core.errors import DomainError
+from redvest.core.validators import normalize_phone
 
 
 class UsernameOrPhoneBackend(ModelBackend):
@@ -26,6 +30,45 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class PhoneCodeBackend(BaseBackend):
+    """Log in with the phone bound to an account and the one-time code texted to it (短信验证码登录). Called
+    through django.contrib.auth.authenticate(username=phone, sms_code=code), so django-axes counts a wrong code
+    against the same account as a wrong password and locks both ways in. The code's own error (wrong,
+    expired, too many tries) is kept on the request for the message."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, sms_code: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if sms_code is None or not username:
+            return None
+        now = timezone.now()
+        try:
+            phone_code_verify(phone=username, purpose=CodePurpose.LOGIN, code=sms_code, now=now)
+            user = user_for_phone(phone=normalize_phone(username))
+            if user is None or not user.is_active:
+                return None
+            phone_code_consume(phone=normalize_phone(username), purpose=CodePurpose.LOGIN, now=now)
+        except DomainError as exc:
+            if request is not None:
+                request.sms_login_error = exc  # type: ignore[attr-defined]  # read by services.sms_sign_in
+            return None
+        return user
+
+    def get_user(self, user_id: int) -> User | None:
+        return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+class WeixinBackend(BaseBackend):
+    """The session backend of a WeChat sign-in (accounts.weixin): the view logs in the account linked to the
+    WeChat id; this only reloads that user on later requests."""
+
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
+        return None
+
+    def get_user(self, user_id: int) -> User | None:
+        return User.objects.filter(pk=user_id, is_active=True).first()
 
 
 def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> str:

@@ -86,6 +86,8 @@ class ApiToken(models.Model):
 class CodePurpose(models.TextChoices):
     SIGNUP = "signup", "注册"
     PASSWORD_RESET = "password_reset", "找回密码"
+    LOGIN = "login", "验证码登录"
+    WEIXIN_BIND = "weixin_bind", "绑定微信"
 
 
 class PhoneCode(models.Model):
@@ -126,3 +128,20 @@ class AccountConsent(models.Model):
 
     def __str__(self) -> str:
         return f"个人信息处理同意（{self.policy_version}）"
+
+
+class WeixinIdentity(models.Model):
+    """A WeChat account (微信开放平台 openid, and unionid when the app is under an open-platform account) that
+    may sign in as `user`. Linked only after the account proved itself (signed in, or a code texted to its
+    phone); only keyed hashes of the ids are kept, as for phones: they are only ever looked up."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="weixin_identity")
+    openid_hash = models.CharField(max_length=64, unique=True, editable=False)
+    unionid_hash = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    linked_at = models.DateTimeField("绑定时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "微信登录绑定"
+
+    def __str__(self) -> str:
+        return f"{self.user}的微信登录"

@@ -3,7 +3,7 @@
 One live code per phone and purpose (`PhoneCode`, unique): sending again replaces it, at most once a minute.
 Only keyed hashes are stored (of the phone, as every phone lookup, and of the code, bound to the phone and
 the purpose), so the table tells nothing and a code is useless for another number or purpose. The code
-travels only in the text (`core.notifications.text_to_phone`: the SMS gateway, or the log in
+travels only in the text (`core.sms.sms_send`, kind verification_code: the SMS gateway, or the log in
 development) and is never part of a response.
 
 A code is checked in its own transaction (`phone_code_verify`), so a wrong try counts even though the
@@ -28,7 +28,8 @@ from django.db import transaction
 from redvest.accounts.models import CodePurpose, PhoneCode
 from redvest.core.crypto import blind_index
 from redvest.core.errors import DomainError, ValidationFailed
-from redvest.core.notifications import text_to_phone
+from redvest.core.sms import sms_send
+from redvest.core.sms.kinds import VERIFICATION_CODE
 from redvest.core.validators import normalize_phone, phone_error
 
 CODE_TTL = datetime.timedelta(minutes=10)
@@ -36,9 +37,12 @@ RESEND_AFTER = datetime.timedelta(seconds=60)
 MAX_ATTEMPTS = 5
 PROOF_TTL = datetime.timedelta(minutes=30)  # from a correct code to finishing the sign-up or reset
 
-TEXTS = {
-    CodePurpose.SIGNUP: "【红马甲】您正在注册红马甲账号，验证码{code}，10分钟内有效。如非本人操作请忽略。",
-    CodePurpose.PASSWORD_RESET: "【红马甲】您正在找回红马甲账号密码，验证码{code}，10分钟内有效。请勿告诉他人。",
+# What the code is for, in the text (the "action" of the verification_code kind, redvest.core.sms.kinds).
+ACTIONS = {
+    CodePurpose.SIGNUP: "注册红马甲账号",
+    CodePurpose.PASSWORD_RESET: "找回红马甲账号密码",
+    CodePurpose.LOGIN: "登录红马甲",
+    CodePurpose.WEIXIN_BIND: "绑定微信登录",
 }
 
 
@@ -90,7 +94,7 @@ def clean_phone(phone: str) -> str:
 
 
 @transaction.atomic
-def _issue(*, phone: str, purpose: str, now: datetime.datetime) -> str:
+def _issue(*, phone: str, purpose: str, now: datetime.datetime) -> tuple[PhoneCode, str]:
     phone_hash = blind_index(phone)
     row, _created = PhoneCode.objects.select_for_update().get_or_create(
         phone_hash=phone_hash,
@@ -106,16 +110,17 @@ def _issue(*, phone: str, purpose: str, now: datetime.datetime) -> str:
     row.attempts = 0
     row.verified_at = row.consumed_at = None
     row.save()
-    return code
+    return row, code
 
 
 def phone_code_send(*, phone: str, purpose: CodePurpose, now: datetime.datetime) -> None:
     """Draw a new code for the phone and purpose (replacing any earlier one) and text it. Raises
     ValidationFailed (bad number), CodeResendTooSoon (within a minute of the last), SmsUnavailable."""
     phone = clean_phone(phone)
-    code = _issue(phone=phone, purpose=purpose, now=now)
-    # Stored first, then sent: a failed send leaves a code nobody knows, and the person asks again in a minute.
-    text_to_phone(phone=phone, text=TEXTS[purpose].format(code=code))
+    row, code = _issue(phone=phone, purpose=purpose, now=now)
+    # Stored first, then sent: a failed send leaves a code nobody knows, and the person asks again in a minute
+    # (the failure is logged and audited against the code's row, which holds no readable number).
+    sms_send(phone=phone, kind=VERIFICATION_CODE, params={"code": code, "action": ACTIONS[purpose]}, target=row)
 
 
 @transaction.atomic

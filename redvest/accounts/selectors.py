@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, QuerySet
 
-from redvest.accounts.models import Role, RoleAssignment, User
+from redvest.accounts.models import Role, RoleAssignment, User, WeixinIdentity
 from redvest.accounts.policy import can_administer, grants_for, is_system_admin
 from redvest.core.crypto import blind_index
 from redvest.core.errors import PermissionDenied
@@ -26,6 +26,7 @@ class Profile:
     user: User
     roles: list[RoleLine]
     volunteer: Any
+    weixin: WeixinIdentity | None = None
 
 
 def profile_for(*, user: User) -> Profile:
@@ -42,7 +43,12 @@ def profile_for(*, user: User) -> Profile:
         user=user,
         roles=[RoleLine(role=labels[g.role], org_name=names.get(g.org_id, "全部")) for g in grants],
         volunteer=volunteer,
+        weixin=weixin_identity_of(user=user),
     )
+
+
+def weixin_identity_of(*, user: User) -> WeixinIdentity | None:
+    return WeixinIdentity.objects.filter(user=user).first()
 
 
 def user_for_login(*, login: str) -> User | None:

@@ -127,6 +127,15 @@ def token_issue(*, request: HttpRequest, username: str, password: str) -> str:
         raise AccountLocked()
     if user is None or not user.is_active:
         raise InvalidCredentials()
+    return _token_for(user)
+
+
+def token_issue_by_code(*, request: HttpRequest, phone: str, code: str) -> str:
+    """A new bearer token for the account whose phone got the login code (`sms_sign_in`'s checks and errors)."""
+    return _token_for(sms_sign_in(request=request, phone=phone, code=code))
+
+
+def _token_for(user: User) -> str:
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
@@ -174,6 +183,34 @@ def reset_code_send(*, phone: str, now: datetime) -> None:
     if user_for_phone(phone=phone) is None:
         raise PhoneWithoutAccount(field="phone")
     phone_code_send(phone=phone, purpose=CodePurpose.PASSWORD_RESET, now=now)
+
+
+def login_code_send(*, phone: str, now: datetime) -> None:
+    """短信验证码登录 step 1: a code for a number an active account is bound to. Raises PhoneWithoutAccount,
+    AccountInactive, CodeResendTooSoon, SmsUnavailable, ValidationFailed."""
+    phone = clean_phone(phone)
+    user = user_for_phone(phone=phone)
+    if user is None:
+        raise PhoneWithoutAccount(field="phone")
+    if not user.is_active:
+        raise AccountInactive()
+    phone_code_send(phone=phone, purpose=CodePurpose.LOGIN, now=now)
+
+
+def sms_sign_in(*, request: HttpRequest, phone: str, code: str) -> User:
+    """短信验证码登录 step 2: the account whose phone got the code, through authenticate() so lockout counts
+    a wrong code as a wrong password (accounts.backends.PhoneCodeBackend). Raises AccountLocked, CodeWrong,
+    CodeExpired, CodeAttemptsExceeded, ValidationFailed, InvalidCredentials."""
+    try:
+        user = authenticate(request, username=normalize_phone(phone or ""), sms_code=(code or "").strip())
+    except DjangoPermissionDenied as exc:
+        raise AccountLocked() from exc
+    if getattr(request, "axes_locked_out", False):
+        raise AccountLocked()
+    if user is None or not user.is_active:
+        problem = getattr(request, "sms_login_error", None)
+        raise problem if isinstance(problem, DomainError) else InvalidCredentials("手机号或验证码不正确")
+    return user
 
 
 def _password_errors(*, password: str, password_confirm: str, user: User) -> dict[str, str]:

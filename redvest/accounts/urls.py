@@ -2,15 +2,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from redvest.accounts import views
-from redvest.accounts.forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("login/", views.LoginPage.as_view(), name="login"),
+    path("login/sms/", views.login_sms, name="login-sms"),
+    path("login/sms/code/", views.login_sms_code, name="login-sms-code"),
+    path("weixin/", views.weixin_start, name="weixin-start"),
+    path("weixin/callback/", views.weixin_callback, name="weixin-callback"),
+    path("weixin/bind/", views.weixin_bind, name="weixin-bind"),
+    path("weixin/bind/code/", views.weixin_bind_code, name="weixin-bind-code"),
+    path("weixin/bind/done/", views.weixin_bind_finish, name="weixin-bind-finish"),
+    path("weixin/unbind/", views.weixin_unbind, name="weixin-unbind"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",

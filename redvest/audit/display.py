@@ -25,6 +25,9 @@ ACTION_LABELS: dict[str, str] = {
     "reject": "驳回",
     "revoke": "撤销",
     "publish": "发布",
+    "sms_failed": "短信发送失败",
+    "bind": "绑定",
+    "unbind": "解除绑定",
 }
 # Keys services put in before/after that are not model fields.
 KEY_LABELS: dict[str, str] = {
@@ -38,6 +41,7 @@ KEY_LABELS: dict[str, str] = {
     "phone": "手机号",
     "id_number": "证件号码",
     "count": "数量",
+    "error": "错误代码",
     "rows": "行数",
     "file": "文件",
     "filters": "筛选条件",

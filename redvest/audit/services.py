@@ -8,6 +8,7 @@ from django.db import models
 
 from redvest.audit.display import label_for
 from redvest.audit.models import AuditAction, AuditEntry
+from redvest.core.sms.kinds import KINDS
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -107,3 +108,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any],
     """Only the keys that changed, from both sides."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def sms_failure_record(kind: str, code: str, target: models.Model | None) -> None:
+    """core.sms.delivery_failed: one row per undelivered text, on the record it was about (a one-time code,
+    a notification, a service request); without one the log line is the only trace."""
+    if target is None:
+        return
+    audit_record(
+        actor=None,
+        action="sms_failed",
+        target=target,
+        after={"kind": kind, "error": code},
+        reason=f"短信发送失败（{KINDS[kind].label if kind in KINDS else kind}）：{code}",
+    )

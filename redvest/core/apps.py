@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.core.signals import request_finished
 from django.db.models import fields
 from django.db.models.signals import pre_save
@@ -17,6 +18,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
+        from redvest.core.sms.checks import sms_settings_check  # reads settings only when run
+
+        checks.register(sms_settings_check)
         from django_tasks_db.models import DBTaskResult  # models load after the app registry
 
         from redvest.core import task_monitoring  # reads django-tasks-db's model

@@ -13,6 +13,9 @@ class Notification(models.Model):
     url = models.CharField("链接", max_length=500, blank=True, default="")
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    # Also texted when the SMS channel is on: the kind (core.sms.kinds) and its parameters, set by the service.
+    sms_kind = models.CharField("短信类型", max_length=40, blank=True, default="")
+    sms_params = models.JSONField("短信参数", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "通知"

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from redvest.accounts.models import Role, RoleAssignment, User
 from redvest.core.errors import DomainError
-from redvest.core.services import notification_send
+from redvest.core.services import notification_send, sms_send_later
 from redvest.demand.access import dispatcher_assignments_over
 from redvest.demand.errors import RequestNotOpen
 from redvest.demand.models import (
@@ -98,11 +98,42 @@ def assignee_users(dispatch: Dispatch) -> list[User]:
     return list(User.objects.filter(pk__in=keepers, is_active=True))
 
 
-def notify(*, users: Iterable[User], title: str, body: str, url: str) -> None:
-    """In-app inbox and channels, once per person, after the transaction commits (via notification_send)."""
+def notify(
+    *,
+    users: Iterable[User],
+    title: str,
+    body: str,
+    url: str,
+    sms_kind: str = "",
+    sms_params: dict[str, object] | None = None,
+) -> None:
+    """In-app inbox and channels, once per person, after the transaction commits (via notification_send);
+    with an SMS kind (core.sms.kinds) the SMS channel texts it too."""
     unique = {u.pk: u for u in users if u is not None}
     if unique:
-        notification_send(recipients=list(unique.values()), title=title, body=body, url=url)
+        notification_send(
+            recipients=list(unique.values()), title=title, body=body, url=url, sms_kind=sms_kind, sms_params=sms_params
+        )
+
+
+def tell_resident(*, request: ServiceRequest, title: str, body: str, sms_kind: str) -> None:
+    """The person who asked: in their inbox (and texted) when they have an account, else texted at the number
+    they gave, after commit; nothing when neither (an anonymous walk-in)."""
+    resident = request.resident
+    if resident is None:
+        return
+    params: dict[str, object] = {"number": request.number}
+    if resident.user is not None:
+        notify(
+            users=[resident.user],
+            title=title,
+            body=body,
+            url=request_url(request),
+            sms_kind=sms_kind,
+            sms_params=params,
+        )
+    elif resident.phone_encrypted:
+        sms_send_later(phone=resident.phone, kind=sms_kind, params=params, target=request)
 
 
 def order_refresh(*, order_id: int, now: datetime.datetime) -> MenuOrder:

@@ -21,6 +21,7 @@ from redvest.activities.models import Activity
 from redvest.activities.services import DemandService, ProxyStay, demand_service_record
 from redvest.audit.services import audit_record
 from redvest.core.errors import ValidationFailed
+from redvest.core.sms.kinds import REQUEST_COMPLETED
 from redvest.demand import geo
 from redvest.demand.conf import MAX_MINUTES_PER_PART, MAX_PHOTO_BYTES, MAX_PHOTOS_PER_PART, PHOTO_TYPES, callback_window
 from redvest.demand.errors import AlreadyDone, DispatchStateInvalid, ErrandIncomplete
@@ -44,6 +45,7 @@ from redvest.demand.services._common import (
     order_refresh,
     request_url,
     require_open,
+    tell_resident,
 )
 from redvest.demand.services.dispatch import _return_to_dispatcher
 from redvest.orgs.models import OrgNode
@@ -202,14 +204,12 @@ def _resolve(*, actor: User | None, request: ServiceRequest, now: datetime.datet
         body=f"{request.item.name}，请在{callback_window().days}天内完成电话回访",
         url=request_url(request),
     )
-    resident_user = request.resident.user if request.resident is not None else None
-    if resident_user is not None:
-        notify(
-            users=[resident_user],
-            title=f"您的诉求已办结：{request.item.name}",
-            body="欢迎填写服务反馈单，对本次服务进行评价",
-            url=request_url(request),
-        )
+    tell_resident(
+        request=request,
+        title=f"您的诉求已办结：{request.item.name}",
+        body="欢迎填写服务反馈单，对本次服务进行评价",
+        sms_kind=REQUEST_COMPLETED,
+    )
     if request.order_id is not None:
         order_refresh(order_id=request.order_id, now=now)
 

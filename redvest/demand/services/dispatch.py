@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from redvest.accounts.policy import can_view_sensitive, require
 from redvest.audit.services import audit_record
 from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
+from redvest.core.sms.kinds import DISPATCH_NOTICE, REQUEST_ACCEPTED
 from redvest.demand.access import can_dispatch_to, dispatch_area_paths
 from redvest.demand.conf import accept_timeout
 from redvest.demand.errors import DispatchStateInvalid, DuplicateAssignee, NoCandidate, OutsideDispatchArea
@@ -35,6 +36,7 @@ from redvest.demand.services._common import (
     order_refresh,
     request_url,
     require_open,
+    tell_resident,
 )
 from redvest.demand.tasks import schedule_stall_check
 from redvest.orgs.models import OrgNode, Station
@@ -171,11 +173,14 @@ def _create_parts(
             dispatch=part,
             message=f"{'按规则' if via_rule else ''}派单给{KIND_LABELS[r.target.kind]}「{r.name}」{label}",
         )
+        minutes = int(accept_timeout().total_seconds() // 60)
         notify(
             users=assignee_users(part),
             title=f"新派单：{request.item.name}",
-            body=f"工单{request.number}，请在{int(accept_timeout().total_seconds() // 60)}分钟内接单。{request.address}",
+            body=f"工单{request.number}，请在{minutes}分钟内接单。{request.address}",
             url=request_url(request),
+            sms_kind=DISPATCH_NOTICE,
+            sms_params={"item": request.item.name, "number": request.number, "minutes": minutes},
         )
     if request.dispatched_at is None:
         request.dispatched_at = now
@@ -286,10 +291,18 @@ def dispatch_accept(*, actor: User, dispatch: Dispatch, now: datetime.datetime) 
     part.responded_at = now
     part.responded_by = actor
     part.save(update_fields=["status", "responded_at", "responded_by"])
-    if request.accepted_at is None:
+    first_accept = request.accepted_at is None
+    if first_accept:
         request.accepted_at = now
     _settle_open_status(request, now)
     request.save()
+    if first_accept:
+        tell_resident(
+            request=request,
+            title=f"您的诉求已有志愿者接单：{request.item.name}",
+            body=f"{part.assignee_name}已接单，将尽快为您服务",
+            sms_kind=REQUEST_ACCEPTED,
+        )
     event_add(
         request=request,
         kind=EventKind.ACCEPTED,

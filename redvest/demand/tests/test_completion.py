@@ -84,7 +84,8 @@ def test_last_part_done_resolves_and_opens_a_callback_task(county, now, team_par
     callback = Callback.objects.get(request=request)
     assert callback.due_at == request.resolved_at + datetime.timedelta(days=3)
     assert Notification.objects.filter(recipient=county.dispatcher, title__contains="待回访").exists()
-    assert Notification.objects.filter(recipient=resident_user.user, title__contains="已办结").exists()
+    told = Notification.objects.get(recipient=resident_user.user, title__contains="已办结")
+    assert (told.sms_kind, told.sms_params) == ("request_completed", {"number": request.number})
 
 
 def test_closing_a_part_twice_is_refused_and_posts_no_more_time(county, now, team_part):
