@@ -25,7 +25,13 @@ from redvest.volunteers.forms import (
     VolunteerEditForm,
     filters_from,
 )
-from redvest.volunteers.models import DeregistrationStatus, PoliticalStatus, Volunteer, VolunteerStatus
+from redvest.volunteers.models import (
+    DeregistrationStatus,
+    PoliticalStatus,
+    RecruitmentSource,
+    Volunteer,
+    VolunteerStatus,
+)
 from redvest.volunteers.services import (
     STATUS_FLOW,
     volunteer_data_of,
@@ -60,6 +66,7 @@ def volunteer_list(request: AuthedRequest) -> HttpResponse:
             "orgs": orgs,
             "statuses": VolunteerStatus.choices,
             "politicals": PoliticalStatus.choices,
+            "sources": RecruitmentSource.choices,
             "can_manage": bool(orgs),
         },
     )
