@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "redvest.accounts",
     "redvest.volunteers",
     "redvest.teams",
+    "redvest.households",
     "redvest.activities",
     "redvest.records",
     "redvest.points",
@@ -249,6 +250,8 @@ NOTIFICATION_CHANNELS = [
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "")
 
 PAGE_SIZE = 20
+# 联户: a household not contacted for this many days is overdue (a to-do for its volunteer or team).
+HOUSEHOLD_CONTACT_DAYS = int(os.environ.get("HOUSEHOLD_CONTACT_DAYS", "30"))
 # Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 API_TOKEN_TTL_DAYS = 30
