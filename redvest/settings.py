@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "redvest.volunteers",
     "redvest.teams",
     "redvest.households",
+    "redvest.equipment",
     "redvest.activities",
     "redvest.records",
     "redvest.points",
