@@ -9,7 +9,12 @@ class EquipmentConfig(AppConfig):
     verbose_name = "服装装备"
 
     def ready(self) -> None:
-        from redvest.equipment import access, nav  # the app's access rules and menu, read once apps are loaded
+        from redvest.equipment import (  # the app's access rules, menu and page section, read once apps are loaded
+            access,
+            nav,
+            volunteers_hooks,
+        )
 
         access.register()
+        volunteers_hooks.register()
         navigation.register(nav.entries)

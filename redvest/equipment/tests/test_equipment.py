@@ -171,3 +171,11 @@ def test_ledger_lists_cost_the_same_for_one_and_ten_rows(client: Client, w: Worl
     for _ in range(9):
         move(w, MovementKind.ISSUE, 1, volunteer_number=w.volunteer.number)
     assert [count(u) for u in urls] == before
+
+
+def test_volunteer_record_page_shows_what_they_hold(client: Client, w: World) -> None:
+    move(w, MovementKind.RECEIVE, 5)
+    move(w, MovementKind.ISSUE, 2, volunteer_number=w.volunteer.number)
+    client.force_login(w.admin)
+    page = client.get(reverse("volunteers:volunteer-detail", args=[w.volunteer.pk])).content.decode()
+    assert "领用的服装装备" in page and "红马甲 2 件" in page

@@ -16,7 +16,7 @@ from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate_keyset, parse_page
 from redvest.core.ratelimit import rate_limited
-from redvest.volunteers import selectors
+from redvest.volunteers import hooks, selectors
 from redvest.volunteers.consent import CURRENT_TEXTS
 from redvest.volunteers.forms import (
     SelfRegisterForm,
@@ -89,6 +89,7 @@ def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) ->
         "status_form": extra.pop("status_form", None)
         or StatusForm(initial={"status": next(iter(sorted(next_statuses)), "")}),
         "next_statuses": [(s.value, s.label) for s in VolunteerStatus if s in next_statuses],
+        "sections": hooks.volunteer_page_sections(request, volunteer),
         **extra,
     }
 
