@@ -21,7 +21,9 @@ from redvest.core.busy import install_api_handler
 from redvest.core.errors import DomainError
 from redvest.dashboards.api import router as dashboards_router
 from redvest.demand.api import router as demand_router
+from redvest.equipment.api import router as equipment_router
 from redvest.evaluation.api import router as evaluation_router
+from redvest.households.api import router as households_router
 from redvest.orgs.api import router as orgs_router
 from redvest.points.api import router as points_router
 from redvest.publicity.api import router as publicity_router
@@ -108,6 +110,8 @@ api.add_router("/v1/orgs", orgs_router)
 api.add_router("/v1/orgs", node_roles_router)  # role assignments at a node: accounts' tables
 api.add_router("/v1/volunteers", volunteers_router)
 api.add_router("/v1/teams", teams_router)
+api.add_router("/v1/households", households_router)
+api.add_router("/v1/equipment", equipment_router)
 api.add_router("/v1/audit", audit_router)
 api.add_router("/v1/activities", activities_router)
 api.add_router("/v1/records", records_router)

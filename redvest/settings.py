@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "redvest.accounts",
     "redvest.volunteers",
     "redvest.teams",
+    "redvest.households",
+    "redvest.equipment",
     "redvest.activities",
     "redvest.records",
     "redvest.points",
@@ -280,6 +282,8 @@ WEIXIN_API_BASE = os.environ.get("WEIXIN_API_BASE", "https://api.weixin.qq.com")
 WEIXIN_TIMEOUT = float(os.environ.get("WEIXIN_TIMEOUT", "5"))
 
 PAGE_SIZE = 20
+# 联户: a household not contacted for this many days is overdue (a to-do for its volunteer or team).
+HOUSEHOLD_CONTACT_DAYS = int(os.environ.get("HOUSEHOLD_CONTACT_DAYS", "30"))
 # Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 API_TOKEN_TTL_DAYS = 30

@@ -23,6 +23,8 @@ urlpatterns = [
     path("orgs/", include("redvest.orgs.urls")),
     path("volunteers/", include("redvest.volunteers.urls")),
     path("teams/", include("redvest.teams.urls")),
+    path("households/", include("redvest.households.urls")),
+    path("equipment/", include("redvest.equipment.urls")),
     path("audit/", include("redvest.audit.urls")),
     path("activities/", include("redvest.activities.urls")),
     path("records/", include("redvest.records.urls")),

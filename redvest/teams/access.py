@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from redvest.core.policy import Action, Grant, ResourceRules, Rows, register_resource, register_role_source
+from redvest.core.policy import Action, Grant, ResourceRules, Rows, can, register_resource, register_role_source
 from redvest.core.roles import LEAD_ROLES, Role
 from redvest.orgs.access import service_area_path
 from redvest.teams.models import Membership, Team
@@ -50,6 +50,22 @@ def _team_rule(grant: Grant, action: Action, rows: Rows) -> Q | None:
     return None
 
 
+def _announcement_rule(grant: Grant, action: Action, rows: Rows) -> Q | None:
+    """群公告 below org admin: a team's leader and liaison view and post its notices; a volunteer views
+    those of the teams they are a current member of."""
+    if grant.role in LEAD_ROLES:
+        return Q(team_id=grant.team_id or 0)
+    if grant.role == Role.VOLUNTEER and action == "view":
+        teams = Membership.objects.filter(volunteer_id=grant.volunteer_id or 0, left_at__isnull=True)
+        return Q(team_id__in=teams.values("team_id"))
+    return None
+
+
+def can_post_announcement(user: Any, team: Any) -> bool:
+    """Post or revise a team's notice: whoever may change the team (its leader and liaison, admins over it)."""
+    return can(user, "change", team)
+
+
 def register() -> None:
     # After the volunteers' source: a team's roles come from the volunteer record it found.
     register_role_source(led_team_grants, order=20)
@@ -65,5 +81,13 @@ def register() -> None:
     register_resource(
         ResourceRules(
             name="brand", models=("teams.brandproject",), path="owner__path", public_to=frozenset({Role.VOLUNTEER})
+        )
+    )
+    register_resource(
+        ResourceRules(
+            name="team_announcement",
+            models=("teams.teamannouncement",),
+            path="team__org__path",
+            rule=_announcement_rule,
         )
     )

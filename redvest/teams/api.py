@@ -13,18 +13,26 @@ from redvest.core.api_pagination import paginate
 from redvest.core.api_request import api_user
 from redvest.teams import schemas as s
 from redvest.teams.selectors import (
+    announcement_get,
+    announcement_versions,
     brand_get,
     brand_list,
     join_request_get,
     join_request_inbox,
+    my_announcements,
+    team_announcements,
     team_get,
     team_list,
     team_roster,
     volunteer_get,
 )
 from redvest.teams.services import (
+    AnnouncementData,
     BrandData,
     TeamData,
+    announcement_mark_read,
+    announcement_post,
+    announcement_revise,
     backbone_set,
     brand_create,
     brand_update,
@@ -44,6 +52,70 @@ ERRORS: dict[int, Any] = {400: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409
 
 def _team(request: HttpRequest, team_id: int) -> Any:
     return team_get(user=api_user(request), team_id=team_id, with_backbone=True)
+
+
+# ---- 群公告 -------------------------------------------------------------------------------------
+
+
+def _announcement_data(payload: s.AnnouncementIn) -> AnnouncementData:
+    return AnnouncementData(
+        title=payload.title, body=payload.body, pinned=payload.pinned, expires_at=payload.expires_at
+    )
+
+
+@router.get(
+    "/announcements/mine", response=list[s.AnnouncementOut], summary="我所在服务队的群公告（置顶在前，标注已读）"
+)
+@paginate
+def announcements_mine(request: HttpRequest) -> QuerySet[Any]:
+    return my_announcements(user=api_user(request))
+
+
+@router.get(
+    "/announcements/{int:announcement_id}", response={200: s.AnnouncementOut, **ERRORS}, summary="公告详情（记为已读）"
+)
+def announcement_detail(request: HttpRequest, announcement_id: int) -> Any:
+    user = api_user(request)
+    announcement = announcement_get(user=user, pk=announcement_id)
+    announcement_mark_read(user=user, announcement=announcement)
+    announcement.is_read = True  # type: ignore[attr-defined]  # the list's annotation, set for the reader
+    return announcement
+
+
+@router.get(
+    "/announcements/{int:announcement_id}/versions",
+    response=list[s.AnnouncementOut],
+    summary="公告的全部版本（新的在前）",
+)
+@paginate
+def announcement_history(request: HttpRequest, announcement_id: int) -> QuerySet[Any]:
+    announcement = announcement_get(user=api_user(request), pk=announcement_id)
+    return announcement_versions(announcement=announcement).select_related("team")
+
+
+@router.post(
+    "/announcements/{int:announcement_id}/revisions",
+    response={201: s.AnnouncementOut, **ERRORS},
+    summary="修订公告（生成新版本，旧版本保留）",
+)
+def announcement_revision(request: HttpRequest, announcement_id: int, payload: s.AnnouncementIn) -> Status[Any]:
+    user = api_user(request)
+    announcement = announcement_get(user=user, pk=announcement_id)
+    return Status(201, announcement_revise(actor=user, announcement=announcement, data=_announcement_data(payload)))
+
+
+@router.get("/{int:team_id}/announcements", response=list[s.AnnouncementOut], summary="服务队群公告（置顶在前）")
+@paginate
+def team_announcement_list(request: HttpRequest, team_id: int) -> QuerySet[Any]:
+    user = api_user(request)
+    return team_announcements(user=user, team=team_get(user=user, team_id=team_id))
+
+
+@router.post("/{int:team_id}/announcements", response={201: s.AnnouncementOut, **ERRORS}, summary="发布群公告")
+def team_announcement_new(request: HttpRequest, team_id: int, payload: s.AnnouncementIn) -> Status[Any]:
+    user = api_user(request)
+    team = team_get(user=user, team_id=team_id)
+    return Status(201, announcement_post(actor=user, team=team, data=_announcement_data(payload)))
 
 
 # ---- Brands (declared before /{team_id} for readability; the int converter keeps them apart) --

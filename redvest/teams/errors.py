@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redvest.core.errors import Conflict, DomainError
+from redvest.core.errors import AppendOnlyError, Conflict, DomainError
 from redvest.volunteers.errors import TeamUnavailable
 
 
@@ -38,3 +38,12 @@ class TeamHasActiveChildren(Conflict):
 class VolunteerNotEligible(DomainError):
     code = "volunteer_not_eligible"
     default_message = "志愿者注册审核通过后才能加入服务队"
+
+
+class AnnouncementAppendOnly(AppendOnlyError):
+    default_message = "群公告发布后不能修改或删除；如需更正请发布修订版"
+
+
+class AnnouncementSuperseded(Conflict):
+    code = "announcement_superseded"
+    default_message = "该公告已有修订版，请在最新版本上修订"

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from redvest.core.append_only import AppendOnlyModel
+from redvest.core.errors import AppendOnlyError
+from redvest.teams.errors import AnnouncementAppendOnly
 
 
 class TeamKind(models.TextChoices):
@@ -223,3 +229,65 @@ class BrandProject(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TeamAnnouncement(AppendOnlyModel):
+    """群公告 (seed 002's 服务群): a leader's notice to the team's members. Never edited: a revision is a new
+    row that `replaces` the one before, so the history stays and members see only the newest version."""
+
+    append_only_error: ClassVar[type[AppendOnlyError]] = AnnouncementAppendOnly
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="announcements")
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("内容")
+    pinned = models.BooleanField("置顶", default=False)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="revisions", verbose_name="修订自"
+    )
+    first_version = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="首版"
+    )  # null on the first version itself: a notice's history is one query
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="发布人"
+    )
+    created_at = models.DateTimeField("发布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群公告"
+        ordering = ["-pinned", "-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "-created_at"], name="team_announcement_recent")]
+        constraints = [
+            # One revision per version: two leaders revising the same notice at once cannot fork it.
+            models.UniqueConstraint(fields=["replaces"], name="team_announcement_one_revision")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        title = (self.title or "").strip()
+        if not title:
+            errors["title"] = "请填写公告标题"
+        elif len(title) > 100:
+            errors["title"] = "标题不能超过100个字"
+        body = (self.body or "").strip()
+        if not body:
+            errors["body"] = "请填写公告内容"
+        elif len(body) > 5000:
+            errors["body"] = "内容不能超过5000个字"
+        if errors:
+            raise ValidationError(errors)
+
+
+class AnnouncementRead(models.Model):
+    """A member has read this version of an announcement (the unread marker is its absence)."""
+
+    announcement = models.ForeignKey(TeamAnnouncement, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公告已读"
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]

@@ -193,3 +193,36 @@ class BrandDetailOut(BrandOut):
 class BrandFilter(Schema):
     q: str = ""
     owner_id: Id | None = None
+
+
+class AnnouncementIn(Schema):
+    title: str = Field("", max_length=200)
+    body: str = Field("", max_length=10000)
+    pinned: bool = False
+    expires_at: datetime | None = Field(None, description="有效期至（留空为长期有效）")
+
+
+class AnnouncementOut(Schema):
+    id: int
+    team_id: int
+    team_name: str
+    title: str
+    body: str
+    pinned: bool
+    expires_at: datetime | None
+    replaces_id: int | None
+    author_name: str
+    created_at: datetime
+    is_read: bool | None = None
+
+    @staticmethod
+    def resolve_team_name(obj: Any) -> str:
+        return str(obj.team.name)
+
+    @staticmethod
+    def resolve_author_name(obj: Any) -> str:
+        return str(obj.author.name) if obj.author is not None else ""  # never the username: it may be a phone
+
+    @staticmethod
+    def resolve_is_read(obj: Any) -> bool | None:
+        return getattr(obj, "is_read", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,6 +10,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -23,13 +25,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
+from django.utils import timezone
 
-from redvest.accounts.policy import can, grants_for, scope
+from redvest.accounts.policy import Action, can, grants_for, scope
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
+from redvest.core.roles import LEAD_ROLES
 from redvest.orgs.models import DEFAULT_TEAM_MIN_SIZE, OrgNode
 from redvest.orgs.selectors import subtree_ids
 from redvest.teams.models import (
+    AnnouncementRead,
     Backbone,
     BrandProject,
     JoinRequest,
@@ -37,6 +42,7 @@ from redvest.teams.models import (
     Membership,
     MembershipKind,
     Team,
+    TeamAnnouncement,
     TeamDocument,
 )
 from redvest.volunteers.models import Volunteer
@@ -381,4 +387,71 @@ def brand_team_choices(*, user: User) -> QuerySet[Team]:
     """Teams the user may put into a brand: active teams within their change scope."""
     return scope(user, "team", Team.objects.filter(is_active=True).select_related("org"), "change").order_by(
         "org__path", "name"
+    )
+
+
+# ---- 群公告 ----------------------------------------------------------------------------------------
+
+
+def _live_announcements(now: datetime.datetime) -> QuerySet[TeamAnnouncement]:
+    """The newest version of each notice, not yet expired."""
+    return TeamAnnouncement.objects.filter(revisions__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def _with_read(qs: QuerySet[TeamAnnouncement], user: User) -> QuerySet[TeamAnnouncement]:
+    read = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user_id=user.pk)
+    return qs.select_related("team", "author").annotate(is_read=Exists(read)).order_by("-pinned", "-created_at", "-id")
+
+
+def team_announcements(*, user: User, team: Team) -> QuerySet[TeamAnnouncement]:
+    """A team's live notices the user may see, pinned first, each marked read or not for this user."""
+    qs = _live_announcements(timezone.now()).filter(team=team)
+    return _with_read(scope(user, "team_announcement", qs), user)
+
+
+def _my_team_ids(user: User) -> list[int]:
+    grants = grants_for(user)
+    volunteer_ids = [g.volunteer_id for g in grants if g.volunteer_id]
+    led = [g.team_id for g in grants if g.role in LEAD_ROLES and g.team_id is not None]
+    member = list(
+        Membership.objects.filter(volunteer_id__in=volunteer_ids, left_at__isnull=True).values_list(
+            "team_id", flat=True
+        )
+    )
+    return list(dict.fromkeys([*led, *member]))
+
+
+def my_announcements(*, user: User) -> QuerySet[TeamAnnouncement]:
+    """The live notices of the teams the user belongs to or leads, pinned first."""
+    teams = _my_team_ids(user)
+    if not teams:
+        return TeamAnnouncement.objects.none()
+    return _with_read(_live_announcements(timezone.now()).filter(team_id__in=teams), user)
+
+
+def unread_announcement_count(*, user: User) -> int:
+    teams = _my_team_ids(user)
+    if not teams:
+        return 0
+    qs = _live_announcements(timezone.now()).filter(team_id__in=teams)
+    return qs.exclude(reads__user_id=user.pk).count()
+
+
+def announcement_get(*, user: User, pk: int, action: Action = "view") -> TeamAnnouncement:
+    qs = TeamAnnouncement.objects.select_related("team__org", "author")
+    found = scope(user, "team_announcement", qs, action).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("公告不存在或您无权查看")
+    return found
+
+
+def announcement_versions(*, announcement: TeamAnnouncement) -> QuerySet[TeamAnnouncement]:
+    """Every version of a notice, newest first (one query whatever their number)."""
+    first = announcement.first_version_id or announcement.pk
+    return (
+        TeamAnnouncement.objects.filter(Q(pk=first) | Q(first_version_id=first))
+        .select_related("author")
+        .order_by("-created_at", "-id")
     )

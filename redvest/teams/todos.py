@@ -7,11 +7,18 @@ from typing import Any
 from django.urls import reverse
 
 from redvest.core.workbench import Todo
-from redvest.teams.selectors import join_request_inbox, teams_below_minimum_count
+from redvest.teams.selectors import join_request_inbox, teams_below_minimum_count, unread_announcement_count
 
 
 def todos(user: Any) -> list[Todo]:
     return [
+        Todo(
+            "未读群公告",
+            url=reverse("teams:announcement-mine"),
+            count=unread_announcement_count(user=user),
+            urgent=True,
+            order=5,
+        ),
         Todo(
             "入队申请待审批",
             url=reverse("teams:joinrequest-list"),

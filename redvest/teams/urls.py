@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redvest.teams.views import brands, requests, teams
+from redvest.teams.views import announcements, brands, requests, teams
 
 app_name = "teams"
 urlpatterns = [
@@ -24,6 +24,9 @@ urlpatterns = [
     path("join-requests/<int:request_id>/approve/", requests.approve_view, name="joinrequest-approve"),
     path("join-requests/<int:request_id>/reject/", requests.reject_view, name="joinrequest-reject"),
     path("join-requests/<int:request_id>/withdraw/", requests.withdraw_view, name="joinrequest-withdraw"),
+    path("<int:team_id>/announcements/", announcements.team_announcements_view, name="announcement-list"),
+    path("announcements/", announcements.my_announcements_view, name="announcement-mine"),
+    path("announcements/<int:announcement_id>/", announcements.announcement_detail_view, name="announcement-detail"),
     path("brands/", brands.list_view, name="brand-list"),
     path("brands/new/", brands.create_view, name="brand-create"),
     path("brands/<int:brand_id>/", brands.detail_view, name="brand-detail"),

@@ -71,6 +71,7 @@ def _filters(f: VolunteerFilter) -> selectors.VolunteerFilters:
         status=f.status,
         political_status=f.political_status,
         team_id=f.team,
+        recruitment_source=f.recruitment_source,
     )
 
 

@@ -72,6 +72,8 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("specialties", "特长", False, "", 14),
     Column("service_post", "服务岗位", False, "", 14),
     Column("availability", "可服务时间", False, "如 周末、工作日晚上", 14),
+    Column("recruitment_source", "招募来源", False, "组织推荐、群众推荐或个人自荐；留空为组织推荐", 12),
+    Column("recommender", "推荐人", False, "推荐单位或推荐人姓名，个人自荐不填", 12),
     Column("guardian_name", "监护人姓名", False, "未满18周岁必填", 10),
     Column("guardian_phone", "监护人手机号", False, "未满18周岁必填", 14, True),
     Column("guardian_consent_date", "监护人同意日期", False, "未满18周岁必填，如 2024-05-01", 14, True),

@@ -11,10 +11,19 @@ from django.urls import reverse
 
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgKind, OrgNode
-from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory, VolunteerStatus
+from redvest.volunteers.models import (
+    Gender,
+    IdType,
+    PoliticalStatus,
+    RecruitmentSource,
+    ServiceCategory,
+    VolunteerStatus,
+)
 from redvest.volunteers.selectors import VolunteerFilters
 from redvest.volunteers.services import ConsentChoices, VolunteerData, split_list
 
+# The three ways in (seed 003); 未记录 is only what older rows hold, shown as the empty choice.
+SOURCE_CHOICES = [("", "请选择"), *[c for c in RecruitmentSource.choices if c[0] != RecruitmentSource.UNRECORDED]]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -64,6 +73,10 @@ class PersonFields(CheckedForm):
     specialties = forms.CharField(label="特长", required=False, max_length=400)
     service_post = forms.CharField(label="服务岗位", required=False, max_length=200)
     availability = forms.CharField(label="可服务时间", required=False, max_length=200, help_text="如 周末、工作日晚上")
+    recruitment_source = forms.ChoiceField(label="招募来源", choices=SOURCE_CHOICES, required=False)
+    recommender = forms.CharField(
+        label="推荐人", required=False, max_length=100, help_text="组织推荐或群众推荐时可填推荐单位或推荐人姓名"
+    )
     guardian_name = forms.CharField(label="监护人姓名", required=False, max_length=100, help_text="未满18周岁必填")
     guardian_phone = forms.CharField(label="监护人手机号", required=False, max_length=20, help_text="未满18周岁必填")
     guardian_consent_date = forms.DateField(
@@ -77,6 +90,8 @@ class PersonFields(CheckedForm):
     )
 
     REQUIRED: tuple[str, ...] = ("name", "id_number", "phone", "political_status")
+    # Left empty: an edit keeps 未记录 for older rows; the registration forms preselect (and fall back to) theirs.
+    DEFAULT_SOURCE: str = RecruitmentSource.UNRECORDED
 
     def __init__(self, *args: Any, party_orgs: QuerySet[OrgNode] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,12 +120,16 @@ class PersonFields(CheckedForm):
             guardian_phone=c.get("guardian_phone") or "",
             guardian_consent_date=c.get("guardian_consent_date"),
             guardian_note=c.get("guardian_note") or "",
+            recruitment_source=c.get("recruitment_source") or self.DEFAULT_SOURCE,
+            recommender=c.get("recommender") or "",
         )
 
     @staticmethod
     def initial_from(data: VolunteerData) -> dict[str, Any]:
         initial = dict(data.__dict__)
         initial["skills"] = "、".join(data.skills)
+        if data.recruitment_source == RecruitmentSource.UNRECORDED:
+            initial["recruitment_source"] = ""
         return initial
 
 
@@ -132,7 +151,8 @@ class VolunteerCreateForm(PersonFields):
     )
 
     field_order = ["org", "team"]
-    REQUIRED: tuple[str, ...] = ("name", "id_number", "phone", "political_status", "org", "team")
+    DEFAULT_SOURCE = RecruitmentSource.ORGANIZATION
+    REQUIRED: tuple[str, ...] = ("name", "id_number", "phone", "political_status", "org", "team", "recruitment_source")
 
     def __init__(self, *args: Any, orgs: QuerySet[OrgNode], teams: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,6 +164,7 @@ class VolunteerCreateForm(PersonFields):
         )
         team_field: Any = self.fields["team"]
         team_field.queryset = teams
+        self.fields["recruitment_source"].initial = self.DEFAULT_SOURCE
 
 
 class VolunteerEditForm(PersonFields):
@@ -166,12 +187,14 @@ class SelfRegisterForm(PersonFields):
 
     CONSENT_FIELDS: tuple[str, ...] = ("consent_processing", "consent_sensitive", "consent_guardian")
     field_order = ["team"]
+    DEFAULT_SOURCE = RecruitmentSource.SELF
     REQUIRED: tuple[str, ...] = (
         "name",
         "id_number",
         "phone",
         "political_status",
         "team",
+        "recruitment_source",
         "password",
         "password_confirm",
         "consent_processing",
@@ -182,6 +205,7 @@ class SelfRegisterForm(PersonFields):
         super().__init__(*args, **kwargs)
         team_field: Any = self.fields["team"]
         team_field.queryset = teams
+        self.fields["recruitment_source"].initial = self.DEFAULT_SOURCE
 
     def consents(self) -> ConsentChoices:
         c = self.cleaned_data
@@ -224,6 +248,7 @@ def filters_from(params: Any) -> VolunteerFilters:
     """List filters from a query string; anything unparsable is ignored rather than an error page."""
     status = params.get("status", "")
     political = params.get("political_status", "")
+    source = params.get("recruitment_source", "")
     return VolunteerFilters(
         q=params.get("q", "")[:50],
         phone=params.get("phone", "")[:20],
@@ -232,4 +257,5 @@ def filters_from(params: Any) -> VolunteerFilters:
         status=status if status in VolunteerStatus.values else "",
         political_status=political if political in PoliticalStatus.values else "",
         team_id=_int_or_none(params.get("team")),
+        recruitment_source=source if source in RecruitmentSource.values else "",
     )

@@ -14,6 +14,7 @@ from redvest.core.hooks import Hook
 
 if TYPE_CHECKING:
     from django.db.models import Prefetch, QuerySet
+    from django.http import HttpRequest
 
     from redvest.accounts.models import User
     from redvest.orgs.models import OrgNode
@@ -64,3 +65,8 @@ team_get: Hook[[int], Any] = Hook("volunteers.team_get")
 
 # The import's 服务队 column: (id, name, org path) of the active teams in an org's subtree.
 import_teams: Hook[[OrgNode], list[tuple[int, str, str]]] = Hook("volunteers.import_teams")
+
+
+# Pages. The record page's extra sections from apps above (request, volunteer) → rendered HTML, each
+# costing a constant number of queries: equipment (领用的服装装备, `equipment.volunteers_hooks`).
+volunteer_page_sections: Hook[[HttpRequest, Volunteer], Any] = Hook("volunteers.volunteer_page_sections")

@@ -48,6 +48,16 @@ class ServiceCategory(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class RecruitmentSource(models.TextChoices):
+    """How the person came to the team (seed 003: 组织推荐、群众推荐、个人自荐). 未记录 marks the rows
+    registered before the field existed; new registrations always choose one of the other three."""
+
+    ORGANIZATION = "organization", "组织推荐"
+    MASSES = "masses", "群众推荐"
+    SELF = "self", "个人自荐"
+    UNRECORDED = "unrecorded", "未记录"
+
+
 class VolunteerStatus(models.TextChoices):
     PENDING = "pending", "待审核"
     REGISTERED = "registered", "已注册"
@@ -92,6 +102,10 @@ class Volunteer(models.Model):
     service_post = models.CharField("服务岗位", max_length=100, blank=True, default="")
     availability = models.CharField("可服务时间", max_length=100, blank=True, default="")
     status = models.CharField("状态", max_length=20, choices=VolunteerStatus.choices, default=VolunteerStatus.PENDING)
+    recruitment_source = models.CharField(
+        "招募来源", max_length=20, choices=RecruitmentSource.choices, default=RecruitmentSource.UNRECORDED
+    )
+    recommender = models.CharField("推荐人", max_length=50, blank=True, default="")
     guardian_name = models.CharField("监护人姓名", max_length=50, blank=True, default="")
     guardian_phone_encrypted = models.TextField(blank=True, default="", editable=False)
     guardian_consent_date = models.DateField("监护人同意日期", null=True, blank=True)
@@ -109,6 +123,7 @@ class Volunteer(models.Model):
             models.Index(fields=["name", "org"], name="volunteer_name_org_idx"),
             models.Index(fields=["status"]),
             models.Index(fields=["political_status"]),
+            models.Index(fields=["recruitment_source"]),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import Field
 
 from redvest.core.schemas import Id, omittable
-from redvest.volunteers.models import IdType
+from redvest.volunteers.models import IdType, RecruitmentSource
 
 
 class VolunteerOut(Schema):
@@ -38,7 +38,14 @@ class VolunteerOut(Schema):
     guardian_name: str
     guardian_consent_date: datetime.date | None
     guardian_note: str
+    recruitment_source: str
+    recruitment_source_label: str
+    recommender: str
     created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_recruitment_source_label(obj: Any) -> str:
+        return str(obj.get_recruitment_source_display())
 
     @staticmethod
     def resolve_org_name(obj: Any) -> str:
@@ -77,9 +84,13 @@ class VolunteerFields(Schema):
     guardian_phone: str = Field("", max_length=20)
     guardian_consent_date: datetime.date | None = None
     guardian_note: str = Field("", max_length=400)
+    recommender: str = Field("", max_length=100, description="推荐单位或推荐人姓名（个人自荐不填）")
 
 
 class VolunteerIn(VolunteerFields):
+    recruitment_source: str = Field(
+        RecruitmentSource.ORGANIZATION, description="招募来源 organization 组织推荐/masses 群众推荐/self 个人自荐"
+    )
     org: Id | None = Field(None, description="所属组织 id")
     team: Id | None = Field(None, description="组织关系服务队 id")
     password: str | None = Field(None, description="填写则同时开通登录账号（用户名为手机号）", max_length=128)
@@ -107,6 +118,8 @@ class VolunteerPatch(Schema):
     guardian_phone: str = omittable()
     guardian_consent_date: datetime.date | None = None
     guardian_note: str = omittable()
+    recruitment_source: str = omittable("organization/masses/self")
+    recommender: str = omittable()
 
 
 class VolunteerFilter(Schema):
@@ -117,6 +130,7 @@ class VolunteerFilter(Schema):
     status: str = ""
     political_status: str = ""
     team: Id | None = None
+    recruitment_source: str = Field("", description="organization/masses/self/unrecorded")
 
 
 class StatusIn(Schema):
@@ -165,6 +179,9 @@ class SelfRegisterIn(VolunteerFields):
     """Public self-registration; the consents are required (422 naming the missing `consent_*` field)."""
 
     team: int | None = Field(None, description="报名加入的服务队 id")
+    recruitment_source: str = Field(
+        RecruitmentSource.SELF, description="招募来源 organization 组织推荐/masses 群众推荐/self 个人自荐"
+    )
     password: str = Field("", max_length=128)
     password_confirm: str = Field("", max_length=128)
     consent_processing: bool = Field(False, description="同意《个人信息处理告知同意书》（必填）")

@@ -25,6 +25,7 @@ from redvest.volunteers.models import (
     IdType,
     PersonalDataConsent,
     PoliticalStatus,
+    RecruitmentSource,
     ServiceCategory,
     TransferStatus,
     Volunteer,
@@ -51,6 +52,7 @@ class VolunteerFilters:
     status: str = ""
     political_status: str = ""
     team_id: int | None = None
+    recruitment_source: str = ""
 
 
 def _current_org_team() -> Prefetch[Any]:
@@ -77,6 +79,7 @@ def volunteer_list(
     status: str = "",
     political_status: str = "",
     team_id: int | None = None,
+    recruitment_source: str = "",
 ) -> QuerySet[Volunteer]:
     """The ledger the user may see, newest first. `q` is a number prefix when it is all digits, else part of
     a name; phone and ID match exactly through the keyed hash; the org filter is that node's subtree.
@@ -104,6 +107,8 @@ def volunteer_list(
         qs = qs.filter(political_status=political_status)
     if team_id is not None:
         qs = qs.filter(pk__in=hooks.one(hooks.current_member_ids(team_id)))
+    if recruitment_source:
+        qs = qs.filter(recruitment_source=recruitment_source)
     return policy.scope(user, "volunteer", qs)
 
 
@@ -122,6 +127,7 @@ def volunteer_list_filtered(*, user: User, filters: VolunteerFilters) -> QuerySe
         status=filters.status,
         political_status=filters.political_status,
         team_id=filters.team_id,
+        recruitment_source=filters.recruitment_source,
     )
 
 
@@ -228,7 +234,7 @@ def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterat
     """Rows for the Excel ledger, in chunks (constant queries per chunk), masked unless `sensitive`."""
     genders, id_types = _labels(Gender.choices), _labels(IdType.choices)
     political, statuses = _labels(PoliticalStatus.choices), _labels(VolunteerStatus.choices)
-    categories = _labels(ServiceCategory.choices)
+    categories, sources = _labels(ServiceCategory.choices), _labels(RecruitmentSource.choices)
     for v in qs.iterator(chunk_size=EXPORT_CHUNK):
         team = v.org_team
         guardian_phone = decrypt(v.guardian_phone_encrypted)
@@ -255,6 +261,8 @@ def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterat
             "guardian_phone": guardian_phone if sensitive else mask_phone(guardian_phone),
             "guardian_consent_date": v.guardian_consent_date.isoformat() if v.guardian_consent_date else "",
             "guardian_note": v.guardian_note,
+            "recruitment_source": sources.get(v.recruitment_source, v.recruitment_source),
+            "recommender": v.recommender,
             "status": statuses.get(v.status, v.status),
             "created_at": timezone.localtime(v.created_at).strftime("%Y-%m-%d %H:%M"),
         }

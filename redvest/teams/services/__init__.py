@@ -1,6 +1,12 @@
 """Writes of the teams capability. Every function is atomic, audited, keyword-only, with an explicit actor."""
 
 from redvest.teams.errors import TeamInactive
+from redvest.teams.services.announcements import (
+    AnnouncementData,
+    announcement_mark_read,
+    announcement_post,
+    announcement_revise,
+)
 from redvest.teams.services.brands import BrandData, brand_create, brand_update
 from redvest.teams.services.memberships import (
     join_request_approve,
@@ -27,6 +33,10 @@ from redvest.teams.services.teams import (
 )
 
 __all__ = [
+    "AnnouncementData",
+    "announcement_mark_read",
+    "announcement_post",
+    "announcement_revise",
     "BrandData",
     "TeamData",
     "TeamInactive",

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from redvest.accounts.tests.matrix import ALL, NONE, OWN, SUBTREE, Expected, World
 from redvest.core.roles import Role
-from redvest.teams.tests.factories import BrandProjectFactory, MembershipFactory, TeamFactory
+from redvest.teams.tests.factories import (
+    BrandProjectFactory,
+    MembershipFactory,
+    TeamAnnouncementFactory,
+    TeamFactory,
+)
 
 
 def build(world: World) -> None:
     for position, node in world.nodes.items():
         world.put("team", position, TeamFactory(org=node))
         world.put("brand", position, BrandProjectFactory(owner=node))
+        world.put("team_announcement", position, TeamAnnouncementFactory(team=world.at("team", position)))
     if world.me is None:
         return
     own_team = world.at("team", "own")
@@ -33,6 +39,15 @@ EXPECTED: Expected = {
         Role.TEAM_LEADER: (ALL, OWN),
         Role.TEAM_LIAISON: (ALL, OWN),
         Role.VOLUNTEER: (ALL, NONE),
+    },
+    # 群公告: a team's members read its notices (the volunteer is a member of the own team), its leader
+    # and liaison post them.
+    "team_announcement": {
+        Role.SYSTEM_ADMIN: (ALL, ALL),
+        Role.ORG_ADMIN: (SUBTREE, SUBTREE),
+        Role.TEAM_LEADER: (OWN, OWN),
+        Role.TEAM_LIAISON: (OWN, OWN),
+        Role.VOLUNTEER: (OWN, NONE),
     },
     "brand": {
         Role.SYSTEM_ADMIN: (ALL, ALL),

@@ -13,6 +13,7 @@ from redvest.teams.models import (
     Membership,
     MembershipKind,
     Team,
+    TeamAnnouncement,
     TeamDocument,
     TeamKind,
 )
@@ -118,3 +119,12 @@ def volunteer_login(node: OrgNode, **kw: object) -> User:
     user = UserFactory()
     VolunteerFactory(org=node, user=user, **kw)
     return user  # type: ignore[no-any-return]
+
+
+class TeamAnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TeamAnnouncement
+
+    team = factory.SubFactory(TeamFactory)
+    title = factory.Sequence(lambda n: f"公告{n}")
+    body = "本周六上午九点在服务站集合，穿好红马甲。"

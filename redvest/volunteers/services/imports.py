@@ -39,6 +39,7 @@ from redvest.volunteers.models import (
     IdType,
     ImportStatus,
     PoliticalStatus,
+    RecruitmentSource,
     Volunteer,
     VolunteerImport,
     VolunteerImportChunk,
@@ -61,6 +62,9 @@ POLITICAL_ALIASES = {label: value for value, label in PoliticalStatus.choices} |
     "预备党员": PoliticalStatus.PROBATIONARY,
     "团员": PoliticalStatus.LEAGUE_MEMBER,
 }
+SOURCE_ALIASES = {
+    label: value for value, label in RecruitmentSource.choices if value != RecruitmentSource.UNRECORDED
+} | {value: value for value in RecruitmentSource.values if value != RecruitmentSource.UNRECORDED}
 GENDER_ALIASES = {label: value for value, label in Gender.choices} | {"男性": Gender.MALE, "女性": Gender.FEMALE}
 ID_TYPE_ALIASES = {label: value for value, label in IdType.choices} | {
     "身份证": IdType.RESIDENT_ID,
@@ -237,7 +241,16 @@ def _row_data(row: ImportRow, errors: dict[str, str]) -> VolunteerData:
         guardian_phone=v.get("guardian_phone", ""),
         guardian_consent_date=dates["guardian_consent_date"],
         guardian_note=v.get("guardian_note", ""),
+        recruitment_source=_recruitment_source(v.get("recruitment_source", "")),
+        recommender=v.get("recommender", ""),
     )
+
+
+def _recruitment_source(raw: str) -> str:
+    """An organisation's import is 组织推荐 unless the row says otherwise; 未记录 is not an input."""
+    if not raw:
+        return RecruitmentSource.ORGANIZATION
+    return SOURCE_ALIASES.get(raw, "invalid")
 
 
 def _validate(

@@ -23,7 +23,7 @@ from redvest.core.validators import normalize_phone
 from redvest.orgs.models import OrgNode
 from redvest.volunteers import hooks
 from redvest.volunteers.errors import ConsentMissing
-from redvest.volunteers.models import IdType, Volunteer, VolunteerStatus, VolunteerStatusChange
+from redvest.volunteers.models import IdType, RecruitmentSource, Volunteer, VolunteerStatus, VolunteerStatusChange
 from redvest.volunteers.services.consents import ConsentChoices, consent_errors, consents_record
 from redvest.volunteers.services.numbers import area_code_for, number_block_issue
 from redvest.volunteers.services.validation import VolunteerData, volunteer_clean
@@ -120,6 +120,8 @@ def _create(
         errors["org"] = "请选择所属组织"
     if (team_message := _team_error(actor=actor, org=org, team=team)) is not None:
         errors["team"] = team_message
+    if data.recruitment_source == RecruitmentSource.UNRECORDED:
+        errors["recruitment_source"] = "请选择招募来源：组织推荐、群众推荐或个人自荐"
     if values and "id_number" not in errors and (dup := _duplicate_error(values, org=org)):
         errors["id_number"] = dup
     if password is not None:

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from redvest.core.crypto import blind_index, decrypt, encrypt, mask_id_number, mask_phone
 from redvest.core.validators import id_birth_date, id_gender, id_number_error, normalize_phone, phone_error
-from redvest.volunteers.models import Gender, IdType, PoliticalStatus, ServiceCategory, Volunteer
+from redvest.volunteers.models import (
+    Gender,
+    IdType,
+    PoliticalStatus,
+    RecruitmentSource,
+    ServiceCategory,
+    Volunteer,
+)
 
 if TYPE_CHECKING:
     from redvest.orgs.models import OrgNode
@@ -26,9 +33,12 @@ TEXT_LIMITS: dict[str, tuple[str, int]] = {
     "availability": ("可服务时间", 100),
     "guardian_name": ("监护人姓名", 50),
     "guardian_note": ("监护说明", 200),
+    "recommender": ("推荐人", 50),
 }
 MAX_SKILLS = 20
 MAX_SKILL_LEN = 20
+# Only a recommendation has a recommender; 未记录 is what rows from before the field hold.
+RECOMMENDER_NOT_ALLOWED = frozenset({RecruitmentSource.SELF, RecruitmentSource.UNRECORDED})
 LIST_SPLIT_RE = re.compile(r"[,，、;；\s]+")
 
 
@@ -55,6 +65,8 @@ class VolunteerData:
     guardian_phone: str = ""
     guardian_consent_date: datetime.date | None = None
     guardian_note: str = ""
+    recruitment_source: str = RecruitmentSource.SELF
+    recommender: str = ""
 
 
 def split_list(value: str | list[str] | None) -> list[str]:
@@ -155,6 +167,10 @@ def volunteer_clean(data: VolunteerData, *, today: datetime.date) -> tuple[dict[
     categories = [labels.get(c, c) for c in categories]
     if bad := [c for c in categories if c not in ServiceCategory.values]:
         errors["service_categories"] = f"服务类别无效：{'、'.join(bad)}"
+    if data.recruitment_source not in RecruitmentSource.values:
+        errors["recruitment_source"] = "招募来源无效，应为组织推荐、群众推荐或个人自荐"
+    elif data.recommender.strip() and data.recruitment_source in RECOMMENDER_NOT_ALLOWED:
+        errors["recommender"] = "个人自荐无需填写推荐人"
     guardian_phone = normalize_phone(data.guardian_phone)
     if birth is not None and "birth_date" not in errors:
         guardian_phone = _clean_guardian(data, birth, today, errors)
@@ -184,6 +200,8 @@ def volunteer_clean(data: VolunteerData, *, today: datetime.date) -> tuple[dict[
         "guardian_phone_encrypted": encrypt(guardian_phone),
         "guardian_consent_date": data.guardian_consent_date,
         "guardian_note": data.guardian_note.strip(),
+        "recruitment_source": data.recruitment_source,
+        "recommender": data.recommender.strip(),
     }
     return values, errors
 
@@ -210,4 +228,6 @@ def volunteer_data_of(volunteer: Volunteer) -> VolunteerData:
         guardian_phone=decrypt(volunteer.guardian_phone_encrypted),
         guardian_consent_date=volunteer.guardian_consent_date,
         guardian_note=volunteer.guardian_note,
+        recruitment_source=volunteer.recruitment_source,
+        recommender=volunteer.recommender,
     )

@@ -16,7 +16,7 @@ from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate_keyset, parse_page
 from redvest.core.ratelimit import rate_limited
-from redvest.volunteers import selectors
+from redvest.volunteers import hooks, selectors
 from redvest.volunteers.consent import CURRENT_TEXTS
 from redvest.volunteers.forms import (
     SelfRegisterForm,
@@ -25,7 +25,13 @@ from redvest.volunteers.forms import (
     VolunteerEditForm,
     filters_from,
 )
-from redvest.volunteers.models import DeregistrationStatus, PoliticalStatus, Volunteer, VolunteerStatus
+from redvest.volunteers.models import (
+    DeregistrationStatus,
+    PoliticalStatus,
+    RecruitmentSource,
+    Volunteer,
+    VolunteerStatus,
+)
 from redvest.volunteers.services import (
     STATUS_FLOW,
     volunteer_data_of,
@@ -60,6 +66,7 @@ def volunteer_list(request: AuthedRequest) -> HttpResponse:
             "orgs": orgs,
             "statuses": VolunteerStatus.choices,
             "politicals": PoliticalStatus.choices,
+            "sources": RecruitmentSource.choices,
             "can_manage": bool(orgs),
         },
     )
@@ -85,6 +92,7 @@ def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) ->
         "status_form": extra.pop("status_form", None)
         or StatusForm(initial={"status": next(iter(sorted(next_statuses)), "")}),
         "next_statuses": [(s.value, s.label) for s in VolunteerStatus if s in next_statuses],
+        "sections": hooks.volunteer_page_sections(request, volunteer),
         **extra,
     }
 
