@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('orgs', '0004_orgnode_centre'),
         ('teams', '0001_initial'),
-        ('volunteers', '0006_recruitment_source'),
+        ('volunteers', '0007_recruitment_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

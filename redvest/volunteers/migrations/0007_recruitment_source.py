@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0004_orgnode_centre'),
-        ('volunteers', '0005_personal_data_consent_and_deregistration'),
+        ('volunteers', '0006_volunteer_transfer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
