@@ -163,7 +163,7 @@ def record_guardian_consent(
     request: HttpRequest,
     signup_id: int,
     payload: Form[GuardianConsentIn],
-    evidence: File[UploadedFile] | None = None,
+    evidence: File[UploadedFile | None] = None,
 ) -> Status[dict[str, Any]]:
     user = api_user(request)
     signup = signup_get(user=user, signup_id=signup_id)

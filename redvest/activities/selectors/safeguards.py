@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from redvest.accounts.policy import require, scope
@@ -244,29 +244,38 @@ def my_safeguards(*, user: User, activity: Activity, signup: SignUp | None) -> M
     )
 
 
-def uninsured_count(*, user: User, at: datetime.datetime) -> int:
-    """Approved volunteers of risky, not yet ended activities the user organises whom the policy in force does
-    not name (none recorded: every approved volunteer)."""
-    organised = scope(user, "activity", Activity.objects.all(), "change").filter(
-        has_risk=True, status__in=LIVE_STATUSES, end_at__gt=at
+def agreements_to_accept(*, user: User, at: datetime.datetime) -> list[SignUp]:
+    """The volunteer's active sign-ups (the next 20, by start) on activities not yet ended that still need an
+    agreement accepted."""
+    signups = (
+        SignUp.objects.filter(volunteer__user=user, status__in=ACTIVE_SIGNUP_STATUSES, activity__end_at__gt=at)
+        .select_related("activity", "volunteer")
+        .order_by("activity__start_at", "id")[:20]
     )
+    return [s for s in signups if agreements_missing(s)]
+
+
+def uninsured_signups(at: datetime.datetime) -> QuerySet[SignUp]:
+    """Approved sign-ups on risky activities not yet ended whom the policy in force does not name (none
+    recorded: every approved volunteer)."""
     newest = InsurancePolicy.objects.filter(activity=OuterRef(OuterRef("activity_id"))).order_by("-id").values("pk")[:1]
     named = InsurancePolicy.insured_volunteers.through.objects.filter(
         insurancepolicy_id=Subquery(newest), volunteer_id=OuterRef("volunteer_id")
     )
-    return (
-        SignUp.objects.filter(status=SignUpStatus.APPROVED, activity__in=organised.values("pk"))
-        .annotate(named=Exists(named))
-        .filter(named=False)
-        .count()
-    )
+    return SignUp.objects.filter(
+        status=SignUpStatus.APPROVED,
+        activity__has_risk=True,
+        activity__status__in=LIVE_STATUSES,
+        activity__end_at__gt=at,
+    ).filter(~Exists(named))
 
 
-def agreements_to_accept_count(*, user: User, at: datetime.datetime) -> int:
-    """The volunteer's active sign-ups on activities not yet ended that still need an agreement accepted."""
-    signups = (
-        SignUp.objects.filter(volunteer__user=user, status__in=ACTIVE_SIGNUP_STATUSES, activity__end_at__gt=at)
-        .select_related("activity", "volunteer")
-        .order_by("activity__start_at")[:20]
-    )
-    return sum(1 for s in signups if agreements_missing(s))
+def uninsured_q(at: datetime.datetime) -> Q:
+    """Activities with an approved volunteer not insured (`uninsured_signups`)."""
+    return Q(pk__in=uninsured_signups(at).values("activity_id"))
+
+
+def uninsured_count(*, user: User, at: datetime.datetime) -> int:
+    """The organiser's to-do: approved volunteers of their risky activities not insured yet."""
+    organised = scope(user, "activity", Activity.objects.all(), "change").values("pk")
+    return uninsured_signups(at).filter(activity__in=organised).count()
