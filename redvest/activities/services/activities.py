@@ -168,6 +168,8 @@ _AUDITED_FIELDS = [
     "recruit_start",
     "recruit_end",
     "quota",
+    "has_risk",
+    "risk_description",
     "requires_approval",
     "status",
 ]

@@ -28,6 +28,7 @@ from redvest.activities.models import (
 from redvest.activities.services.safeguards import guardian_link_token
 from redvest.activities.tests.conftest import World, make_user_volunteer
 from redvest.activities.tests.factories import InsurancePolicyFactory, SignUpFactory
+from redvest.activities.tests.test_api import activity_body
 from redvest.activities.todos import todos
 from redvest.core.crypto import encrypt
 from redvest.volunteers.models import Volunteer
@@ -389,3 +390,12 @@ def test_same_query_count_for_one_and_ten_rows(
     assert response.status_code == 200
     if kind == "api":
         assert response.json()["count"] >= 10
+
+
+def test_organiser_marks_an_activity_risky_with_a_description(client: Client, world: World) -> None:
+    as_user(client, world.leader_user)
+    missing = post(client, f"{BASE}/", activity_body(world, has_risk=True))
+    assert missing.status_code == 400 and "risk_description" in missing.json()["errors"]
+    created = post(client, f"{BASE}/", activity_body(world, has_risk=True, risk_description="高空悬挂横幅"))
+    assert created.status_code in (200, 201), created.content
+    assert created.json()["has_risk"] is True and created.json()["risk_description"] == "高空悬挂横幅"
