@@ -246,13 +246,23 @@ def my_safeguards(*, user: User, activity: Activity, signup: SignUp | None) -> M
 
 def agreements_to_accept(*, user: User, at: datetime.datetime) -> list[SignUp]:
     """The volunteer's active sign-ups (the next 20, by start) on activities not yet ended that still need an
-    agreement accepted."""
-    signups = (
+    agreement accepted; three queries however many."""
+    signups = list(
         SignUp.objects.filter(volunteer__user=user, status__in=ACTIVE_SIGNUP_STATUSES, activity__end_at__gt=at)
         .select_related("activity", "volunteer")
         .order_by("activity__start_at", "id")[:20]
     )
-    return [s for s in signups if agreements_missing(s)]
+    kinds = {s.pk: agreement_kinds_required(s.activity, s.volunteer) for s in signups}
+    wanted = sorted({k for ks in kinds.values() for k in ks})
+    if not wanted:
+        return []
+    templates = {t.kind: t for t in agreement_templates_current(wanted)}
+    accepted = set(
+        AgreementAcceptance.objects.filter(
+            signup__in=[s.pk for s in signups], template__in=list(templates.values())
+        ).values_list("signup_id", "template_id")
+    )
+    return [s for s in signups if any(k in templates and (s.pk, templates[k].pk) not in accepted for k in kinds[s.pk])]
 
 
 def uninsured_signups(at: datetime.datetime) -> QuerySet[SignUp]:

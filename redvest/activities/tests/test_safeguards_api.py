@@ -19,6 +19,7 @@ from redvest.activities.codes import code_at
 from redvest.activities.models import (
     Activity,
     AgreementAcceptance,
+    AgreementKind,
     Attendance,
     GuardianConsent,
     InsurancePolicy,
@@ -27,7 +28,7 @@ from redvest.activities.models import (
 )
 from redvest.activities.services.safeguards import guardian_link_token
 from redvest.activities.tests.conftest import World, make_user_volunteer
-from redvest.activities.tests.factories import InsurancePolicyFactory, SignUpFactory
+from redvest.activities.tests.factories import AgreementTemplateFactory, InsurancePolicyFactory, SignUpFactory
 from redvest.activities.tests.test_api import activity_body
 from redvest.activities.todos import todos
 from redvest.core.crypto import encrypt
@@ -50,6 +51,7 @@ def running(world: World) -> World:
     )
     world.activity.refresh_from_db()
     SignUpFactory(activity=world.activity, volunteer=world.volunteer(0), status=SignUpStatus.APPROVED)
+    AgreementTemplateFactory(kind=AgreementKind.RISKY)  # seeded by a migration, which a flushed test database lacks
     return world
 
 
