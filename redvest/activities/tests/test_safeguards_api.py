@@ -401,3 +401,25 @@ def test_organiser_marks_an_activity_risky_with_a_description(client: Client, wo
     created = post(client, f"{BASE}/", activity_body(world, has_risk=True, risk_description="高空悬挂横幅"))
     assert created.status_code in (200, 201), created.content
     assert created.json()["has_risk"] is True and created.json()["risk_description"] == "高空悬挂横幅"
+
+
+def test_pages_for_accepting_agreements_and_recording_a_paper_consent(client: Client, running: World) -> None:
+    signup = SignUpFactory(activity=running.activity, volunteer=running.volunteer(1), status=SignUpStatus.PENDING)
+    as_user(client, running.volunteer_users[1])
+    detail = client.get(reverse("activities:activity-detail", args=[running.activity.pk])).content.decode()
+    assert 'id="agreement-form"' in detail
+    url = reverse("activities:agreement-accept", args=[signup.pk])
+    client.post(url, {})
+    assert not AgreementAcceptance.objects.exists()
+    assert client.post(url, {"accept_agreements": "1"}).status_code == 302
+    assert AgreementAcceptance.objects.filter(signup=signup).count() == 1
+    _, minor = minor_signup(running)
+    as_user(client, running.leader_user)
+    page = client.get(reverse("activities:safeguards", args=[running.activity.pk])).content.decode()
+    assert f'id="safeguard-{minor.pk}"' in page and "录入纸质同意书" in page
+    scan = SimpleUploadedFile("form.jpg", b"\xff\xd8\xff\xe0scan", content_type="image/jpeg")
+    saved = client.post(
+        reverse("activities:guardian-paper", args=[minor.pk]),
+        {"guardian_name": "李红", "relation": "母亲", "evidence": scan},
+    )
+    assert saved.status_code == 302 and GuardianConsent.objects.get().volunteer_id == minor.volunteer_id
