@@ -284,6 +284,11 @@ WEIXIN_TIMEOUT = float(os.environ.get("WEIXIN_TIMEOUT", "5"))
 PAGE_SIZE = 20
 # 联户: a household not contacted for this many days is overdue (a to-do for its volunteer or team).
 HOUSEHOLD_CONTACT_DAYS = int(os.environ.get("HOUSEHOLD_CONTACT_DAYS", "30"))
+
+# 志愿服务条例 safeguards: an activity spanning more days than this is long-term, one recruiting at least this
+# many is a large event; both need a service agreement (activities/conf.py).
+ACTIVITY_LONG_TERM_DAYS = int(os.environ.get("ACTIVITY_LONG_TERM_DAYS", "30"))
+ACTIVITY_LARGE_EVENT_PARTICIPANTS = int(os.environ.get("ACTIVITY_LARGE_EVENT_PARTICIPANTS", "200"))
 # Lists count at most this many rows (then show "共 10,000+ 条"): a page costs the same at any size.
 LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
 API_TOKEN_TTL_DAYS = 30

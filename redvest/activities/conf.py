@@ -25,3 +25,17 @@ def sync_window() -> datetime.timedelta:
 def late_sync_after() -> datetime.timedelta:
     """An offline check-in received later than this after its claimed time (default 10 min) is flagged."""
     return datetime.timedelta(minutes=int(getattr(settings, "ACTIVITY_LATE_SYNC_MINUTES", 10)))
+
+
+def long_term_days() -> int:
+    """An activity spanning more than this many days (default 30) is long-term: a service agreement is required."""
+    return int(getattr(settings, "ACTIVITY_LONG_TERM_DAYS", 30))
+
+
+def large_event_participants() -> int:
+    """An activity recruiting at least this many (default 200) is a large event: a service agreement is required."""
+    return int(getattr(settings, "ACTIVITY_LARGE_EVENT_PARTICIPANTS", 200))
+
+
+# A guardian's confirmation link (sent by SMS) works this long.
+GUARDIAN_LINK_MAX_AGE = datetime.timedelta(days=7)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redvest.core.errors import Conflict, DomainError, PermissionDenied
+from redvest.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 
 
 class ActivityCancelled(Conflict):
@@ -108,3 +108,41 @@ class SyncRejected(DomainError):
 class ClientIdTaken(Conflict):
     code = "client_id_taken"
     default_message = "离线记录编号已被使用"
+
+
+class NotInsured(Conflict):
+    code = "not_insured"
+    default_message = "本活动有风险，须有覆盖签到时间的意外保险才能签到，请联系活动负责人"
+
+
+class AgreementNotAccepted(Conflict):
+    code = "agreement_not_accepted"
+    default_message = "志愿者尚未在手机上签署本活动要求的服务协议，不能录用"
+
+
+class GuardianConsentMissing(Conflict):
+    code = "guardian_consent_missing"
+    default_message = "未成年志愿者参加本活动须有监护人同意，不能录用"
+
+
+class NotMinor(Conflict):
+    code = "not_minor"
+    default_message = "该志愿者已成年，无需监护人同意"
+
+
+class GuardianPhoneMissing(Conflict):
+    code = "guardian_phone_missing"
+    default_message = "志愿者档案中没有监护人手机号，请改为录入纸质同意书"
+
+
+class ConsentLinkInvalid(DomainError):
+    code = "consent_link_invalid"
+    status = 404
+    default_message = "确认链接无效或已过期，请联系活动负责人重新发送"
+
+
+class SafeguardInvalid(ValidationFailed):
+    """Bad insurance or guardian-consent input: 422 with the errors on their fields, nothing written."""
+
+    code = "validation_error"
+    status = 422

@@ -9,7 +9,7 @@ from django import forms
 
 from redvest.activities.models import Activity, ActivityMode, ServiceCategory, TallyCategory
 from redvest.activities.selectors import brand_choices, org_choices_for_activity, team_choices_for_activity
-from redvest.activities.services import ActivityData, OutcomeData
+from redvest.activities.services import ActivityData, InsuranceData, OutcomeData
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import OrgNode
 from redvest.teams.models import BrandProject, Team
@@ -65,6 +65,12 @@ class ActivityForm(CheckedForm):
     requires_approval = forms.BooleanField(label="报名需审核", required=False, initial=True)
     skills_wanted = forms.CharField(label="所需技能", required=False, help_text="多个用逗号分隔", max_length=300)
     description = forms.CharField(label="活动内容", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    has_risk = forms.BooleanField(
+        label="有风险",
+        required=False,
+        help_text="有风险的活动：须为录用的志愿者投保意外保险后才能签到，报名须签署服务协议",
+    )
+    risk_description = forms.CharField(label="风险说明", required=False, max_length=200)
 
     def __init__(self, *args: Any, user: Any, activity: Activity | None = None, **kwargs: Any) -> None:
         if activity is not None and "initial" not in kwargs:
@@ -101,6 +107,8 @@ class ActivityForm(CheckedForm):
             requires_approval=d["requires_approval"],
             skills_wanted=skills,
             description=d["description"],
+            has_risk=d["has_risk"],
+            risk_description=d["risk_description"],
         )
 
 
@@ -203,3 +211,48 @@ def decimal_or_none(value: str | None) -> Decimal | None:
         return Decimal(value) if value not in (None, "") else None
     except ArithmeticError:
         return None
+
+
+class InsuranceForm(CheckedForm):
+    insurer = forms.CharField(label="保险公司", max_length=100)
+    policy_number = forms.CharField(label="保单号", max_length=64)
+    cover_start = datetime_field("保障开始")
+    cover_end = datetime_field("保障结束")
+    volunteers: forms.ModelMultipleChoiceField[Volunteer] = forms.ModelMultipleChoiceField(
+        label="被保险志愿者",
+        queryset=Volunteer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="默认勾选已录用的志愿者",
+    )
+    evidence = forms.FileField(label="保单凭证（可选，JPG/PNG/PDF）", required=False)
+    reason = forms.CharField(label="更正原因（已有保险记录时必填）", required=False, max_length=200)
+
+    def __init__(self, *args: Any, signups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["volunteers"].queryset = Volunteer.objects.filter(  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
+            pk__in=signups.values("volunteer_id")
+        ).order_by("name", "id")
+
+    def data_for_service(self) -> InsuranceData:
+        d = self.cleaned_data
+        return InsuranceData(
+            insurer=d["insurer"],
+            policy_number=d["policy_number"],
+            cover_start=d["cover_start"],
+            cover_end=d["cover_end"],
+            volunteer_ids=[v.pk for v in d["volunteers"]],
+            reason=d["reason"],
+            evidence=d["evidence"],
+        )
+
+
+class GuardianPaperForm(CheckedForm):
+    guardian_name = forms.CharField(label="监护人姓名", max_length=50)
+    relation = forms.CharField(label="与未成年人关系", max_length=20, help_text="如：父亲、母亲、祖父")
+    evidence = forms.FileField(label="签字的同意书（照片或扫描件）", required=False)
+
+
+class GuardianConfirmForm(CheckedForm):
+    guardian_name = forms.CharField(label="监护人姓名", max_length=50)
+    relation = forms.CharField(label="与未成年人关系", max_length=20, help_text="如：父亲、母亲")
+    agree = forms.BooleanField(label="我是该未成年人的监护人，同意其参加本次志愿服务活动")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -149,6 +150,8 @@ class Activity(models.Model):
     requires_approval = models.BooleanField("报名需审核", default=True)
     skills_wanted = models.JSONField("所需技能", default=list, blank=True)
     description = models.TextField("活动内容", blank=True, default="")
+    has_risk = models.BooleanField("有风险", default=False)
+    risk_description = models.CharField("风险说明", max_length=200, blank=True, default="")
     status = models.CharField(max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT)
     kind = models.CharField(
         "活动来源", max_length=10, choices=ActivityKind.choices, default=ActivityKind.PLANNED, editable=False
@@ -351,3 +354,129 @@ class ActivityPhoto(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "活动照片"
+
+
+# 志愿服务安全保障 (志愿服务条例): accident insurance for risky activities, service agreements where the rules
+# require them, and a guardian's consent for each activity a minor joins. Rules live in services/safeguards.py.
+
+
+class InsurancePolicy(models.Model):
+    """An accident-insurance record for an activity. Append-only: a correction is a new record that supersedes
+    the earlier one; the newest record of an activity is the one in force."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="insurance_policies")
+    insurer = models.CharField("保险公司", max_length=100)
+    policy_number = models.CharField("保单号", max_length=64)
+    cover_start = models.DateTimeField("保障开始")
+    cover_end = models.DateTimeField("保障结束")
+    insured_volunteers = models.ManyToManyField(
+        "volunteers.Volunteer", related_name="insurance_policies", verbose_name="被保险志愿者"
+    )
+    evidence = models.FileField("保单凭证", upload_to="insurance/%Y/%m/", blank=True, default="")
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by", verbose_name="更正的记录"
+    )
+    reason = models.CharField("更正原因", max_length=200, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "意外保险"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cover_end__gt=models.F("cover_start")), name="insurance_end_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.policy_number}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.insurer.strip():
+            errors["insurer"] = "请填写保险公司"
+        if not self.policy_number.strip():
+            errors["policy_number"] = "请填写保单号"
+        if self.cover_start and self.cover_end and self.cover_end <= self.cover_start:
+            errors["cover_end"] = "保障结束时间必须晚于开始时间"
+        if errors:
+            raise ValidationError(errors)
+
+
+class AgreementKind(models.TextChoices):
+    """Why a service agreement (服务协议) is required; each kind has its own text."""
+
+    MINOR = "minor", "未成年人参加志愿服务协议"
+    LONG_TERM = "long_term", "长期志愿服务协议"
+    RISKY = "risky", "有风险志愿服务协议"
+    LARGE_EVENT = "large_event", "大型活动志愿服务协议"
+
+
+class AgreementTemplate(models.Model):
+    """One version of an agreement text; the newest version of a kind is the one volunteers accept."""
+
+    kind = models.CharField("协议类型", max_length=20, choices=AgreementKind.choices)
+    version = models.CharField("版本", max_length=20)
+    title = models.CharField("标题", max_length=100)
+    text = models.TextField("协议内容")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务协议文本"
+        ordering = ["kind", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="uniq_agreement_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.version}）"
+
+
+class AgreementAcceptance(models.Model):
+    """The volunteer accepted one agreement version for one sign-up, on their own phone."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="agreement_acceptances")
+    template = models.ForeignKey(AgreementTemplate, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField("同意时间")
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    user_agent = models.CharField("设备信息", max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "服务协议签署"
+        ordering = ["accepted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["signup", "template"], name="uniq_agreement_acceptance")]
+
+
+class GuardianConsentMethod(models.TextChoices):
+    PHONE_LINK = "phone_link", "监护人手机确认"
+    PAPER = "paper", "纸质同意书（负责人录入）"
+
+
+class GuardianConsent(models.Model):
+    """A guardian's consent for a minor to join one activity; append-only (a later row adds, never edits)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="guardian_consents")
+    volunteer = models.ForeignKey("volunteers.Volunteer", on_delete=models.CASCADE, related_name="guardian_consents")
+    guardian_name = models.CharField("监护人姓名", max_length=50)
+    relation = models.CharField("与未成年人关系", max_length=20)
+    method = models.CharField("同意方式", max_length=20, choices=GuardianConsentMethod.choices)
+    evidence = models.FileField("同意书凭证", upload_to="guardian/%Y/%m/", blank=True, default="")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    given_at = models.DateTimeField("同意时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监护人同意"
+        ordering = ["-given_at", "-id"]
+        indexes = [models.Index(fields=["activity", "volunteer"])]
+
+    def __str__(self) -> str:
+        return f"监护人同意 {self.volunteer_id}@{self.activity_id}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.guardian_name.strip():
+            errors["guardian_name"] = "请填写监护人姓名"
+        if not self.relation.strip():
+            errors["relation"] = "请填写与未成年人的关系"
+        if errors:
+            raise ValidationError(errors)

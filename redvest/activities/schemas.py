@@ -72,6 +72,8 @@ class ActivityOut(Schema):
     requires_approval: bool
     skills_wanted: list[str]
     description: str
+    has_risk: bool
+    risk_description: str
     tags: list[TagOut]
     distance_m: int | None = None
     my_signup_status: str = ""
@@ -110,6 +112,8 @@ def activity_out(activity: Activity, *, distance_m: int | None = None, my_status
         "requires_approval": activity.requires_approval,
         "skills_wanted": list(activity.skills_wanted or []),
         "description": activity.description,
+        "has_risk": activity.has_risk,
+        "risk_description": activity.risk_description,
         "tags": tags_out(activity_tags(activity)),
         "distance_m": distance_m,
         "my_signup_status": my_status,
@@ -157,6 +161,8 @@ class ActivityIn(AwareSchema):
     requires_approval: bool = True
     skills_wanted: list[str] = Field(default_factory=list, max_length=20)
     description: str = Field("", max_length=5000)
+    has_risk: bool = Field(False, description="有风险：签到前须为录用的志愿者投保意外保险")
+    risk_description: str = Field("", max_length=200)
 
 
 class ReasonIn(Schema):
@@ -430,3 +436,142 @@ class CalendarOut(Schema):
     theme: ThemeOut | None
     activity_count: int
     days: list[CalendarDayOut]
+
+
+class InsuranceIn(AwareSchema):
+    insurer: str = Field(..., max_length=100, description="保险公司")
+    policy_number: str = Field(..., max_length=64, description="保单号")
+    cover_start: datetime.datetime = Field(..., description="保障开始")
+    cover_end: datetime.datetime = Field(..., description="保障结束")
+    volunteer_ids: list[Id] = Field(..., max_length=2000, description="被保险志愿者（须已报名本活动）")
+    reason: str = Field("", max_length=200, description="更正原因：已有保险记录时必填")
+
+
+class InsuredOut(Schema):
+    id: int
+    name: str
+    number: str
+
+
+class InsuranceOut(Schema):
+    id: int
+    activity_id: int
+    insurer: str
+    policy_number: str
+    cover_start: datetime.datetime
+    cover_end: datetime.datetime
+    insured: list[InsuredOut]
+    has_evidence: bool
+    supersedes_id: int | None
+    in_force: bool
+    reason: str
+    created_by: str
+    created_at: datetime.datetime
+
+
+def insurance_out(policy: Any, *, in_force_id: int | None = None) -> dict[str, Any]:
+    """Needs created_by and insured_volunteers loaded (insurance_policy_list does it)."""
+    return {
+        "id": policy.pk,
+        "activity_id": policy.activity_id,
+        "insurer": policy.insurer,
+        "policy_number": policy.policy_number,
+        "cover_start": policy.cover_start,
+        "cover_end": policy.cover_end,
+        "insured": [{"id": v.pk, "name": v.name, "number": v.number} for v in policy.insured_volunteers.all()],
+        "has_evidence": bool(policy.evidence),
+        "supersedes_id": policy.supersedes_id,
+        "in_force": policy.pk == in_force_id,
+        "reason": policy.reason,
+        "created_by": str(policy.created_by) if policy.created_by_id else "",
+        "created_at": policy.created_at,
+    }
+
+
+class AgreementOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    version: str
+    title: str
+    text: str
+
+
+def agreement_out(template: Any) -> dict[str, Any]:
+    return {
+        "id": template.pk,
+        "kind": template.kind,
+        "kind_label": template.get_kind_display(),
+        "version": template.version,
+        "title": template.title,
+        "text": template.text,
+    }
+
+
+class AgreementsOut(Schema):
+    signup_id: int
+    required: list[AgreementOut]
+    missing: list[AgreementOut]
+    guardian_consent_needed: bool
+
+
+class SafeguardRowOut(Schema):
+    signup_id: int
+    volunteer_id: int
+    volunteer_name: str
+    status: str
+    status_label: str
+    minor: bool
+    insured: bool
+    agreements_missing: list[str]
+    guardian_consent: bool
+    ready_for_approval: bool
+
+
+def safeguard_row_out(row: Any) -> dict[str, Any]:
+    s = row.signup
+    return {
+        "signup_id": s.pk,
+        "volunteer_id": s.volunteer_id,
+        "volunteer_name": s.volunteer.name,
+        "status": s.status,
+        "status_label": s.get_status_display(),
+        "minor": row.minor,
+        "insured": row.insured,
+        "agreements_missing": [t.title for t in row.agreements_missing],
+        "guardian_consent": row.guardian_consent is not None,
+        "ready_for_approval": row.ready,
+    }
+
+
+class GuardianConsentIn(Schema):
+    guardian_name: str = Field(..., max_length=50, description="监护人姓名")
+    relation: str = Field(..., max_length=20, description="与未成年人关系，如父亲")
+
+
+class GuardianConsentOut(Schema):
+    id: int
+    activity_id: int
+    volunteer_id: int
+    guardian_name: str
+    relation: str
+    method: str
+    method_label: str
+    given_at: datetime.datetime
+
+
+def guardian_consent_out(consent: Any) -> dict[str, Any]:
+    return {
+        "id": consent.pk,
+        "activity_id": consent.activity_id,
+        "volunteer_id": consent.volunteer_id,
+        "guardian_name": consent.guardian_name,
+        "relation": consent.relation,
+        "method": consent.method,
+        "method_label": consent.get_method_display(),
+        "given_at": consent.given_at,
+    }
+
+
+class GuardianRequestOut(Schema):
+    sent_to: str

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from redvest.activities.selectors.activities import outcome_due_count
+from redvest.activities.selectors.safeguards import agreements_to_accept, uninsured_count
 from redvest.activities.selectors.signups import next_approved_signup, pending_signup_count
 from redvest.core.workbench import Todo
 
@@ -29,6 +30,21 @@ def todos(user: Any) -> list[Todo]:
             order=9,
         ),
     ]
+    uninsured = uninsured_count(user=user, at=now)
+    if uninsured:
+        items.append(
+            Todo(
+                "有风险活动中尚未投保的已录用志愿者",
+                url=f"{reverse('activities:activity-manage')}?risk=uninsured",
+                count=uninsured,
+                urgent=True,
+                order=7,
+            )
+        )
+    to_accept = agreements_to_accept(user=user, at=now)
+    if to_accept:
+        first = reverse("activities:activity-detail", args=[to_accept[0].activity_id])
+        items.append(Todo("待签署的志愿服务协议", url=f"{first}#my-status", count=len(to_accept), order=1))
     upcoming = next_approved_signup(user=user, at=now)
     if upcoming is not None:
         activity = upcoming.activity

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from redvest.activities.views import attendance, browse, calendar, checkin, manage, outcomes, signups
+from redvest.activities.views import attendance, browse, calendar, checkin, manage, outcomes, safeguards, signups
 
 app_name = "activities"
 urlpatterns = [
@@ -33,4 +33,9 @@ urlpatterns = [
     path("<int:activity_id>/outcome/", outcomes.outcome_view, name="outcome"),
     path("<int:activity_id>/photos/", outcomes.photo_add_view, name="photo-add"),
     path("photos/<int:photo_id>/", outcomes.photo_view, name="photo"),
+    path("<int:activity_id>/safeguards/", safeguards.manage_view, name="safeguards"),
+    path("signups/<int:signup_id>/agreement/", safeguards.agreement_accept_view, name="agreement-accept"),
+    path("signups/<int:signup_id>/guardian/request/", safeguards.guardian_request_view, name="guardian-request"),
+    path("signups/<int:signup_id>/guardian/paper/", safeguards.guardian_paper_view, name="guardian-paper"),
+    path("guardian/<str:token>/", safeguards.guardian_confirm_view, name="guardian-consent"),
 ]

@@ -29,9 +29,13 @@ from redvest.activities.models import (
     Activity,
     ActivityMode,
     ActivityStatus,
+    AgreementAcceptance,
+    AgreementKind,
+    AgreementTemplate,
     Attendance,
     AttendanceMethod,
     AttendanceStatus,
+    InsurancePolicy,
     ServiceCategory,
     SignUp,
     SignUpStatus,
@@ -287,6 +291,7 @@ def write_activities(
         plans.append((_activity(rng, crew, idea, day, actor), crew, idea))
     running = _running(demo.team, actor, now)
     plans.append((running, demo, catalog.DOMAIN["elderly"][0]))
+    risky = _mark_risky(plans, demo, now)
     Activity.objects.bulk_create([a for a, _, _ in plans], batch_size=BATCH)
     through = Activity.teams.through
     through.objects.bulk_create([through(activity_id=a.pk, team_id=c.team.pk) for a, c, _ in plans], batch_size=BATCH)
@@ -320,6 +325,8 @@ def write_activities(
                 stays.append(_stay(rng, activity, v))
                 busy.add((v.pk, day))
     SignUp.objects.bulk_create(signups, batch_size=BATCH)
+    if risky is not None:
+        _insure(risky, [s for s in signups if s.activity is risky], keep=demo_people, actor=actor)
     Attendance.objects.bulk_create(stays, batch_size=BATCH)
     out.signups, out.attendances = len(signups), len(stays)
     # Each closed stay becomes credit minutes through the ledger service (entry + totals + points + audit).
@@ -330,6 +337,39 @@ def write_activities(
         came[s.activity_id] = came.get(s.activity_id, 0) + 1
     _outcomes(rng, [(a, i) for a, _, i in plans if a.end_at < now], came=came, actor=actor, root=root)
     return out
+
+
+def _mark_risky(
+    plans: list[tuple[Activity, Crew, catalog.Idea]], demo: Crew, now: datetime.datetime
+) -> Activity | None:
+    """The demo team's next concentrated activity is marked 有风险 (its insurance and agreements: `_insure`)."""
+    for activity, crew, _ in sorted(plans, key=lambda p: p[0].start_at):
+        if crew is demo and activity.start_at > now and activity.mode == ActivityMode.CONCENTRATED:
+            activity.has_risk = True
+            activity.risk_description = "涉及道路或临水作业，须穿戴反光背心、听从现场安全员指挥"
+            return activity
+    return None
+
+
+def _insure(activity: Activity, signups: list[SignUp], *, keep: list[Volunteer], actor: User) -> None:
+    """The approved volunteers accepted the risky-activity agreement; the policy names all but one of them
+    (not a demo login), so the organiser's to-do shows a volunteer still to insure."""
+    approved = [s for s in signups if s.status == SignUpStatus.APPROVED]
+    template = AgreementTemplate.objects.filter(kind=AgreementKind.RISKY).order_by("-id").first()
+    if template is not None:
+        AgreementAcceptance.objects.bulk_create(
+            [AgreementAcceptance(signup=s, template=template, accepted_at=activity.recruit_start) for s in approved]
+        )
+    left_out = next((s.volunteer for s in reversed(approved) if s.volunteer not in keep), None)
+    policy = InsurancePolicy.objects.create(
+        activity=activity,
+        insurer="中国人民财产保险股份有限公司长兴支公司",
+        policy_number="PICC-CX-2026-0318",
+        cover_start=activity.start_at - datetime.timedelta(hours=1),
+        cover_end=activity.end_at + datetime.timedelta(hours=1),
+        created_by=actor,
+    )
+    policy.insured_volunteers.set([s.volunteer for s in approved if s.volunteer != left_out])
 
 
 def _themes(*, actor: User, root: OrgNode, days: list[datetime.date]) -> None:

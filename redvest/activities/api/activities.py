@@ -132,6 +132,8 @@ def _data(payload: ActivityIn) -> ActivityData:
         requires_approval=payload.requires_approval,
         skills_wanted=payload.skills_wanted,
         description=payload.description,
+        has_risk=payload.has_risk,
+        risk_description=payload.risk_description,
     )
 
 

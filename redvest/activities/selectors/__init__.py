@@ -41,6 +41,13 @@ from redvest.activities.selectors.outcomes import (
     tally_category_list,
     tally_values,
 )
+from redvest.activities.selectors.safeguards import (
+    ActivitySafeguards,
+    MySafeguards,
+    activity_safeguards,
+    insurance_policy_list,
+    my_safeguards,
+)
 from redvest.activities.selectors.signups import (
     approved_volunteers,
     signup_get,
@@ -49,6 +56,11 @@ from redvest.activities.selectors.signups import (
 )
 
 __all__ = [
+    "ActivitySafeguards",
+    "MySafeguards",
+    "activity_safeguards",
+    "insurance_policy_list",
+    "my_safeguards",
     "ActivityDetail",
     "activity_detail",
     "ActivityReport",

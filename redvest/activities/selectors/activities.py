@@ -24,6 +24,7 @@ from redvest.activities.models import (
     status_q,
 )
 from redvest.activities.selectors.calendar import DayTag, activity_tags
+from redvest.activities.selectors.safeguards import uninsured_q
 from redvest.core.errors import NotFound
 from redvest.core.pagination import Page, paginate
 from redvest.orgs.models import OrgNode
@@ -171,10 +172,17 @@ OUTCOME_DUE_DAYS = 30  # an ended activity without its outcome shows on the orga
 
 
 def activity_manage_list(
-    *, user: User, status: str = "", q: str = "", at: datetime.datetime | None = None, outcome_due: bool = False
+    *,
+    user: User,
+    status: str = "",
+    q: str = "",
+    at: datetime.datetime | None = None,
+    outcome_due: bool = False,
+    uninsured: bool = False,
 ) -> QuerySet[Activity]:
     """Activities the user organises (may change), newest first; `status` as it stands at `at` (now).
     `outcome_due`: only those ended within the last 30 days whose outcome is not filled in yet.
+    `uninsured`: risky ones not yet ended with an approved volunteer the insurance in force does not name.
     Activities written for demand 工单 are not listed."""
     at = at or timezone.now()
     qs = scope(user, "activity", Activity.objects.filter(kind=ActivityKind.PLANNED), "change")
@@ -184,6 +192,8 @@ def activity_manage_list(
             outcome__isnull=True,
             end_at__gte=at - datetime.timedelta(days=OUTCOME_DUE_DAYS),
         )
+    if uninsured:
+        qs = qs.filter(uninsured_q(at))
     if status:
         qs = qs.filter(status_q(status, at=at))
     if q:

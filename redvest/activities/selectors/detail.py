@@ -15,6 +15,7 @@ from redvest.activities.selectors.activities import activity_get
 from redvest.activities.selectors.attendance import attendance_current
 from redvest.activities.selectors.calendar import DayTag, activity_tags
 from redvest.activities.selectors.outcomes import ActivityReport, activity_report
+from redvest.activities.selectors.safeguards import MySafeguards, my_safeguards
 from redvest.activities.selectors.signups import signup_mine
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class ActivityDetail:
     pending: int
     recruiting: bool  # a hint for showing the button; the sign-up service decides
     checkin_open: bool
+    mine: MySafeguards  # the agreements and guardian consent the viewer's sign-up needs
 
     @property
     def seats_left(self) -> int:
@@ -48,11 +50,12 @@ def activity_detail(*, user: User, activity_id: int, at: datetime.datetime) -> A
         pending=Count("id", filter=Q(status=SignUpStatus.PENDING)),
     )
     published = activity.status_at(at) in LIVE_STATUSES
+    mine = signup_mine(user=user, activity=activity)
     return ActivityDetail(
         activity=activity,
         tags=activity_tags(activity),
         can_change=can(user, "change", activity),
-        my_signup=signup_mine(user=user, activity=activity),
+        my_signup=mine,
         my_attendance=attendance_current(user=user, activity=activity),
         report=activity_report(activity=activity),
         approved=counts["approved"],
@@ -60,4 +63,5 @@ def activity_detail(*, user: User, activity_id: int, at: datetime.datetime) -> A
         pending=counts["pending"],
         recruiting=published and activity.recruit_start <= at <= activity.recruit_end,
         checkin_open=published and activity.start_at - CHECKIN_OPENS_BEFORE <= at <= activity.end_at,
+        mine=my_safeguards(user=user, activity=activity, signup=mine),
     )

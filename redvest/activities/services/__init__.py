@@ -33,9 +33,25 @@ from redvest.activities.services.outcomes import (
     tally_category_set_active,
     theme_set,
 )
+from redvest.activities.services.safeguards import (
+    InsuranceData,
+    agreement_accept,
+    guardian_consent_confirm,
+    guardian_consent_record,
+    guardian_consent_request,
+    guardian_link_signup,
+    insurance_policy_create,
+)
 from redvest.activities.services.signups import promote_waitlisted, signup_cancel, signup_create, signup_decide
 
 __all__ = [
+    "InsuranceData",
+    "agreement_accept",
+    "guardian_consent_confirm",
+    "guardian_consent_record",
+    "guardian_consent_request",
+    "guardian_link_signup",
+    "insurance_policy_create",
     "CHECK_IN",
     "CHECK_OUT",
     "ActivityData",

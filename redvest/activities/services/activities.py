@@ -70,6 +70,8 @@ class ActivityData:
     requires_approval: bool = True
     skills_wanted: list[str] = field(default_factory=list)
     description: str = ""
+    has_risk: bool = False
+    risk_description: str = ""
 
 
 def activity_validate(data: ActivityData) -> None:
@@ -99,6 +101,10 @@ def activity_validate(data: ActivityData) -> None:
         errors["recruit_end"] = "招募须在活动结束前截止"
     if data.quota < 1:
         errors["quota"] = "招募人数至少为 1"
+    if data.has_risk and not data.risk_description.strip():
+        errors["risk_description"] = "有风险的活动请简要说明风险（如高处作业、水域、交通疏导）"
+    elif len(data.risk_description.strip()) > 200:
+        errors["risk_description"] = "风险说明不能超过200字"
     if data.brand is not None and not data.brand.pk:
         errors["brand"] = "品牌项目不存在"
     if errors:
@@ -124,6 +130,8 @@ def _apply(activity: Activity, data: ActivityData) -> None:
     activity.requires_approval = data.requires_approval
     activity.skills_wanted = [s.strip() for s in data.skills_wanted if s.strip()]
     activity.description = data.description.strip()
+    activity.has_risk = data.has_risk
+    activity.risk_description = data.risk_description.strip() if data.has_risk else ""
     # The quarter's theme of the nearest node up the tree that set one.
     activity.theme = theme_for_time(org=data.org, at=data.start_at)
 
@@ -160,6 +168,8 @@ _AUDITED_FIELDS = [
     "recruit_start",
     "recruit_end",
     "quota",
+    "has_risk",
+    "risk_description",
     "requires_approval",
     "status",
 ]

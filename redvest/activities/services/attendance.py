@@ -47,6 +47,7 @@ from redvest.activities.models import (
     SignUpStatus,
 )
 from redvest.activities.services._common import volunteer_of
+from redvest.activities.services.safeguards import require_insured
 from redvest.audit.services import audit_record
 from redvest.core.errors import DomainError, NotFound, ValidationFailed
 
@@ -153,8 +154,8 @@ def attendance_check_in(
     Rules in order: same client id returns the earlier record; the activity is published; not earlier
     than 30 minutes before start nor after the end; the code of that minute (or the one before); the
     location inside the geofence (none given: accepted with a no_location anomaly for the organiser to
-    confirm); an approved sign-up (分散 activities: any registered volunteer); no
-    open stay. Raises the matching error from `activities.errors` and writes nothing.
+    confirm); an approved sign-up (分散 activities: any registered volunteer); at a risky activity, an
+    insurance policy covering the volunteer and `at` (NotInsured); no open stay. Raises the matching error from `activities.errors` and writes nothing.
     """
     volunteer = volunteer_of(actor)
     if client_id:
@@ -176,6 +177,7 @@ def attendance_check_in(
         )
     if activity.mode != ActivityMode.DISPERSED and not _has_approved_signup(activity, volunteer):
         raise NotApproved()
+    require_insured(activity, volunteer, at)
     if Attendance.objects.filter(activity=activity, volunteer=volunteer, status=AttendanceStatus.OPEN).exists():
         raise AlreadyCheckedIn()
     try:
@@ -372,7 +374,8 @@ def attendance_proxy_check_in(
     *, actor: User, activity: Activity, volunteer: Volunteer, reason: str, at: datetime.datetime
 ) -> Attendance:
     """An organiser checks an approved volunteer in on their behalf (no code or location), with a reason,
-    audited. Raises PermissionDenied, the reason error, ActivityCancelled, TooEarly, NotApproved, AlreadyCheckedIn."""
+    audited. Raises PermissionDenied, the reason error, ActivityCancelled, TooEarly, NotApproved, NotInsured,
+    AlreadyCheckedIn."""
     require(actor, "change", activity)
     reason = _reason(reason, label="代签到")
     activity = Activity.objects.select_related("org").get(pk=activity.pk)
@@ -380,6 +383,7 @@ def attendance_proxy_check_in(
     _require_check_in_window(activity, at)
     if not _has_approved_signup(activity, volunteer):
         raise NotApproved("该志愿者未被录用，不能代为签到")
+    require_insured(activity, volunteer, at, proxy=True)
     if Attendance.objects.filter(activity=activity, volunteer=volunteer, status=AttendanceStatus.OPEN).exists():
         raise AlreadyCheckedIn("该志愿者已签到")
     try:

@@ -13,7 +13,9 @@ from redvest.activities.errors import (
     ActivityCancelled,
     ActivityEnded,
     ActivityNotPublished,
+    AgreementNotAccepted,
     AlreadySignedUp,
+    GuardianConsentMissing,
     OverlappingSignUp,
     QuotaFull,
     RecruitmentClosed,
@@ -28,7 +30,9 @@ from redvest.activities.models import (
     SignUp,
     SignUpStatus,
 )
+from redvest.activities.selectors.safeguards import signup_safeguard_gaps
 from redvest.activities.services._common import activity_url, locked, volunteer_of
+from redvest.activities.services.safeguards import agreement_accept
 from redvest.audit.services import audit_record
 from redvest.core.errors import DomainError, PermissionDenied
 from redvest.core.services import notification_send
@@ -61,10 +65,21 @@ def _approved_count(activity: Activity) -> int:
 
 
 @transaction.atomic
-def signup_create(*, actor: User, activity: Activity, at: datetime.datetime, note: str = "") -> SignUp:
+def signup_create(
+    *,
+    actor: User,
+    activity: Activity,
+    at: datetime.datetime,
+    note: str = "",
+    accept_agreements: bool = False,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> SignUp:
     """Sign the acting volunteer up: pending (approval needed) or approved, waitlisted once approved
-    sign-ups reach the quota. Raises NotRegisteredVolunteer, ActivityCancelled, RecruitmentClosed,
-    AlreadySignedUp, OverlappingSignUp."""
+    sign-ups reach the quota. `accept_agreements`: the volunteer accepted the service agreements shown on the
+    sign-up page (recorded with time, address, device). Without approval needed, a sign-up still missing an
+    agreement or a minor's guardian consent waits as pending. Raises NotRegisteredVolunteer, ActivityCancelled,
+    RecruitmentClosed, AlreadySignedUp, OverlappingSignUp."""
     volunteer = volunteer_of(actor)
     activity = locked(activity)  # the quota is counted under this lock
     _require_recruiting(activity, at)
@@ -95,13 +110,32 @@ def signup_create(*, actor: User, activity: Activity, at: datetime.datetime, not
         status = SignUpStatus.PENDING
     else:
         status = SignUpStatus.APPROVED
-    return SignUp.objects.create(
-        activity=activity,
-        volunteer=volunteer,
-        status=status,
-        note=note.strip()[:200],
-        decided_at=at if status == SignUpStatus.APPROVED else None,
+    signup = SignUp.objects.create(
+        activity=activity, volunteer=volunteer, status=status, note=note.strip()[:200], decided_at=None
     )
+    if accept_agreements:
+        agreement_accept(actor=actor, signup=signup, at=at, ip_address=ip_address, user_agent=user_agent)
+    if status == SignUpStatus.APPROVED:
+        if signup_safeguard_gaps(signup):
+            signup.status = SignUpStatus.PENDING
+            signup.save(update_fields=["status"])
+        else:
+            signup.decided_at = at
+            signup.save(update_fields=["decided_at"])
+    return signup
+
+
+def _require_safeguards(signup: SignUp) -> None:
+    """Approval needs every required agreement accepted and, for a minor, the guardian's consent."""
+    gaps = signup_safeguard_gaps(signup)
+    name = signup.volunteer.name
+    if gaps.agreements:
+        titles = "、".join(f"「{t.title}」" for t in gaps.agreements)
+        raise AgreementNotAccepted(f"{name}尚未在手机上签署{titles}，不能录用")
+    if gaps.guardian_consent:
+        raise GuardianConsentMissing(
+            f"{name}未满18周岁，须先取得监护人对本活动的同意（监护人短信确认或录入纸质同意书），不能录用"
+        )
 
 
 def promote_waitlisted(*, activity: Activity, at: datetime.datetime) -> list[SignUp]:
@@ -109,11 +143,18 @@ def promote_waitlisted(*, activity: Activity, at: datetime.datetime) -> list[Sig
     free = activity.quota - _approved_count(activity)
     if free <= 0:
         return []
-    promoted = list(
+    promoted: list[SignUp] = []
+    # Waitlisted sign-ups still missing an agreement or a guardian's consent keep their place in the queue.
+    for signup in (
         SignUp.objects.filter(activity=activity, status=SignUpStatus.WAITLISTED)
         .select_related("volunteer__user")
-        .order_by("created_at", "id")[:free]
-    )
+        .order_by("created_at", "id")
+    ):
+        signup.activity = activity
+        if not signup_safeguard_gaps(signup):
+            promoted.append(signup)
+            if len(promoted) >= free:
+                break
     for signup in promoted:
         signup.status = SignUpStatus.APPROVED
         signup.decided_at = at
@@ -165,6 +206,8 @@ def signup_decide(*, actor: User, signup: SignUp, approve: bool, at: datetime.da
     if approve:
         if before not in (SignUpStatus.PENDING, SignUpStatus.WAITLISTED):
             raise SignUpStateInvalid(f"该报名状态为「{signup.get_status_display()}」，不能录用")
+        signup.activity = activity
+        _require_safeguards(signup)
         approved = _approved_count(activity)
         if approved >= activity.quota:
             raise QuotaFull(f"招募名额已满（{approved}/{activity.quota}），不能再录用；可先调整招募人数")

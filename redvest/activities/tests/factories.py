@@ -10,8 +10,13 @@ from django.utils import timezone
 from redvest.activities.models import (
     Activity,
     ActivityStatus,
+    AgreementKind,
+    AgreementTemplate,
     Attendance,
     AttendanceMethod,
+    GuardianConsent,
+    GuardianConsentMethod,
+    InsurancePolicy,
     QuarterlyTheme,
     ServiceCategory,
     SignUp,
@@ -84,3 +89,45 @@ class TallyCategoryFactory(factory.django.DjangoModelFactory):
     org = factory.LazyFunction(lambda: org_node(name="长兴县", kind=OrgKind.ORG_DEPT))
     name = factory.Sequence(lambda n: f"清理垃圾{n}")
     unit = "千克"
+
+
+class AgreementTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementTemplate
+        django_get_or_create = ("kind", "version")
+
+    kind = AgreementKind.RISKY
+    version = "2026-1"
+    title = factory.LazyAttribute(lambda o: AgreementKind(o.kind).label)
+    text = "志愿者自愿参加本次志愿服务活动，服从活动组织者的安排。"
+
+
+class InsurancePolicyFactory(factory.django.DjangoModelFactory):
+    """A policy covering the activity's whole period; pass `insured=[volunteer, …]`."""
+
+    class Meta:
+        model = InsurancePolicy
+        skip_postgeneration_save = True
+
+    activity = factory.SubFactory(ActivityFactory)
+    insurer = "中国人民财产保险股份有限公司长兴支公司"
+    policy_number = factory.Sequence(lambda n: f"PICC2026{n:06d}")
+    cover_start = factory.LazyAttribute(lambda o: o.activity.start_at - datetime.timedelta(hours=1))
+    cover_end = factory.LazyAttribute(lambda o: o.activity.end_at + datetime.timedelta(hours=1))
+
+    @factory.post_generation
+    def insured(self, create: bool, extracted: list[object] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.insured_volunteers.set(extracted)
+
+
+class GuardianConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GuardianConsent
+
+    activity = factory.SubFactory(ActivityFactory)
+    volunteer = factory.SubFactory(VolunteerFactory, org=factory.SelfAttribute("..activity.org"))
+    guardian_name = "张建国"
+    relation = "父亲"
+    method = GuardianConsentMethod.PAPER
+    given_at = factory.LazyFunction(timezone.now)

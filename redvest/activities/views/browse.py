@@ -25,6 +25,7 @@ from redvest.activities.views._helpers import parse_date, parse_int, shows_domai
 from redvest.core.errors import DomainError
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate, parse_page
+from redvest.core.ratelimit import client_ip
 from redvest.core.text import posted_text
 
 RADIUS_CHOICES = (1, 3, 5, 10, 20, 50)
@@ -79,6 +80,9 @@ def signup_create_view(request: AuthedRequest, activity_id: int) -> HttpResponse
             activity=activity,
             at=timezone.now(),
             note=posted_text(request.POST, "note", label="备注"),
+            accept_agreements=request.POST.get("accept_agreements") == "1",
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)

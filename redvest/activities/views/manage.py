@@ -39,14 +39,24 @@ def manage_view(request: AuthedRequest) -> HttpResponse:
     status = status if status in ActivityStatus.values else ""
     q = request.GET.get("q", "").strip()[:50]
     outcome_due = request.GET.get("outcome") == "due"
+    uninsured = request.GET.get("risk") == "uninsured"
     page = paginate(
-        activity_manage_list(user=request.user, status=status, q=q, at=timezone.now(), outcome_due=outcome_due),
+        activity_manage_list(
+            user=request.user, status=status, q=q, at=timezone.now(), outcome_due=outcome_due, uninsured=uninsured
+        ),
         page=parse_page(request.GET.get("page")),
     )
     return render(
         request,
         "activities/manage_list.html",
-        {"page": page, "statuses": ActivityStatus.choices, "status": status, "q": q, "outcome_due": outcome_due},
+        {
+            "page": page,
+            "statuses": ActivityStatus.choices,
+            "status": status,
+            "q": q,
+            "outcome_due": outcome_due,
+            "uninsured": uninsured,
+        },
     )
 
 
