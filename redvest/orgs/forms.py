@@ -8,6 +8,23 @@ from django import forms
 
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind, StationAmenity
+from redvest.orgs.selectors import county_name_of, county_roots
+
+
+def label_with_county(field: Any) -> None:
+    """Where a public picker lists places of several counties (a resident picking where they live), each
+    option starts with its county's name (长兴县 · 城东社区): the same village name recurs from county to
+    county. With one county the labels stay as they were. One query, when the options are drawn."""
+    counties: list[Any] | None = None
+
+    def label(node: Any) -> str:
+        nonlocal counties
+        if counties is None:
+            counties = county_roots()
+        county = county_name_of(node.path, counties) if len(counties) > 1 else ""
+        return f"{county} · {node.name}" if county else str(node.name)
+
+    field.label_from_instance = label
 
 
 class NodeForm(CheckedForm):

@@ -50,6 +50,13 @@ def world(db: Any) -> World:
 SEES = {"province": {A, B}, "city": {A, B}, "county_a": {A}, "county_b": {B}, "town_a": {A}}
 
 PAGES = [
+    "/",
+    "/orgs/",
+    "/dashboards/",
+    "/demand/console/",
+    "/demand/walk-in/",
+    "/care/",
+    "/points/funds/",
     "/volunteers/",
     "/teams/",
     "/activities/manage/",
@@ -67,6 +74,9 @@ API_LISTS = [
     "/api/v1/demand/requests",
     "/api/v1/awards/campaigns",
     "/api/v1/orgs/nodes",
+    "/api/v1/care/recipients",
+    "/api/v1/publicity/commitments",
+    "/api/v1/dashboards/exports",
 ]
 
 
@@ -77,7 +87,7 @@ def _markers(text: str) -> set[str]:
 
 
 def _read(client: Client, url: str) -> str:
-    response = client.get(url)
+    response = client.get(url, follow=True)
     assert response.status_code == 200, (url, response.status_code)
     return response.content.decode()
 

@@ -14,12 +14,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from redvest.audit.models import AuditEntry
 from redvest.core.errors import PermissionDenied
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.services import dashboards_refresh, data_export_request
 from redvest.dashboards.tests.factories import admin_at, county_rows
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.tests.factories import ProvinceTree, org_node
+from redvest.volunteers.selectors import VolunteerFilters
+from redvest.volunteers.services import volunteer_export_request
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +170,19 @@ def test_county_admin_cannot_export_a_sibling_county(ptree: ProvinceTree) -> Non
             end=timezone.localdate(),
         )
     assert not DataExport.objects.exists()
+
+
+def test_ledger_export_per_county_and_refused_for_a_sibling_county(
+    ptree: ProvinceTree, django_capture_on_commit_callbacks: Any
+) -> None:
+    province = admin_at(ptree.province)
+    for org, count in ((ptree.county_a, 1), (ptree.county_b, 2), (ptree.province, 3)):
+        with django_capture_on_commit_callbacks(execute=True):
+            volunteer_export_request(actor=province, filters=VolunteerFilters(org_id=org.pk))
+        entry = AuditEntry.objects.filter(action="export", actor=province).latest("pk")
+        assert entry.after is not None and entry.after["count"] == count
+    exports = DataExport.objects.count()
+    with pytest.raises(PermissionDenied):
+        volunteer_export_request(actor=admin_at(ptree.county_b), filters=VolunteerFilters(org_id=ptree.county_a.pk))
+    assert DataExport.objects.count() == exports
+    assert not AuditEntry.objects.filter(action="export", org=ptree.county_a).exclude(actor=province).exists()

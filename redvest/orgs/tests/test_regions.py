@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django import forms
 
 from redvest.accounts.models import Role
 from redvest.accounts.tests.factories import UserFactory
 from redvest.core.errors import DomainError, PermissionDenied, ValidationFailed
+from redvest.demand.tests.factories import ServiceItemFactory
+from redvest.orgs.forms import label_with_county
 from redvest.orgs.models import OrgKind, OrgNode, placement_errors
+from redvest.orgs.selectors import county_roots
 from redvest.orgs.services import node_create, node_move, node_update
 from redvest.orgs.tests.factories import ProvinceTree, org_node, role_user
 
@@ -135,3 +139,23 @@ def test_api_creates_a_city_and_refuses_a_bad_code_naming_the_field(
         content_type="application/json",
     )
     assert good.status_code == 201 and good.json()["kind"] in ("city", "市委组织部")
+
+
+# ---- residents pick their county ---------------------------------------------------------------
+
+
+def test_county_roots_are_the_county_depts_under_a_city_or_province(ptree: ProvinceTree) -> None:
+    org_node(name="县直机关工委", kind=OrgKind.ORG_DEPT, parent=ptree.county_a)
+    assert [n.name for n in county_roots()] == ["安吉县委组织部", "长兴县委组织部"]  # siblings in name order
+
+
+def test_public_pickers_name_the_county_when_there_are_several(ptree: ProvinceTree, client: Any) -> None:
+    item = ServiceItemFactory()
+    page = client.get(f"/demand/help/?item={item.pk}").content.decode()
+    assert "长兴县 · 城东社区" in page and "安吉县 · 古城社区" in page
+
+
+def test_a_single_county_keeps_plain_labels(tree: Any) -> None:
+    field = forms.ModelChoiceField(queryset=OrgNode.objects.filter(kind=OrgKind.COMMUNITY))
+    label_with_county(field)
+    assert [label for _value, label in field.choices][1:] == ["城东社区"]
