@@ -118,12 +118,9 @@ def county_short_name(node: OrgNode) -> str:
     return node.name.removesuffix("委组织部") or node.name
 
 
-def county_name_of(path: str, counties: list[OrgNode]) -> str:
-    """The short name of the county a node lies in ("" outside every county)."""
-    for county in counties:
-        if path.startswith(county.path):
-            return county_short_name(county)
-    return ""
+def county_of(path: str, counties: list[OrgNode]) -> OrgNode | None:
+    """The county a node lies in (None outside every county)."""
+    return next((county for county in counties if path.startswith(county.path)), None)
 
 
 # ---- nodes -------------------------------------------------------------------------------------
