@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 
 from redvest.core.forms import CheckedForm, ControlCharacterChecks
+from redvest.orgs.forms import label_with_county
 from redvest.orgs.models import OrgNode
 
 
@@ -68,6 +69,7 @@ class SignUpForm(NewPasswordForm):
         super().__init__(*args, **kwargs)
         community: Any = self.fields["community"]
         community.queryset = communities
+        label_with_county(community)
 
 
 class RoleGrantForm(CheckedForm):

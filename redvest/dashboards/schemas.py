@@ -44,6 +44,7 @@ class DashboardOut(Schema):
     satisfaction: list[dict[str, Any]] | None = None
     care: dict[str, int] | None = None
     stations: list[dict[str, Any]] | None = None
+    counties: list[dict[str, Any]] | None = None  # a province's or city's counties side by side (else empty)
 
 
 class ExportIn(Schema):

@@ -22,6 +22,7 @@ from redvest.demand.models import (
 )
 from redvest.demand.selectors.menu import menu_grouped
 from redvest.demand.services import OrderData, OrderLine, RequestData, Target, TimeSpent
+from redvest.orgs.forms import label_with_county
 from redvest.orgs.models import OrgNode
 
 RATING_CHOICES = Rating.choices
@@ -176,6 +177,7 @@ class ResidentRequestForm(AttributeFormMixin):
         super().__init__(*args, **kwargs)
         self.item = item
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]  # django-stubs types fields[] as a plain Field
+        label_with_county(self.fields["area"])
         self.fields["idempotency_key"].initial = uuid.uuid4().hex
         self.add_attribute_fields(item.code)
 

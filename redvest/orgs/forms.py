@@ -8,6 +8,27 @@ from django import forms
 
 from redvest.core.forms import CheckedForm
 from redvest.orgs.models import STATION_KINDS, InspectionResult, OrgKind, StationAmenity
+from redvest.orgs.selectors import county_of, county_roots, county_short_name
+
+
+def label_with_county(field: Any) -> None:
+    """Where a public picker lists places of several counties (a resident picking where they live), each
+    option starts with its county's name (长兴县 · 城东社区): the same village name recurs from county to
+    county. With one county the labels stay as they were. One query, when the options are drawn."""
+    counties: list[Any] | None = None
+    original = field.label_from_instance
+
+    def label(node: Any) -> str:
+        nonlocal counties
+        if counties is None:
+            counties = county_roots()
+        county = county_of(node.path, counties) if len(counties) > 1 else None
+        if county is None:
+            return original(node)
+        indent = "　" * max(0, node.depth - county.depth - 1)  # towns flush, their villages indented
+        return f"{indent}{county_short_name(county)} · {node.name}"
+
+    field.label_from_instance = label
 
 
 class NodeForm(CheckedForm):

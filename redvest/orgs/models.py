@@ -8,6 +8,8 @@ from treebeard.mp_tree import MP_Node
 
 
 class OrgKind(models.TextChoices):
+    PROVINCE = "province", "省委组织部"
+    CITY = "city", "市委组织部"
     ORG_DEPT = "org_dept", "县委组织部/机关工委"
     TOWN = "town", "镇街"
     COMMUNITY = "community", "村社区"
@@ -23,7 +25,52 @@ class OrgKind(models.TextChoices):
 
 STATION_KINDS = frozenset({OrgKind.HEAD_STATION, OrgKind.BRANCH_STATION, OrgKind.SERVICE_POINT, OrgKind.POST})
 
+# Above the counties: a province holds cities (and counties it runs directly, 省直管县), a city holds
+# counties and districts (县/市/区, kind ORG_DEPT); both may keep a 96345 hotline centre. Nothing else hangs
+# off them: towns, units and stations belong to a county.
+REGION_KINDS = frozenset({OrgKind.PROVINCE, OrgKind.CITY})
+CHILD_KINDS_OF_REGION = {
+    OrgKind.PROVINCE: frozenset({OrgKind.CITY, OrgKind.ORG_DEPT, OrgKind.HOTLINE}),
+    OrgKind.CITY: frozenset({OrgKind.ORG_DEPT, OrgKind.HOTLINE}),
+}
+# GB/T 2260 administrative division codes: six digits, a province's ends in 0000, a city's in 00.
+AREA_CODE_LENGTH = 6
+
 DEFAULT_TEAM_MIN_SIZE = 5
+
+
+def is_county_root(kind: str, parent_kind: str | None) -> bool:
+    """A county (or district) in a multi-county deployment: a 县委组织部 directly under a city or province."""
+    return kind == OrgKind.ORG_DEPT and parent_kind in REGION_KINDS
+
+
+def placement_errors(*, kind: str, code: str, parent_kind: str | None, parent_code: str = "") -> dict[str, str]:
+    """Where a kind may sit in the tree and the GB/T 2260 code it then needs (the rules for the levels above
+    a county; every other placement is free as before). Field name → Chinese message; empty when fine."""
+    errors: dict[str, str] = {}
+    if kind == OrgKind.PROVINCE and parent_kind is not None:
+        errors["kind"] = "省委组织部只能作为顶级节点"
+    elif kind == OrgKind.CITY and parent_kind not in (None, OrgKind.PROVINCE):
+        errors["kind"] = "市委组织部只能作为顶级节点或设在省委组织部之下"
+    elif parent_kind in REGION_KINDS and kind not in CHILD_KINDS_OF_REGION[OrgKind(parent_kind)]:
+        allowed = "、".join(k.label for k in OrgKind if k in CHILD_KINDS_OF_REGION[OrgKind(parent_kind)])
+        errors["kind"] = f"{OrgKind(parent_kind).label}之下只能设{allowed}"
+    if errors or not (kind in REGION_KINDS or is_county_root(kind, parent_kind)):
+        return errors
+    level = {OrgKind.PROVINCE: "省级", OrgKind.CITY: "市级"}.get(OrgKind(kind), "县级")
+    if not (len(code) == AREA_CODE_LENGTH and code.isascii() and code.isdigit()):
+        errors["code"] = f"请填写6位{level}行政区划代码（GB/T 2260），志愿者编号按它分段"
+    elif kind == OrgKind.PROVINCE and not code.endswith("0000"):
+        errors["code"] = "省级行政区划代码应以0000结尾"
+    elif kind == OrgKind.CITY and (not code.endswith("00") or code.endswith("0000")):
+        errors["code"] = "市级行政区划代码应以00结尾（不以0000结尾）"
+    elif kind == OrgKind.ORG_DEPT and code.endswith("00"):
+        errors["code"] = "县级行政区划代码不应以00结尾"
+    elif parent_code[:2].isdigit() and code[:2] != parent_code[:2]:
+        errors["code"] = f"行政区划代码应与上级（{parent_code}）同属一省"
+    elif parent_kind == OrgKind.CITY and parent_code[:4].isdigit() and code[:4] != parent_code[:4]:
+        errors["code"] = f"行政区划代码应与上级市（{parent_code}）的前四位一致"
+    return errors
 
 
 class FiveHaveKind(models.TextChoices):

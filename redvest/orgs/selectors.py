@@ -20,14 +20,17 @@ from redvest.core.validators import id_in_range
 from redvest.orgs import hooks
 from redvest.orgs.models import (
     DEFAULT_TEAM_MIN_SIZE,
+    REGION_KINDS,
     STATION_KINDS,
     FiveHaveEvidence,
     FiveHaveInspection,
     FiveHaveItem,
     FiveHaveKind,
     InspectionResult,
+    OrgKind,
     OrgNode,
     Station,
+    is_county_root,
 )
 
 if TYPE_CHECKING:
@@ -92,6 +95,32 @@ def _parent_path_of_outer() -> Substr:
 
 def _with_parent_id(qs: QuerySet[OrgNode]) -> QuerySet[OrgNode]:
     return qs.annotate(parent_id=Subquery(OrgNode.objects.filter(path=_parent_path_of_outer()).values("id")[:1]))
+
+
+# ---- counties ----------------------------------------------------------------------------------
+
+
+def county_roots() -> list[OrgNode]:
+    """The counties of a multi-county deployment (a 县委组织部 directly under a city or province), in tree
+    order; empty for a single county without a province or city above it. One query over the few nodes of
+    the three upper kinds."""
+    upper = list(
+        OrgNode.objects.filter(kind__in=[*REGION_KINDS, OrgKind.ORG_DEPT])
+        .order_by("path")
+        .only("id", "name", "kind", "path", "depth", "code")
+    )
+    kinds = {n.path: n.kind for n in upper}
+    return [n for n in upper if is_county_root(n.kind, kinds.get(n.path[: -OrgNode.steplen]))]
+
+
+def county_short_name(node: OrgNode) -> str:
+    """长兴县委组织部 → 长兴县: how residents name their county."""
+    return node.name.removesuffix("委组织部") or node.name
+
+
+def county_of(path: str, counties: list[OrgNode]) -> OrgNode | None:
+    """The county a node lies in (None outside every county)."""
+    return next((county for county in counties if path.startswith(county.path)), None)
 
 
 # ---- nodes -------------------------------------------------------------------------------------

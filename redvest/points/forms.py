@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from redvest.core.forms import CheckedForm
+from redvest.orgs.forms import label_with_county
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.points.models import (
     REPORTED_TYPES,
@@ -103,6 +104,7 @@ class MerchantApplyForm(CheckedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = applicable_orgs()  # type: ignore[attr-defined]  # ModelChoiceField
+        label_with_county(self.fields["org"])
 
 
 class ReviewForm(CheckedForm):

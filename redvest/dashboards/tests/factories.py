@@ -12,6 +12,7 @@ from django.utils import timezone
 from redvest.accounts.models import Role, User
 from redvest.accounts.tests.factories import RoleAssignmentFactory, UserFactory
 from redvest.activities.tests.factories import ActivityFactory
+from redvest.awards.tests.factories import AwardCampaignFactory
 from redvest.care.tests.factories import CarePairingFactory, CareRecipientFactory, CareVisitFactory
 from redvest.dashboards.models import DataExport
 from redvest.demand.models import Rating
@@ -122,3 +123,17 @@ def _fill(node: OrgNode, *, volunteers: list[Volunteer], suffix: str) -> None:
 
 def viewer(node: OrgNode, **kw: Any) -> User:
     return admin_at(node, **kw)
+
+
+def county_rows(marker: str, town: OrgNode, community: OrgNode) -> Volunteer:
+    """One county's rows for the multi-county tests, each named with `marker` (甲县…): a volunteer at the
+    community with a service record, a team, an activity, a request and an award campaign at the town, and
+    `_fill`'s activity, records, requests and station at the town."""
+    volunteer = VolunteerFactory(org=community, name=f"{marker}志愿者")
+    TeamFactory(org=town, name=f"{marker}服务队")
+    ActivityFactory(org=town, title=f"{marker}活动")
+    post_record(volunteer=volunteer, minutes=120, served_on=months_ago(0, day=1))
+    ServiceRequestFactory(area=community, description=f"{marker}求助：水管漏水")
+    AwardCampaignFactory(org=town, name=f"{marker}优秀志愿者评选")
+    _fill(town, volunteers=[], suffix=marker)
+    return volunteer

@@ -14,7 +14,15 @@ from redvest.audit.services import audit_record, diff, snapshot
 from redvest.core.errors import DomainError, PermissionDenied, ValidationFailed
 from redvest.core.policy import can, can_manage_under, is_system_admin
 from redvest.orgs.errors import InvalidMove, NodeNotEmpty
-from redvest.orgs.models import STATION_KINDS, FiveHaveEvidence, OrgKind, OrgNode
+from redvest.orgs.models import (
+    CHILD_KINDS_OF_REGION,
+    REGION_KINDS,
+    STATION_KINDS,
+    FiveHaveEvidence,
+    OrgKind,
+    OrgNode,
+    placement_errors,
+)
 from redvest.orgs.services._common import UNSET, Unset, both_or_neither, clean_text, coordinate, lock_node
 from redvest.orgs.services.stations import station_open
 
@@ -42,6 +50,27 @@ def _team_min_size(value: Any, errors: dict[str, str]) -> int | None:
     if not low <= number <= high:
         errors["team_min_size"] = f"服务队最少人数应在{low}到{high}之间"
     return number
+
+
+def _check_placement(*, kind: str, code: str, parent: OrgNode | None, errors: dict[str, str]) -> None:
+    """The levels above a county: a province only at the top, a city under a province, counties (with
+    their GB/T 2260 codes) under either."""
+    for name, message in placement_errors(
+        kind=kind,
+        code=code,
+        parent_kind=parent.kind if parent is not None else None,
+        parent_code=parent.code if parent is not None else "",
+    ).items():
+        errors.setdefault(name, message)
+
+
+def _check_children_fit(node: OrgNode, errors: dict[str, str]) -> None:
+    """A node that becomes a province or city keeps only children such a level may hold."""
+    if node.kind not in REGION_KINDS or "kind" in errors:
+        return
+    allowed = CHILD_KINDS_OF_REGION[OrgKind(node.kind)]
+    if OrgNode.objects.get_children(node).exclude(kind__in=allowed).exists():
+        errors["kind"] = f"该节点的下级中有不能设在{OrgKind(node.kind).label}之下的节点，请先移走"
 
 
 def _parent_of(node: OrgNode) -> OrgNode | None:
@@ -109,6 +138,8 @@ def node_create(
     )
     both_or_neither(*centre, errors)
     values.update(latitude=centre[0], longitude=centre[1])
+    if "kind" not in errors:
+        _check_placement(kind=values["kind"], code=values["code"], parent=parent, errors=errors)
     if errors:
         raise ValidationFailed(errors)
     _check_sibling_name(parent=parent, name=clean_name)
@@ -160,10 +191,14 @@ def node_update(
     if not isinstance(longitude, Unset):
         node.longitude = coordinate(longitude, field="longitude", label="经度", limit=180, errors=errors)
     both_or_neither(node.latitude, node.longitude, errors)
+    parent = _parent_of(node)
+    if "kind" not in errors and (node.kind != before["kind"] or node.code != before["code"]):
+        _check_placement(kind=node.kind, code=node.code, parent=parent, errors=errors)
+        if node.kind != before["kind"]:
+            _check_children_fit(node, errors)
     if errors:
         raise ValidationFailed(errors)
     renamed = node.name != before["name"]
-    parent = _parent_of(node)
     if renamed:
         _check_sibling_name(parent=parent, name=node.name, exclude_pk=node.pk)
     node.save(update_fields=["name", "kind", "code", "team_min_size", "latitude", "longitude"])
@@ -192,6 +227,9 @@ def node_move(*, actor: User, node: OrgNode, target: OrgNode) -> OrgNode:
         raise PermissionDenied("您无权管理所选的新上级节点")
     if target.path.startswith(node.path):
         raise InvalidMove(field="target")
+    misplaced = placement_errors(kind=node.kind, code=node.code, parent_kind=target.kind, parent_code=target.code)
+    if misplaced:
+        raise DomainError(f"不能移到所选上级之下：{next(iter(misplaced.values()))}", field="target", code="misplaced")
     old_parent = _parent_of(node)
     if old_parent is not None and old_parent.pk == target.pk:
         raise DomainError("该节点已经在所选上级之下", field="target", code="already_there")

@@ -92,3 +92,25 @@ def role_user(*, role: str, org: OrgNode, **kw: Any) -> Any:
     user = UserFactory(**kw)
     RoleAssignmentFactory(user=user, role=role, org=org)
     return user
+
+
+class ProvinceTree:
+    """Several counties in one deployment:
+    province (330000) ─ city (330500) ─ county_a 长兴县 (330522) ─ town_a ─ community_a
+                                      └ county_b 安吉县 (330523) ─ town_b ─ community_b"""
+
+    def __init__(self) -> None:
+        self.province = org_node(name="浙江省委组织部", kind=OrgKind.PROVINCE, code="330000")
+        self.city = org_node(name="湖州市委组织部", kind=OrgKind.CITY, code="330500", parent=self.province)
+        self.county_a = org_node(name="长兴县委组织部", kind=OrgKind.ORG_DEPT, code="330522", parent=self.city)
+        self.county_b = org_node(name="安吉县委组织部", kind=OrgKind.ORG_DEPT, code="330523", parent=self.city)
+        self.town_a = org_node(name="雉城街道", kind=OrgKind.TOWN, parent=self.county_a)
+        self.town_b = org_node(name="递铺街道", kind=OrgKind.TOWN, parent=self.county_b)
+        self.community_a = org_node(name="城东社区", kind=OrgKind.COMMUNITY, parent=self.town_a)
+        self.community_b = org_node(name="古城社区", kind=OrgKind.COMMUNITY, parent=self.town_b)
+        for n in (self.province, self.city, self.county_a, self.county_b, self.town_a, self.town_b):
+            n.refresh_from_db()
+
+    @property
+    def counties(self) -> list[OrgNode]:
+        return [self.county_a, self.county_b]

@@ -16,9 +16,11 @@ from django.db import transaction
 
 from redvest.accounts.models import User
 from redvest.audit.services import audit_record
-from redvest.core.errors import ValidationFailed
+from redvest.core.errors import PermissionDenied, ValidationFailed
 from redvest.core.excel import FORMATS
 from redvest.core.exports import ExportKind, ExportSource, ExportTicket, export_enqueue
+from redvest.core.policy import can, grants_for
+from redvest.orgs.models import OrgNode
 from redvest.volunteers.access import export_sensitive_allowed
 from redvest.volunteers.excel import EXPORT_COLUMNS
 from redvest.volunteers.selectors import (
@@ -34,14 +36,23 @@ _KEYS = [c.key for c in EXPORT_COLUMNS]
 _FILTER_FIELDS = {f.name for f in fields(VolunteerFilters)}
 
 
+def _org_in_view(actor: User, org: OrgNode) -> bool:
+    """A node the user sees, or one above a node they hold a role at (the export is then their part of it)."""
+    return can(actor, "view", org) or any(g.path.startswith(org.path) for g in grants_for(actor))
+
+
 @transaction.atomic
 def volunteer_export_request(*, actor: User, filters: VolunteerFilters, fmt: str = "xlsx") -> ExportTicket:
     """Queue the ledger of the user's scope (narrowed by the list filters; the org filter picks the
-    subtree) as xlsx or CSV. ID numbers and phones are full only if the user may see them across that
+    subtree, one in or above the user's view: PermissionDenied otherwise) as xlsx or CSV. ID numbers and phones are full only if the user may see them across that
     whole subtree; writes an "export" audit row with the count; ValidationFailed for an unknown format."""
     if fmt not in dict(FORMATS):
         raise ValidationFailed({"format": "请选择 Excel 或 CSV 格式"})
     org = org_get(pk=filters.org_id)
+    if org is not None and not _org_in_view(actor, org):
+        # Another county's node (a node neither in nor above the user's view): refused, not an empty file
+        # whose audit row would land in that county's log.
+        raise PermissionDenied("该组织不在您的管理范围内，不能导出其志愿者台账")
     qs = volunteer_list_filtered(user=actor, filters=filters)
     sensitive = export_sensitive_allowed(user=actor, org=org)
     count = qs.count()
