@@ -268,7 +268,7 @@ SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
 SMS_TIMEOUT = float(os.environ.get("SMS_TIMEOUT", "5"))
 SMS_TEMPLATES = {
     kind: os.environ.get(f"SMS_TEMPLATE_{kind.upper()}", "")
-    for kind in ("verification_code", "dispatch_notice", "request_accepted", "request_completed")
+    for kind in ("verification_code", "dispatch_notice", "request_accepted", "request_completed", "guardian_consent")
 }
 
 # WeChat sign-in (redvest.accounts.weixin): shown on the login page only when the app id and secret are set.

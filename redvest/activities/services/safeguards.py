@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.core import signing
@@ -46,7 +45,8 @@ from redvest.activities.selectors.safeguards import (
 from redvest.audit.services import audit_record
 from redvest.core.crypto import blind_index, mask_phone
 from redvest.core.errors import PermissionDenied
-from redvest.core.notifications import text_to_phone
+from redvest.core.sms import sms_send
+from redvest.core.sms.kinds import GUARDIAN_CONSENT
 from redvest.core.validation import model_errors
 from redvest.volunteers.models import Volunteer
 
@@ -211,12 +211,13 @@ def guardian_consent_request(*, actor: User, signup: SignUp, site_url: str = "")
         raise GuardianPhoneMissing()
     url = site_url.rstrip("/") + reverse("activities:guardian-consent", args=[guardian_link_token(signup)])
     activity = signup.activity
-    text = (
-        f"【红马甲】{signup.volunteer.name}报名参加志愿服务活动「{activity.title}」"
-        f"（{timezone.localtime(activity.start_at):%m月%d日 %H:%M}，{activity.place}），"
-        f"请监护人打开链接确认是否同意：{url}（7天内有效）"
-    )
-    transaction.on_commit(partial(text_to_phone, phone=phone, text=text))
+    params: dict[str, object] = {
+        "name": signup.volunteer.name,
+        "activity": activity.title,
+        "time": f"{timezone.localtime(activity.start_at):%m月%d日 %H:%M}，{activity.place}",
+        "url": url,
+    }
+    sms_send(phone=phone, kind=GUARDIAN_CONSENT, params=params, target=signup)
     audit_record(actor=actor, action="update", target=signup, org=activity.org, reason="发送监护人同意确认短信")
     return mask_phone(phone)
 

@@ -21,12 +21,14 @@ class SmsKind:
     label: str
     text: str  # str.format over the params
     params: tuple[str, ...]
+    uncut: tuple[str, ...] = ()  # link variables: a cut address would not open (apply for a link template)
 
 
 VERIFICATION_CODE = "verification_code"
 DISPATCH_NOTICE = "dispatch_notice"
 REQUEST_ACCEPTED = "request_accepted"
 REQUEST_COMPLETED = "request_completed"
+GUARDIAN_CONSENT = "guardian_consent"
 
 KINDS: dict[str, SmsKind] = {
     k.key: k
@@ -55,6 +57,13 @@ KINDS: dict[str, SmsKind] = {
             "您的诉求（工单{number}）已办结，欢迎登录红马甲评价本次服务。",
             ("number",),
         ),
+        SmsKind(
+            GUARDIAN_CONSENT,
+            "监护人同意确认（未成年志愿者）",
+            "{name}报名参加志愿服务活动「{activity}」（{time}），请监护人打开链接确认是否同意：{url}（7天内有效）",
+            ("name", "activity", "time", "url"),
+            uncut=("url",),
+        ),
     )
 }
 
@@ -64,7 +73,7 @@ def sms_render(*, kind: str, params: dict[str, object]) -> SmsMessage:
     the sign name in 【】, and the template code configured for the kind. KeyError for an unknown kind or a
     missing parameter: a programming error."""
     spec = KINDS[kind]
-    values = {name: str(params[name])[:PARAM_MAX] for name in spec.params}
+    values = {name: str(params[name]) if name in spec.uncut else str(params[name])[:PARAM_MAX] for name in spec.params}
     sign = getattr(settings, "SMS_SIGN_NAME", "") or "红马甲"
     return SmsMessage(
         kind=kind,
