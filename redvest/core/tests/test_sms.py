@@ -30,6 +30,7 @@ TEMPLATES = {
     DISPATCH_NOTICE: ["item", "number", "minutes"],
     "request_accepted": ["number"],
     "request_completed": ["number"],
+    "guardian_consent": ["name", "activity", "time", "url"],
 }
 
 
