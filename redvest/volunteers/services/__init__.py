@@ -23,6 +23,7 @@ from redvest.volunteers.services.registry import (
     volunteer_reveal,
     volunteer_self_register,
     volunteer_set_status,
+    volunteer_transfer_in,
     volunteer_update,
 )
 from redvest.volunteers.services.validation import VolunteerData, split_list, volunteer_clean, volunteer_data_of
@@ -56,5 +57,6 @@ __all__ = [
     "volunteer_reveal",
     "volunteer_self_register",
     "volunteer_set_status",
+    "volunteer_transfer_in",
     "volunteer_update",
 ]
