@@ -9,7 +9,9 @@ class ExchangeConfig(AppConfig):
     verbose_name = "数据交换"
 
     def ready(self) -> None:
-        from redvest.exchange import access, nav  # the app's access rules and menu, read once apps are loaded
+        from redvest.exchange import access, nav, selectors  # rules, menu and panel, read once apps are loaded
+        from redvest.volunteers import hooks as volunteer_hooks
 
         access.register()
+        volunteer_hooks.detail_panels.register(selectors.transferred_panel)
         navigation.register(nav.entries)

@@ -173,6 +173,4 @@ class TransferredHonour(AppendOnlyModel):
     class Meta:
         verbose_name = verbose_name_plural = "转入荣誉与证明"
         ordering = ["awarded_on", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["source_code", "source_row_id"], name="uniq_transferred_honour")
-        ]
+        constraints = [models.UniqueConstraint(fields=["source_code", "source_row_id"], name="uniq_transferred_honour")]

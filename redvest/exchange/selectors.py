@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.urls import reverse
 
 from redvest.accounts import policy
 from redvest.activities.models import Activity, ActivityKind
@@ -97,9 +98,7 @@ def export_teams(org: OrgNode, since: datetime.datetime | None, until: datetime.
     )
 
 
-def export_activities(
-    org: OrgNode, since: datetime.datetime | None, until: datetime.datetime
-) -> QuerySet[Activity]:
+def export_activities(org: OrgNode, since: datetime.datetime | None, until: datetime.datetime) -> QuerySet[Activity]:
     return (
         Activity.objects.filter(in_subtree_q("org__path", org.path))
         .exclude(kind=ActivityKind.DEMAND)
@@ -110,9 +109,7 @@ def export_activities(
     )
 
 
-def export_records(
-    org: OrgNode, since: datetime.datetime | None, until: datetime.datetime
-) -> QuerySet[ServiceRecord]:
+def export_records(org: OrgNode, since: datetime.datetime | None, until: datetime.datetime) -> QuerySet[ServiceRecord]:
     return (
         ServiceRecord.objects.filter(in_subtree_q("volunteer__org__path", org.path))
         .filter(_window("created_at", since, until))
@@ -211,3 +208,23 @@ def org_teams_of(org: OrgNode) -> dict[int, int]:
         in_subtree_q("volunteer__org__path", org.path), kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True
     ).values_list("volunteer_id", "team_id")
     return dict(rows)
+
+
+def org_for_exchange(*, user: User, pk: int) -> OrgNode:
+    """A node the user may exchange data for; NotFound when it does not exist, PermissionDenied otherwise."""
+    org = OrgNode.objects.filter(pk=pk).first()
+    if org is None:
+        raise NotFound("组织不存在")
+    require_exchange(user, org)
+    return org
+
+
+def transferred_panel(volunteer: Volunteer) -> tuple[str, str] | None:
+    """The line on a volunteer's page (volunteers.hooks.detail_panels) when they brought records along."""
+    if not (
+        TransferredService.objects.filter(volunteer=volunteer).exists()
+        or TransferredHonour.objects.filter(volunteer=volunteer).exists()
+    ):
+        return None
+    return ("查看转入记录（其他系统转移接续的服务时长、荣誉与证明，不计入本系统时长）",
+            reverse("exchange:transferred", args=[volunteer.pk]))  # fmt: skip

@@ -60,3 +60,7 @@ team_get: Hook[[int], Any] = Hook("volunteers.team_get")
 
 # The import's 服务队 column: (id, name, org path) of the active teams in an org's subtree.
 import_teams: Hook[[OrgNode], list[tuple[int, str, str]]] = Hook("volunteers.import_teams")
+
+# Panels on a volunteer's page from apps above (the data exchange's 转入记录): each returns a line of text
+# and a link (text, url), or None when it has nothing for this volunteer.
+detail_panels: Hook[[Volunteer], tuple[str, str] | None] = Hook("volunteers.detail_panels")

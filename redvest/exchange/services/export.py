@@ -59,7 +59,9 @@ def exchange_export_download(*, actor: User, batch: ExchangeBatch) -> ExchangeBa
     selectors.require_exchange(actor, batch.org)
     if batch.status != BatchStatus.DONE or not batch.file:
         raise ExchangeNotReady()
-    audit_record(actor=actor, action="view_sensitive", target=batch, org=batch.org, reason="下载数据交换包（含证件号码）")
+    audit_record(
+        actor=actor, action="view_sensitive", target=batch, org=batch.org, reason="下载数据交换包（含证件号码）"
+    )
     return batch
 
 

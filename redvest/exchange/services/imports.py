@@ -16,7 +16,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -249,7 +249,7 @@ def _plan_person_rows(
     key: str,
     in_file: dict[str, str],
     received: set[str],
-    already: set[str],
+    already: set[tuple[str, str]],
     check: Callable[[Plan, int, dict[str, str]], bool],
     out: Callable[[dict[str, str]], None],
 ) -> None:
@@ -305,7 +305,9 @@ def package_plan(package: Package) -> Plan:
     plan = Plan(counts={n: {"rows": len(package.rows[n]), "ok": 0, "duplicates": 0, "errors": 0} for n in f.ORDER})
     source = str(package.manifest.get("source_code") or "")
     in_file = _plan_volunteers(plan, package.rows[f.VOLUNTEERS], timezone.localdate())
-    hashes = {r["证件号码摘要"].strip().lower() for n in (f.SERVICE, f.HONOURS, f.CERTIFICATES) for r in package.rows[n]}
+    hashes = {
+        r["证件号码摘要"].strip().lower() for n in (f.SERVICE, f.HONOURS, f.CERTIFICATES) for r in package.rows[n]
+    }
     received = set(ReceivedVolunteer.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
     teams_here = set(ReceivedTeam.objects.filter(source_code=source).values_list("source_id", flat=True))
     projects_here = set(ReceivedProject.objects.filter(source_code=source).values_list("source_id", flat=True))
@@ -315,7 +317,9 @@ def package_plan(package: Package) -> Plan:
         TransferredService.objects.filter(source_row_id__in=[r["记录编号"] for r in package.rows[f.SERVICE]])
         .values_list("source_code", "source_row_id")
     )  # fmt: skip
-    honour_ids = [r.get("记录编号") or r.get("证明编号") or "" for n in (f.HONOURS, f.CERTIFICATES) for r in package.rows[n]]
+    honour_ids = [
+        r.get("记录编号") or r.get("证明编号") or "" for n in (f.HONOURS, f.CERTIFICATES) for r in package.rows[n]
+    ]
     honours_here = set(
         TransferredHonour.objects.filter(source_row_id__in=honour_ids).values_list("source_code", "source_row_id")
     )
@@ -379,13 +383,16 @@ def exchange_import_confirm(*, actor: User, batch: ExchangeBatch) -> ExchangeBat
 
 
 def _write(batch: ExchangeBatch, actor: User, plan: Plan) -> dict[str, int]:
+    """Write a plan's rows (each already checked by `package_plan`: dates and minutes parse)."""
     source, source_name, org = batch.source_code, batch.source_name, batch.org
     people: dict[str, int] = dict(plan.duplicates)
     links: list[ReceivedVolunteer] = []
     created = 0
     for row, data in plan.new_volunteers:
         try:
-            volunteer = volunteer_transfer_in(actor=actor, org=org, data=data, number=row["志愿者编号"], source=source_name)
+            volunteer = volunteer_transfer_in(
+                actor=actor, org=org, data=data, number=row["志愿者编号"], source=source_name
+            )
         except ValidationFailed as exc:  # registered since the dry run: link as a duplicate
             local = Volunteer.objects.filter(id_number_hash=blind_index(data.id_number)).first()
             if local is None:
@@ -425,7 +432,7 @@ def _write(batch: ExchangeBatch, actor: User, plan: Plan) -> dict[str, int]:
                            source_code=r["来源机构代码"][:40], source_name=r["来源组织"][:100] or source_name,
                            source_row_id=r["记录编号"][:60], project_id=r["项目编号"][:40],
                            project_title=r["项目名称"][:100], kind=codes.RECORD_KIND_FROM_CODE[r["时长类型代码"]],
-                           served_on=_date(r["服务日期"]), minutes=_int(r["时长（分钟）"]),
+                           served_on=cast(datetime.date, _date(r["服务日期"])), minutes=cast(int, _int(r["时长（分钟）"])),
                            verified=r["已核实"] in {"是", "1", "true", "True"})
         for r in plan.services
     ]  # fmt: skip

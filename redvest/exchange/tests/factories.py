@@ -54,10 +54,11 @@ def county(*, name: str = "长兴县", code: str = "330522", people: int = 3) ->
     activity.teams.set([teams[0]])
     for i, v in enumerate(volunteers):
         post_record(volunteer=v, minutes=60 * (i + 1), activity=activity)
-    post_record(volunteer=volunteers[0], minutes=-30, activity=activity, source=RecordSource.CORRECTION)
-    post_record(volunteer=volunteers[0], minutes=45, kind=RecordKind.HONOUR, source=RecordSource.HONOUR,
-                served_on=datetime.date(2026, 3, 5))  # fmt: skip
-    CertificateFactory(volunteer=volunteers[1])
+    if volunteers:
+        post_record(volunteer=volunteers[0], minutes=-30, activity=activity, source=RecordSource.CORRECTION)
+        post_record(volunteer=volunteers[0], minutes=45, kind=RecordKind.HONOUR, source=RecordSource.HONOUR,
+                    served_on=datetime.date(2026, 3, 5))  # fmt: skip
+        CertificateFactory(volunteer=volunteers[-1])
     return County(root, town, other, org_admin_at(root), teams, volunteers, activity)
 
 

@@ -179,7 +179,9 @@ def volunteer_transfer_in(*, actor: User, org: OrgNode, data: VolunteerData, num
         reason=f"转移接续：{source}"[:200],
         actor=actor,
     )
-    audit_record(actor=actor, action="create", target=volunteer, org=org, after=snapshot(volunteer), reason="转移接续转入")
+    audit_record(
+        actor=actor, action="create", target=volunteer, org=org, after=snapshot(volunteer), reason="转移接续转入"
+    )
     return volunteer
 
 

@@ -16,7 +16,7 @@ from redvest.core.forms import add_domain_error
 from redvest.core.pages import AuthedRequest
 from redvest.core.pagination import paginate_keyset, parse_page
 from redvest.core.ratelimit import rate_limited
-from redvest.volunteers import selectors
+from redvest.volunteers import hooks, selectors
 from redvest.volunteers.consent import CURRENT_TEXTS
 from redvest.volunteers.forms import (
     SelfRegisterForm,
@@ -76,6 +76,7 @@ def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) ->
         "pending_deregistration": next((d for d in deregistrations if d.status == DeregistrationStatus.PENDING), None),
         "memberships": selectors.volunteer_memberships(volunteer=volunteer),
         "history": selectors.volunteer_status_history(volunteer=volunteer),
+        "panels": [panel for panel in hooks.detail_panels(volunteer) if panel is not None],
         "can_change": policy.can(request.user, "change", volunteer),
         "can_set_status": policy.can_manage_under(request.user, volunteer.org),
         "can_reveal": policy.can_view_sensitive(request.user, volunteer),
