@@ -174,3 +174,30 @@ class TransferredHonour(AppendOnlyModel):
         verbose_name = verbose_name_plural = "转入荣誉与证明"
         ordering = ["awarded_on", "id"]
         constraints = [models.UniqueConstraint(fields=["source_code", "source_row_id"], name="uniq_transferred_honour")]
+
+
+class TransferredTraining(AppendOnlyModel):
+    """A training attended in another system (转入培训): its own figure, as local training minutes are."""
+
+    append_only_error = TransferredRecordAppendOnly
+
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer", on_delete=models.PROTECT, related_name="transferred_trainings"
+    )
+    batch = models.ForeignKey(ExchangeBatch, on_delete=models.PROTECT, related_name="+")
+    source_code = models.CharField("来源机构代码", max_length=40)
+    source_name = models.CharField("来源组织", max_length=100)
+    source_row_id = models.CharField("原记录编号", max_length=60)
+    title = models.CharField("培训主题", max_length=100)
+    category = models.CharField("培训类别", max_length=30, blank=True, default="")
+    organiser = models.CharField("主办组织", max_length=100, blank=True, default="")
+    held_on = models.DateField("培训日期")
+    minutes = models.PositiveIntegerField("培训时长（分钟）")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "转入培训"
+        ordering = ["held_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_code", "source_row_id"], name="uniq_transferred_training")
+        ]

@@ -88,6 +88,15 @@ class TransferredHonourOut(Schema):
     awarded_on: datetime.date | None
 
 
+class TransferredTrainingOut(Schema):
+    source_name: str
+    title: str
+    category: str
+    organiser: str
+    held_on: datetime.date
+    minutes: int
+
+
 class TransferredOut(Schema):
     """转入记录: shown beside local hours, never part of them."""
 
@@ -95,3 +104,4 @@ class TransferredOut(Schema):
     honour_minutes: int
     services: list[TransferredServiceOut]
     honours: list[TransferredHonourOut]
+    trainings: list[TransferredTrainingOut]

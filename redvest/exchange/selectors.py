@@ -12,12 +12,20 @@ from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 
 from redvest.accounts import policy
-from redvest.activities.models import Activity, ActivityKind
+from redvest.activities.models import Activity, ActivityKind, ActivityStatus
 from redvest.awards.models import DecisionKind, DecisionRow, Stage
 from redvest.core.errors import NotFound, PermissionDenied
 from redvest.core.subtree import in_subtree_q
-from redvest.exchange.models import Direction, ExchangeBatch, TransferredHonour, TransferredService
+from redvest.exchange.models import (
+    BatchStatus,
+    Direction,
+    ExchangeBatch,
+    TransferredHonour,
+    TransferredService,
+    TransferredTraining,
+)
 from redvest.orgs.models import OrgNode
+from redvest.publicity.models import AttendanceMark
 from redvest.records.models import Certificate, ServiceRecord
 from redvest.teams.models import Membership, MembershipKind, Team
 from redvest.volunteers.models import Volunteer
@@ -61,7 +69,7 @@ def require_exchange(user: User, org: OrgNode) -> None:
 def last_export_until(*, org: OrgNode) -> datetime.datetime | None:
     """The watermark: where the last finished export of this node stopped."""
     batch = (
-        ExchangeBatch.objects.filter(org=org, direction=Direction.EXPORT, status="done", until__isnull=False)
+        ExchangeBatch.objects.filter(org=org, direction=Direction.EXPORT, status=BatchStatus.DONE, until__isnull=False)
         .order_by("-until")
         .only("until")
         .first()
@@ -102,7 +110,7 @@ def export_activities(org: OrgNode, since: datetime.datetime | None, until: date
     return (
         Activity.objects.filter(in_subtree_q("org__path", org.path))
         .exclude(kind=ActivityKind.DEMAND)
-        .exclude(status="draft")
+        .exclude(status=ActivityStatus.DRAFT)
         .filter(_window("created_at", since, until))
         .select_related("org")
         .order_by("id")
@@ -169,6 +177,31 @@ def export_certificates(
     )
 
 
+def export_training(
+    org: OrgNode, since: datetime.datetime | None, until: datetime.datetime
+) -> QuerySet[AttendanceMark]:
+    """Trainings attended: the current marks (none corrects them) that say 出席."""
+    return (
+        AttendanceMark.objects.filter(
+            in_subtree_q("volunteer__org__path", org.path), attended=True, corrected_by__isnull=True
+        )
+        .filter(_window("marked_at", since, until))
+        .select_related("volunteer", "session__org")
+        .order_by("id")
+    )
+
+
+def export_transferred_training(
+    org: OrgNode, since: datetime.datetime | None, until: datetime.datetime
+) -> QuerySet[TransferredTraining]:
+    return (
+        TransferredTraining.objects.filter(in_subtree_q("volunteer__org__path", org.path))
+        .filter(_window("created_at", since, until))
+        .select_related("volunteer")
+        .order_by("id")
+    )
+
+
 def chunked(qs: QuerySet[Any]) -> Iterator[Any]:
     yield from qs.iterator(chunk_size=CHUNK)
 
@@ -179,6 +212,7 @@ class Transferred:
 
     services: list[TransferredService]
     honours: list[TransferredHonour]
+    trainings: list[TransferredTraining]
     credit_minutes: int
     honour_minutes: int
 
@@ -192,7 +226,8 @@ def transferred_for(*, volunteer: Volunteer) -> Transferred:
         .annotate(total=Sum("minutes"))
         .values_list("kind", "total")
     )
-    return Transferred(services, honours, int(sums.get("credit") or 0), int(sums.get("honour") or 0))
+    trainings = list(TransferredTraining.objects.filter(volunteer=volunteer).order_by("held_on", "id"))
+    return Transferred(services, honours, trainings, int(sums.get("credit") or 0), int(sums.get("honour") or 0))
 
 
 def volunteer_for_transferred(*, user: User, pk: int) -> Volunteer:
@@ -224,7 +259,8 @@ def transferred_panel(volunteer: Volunteer) -> tuple[str, str] | None:
     if not (
         TransferredService.objects.filter(volunteer=volunteer).exists()
         or TransferredHonour.objects.filter(volunteer=volunteer).exists()
+        or TransferredTraining.objects.filter(volunteer=volunteer).exists()
     ):
         return None
-    return ("查看转入记录（其他系统转移接续的服务时长、荣誉与证明，不计入本系统时长）",
+    return ("查看转入记录（其他系统转移接续的服务时长、荣誉、证明与培训，不计入本系统时长）",
             reverse("exchange:transferred", args=[volunteer.pk]))  # fmt: skip

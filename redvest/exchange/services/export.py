@@ -209,6 +209,25 @@ def _certificate_rows(w: Window, code: str, name: str) -> Iterator[Sequence[Any]
                h.awarded_by, h.awarded_on or "", h.source_code, h.source_name)  # fmt: skip
 
 
+def _training_rows(w: Window, code: str, name: str) -> Iterator[Sequence[Any]]:
+    for m in selectors.chunked(selectors.export_training(*w)):
+        yield (
+            f"T{m.pk}",
+            m.volunteer.number,
+            f.exchange_id_hash(m.volunteer.id_number),
+            m.session.title,
+            m.session.get_category_display(),
+            m.session.org.name,
+            timezone.localtime(m.session.starts_at).date(),
+            m.session.minutes,
+            code,
+            name,
+        )
+    for t in selectors.chunked(selectors.export_transferred_training(*w)):
+        yield (t.source_row_id, t.volunteer.number, f.exchange_id_hash(t.volunteer.id_number), t.title, t.category,
+               t.organiser, t.held_on, t.minutes, t.source_code, t.source_name)  # fmt: skip
+
+
 def _write_csv(path: Path, headers: Sequence[str], rows: Iterator[Sequence[Any]]) -> int:
     count = 0
     with path.open("wb") as out:
@@ -247,6 +266,7 @@ def exchange_export_run(*, batch_id: int) -> ExchangeBatch:
         f.SERVICE: _service_rows(window, code, name),
         f.HONOURS: _honour_rows(window, code, name),
         f.CERTIFICATES: _certificate_rows(window, code, name),
+        f.TRAINING: _training_rows(window, code, name),
     }
     counts: dict[str, int] = {}
     digests: dict[str, str] = {}

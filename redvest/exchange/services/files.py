@@ -17,6 +17,7 @@ PROJECTS = "projects.csv"
 SERVICE = "service_time.csv"
 HONOURS = "honours.csv"
 CERTIFICATES = "certificates.csv"
+TRAINING = "training.csv"
 
 LABELS = {
     VOLUNTEERS: "志愿者",
@@ -25,6 +26,7 @@ LABELS = {
     SERVICE: "服务时长",
     HONOURS: "荣誉表彰",
     CERTIFICATES: "志愿服务证明",
+    TRAINING: "培训",
 }
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -97,7 +99,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "来源组织",
     ),
 }
-ORDER = (VOLUNTEERS, TEAMS, PROJECTS, SERVICE, HONOURS, CERTIFICATES)
+HEADERS[TRAINING] = (
+    "记录编号",
+    "志愿者编号",
+    "证件号码摘要",
+    "培训主题",
+    "培训类别",
+    "主办组织",
+    "培训日期",
+    "培训时长（分钟）",
+    "来源机构代码",
+    "来源组织",
+)
+ORDER = (VOLUNTEERS, TEAMS, PROJECTS, SERVICE, HONOURS, CERTIFICATES, TRAINING)
 
 
 def exchange_id_hash(id_number: str) -> str:

@@ -41,6 +41,7 @@ from redvest.exchange.models import (
     ReceivedVolunteer,
     TransferredHonour,
     TransferredService,
+    TransferredTraining,
 )
 from redvest.exchange.services import files as f
 from redvest.orgs.models import OrgNode
@@ -83,6 +84,7 @@ class Plan:
     projects: list[dict[str, str]] = field(default_factory=list)
     services: list[dict[str, str]] = field(default_factory=list)
     honours: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    trainings: list[dict[str, str]] = field(default_factory=list)
 
     def error(self, filename: str, row: int, column: str, message: str) -> None:
         self.errors.append({"file": filename, "element_set": f.LABELS[filename], "row": row, "field": column,
@@ -286,6 +288,23 @@ def _check_service(plan: Plan, n: int, row: dict[str, str]) -> bool:
     return ok
 
 
+def _check_training(plan: Plan, n: int, row: dict[str, str]) -> bool:
+    ok = True
+    if not row["培训主题"]:
+        plan.error(f.TRAINING, n, "培训主题", "缺少培训主题")
+        ok = False
+    if _date(row["培训日期"]) is None:
+        plan.error(f.TRAINING, n, "培训日期", "培训日期无效（格式 2026-01-31）")
+        ok = False
+    if (minutes := _int(row["培训时长（分钟）"])) is None or minutes < 0:
+        plan.error(f.TRAINING, n, "培训时长（分钟）", "培训时长须为非负整数分钟")
+        ok = False
+    if not row["来源机构代码"]:
+        plan.error(f.TRAINING, n, "来源机构代码", "缺少来源机构代码")
+        ok = False
+    return ok
+
+
 def _check_dated(filename: str, column: str) -> Callable[[Plan, int, dict[str, str]], bool]:
     def check(plan: Plan, n: int, row: dict[str, str]) -> bool:
         if row[column] and _date(row[column]) is None:
@@ -306,7 +325,9 @@ def package_plan(package: Package) -> Plan:
     source = str(package.manifest.get("source_code") or "")
     in_file = _plan_volunteers(plan, package.rows[f.VOLUNTEERS], timezone.localdate())
     hashes = {
-        r["证件号码摘要"].strip().lower() for n in (f.SERVICE, f.HONOURS, f.CERTIFICATES) for r in package.rows[n]
+        r["证件号码摘要"].strip().lower()
+        for n in (f.SERVICE, f.HONOURS, f.CERTIFICATES, f.TRAINING)
+        for r in package.rows[n]
     }
     received = set(ReceivedVolunteer.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
     teams_here = set(ReceivedTeam.objects.filter(source_code=source).values_list("source_id", flat=True))
@@ -330,6 +351,12 @@ def package_plan(package: Package) -> Plan:
     _plan_person_rows(plan, f.CERTIFICATES, package.rows[f.CERTIFICATES], "证明编号", in_file, received, honours_here,
                       _check_dated(f.CERTIFICATES, "出具日期"),
                       lambda r: plan.honours.append((HonourKind.CERTIFICATE, r)))  # fmt: skip
+    trainings_here = set(
+        TransferredTraining.objects.filter(source_row_id__in=[r["记录编号"] for r in package.rows[f.TRAINING]])
+        .values_list("source_code", "source_row_id")
+    )  # fmt: skip
+    _plan_person_rows(plan, f.TRAINING, package.rows[f.TRAINING], "记录编号", in_file, received, trainings_here,
+                      _check_training, plan.trainings.append)  # fmt: skip
     return plan
 
 
@@ -454,13 +481,23 @@ def _write(batch: ExchangeBatch, actor: User, plan: Plan) -> dict[str, int]:
                 level=f"{r['起始日期']}至{r['截止日期']} 信用{credit}分钟" if credit else "",
                 awarded_by=r["出具单位"][:100], awarded_on=_date(r["出具日期"])))  # fmt: skip
     TransferredHonour.objects.bulk_create(honours)
+    trainings = [
+        TransferredTraining(volunteer_id=people[r["证件号码摘要"].strip().lower()], batch=batch,
+                            source_code=r["来源机构代码"][:40], source_name=r["来源组织"][:100] or source_name,
+                            source_row_id=r["记录编号"][:60], title=r["培训主题"][:100], category=r["培训类别"][:30],
+                            organiser=r["主办组织"][:100], held_on=cast(datetime.date, _date(r["培训日期"])),
+                            minutes=cast(int, _int(r["培训时长（分钟）"])))
+        for r in plan.trainings
+    ]  # fmt: skip
+    TransferredTraining.objects.bulk_create(trainings)
     return {"volunteers": created, "duplicates": len(plan.duplicates), "teams": len(plan.teams),
-            "projects": len(plan.projects), "services": len(services), "honours": len(honours)}  # fmt: skip
+            "projects": len(plan.projects), "services": len(services), "honours": len(honours),
+            "trainings": len(trainings)}  # fmt: skip
 
 
 def exchange_import_run(*, batch_id: int, actor: User) -> ExchangeBatch:
     """Re-check the stored package (the ledger may have moved since the dry run) and write, in one
-    transaction, the volunteers, received teams and projects, and transferred time and honours."""
+    transaction, the volunteers, received teams and projects, and transferred time, honours and trainings."""
     with transaction.atomic():
         batch = ExchangeBatch.objects.select_for_update().select_related("org").get(pk=batch_id)
         if batch.status != BatchStatus.PENDING:
@@ -474,7 +511,7 @@ def exchange_import_run(*, batch_id: int, actor: User) -> ExchangeBatch:
         batch.message = (
             f"新登记志愿者 {written['volunteers']} 人，已在本系统登记 {written['duplicates']} 人；"
             f"团体 {written['teams']} 个，项目 {written['projects']} 个；转入时长 {written['services']} 条，"
-            f"荣誉与证明 {written['honours']} 条"
+            f"荣誉与证明 {written['honours']} 条，培训 {written['trainings']} 条"
         )
         batch.finished_at = timezone.now()
         batch.save()

@@ -18,6 +18,7 @@ from redvest.activities.tests.factories import ActivityFactory
 from redvest.exchange.models import BatchStatus, Direction, ExchangeBatch
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.orgs.tests.factories import org_node
+from redvest.publicity.tests.factories import AttendanceMarkFactory, EnrolmentFactory, TrainingSessionFactory
 from redvest.records.models import RecordKind, RecordSource
 from redvest.records.tests.factories import CertificateFactory, post_record
 from redvest.teams.models import Team
@@ -59,6 +60,8 @@ def county(*, name: str = "长兴县", code: str = "330522", people: int = 3) ->
         post_record(volunteer=volunteers[0], minutes=45, kind=RecordKind.HONOUR, source=RecordSource.HONOUR,
                     served_on=datetime.date(2026, 3, 5))  # fmt: skip
         CertificateFactory(volunteer=volunteers[-1])
+        session = TrainingSessionFactory(org=town, minutes=90)
+        AttendanceMarkFactory(enrolment=EnrolmentFactory(session=session, volunteer=volunteers[0]))
     return County(root, town, other, org_admin_at(root), teams, volunteers, activity)
 
 

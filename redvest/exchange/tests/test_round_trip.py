@@ -18,6 +18,7 @@ from redvest.exchange.models import (
     ReceivedTeam,
     TransferredHonour,
     TransferredService,
+    TransferredTraining,
 )
 from redvest.exchange.services import exchange_export_request, exchange_import_check, exchange_import_confirm
 from redvest.exchange.tests.factories import county, credit_by_number, package_files, read_batch, upload_of
@@ -80,6 +81,8 @@ def test_export_import_into_an_empty_deployment_reproduces_the_county(django_cap
     moved = credit_by_number(TransferredService.objects.values_list("volunteer__number", "kind", "minutes"))
     assert moved == hours
     assert TransferredHonour.objects.filter(kind="certificate").count() == 1
+    training = TransferredTraining.objects.get()
+    assert (training.volunteer.number, training.minutes) == (src.volunteers[0].number, 90)
     # Transferred, never local credit: no ledger rows, no totals, so no rankings or points.
     assert not ServiceRecord.objects.exists()
     assert not ServiceTotal.objects.exists()
