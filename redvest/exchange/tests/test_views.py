@@ -59,6 +59,9 @@ def test_export_upload_check_and_confirm_through_the_pages(django_capture_on_com
         other_client.post(reverse("exchange:import-confirm", args=[checked.pk]))
     checked.refresh_from_db()
     assert checked.status == BatchStatus.DONE
+    listing = other_client.get(reverse("exchange:home")).content.decode()
+    assert "导入" in listing and "新登记志愿者" not in listing  # the list shows counts, the batch page the message
+    assert "志愿者 2" in client.get(reverse("exchange:home")).content.decode()  # the export's count
 
     # The person was already registered (in the source county's subtree): its admin sees the link.
     volunteer_page = client.get(reverse("volunteers:volunteer-detail", args=[src.volunteers[0].pk]))
