@@ -22,7 +22,7 @@ from redvest.exchange.services import (
 )
 
 router = Router(tags=["数据交换"])
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 @router.post("/exports", response={202: s.BatchOut, **ERRORS}, summary="提交数据交换导出（后台生成 zip；默认增量）")

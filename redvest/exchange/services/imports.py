@@ -420,12 +420,14 @@ def _write(batch: ExchangeBatch, actor: User, plan: Plan) -> dict[str, int]:
             volunteer = volunteer_transfer_in(
                 actor=actor, org=org, data=data, number=row["志愿者编号"], source=source_name
             )
-        except ValidationFailed as exc:  # registered since the dry run: link as a duplicate
+        except ValidationFailed:  # registered since the dry run: link as a duplicate
             local = Volunteer.objects.filter(id_number_hash=blind_index(data.id_number)).first()
             if local is None:
                 raise
-            people[row["证件号码摘要"].strip().lower() or f.exchange_id_hash(data.id_number)] = local.pk
-            del exc
+            h = f.exchange_id_hash(data.id_number)
+            people[h] = local.pk
+            links.append(ReceivedVolunteer(batch=batch, volunteer=local, source_code=source,
+                                           source_number=row["志愿者编号"], id_hash=h, duplicate=True))  # fmt: skip
             continue
         created += 1
         h = f.exchange_id_hash(data.id_number)
