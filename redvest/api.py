@@ -23,6 +23,7 @@ from redvest.dashboards.api import router as dashboards_router
 from redvest.demand.api import router as demand_router
 from redvest.equipment.api import router as equipment_router
 from redvest.evaluation.api import router as evaluation_router
+from redvest.exchange.api import router as exchange_router
 from redvest.households.api import router as households_router
 from redvest.orgs.api import router as orgs_router
 from redvest.points.api import router as points_router
@@ -123,3 +124,4 @@ api.add_router("/v1/evaluation", evaluation_router)
 api.add_router("/v1/awards", awards_router)
 api.add_router("/v1/publicity", publicity_router)
 api.add_router("/v1/dashboards", dashboards_router)
+api.add_router("/v1/exchange", exchange_router)

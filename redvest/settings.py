@@ -35,6 +35,11 @@ if not SECRET_KEY:
 # Separate keys for field encryption and the keyed hash index; derived from SECRET_KEY unless set.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
+# Data exchange (docs/exchange.md): the key shared with the systems we exchange files with, so a file's
+# `证件号码摘要` (HMAC-SHA256 of the normalised ID number) finds the same person on both sides; and the
+# name this deployment gives itself in a package's manifest.
+EXCHANGE_HASH_KEY = os.environ.get("EXCHANGE_HASH_KEY", "")
+EXCHANGE_SYSTEM_NAME = os.environ.get("EXCHANGE_SYSTEM_NAME", "红马甲党员志愿服务平台")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -71,6 +76,7 @@ INSTALLED_APPS = [
     "redvest.awards",
     "redvest.publicity",
     "redvest.dashboards",
+    "redvest.exchange",
     "redvest.portal",
 ]
 

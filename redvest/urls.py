@@ -36,6 +36,7 @@ urlpatterns = [
     path("awards/", include("redvest.awards.urls")),
     path("publicity/", include("redvest.publicity.urls")),
     path("dashboards/", include("redvest.dashboards.urls")),
+    path("exchange/", include("redvest.exchange.urls")),
     path("open311/v2/", include("redvest.demand.open311_urls")),
     path("", include("redvest.portal.urls")),
     path("", include("redvest.core.urls")),

@@ -70,3 +70,7 @@ import_teams: Hook[[OrgNode], list[tuple[int, str, str]]] = Hook("volunteers.imp
 # Pages. The record page's extra sections from apps above (request, volunteer) → rendered HTML, each
 # costing a constant number of queries: equipment (领用的服装装备, `equipment.volunteers_hooks`).
 volunteer_page_sections: Hook[[HttpRequest, Volunteer], Any] = Hook("volunteers.volunteer_page_sections")
+
+# Panels on a volunteer's page from apps above (the data exchange's 转入记录): each returns a line of text
+# and a link (text, url), or None when it has nothing for this volunteer.
+detail_panels: Hook[[Volunteer], tuple[str, str] | None] = Hook("volunteers.detail_panels")

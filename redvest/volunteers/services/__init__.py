@@ -23,6 +23,7 @@ from redvest.volunteers.services.registry import (
     volunteer_reveal,
     volunteer_self_register,
     volunteer_set_status,
+    volunteer_transfer_in,
     volunteer_update,
 )
 from redvest.volunteers.services.transfers import transfer_decide, transfer_request, transfer_withdraw
@@ -60,5 +61,6 @@ __all__ = [
     "volunteer_reveal",
     "volunteer_self_register",
     "volunteer_set_status",
+    "volunteer_transfer_in",
     "volunteer_update",
 ]

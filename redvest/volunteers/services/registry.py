@@ -162,6 +162,41 @@ def volunteer_register(
 
 
 @transaction.atomic
+def volunteer_transfer_in(*, actor: User, org: OrgNode, data: VolunteerData, number: str, source: str) -> Volunteer:
+    """A person moving in from another deployment (转移接续, through the data exchange): registered at `org`
+    without a team, keeping their volunteer number when it is free here (else a new one is issued);
+    raises PermissionDenied, or ValidationFailed with every field error (an ID number already registered
+    is an `id_number` error: the caller treats that person as a duplicate, not a new volunteer)."""
+    if not policy.can_manage_under(actor, org):
+        raise PermissionDenied("您无权在该组织下登记志愿者")
+    values, errors = volunteer_clean(data, today=timezone.localdate())
+    if values and (dup := _duplicate_error(values)):
+        errors["id_number"] = dup
+    if errors:
+        raise ValidationFailed(errors)
+    number = number.strip()
+    if not number or len(number) > 20 or Volunteer.objects.filter(number=number).exists():
+        number = number_block_issue(area_code=area_code_for(org))[0]
+    volunteer = Volunteer(org=org, status=VolunteerStatus.REGISTERED, number=number, **values)
+    try:
+        with transaction.atomic():
+            volunteer.save()
+    except IntegrityError as exc:  # a concurrent registration of the same ID or number won the race
+        raise ValidationFailed({"id_number": "该证件号码已登记，一人只能登记一次"}) from exc
+    VolunteerStatusChange.objects.create(
+        volunteer=volunteer,
+        from_status=VolunteerStatus.PENDING,
+        to_status=VolunteerStatus.REGISTERED,
+        reason=f"转移接续：{source}"[:200],
+        actor=actor,
+    )
+    audit_record(
+        actor=actor, action="create", target=volunteer, org=org, after=snapshot(volunteer), reason="转移接续转入"
+    )
+    return volunteer
+
+
+@transaction.atomic
 def volunteer_self_register(
     *,
     team: Any,

@@ -86,6 +86,7 @@ def _detail_context(request: HttpRequest, volunteer: Volunteer, **extra: Any) ->
         "can_transfer": volunteer.status != VolunteerStatus.DEREGISTERED
         and (volunteer.user_id == request.user.pk or policy.can_manage_under(request.user, volunteer.org)),
         "history": selectors.volunteer_status_history(volunteer=volunteer),
+        "panels": [panel for panel in hooks.detail_panels(volunteer) if panel is not None],
         "can_change": policy.can(request.user, "change", volunteer),
         "can_set_status": policy.can_manage_under(request.user, volunteer.org),
         "can_reveal": policy.can_view_sensitive(request.user, volunteer),
