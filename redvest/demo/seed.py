@@ -19,18 +19,22 @@ from redvest.activities.services import activities_advance
 from redvest.audit.services import audit_record
 from redvest.demo import data
 from redvest.demo.activity import grant_honours, write_activities
+from redvest.demo.announcements import write_announcements
 from redvest.demo.awards import write_awards
 from redvest.demo.care import write_care
 from redvest.demo.county import CountyPlan, plan_county
 from redvest.demo.dashboards import write_dashboards
 from redvest.demo.demand import write_demand
+from redvest.demo.equipment import write_equipment
 from redvest.demo.evaluation import write_evaluation
+from redvest.demo.households import write_households
 from redvest.demo.people import PersonMaker
 from redvest.demo.points import write_points, write_rules
 from redvest.demo.publicity import write_publicity
 from redvest.demo.reports import write_reports
 from redvest.demo.roster import RosterPlan, plan_roster
 from redvest.demo.stations import write_stations
+from redvest.demo.transfers import write_transfer
 from redvest.demo.tree import write_tree
 from redvest.demo.users import create_staff_users, create_volunteer_users, demo_password_hash, staff_logins
 from redvest.demo.write import write_brands, write_roster
@@ -155,6 +159,26 @@ def seed_demo() -> SeedSummary | None:
     )
     # The `unit` login judges this year's 优秀党员志愿者 campaign (voting open); last year's is complete.
     write_awards(root=root, admin=staff["county"], judge_login=staff["unit"], seed=data.DEMO_SEED + 7)
+    # 一点一群一线: the demo team's 群公告, the 联户 of 金陵社区, the service point's kit, one 转移接续.
+    town = nodes[f"town:{data.DEMO_TOWN}"].node
+    community = nodes[f"community:{data.DEMO_TOWN}/{data.DEMO_COMMUNITY}"].node
+    write_announcements(team=demo_team, leader=volunteer_users["leader"], reader=volunteer_users["volunteer"])
+    write_households(
+        admin=staff["county"],
+        community=community,
+        volunteer_user=volunteer_users["volunteer"],
+        demo_volunteer=volunteer_users["volunteer"].volunteer,
+        leader_user=volunteer_users["leader"],
+        demo_team=demo_team,
+    )
+    write_equipment(
+        admin=staff["county"],
+        keeper=staff["keeper"],
+        station=nodes[f"point:{data.DEMO_UNIT}"].node,
+        team=demo_team,
+        demo_people=people,
+    )
+    write_transfer(admin=staff["county"], town=town, community=community)
     summary = SeedSummary(
         org_nodes=len(nodes),
         units=len(plan.county.units),

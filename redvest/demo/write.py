@@ -6,15 +6,24 @@ the registration service carries on after the demo data. Called inside the calle
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from redvest.demo import data
 from redvest.demo.people import volunteer_number, volunteer_row
 from redvest.demo.roster import BrandPlan, RosterPlan, TeamPlan
 from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
-from redvest.volunteers.models import NumberSequence, Volunteer, VolunteerStatus, VolunteerStatusChange
+from redvest.volunteers.models import (
+    NumberSequence,
+    PoliticalStatus,
+    RecruitmentSource,
+    Volunteer,
+    VolunteerStatus,
+    VolunteerStatusChange,
+)
 
 if TYPE_CHECKING:
     from redvest.accounts.models import User
@@ -73,12 +82,16 @@ def write_roster(
 
     keys: list[tuple[str, int]] = []
     rows: list[Volunteer] = []
+    recruiting = random.Random(data.DEMO_SEED + 23)  # its own stream: the planned roster stays as it was
     for team in plan.teams:
         org_id = nodes[team.org_key].node.pk
         for index, member in enumerate(team.members):
             party = nodes[member.party_org_key].node.pk if member.party_org_key else None
             number = volunteer_number(area=area, year=year, seq=out.next_seq)
-            rows.append(volunteer_row(member.person, member.profile, number=number, org_id=org_id, party_org_id=party))
+            row = volunteer_row(member.person, member.profile, number=number, org_id=org_id, party_org_id=party)
+            branch = nodes[member.party_org_key].node.name[:50] if member.party_org_key else ""
+            row.recruitment_source, row.recommender = recruitment(recruiting, row.political_status, branch)
+            rows.append(row)
             keys.append((team.key, index))
             out.next_seq += 1
     Volunteer.objects.bulk_create(rows, batch_size=BATCH)
@@ -110,6 +123,32 @@ def write_roster(
     if status_history:
         VolunteerStatusChange.objects.bulk_create(_status_history(rows, actor), batch_size=BATCH)
     return out
+
+
+PARTY = frozenset({PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY})
+
+
+def recruitment(rng: random.Random, political_status: str, branch: str = "") -> tuple[str, str]:
+    """招募来源 as registration records it (seed 003): party members mostly put forward by their branch
+    (组织推荐, the branch named as recommender), the rest by the people (群众推荐, naming the neighbour
+    who did) or of their own accord (个人自荐)."""
+    roll = rng.random()
+    if political_status in PARTY:
+        source = (
+            RecruitmentSource.ORGANIZATION
+            if roll < 0.8
+            else RecruitmentSource.MASSES
+            if roll < 0.9
+            else RecruitmentSource.SELF
+        )
+    else:
+        source = RecruitmentSource.MASSES if roll < 0.45 else RecruitmentSource.SELF
+    if source == RecruitmentSource.ORGANIZATION:
+        return source, branch
+    if source == RecruitmentSource.SELF:
+        return source, ""
+    chars = data.FEMALE_CHARS if rng.random() < 0.5 else data.MALE_CHARS
+    return source, rng.choice(data.SURNAMES) + rng.choice(data.SHARED_CHARS + chars) + rng.choice(chars)
 
 
 def _end_deregistered(memberships: list[Membership]) -> None:

@@ -8,7 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.test import Client
 from django.utils import timezone
 
@@ -28,14 +28,19 @@ from redvest.activities.services.attendance import Position, attendance_check_in
 from redvest.audit.models import AuditEntry
 from redvest.core.models import Notification
 from redvest.core.validators import id_gender, id_number_error, phone_error
+from redvest.core.workbench import todos_for
 from redvest.demand.geo import distance_m, point_of
 from redvest.demand.models import OPEN_STATUSES, Callback, CallbackStatus, Dispatch, ServiceItem, ServiceRequest
 from redvest.demand.selectors.recommend import recommend
 from redvest.demand.selectors.stats import demand_stats
+from redvest.demo import data
 from redvest.demo.activity import ACTIVITY_COUNT
 from redvest.demo.demand import AWAITING_CALLBACK, DESCRIPTIONS, HISTORY, RESIDENT_REQUESTS, TODAY
 from redvest.demo.seed import SEED_REASON
 from redvest.demo.users import DEMO_USERNAMES
+from redvest.equipment.models import MovementKind, StationStock, StockMovement
+from redvest.households.models import Household, HouseholdContact
+from redvest.households.selectors import my_households, my_overdue_households
 from redvest.orgs.models import FiveHaveInspection, FiveHaveItem, FiveHaveKind, OrgKind, OrgNode, Station
 from redvest.points.models import (
     EarningRule,
@@ -49,12 +54,24 @@ from redvest.points.models import (
     RewardItem,
 )
 from redvest.records.models import RecordKind, ServiceRecord, ServiceTotal
-from redvest.teams.models import Backbone, BrandProject, Membership, MembershipKind, Team
+from redvest.teams.models import (
+    AnnouncementRead,
+    Backbone,
+    BrandProject,
+    Membership,
+    MembershipKind,
+    Team,
+    TeamAnnouncement,
+)
 from redvest.volunteers.models import (
     NumberSequence,
+    PoliticalStatus,
+    RecruitmentSource,
+    TransferStatus,
     Volunteer,
     VolunteerStatus,
     VolunteerStatusChange,
+    VolunteerTransfer,
 )
 
 PASSWORD = "redvest-demo"
@@ -405,3 +422,96 @@ def test_demo_resident_has_a_few_requests_of_their_own() -> None:
     mine = ServiceRequest.objects.filter(channel="web", created_by=resident)
     assert mine.count() == RESIDENT_REQUESTS
     assert ServiceRequest.objects.filter(channel="web").count() == RESIDENT_REQUESTS
+
+
+@pytest.mark.django_db
+def test_recruitment_sources_are_spread_plausibly_over_the_roster() -> None:
+    party = Q(political_status__in=[PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY])
+    roster = Volunteer.objects.all()
+    assert not roster.filter(recruitment_source=RecruitmentSource.UNRECORDED).exists()
+    members = roster.filter(party).count()
+    by_branch = roster.filter(party, recruitment_source=RecruitmentSource.ORGANIZATION).count()
+    assert 0.7 * members < by_branch < 0.9 * members  # most party members 组织推荐
+    assert not roster.filter(~party, recruitment_source=RecruitmentSource.ORGANIZATION).exists()
+    masses = roster.filter(recruitment_source=RecruitmentSource.MASSES)
+    assert masses.count() > 100
+    assert not masses.filter(recommender="").exists()  # 群众推荐 names who recommended
+    assert roster.filter(recruitment_source=RecruitmentSource.SELF).count() > 100
+    assert not roster.filter(recruitment_source=RecruitmentSource.SELF).exclude(recommender="").exists()
+    for volunteer in roster.filter(recruitment_source=RecruitmentSource.ORGANIZATION).select_related("party_org")[:50]:
+        assert volunteer.party_org is not None and volunteer.recommender == volunteer.party_org.name[:50]
+
+
+def _todo_counts(username: str) -> dict[str, int | None]:
+    return {t.label: t.count for t in todos_for(User.objects.get(username=username))}
+
+
+@pytest.mark.django_db
+def test_demo_volunteer_and_team_look_after_households_of_the_demo_community() -> None:
+    volunteer = User.objects.get(username="volunteer")
+    leader = User.objects.get(username="leader")
+    households = Household.objects.select_related("org", "team", "volunteer")
+    assert 5 <= households.count() <= 8
+    assert {h.org.name for h in households} == {data.DEMO_COMMUNITY}
+    mine = my_households(user=volunteer)
+    team = my_households(user=leader)
+    assert mine.filter(volunteer__user=volunteer).count() == mine.count() >= 3
+    assert team.filter(team__leader__user=leader).exists()
+    today = timezone.localdate()
+    for household in households:
+        contacts = list(HouseholdContact.objects.filter(household=household))
+        assert 1 <= len(contacts) <= 3
+        assert household.last_contact_on == max(c.contacted_on for c in contacts)
+        assert household.phone.startswith("1") and len(household.phone) == 11
+        expected = leader if household.team_id else volunteer
+        assert {c.logged_by_id for c in contacts} == {expected.pk}
+        assert all(0 <= (today - c.contacted_on).days <= 60 for c in contacts)
+    overdue = my_overdue_households(user=volunteer, today=today)
+    assert overdue.count() == 1
+    assert _todo_counts("volunteer")["联系户久未联系"] == 1
+    assert _todo_counts("leader")["联系户久未联系"] == 0  # the team's households are all in touch
+    assert _todo_counts("county")["辖区内久未联系的联系户"] == 1
+
+
+@pytest.mark.django_db
+def test_demo_team_has_a_pinned_announcement_read_and_a_newer_one_unread() -> None:
+    volunteer = User.objects.get(username="volunteer")
+    notices = TeamAnnouncement.objects.all()
+    assert notices.count() == 2
+    assert {n.team.leader.user.username for n in notices} == {"leader"}
+    assert {n.author.username for n in notices} == {"leader"}
+    pinned = notices.get(pinned=True)
+    assert AnnouncementRead.objects.filter(user=volunteer).get().announcement == pinned
+    assert _todo_counts("volunteer")["未读群公告"] == 1
+    assert _todo_counts("leader")["未读群公告"] == 0  # the author has read what they posted
+
+
+@pytest.mark.django_db
+def test_demo_station_kit_balances_equal_their_movements() -> None:
+    keeper = User.objects.get(username="keeper")
+    station = keeper.role_assignments.get().org
+    stocks = StationStock.objects.filter(station=station).select_related("item")
+    assert {s.item.name for s in stocks} == {"红马甲", "帽子", "袖标"}
+    for stock in stocks:
+        moved = StockMovement.objects.filter(station=station, item=stock.item)
+        assert stock.on_hand == moved.aggregate(total=Sum("stock_delta"))["total"] > 0
+        assert stock.on_hand == moved.order_by("-id").first().balance_after
+    assert not StationStock.objects.exclude(station=station).exists()
+    volunteer = Volunteer.objects.get(user__username="volunteer")
+    held = StockMovement.objects.filter(volunteer=volunteer).values("item__name").annotate(held=Sum("held_delta"))
+    assert {h["item__name"]: h["held"] for h in held} == {"红马甲": 1, "帽子": 1, "袖标": 1}
+    holders = StockMovement.objects.values("volunteer").annotate(held=Sum("held_delta")).filter(held__gt=0)
+    assert holders.count() >= 5
+    returned = StockMovement.objects.get(kind=MovementKind.RETURN)
+    assert returned.stock_delta == returned.quantity == 1
+
+
+@pytest.mark.django_db
+def test_county_and_town_have_one_transfer_into_the_demo_community_to_decide() -> None:
+    transfer = VolunteerTransfer.objects.select_related("from_org", "to_org").get()
+    assert transfer.status == TransferStatus.PENDING
+    assert transfer.to_org.name == data.DEMO_COMMUNITY
+    assert not transfer.from_org.path.startswith(transfer.to_org.path[: OrgNode.steplen * 2])
+    assert transfer.volunteer.org == transfer.from_org
+    assert _todo_counts("county")["待接收的转移接续"] == 1
+    assert _todo_counts("town")["待接收的转移接续"] == 1
