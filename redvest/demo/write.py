@@ -88,10 +88,10 @@ def write_roster(
         for index, member in enumerate(team.members):
             party = nodes[member.party_org_key].node.pk if member.party_org_key else None
             number = volunteer_number(area=area, year=year, seq=out.next_seq)
-            row = volunteer_row(member.person, member.profile, number=number, org_id=org_id, party_org_id=party)
+            person = volunteer_row(member.person, member.profile, number=number, org_id=org_id, party_org_id=party)
             branch = nodes[member.party_org_key].node.name[:50] if member.party_org_key else ""
-            row.recruitment_source, row.recommender = recruitment(recruiting, row.political_status, branch)
-            rows.append(row)
+            person.recruitment_source, person.recommender = recruitment(recruiting, person.political_status, branch)
+            rows.append(person)
             keys.append((team.key, index))
             out.next_seq += 1
     Volunteer.objects.bulk_create(rows, batch_size=BATCH)
