@@ -32,10 +32,8 @@ LATEST = AnnouncementData(
 
 
 def write_announcements(*, team: Team, leader: User, reader: User) -> list[TeamAnnouncement]:
-    """The leader posts both notices (pinned first) and has read them; `reader` has read the pinned one only."""
+    """The leader posts both notices (pinned first; an author has read their own); `reader` has read the pinned one only."""
     pinned = services.announcement_post(actor=leader, team=team, data=PINNED)
     latest = services.announcement_post(actor=leader, team=team, data=LATEST)
-    for announcement in (pinned, latest):  # posting does not mark the author's own notice read
-        services.announcement_mark_read(user=leader, announcement=announcement)
     services.announcement_mark_read(user=reader, announcement=pinned)
     return [pinned, latest]

@@ -51,7 +51,7 @@ def _build(*, actor: User, team: Team, data: AnnouncementData, replaces: TeamAnn
 
 @transaction.atomic
 def announcement_post(*, actor: User, team: Team, data: AnnouncementData) -> TeamAnnouncement:
-    """Post a notice to an active team; its leader, liaison or an admin over it. Raises PermissionDenied,
+    """Post a notice to an active team (read by its author); its leader, liaison or an admin over it. Raises PermissionDenied,
     TeamInactive or ValidationFailed."""
     if not can_post_announcement(actor, team):
         raise PermissionDenied("只有服务队负责人、联络员或管理员可以发布群公告")
@@ -59,6 +59,7 @@ def announcement_post(*, actor: User, team: Team, data: AnnouncementData) -> Tea
         raise TeamInactive("该服务队已撤销，不能发布公告")
     announcement = _build(actor=actor, team=team, data=data, replaces=None)
     announcement.save()
+    AnnouncementRead.objects.create(announcement=announcement, user=actor)  # the author has read their own notice
     audit_record(actor=actor, action="create", target=announcement, org=team.org, after={"title": announcement.title})
     return announcement
 
@@ -66,7 +67,7 @@ def announcement_post(*, actor: User, team: Team, data: AnnouncementData) -> Tea
 @transaction.atomic
 def announcement_revise(*, actor: User, announcement: TeamAnnouncement, data: AnnouncementData) -> TeamAnnouncement:
     """A new version of the newest version of a notice (the old stays in the history); unread again for
-    everyone. Raises PermissionDenied, AnnouncementSuperseded (a newer version exists) or ValidationFailed."""
+    everyone but its author. Raises PermissionDenied, AnnouncementSuperseded (a newer version exists) or ValidationFailed."""
     team = announcement.team
     if not can_post_announcement(actor, team):
         raise PermissionDenied("只有服务队负责人、联络员或管理员可以修订群公告")
@@ -78,6 +79,7 @@ def announcement_revise(*, actor: User, announcement: TeamAnnouncement, data: An
             revision.save()
     except IntegrityError as exc:  # another revision of the same version won the race
         raise AnnouncementSuperseded() from exc
+    AnnouncementRead.objects.create(announcement=revision, user=actor)
     audit_record(
         actor=actor,
         action="update",

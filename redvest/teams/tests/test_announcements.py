@@ -63,6 +63,7 @@ def notice(**overrides: Any) -> AnnouncementData:
 def test_leader_posts_and_members_see_it_unread_until_opened(w: World) -> None:
     posted = announcement_post(actor=w.leader, team=w.team, data=notice(pinned=True))
     assert unread_announcement_count(user=w.member) == 1
+    assert unread_announcement_count(user=w.leader) == 0  # the author has read their own notice
     rows = list(my_announcements(user=w.member))
     assert rows == [posted] and rows[0].is_read is False
     announcement_mark_read(user=w.member, announcement=posted)
@@ -110,6 +111,7 @@ def test_revision_is_a_new_version_and_the_old_stays_in_history(w: World) -> Non
     assert second.replaces == first and second.first_version == first
     assert list(my_announcements(user=fresh(w.member))) == [second]  # only the newest, unread again
     assert unread_announcement_count(user=fresh(w.member)) == 1
+    assert unread_announcement_count(user=fresh(w.leader)) == 0
     with pytest.raises(AnnouncementSuperseded):
         announcement_revise(actor=w.leader, announcement=first, data=notice(title="另一个修订"))
     third = announcement_revise(actor=w.leader, announcement=second, data=notice(title="第三版"))
