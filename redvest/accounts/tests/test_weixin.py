@@ -48,10 +48,13 @@ def scan(client: Client, code: str = "CODE1"):  # type: ignore[no-untyped-def]
     return client.get("/accounts/weixin/callback/", {"code": code, "state": query["state"]})
 
 
-def test_the_button_and_the_flow_exist_only_when_configured(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_button_and_the_flow_exist_only_when_configured(client: Client, settings, volunteer_account) -> None:  # type: ignore[no-untyped-def]
     settings.WEIXIN_APP_ID = ""
     assert "微信登录" not in client.get("/accounts/login/").content.decode()
     assert client.get("/accounts/weixin/").status_code == 404
+    client.force_login(volunteer_account)
+    assert "微信登录" not in client.get("/accounts/profile/").content.decode()
+    client.logout()
     settings.WEIXIN_APP_ID, settings.WEIXIN_APP_SECRET = "wx1", "s"
     assert "微信登录" in client.get("/accounts/login/").content.decode()
 
