@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from redvest.orgs.models import OrgKind
+from redvest.orgs.selectors import in_subtree_q
 from redvest.volunteers.models import Volunteer, VolunteerStatus, VolunteerTransfer
 from redvest.volunteers.services import transfer_request
 
@@ -22,7 +23,7 @@ def write_transfer(*, admin: User, town: OrgNode, community: OrgNode) -> Volunte
     """The first registered volunteer of a community outside `town` (no demo login) asks to join `community`."""
     volunteer = (
         Volunteer.objects.filter(status=VolunteerStatus.REGISTERED, user__isnull=True, org__kind=OrgKind.COMMUNITY)
-        .exclude(org__path__startswith=town.path)
+        .exclude(in_subtree_q("org__path", town.path))
         .order_by("pk")
         .first()
     )
