@@ -67,6 +67,8 @@ def test_export_upload_check_and_confirm_through_the_pages(django_capture_on_com
     volunteer_page = client.get(reverse("volunteers:volunteer-detail", args=[src.volunteers[0].pk]))
     link = reverse("exchange:transferred", args=[src.volunteers[0].pk])
     assert link in volunteer_page.content.decode()
+    # The in-deployment 转入记录 page (records) links there too: one place for all that was brought along.
+    assert link in client.get(reverse("records:transferred", args=[src.volunteers[0].pk])).content.decode()
     page = client.get(link).content.decode()
     assert "转入记录" in page and "不计入本系统" in page
 

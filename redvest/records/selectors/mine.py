@@ -23,6 +23,7 @@ from redvest.records.models import (
     ServiceTotal,
     StarLevelConfig,
 )
+from redvest.volunteers import hooks as volunteer_hooks
 from redvest.volunteers.models import Volunteer, VolunteerStatus
 from redvest.volunteers.selectors import volunteer_get
 
@@ -215,11 +216,13 @@ class TransferredRecords:
     here: list[OrgPeriod]
     credit_minutes: int
     honour_minutes: int
+    # (text, url) lines from apps above: records brought from another system (the exchange's 转入记录).
+    elsewhere: list[tuple[str, str]]
 
 
 def transferred_records(*, user: User, volunteer_id: int) -> TransferredRecords:
     """A volunteer's time split by the org it was earned for: 转入记录 (other orgs, before a transfer) apart
-    from the time earned in their current org's subtree; the person's total stays whole. Three queries."""
+    from the time earned in their current org's subtree; the person's total stays whole; links to records brought from another system. Three queries, plus the panels' own (the exchange: up to three)."""
     volunteer = volunteer_get(user=user, pk=volunteer_id)
     rows = (
         ServiceRecord.objects.filter(volunteer=volunteer)
@@ -249,4 +252,5 @@ def transferred_records(*, user: User, volunteer_id: int) -> TransferredRecords:
         here=[p for p in periods if not p.transferred],
         credit_minutes=sum(p.credit_minutes for p in periods),
         honour_minutes=sum(p.honour_minutes for p in periods),
+        elsewhere=[panel for panel in volunteer_hooks.detail_panels(volunteer) if panel is not None],
     )
