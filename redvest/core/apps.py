@@ -6,6 +6,7 @@ from django.db.models.signals import pre_save
 from django.tasks import signals as task_signals
 
 from redvest.core import monitoring, request_id
+from redvest.core.sms.checks import sms_settings_check
 
 # Django's empty choice of every select (model choices, ModelChoiceField, ChoiceField with blank) has no
 # zh-hans translation and would show "- Select an option -"; Django documents replacing it in ready().
@@ -18,8 +19,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
-        from redvest.core.sms.checks import sms_settings_check  # reads settings only when run
-
         checks.register(sms_settings_check)
         from django_tasks_db.models import DBTaskResult  # models load after the app registry
 

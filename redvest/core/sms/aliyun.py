@@ -21,6 +21,7 @@ import urllib.parse
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from redvest.core.sms.base import SmsError, SmsGateway, SmsMessage
 from redvest.core.sms.http import http_json
@@ -83,7 +84,7 @@ class AliyunGateway(SmsGateway):
         }
         query = canonical_query(params)
         body = b""
-        at = now or datetime.datetime.now(datetime.UTC)
+        at = now or timezone.now()
         headers = {
             "host": urllib.parse.urlsplit(self.endpoint).netloc,
             "x-acs-action": ACTION,

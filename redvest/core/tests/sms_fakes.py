@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from django.utils import timezone
+
 
 def rfc3986(value: str) -> str:
     return urllib.parse.quote(value, safe="-_.~")
@@ -108,7 +110,7 @@ class _AliyunHandler(_Handler):
                 f"Specified signature does not match our calculation. server string to sign is:{to_sign}",
             )
         at = datetime.datetime.strptime(self.headers["x-acs-date"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.UTC)
-        if abs((datetime.datetime.now(datetime.UTC) - at).total_seconds()) > 15 * 60:
+        if abs((timezone.now() - at).total_seconds()) > 15 * 60:
             return self._error(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
         nonce = self.headers["x-acs-signature-nonce"]
         if nonce in p.nonces:
