@@ -48,6 +48,12 @@ def server_url() -> str:
     return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
+def replica_server_url() -> str:
+    """`BENCH_REPLICA_URL`: a streaming replica of BENCH_DATABASE_URL's server (e.g. the cluster's), or ""."""
+    url = os.environ.get("BENCH_REPLICA_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://")) and server_url() else ""
+
+
 def part_url(base: str, part: str) -> str:
     """`postgres://…/<name>` → `postgres://…/<name>_<part>` (always with "bench" in the name)."""
     parts = urlsplit(base)
@@ -105,7 +111,11 @@ def part_env(part: str, filename: str, *, override: str | None = None, fresh: bo
         if fresh:
             drop_database(url)
         ensure_database(url)
-        return {"BENCH_PART_DATABASE_URL": url}
+        env = {"BENCH_PART_DATABASE_URL": url}
+        replica = replica_server_url()
+        if replica:  # the same database as streamed to the replica: nothing to create there
+            env["BENCH_PART_REPLICA_URL"] = part_url(replica, part)
+        return env
     path = sqlite_path(filename, override)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fresh:
@@ -122,6 +132,7 @@ def select(part: str, filename: str, *, override: str | None = None, fresh: bool
     a label for the printed results (a file path, or the PostgreSQL database name)."""
     env = part_env(part, filename, override=override, fresh=fresh)
     os.environ.pop("BENCH_PART_DATABASE_URL", None)
+    os.environ.pop("BENCH_PART_REPLICA_URL", None)
     os.environ.update(env)
     return label()
 

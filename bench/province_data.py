@@ -153,8 +153,10 @@ def present(wanted: Sizes) -> bool | None:
     """True when this database holds exactly `wanted`; None when it holds nothing; False otherwise."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [MARKER])
-        if cursor.fetchone()[0] is None:
-            return None if not OrgNode.objects.exists() else False
+        if cursor.fetchone()[0] is None:  # not generated: empty (or not even migrated yet), or something else
+            cursor.execute("SELECT to_regclass(%s)", [OrgNode._meta.db_table])
+            migrated = cursor.fetchone()[0] is not None
+            return None if not migrated or not OrgNode.objects.exists() else False
         cursor.execute(f"SELECT version, sizes FROM {MARKER}")
         row = cursor.fetchone()
     return row is not None and row[0] == VERSION and json.loads(row[1]) == asdict(wanted)

@@ -78,6 +78,7 @@ def _env(*, large: bool) -> dict[str, str]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
     env.pop("BENCH_SQLITE_PATH", None)
     env.pop("BENCH_PART_DATABASE_URL", None)
+    env.pop("BENCH_PART_REPLICA_URL", None)
     if large:
         env.update(db.part_env("pages", "bench.sqlite3"))
     else:

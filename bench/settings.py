@@ -16,7 +16,7 @@ import dj_database_url
 os.environ.setdefault("REDVEST_PLAIN_HTTP", "1")
 
 from redvest.settings import *  # noqa: F403
-from redvest.settings import VAR_DIR
+from redvest.settings import REPLICA_ALIAS, VAR_DIR
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
@@ -39,6 +39,18 @@ else:
             },
         }
     }
+
+# A streaming replica of the part's database (`BENCH_REPLICA_URL` → `BENCH_PART_REPLICA_URL`, set by
+# bench.db): the product's read routing (redvest/core/replica.py) sends dashboards, public pages, report
+# figures and export rows there, as in production. Without it every read is on the primary, whatever the
+# product's own DATABASE_REPLICA_URL says.
+_REPLICA_URL = os.environ.get("BENCH_PART_REPLICA_URL") if _URL else ""
+REPLICA_DATABASE = ""
+if _REPLICA_URL:
+    DATABASES[REPLICA_ALIAS] = dj_database_url.parse(_REPLICA_URL, conn_max_age=600)
+    DATABASES[REPLICA_ALIAS]["OPTIONS"] = {"connect_timeout": 2}
+    DATABASES[REPLICA_ALIAS]["TEST"] = {"MIRROR": "default"}
+    REPLICA_DATABASE = REPLICA_ALIAS
 
 LOGGING = {
     "version": 1,

@@ -57,7 +57,7 @@ def run_part(title: str, module: str, *, timeout: float) -> Outcome:
     print(f"==== {title}  [{db.load()}]", file=sys.stderr, flush=True)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    for name in ("BENCH_SQLITE_PATH", "BENCH_PART_DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
+    for name in ("BENCH_SQLITE_PATH", "BENCH_PART_DATABASE_URL", "BENCH_PART_REPLICA_URL", "DJANGO_SETTINGS_MODULE"):
         env.pop(name, None)  # each part picks its own database
     before = db.load()
     started = time.monotonic()
