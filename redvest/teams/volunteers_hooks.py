@@ -54,6 +54,11 @@ def org_team_of(volunteer: Volunteer) -> Team | None:
     return row.team if row else None
 
 
+def org_team_names(volunteer_ids: list[int]) -> dict[int, str]:
+    rows = _current_org().filter(volunteer_id__in=volunteer_ids).values_list("volunteer_id", "team__name")
+    return dict(rows)
+
+
 def current_memberships(volunteer: Volunteer) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(volunteer=volunteer, left_at__isnull=True)
@@ -95,6 +100,7 @@ def register() -> None:
     hooks.volunteer_transferred.register(leave_on_transfer)
     hooks.org_team_prefetch.register(org_team_prefetch)
     hooks.org_team_of.register(org_team_of)
+    hooks.org_team_names.register(org_team_names)
     hooks.current_member_ids.register(current_members)
     hooks.current_memberships.register(current_memberships)
     hooks.membership_history.register(membership_history)
