@@ -10,8 +10,8 @@ Each measurement runs in its own child process; its peak RSS is the kernel's hig
 process's own memory (`VmHWM` in /proc/self/status). Not `ru_maxrss`: Python starts the child with
 vfork + exec, and Linux carries the parent's peak (the parent has just generated 100,000 volunteers)
 into the child's `ru_maxrss`, so it reported the parent's 277 MB as the child's peak. Beside the peak:
-the RSS before the export starts (Django, the models, the first queries), the export's own growth (peak
-minus that), and at the end how much of the RSS is the process's own (anonymous) memory and how much
+the RSS before the task body starts (Django, the models and, as in the worker after its system checks,
+the URLconf with the API schemas: ~160 MB), the task's own growth (peak minus that), and at the end how much of the RSS is the process's own (anonymous) memory and how much
 is file pages mapped in — on SQLite the database file, read through the product's 256 MB `mmap_size`
 (shared page cache the kernel can drop, not the export's buffers). Baseline, same
 run and same rows: a bare CSV of the `Volunteer` table (`values_list` iterated in chunks straight into
@@ -100,6 +100,9 @@ def _child(what: str) -> dict[str, Any]:
         started = time.perf_counter()
         with transaction.atomic():
             ticket = volunteer_export_request(actor=county, filters=VolunteerFilters(org_id=root.pk), fmt=what)
+        # The request loaded the URLconf (its ticket links the progress page), as the worker's system checks
+        # do at its start: the worker's resting size, measured here, before the task body.
+        rss_before = _status_mb()["VmRSS"]
         export = data_export_run(export_id=ticket.id)
         seconds = time.perf_counter() - started
         rows = export.row_count

@@ -20,6 +20,7 @@ _IV_AT = 9
 _BODY_AT = 25
 _MAC = 32
 _BLOCK = 16
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
 
 
 def _derive(label: str, configured: str) -> bytes:
@@ -70,8 +71,8 @@ def decrypt_many(tokens: Sequence[str]) -> list[str]:
     for i, token in enumerate(tokens):
         if not token:
             continue
-        try:
-            data = base64.urlsafe_b64decode(token)
+        try:  # what Fernet does to the token's bytes (base64.urlsafe_b64decode), without its wrappers
+            data = binascii.a2b_base64(token.encode().translate(_URLSAFE))
         except (binascii.Error, ValueError):
             results[i] = decrypt(token)
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from redvest.accounts import policy
 from redvest.orgs.models import OrgNode
@@ -54,9 +54,9 @@ def org_team_of(volunteer: Volunteer) -> Team | None:
     return row.team if row else None
 
 
-def org_team_names(volunteer_ids: list[int]) -> dict[int, str]:
-    rows = _current_org().filter(volunteer_id__in=volunteer_ids).values_list("volunteer_id", "team__name")
-    return dict(rows)
+def org_team_name() -> Subquery:
+    # At most one current organisational membership per volunteer (a unique partial index it reads by).
+    return Subquery(_current_org().filter(volunteer=OuterRef("pk")).values("team__name")[:1])
 
 
 def current_memberships(volunteer: Volunteer) -> QuerySet[Membership]:
@@ -100,7 +100,7 @@ def register() -> None:
     hooks.volunteer_transferred.register(leave_on_transfer)
     hooks.org_team_prefetch.register(org_team_prefetch)
     hooks.org_team_of.register(org_team_of)
-    hooks.org_team_names.register(org_team_names)
+    hooks.org_team_name.register(org_team_name)
     hooks.current_member_ids.register(current_members)
     hooks.current_memberships.register(current_memberships)
     hooks.membership_history.register(membership_history)

@@ -232,10 +232,9 @@ def _labels(choices: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _export_fields(sensitive: bool) -> tuple[str, ...]:
-    """The ledger's columns as stored, in `excel.EXPORT_COLUMNS` order (org names joined, the team apart):
+    """The ledger's columns as stored, in `excel.EXPORT_COLUMNS` order (org names joined, the team a subquery):
     full ID numbers and phones are read encrypted only when the export carries them."""
     return (
-        "id",
         "number",
         "name",
         "id_type",
@@ -245,6 +244,7 @@ def _export_fields(sensitive: bool) -> tuple[str, ...]:
         "phone_encrypted" if sensitive else "phone_masked",
         "political_status",
         "org__name",
+        "export_team",
         "party_org__name",
         "work_unit",
         "residence_area",
@@ -266,9 +266,9 @@ def _export_fields(sensitive: bool) -> tuple[str, ...]:
 
 def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterator[list[Any]]:
     """The ledger's rows in `excel.EXPORT_COLUMNS` order, masked unless `sensitive`: the volunteers' columns
-    read as values (one query, streamed in chunks of EXPORT_CHUNK), each chunk's current teams in one more
-    query; a row decrypts only what it shows in full (ID number and phone when `sensitive`, a guardian's
-    phone when there is one)."""
+    with their org, party org and current team names, read as values in one query (streamed in chunks of
+    EXPORT_CHUNK, however many rows); a chunk's ID numbers and phones are decrypted together, and only
+    when the export shows them in full (a guardian's phone, masked or not, when there is one)."""
     genders, id_types = _labels(Gender.choices), _labels(IdType.choices)
     political, statuses = _labels(PoliticalStatus.choices), _labels(VolunteerStatus.choices)
     categories, sources = _labels(ServiceCategory.choices), _labels(RecruitmentSource.choices)
@@ -277,15 +277,18 @@ def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterat
     id_at = fields.index("id_number_encrypted" if sensitive else "id_number_masked")
     phone_at = fields.index("phone_encrypted" if sensitive else "phone_masked")
     guardian_at = fields.index("guardian_phone_encrypted")
-    values = qs.select_related(None).prefetch_related(None).values_list(*fields)
+    values = (
+        qs.select_related(None)
+        .prefetch_related(None)
+        .annotate(export_team=hooks.one(hooks.org_team_name()))
+        .values_list(*fields)
+    )
     for chunk in batched(values.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
-        teams = hooks.one(hooks.org_team_names([row[0] for row in chunk]))
         guardian_phones = decrypt_many([row[guardian_at] for row in chunk])  # mostly empty: adults have none
         id_numbers, phones = [row[id_at] for row in chunk], [row[phone_at] for row in chunk]
         if sensitive:
             id_numbers, phones = decrypt_many(id_numbers), decrypt_many(phones)
         for j, (
-            pk,
             number,
             name,
             id_type,
@@ -295,6 +298,7 @@ def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterat
             _phone,
             political_status,
             org_name,
+            team_name,
             party_org_name,
             work_unit,
             residence_area,
@@ -323,7 +327,7 @@ def volunteer_export_rows(*, qs: QuerySet[Volunteer], sensitive: bool) -> Iterat
                 phones[j],
                 political.get(political_status, political_status),
                 org_name,
-                teams.get(pk, ""),
+                team_name or "",
                 party_org_name or "",
                 work_unit,
                 residence_area,
