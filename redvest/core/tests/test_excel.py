@@ -114,10 +114,11 @@ def test_sheet_bytes_builds_a_small_sheet_in_either_format() -> None:
 
 def test_streamed_xlsx_keeps_types_widths_and_text_as_typed() -> None:
     import datetime
+    from typing import Any
 
     from redvest.core.excel import sheet_bytes
 
-    rows = [
+    rows: list[list[Any]] = [
         ["文字", "数", "小数", "是否", "日期", "时间", "空", "空串", "公式样"],
         [
             "  前后有空格 ",
