@@ -1,6 +1,7 @@
-"""The one spreadsheet writer every export uses: xlsx in write-only mode (rows stream to a temporary
-file, memory stays flat) and CSV beside it (UTF-8 with a byte-order mark, so Excel opens Chinese
-correctly).
+"""The one spreadsheet writer every export uses: a streaming xlsx (`core.xlsx`: rows are deflated into the
+file as they come, memory stays flat) and CSV beside it (UTF-8 with a byte-order mark, so Excel opens
+Chinese correctly). The small workbooks built in a request with openpyxl (`excel_sheet`, `excel_append`)
+follow the same cleaning rule.
 
 Both formats clean each value with one function, `cell_value`: characters the file format cannot hold
 are removed (rows stored before input was checked may still contain them, and one would fail the whole
@@ -24,7 +25,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from redvest.core.text import strip_control_characters
+from redvest.core.text import CONTROL_CHARACTERS, strip_control_characters
+from redvest.core.xlsx import XlsxStream
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -46,6 +48,22 @@ def cell_value(value: Any) -> tuple[Any, bool]:
         value = excel_text(value)
         return value, value.startswith(FORMULA_START) or value in ERROR_CODES
     return value, False
+
+
+_FORMULA_FIRST = frozenset(FORMULA_START) | {"#"}  # every one of ERROR_CODES starts with "#"
+
+
+def row_values(values: Iterable[Any]) -> list[tuple[Any, bool]]:
+    """A row's values cleaned as `cell_value` cleans each, in one pass: the streaming writers call this for
+    every row of an export (millions of cells), so the usual row — plain text with no control character,
+    found by one search over the whole row — costs a first-character test per cell."""
+    row = list(values)
+    if CONTROL_CHARACTERS.search("".join([v for v in row if type(v) is str])):  # rows stored before the check
+        return [cell_value(v) for v in row]
+    return [
+        (v, v[:1] in _FORMULA_FIRST and (v[0] != "#" or v in ERROR_CODES)) if type(v) is str else cell_value(v)
+        for v in row
+    ]
 
 
 def excel_cell(sheet: WriteOnlyWorksheet, value: Any, *, font: Font | None = None) -> Any:
@@ -87,7 +105,12 @@ def excel_bytes(workbook: Workbook) -> bytes:
 
 def csv_value(value: Any) -> str:
     """One value as CSV text: cleaned like an xlsx cell; formula-like text gets a leading apostrophe."""
-    value, as_text = cell_value(value)
+    return _csv_text(*cell_value(value))
+
+
+def _csv_text(value: Any, as_text: bool) -> str:
+    if type(value) is str:
+        return "'" + value if as_text else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -107,18 +130,16 @@ class SheetWriter(Protocol):
 
 
 class XlsxWriter:
-    """One write-only sheet saved to `target` on close (openpyxl streams the rows to a temporary file)."""
+    """One sheet streamed into `target` (`core.xlsx`), each row cleaned by `row_values`; finished on close."""
 
     def __init__(self, target: str | IO[bytes], *, title: str, widths: Sequence[int] = ()) -> None:
-        self.target = target
-        self.workbook = Workbook(write_only=True)
-        self.sheet = excel_sheet(self.workbook, title, widths=widths)
+        self.stream = XlsxStream(target, title=excel_text(title), widths=widths)
 
     def append(self, values: Iterable[Any], *, bold: bool = False) -> None:
-        excel_append(self.sheet, values, font=BOLD if bold else None)
+        self.stream.append(row_values(values), bold=bold)
 
     def close(self) -> None:
-        self.workbook.save(self.target)
+        self.stream.close()
 
 
 class CsvWriter:
@@ -129,7 +150,7 @@ class CsvWriter:
         self.writer = csv.writer(self.stream)
 
     def append(self, values: Iterable[Any], *, bold: bool = False) -> None:
-        self.writer.writerow([csv_value(v) for v in values])
+        self.writer.writerow([_csv_text(v, as_text) for v, as_text in row_values(values)])
 
     def close(self) -> None:
         self.stream.flush()

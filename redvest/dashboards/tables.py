@@ -23,7 +23,7 @@ from redvest.points.models import AccountKind, PointsEntry, PointsTransaction, P
 from redvest.publicity.models import TrainingCategory, TrainingSession
 from redvest.records.models import ServiceRecord
 from redvest.reports.models import QuarterlyReport
-from redvest.teams.models import Membership, MembershipKind, Team
+from redvest.teams.models import Team
 from redvest.volunteers.excel import EXPORT_COLUMNS
 from redvest.volunteers.models import Volunteer
 from redvest.volunteers.selectors import volunteer_export_rows
@@ -64,19 +64,11 @@ def _labels(model: type[Model], field: str) -> dict[str, str]:
 
 def _volunteers() -> Table:
 
-    keys = [c.key for c in EXPORT_COLUMNS]
-
     def base() -> QuerySet[Any]:
-        from django.db.models import Prefetch
-
-        # The same current-team prefetch the ledger list uses, so `org_team` reads no row by row.
-        current = Membership.objects.filter(kind=MembershipKind.ORGANISATIONAL, left_at__isnull=True)
-        teams = Prefetch("memberships", queryset=current.select_related("team"), to_attr="current_org_memberships")
-        return Volunteer.objects.select_related("org", "party_org").prefetch_related(teams)
+        return Volunteer.objects.all()
 
     def rows(qs: QuerySet[Any], sensitive: bool) -> Iterator[Row]:
-        for row in volunteer_export_rows(qs=qs, sensitive=sensitive):
-            yield [row.get(k, "") for k in keys]
+        return volunteer_export_rows(qs=qs, sensitive=sensitive)
 
     return Table(
         key="volunteers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from redvest.accounts import policy
 from redvest.orgs.models import OrgNode
@@ -54,6 +54,11 @@ def org_team_of(volunteer: Volunteer) -> Team | None:
     return row.team if row else None
 
 
+def org_team_name() -> Subquery:
+    # At most one current organisational membership per volunteer (a unique partial index it reads by).
+    return Subquery(_current_org().filter(volunteer=OuterRef("pk")).values("team__name")[:1])
+
+
 def current_memberships(volunteer: Volunteer) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(volunteer=volunteer, left_at__isnull=True)
@@ -95,6 +100,7 @@ def register() -> None:
     hooks.volunteer_transferred.register(leave_on_transfer)
     hooks.org_team_prefetch.register(org_team_prefetch)
     hooks.org_team_of.register(org_team_of)
+    hooks.org_team_name.register(org_team_name)
     hooks.current_member_ids.register(current_members)
     hooks.current_memberships.register(current_memberships)
     hooks.membership_history.register(membership_history)

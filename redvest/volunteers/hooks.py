@@ -50,6 +50,10 @@ org_team_prefetch: Hook[[], Prefetch[Any]] = Hook("volunteers.org_team_prefetch"
 # A volunteer's current organisational team (or None), when it was not prefetched.
 org_team_of: Hook[[Volunteer], Any] = Hook("volunteers.org_team_of")
 
+# The name of a volunteer's current organisational team as an expression on the volunteer's row (a
+# subquery on `OuterRef("pk")`, NULL without one): the export reads it in its own query.
+org_team_name: Hook[[], Any] = Hook("volunteers.org_team_name")
+
 # Ids of a team's current members, as a subquery (team id).
 current_member_ids: Hook[[int], QuerySet[Any]] = Hook("volunteers.current_member_ids")
 

@@ -110,3 +110,59 @@ def test_sheet_bytes_builds_a_small_sheet_in_either_format() -> None:
     assert sheet_bytes("csv", rows, title="表").decode("utf-8-sig") == "编号,名称\r\n1,'@x\r\n"
     read = load_workbook(io.BytesIO(sheet_bytes("xlsx", rows, title="表"))).worksheets[0]
     assert [c.value for c in read[2]] == [1, "@x"]
+
+
+def test_streamed_xlsx_keeps_types_widths_and_text_as_typed() -> None:
+    import datetime
+    from typing import Any
+
+    from redvest.core.excel import sheet_bytes
+
+    rows: list[list[Any]] = [
+        ["文字", "数", "小数", "是否", "日期", "时间", "空", "空串", "公式样"],
+        [
+            "  前后有空格 ",
+            7,
+            1.5,
+            True,
+            datetime.date(2026, 1, 2),
+            datetime.datetime(2026, 1, 2, 3, 4),
+            None,
+            "",
+            "=A1",
+        ],
+        [
+            "a<b & c>d",
+            -3,
+            0.25,
+            False,
+            datetime.date(1999, 12, 31),
+            datetime.datetime(2000, 2, 29, 23, 59),
+            0,
+            "x",
+            "#N/A",
+        ],
+    ]
+    read = load_workbook(io.BytesIO(sheet_bytes("xlsx", rows, title="台账[全部]", widths=[12, 8]))).worksheets[0]
+    assert read.title == "台账全部" and read.column_dimensions["A"].width == 12 and read["A1"].font.bold
+    assert [c.value for c in read[2]] == [
+        "  前后有空格 ",
+        7,
+        1.5,
+        True,
+        datetime.datetime(2026, 1, 2),
+        datetime.datetime(2026, 1, 2, 3, 4),
+        None,
+        None,
+        "=A1",
+    ]
+    assert [c.value for c in read[3]][:6] == [
+        "a<b & c>d",
+        -3,
+        0.25,
+        False,
+        datetime.datetime(1999, 12, 31),
+        datetime.datetime(2000, 2, 29, 23, 59),
+    ]
+    assert read["E2"].number_format == "yyyy-mm-dd" and read["F2"].number_format == "yyyy-mm-dd hh:mm"
+    assert read["I2"].quotePrefix is True and read["I3"].data_type == "s" and read["A2"].quotePrefix is False

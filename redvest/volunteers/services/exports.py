@@ -3,7 +3,7 @@ background (the whole county is 100,000 rows), streamed in xlsx or CSV.
 
 `volunteer_export_request` decides and audits in the request, then queues the job through
 `core.exports`; `LEDGER_EXPORT` (registered from `VolunteersConfig.ready()`) is what the worker reads:
-the same filtered, scoped queryset, in chunks with the current team prefetched per chunk.
+the same filtered, scoped queryset, read as values in chunks with each chunk's current teams in one query.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from redvest.volunteers.selectors import (
 
 LEDGER_KIND = "volunteer_ledger"
 LEDGER_LABEL = "志愿者台账"
-_KEYS = [c.key for c in EXPORT_COLUMNS]
 _FILTER_FIELDS = {f.name for f in fields(VolunteerFilters)}
 
 
@@ -73,8 +72,7 @@ def _queryset(source: ExportSource) -> Any:
 
 
 def _rows(source: ExportSource) -> Iterator[list[Any]]:
-    for row in volunteer_export_rows(qs=_queryset(source), sensitive=source.sensitive):
-        yield [row.get(k, "") for k in _KEYS]
+    return volunteer_export_rows(qs=_queryset(source), sensitive=source.sensitive)
 
 
 LEDGER_EXPORT = ExportKind(

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from redvest.accounts.tests.factories import UserFactory
 from redvest.audit.models import AuditEntry
+from redvest.core.crypto import encrypt
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.services import data_export_run
 from redvest.dashboards.tests.export_helpers import queued_export
@@ -193,11 +194,11 @@ def _queries_per_run(ledger: Any, count: int, fmt: str) -> int:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_the_task_costs_the_same_queries_for_each_chunk_of_rows(
+def test_the_task_costs_the_same_queries_whatever_the_number_of_rows_and_chunks(
     ledger: Any, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In chunks of 10: 10 rows are one chunk, 50 rows five; each further chunk costs exactly one query
-    (its rows' current teams, prefetched together), never one per row."""
+    """In chunks of 10: 10 rows are one chunk, 50 rows five; the rows (with their org, party org and team
+    names) are one query streamed in chunks, so the run costs the same queries either way."""
     from redvest.dashboards.services import exports as job
     from redvest.volunteers import selectors
 
@@ -205,7 +206,78 @@ def test_the_task_costs_the_same_queries_for_each_chunk_of_rows(
     monkeypatch.setattr(job, "HEARTBEAT_ROWS", 1000)  # no heartbeat inside the loop at these sizes
     ten = _queries_per_run(ledger, 10, fmt)
     fifty = _queries_per_run(ledger, 40, fmt)  # 10 + 40 = 50 rows in the subtree
-    assert fifty - ten == 4
+    assert fifty == ten
+
+
+def test_every_column_of_a_full_value_row_reads_back_from_the_stored_volunteer(
+    client: Client, ledger: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row built from stored values (labels, names, decrypted or masked numbers, local time) says what
+    the volunteer's record says, column by column, in both formats — across chunk boundaries too."""
+    import datetime
+
+    from django.utils import timezone
+
+    from redvest.volunteers import selectors
+
+    monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
+    minor = member_of(
+        ledger.team_community,
+        name="少年甲",
+        party_org=ledger.tree.town_a,
+        political_status="league_member",
+        skills=["急救", "驾驶"],
+        service_categories=["community", "health"],
+        work_unit="雉城中学",
+        recruitment_source="self",
+        guardian_name="家长甲",
+        guardian_phone_encrypted=encrypt("13800001111"),
+        guardian_consent_date=datetime.date(2026, 5, 1),
+        guardian_note="随监护人参加",
+        raw_phone="13912345678",
+    )
+    member_of(ledger.team_a)
+    member_of(ledger.team_a)
+    client.force_login(ledger.admin_a)
+    expected = {
+        "志愿者编号": minor.number,
+        "姓名": "少年甲",
+        "证件类型": "居民身份证",
+        "证件号码": minor.id_number,
+        "性别": "男",
+        "出生日期": minor.birth_date.isoformat(),
+        "手机号": "13912345678",
+        "政治面貌": "共青团员",
+        "所属组织": ledger.tree.community_a.name,
+        "服务队": "城东服务队",
+        "所在党组织": ledger.tree.town_a.name,
+        "工作单位": "雉城中学",
+        "服务技能": "急救、驾驶",
+        "服务类别": "社区服务、卫生健康",
+        "招募来源": "个人自荐",
+        "监护人姓名": "家长甲",
+        "监护人手机号": "13800001111",
+        "监护人同意日期": "2026-05-01",
+        "监护说明": "随监护人参加",
+        "状态": "已注册",
+        "登记时间": timezone.localtime(minor.created_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    _, content = export_via_page(client, django_capture_on_commit_callbacks, {"org": ledger.tree.town_a.pk})
+    [row] = [r for r in sheet_rows(content) if r["姓名"] == "少年甲"]
+    assert {k: row[k] for k in expected} == expected
+    _, content = export_via_page(client, django_capture_on_commit_callbacks, {"org": ledger.tree.town_a.pk}, "csv")
+    rows = csv_rows(content)
+    assert len(rows) == 3
+    [row] = [r for r in rows if r["姓名"] == "少年甲"]
+    assert {k: row[k] for k in expected} == expected
+    # Masked where the user may not see full values: the guardian's phone too.
+    _, content = export_via_page(client, django_capture_on_commit_callbacks)
+    [row] = [r for r in sheet_rows(content) if r["姓名"] == "少年甲"]
+    assert (row["证件号码"], row["手机号"], row["监护人手机号"]) == (
+        minor.id_number_masked,
+        "139****5678",
+        "138****1111",
+    )
 
 
 def test_progress_is_stamped_with_the_heartbeat(ledger: Any, monkeypatch: pytest.MonkeyPatch) -> None:
