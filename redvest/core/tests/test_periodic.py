@@ -96,6 +96,7 @@ def test_the_former_cron_list_is_declared_in_code_on_known_queues(settings: Any)
         "care_remind": "0 8 * * *",
         "reports_remind": "30 8 * * *",
         "housekeeping_prune": "20 3 * * *",
+        "ledger_partitions_ensure": "30 3 * * *",
     }
     assert all(job.task.queue_name in settings.TASK_QUEUES for job in jobs.values())
     # django-crontask's scheduler enqueues each of them (what `manage.py scheduler` starts).

@@ -35,6 +35,7 @@ from redvest.records.services.ledger import (
     record_post_attendance,
 )
 from redvest.records.services.mydata import MyDataFile, my_data_collect, my_data_export
+from redvest.records.services.partitions import LedgerPartitions, ledger_partitions_ensure
 from redvest.records.services.proposals import (
     CorrectionOutcome,
     approval_anchor,
@@ -46,6 +47,8 @@ from redvest.records.services.proposals import (
 from redvest.records.services.stars import star_levels_clear, star_levels_set
 
 __all__ = [
+    "LedgerPartitions",
+    "ledger_partitions_ensure",
     "calendar_days_set",
     "holiday_year_confirm",
     "holiday_year_create",
