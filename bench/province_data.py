@@ -10,7 +10,8 @@ Deterministic (one seed, rows computed from their index) and reused between runs
 is left alone, anything else is rebuilt by the caller on a fresh database. The encrypted columns are
 real: each ID number and phone number is encrypted with the product's key (in a process pool) and its
 keyed hash computed with the product's function, so search by phone finds the volunteer and the
-detail page decrypts. Totals are computed by SQL from the ledger after it is loaded; ANALYZE last.
+detail page decrypts. Totals are computed by SQL from the ledger after it is loaded; ANALYZE last (the
+bench then runs VACUUM (ANALYZE) outside the transaction).
 """
 
 from __future__ import annotations
@@ -154,7 +155,10 @@ def present(wanted: Sizes) -> bool | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [MARKER])
         if cursor.fetchone()[0] is None:
-            return None if not OrgNode.objects.exists() else False
+            # A database created just now has no tables yet: empty, like one migrated without data.
+            cursor.execute("SELECT to_regclass(%s)", [OrgNode._meta.db_table])
+            migrated = cursor.fetchone()[0] is not None
+            return None if not migrated or not OrgNode.objects.exists() else False
         cursor.execute(f"SELECT version, sizes FROM {MARKER}")
         row = cursor.fetchone()
     return row is not None and row[0] == VERSION and json.loads(row[1]) == asdict(wanted)
