@@ -120,3 +120,24 @@ def test_period_minutes_leave_out_nodes_not_asked_for(w: World) -> None:
     post_record(volunteer=moved, minutes=30, served_on=JULY)
     quarter = {"first": JULY, "last": datetime.date(2026, 9, 30)}
     assert period_minutes_by_org(**quarter, org_ids=[w.tree.town_b.pk]) == {(w.tree.town_b.pk, RecordKind.CREDIT): 30}
+
+
+def test_the_backfill_rebuilds_the_monthly_totals_from_the_ledger(w: World) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    record = post_record(volunteer=w.volunteer, minutes=120, served_on=JULY)
+    record_correct(actor=w.admin_user, record=record, minutes=90, reason="签退时间有误")
+    post_record(
+        volunteer=w.other_volunteer,
+        minutes=60,
+        served_on=datetime.date(2026, 8, 3),
+        kind=RecordKind.HONOUR,
+        source=RecordSource.HONOUR,
+    )
+    MonthlyServiceTotal.objects.all().delete()  # as before records.0010
+    import_module("redvest.records.migrations.0010_monthly_service_totals").fill_from_ledger(apps, None)
+    assert monthly_total_drift() == []
+    assert _monthly(w.tree.town_a.pk, JULY) == 90
+    assert _monthly(w.tree.town_a.pk, datetime.date(2026, 8, 1), RecordKind.HONOUR) == 60
