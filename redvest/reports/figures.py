@@ -10,6 +10,20 @@ a prefix of its own). Grouping by the node id rather than by a prefix of the joi
 org table out of the scans. Reading monthly totals instead of the quarter's entries (68,000 at bench
 scale 0.05, 1.4 million at full scale) made the province's figures about three times faster at 0.05
 (bench/README.md, "Causes found since").
+
+Definitions:
+- activities: published activities of the subtree starting in the quarter (cancelled and drafts left out);
+- sessions: their 场次 as recorded in the activity outcome, 1 for an activity without an outcome;
+- person_times: check-ins (attendances) at those activities;
+- credit_minutes / honour_minutes: the sum of signed ledger minutes served in the quarter and credited to
+  the subtree (`ServiceRecord.org`, the volunteer's org when the entry was written: after a transfer
+  the time stays with the sending side, as on the dashboards and in the hours ranking);
+- beneficiaries: the outcomes' 受益人数;
+- problems_found: the outcomes' 发现问题 plus demand requests registered in the subtree's area
+  (cancelled ones left out); problems_solved: the outcomes' 解决问题 plus requests resolved in the quarter;
+- requests_handled: demand requests of the area resolved (办结) in the quarter;
+- care_visits: care visits in the quarter (`redvest.care`);
+- volunteers: registered volunteers of the subtree now (the denominator of "hours per member").
 """
 
 from __future__ import annotations
