@@ -8,7 +8,7 @@ activities with their outcomes and check-ins, demand requests, registered volunt
 per-node sums are rolled up into each subtree in Python (a node counts for every requested path that is
 a prefix of its own). Grouping by the node id rather than by a prefix of the joined node's path keeps the
 org table out of the scans. Reading monthly totals instead of the quarter's entries (68,000 at bench
-scale 0.05, 1.4 million at full scale) made the province's figures about three times faster at 0.05
+scale 0.05, 1.4 million at full scale) made the province's figures three times faster at 0.05 (331 → 103 ms p50)
 (bench/README.md, "Causes found since").
 
 Definitions:
