@@ -10,7 +10,8 @@ Deterministic (one seed, rows computed from their index) and reused between runs
 is left alone, anything else is rebuilt by the caller on a fresh database. The encrypted columns are
 real: each ID number and phone number is encrypted with the product's key (in a process pool) and its
 keyed hash computed with the product's function, so search by phone finds the volunteer and the
-detail page decrypts. Totals are computed by SQL from the ledger after it is loaded; ANALYZE last.
+detail page decrypts. Totals are computed by SQL from the ledger after it is loaded; ANALYZE last (the
+bench then runs VACUUM (ANALYZE) outside the transaction).
 """
 
 from __future__ import annotations
@@ -37,10 +38,17 @@ from redvest.core.validators import id_check_digit
 from redvest.demand.models import ServiceItem, ServiceRequest
 from redvest.orgs.models import OrgKind, OrgNode
 from redvest.points.models import AccountKind, PointsAccount, PointsEntry, PointsTransaction
-from redvest.records.models import RecordKind, RecordSource, ServiceCategoryTotal, ServiceRecord, ServiceTotal
+from redvest.records.models import (
+    MonthlyServiceTotal,
+    RecordKind,
+    RecordSource,
+    ServiceCategoryTotal,
+    ServiceRecord,
+    ServiceTotal,
+)
 from redvest.volunteers.models import Volunteer
 
-VERSION = 1
+VERSION = 2  # 2: entries credited to their volunteer's org (ServiceRecord.org), monthly org totals
 SEED = 20261207
 MARKER = "bench_province_marker"
 FIRST_DAY = datetime.date(2025, 1, 1)
@@ -153,7 +161,8 @@ def present(wanted: Sizes) -> bool | None:
     """True when this database holds exactly `wanted`; None when it holds nothing; False otherwise."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regclass(%s)", [MARKER])
-        if cursor.fetchone()[0] is None:  # not generated: empty (or not even migrated yet), or something else
+        if cursor.fetchone()[0] is None:
+            # A database created just now has no tables yet: empty, like one migrated without data.
             cursor.execute("SELECT to_regclass(%s)", [OrgNode._meta.db_table])
             migrated = cursor.fetchone()[0] is not None
             return None if not migrated or not OrgNode.objects.exists() else False
@@ -314,7 +323,10 @@ def _activities(s: Sizes, towns: list[int], rng: random.Random) -> list[tuple[in
     return acts
 
 
-def _records(s: Sizes, first_volunteer: int, acts: list[tuple[int, str, datetime.datetime, int]]) -> None:
+def _records(
+    s: Sizes, first_volunteer: int, orgs: list[int], acts: list[tuple[int, str, datetime.datetime, int]]
+) -> None:
+    """The ledger, each entry credited to its volunteer's org (as `record_append` does), then its totals."""
     rng = random.Random(SEED + 1)
     tz = timezone.get_current_timezone()
     now = timezone.now()
@@ -326,24 +338,31 @@ def _records(s: Sizes, first_volunteer: int, acts: list[tuple[int, str, datetime
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for n in range(s.records):
-            volunteer = first_volunteer + rng.randrange(s.volunteers)
+            index = rng.randrange(s.volunteers)
+            volunteer, org = first_volunteer + index, orgs[index]
             if n % 50 == 0:  # one in fifty an honour entry: no activity, no times
                 served = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
-                yield (volunteer, None, *honour, "other", rng.randrange(60, 600), served, None, None, "基准荣誉", now)
+                minutes = rng.randrange(60, 600)
+                yield (volunteer, org, None, *honour, "other", minutes, served, None, None, "基准荣誉", now)
                 continue
             activity, category, start, planned = acts[rng.randrange(len(acts))]
             minutes = rng.randrange(30, planned + 1)
             end = start + datetime.timedelta(minutes=minutes)
-            yield (volunteer, activity, *credit, category, minutes, start.astimezone(tz).date(), start, end, "", now)
+            served = start.astimezone(tz).date()
+            yield (volunteer, org, activity, *credit, category, minutes, served, start, end, "", now)
 
-    columns = ["volunteer_id", "activity_id", "kind", "source", "category", "minutes", "served_on", "start_at"]
-    copy_rows(ServiceRecord, [*columns, "end_at", "reason", "created_at"], rows())
+    columns = ["volunteer_id", "org_id", "activity_id", "kind", "source", "category", "minutes", "served_on"]
+    copy_rows(ServiceRecord, [*columns, "start_at", "end_at", "reason", "created_at"], rows())
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO records_servicetotal (volunteer_id, org_id, year, kind, minutes) "
-            "SELECT r.volunteer_id, v.org_id, EXTRACT(YEAR FROM r.served_on)::int, r.kind, SUM(r.minutes) "
-            "FROM records_servicerecord r JOIN volunteers_volunteer v ON v.id = r.volunteer_id "
-            "GROUP BY r.volunteer_id, v.org_id, EXTRACT(YEAR FROM r.served_on), r.kind"
+            "SELECT volunteer_id, org_id, EXTRACT(YEAR FROM served_on)::int, kind, SUM(minutes) "
+            "FROM records_servicerecord GROUP BY volunteer_id, org_id, EXTRACT(YEAR FROM served_on), kind"
+        )
+        cursor.execute(
+            "INSERT INTO records_monthlyservicetotal (org_id, month, kind, minutes) "
+            "SELECT org_id, date_trunc('month', served_on)::date, kind, SUM(minutes) "
+            "FROM records_servicerecord GROUP BY org_id, date_trunc('month', served_on), kind"
         )
         cursor.execute(
             "INSERT INTO records_servicecategorytotal (volunteer_id, year, kind, category, minutes) "
@@ -469,7 +488,7 @@ def generate(wanted: Sizes) -> float:
     step(f"{wanted.volunteers:,} 名志愿者（证件号、手机号加密）")
     acts = _activities(wanted, towns, rng)
     step(f"{wanted.activities:,} 项活动")
-    _records(wanted, first_volunteer, acts)
+    _records(wanted, first_volunteer, orgs, acts)
     step(f"{wanted.records:,} 条服务记录与年度合计")
     _points(wanted, first_volunteer, counties, lambda i: communities[orgs[i]])
     step(f"{wanted.points_entries:,} 条积分流水")
@@ -494,6 +513,7 @@ def counts() -> dict[str, int]:
         "service_records": ServiceRecord.objects.count(),
         "service_totals": ServiceTotal.objects.count(),
         "category_totals": ServiceCategoryTotal.objects.count(),
+        "monthly_org_totals": MonthlyServiceTotal.objects.count(),
         "points_entries": PointsEntry.objects.count(),
         "demand_requests": ServiceRequest.objects.count(),
     }

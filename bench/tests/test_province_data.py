@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from bench import province_data
 from redvest.core.crypto import blind_index
 from redvest.orgs.models import OrgNode
 from redvest.points.models import AccountKind, PointsAccount, PointsEntry
 from redvest.records.models import ServiceRecord, ServiceTotal
+from redvest.records.selectors import monthly_total_drift, total_org_drift
 from redvest.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,9 @@ def test_encrypted_columns_decrypt_and_the_keyed_hash_finds_the_person(generated
 def test_totals_and_balances_agree_with_their_ledgers(generated: province_data.Sizes) -> None:
     ledger = ServiceRecord.objects.aggregate(m=Sum("minutes"))["m"]
     assert ServiceTotal.objects.aggregate(m=Sum("minutes"))["m"] == ledger
+    # each entry credited to its volunteer's org, as record_append does; the totals per org and month agree
+    assert not ServiceRecord.objects.exclude(org_id=F("volunteer__org_id")).exists()
+    assert total_org_drift() == [] and monthly_total_drift() == []
     assert PointsEntry.objects.aggregate(d=Sum("delta"))["d"] == 0  # every earn moves points out of a bank
     account = PointsAccount.objects.filter(kind=AccountKind.VOLUNTEER, balance__gt=0).first()
     assert account is not None

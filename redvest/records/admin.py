@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from redvest.records.models import (
     Anomaly,
     Certificate,
+    MonthlyServiceTotal,
     RecordDispute,
     ServiceCategoryTotal,
     ServiceRecord,
@@ -52,6 +53,14 @@ class ServiceCategoryTotalAdmin(ReadOnlyAdmin):
     list_filter = ["year", "kind", "category"]
     list_select_related = ["volunteer"]
     raw_id_fields = ["volunteer"]
+
+
+@admin.register(MonthlyServiceTotal)
+class MonthlyServiceTotalAdmin(ReadOnlyAdmin):
+    list_display = ["org", "month", "kind", "minutes"]
+    list_filter = ["month", "kind"]
+    list_select_related = ["org"]
+    raw_id_fields = ["org"]
 
 
 @admin.register(RecordDispute)

@@ -119,6 +119,25 @@ class ServiceTotal(models.Model):
         indexes = [models.Index(fields=["year", "kind", "-minutes", "volunteer", "org"], name="service_total_rank_idx")]
 
 
+class MonthlyServiceTotal(models.Model):
+    """Per org node, calendar month and kind: the running sum of ServiceRecord.minutes served in that month
+    (`served_on`) and credited to that node (`ServiceRecord.org`), moved with ServiceTotal by
+    `record_append` in the entry's transaction (one row per node, month and kind: entries of one node
+    appended at once wait for each other's commit on it, as for a person's ServiceTotal). A quarter's minutes for a subtree (the quarterly report's
+    `record_figures`) read a few rows per node instead of the quarter's entries; reversals and corrections
+    move it like any entry. `manage.py check_service_totals` recomputes it from the entries too."""
+
+    org = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField("月份")  # the first day of the month
+    kind = models.CharField(max_length=10, choices=RecordKind.choices)
+    minutes = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度服务时长合计"
+        constraints = [models.UniqueConstraint(fields=["org", "month", "kind"], name="uniq_monthly_service_total")]
+        indexes = [models.Index(fields=["month", "kind", "org", "minutes"], name="monthly_service_total_idx")]
+
+
 class ServiceCategoryTotal(models.Model):
     """Per volunteer, year, kind and service category: the same running sum, split by category, so the
     "my service" page reads a handful of rows. Moved together with ServiceTotal by `record_append`."""

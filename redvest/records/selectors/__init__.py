@@ -41,7 +41,15 @@ from redvest.records.selectors.ranking import (
     ranking_page,
     star_level_rows,
 )
-from redvest.records.selectors.totals import OrgDrift, TotalDifference, total_differences, total_org_drift
+from redvest.records.selectors.totals import (
+    MonthlyDrift,
+    OrgDrift,
+    TotalDifference,
+    monthly_total_drift,
+    period_minutes_by_org,
+    total_differences,
+    total_org_drift,
+)
 from redvest.records.selectors.work import (
     RECENT_DAYS,
     ProposalDetail,
@@ -72,6 +80,7 @@ __all__ = [
     "CategoryTotals",
     "CertificateVerification",
     "MyServicePage",
+    "MonthlyDrift",
     "OrgDrift",
     "ProposalDetail",
     "RankingPage",
@@ -99,6 +108,7 @@ __all__ = [
     "my_totals",
     "period_activities",
     "period_minutes",
+    "period_minutes_by_org",
     "proposal_detail",
     "proposal_evidence",
     "proposal_list",
@@ -114,6 +124,7 @@ __all__ = [
     "star_level",
     "star_level_rows",
     "star_thresholds_for",
+    "monthly_total_drift",
     "total_differences",
     "total_org_drift",
     "visible_records",

@@ -30,6 +30,7 @@ from redvest.records.errors import (
 from redvest.records.models import (
     Anomaly,
     AnomalyKind,
+    MonthlyServiceTotal,
     RecordKind,
     RecordSource,
     ServiceCategoryTotal,
@@ -54,8 +55,9 @@ def clipped_minutes(*, start: datetime.datetime, end: datetime.datetime, activit
 
 
 def _add_to_totals(*, record: ServiceRecord) -> None:
-    """Move the (volunteer, org, year, kind) and (volunteer, year, kind, category) totals by the entry's
-    minutes, under the row lock; the org is the entry's own (the org it is credited to)."""
+    """Move the (volunteer, org, year, kind), (volunteer, year, kind, category) and (org, month, kind)
+    totals by the entry's minutes, under the row lock; the org is the entry's own (the org it is credited
+    to)."""
     year = record.served_on.year
     total, _created = ServiceTotal.objects.select_for_update(of=("self",)).get_or_create(
         volunteer_id=record.volunteer_id, org_id=record.org_id, year=year, kind=record.kind
@@ -65,6 +67,11 @@ def _add_to_totals(*, record: ServiceRecord) -> None:
         volunteer_id=record.volunteer_id, year=year, kind=record.kind, category=record.category
     )
     ServiceCategoryTotal.objects.filter(pk=by_category.pk).update(minutes=F("minutes") + record.minutes)
+    if record.org_id is not None:  # always set since records.0009; an entry without an org is in no subtree
+        monthly, _created = MonthlyServiceTotal.objects.select_for_update(of=("self",)).get_or_create(
+            org_id=record.org_id, month=record.served_on.replace(day=1), kind=record.kind
+        )
+        MonthlyServiceTotal.objects.filter(pk=monthly.pk).update(minutes=F("minutes") + record.minutes)
 
 
 def record_append(

@@ -33,7 +33,7 @@ from redvest.records.models import (
     ServiceRecord,
     ServiceTotal,
 )
-from redvest.records.selectors import total_differences
+from redvest.records.selectors import monthly_total_drift, total_differences
 from redvest.records.services import correction_approve, correction_propose, record_correct, record_current
 from redvest.records.tests.conftest import World
 from redvest.records.tests.factories import post_record
@@ -191,9 +191,10 @@ class TotalsEqualEntries(HypothesisTestCase):
     @given(ops=OPS)
     def test_totals_equal_the_sum_of_entries_after_any_appends_and_corrections(self, ops: list[tuple]) -> None:
         org = org_node(name="长兴县")
+        town = org_node(name="雉城街道", parent=org)
         actor = UserFactory(is_superuser=True)
         approver = UserFactory(is_superuser=True)  # adding credit needs a second person's approval
-        volunteers = [VolunteerFactory(org=org), VolunteerFactory(org=org)]
+        volunteers = [VolunteerFactory(org=org), VolunteerFactory(org=town)]
         today = timezone.localdate()
         for op in ops:
             if op[0] == "append":
@@ -221,6 +222,7 @@ class TotalsEqualEntries(HypothesisTestCase):
                 continue
             record_correct(actor=actor, record=record, minutes=minutes, reason="属性测试更正")
         assert total_differences() == []
+        assert monthly_total_drift() == []  # per org and month too
         for volunteer in volunteers:
             for total in ServiceTotal.objects.filter(volunteer=volunteer):
                 entries = ServiceRecord.objects.filter(volunteer=volunteer, kind=total.kind, served_on__year=total.year)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -312,3 +313,41 @@ def test_whole_tree_shortcut_gives_the_same_figures_as_the_grouped_pass(tree: Re
     assert alone == grouped[tree.county.path]
     assert alone[FigureKey.CREDIT_MINUTES] == 90 + 300  # community_a's corrected 90 and town_b's 300
     assert grouped[tree.town_a.path][FigureKey.CREDIT_MINUTES] == 90
+
+
+def test_minutes_stay_with_the_subtree_they_were_credited_to_after_a_transfer(tree: ReportTree) -> None:
+    """As the hours ranking and the dashboard count them: a transfer moves the person, not their time."""
+    from redvest.records.selectors import ranking
+    from redvest.reports.figures import record_figures
+    from redvest.reports.quarters import quarter_bounds
+
+    volunteer = VolunteerFactory(org=tree.community_a)
+    post_record(volunteer=volunteer, minutes=120, served_on=Q3_DAY)
+    volunteer.org = tree.community_b  # what an accepted 转移接续 changes
+    volunteer.save()
+    post_record(volunteer=volunteer, minutes=30, served_on=Q3_DAY + datetime.timedelta(days=1))
+    first, last = quarter_bounds(2026, 3)
+    figures = record_figures([tree.town_a.path, tree.town_b.path, tree.county.path], first, last)
+    minutes = {path: f[FigureKey.CREDIT_MINUTES] for path, f in figures.items()}
+    assert minutes == {tree.town_a.path: 120, tree.town_b.path: 30, tree.county.path: 150}
+    assert ranking(user=tree.town_admin, org=tree.town_a, year=2026).get().minutes == 120
+    assert ranking(user=tree.other_town_admin, org=tree.town_b, year=2026).get().minutes == 30
+
+
+def test_figures_cost_the_same_queries_whatever_the_ledger_holds(
+    tree: ReportTree, django_assert_num_queries: Any
+) -> None:
+    from redvest.reports.figures import record_figures
+    from redvest.reports.quarters import quarter_bounds
+
+    first, last = quarter_bounds(2026, 3)
+    paths = [tree.county.path, tree.town_a.path]
+    # the nodes, the minutes, activities, check-ins, requests, members and visits (two subtrees: one
+    # grouped query each)
+    with django_assert_num_queries(7):
+        record_figures(paths, first, last)
+    _records(tree)
+    for n in range(5):
+        post_record(volunteer=VolunteerFactory(org=tree.community_b), minutes=60 + n, served_on=Q3_DAY)
+    with django_assert_num_queries(7):
+        record_figures(paths, first, last)
