@@ -185,10 +185,13 @@ def _crews(teams: dict[str, Team]) -> dict[str, Crew]:
 
 
 def _idea(rng: random.Random, crew: Crew, day: datetime.date) -> catalog.Idea:
-    """The quarter's themed work (in its months) for about a third, else what the organiser does."""
+    """The quarter's themed work (in its months) for about a third, where it fits the organiser's trade; else
+    what the organiser does."""
     quarter = (day.month - 1) // 3 + 1
     if day.month in catalog.THEME_MONTHS[quarter] and rng.random() < catalog.THEME_SHARE:
-        return rng.choice(catalog.THEMED[quarter])
+        themed = rng.choice(catalog.THEMED[quarter])
+        if catalog.themed_fits(crew.organiser, themed):
+            return themed
     return rng.choice(crew.organiser.ideas)
 
 

@@ -16,7 +16,7 @@ the shapes.
 
 from redvest.demo.catalog.base import TALLY_UNITS, Idea, Organiser
 from redvest.demo.catalog.teams import CORPS, FLOATING, FREE, GRID, VANGUARD, YOUTH
-from redvest.demo.catalog.themes import THEME_MONTHS, THEME_SHARE, THEMED, THEMES, allowed_titles
+from redvest.demo.catalog.themes import THEME_MONTHS, THEME_SHARE, THEMED, THEMES, allowed_titles, themed_fits
 from redvest.demo.catalog.units import DOMAIN, UNIT_COMMON, UNIT_DOMAINS, VILLAGE_DOMAINS, unit_ideas
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "THEMES",
     "THEME_MONTHS",
     "THEME_SHARE",
+    "themed_fits",
     "UNIT_COMMON",
     "UNIT_DOMAINS",
     "VANGUARD",

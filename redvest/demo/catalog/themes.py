@@ -82,5 +82,13 @@ THEME_SHARE: Final = 0.35
 THEME_MONTHS: Final[dict[int, tuple[int, ...]]] = {1: (3,), 2: (4, 5, 6), 3: (7,), 4: (10, 11, 12)}
 
 
+def themed_fits(organiser: Organiser, work: Idea) -> bool:
+    """A county unit takes up the quarter's theme in its own trade: themed safety work (检查电线、燃气) only
+    where the unit does safety work itself (the police, the fire brigade), never the hospital."""
+    if organiser.kind != "unit" or work.category != C.SAFETY:
+        return True
+    return any(own.category == C.SAFETY for own in organiser.ideas)
+
+
 def allowed_titles(organiser: Organiser) -> set[str]:
     return {i.title for i in organiser.ideas} | {i.title for pool in THEMED.values() for i in pool}

