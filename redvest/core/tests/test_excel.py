@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from redvest.core.excel import BOLD, excel_append, excel_bytes, excel_sheet
+from redvest.core.excel import BOLD, excel_append, excel_bytes, excel_sheet, sheet_bytes
 
 FORMULA_LIKE = ['=HYPERLINK("http://example.com","点击查看")', "+86 138", "-1+2", "@SUM(A1)", "\t=1", "#N/A"]
 
@@ -104,7 +104,6 @@ def test_xlsx_writer_streams_to_a_file_with_a_bold_header(tmp_path: object) -> N
 
 
 def test_sheet_bytes_builds_a_small_sheet_in_either_format() -> None:
-    from redvest.core.excel import sheet_bytes
 
     rows = [["编号", "名称"], [1, "@x"]]
     assert sheet_bytes("csv", rows, title="表").decode("utf-8-sig") == "编号,名称\r\n1,'@x\r\n"
@@ -115,8 +114,6 @@ def test_sheet_bytes_builds_a_small_sheet_in_either_format() -> None:
 def test_streamed_xlsx_keeps_types_widths_and_text_as_typed() -> None:
     import datetime
     from typing import Any
-
-    from redvest.core.excel import sheet_bytes
 
     rows: list[list[Any]] = [
         ["文字", "数", "小数", "是否", "日期", "时间", "空", "空串", "公式样"],

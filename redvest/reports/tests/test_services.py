@@ -14,11 +14,14 @@ from redvest.core.errors import NotFound, PermissionDenied, ValidationFailed
 from redvest.core.models import Notification
 from redvest.demand.tests.factories import ServiceRequestFactory
 from redvest.records.models import RecordKind, RecordSource
+from redvest.records.selectors import ranking
 from redvest.records.services import record_correct
 from redvest.records.tests.factories import post_record
 from redvest.reports.access import can_review
 from redvest.reports.errors import ReportNotEditable, ReportNotSubmitted
+from redvest.reports.figures import record_figures
 from redvest.reports.models import EventKind, FigureKey, QuarterlyReport, ReportEvent, ReportStatus
+from redvest.reports.quarters import quarter_bounds
 from redvest.reports.selectors import report_get, report_punctuality
 from redvest.reports.services import (
     FigureInput,
@@ -303,8 +306,6 @@ def test_late_report_is_not_punctual(tree: ReportTree) -> None:
 
 
 def test_whole_tree_shortcut_gives_the_same_figures_as_the_grouped_pass(tree: ReportTree) -> None:
-    from redvest.reports.figures import record_figures
-    from redvest.reports.quarters import quarter_bounds
 
     _records(tree)
     first, last = quarter_bounds(2026, 3)
@@ -317,9 +318,6 @@ def test_whole_tree_shortcut_gives_the_same_figures_as_the_grouped_pass(tree: Re
 
 def test_minutes_stay_with_the_subtree_they_were_credited_to_after_a_transfer(tree: ReportTree) -> None:
     """As the hours ranking and the dashboard count them: a transfer moves the person, not their time."""
-    from redvest.records.selectors import ranking
-    from redvest.reports.figures import record_figures
-    from redvest.reports.quarters import quarter_bounds
 
     volunteer = VolunteerFactory(org=tree.community_a)
     post_record(volunteer=volunteer, minutes=120, served_on=Q3_DAY)
@@ -337,8 +335,6 @@ def test_minutes_stay_with_the_subtree_they_were_credited_to_after_a_transfer(tr
 def test_figures_cost_the_same_queries_whatever_the_ledger_holds(
     tree: ReportTree, django_assert_num_queries: Any
 ) -> None:
-    from redvest.reports.figures import record_figures
-    from redvest.reports.quarters import quarter_bounds
 
     first, last = quarter_bounds(2026, 3)
     paths = [tree.county.path, tree.town_a.path]

@@ -22,6 +22,7 @@ from redvest.core.crypto import encrypt
 from redvest.dashboards.models import DataExport, ExportStatus
 from redvest.dashboards.services import data_export_run
 from redvest.dashboards.tests.export_helpers import queued_export
+from redvest.volunteers import selectors
 from redvest.volunteers.excel import EXPORT_COLUMNS
 from redvest.volunteers.tests.factories import member_of
 
@@ -200,7 +201,6 @@ def test_the_task_costs_the_same_queries_whatever_the_number_of_rows_and_chunks(
     """In chunks of 10: 10 rows are one chunk, 50 rows five; the rows (with their org, party org and team
     names) are one query streamed in chunks, so the run costs the same queries either way."""
     from redvest.dashboards.services import exports as job
-    from redvest.volunteers import selectors
 
     monkeypatch.setattr(selectors, "EXPORT_CHUNK", 10)
     monkeypatch.setattr(job, "HEARTBEAT_ROWS", 1000)  # no heartbeat inside the loop at these sizes
@@ -217,8 +217,6 @@ def test_every_column_of_a_full_value_row_reads_back_from_the_stored_volunteer(
     import datetime
 
     from django.utils import timezone
-
-    from redvest.volunteers import selectors
 
     monkeypatch.setattr(selectors, "EXPORT_CHUNK", 2)
     minor = member_of(
